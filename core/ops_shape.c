@@ -1,0 +1,164 @@
+/* ops_shape.c — concatenation, slicing, row gathers and the outer add. Pure
+ * data movement: backward scatters the gradient back where each value came
+ * from. */
+#include <string.h>
+#include "infomin/graph.h"
+
+#define ROW(t, r) ((t)->val + (long)(r) * (t)->cols)
+#define GROW(p, t, r) ((p) + (long)(r) * (t)->cols)
+
+static void add_into(im_real *dst, const im_real *src, int n)
+{
+    for (int i = 0; i < n; i++) dst[i] += src[i];
+}
+
+/* [a | b]: out[:, 0:ca] from a, out[:, ca:] from b. */
+static void concat_cols_backward(im_graph *g, im_node *n)
+{
+    im_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+    im_real *da = im_grad_of(g, a), *db = im_grad_of(g, b);
+    for (int r = 0; r < y->rows; r++) {
+        const im_real *dy = GROW(y->grad, y, r);
+        if (da) add_into(GROW(da, a, r), dy, a->cols);
+        if (db) add_into(GROW(db, b, r), dy + a->cols, b->cols);
+    }
+}
+
+im_tensor *im_concat_cols(im_graph *g, im_tensor *a, im_tensor *b)
+{
+    if (!a || !b) return NULL;
+    if (a->rows != b->rows)
+        return im_op_fail(g, "im_concat_cols: row counts differ (%d vs %d)", a->rows, b->rows);
+    im_tensor *y = im_tensor_new(g, a->rows, a->cols + b->cols);
+    if (!y) return NULL;
+    for (int r = 0; r < y->rows; r++) {
+        memcpy(ROW(y, r), ROW(a, r), sizeof(im_real) * (size_t)a->cols);
+        memcpy(ROW(y, r) + a->cols, ROW(b, r), sizeof(im_real) * (size_t)b->cols);
+    }
+    im_graph_record(g, "concat_cols", y, concat_cols_backward, a, b, NULL);
+    return y;
+}
+
+static void concat_rows_backward(im_graph *g, im_node *n)
+{
+    im_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+    im_real *da = im_grad_of(g, a), *db = im_grad_of(g, b);
+    long na = (long)a->rows * a->cols, nb = (long)b->rows * b->cols;
+    if (da) for (long i = 0; i < na; i++) da[i] += y->grad[i];
+    if (db) for (long i = 0; i < nb; i++) db[i] += y->grad[na + i];
+}
+
+im_tensor *im_concat_rows(im_graph *g, im_tensor *a, im_tensor *b)
+{
+    if (!a || !b) return NULL;
+    if (a->cols != b->cols)
+        return im_op_fail(g, "im_concat_rows: column counts differ (%d vs %d)", a->cols, b->cols);
+    im_tensor *y = im_tensor_new(g, a->rows + b->rows, a->cols);
+    if (!y) return NULL;
+    memcpy(y->val, a->val, sizeof(im_real) * (size_t)a->rows * (size_t)a->cols);
+    memcpy(ROW(y, a->rows), b->val, sizeof(im_real) * (size_t)b->rows * (size_t)b->cols);
+    im_graph_record(g, "concat_rows", y, concat_rows_backward, a, b, NULL);
+    return y;
+}
+
+/* out = x[:, c0 : c0+n]  (iarg[0] = c0) */
+static void slice_cols_backward(im_graph *g, im_node *n)
+{
+    im_tensor *x = n->in[0], *y = n->out;
+    im_real *dx = im_grad_of(g, x);
+    if (!dx) return;
+    for (int r = 0; r < y->rows; r++) add_into(GROW(dx, x, r) + n->iarg[0], GROW(y->grad, y, r), y->cols);
+}
+
+im_tensor *im_slice_cols(im_graph *g, im_tensor *x, int c0, int n)
+{
+    if (!x) return NULL;
+    if (c0 < 0 || n <= 0 || c0 + n > x->cols)
+        return im_op_fail(g, "im_slice_cols: columns [%d, %d) outside 0..%d", c0, c0 + n, x->cols);
+    im_tensor *y = im_tensor_new(g, x->rows, n);
+    if (!y) return NULL;
+    for (int r = 0; r < x->rows; r++) memcpy(ROW(y, r), ROW(x, r) + c0, sizeof(im_real) * (size_t)n);
+    im_node *node = im_graph_record(g, "slice_cols", y, slice_cols_backward, x, NULL, NULL);
+    if (node) node->iarg[0] = c0;
+    return y;
+}
+
+/* out = x[r0 : r0+n, :]  (iarg[0] = r0) */
+static void slice_rows_backward(im_graph *g, im_node *n)
+{
+    im_tensor *x = n->in[0], *y = n->out;
+    im_real *dx = im_grad_of(g, x);
+    if (!dx) return;
+    add_into(GROW(dx, x, n->iarg[0]), y->grad, y->rows * y->cols);
+}
+
+im_tensor *im_slice_rows(im_graph *g, im_tensor *x, int r0, int n)
+{
+    if (!x) return NULL;
+    if (r0 < 0 || n <= 0 || r0 + n > x->rows)
+        return im_op_fail(g, "im_slice_rows: rows [%d, %d) outside 0..%d", r0, r0 + n, x->rows);
+    im_tensor *y = im_tensor_new(g, n, x->cols);
+    if (!y) return NULL;
+    memcpy(y->val, ROW(x, r0), sizeof(im_real) * (size_t)n * (size_t)x->cols);
+    im_node *node = im_graph_record(g, "slice_rows", y, slice_rows_backward, x, NULL, NULL);
+    if (node) node->iarg[0] = r0;
+    return y;
+}
+
+/* out[k,:] = x[idx[k],:];  dx[idx[k],:] += dout[k,:] (repeats accumulate). */
+static void gather_rows_backward(im_graph *g, im_node *n)
+{
+    im_tensor *x = n->in[0], *y = n->out;
+    im_real *dx = im_grad_of(g, x);
+    if (!dx) return;
+    const int *idx = n->saved;
+    for (int k = 0; k < y->rows; k++) add_into(GROW(dx, x, idx[k]), GROW(y->grad, y, k), x->cols);
+}
+
+im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n)
+{
+    if (!x) return NULL;
+    for (int k = 0; k < n; k++)
+        if (idx[k] < 0 || idx[k] >= x->rows)
+            return im_op_fail(g, "im_gather_rows: index %d (position %d) outside 0..%d", idx[k], k, x->rows);
+    im_tensor *y = im_tensor_new(g, n, x->cols);
+    int *saved = im_graph_alloc(g, sizeof(int) * (size_t)(n > 0 ? n : 1));
+    if (!y || !saved) return NULL;
+    memcpy(saved, idx, sizeof(int) * (size_t)n);
+    for (int k = 0; k < n; k++) memcpy(ROW(y, k), ROW(x, idx[k]), sizeof(im_real) * (size_t)x->cols);
+    im_node *node = im_graph_record(g, "gather_rows", y, gather_rows_backward, x, NULL, NULL);
+    if (node) node->saved = saved;
+    return y;
+}
+
+/* out[i*nb + j, :] = a[i,:] + b[j,:]
+ * da[i,:] += Σ_j dout[i*nb+j,:] ;  db[j,:] += Σ_i dout[i*nb+j,:] */
+static void outer_add_backward(im_graph *g, im_node *n)
+{
+    im_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
+    im_real *da = im_grad_of(g, a), *db = im_grad_of(g, b);
+    int cols = y->cols;
+    for (int i = 0; i < a->rows; i++)
+        for (int j = 0; j < b->rows; j++) {
+            const im_real *dy = GROW(y->grad, y, (long)i * b->rows + j);
+            if (da) add_into(GROW(da, a, i), dy, cols);
+            if (db) add_into(GROW(db, b, j), dy, cols);
+        }
+}
+
+im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b)
+{
+    if (!a || !b) return NULL;
+    if (a->cols != b->cols)
+        return im_op_fail(g, "im_outer_add: column counts differ (%d vs %d)", a->cols, b->cols);
+    im_tensor *y = im_tensor_new(g, a->rows * b->rows, a->cols);
+    if (!y) return NULL;
+    for (int i = 0; i < a->rows; i++)
+        for (int j = 0; j < b->rows; j++) {
+            im_real *yr = ROW(y, (long)i * b->rows + j);
+            const im_real *ar = ROW(a, i), *br = ROW(b, j);
+            for (int c = 0; c < a->cols; c++) yr[c] = ar[c] + br[c];
+        }
+    im_graph_record(g, "outer_add", y, outer_add_backward, a, b, NULL);
+    return y;
+}

@@ -1,0 +1,112 @@
+/* ops_unary.c — elementwise functions y = f(x) and their derivatives.
+ * One switch per call, outside the loop: no per-element dispatch. */
+#include <tgmath.h>
+#include "infomin/graph.h"
+
+typedef enum {
+    U_SCALE, U_ADD_SCALAR, U_RELU, U_LEAKY_RELU, U_ELU, U_TANH, U_SIGMOID, U_SOFTPLUS,
+    U_EXP, U_LOG, U_SQUARE, U_SQRT, U_ABS, U_SIN, U_CLAMP
+} unary_kind;
+
+static const char *const unary_names[] = {
+    "scale", "add_scalar", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus",
+    "exp", "log", "square", "sqrt", "abs", "sin", "clamp"
+};
+
+static void unary_forward(unary_kind kind, im_real *y, const im_real *x, long n, im_real p0, im_real p1)
+{
+    const im_real zero = 0, one = 1;
+    switch (kind) {
+    case U_SCALE: for (long i = 0; i < n; i++) y[i] = p0 * x[i]; break;
+    case U_ADD_SCALAR: for (long i = 0; i < n; i++) y[i] = x[i] + p0; break;
+    case U_RELU: for (long i = 0; i < n; i++) y[i] = x[i] > zero ? x[i] : zero; break;
+    case U_LEAKY_RELU: for (long i = 0; i < n; i++) y[i] = x[i] > zero ? x[i] : p0 * x[i]; break;
+    case U_ELU: for (long i = 0; i < n; i++) y[i] = x[i] > zero ? x[i] : p0 * expm1(x[i]); break;
+    case U_TANH: for (long i = 0; i < n; i++) y[i] = tanh(x[i]); break;
+    case U_SIGMOID:
+        for (long i = 0; i < n; i++) {   /* stable for large |x| */
+            im_real e = exp(-fabs(x[i]));
+            y[i] = x[i] >= zero ? one / (one + e) : e / (one + e);
+        }
+        break;
+    case U_SOFTPLUS:   /* log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}) */
+        for (long i = 0; i < n; i++) y[i] = (x[i] > zero ? x[i] : zero) + log1p(exp(-fabs(x[i])));
+        break;
+    case U_EXP: for (long i = 0; i < n; i++) y[i] = exp(x[i]); break;
+    case U_LOG: for (long i = 0; i < n; i++) y[i] = log(x[i]); break;
+    case U_SQUARE: for (long i = 0; i < n; i++) y[i] = x[i] * x[i]; break;
+    case U_SQRT: for (long i = 0; i < n; i++) y[i] = sqrt(x[i]); break;
+    case U_ABS: for (long i = 0; i < n; i++) y[i] = fabs(x[i]); break;
+    case U_SIN: for (long i = 0; i < n; i++) y[i] = sin(x[i]); break;
+    case U_CLAMP: for (long i = 0; i < n; i++) y[i] = x[i] < p0 ? p0 : (x[i] > p1 ? p1 : x[i]); break;
+    }
+}
+
+/* dx += dy · f'(x), with f' written through x or y, whichever is cheaper. */
+static void unary_backward(im_graph *g, im_node *node)
+{
+    im_tensor *xt = node->in[0], *yt = node->out;
+    im_real *dx = im_grad_of(g, xt);
+    if (!dx) return;
+    const im_real *x = xt->val, *y = yt->val, *dy = yt->grad;
+    const im_real p0 = (im_real)node->farg[0], p1 = (im_real)node->farg[1], zero = 0, one = 1;
+    long n = (long)xt->rows * xt->cols;
+    switch ((unary_kind)node->iarg[0]) {
+    case U_SCALE: for (long i = 0; i < n; i++) dx[i] += p0 * dy[i]; break;
+    case U_ADD_SCALAR: for (long i = 0; i < n; i++) dx[i] += dy[i]; break;
+    case U_RELU: for (long i = 0; i < n; i++) dx[i] += x[i] > zero ? dy[i] : zero; break;
+    case U_LEAKY_RELU: for (long i = 0; i < n; i++) dx[i] += x[i] > zero ? dy[i] : p0 * dy[i]; break;
+    case U_ELU: for (long i = 0; i < n; i++) dx[i] += x[i] > zero ? dy[i] : dy[i] * (y[i] + p0); break;
+    case U_TANH: for (long i = 0; i < n; i++) dx[i] += dy[i] * (one - y[i] * y[i]); break;
+    case U_SIGMOID: for (long i = 0; i < n; i++) dx[i] += dy[i] * y[i] * (one - y[i]); break;
+    case U_SOFTPLUS:   /* σ(x) = 1 - e^{-softplus(x)} */
+        for (long i = 0; i < n; i++) dx[i] += dy[i] * -expm1(-y[i]);
+        break;
+    case U_EXP: for (long i = 0; i < n; i++) dx[i] += dy[i] * y[i]; break;
+    case U_LOG: for (long i = 0; i < n; i++) dx[i] += dy[i] / x[i]; break;
+    case U_SQUARE: for (long i = 0; i < n; i++) dx[i] += 2 * x[i] * dy[i]; break;
+    case U_SQRT: for (long i = 0; i < n; i++) dx[i] += dy[i] / (2 * y[i]); break;
+    case U_ABS:
+        for (long i = 0; i < n; i++) dx[i] += x[i] > zero ? dy[i] : (x[i] < zero ? -dy[i] : zero);
+        break;
+    case U_SIN: for (long i = 0; i < n; i++) dx[i] += dy[i] * cos(x[i]); break;
+    case U_CLAMP: for (long i = 0; i < n; i++) dx[i] += (x[i] > p0 && x[i] < p1) ? dy[i] : zero; break;
+    }
+}
+
+static im_tensor *unary(im_graph *g, im_tensor *x, unary_kind kind, double p0, double p1)
+{
+    if (!x) return NULL;
+    im_tensor *y = im_tensor_new(g, x->rows, x->cols);
+    if (!y) return NULL;
+    unary_forward(kind, y->val, x->val, (long)x->rows * x->cols, (im_real)p0, (im_real)p1);
+    im_node *n = im_graph_record(g, unary_names[kind], y, unary_backward, x, NULL, NULL);
+    if (n) {
+        n->iarg[0] = kind;
+        n->farg[0] = p0;
+        n->farg[1] = p1;
+    }
+    return y;
+}
+
+im_tensor *im_scale(im_graph *g, im_tensor *x, double c) { return unary(g, x, U_SCALE, c, 0); }
+im_tensor *im_add_scalar(im_graph *g, im_tensor *x, double c) { return unary(g, x, U_ADD_SCALAR, c, 0); }
+im_tensor *im_neg(im_graph *g, im_tensor *x) { return unary(g, x, U_SCALE, -1, 0); }
+im_tensor *im_relu(im_graph *g, im_tensor *x) { return unary(g, x, U_RELU, 0, 0); }
+im_tensor *im_leaky_relu(im_graph *g, im_tensor *x, double slope) { return unary(g, x, U_LEAKY_RELU, slope, 0); }
+im_tensor *im_elu(im_graph *g, im_tensor *x, double alpha) { return unary(g, x, U_ELU, alpha, 0); }
+im_tensor *im_tanh(im_graph *g, im_tensor *x) { return unary(g, x, U_TANH, 0, 0); }
+im_tensor *im_sigmoid(im_graph *g, im_tensor *x) { return unary(g, x, U_SIGMOID, 0, 0); }
+im_tensor *im_softplus(im_graph *g, im_tensor *x) { return unary(g, x, U_SOFTPLUS, 0, 0); }
+im_tensor *im_exp(im_graph *g, im_tensor *x) { return unary(g, x, U_EXP, 0, 0); }
+im_tensor *im_log(im_graph *g, im_tensor *x) { return unary(g, x, U_LOG, 0, 0); }
+im_tensor *im_square(im_graph *g, im_tensor *x) { return unary(g, x, U_SQUARE, 0, 0); }
+im_tensor *im_sqrt(im_graph *g, im_tensor *x) { return unary(g, x, U_SQRT, 0, 0); }
+im_tensor *im_abs(im_graph *g, im_tensor *x) { return unary(g, x, U_ABS, 0, 0); }
+im_tensor *im_sin(im_graph *g, im_tensor *x) { return unary(g, x, U_SIN, 0, 0); }
+
+im_tensor *im_clamp(im_graph *g, im_tensor *x, double lo, double hi)
+{
+    if (x && !(lo < hi)) return im_op_fail(g, "im_clamp: need lo < hi, got [%g, %g]", lo, hi);
+    return unary(g, x, U_CLAMP, lo, hi);
+}

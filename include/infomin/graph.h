@@ -1,0 +1,152 @@
+/* graph.h — the tape autodiff.
+ *
+ * A training step records every forward op as a node in an arena owned by the
+ * graph. im_graph_reset() rewinds the arena (memory is kept), so after the
+ * first step a training loop allocates nothing. im_backward() walks the nodes
+ * in reverse and accumulates gradients: into params' persistent grad buffers,
+ * and into arena buffers for any other tensor that needs a gradient.
+ *
+ * Errors are sticky: an op that fails (shape mismatch, arena exhausted)
+ * records the message in the graph's ctx and returns NULL; every op given a
+ * NULL input returns NULL. Check the final tensor once:
+ *     im_tensor *loss = ...;  if (!loss) return g->ctx->status;
+ */
+#ifndef INFOMIN_GRAPH_H
+#define INFOMIN_GRAPH_H
+
+#include <stddef.h>
+#include "mat.h"
+#include "real.h"
+#include "status.h"
+
+struct im_param;
+struct im_node;
+
+typedef struct im_tensor {
+    int rows, cols;
+    im_real *val;          /* rows*cols, row-major                          */
+    im_real *grad;         /* NULL until backward reaches it (params: fixed) */
+    struct im_node *node;  /* producing op, NULL for a leaf                 */
+    int needs_grad;        /* does any gradient flow into this tensor?      */
+} im_tensor;
+
+typedef struct im_graph im_graph;
+
+typedef void (*im_backward_fn)(im_graph *g, struct im_node *n);
+
+/* One recorded op. Backward functions read inputs, output and the small
+ * argument slots; `saved` points at op-specific arena memory. */
+typedef struct im_node {
+    im_backward_fn backward;
+    const char *op;          /* name, for error messages and debugging */
+    im_tensor *out;
+    im_tensor *in[3];
+    int iarg[4];
+    double farg[2];
+    void *saved;
+    struct im_node *prev;
+} im_node;
+
+im_graph *im_graph_new(im_ctx *ctx);
+void im_graph_free(im_graph *g);
+void im_graph_reset(im_graph *g);          /* rewind the arena, keep memory */
+im_ctx *im_graph_ctx(im_graph *g);
+size_t im_graph_capacity(const im_graph *g);   /* bytes held by the arena */
+size_t im_graph_used(const im_graph *g);       /* bytes used this step   */
+
+/* Arena memory valid until the next reset; 64-byte aligned. NULL (and a
+ * message in ctx) on failure. */
+void *im_graph_alloc(im_graph *g, size_t bytes);
+
+/* Leaves. */
+im_tensor *im_tensor_new(im_graph *g, int rows, int cols);          /* uninitialised, no grad */
+im_tensor *im_leaf(im_graph *g, int rows, int cols, im_real *data, int needs_grad);  /* wraps data (no copy) */
+im_tensor *im_input(im_graph *g, const im_mat *m);                   /* constant view of m */
+im_tensor *im_const(im_graph *g, int rows, int cols, im_real value);
+im_tensor *im_param_tensor(im_graph *g, struct im_param *p);
+im_tensor *im_detach(im_graph *g, im_tensor *x);   /* same values, no gradient flows back */
+
+/* Backward from a 1x1 loss (its gradient is seeded with 1). */
+im_status im_backward(im_graph *g, im_tensor *loss);
+
+/* Record a node (for ops defined outside the core: a plugin may add its own
+ * op with a forward it computes itself and a backward callback). */
+im_node *im_graph_record(im_graph *g, const char *op, im_tensor *out, im_backward_fn backward,
+                         im_tensor *a, im_tensor *b, im_tensor *c);
+/* The gradient buffer of t, allocated and zeroed on first use; NULL if no
+ * gradient flows into t. For backward functions. */
+im_real *im_grad_of(im_graph *g, im_tensor *t);
+/* Sticky error from inside an op; returns NULL for `return im_op_fail(...)`. */
+im_tensor *im_op_fail(im_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- ops (ops_*.c). Shapes: a[r,c]. "broadcast" = each operand dimension
+ * equals the output's or is 1 (row vector 1xc, column rx1, scalar 1x1). ---- */
+
+/* op(a)·op(b), op = transpose when the flag is set (cblas_sgemm). */
+im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int trans_b);
+/* out[n,o] = x[n,i]·w[o,i]ᵀ + b[1,o]   (b may be NULL): the dense layer, fused. */
+im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b);
+
+/* Broadcasting binary ops. */
+im_tensor *im_add(im_graph *g, im_tensor *a, im_tensor *b);
+im_tensor *im_sub(im_graph *g, im_tensor *a, im_tensor *b);
+im_tensor *im_mul(im_graph *g, im_tensor *a, im_tensor *b);
+im_tensor *im_div(im_graph *g, im_tensor *a, im_tensor *b);
+/* x + b with b a 1xc row: the bias add. */
+im_tensor *im_bias_add(im_graph *g, im_tensor *x, im_tensor *b);
+
+/* Elementwise. */
+im_tensor *im_scale(im_graph *g, im_tensor *x, double c);
+im_tensor *im_add_scalar(im_graph *g, im_tensor *x, double c);
+im_tensor *im_neg(im_graph *g, im_tensor *x);
+im_tensor *im_relu(im_graph *g, im_tensor *x);
+im_tensor *im_leaky_relu(im_graph *g, im_tensor *x, double slope);
+im_tensor *im_elu(im_graph *g, im_tensor *x, double alpha);
+im_tensor *im_tanh(im_graph *g, im_tensor *x);
+im_tensor *im_sigmoid(im_graph *g, im_tensor *x);
+im_tensor *im_softplus(im_graph *g, im_tensor *x);
+im_tensor *im_exp(im_graph *g, im_tensor *x);
+im_tensor *im_log(im_graph *g, im_tensor *x);
+im_tensor *im_square(im_graph *g, im_tensor *x);
+im_tensor *im_sqrt(im_graph *g, im_tensor *x);
+im_tensor *im_abs(im_graph *g, im_tensor *x);
+im_tensor *im_sin(im_graph *g, im_tensor *x);
+/* min(max(x, lo), hi); the gradient passes where lo < x < hi. */
+im_tensor *im_clamp(im_graph *g, im_tensor *x, double lo, double hi);
+
+/* Reductions: IM_ALL -> 1x1, IM_ROWWISE -> rx1 (each row reduced),
+ * IM_COLWISE -> 1xc (each column reduced). */
+typedef enum { IM_ALL, IM_ROWWISE, IM_COLWISE } im_axis;
+im_tensor *im_sum(im_graph *g, im_tensor *x, im_axis axis);
+im_tensor *im_mean(im_graph *g, im_tensor *x, im_axis axis);
+im_tensor *im_logsumexp(im_graph *g, im_tensor *x, im_axis axis);
+im_tensor *im_log_softmax(im_graph *g, im_tensor *x);     /* over each row */
+
+/* Shape. */
+im_tensor *im_concat_cols(im_graph *g, im_tensor *a, im_tensor *b);  /* [a | b] */
+im_tensor *im_concat_rows(im_graph *g, im_tensor *a, im_tensor *b);  /* [a ; b] */
+im_tensor *im_slice_cols(im_graph *g, im_tensor *x, int c0, int n);
+im_tensor *im_slice_rows(im_graph *g, im_tensor *x, int r0, int n);
+/* out[k,:] = x[idx[k],:], k < n (idx is copied; repeats allowed). */
+im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n);
+/* out[i*nb + j, :] = a[i,:] + b[j,:]: every (i, j) pair, for critics scored
+ * on all B×B pairs without building B² concatenated inputs. */
+im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b);
+/* Column-wise (x - mean) / sqrt(var + eps), batch statistics, biased var. */
+im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps);
+
+/* Losses and likelihoods. */
+im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *logits, const int *labels); /* mean, 1x1 */
+im_tensor *im_bce_logits(im_graph *g, im_tensor *logits, im_tensor *targets);          /* mean, 1x1; no grad to targets */
+im_tensor *im_mse(im_graph *g, im_tensor *pred, im_tensor *target);                    /* mean, 1x1 */
+/* Per row: Σ_c log N(y; mu, exp(logvar)) -> rx1. */
+im_tensor *im_gaussian_loglik(im_graph *g, im_tensor *y, im_tensor *mu, im_tensor *logvar);
+
+/* Value of `value`, gradient routed to `grad_path` only (same shapes): a
+ * surrogate for biased-gradient corrections such as MINE's EMA. */
+im_tensor *im_surrogate(im_graph *g, im_tensor *value, im_tensor *grad_path);
+
+/* Scalar value of a 1x1 tensor. */
+static inline double im_item(const im_tensor *t) { return (double)t->val[0]; }
+
+#endif

@@ -1,0 +1,27 @@
+/* mat.h — im_mat: a dense row-major matrix of samples (rows = samples).
+ * Datasets and results use it; it never carries gradients. One owner frees
+ * it with im_mat_free. */
+#ifndef INFOMIN_MAT_H
+#define INFOMIN_MAT_H
+
+#include "real.h"
+#include "status.h"
+
+typedef struct im_mat {
+    int rows, cols;
+    im_real *data;   /* rows * cols values, row-major */
+} im_mat;
+
+/* Allocates rows*cols zeroed values; m is left empty on failure. */
+im_status im_mat_alloc(im_ctx *ctx, im_mat *m, int rows, int cols);
+void im_mat_free(im_mat *m);
+static inline im_real *im_mat_row(const im_mat *m, int r) { return m->data + (long)r * m->cols; }
+
+/* dst = rows idx[0..n) of src (allocates dst). */
+im_status im_mat_gather_rows(im_ctx *ctx, im_mat *dst, const im_mat *src, const int *idx, int n);
+/* dst = columns [c0, c0+n) of src (allocates dst). */
+im_status im_mat_slice_cols(im_ctx *ctx, im_mat *dst, const im_mat *src, int c0, int n);
+/* IM_ENUMERIC with "what row R col C" if any value is NaN or infinite. */
+im_status im_mat_check_finite(im_ctx *ctx, const im_mat *m, const char *what);
+
+#endif

@@ -1,0 +1,47 @@
+/* nn.h — layers built on the tape: the dense layer and an MLP builder usable
+ * by any plugin (critics, encoders, heads, adversaries). */
+#ifndef INFOMIN_NN_H
+#define INFOMIN_NN_H
+
+#include "graph.h"
+#include "param.h"
+
+typedef enum {
+    IM_ACT_NONE, IM_ACT_RELU, IM_ACT_LEAKY_RELU, IM_ACT_ELU, IM_ACT_TANH,
+    IM_ACT_SIGMOID, IM_ACT_SOFTPLUS, IM_ACT_SIN
+} im_activation;
+
+/* "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "sin", "none". */
+im_status im_activation_parse(im_ctx *ctx, const char *name, im_activation *out);
+const char *im_activation_name(im_activation a);
+/* The list above as "relu|leaky_relu|...", for param specs. */
+#define IM_ACTIVATION_CHOICES "relu|leaky_relu|elu|tanh|sigmoid|softplus|sin|none"
+im_tensor *im_activate(im_graph *g, im_tensor *x, im_activation a);
+
+typedef struct im_linear_layer {
+    im_param *weight;   /* [out, in] */
+    im_param *bias;     /* [1, out]  */
+    int in, out;
+} im_linear_layer;
+
+/* Xavier-initialised weight (He for ReLU-family activations), zero bias. */
+im_status im_linear_layer_init(im_ctx *ctx, im_linear_layer *layer, im_params *params,
+                               const char *name, int in, int out, im_activation next_act, im_rng *rng);
+im_tensor *im_linear_layer_forward(im_graph *g, const im_linear_layer *layer, im_tensor *x);
+
+#define IM_MLP_MAX_LAYERS 16
+
+/* in -> hidden[0] -> ... -> hidden[n_hidden-1] -> out; `act` after each hidden
+ * layer, `out_act` after the last. */
+typedef struct im_mlp {
+    int n_layers;
+    im_linear_layer layers[IM_MLP_MAX_LAYERS];
+    im_activation act, out_act;
+} im_mlp;
+
+im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, int in,
+                      const int *hidden, int n_hidden, int out, im_activation act,
+                      im_activation out_act, im_rng *rng);
+im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x);
+
+#endif

@@ -1,0 +1,50 @@
+/* status.h — errors as values.
+ *
+ * Every fallible call returns an im_status and, on failure, leaves a human
+ * message in the caller's im_ctx. The CLI turns (status, message) into an exit
+ * code and a line on stderr; the library never prints and never exits. */
+#ifndef INFOMIN_STATUS_H
+#define INFOMIN_STATUS_H
+
+#include <stdarg.h>
+
+typedef enum im_status {
+    IM_OK = 0,
+    IM_EINVAL,   /* bad argument, shape or value                */
+    IM_ENOMEM,   /* allocation failed                           */
+    IM_EIO,      /* file missing, unreadable or malformed       */
+    IM_ECONFIG,  /* INI: unknown key, bad type, out of range    */
+    IM_EPLUGIN,  /* plugin missing, refused or misbehaving      */
+    IM_ENUMERIC  /* NaN / Inf where a finite number is required */
+} im_status;
+
+#define IM_ERR_LEN 1024
+
+struct im_registry;
+
+/* Per-run context: the error buffer and the plugin registry a task uses to
+ * instantiate the other plugins. Owned by the caller (the CLI or a test). */
+typedef struct im_ctx {
+    char err[IM_ERR_LEN];
+    im_status status;
+    struct im_registry *registry;
+    int progress;   /* 1: draw a progress bar on stderr (a terminal) */
+    int verbose;
+} im_ctx;
+
+void im_ctx_init(im_ctx *ctx);
+
+/* Record `code` and a printf-style message in ctx; returns code so that
+ * `return im_fail(ctx, IM_EINVAL, "...")` reads naturally. */
+im_status im_fail(im_ctx *ctx, im_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+im_status im_vfail(im_ctx *ctx, im_status code, const char *fmt, va_list ap);
+
+/* Prefix the message already in ctx with "prefix: " (adds context while an
+ * error travels up). Returns ctx->status. */
+im_status im_fail_prefix(im_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+const char *im_status_name(im_status st);
+
+#endif

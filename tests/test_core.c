@@ -1,0 +1,169 @@
+/* test_core.c — the float32 core as users link it: arena reuse, optimisers,
+ * RNG reproducibility, MLP training. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/graph.h"
+#include "infomin/nn.h"
+#include "infomin/optim.h"
+#include "infomin/param.h"
+#include "infomin/rng.h"
+
+/* One critic step, as the trainer does it: arena reset, forward, backward,
+ * Adam. After the first step the arena must not grow at all. */
+START_TEST(arena_does_not_grow_over_1000_steps)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_rng rng;
+    im_rng_seed(&rng, 7);
+    im_params params = { 0 };
+    im_mlp mlp;
+    int hidden[] = { 32, 32 };
+    ck_assert_int_eq(im_mlp_init(&ctx, &mlp, &params, "critic", 6, hidden, 2, 1, IM_ACT_RELU, IM_ACT_NONE, &rng), IM_OK);
+    im_optim opt;
+    im_adam_init(&opt, &params, 1e-3);
+    im_mat x;
+    ck_assert_int_eq(im_mat_alloc(&ctx, &x, 64, 6), IM_OK);
+    for (int i = 0; i < 64 * 6; i++) x.data[i] = (float)im_rng_normal(&rng);
+    im_graph *g = im_graph_new(&ctx);
+    int perm[64];
+    size_t capacity_after_first = 0;
+    for (int step = 0; step < 1000; step++) {
+        im_graph_reset(g);
+        im_rng_permutation(&rng, perm, 64);
+        im_tensor *in = im_input(g, &x);
+        im_tensor *t = im_mlp_forward(g, &mlp, im_concat_rows(g, in, im_gather_rows(g, in, perm, 64)));
+        im_tensor *loss = im_sub(g, im_logsumexp(g, im_slice_rows(g, t, 64, 64), IM_ALL),
+                                 im_mean(g, im_slice_rows(g, t, 0, 64), IM_ALL));
+        ck_assert_ptr_nonnull(loss);
+        ck_assert_int_eq(im_backward(g, loss), IM_OK);
+        im_optim_step(&opt);
+        if (step == 0) capacity_after_first = im_graph_capacity(g);
+        ck_assert_uint_eq(im_graph_capacity(g), capacity_after_first);
+    }
+    ck_assert_uint_gt(capacity_after_first, 0);
+    im_graph_free(g);
+    im_mat_free(&x);
+    im_params_free(&params);
+}
+END_TEST
+
+/* f(p) = Σ a_k (p_k − c_k)², convex with minimum at c; Adam must get there. */
+static double quadratic_step(im_graph *g, im_param *p, const float *a, const float *c)
+{
+    im_graph_reset(g);
+    im_tensor *pt = im_param_tensor(g, p);
+    float *ad = im_graph_alloc(g, sizeof(float) * 5), *cd = im_graph_alloc(g, sizeof(float) * 5);
+    memcpy(ad, a, sizeof(float) * 5);
+    memcpy(cd, c, sizeof(float) * 5);
+    im_tensor *d = im_sub(g, pt, im_leaf(g, 1, 5, cd, 0));
+    im_tensor *loss = im_sum(g, im_mul(g, im_square(g, d), im_leaf(g, 1, 5, ad, 0)), IM_ALL);
+    ck_assert_int_eq(im_backward(g, loss), IM_OK);
+    return im_item(loss);
+}
+
+START_TEST(adam_minimises_a_convex_quadratic)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_params params = { 0 };
+    im_param *p = im_params_add(&ctx, &params, "p", 1, 5);
+    const float a[5] = { 1, 10, 0.1f, 3, 100 }, c[5] = { 1, -2, 3, 0.5f, -0.25f };
+    im_optim opt;
+    im_adam_init(&opt, &params, 0.05);
+    im_graph *g = im_graph_new(&ctx);
+    double first = quadratic_step(g, p, a, c), last = first;
+    for (int step = 0; step < 3000; step++) {
+        last = quadratic_step(g, p, a, c);
+        im_optim_step(&opt);
+    }
+    ck_assert_double_gt(first, 1.0);
+    ck_assert_double_lt(last, 1e-5);
+    for (int k = 0; k < 5; k++) ck_assert_float_eq_tol(p->value[k], c[k], 1e-3);
+    im_graph_free(g);
+    im_params_free(&params);
+}
+END_TEST
+
+START_TEST(sgd_momentum_and_clipping)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_params params = { 0 };
+    im_param *p = im_params_add(&ctx, &params, "p", 1, 2);
+    p->grad[0] = 3;
+    p->grad[1] = 4;   /* norm 5 */
+    im_optim opt;
+    im_sgd_init(&opt, &params, 0.1, 0.9);
+    opt.clip_norm = 1.0;
+    double norm = im_optim_step(&opt);
+    ck_assert_double_eq_tol(norm, 5.0, 1e-6);
+    /* clipped gradient (0.6, 0.8), lr 0.1 */
+    ck_assert_float_eq_tol(p->value[0], -0.06f, 1e-6);
+    ck_assert_float_eq_tol(p->value[1], -0.08f, 1e-6);
+    ck_assert_float_eq(p->grad[0], 0.0f);   /* step zeroes the gradients */
+    p->grad[0] = 0.6f;
+    p->grad[1] = 0.8f;
+    im_optim_step(&opt);   /* velocity 0.9·(0.6,0.8) + (0.6,0.8) */
+    ck_assert_float_eq_tol(p->value[0], -0.06f - 0.1f * 1.14f, 1e-6);
+    im_params_free(&params);
+}
+END_TEST
+
+START_TEST(rng_is_reproducible_and_well_distributed)
+{
+    im_rng a, b;
+    im_rng_seed(&a, 42);
+    im_rng_seed(&b, 42);
+    for (int i = 0; i < 1000; i++) ck_assert_uint_eq(im_rng_u64(&a), im_rng_u64(&b));
+    im_rng_seed(&b, 43);
+    ck_assert_uint_ne(im_rng_u64(&a), im_rng_u64(&b));
+    /* moments of 200k normals: mean 0 ± 0.01, variance 1 ± 0.02 */
+    double sum = 0, sq = 0;
+    int n = 200000;
+    for (int i = 0; i < n; i++) {
+        double z = im_rng_normal(&a);
+        sum += z;
+        sq += z * z;
+    }
+    ck_assert_double_eq_tol(sum / n, 0.0, 0.01);
+    ck_assert_double_eq_tol(sq / n, 1.0, 0.02);
+    /* uniform mean 1/2 */
+    sum = 0;
+    for (int i = 0; i < n; i++) sum += im_rng_uniform(&a);
+    ck_assert_double_eq_tol(sum / n, 0.5, 0.005);
+    /* a permutation holds each index exactly once */
+    int perm[1000], seen[1000] = { 0 };
+    im_rng_permutation(&a, perm, 1000);
+    for (int i = 0; i < 1000; i++) seen[perm[i]]++;
+    for (int i = 0; i < 1000; i++) ck_assert_int_eq(seen[i], 1);
+    /* below(n) is uniform: 6 buckets of 60k draws within 2% */
+    int counts[6] = { 0 };
+    for (int i = 0; i < 360000; i++) counts[im_rng_below(&a, 6)]++;
+    for (int k = 0; k < 6; k++) ck_assert_int_lt(abs(counts[k] - 60000), 1200);
+}
+END_TEST
+
+static Suite *core_suite(void)
+{
+    Suite *s = suite_create("core");
+    TCase *tc = tcase_create("numeric");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, arena_does_not_grow_over_1000_steps);
+    tcase_add_test(tc, adam_minimises_a_convex_quadratic);
+    tcase_add_test(tc, sgd_momentum_and_clipping);
+    tcase_add_test(tc, rng_is_reproducible_and_well_distributed);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(core_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,280 @@
+/* test_ops.c — every op's backward against central finite differences,
+ * in the float64 build of the core (IM_REAL_DOUBLE), where a relative
+ * tolerance of 1e-6 is sharp: a wrong factor or a missed term fails it.
+ *
+ * Each case builds y = op(inputs) and the scalar L = Σ w ⊙ y with a fixed
+ * random w, so every output element's gradient path is exercised. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/graph.h"
+#include "infomin/nn.h"
+#include "infomin/param.h"
+#include "infomin/rng.h"
+
+#define MAX_IN 3
+typedef im_tensor *(*build_fn)(im_graph *g, im_tensor **in);
+
+typedef struct {
+    const char *name;
+    int n_in;
+    int shape[MAX_IN][2];
+    build_fn build;
+    int positive;       /* inputs drawn from (0.5, 2): log, sqrt, div */
+    int grad_mask;      /* bit i set: check the gradient of input i (default all) */
+} grad_case;
+
+static const int labels[] = { 2, 0, 1, 2, 1, 0, 0 };
+static const int gather_idx[] = { 3, 0, 3, 1, 2 };
+
+/* L = Σ w ⊙ build(in); w is drawn once per case from the same seed. */
+static double loss_of(im_graph *g, const grad_case *tc, im_tensor **in, const double *w, im_tensor **out_y)
+{
+    im_tensor *y = tc->build(g, in);
+    ck_assert_msg(y != NULL, "%s: op failed: %s", tc->name, im_graph_ctx(g)->err);
+    double loss = 0;
+    for (long i = 0; i < (long)y->rows * y->cols; i++) loss += w[i] * y->val[i];
+    if (out_y) *out_y = y;
+    return loss;
+}
+
+static void check_case(const grad_case *tc)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_graph *g = im_graph_new(&ctx);
+    im_rng rng;
+    im_rng_seed(&rng, 1234);
+    double *data[MAX_IN];
+    for (int k = 0; k < tc->n_in; k++) {
+        long n = (long)tc->shape[k][0] * tc->shape[k][1];
+        data[k] = malloc(sizeof(double) * n);
+        for (long i = 0; i < n; i++)
+            data[k][i] = tc->positive ? 0.5 + 1.5 * im_rng_uniform(&rng) : im_rng_normal(&rng);
+    }
+    /* analytic gradients */
+    im_tensor *in[MAX_IN];
+    for (int k = 0; k < tc->n_in; k++) in[k] = im_leaf(g, tc->shape[k][0], tc->shape[k][1], data[k], 1);
+    im_tensor *y = NULL;
+    double w[4096];
+    loss_of(g, tc, in, (double[4096]){ 0 }, &y);
+    long ny = (long)y->rows * y->cols;
+    ck_assert_int_le(ny, 4096);
+    for (long i = 0; i < ny; i++) w[i] = im_rng_normal(&rng);
+    im_graph_reset(g);
+    for (int k = 0; k < tc->n_in; k++) in[k] = im_leaf(g, tc->shape[k][0], tc->shape[k][1], data[k], 1);
+    y = tc->build(g, in);
+    im_tensor *wt = im_leaf(g, y->rows, y->cols, w, 0);
+    im_tensor *loss = im_sum(g, im_mul(g, y, wt), IM_ALL);
+    ck_assert_int_eq(im_backward(g, loss), IM_OK);
+    double *analytic[MAX_IN];
+    for (int k = 0; k < tc->n_in; k++) {
+        long n = (long)tc->shape[k][0] * tc->shape[k][1];
+        analytic[k] = calloc(n, sizeof(double));
+        if (in[k]->grad) memcpy(analytic[k], in[k]->grad, sizeof(double) * n);
+    }
+    /* numeric gradients, one coordinate at a time */
+    const double h = 1e-6;
+    int mask = tc->grad_mask ? tc->grad_mask : 0xff;
+    for (int k = 0; k < tc->n_in; k++) {
+        if (!(mask & (1 << k))) continue;
+        long n = (long)tc->shape[k][0] * tc->shape[k][1];
+        for (long i = 0; i < n; i++) {
+            double saved = data[k][i], lp, lm;
+            data[k][i] = saved + h;
+            im_graph_reset(g);
+            for (int j = 0; j < tc->n_in; j++) in[j] = im_leaf(g, tc->shape[j][0], tc->shape[j][1], data[j], 0);
+            lp = loss_of(g, tc, in, w, NULL);
+            data[k][i] = saved - h;
+            im_graph_reset(g);
+            for (int j = 0; j < tc->n_in; j++) in[j] = im_leaf(g, tc->shape[j][0], tc->shape[j][1], data[j], 0);
+            lm = loss_of(g, tc, in, w, NULL);
+            data[k][i] = saved;
+            double numeric = (lp - lm) / (2 * h), a = analytic[k][i];
+            double scale = fmax(1.0, fmax(fabs(a), fabs(numeric)));
+            ck_assert_msg(fabs(a - numeric) <= 1e-6 * scale, "%s: d/d input%d[%ld]: analytic %.10g, numeric %.10g",
+                          tc->name, k, i, a, numeric);
+        }
+    }
+    for (int k = 0; k < tc->n_in; k++) {
+        free(data[k]);
+        free(analytic[k]);
+    }
+    im_graph_free(g);
+}
+
+/* ---- builders ---- */
+static im_tensor *b_matmul_nn(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 0, 0); }
+static im_tensor *b_matmul_nt(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 0, 1); }
+static im_tensor *b_matmul_tn(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 1, 0); }
+static im_tensor *b_matmul_tt(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 1, 1); }
+static im_tensor *b_linear(im_graph *g, im_tensor **x) { return im_linear(g, x[0], x[1], x[2]); }
+static im_tensor *b_linear_nobias(im_graph *g, im_tensor **x) { return im_linear(g, x[0], x[1], NULL); }
+static im_tensor *b_add(im_graph *g, im_tensor **x) { return im_add(g, x[0], x[1]); }
+static im_tensor *b_sub(im_graph *g, im_tensor **x) { return im_sub(g, x[0], x[1]); }
+static im_tensor *b_mul(im_graph *g, im_tensor **x) { return im_mul(g, x[0], x[1]); }
+static im_tensor *b_div(im_graph *g, im_tensor **x) { return im_div(g, x[0], x[1]); }
+static im_tensor *b_bias_add(im_graph *g, im_tensor **x) { return im_bias_add(g, x[0], x[1]); }
+static im_tensor *b_scale(im_graph *g, im_tensor **x) { return im_scale(g, x[0], -2.5); }
+static im_tensor *b_add_scalar(im_graph *g, im_tensor **x) { return im_add_scalar(g, x[0], 0.7); }
+static im_tensor *b_neg(im_graph *g, im_tensor **x) { return im_neg(g, x[0]); }
+static im_tensor *b_relu(im_graph *g, im_tensor **x) { return im_relu(g, x[0]); }
+static im_tensor *b_leaky(im_graph *g, im_tensor **x) { return im_leaky_relu(g, x[0], 0.2); }
+static im_tensor *b_elu(im_graph *g, im_tensor **x) { return im_elu(g, x[0], 1.3); }
+static im_tensor *b_tanh(im_graph *g, im_tensor **x) { return im_tanh(g, x[0]); }
+static im_tensor *b_sigmoid(im_graph *g, im_tensor **x) { return im_sigmoid(g, x[0]); }
+static im_tensor *b_softplus(im_graph *g, im_tensor **x) { return im_softplus(g, x[0]); }
+static im_tensor *b_exp(im_graph *g, im_tensor **x) { return im_exp(g, x[0]); }
+static im_tensor *b_log(im_graph *g, im_tensor **x) { return im_log(g, x[0]); }
+static im_tensor *b_square(im_graph *g, im_tensor **x) { return im_square(g, x[0]); }
+static im_tensor *b_sqrt(im_graph *g, im_tensor **x) { return im_sqrt(g, x[0]); }
+static im_tensor *b_abs(im_graph *g, im_tensor **x) { return im_abs(g, x[0]); }
+static im_tensor *b_sin(im_graph *g, im_tensor **x) { return im_sin(g, x[0]); }
+static im_tensor *b_clamp(im_graph *g, im_tensor **x) { return im_clamp(g, x[0], -0.5, 0.8); }
+static im_tensor *b_sum_all(im_graph *g, im_tensor **x) { return im_sum(g, x[0], IM_ALL); }
+static im_tensor *b_sum_row(im_graph *g, im_tensor **x) { return im_sum(g, x[0], IM_ROWWISE); }
+static im_tensor *b_sum_col(im_graph *g, im_tensor **x) { return im_sum(g, x[0], IM_COLWISE); }
+static im_tensor *b_mean_all(im_graph *g, im_tensor **x) { return im_mean(g, x[0], IM_ALL); }
+static im_tensor *b_mean_row(im_graph *g, im_tensor **x) { return im_mean(g, x[0], IM_ROWWISE); }
+static im_tensor *b_mean_col(im_graph *g, im_tensor **x) { return im_mean(g, x[0], IM_COLWISE); }
+static im_tensor *b_lse_all(im_graph *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_ALL); }
+static im_tensor *b_lse_row(im_graph *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_ROWWISE); }
+static im_tensor *b_lse_col(im_graph *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_COLWISE); }
+static im_tensor *b_log_softmax(im_graph *g, im_tensor **x) { return im_log_softmax(g, x[0]); }
+static im_tensor *b_concat_cols(im_graph *g, im_tensor **x) { return im_concat_cols(g, x[0], x[1]); }
+static im_tensor *b_concat_rows(im_graph *g, im_tensor **x) { return im_concat_rows(g, x[0], x[1]); }
+static im_tensor *b_slice_cols(im_graph *g, im_tensor **x) { return im_slice_cols(g, x[0], 1, 2); }
+static im_tensor *b_slice_rows(im_graph *g, im_tensor **x) { return im_slice_rows(g, x[0], 2, 3); }
+static im_tensor *b_gather(im_graph *g, im_tensor **x) { return im_gather_rows(g, x[0], gather_idx, 5); }
+static im_tensor *b_outer_add(im_graph *g, im_tensor **x) { return im_outer_add(g, x[0], x[1]); }
+static im_tensor *b_standardize(im_graph *g, im_tensor **x) { return im_standardize_cols(g, x[0], 1e-3); }
+static im_tensor *b_ce(im_graph *g, im_tensor **x) { return im_cross_entropy_logits(g, x[0], labels); }
+static im_tensor *b_bce(im_graph *g, im_tensor **x)
+{
+    return im_bce_logits(g, x[0], im_sigmoid(g, x[1]));   /* soft targets in (0,1) */
+}
+static im_tensor *b_mse(im_graph *g, im_tensor **x) { return im_mse(g, x[0], x[1]); }
+static im_tensor *b_gauss(im_graph *g, im_tensor **x) { return im_gaussian_loglik(g, x[0], x[1], x[2]); }
+static im_tensor *b_surrogate(im_graph *g, im_tensor **x)
+{
+    /* value and gradient path agree here, so finite differences see the
+     * surrogate's gradient; x0 takes no part and must get none */
+    return im_surrogate(g, im_detach(g, im_scale(g, x[1], 2.0)), im_scale(g, x[1], 2.0));
+}
+static im_tensor *b_chain(im_graph *g, im_tensor **x)
+{
+    /* a small critic: reuse of one tensor by two consumers accumulates */
+    im_tensor *h = im_tanh(g, im_linear(g, x[0], x[1], x[2]));
+    return im_add(g, im_mul(g, h, h), im_log_softmax(g, h));
+}
+
+static const grad_case cases[] = {
+    { "matmul 1x1·1x1", 2, { { 1, 1 }, { 1, 1 } }, b_matmul_nn, 0, 0 },
+    { "matmul 3x4·4x2", 2, { { 3, 4 }, { 4, 2 } }, b_matmul_nn, 0, 0 },
+    { "matmul 3x4·(5x4)ᵀ", 2, { { 3, 4 }, { 5, 4 } }, b_matmul_nt, 0, 0 },
+    { "matmul (4x3)ᵀ·4x5", 2, { { 4, 3 }, { 4, 5 } }, b_matmul_tn, 0, 0 },
+    { "matmul (4x3)ᵀ·(2x4)ᵀ", 2, { { 4, 3 }, { 2, 4 } }, b_matmul_tt, 0, 0 },
+    { "linear 5x3 -> 4", 3, { { 5, 3 }, { 4, 3 }, { 1, 4 } }, b_linear, 0, 0 },
+    { "linear 1x1 -> 1", 3, { { 1, 1 }, { 1, 1 }, { 1, 1 } }, b_linear, 0, 0 },
+    { "linear no bias", 2, { { 6, 2 }, { 3, 2 } }, b_linear_nobias, 0, 0 },
+    { "add same", 2, { { 3, 4 }, { 3, 4 } }, b_add, 0, 0 },
+    { "add row bcast", 2, { { 3, 4 }, { 1, 4 } }, b_add, 0, 0 },
+    { "add col bcast", 2, { { 3, 4 }, { 3, 1 } }, b_add, 0, 0 },
+    { "add scalar bcast", 2, { { 3, 4 }, { 1, 1 } }, b_add, 0, 0 },
+    { "add outer bcast", 2, { { 1, 4 }, { 3, 1 } }, b_add, 0, 0 },
+    { "sub col bcast", 2, { { 3, 4 }, { 3, 1 } }, b_sub, 0, 0 },
+    { "sub scalar-first", 2, { { 1, 1 }, { 2, 5 } }, b_sub, 0, 0 },
+    { "mul row bcast", 2, { { 5, 2 }, { 1, 2 } }, b_mul, 0, 0 },
+    { "mul 1x1", 2, { { 1, 1 }, { 1, 1 } }, b_mul, 0, 0 },
+    { "div col bcast", 2, { { 3, 4 }, { 3, 1 } }, b_div, 1, 0 },
+    { "div same", 2, { { 2, 3 }, { 2, 3 } }, b_div, 1, 0 },
+    { "bias_add", 2, { { 4, 3 }, { 1, 3 } }, b_bias_add, 0, 0 },
+    { "scale", 1, { { 3, 5 } }, b_scale, 0, 0 },
+    { "add_scalar", 1, { { 1, 1 } }, b_add_scalar, 0, 0 },
+    { "neg", 1, { { 2, 3 } }, b_neg, 0, 0 },
+    { "relu", 1, { { 4, 5 } }, b_relu, 0, 0 },
+    { "leaky_relu", 1, { { 4, 5 } }, b_leaky, 0, 0 },
+    { "elu", 1, { { 4, 5 } }, b_elu, 0, 0 },
+    { "tanh", 1, { { 3, 2 } }, b_tanh, 0, 0 },
+    { "sigmoid", 1, { { 3, 2 } }, b_sigmoid, 0, 0 },
+    { "softplus", 1, { { 3, 2 } }, b_softplus, 0, 0 },
+    { "exp", 1, { { 2, 4 } }, b_exp, 0, 0 },
+    { "log", 1, { { 2, 4 } }, b_log, 1, 0 },
+    { "square", 1, { { 1, 1 } }, b_square, 0, 0 },
+    { "sqrt", 1, { { 3, 3 } }, b_sqrt, 1, 0 },
+    { "abs", 1, { { 3, 3 } }, b_abs, 0, 0 },
+    { "sin", 1, { { 3, 3 } }, b_sin, 0, 0 },
+    { "clamp", 1, { { 4, 4 } }, b_clamp, 0, 0 },
+    { "sum all", 1, { { 3, 4 } }, b_sum_all, 0, 0 },
+    { "sum rowwise", 1, { { 3, 4 } }, b_sum_row, 0, 0 },
+    { "sum colwise", 1, { { 3, 4 } }, b_sum_col, 0, 0 },
+    { "mean all 1x1", 1, { { 1, 1 } }, b_mean_all, 0, 0 },
+    { "mean rowwise", 1, { { 5, 2 } }, b_mean_row, 0, 0 },
+    { "mean colwise", 1, { { 5, 2 } }, b_mean_col, 0, 0 },
+    { "logsumexp all", 1, { { 3, 4 } }, b_lse_all, 0, 0 },
+    { "logsumexp rowwise", 1, { { 3, 4 } }, b_lse_row, 0, 0 },
+    { "logsumexp colwise", 1, { { 3, 4 } }, b_lse_col, 0, 0 },
+    { "log_softmax", 1, { { 4, 3 } }, b_log_softmax, 0, 0 },
+    { "concat_cols", 2, { { 3, 2 }, { 3, 4 } }, b_concat_cols, 0, 0 },
+    { "concat_rows", 2, { { 2, 3 }, { 4, 3 } }, b_concat_rows, 0, 0 },
+    { "slice_cols", 1, { { 3, 5 } }, b_slice_cols, 0, 0 },
+    { "slice_rows", 1, { { 6, 2 } }, b_slice_rows, 0, 0 },
+    { "gather_rows (repeats)", 1, { { 4, 3 } }, b_gather, 0, 0 },
+    { "outer_add", 2, { { 3, 2 }, { 4, 2 } }, b_outer_add, 0, 0 },
+    { "standardize_cols", 1, { { 6, 3 } }, b_standardize, 0, 0 },
+    { "cross_entropy_logits", 1, { { 7, 3 } }, b_ce, 0, 0 },
+    { "bce_logits", 2, { { 5, 1 }, { 5, 1 } }, b_bce, 0, 1 },
+    { "mse", 2, { { 4, 3 }, { 4, 3 } }, b_mse, 0, 0 },
+    { "gaussian_loglik", 3, { { 4, 3 }, { 4, 3 }, { 4, 3 } }, b_gauss, 0, 0 },
+    { "surrogate", 2, { { 2, 2 }, { 2, 2 } }, b_surrogate, 0, 0 },
+    { "chain: tanh(linear) reused", 3, { { 5, 3 }, { 4, 3 }, { 1, 4 } }, b_chain, 0, 0 },
+};
+#define N_CASES ((int)(sizeof cases / sizeof cases[0]))
+
+START_TEST(op_gradient_matches_finite_differences)
+{
+    check_case(&cases[_i]);
+}
+END_TEST
+
+/* The error path: a shape mismatch names the op and both shapes, sticks,
+ * and every later op returns NULL. */
+START_TEST(shape_errors_are_sticky_and_named)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_graph *g = im_graph_new(&ctx);
+    im_tensor *a = im_const(g, 3, 4, 1), *b = im_const(g, 5, 4, 1);
+    im_tensor *c = im_matmul(g, a, b, 0, 0);
+    ck_assert_ptr_null(c);
+    ck_assert_str_eq(ctx.err, "im_matmul: inner dimensions differ: 3x4 · 5x4");
+    ck_assert_ptr_null(im_relu(g, c));
+    ck_assert_ptr_null(im_add(g, a, im_const(g, 2, 4, 1)));   /* first message kept */
+    ck_assert_str_eq(ctx.err, "im_matmul: inner dimensions differ: 3x4 · 5x4");
+    ck_assert_int_ne(im_backward(g, NULL), IM_OK);
+    im_graph_reset(g);
+    ck_assert_ptr_null(im_add(g, im_const(g, 3, 4, 1), im_const(g, 2, 4, 1)));
+    ck_assert_str_eq(ctx.err, "im_add: shapes 3x4 and 2x4 do not broadcast");
+    im_graph_free(g);
+}
+END_TEST
+
+static Suite *ops_suite(void)
+{
+    Suite *s = suite_create("ops (float64 gradient checks)");
+    TCase *tc = tcase_create("gradients");
+    tcase_add_loop_test(tc, op_gradient_matches_finite_differences, 0, N_CASES);
+    tcase_add_test(tc, shape_errors_are_sticky_and_named);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(ops_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
