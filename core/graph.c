@@ -11,6 +11,7 @@ struct im_graph {
     im_arena arena;
     im_node *last;     /* most recent node; nodes link backwards */
     int failed;        /* an op failed since the last reset      */
+    int no_grad;       /* evaluation mode: record no nodes       */
 };
 
 im_graph *im_graph_new(im_ctx *ctx)
@@ -40,6 +41,7 @@ void im_graph_reset(im_graph *g)
 }
 
 im_ctx *im_graph_ctx(im_graph *g) { return g->ctx; }
+void im_graph_set_grad(im_graph *g, int enabled) { g->no_grad = !enabled; }
 size_t im_graph_capacity(const im_graph *g) { return g->arena.capacity; }
 size_t im_graph_used(const im_graph *g) { return im_arena_used(&g->arena); }
 
@@ -122,7 +124,7 @@ im_tensor *im_detach(im_graph *g, im_tensor *x)
 im_node *im_graph_record(im_graph *g, const char *op, im_tensor *out, im_backward_fn backward,
                          im_tensor *a, im_tensor *b, im_tensor *c)
 {
-    out->needs_grad = (a && a->needs_grad) || (b && b->needs_grad) || (c && c->needs_grad);
+    out->needs_grad = !g->no_grad && ((a && a->needs_grad) || (b && b->needs_grad) || (c && c->needs_grad));
     if (!out->needs_grad) return NULL;   /* nothing to differentiate: no node */
     im_node *n = im_graph_alloc(g, sizeof *n);
     if (!n) return NULL;

@@ -53,6 +53,8 @@ void im_graph_reset(im_graph *g);          /* rewind the arena, keep memory */
 im_ctx *im_graph_ctx(im_graph *g);
 size_t im_graph_capacity(const im_graph *g);   /* bytes held by the arena */
 size_t im_graph_used(const im_graph *g);       /* bytes used this step   */
+/* enabled = 0: ops compute values but record nothing (evaluation passes). */
+void im_graph_set_grad(im_graph *g, int enabled);
 
 /* Arena memory valid until the next reset; 64-byte aligned. NULL (and a
  * message in ctx) on failure. */

@@ -1,0 +1,217 @@
+/* config.c — INI entries with their origin, parsed by inih.
+ *
+ * inih's handler does not receive line numbers in Debian's build, so the
+ * reader we hand to ini_parse_stream counts the lines it returns: when the
+ * handler runs, the count is the line of that key. */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/config.h"
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+static void entry_free(im_config_entry *e)
+{
+    free(e->section);
+    free(e->key);
+    free(e->value);
+    free(e->origin);
+}
+
+void im_config_free(im_config *cfg)
+{
+    for (int i = 0; i < cfg->count; i++) entry_free(&cfg->entries[i]);
+    free(cfg->entries);
+    free(cfg->path);
+    free(cfg->sweep_label);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+const im_config_entry *im_config_find(const im_config *cfg, const char *section, const char *key)
+{
+    for (int i = 0; i < cfg->count; i++)
+        if (strcmp(cfg->entries[i].section, section) == 0 && strcmp(cfg->entries[i].key, key) == 0)
+            return &cfg->entries[i];
+    return NULL;
+}
+
+int im_config_has_section(const im_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->count; i++)
+        if (strcmp(cfg->entries[i].section, name) == 0) return 1;
+    return 0;
+}
+
+const char *im_config_where(const im_config_entry *e, char *buf, int size)
+{
+    if (e->line > 0)
+        snprintf(buf, (size_t)size, "%s:%d", e->origin, e->line);
+    else
+        snprintf(buf, (size_t)size, "%s", e->origin);
+    return buf;
+}
+
+im_status im_config_put(im_ctx *ctx, im_config *cfg, const char *section, const char *key, const char *value,
+                        const char *origin, int line)
+{
+    im_config_entry *e = (im_config_entry *)im_config_find(cfg, section, key);
+    if (e) {
+        char *v = dup_str(value), *o = dup_str(origin);
+        if (!v || !o) {
+            free(v);
+            free(o);
+            return im_fail(ctx, IM_ENOMEM, "config: out of memory");
+        }
+        free(e->value);
+        free(e->origin);
+        e->value = v;
+        e->origin = o;
+        e->line = line;
+        return IM_OK;
+    }
+    if (cfg->count == cfg->cap) {
+        int cap = cfg->cap ? 2 * cfg->cap : 32;
+        im_config_entry *entries = realloc(cfg->entries, sizeof *entries * (size_t)cap);
+        if (!entries) return im_fail(ctx, IM_ENOMEM, "config: out of memory");
+        cfg->entries = entries;
+        cfg->cap = cap;
+    }
+    im_config_entry ne = { dup_str(section), dup_str(key), dup_str(value), dup_str(origin), line };
+    if (!ne.section || !ne.key || !ne.value || !ne.origin) {
+        entry_free(&ne);
+        return im_fail(ctx, IM_ENOMEM, "config: out of memory");
+    }
+    cfg->entries[cfg->count++] = ne;
+    return IM_OK;
+}
+
+/* ---- parsing ---- */
+
+typedef struct {
+    im_ctx *ctx;
+    im_config *cfg;
+    const char *origin;
+    int line;             /* lines handed to inih so far */
+    im_status status;     /* first handler error          */
+    FILE *file;
+    const char *text;     /* string source                */
+} parse_state;
+
+static char *read_line_file(char *str, int num, void *stream)
+{
+    parse_state *ps = stream;
+    char *r = fgets(str, num, ps->file);
+    if (r) ps->line++;
+    return r;
+}
+
+static char *read_line_string(char *str, int num, void *stream)
+{
+    parse_state *ps = stream;
+    if (!*ps->text) return NULL;
+    int n = 0;
+    while (n < num - 1 && ps->text[n] && ps->text[n] != '\n') n++;
+    if (ps->text[n] == '\n' && n < num - 1) n++;
+    memcpy(str, ps->text, (size_t)n);
+    str[n] = '\0';
+    ps->text += n;
+    ps->line++;
+    return str;
+}
+
+static int on_entry(void *user, const char *section, const char *key, const char *value)
+{
+    parse_state *ps = user;
+    if (ps->status != IM_OK) return 1;
+    if (!*section) {
+        ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: %s: key outside any section (start with [task])",
+                             ps->origin, ps->line, key);
+        return 0;
+    }
+    const im_config_entry *prev = im_config_find(ps->cfg, section, key);
+    if (prev) {
+        ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: %s.%s: given twice (first at line %d)", ps->origin,
+                             ps->line, section, key, prev->line);
+        return 0;
+    }
+    ps->status = im_config_put(ps->ctx, ps->cfg, section, key, value, ps->origin, ps->line);
+    return ps->status == IM_OK;
+}
+
+static im_status finish_parse(parse_state *ps, int rc)
+{
+    if (ps->status != IM_OK) return ps->status;
+    if (rc > 0)
+        return im_fail(ps->ctx, IM_ECONFIG, "%s:%d: malformed line (expected [section], key = value, or a comment)",
+                       ps->origin, rc);
+    if (rc < 0) return im_fail(ps->ctx, IM_ENOMEM, "%s: parser out of memory", ps->origin);
+    return IM_OK;
+}
+
+im_status im_config_load(im_ctx *ctx, const char *path, im_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    FILE *f = fopen(path, "r");
+    if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    cfg->path = dup_str(path);
+    parse_state ps = { ctx, cfg, path, 0, IM_OK, f, NULL };
+    int rc = ini_parse_stream(read_line_file, &ps, on_entry, &ps);
+    fclose(f);
+    im_status st = finish_parse(&ps, rc);
+    if (st) im_config_free(cfg);
+    return st;
+}
+
+im_status im_config_parse_string(im_ctx *ctx, const char *text, const char *origin, im_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->path = dup_str(origin);
+    parse_state ps = { ctx, cfg, origin, 0, IM_OK, NULL, text };
+    int rc = ini_parse_stream(read_line_string, &ps, on_entry, &ps);
+    im_status st = finish_parse(&ps, rc);
+    if (st) im_config_free(cfg);
+    return st;
+}
+
+im_status im_config_clone(im_ctx *ctx, const im_config *src, im_config *dst)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->path = dup_str(src->path ? src->path : "");
+    for (int i = 0; i < src->count; i++) {
+        const im_config_entry *e = &src->entries[i];
+        im_status st = im_config_put(ctx, dst, e->section, e->key, e->value, e->origin, e->line);
+        if (st) {
+            im_config_free(dst);
+            return st;
+        }
+    }
+    return IM_OK;
+}
+
+im_status im_config_set(im_ctx *ctx, im_config *cfg, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    char target[256];
+    if (!eq || (size_t)(eq - assignment) >= sizeof target)
+        return im_fail(ctx, IM_ECONFIG, "--set %s: expected section.key=value", assignment);
+    memcpy(target, assignment, (size_t)(eq - assignment));
+    target[eq - assignment] = '\0';
+    /* trim spaces around the target */
+    char *t = target;
+    while (*t == ' ') t++;
+    for (char *end = t + strlen(t); end > t && end[-1] == ' ';) *--end = '\0';
+    char *dot = strrchr(t, '.');
+    if (!dot || dot == t || !dot[1]) return im_fail(ctx, IM_ECONFIG, "--set %s: expected section.key=value", assignment);
+    *dot = '\0';
+    const char *value = eq + 1;
+    while (*value == ' ') value++;
+    return im_config_put(ctx, cfg, t, dot + 1, value, "--set", 0);
+}

@@ -1,0 +1,243 @@
+/* config_section.c — binding sections to plugins, validation against their
+ * specs, and the typed getters plugins read their keys through. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config_value.h"
+#include "infomin/config.h"
+#include "infomin/registry.h"
+
+const im_param_spec im_task_common_params[] = {
+    { "seed", "int", "1", "seed of the run's random generator", NULL },
+    { "output", "string", "", "JSONL results file (default: results/<ini name>.jsonl)", NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+int im_section_kind(const char *section)
+{
+    size_t n = strcspn(section, ":");
+    for (int k = 0; k < IM_KIND_COUNT; k++) {
+        const char *name = im_kind_name((im_kind)k);
+        if (strlen(name) == n && strncmp(section, name, n) == 0 && (section[n] == '\0' || section[n + 1] != '\0'))
+            return k;
+    }
+    return -1;
+}
+
+static const im_param_spec *spec_in(const im_param_spec *table, const char *key)
+{
+    for (const im_param_spec *p = table; p && p->key; p++)
+        if (strcmp(p->key, key) == 0) return p;
+    return NULL;
+}
+
+static const im_param_spec *spec_for(const im_section *sec, const char *key)
+{
+    const im_param_spec *p = spec_in(sec->plugin->params, key);
+    if (!p && sec->kind == IM_TASK) p = spec_in(im_task_common_params, key);
+    return p;
+}
+
+/* Levenshtein distance, small strings only: for "did you mean". */
+static int edit_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    int row[64];
+    for (int j = 0; j <= lb; j++) row[j] = j;
+    for (int i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static void suggest(const im_section *sec, const char *key, char *buf, size_t size)
+{
+    const char *best = NULL;
+    int best_d = 3;   /* suggest only close matches */
+    const im_param_spec *tables[2] = { sec->plugin->params, sec->kind == IM_TASK ? im_task_common_params : NULL };
+    for (int t = 0; t < 2; t++)
+        for (const im_param_spec *p = tables[t]; p && p->key; p++) {
+            int d = edit_distance(key, p->key);
+            if (d < best_d) best_d = d, best = p->key;
+        }
+    if (best)
+        snprintf(buf, size, "; did you mean '%s'?", best);
+    else
+        snprintf(buf, size, "; see infomin-run --describe %s", sec->plugin->name);
+}
+
+static const im_config_entry *first_entry_of(const im_config *cfg, const char *section)
+{
+    for (int i = 0; i < cfg->count; i++)
+        if (strcmp(cfg->entries[i].section, section) == 0) return &cfg->entries[i];
+    return NULL;
+}
+
+im_status im_config_section(im_ctx *ctx, const im_config *cfg, const im_registry *reg, const char *name,
+                            im_section *out)
+{
+    char where[512];
+    memset(out, 0, sizeof *out);
+    int kind = im_section_kind(name);
+    if (kind < 0) return im_fail(ctx, IM_ECONFIG, "%s: [%s] is not a plugin section", cfg->path, name);
+    const im_config_entry *any = first_entry_of(cfg, name);
+    if (!any) return im_fail(ctx, IM_ECONFIG, "%s: missing section [%s]", cfg->path, name);
+    const im_config_entry *pe = im_config_find(cfg, name, "plugin");
+    if (!pe)
+        return im_fail(ctx, IM_ECONFIG, "%s: [%s]: no 'plugin = NAME' line", im_config_where(any, where, sizeof where),
+                       name);
+    const im_plugin *plugin = im_registry_find(reg, (im_kind)kind, pe->value);
+    if (!plugin) {
+        im_registry_not_found(ctx, reg, (im_kind)kind, pe->value);
+        return im_fail_prefix(ctx, "%s: %s.plugin", im_config_where(pe, where, sizeof where), name);
+    }
+    out->cfg = cfg;
+    out->name = pe->section;
+    out->kind = (im_kind)kind;
+    out->plugin = plugin;
+    return IM_OK;
+}
+
+static im_status validate_section(im_ctx *ctx, const im_config *cfg, const im_registry *reg, const char *name)
+{
+    im_section sec;
+    im_status st = im_config_section(ctx, cfg, reg, name, &sec);
+    if (st) return st;
+    char where[512], reason[512], hint[128];
+    for (int i = 0; i < cfg->count; i++) {
+        const im_config_entry *e = &cfg->entries[i];
+        if (strcmp(e->section, name) != 0 || strcmp(e->key, "plugin") == 0) continue;
+        const im_param_spec *spec = spec_for(&sec, e->key);
+        if (!spec) {
+            suggest(&sec, e->key, hint, sizeof hint);
+            return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: unknown key for %s '%s'%s",
+                           im_config_where(e, where, sizeof where), name, e->key, im_kind_name(sec.kind),
+                           sec.plugin->name, hint);
+        }
+        if (im_check_value(spec, e->value, reason, sizeof reason))
+            return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: %s", im_config_where(e, where, sizeof where), name, e->key,
+                           reason);
+    }
+    return IM_OK;
+}
+
+im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registry *reg)
+{
+    char where[512];
+    if (!im_config_has_section(cfg, "task"))
+        return im_fail(ctx, IM_ECONFIG, "%s: missing section [task] (it names the application: plugin = NAME)",
+                       cfg->path);
+    for (int i = 0; i < cfg->count; i++) {
+        const char *name = cfg->entries[i].section;
+        if (first_entry_of(cfg, name) != &cfg->entries[i]) continue;   /* each section once */
+        if (strcmp(name, "sweep") == 0) continue;
+        if (im_section_kind(name) < 0)
+            return im_fail(ctx, IM_ECONFIG,
+                           "%s: [%s]: unknown section (expected task, dataset, encoder, estimator, KIND:LABEL or sweep)",
+                           im_config_where(&cfg->entries[i], where, sizeof where), name);
+        im_status st = validate_section(ctx, cfg, reg, name);
+        if (st) return st;
+    }
+    return IM_OK;
+}
+
+/* ---- getters ---- */
+
+int im_cfg_has(const im_section *sec, const char *key)
+{
+    return im_config_find(sec->cfg, sec->name, key) != NULL;
+}
+
+/* The text of key (INI value or default) and where it came from. */
+static im_status raw_value(im_ctx *ctx, const im_section *sec, const char *key, const char *type,
+                           const char **value, char *where, int size)
+{
+    const im_param_spec *spec = spec_for(sec, key);
+    if (!spec)
+        return im_fail(ctx, IM_EINVAL, "%s '%s' reads key '%s' it does not declare", im_kind_name(sec->kind),
+                       sec->plugin->name, key);
+    if (strcmp(spec->type, type) != 0)
+        return im_fail(ctx, IM_EINVAL, "%s '%s' reads %s key '%s' as %s", im_kind_name(sec->kind), sec->plugin->name,
+                       spec->type, key, type);
+    const im_config_entry *e = im_config_find(sec->cfg, sec->name, key);
+    if (e) {
+        *value = e->value;
+        im_config_where(e, where, size);
+    } else if (spec->default_value) {
+        *value = spec->default_value;
+        snprintf(where, (size_t)size, "default of %s '%s'", im_kind_name(sec->kind), sec->plugin->name);
+    } else {
+        return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: required (no default)", sec->cfg->path, sec->name, key);
+    }
+    /* values from the INI were validated already; this catches bad defaults
+     * and direct callers that skipped im_config_validate */
+    char reason[512];
+    if (im_check_value(spec, *value, reason, sizeof reason))
+        return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: %s", where, sec->name, key, reason);
+    return IM_OK;
+}
+
+im_status im_cfg_int(im_ctx *ctx, const im_section *sec, const char *key, int *out)
+{
+    const char *v;
+    char where[512];
+    im_status st = raw_value(ctx, sec, key, "int", &v, where, sizeof where);
+    if (!st) im_parse_int(v, out);
+    return st;
+}
+
+im_status im_cfg_float(im_ctx *ctx, const im_section *sec, const char *key, double *out)
+{
+    const char *v;
+    char where[512];
+    im_status st = raw_value(ctx, sec, key, "float", &v, where, sizeof where);
+    if (!st) im_parse_float(v, out);
+    return st;
+}
+
+im_status im_cfg_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out)
+{
+    const char *v;
+    char where[512];
+    im_status st = raw_value(ctx, sec, key, "bool", &v, where, sizeof where);
+    if (!st) im_parse_bool(v, out);
+    return st;
+}
+
+im_status im_cfg_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out)
+{
+    char where[512];
+    return raw_value(ctx, sec, key, "string", out, where, sizeof where);
+}
+
+im_status im_cfg_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n)
+{
+    const char *v;
+    char where[512];
+    im_status st = raw_value(ctx, sec, key, "ints", &v, where, sizeof where);
+    if (st) return st;
+    *n = im_parse_ints(v, out, cap);
+    if (*n < 0) return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: more than %d items", where, sec->name, key, cap);
+    return IM_OK;
+}
+
+im_status im_cfg_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n)
+{
+    const char *v;
+    char where[512];
+    im_status st = raw_value(ctx, sec, key, "floats", &v, where, sizeof where);
+    if (st) return st;
+    *n = im_parse_floats(v, out, cap);
+    if (*n < 0) return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: more than %d items", where, sec->name, key, cap);
+    return IM_OK;
+}

@@ -1,0 +1,212 @@
+/* config_value.c — typed INI values: int, float, bool, string, comma lists,
+ * integer ranges, and the spec's range strings. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config_value.h"
+
+static const char *skip_space(const char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    return s;
+}
+
+static int only_space(const char *s) { return *skip_space(s) == '\0'; }
+
+int im_parse_int(const char *s, int *out)
+{
+    char *end;
+    s = skip_space(s);
+    if (!*s) return 0;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || !only_space(end) || v < INT_MIN || v > INT_MAX) return 0;
+    *out = (int)v;
+    return 1;
+}
+
+int im_parse_float(const char *s, double *out)
+{
+    char *end;
+    s = skip_space(s);
+    if (!*s) return 0;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno == ERANGE || end == s || !only_space(end) || !isfinite(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+int im_parse_bool(const char *s, int *out)
+{
+    static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
+    s = skip_space(s);
+    for (int i = 0; i < 4; i++) {
+        size_t ny = strlen(yes[i]), nn = strlen(no[i]);
+        if (strncmp(s, yes[i], ny) == 0 && only_space(s + ny)) return *out = 1, 1;
+        if (strncmp(s, no[i], nn) == 0 && only_space(s + nn)) return *out = 0, 1;
+    }
+    return 0;
+}
+
+/* Split s on ',' into items (copied into buf), calling item(i, text). */
+typedef int (*item_fn)(const char *text, void *state);
+
+static int for_each_item(const char *s, item_fn fn, void *state)
+{
+    char item[128];
+    if (only_space(s)) return 1;   /* empty list */
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        size_t n = comma ? (size_t)(comma - s) : strlen(s);
+        if (n >= sizeof item) return 0;
+        memcpy(item, s, n);
+        item[n] = '\0';
+        if (!fn(item, state)) return 0;
+        if (!comma) return 1;
+        s = comma + 1;
+    }
+}
+
+typedef struct { int *out; int cap, n, overflow; } ints_state;
+
+static int push_int_item(const char *text, void *state)
+{
+    ints_state *st = state;
+    const char *dots = strstr(text, "..");
+    int lo, hi;
+    if (dots) {
+        char left[64];
+        size_t n = (size_t)(dots - text);
+        if (n >= sizeof left) return 0;
+        memcpy(left, text, n);
+        left[n] = '\0';
+        if (!im_parse_int(left, &lo) || !im_parse_int(dots + 2, &hi) || hi < lo) return 0;
+    } else {
+        if (!im_parse_int(text, &lo)) return 0;
+        hi = lo;
+    }
+    for (long v = lo; v <= hi; v++) {
+        if (st->n == st->cap) return st->overflow = 1, 0;
+        st->out[st->n++] = (int)v;
+    }
+    return 1;
+}
+
+int im_parse_ints(const char *s, int *out, int cap)
+{
+    ints_state st = { out, cap, 0, 0 };
+    if (!for_each_item(s, push_int_item, &st)) return st.overflow ? -2 : -1;
+    return st.n;
+}
+
+typedef struct { double *out; int cap, n, overflow; } floats_state;
+
+static int push_float_item(const char *text, void *state)
+{
+    floats_state *st = state;
+    double v;
+    if (!im_parse_float(text, &v)) return 0;
+    if (st->n == st->cap) return st->overflow = 1, 0;
+    st->out[st->n++] = v;
+    return 1;
+}
+
+int im_parse_floats(const char *s, double *out, int cap)
+{
+    floats_state st = { out, cap, 0, 0 };
+    if (!for_each_item(s, push_float_item, &st)) return st.overflow ? -2 : -1;
+    return st.n;
+}
+
+/* range: "lo..hi", ">x", ">=x", "<x", "<=x". */
+static int in_range(double v, const char *range, char *reason, int size)
+{
+    double a, b;
+    const char *dots = strstr(range, "..");
+    if (dots) {
+        char left[64];
+        size_t n = (size_t)(dots - range);
+        if (n >= sizeof left) return 1;
+        memcpy(left, range, n);
+        left[n] = '\0';
+        if (im_parse_float(left, &a) && im_parse_float(dots + 2, &b) && (v < a || v > b)) {
+            snprintf(reason, (size_t)size, "%g is outside [%s, %s]", v, left, dots + 2);
+            return 0;
+        }
+        return 1;
+    }
+    int ok = 1;
+    if (strncmp(range, ">=", 2) == 0 && im_parse_float(range + 2, &a)) ok = v >= a;
+    else if (strncmp(range, "<=", 2) == 0 && im_parse_float(range + 2, &a)) ok = v <= a;
+    else if (range[0] == '>' && im_parse_float(range + 1, &a)) ok = v > a;
+    else if (range[0] == '<' && im_parse_float(range + 1, &a)) ok = v < a;
+    if (!ok) snprintf(reason, (size_t)size, "%g is out of range: must be %s", v, range);
+    return ok;
+}
+
+static int in_choices(const char *value, const char *choices)
+{
+    size_t n = strlen(value);
+    for (const char *c = choices; c;) {
+        const char *bar = strchr(c, '|');
+        size_t len = bar ? (size_t)(bar - c) : strlen(c);
+        if (len == n && strncmp(c, value, n) == 0) return 1;
+        c = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
+
+int im_check_value(const im_param_spec *spec, const char *value, char *reason, int size)
+{
+    const char *type = spec->type, *range = spec->range;
+    if (strcmp(type, "int") == 0 || strcmp(type, "float") == 0) {
+        double v;
+        int iv;
+        if (strcmp(type, "int") == 0 ? !im_parse_int(value, &iv) : !im_parse_float(value, &v)) {
+            snprintf(reason, (size_t)size, "expected %s, got '%s'", strcmp(type, "int") == 0 ? "an integer" : "a number",
+                     value);
+            return 1;
+        }
+        if (strcmp(type, "int") == 0) v = iv;
+        return range && !in_range(v, range, reason, size);
+    }
+    if (strcmp(type, "bool") == 0) {
+        int b;
+        if (!im_parse_bool(value, &b)) {
+            snprintf(reason, (size_t)size, "expected true or false, got '%s'", value);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(type, "ints") == 0 || strcmp(type, "floats") == 0) {
+        double fv[IM_LIST_MAX];
+        int iv[IM_LIST_MAX];
+        int is_int = strcmp(type, "ints") == 0;
+        int n = is_int ? im_parse_ints(value, iv, IM_LIST_MAX) : im_parse_floats(value, fv, IM_LIST_MAX);
+        if (n == -2) {
+            snprintf(reason, (size_t)size, "more than %d items", IM_LIST_MAX);
+            return 1;
+        }
+        if (n < 0) {
+            snprintf(reason, (size_t)size, "expected a comma list of %s, got '%s'", is_int ? "integers" : "numbers",
+                     value);
+            return 1;
+        }
+        for (int i = 0; i < n; i++)
+            if (range && !in_range(is_int ? iv[i] : fv[i], range, reason, size)) return 1;
+        return 0;
+    }
+    if (strcmp(type, "string") == 0) {
+        if (range && !in_choices(value, range)) {
+            snprintf(reason, (size_t)size, "'%s' is not one of %s", value, range);
+            return 1;
+        }
+        return 0;
+    }
+    snprintf(reason, (size_t)size, "plugin declares unknown type '%s'", type);
+    return 1;
+}

@@ -1,0 +1,20 @@
+/* config_value.h — parsing and range-checking INI values by spec type.
+ * Internal to the core (config_*.c). */
+#ifndef INFOMIN_CONFIG_VALUE_H
+#define INFOMIN_CONFIG_VALUE_H
+
+#include "infomin/plugin.h"
+
+#define IM_LIST_MAX 256
+
+int im_parse_int(const char *s, int *out);
+int im_parse_float(const char *s, double *out);
+int im_parse_bool(const char *s, int *out);
+/* Comma list of ints; "a..b" expands to a, a+1, ..., b. Returns the count,
+ * or -1 (bad item) / -2 (more than cap). */
+int im_parse_ints(const char *s, int *out, int cap);
+int im_parse_floats(const char *s, double *out, int cap);
+/* 0 when value fits spec (type and range); else 1 with reason in buf. */
+int im_check_value(const im_param_spec *spec, const char *value, char *reason, int size);
+
+#endif

@@ -1,0 +1,74 @@
+/* dataset.c — instantiating dataset plugins and checking what they return. */
+#include <stdio.h>
+#include <string.h>
+#include "infomin/data.h"
+#include "infomin/registry.h"
+
+static const char *const split_names[3] = { "train", "val", "test" };
+
+void im_dataset_free(im_dataset *ds)
+{
+    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+    for (int s = 0; s < 3; s++) {
+        im_mat_free(&splits[s]->x);
+        im_mat_free(&splits[s]->y);
+        im_mat_free(&splits[s]->t);
+    }
+}
+
+im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols)
+{
+    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+    for (int s = 0; s < 3; s++) {
+        im_status st = im_mat_alloc(ctx, &splits[s]->x, n[s], x_cols);
+        if (!st) st = im_mat_alloc(ctx, &splits[s]->y, n[s], y_cols);
+        if (!st) st = im_mat_alloc(ctx, &splits[s]->t, n[s], t_cols);
+        if (st) {
+            im_dataset_free(ds);
+            return st;
+        }
+    }
+    return IM_OK;
+}
+
+im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds)
+{
+    const im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+    if (ds->train.x.rows < 2) return im_fail(ctx, IM_EINVAL, "dataset %s: fewer than 2 training rows", ds->name);
+    for (int s = 0; s < 3; s++) {
+        const im_split *sp = splits[s];
+        const im_mat *mats[3] = { &sp->x, &sp->y, &sp->t };
+        const char *mat_names[3] = { "X", "Y", "T" };
+        for (int m = 0; m < 3; m++) {
+            const im_mat *ref = &ds->train.x;
+            if (m == 1) ref = &ds->train.y;
+            if (m == 2) ref = &ds->train.t;
+            if (mats[m]->rows != sp->x.rows && mats[m]->cols > 0)
+                return im_fail(ctx, IM_EINVAL, "dataset %s: %s split: %s has %d rows, X has %d", ds->name,
+                               split_names[s], mat_names[m], mats[m]->rows, sp->x.rows);
+            if (mats[m]->rows > 0 && mats[m]->cols != ref->cols)
+                return im_fail(ctx, IM_EINVAL, "dataset %s: %s split: %s has %d columns, train has %d", ds->name,
+                               split_names[s], mat_names[m], mats[m]->cols, ref->cols);
+            char what[128];
+            snprintf(what, sizeof what, "dataset %s: %s split: %s", ds->name, split_names[s], mat_names[m]);
+            im_status st = im_mat_check_finite(ctx, mats[m], what);
+            if (st) return st;
+        }
+    }
+    return IM_OK;
+}
+
+im_status im_dataset_load(im_ctx *ctx, const im_config *cfg, const char *section, im_rng *rng, im_dataset *out)
+{
+    memset(out, 0, sizeof *out);
+    im_section sec;
+    im_status st = im_config_section(ctx, cfg, ctx->registry, section, &sec);
+    if (st) return st;
+    if (sec.kind != IM_DATASET) return im_fail(ctx, IM_ECONFIG, "%s: [%s] is not a dataset section", cfg->path, section);
+    const im_dataset_vt *vt = sec.plugin->vtable;
+    snprintf(out->name, sizeof out->name, "%s", sec.plugin->name);
+    st = vt->create(ctx, &sec, rng, out);
+    if (!st) st = im_dataset_check(ctx, out);
+    if (st) im_dataset_free(out);
+    return st;
+}

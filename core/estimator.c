@@ -1,0 +1,217 @@
+/* estimator.c — estimator instances and the generic critic trainer:
+ * Adam on the estimator's objective over shuffled mini-batches, a validation
+ * estimate every `eval_every` steps, early stopping with `patience`, and the
+ * best validation weights restored at the end. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/estimator.h"
+#include "infomin/optim.h"
+#include "infomin/registry.h"
+
+const char *im_bound_name(im_bound b)
+{
+    return b == IM_BOUND_LOWER ? "lower" : (b == IM_BOUND_UPPER ? "upper" : "estimate");
+}
+
+const char *im_unit_name(im_unit u) { return u == IM_UNIT_NATS ? "nats" : "correlation"; }
+
+im_status im_estimator_new(im_ctx *ctx, const im_config *cfg, const char *section, int dx, int dy, im_rng *rng,
+                           im_estimator **out)
+{
+    *out = NULL;
+    im_estimator *est = calloc(1, sizeof *est);
+    if (!est) return im_fail(ctx, IM_ENOMEM, "estimator: out of memory");
+    im_status st = im_config_section(ctx, cfg, ctx->registry, section, &est->sec);
+    if (!st && est->sec.kind != IM_ESTIMATOR)
+        st = im_fail(ctx, IM_ECONFIG, "%s: [%s] is not an estimator section", cfg->path, section);
+    if (st) {
+        free(est);
+        return st;
+    }
+    est->plugin = est->sec.plugin;
+    est->vt = est->plugin->vtable;
+    est->rng = rng;
+    if (dx <= 0 || dy <= 0) {
+        st = im_fail(ctx, IM_EINVAL, "estimator %s: inputs need at least one column (x %d, y %d)", est->plugin->name,
+                     dx, dy);
+        free(est);
+        return st;
+    }
+    st = est->vt->create(ctx, &est->sec, dx, dy, rng, &est->self);
+    if (st) {
+        im_fail_prefix(ctx, "estimator %s", est->plugin->name);
+        free(est);
+        return st;
+    }
+    *out = est;
+    return IM_OK;
+}
+
+void im_estimator_free(im_estimator *est)
+{
+    if (!est) return;
+    if (est->self) est->vt->destroy(est->self);
+    free(est);
+}
+
+static im_status check_pair(im_ctx *ctx, const im_estimator *est, const im_mat *x, const im_mat *y, const char *what)
+{
+    if (x->rows != y->rows)
+        return im_fail(ctx, IM_EINVAL, "estimator %s: %s X has %d rows, Y has %d", est->plugin->name, what, x->rows,
+                       y->rows);
+    if (x->rows < 2) return im_fail(ctx, IM_EINVAL, "estimator %s: %s has %d rows (need 2)", est->plugin->name, what, x->rows);
+    return IM_OK;
+}
+
+im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, const im_mat *xv,
+                           const im_mat *yv, im_record *rec)
+{
+    im_status st = check_pair(ctx, est, x, y, "training data");
+    if (st) return st;
+    if (est->vt->fit) return est->vt->fit(est->self, ctx, x, y, xv, yv, rec);
+    if (!est->vt->objective || !est->vt->params || !est->vt->params(est->self)) return IM_OK;   /* closed form */
+    im_train_opts opts;
+    st = im_train_opts_read(ctx, &est->sec, &opts);
+    if (st) return st;
+    return im_train_critic(ctx, est, &opts, x, y, xv, yv, rec);
+}
+
+im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out)
+{
+    im_status st = check_pair(ctx, est, x, y, "evaluation data");
+    if (st) return st;
+    st = est->vt->estimate(est->self, ctx, x, y, out);
+    if (st) return st;
+    if (!isfinite(*out))
+        return im_fail(ctx, IM_ENUMERIC, "estimator %s: estimate is %g (diverged?)", est->plugin->name, *out);
+    return IM_OK;
+}
+
+im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *o)
+{
+    im_status st = im_cfg_int(ctx, sec, "steps", &o->steps);
+    if (!st) st = im_cfg_int(ctx, sec, "batch", &o->batch);
+    if (!st) st = im_cfg_float(ctx, sec, "lr", &o->lr);
+    if (!st) st = im_cfg_float(ctx, sec, "weight_decay", &o->weight_decay);
+    if (!st) st = im_cfg_float(ctx, sec, "grad_clip", &o->grad_clip);
+    if (!st) st = im_cfg_int(ctx, sec, "eval_every", &o->eval_every);
+    if (!st) st = im_cfg_int(ctx, sec, "patience", &o->patience);
+    if (!st) st = im_cfg_int(ctx, sec, "log_every", &o->log_every);
+    return st;
+}
+
+/* The state of one training run, made before the loop so that the loop
+ * itself allocates nothing. */
+typedef struct {
+    im_graph *g;
+    im_mat xb, yb;
+    int *order;
+    int cursor;
+    im_real *best;
+} trainer;
+
+static void trainer_free(trainer *t)
+{
+    im_graph_free(t->g);
+    im_mat_free(&t->xb);
+    im_mat_free(&t->yb);
+    free(t->order);
+    free(t->best);
+}
+
+/* Next mini-batch: rows of a fresh permutation each epoch (sampling without
+ * replacement within an epoch). */
+static void next_batch(trainer *t, im_rng *rng, const im_mat *x, const im_mat *y)
+{
+    int b = t->xb.rows;
+    for (int k = 0; k < b; k++) {
+        if (t->cursor == x->rows) {
+            im_rng_shuffle(rng, t->order, x->rows);
+            t->cursor = 0;
+        }
+        int r = t->order[t->cursor++];
+        memcpy(im_mat_row(&t->xb, k), im_mat_row(x, r), sizeof(im_real) * (size_t)x->cols);
+        memcpy(im_mat_row(&t->yb, k), im_mat_row(y, r), sizeof(im_real) * (size_t)y->cols);
+    }
+}
+
+static int better(im_bound bound, double candidate, double best)
+{
+    return bound == IM_BOUND_UPPER ? candidate < best : candidate > best;
+}
+
+im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *opts, const im_mat *x,
+                          const im_mat *y, const im_mat *xv, const im_mat *yv, im_record *rec)
+{
+    const char *name = est->plugin->name;
+    im_params *params = est->vt->params(est->self);
+    trainer t = { 0 };
+    int batch = opts->batch < x->rows ? opts->batch : x->rows;
+    im_status st = IM_OK;
+    t.g = im_graph_new(ctx);
+    t.order = malloc(sizeof(int) * (size_t)x->rows);
+    t.best = malloc(sizeof(im_real) * (size_t)im_params_numel(params));
+    if (!t.g || !t.order || !t.best) st = im_fail(ctx, IM_ENOMEM, "trainer: out of memory");
+    if (!st) st = im_mat_alloc(ctx, &t.xb, batch, x->cols);
+    if (!st) st = im_mat_alloc(ctx, &t.yb, batch, y->cols);
+    if (st) {
+        trainer_free(&t);
+        return st;
+    }
+    im_rng_permutation(est->rng, t.order, x->rows);
+    im_optim opt;
+    im_adam_init(&opt, params, opts->lr);
+    opt.weight_decay = opts->weight_decay;
+    opt.clip_norm = opts->grad_clip;
+    static const char *const train_cols[] = { "step", "objective" }, *const val_cols[] = { "step", "val_estimate" };
+    im_curve *train_curve = im_record_curve(rec, "train", 2, train_cols);
+    im_curve *val_curve = im_record_curve(rec, "val", 2, val_cols);
+    int have_val = xv && yv && xv->rows >= 2;
+    double best = est->vt->bound == IM_BOUND_UPPER ? INFINITY : -INFINITY, smoothed = NAN;
+    int since_best = 0, best_step = 0, step;
+    char detail[96];
+    for (step = 1; step <= opts->steps; step++) {
+        next_batch(&t, est->rng, x, y);
+        im_graph_reset(t.g);
+        im_tensor *obj = est->vt->objective(est->self, t.g, im_input(t.g, &t.xb), im_input(t.g, &t.yb));
+        st = im_backward(t.g, im_neg(t.g, obj));
+        if (st) break;
+        double value = im_item(obj);
+        if (!isfinite(value)) {
+            st = im_fail(ctx, IM_ENUMERIC, "estimator %s: objective is %g at step %d (lower lr or add grad_clip)", name,
+                         value, step);
+            break;
+        }
+        im_optim_step(&opt);
+        smoothed = isnan(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
+        if (step % opts->log_every == 0) im_curve_add(train_curve, (double[]){ step, value });
+        if (have_val && (step % opts->eval_every == 0 || step == opts->steps)) {
+            double v;
+            st = est->vt->estimate(est->self, ctx, xv, yv, &v);
+            if (st) break;
+            im_curve_add(val_curve, (double[]){ step, v });
+            if (isfinite(v) && better(est->vt->bound, v, best)) {
+                best = v;
+                best_step = step;
+                since_best = 0;
+                im_params_save(params, t.best);
+            } else if (opts->patience > 0 && ++since_best >= opts->patience) {
+                break;
+            }
+        }
+        if (step % 50 == 0) {
+            snprintf(detail, sizeof detail, "objective %.4f val %.4f", smoothed, best);
+            im_progress(ctx, name, step, opts->steps, detail);
+        }
+    }
+    im_progress_done(ctx);
+    if (!st && best_step > 0) im_params_load(params, t.best);
+    if (!st && rec) {
+        im_record_num(rec, "train_steps", step > opts->steps ? opts->steps : step);
+        if (best_step > 0) im_record_num(rec, "best_val_step", best_step);
+    }
+    trainer_free(&t);
+    return st;
+}

@@ -1,0 +1,277 @@
+/* infomin_run.c — the command line: `infomin-run task.ini`.
+ * Exit codes: 0 ok, 1 a run failed, 2 usage or configuration error. */
+#include <cblas.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "infomin/infomin.h"
+
+#define EXIT_RUN_FAILED 1
+#define EXIT_USAGE 2
+#define MAX_SETS 64
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: infomin-run [options] TASK.ini\n"
+            "       infomin-run --list | --describe NAME\n"
+            "\n"
+            "Runs the task named in TASK.ini ([task] plugin = NAME) with the dataset,\n"
+            "encoder and estimator plugins its sections name; every [sweep] combination\n"
+            "is one run and one JSON line in the output file.\n"
+            "\n"
+            "  --set SECTION.KEY=VALUE  override one key (repeatable)\n"
+            "  --seed N                 same as --set task.seed=N\n"
+            "  -o, --output FILE        JSONL results file (default: task.output, else\n"
+            "                           results/<ini name>.jsonl)\n"
+            "  --threads N              OpenBLAS threads (default: OpenBLAS's own choice)\n"
+            "  --plugin-path DIRS       extra plugin directories, ':'-separated, searched first\n"
+            "  --list                   list every plugin found, by kind\n"
+            "  --describe NAME          the INI keys of plugin NAME, with types and defaults\n"
+            "  -q, --quiet              no progress bar and no summary table\n"
+            "  -h, --help               this text\n"
+            "  --version                print the version\n"
+            "\n"
+            "Plugin search path: --plugin-path, $INFOMIN_PLUGIN_PATH, the build tree (when run\n"
+            "from it), %s.\n"
+            "Exit status: 0 ok, 1 a run failed, 2 usage or configuration error.\n",
+            IM_PLUGINDIR);
+}
+
+static void print_refusals(const im_registry *reg)
+{
+    const char *r = im_registry_refusals(reg);
+    if (*r) fprintf(stderr, "infomin-run: refused plugin files:\n%s", r);
+}
+
+static int list_plugins(const im_registry *reg)
+{
+    for (int k = 0; k < IM_KIND_COUNT; k++) {
+        printf("%ss:\n", im_kind_name((im_kind)k));
+        for (int i = 0; i < im_registry_count(reg); i++) {
+            const char *origin;
+            const im_plugin *p = im_registry_get(reg, i, &origin);
+            if ((int)p->kind == k) printf("  %-16s %s\n", p->name, p->summary ? p->summary : "");
+        }
+    }
+    print_refusals(reg);
+    return 0;
+}
+
+static void describe_params(const im_param_spec *table)
+{
+    for (const im_param_spec *p = table; p && p->key; p++) {
+        printf("  %-16s %-7s default %-10s %s", p->key, p->type, p->default_value ? p->default_value : "(none)",
+               p->doc ? p->doc : "");
+        if (p->range) printf(" [%s]", p->range);
+        printf("\n");
+    }
+}
+
+static int describe_plugin(const im_registry *reg, const char *name)
+{
+    int found = 0;
+    for (int i = 0; i < im_registry_count(reg); i++) {
+        const char *origin;
+        const im_plugin *p = im_registry_get(reg, i, &origin);
+        if (strcmp(p->name, name) != 0) continue;
+        if (found++) printf("\n");
+        printf("%s %s — %s\n  from %s\n", im_kind_name(p->kind), p->name, p->summary ? p->summary : "", origin);
+        if (p->kind == IM_ESTIMATOR) {
+            const im_estimator_vt *vt = p->vtable;
+            printf("  reports: %s, %s%s\n", im_unit_name(vt->unit),
+                   vt->bound == IM_BOUND_ESTIMATE ? "an estimate (no bound)" : im_bound_name(vt->bound),
+                   vt->bound == IM_BOUND_ESTIMATE ? "" : " bound on I(X;Y)");
+        }
+        printf("keys:\n  %-16s %-7s (selects this plugin)\n", "plugin", "string");
+        describe_params(p->params);
+        if (p->kind == IM_TASK) describe_params(im_task_common_params);
+    }
+    if (!found) {
+        fprintf(stderr, "infomin-run: no plugin named '%s' (see --list)\n", name);
+        print_refusals(reg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* results/<ini stem>.jsonl */
+static void default_output(const char *ini, char *buf, size_t size)
+{
+    const char *base = strrchr(ini, '/');
+    base = base ? base + 1 : ini;
+    size_t n = strcspn(base, ".");
+    snprintf(buf, size, "results/%.*s.jsonl", (int)n, base);
+}
+
+typedef struct {
+    const char *ini, *output, *plugin_path, *describe;
+    const char *sets[MAX_SETS];
+    int n_sets, threads, list, quiet;
+} cli_args;
+
+static int parse_args(int argc, char **argv, cli_args *a)
+{
+    enum { OPT_SET = 256, OPT_SEED, OPT_THREADS, OPT_PLUGIN_PATH, OPT_LIST, OPT_DESCRIBE, OPT_VERSION };
+    static const struct option longopts[] = {
+        { "set", required_argument, 0, OPT_SET },       { "seed", required_argument, 0, OPT_SEED },
+        { "output", required_argument, 0, 'o' },        { "threads", required_argument, 0, OPT_THREADS },
+        { "plugin-path", required_argument, 0, OPT_PLUGIN_PATH },
+        { "list", no_argument, 0, OPT_LIST },           { "describe", required_argument, 0, OPT_DESCRIBE },
+        { "quiet", no_argument, 0, 'q' },               { "help", no_argument, 0, 'h' },
+        { "version", no_argument, 0, OPT_VERSION },     { 0, 0, 0, 0 }
+    };
+    static char seed_set[64];
+    memset(a, 0, sizeof *a);
+    int c;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_SET:
+        case OPT_SEED:
+            if (a->n_sets == MAX_SETS) {
+                fprintf(stderr, "infomin-run: more than %d --set options\n", MAX_SETS);
+                return EXIT_USAGE;
+            }
+            if (c == OPT_SEED) {
+                snprintf(seed_set, sizeof seed_set, "task.seed=%s", optarg);
+                a->sets[a->n_sets++] = seed_set;
+            } else {
+                a->sets[a->n_sets++] = optarg;
+            }
+            break;
+        case 'o': a->output = optarg; break;
+        case OPT_THREADS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 1024) {
+                fprintf(stderr, "infomin-run: --threads: expected a positive integer, got '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            a->threads = (int)n;
+            break;
+        }
+        case OPT_PLUGIN_PATH: a->plugin_path = optarg; break;
+        case OPT_LIST: a->list = 1; break;
+        case OPT_DESCRIBE: a->describe = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 'h': usage(stdout); return -1;
+        case OPT_VERSION: printf("infomin-run %s\n", im_version()); return -1;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (!a->list && !a->describe) {
+        if (optind != argc - 1) {
+            fprintf(stderr, optind < argc ? "infomin-run: exactly one INI file, please\n"
+                                          : "infomin-run: no INI file given\n");
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        a->ini = argv[optind];
+    }
+    return 0;
+}
+
+/* Load, override, expand and validate: every run's config is checked before
+ * any run starts. */
+static int prepare_runs(im_ctx *ctx, const cli_args *a, im_config **runs, int *n_runs)
+{
+    im_config cfg;
+    im_status st = im_config_load(ctx, a->ini, &cfg);
+    for (int i = 0; !st && i < a->n_sets; i++) st = im_config_set(ctx, &cfg, a->sets[i]);
+    if (!st && a->output) st = im_config_put(ctx, &cfg, "task", "output", a->output, "-o", 0);
+    if (!st) st = im_config_expand_sweep(ctx, &cfg, runs, n_runs);
+    if (!st) {
+        for (int i = 0; i < *n_runs && !st; i++) st = im_config_validate(ctx, &(*runs)[i], ctx->registry);
+        if (st) im_config_free_all(*runs, *n_runs);
+    }
+    if (cfg.path) im_config_free(&cfg);
+    if (st) {
+        fprintf(stderr, "infomin-run: %s\n", ctx->err);
+        print_refusals(ctx->registry);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int run_one(im_ctx *ctx, const im_config *cfg, int index, im_record *rec)
+{
+    im_section task;
+    int seed = 1;
+    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &task);
+    if (!st) st = im_cfg_int(ctx, &task, "seed", &seed);
+    if (st) return st;
+    im_rng rng;
+    im_rng_seed(&rng, (uint64_t)seed);
+    const im_task_vt *vt = task.plugin->vtable;
+    double t0 = now_seconds();
+    st = vt->run(ctx, cfg, &rng, rec);
+    im_record_finish(rec, st ? "failed" : "ok", st ? ctx->err : NULL, now_seconds() - t0);
+    if (st) fprintf(stderr, "infomin-run: run %d failed: %s\n", index, ctx->err);
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    cli_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc) return rc < 0 ? 0 : rc;
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    ctx.registry = im_registry_new();
+    if (!ctx.registry) return EXIT_RUN_FAILED;
+    ctx.progress = !a.quiet && isatty(STDERR_FILENO);
+    im_registry_load_search_path(&ctx, ctx.registry, a.plugin_path);
+    if (a.list || a.describe) {
+        rc = a.list ? list_plugins(ctx.registry) : describe_plugin(ctx.registry, a.describe);
+        im_registry_free(ctx.registry);
+        return rc;
+    }
+    im_config *runs = NULL;
+    int n_runs = 0;
+    rc = prepare_runs(&ctx, &a, &runs, &n_runs);
+    if (rc) {
+        im_registry_free(ctx.registry);
+        return rc;
+    }
+    if (a.threads) openblas_set_num_threads(a.threads);
+    char output[4096];
+    const im_config_entry *oe = im_config_find(&runs[0], "task", "output");
+    if (oe && *oe->value)
+        snprintf(output, sizeof output, "%s", oe->value);
+    else
+        default_output(a.ini, output, sizeof output);
+    im_record **recs = calloc((size_t)n_runs, sizeof *recs);
+    int failed = 0, written = 0;
+    for (int i = 0; recs && i < n_runs; i++) {
+        if (n_runs > 1 && !a.quiet)
+            fprintf(stderr, "infomin-run: run %d/%d %s\n", i + 1, n_runs, runs[i].sweep_label ? runs[i].sweep_label : "");
+        recs[i] = im_record_new(&runs[i], i);
+        if (!recs[i]) break;
+        written = i + 1;
+        failed += run_one(&ctx, &runs[i], i, recs[i]) != IM_OK;
+        /* rewrite after every run: an interrupted sweep keeps what it finished */
+        if (im_results_write(&ctx, output, recs, written)) {
+            fprintf(stderr, "infomin-run: %s\n", ctx.err);
+            failed++;
+            break;
+        }
+    }
+    if (!recs || written < n_runs) failed += !recs || written < n_runs;
+    if (!a.quiet && written) im_results_print_table(stdout, recs, written);
+    if (written) printf("results: %s\n", output);
+    for (int i = 0; i < written; i++) im_record_free(recs[i]);
+    free(recs);
+    im_config_free_all(runs, n_runs);
+    im_registry_free(ctx.registry);
+    return failed ? EXIT_RUN_FAILED : 0;
+}

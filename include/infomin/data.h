@@ -1,0 +1,40 @@
+/* data.h — datasets: sample matrices X, Y (target) and T (nuisance /
+ * sensitive / domain), split into train / validation / test, and the true MI
+ * I(X;Y) when the generating process has a known answer. */
+#ifndef INFOMIN_DATA_H
+#define INFOMIN_DATA_H
+
+#include "config.h"
+#include "mat.h"
+#include "rng.h"
+
+typedef enum { IM_VAR_NONE, IM_VAR_CONTINUOUS, IM_VAR_BINARY, IM_VAR_CLASSES } im_var_kind;
+
+typedef struct im_split {
+    im_mat x, y, t;     /* same row count; t may be empty (0 columns) */
+} im_split;
+
+typedef struct im_dataset {
+    char name[64];
+    im_split train, val, test;
+    im_var_kind y_kind, t_kind;
+    int y_classes, t_classes;   /* for IM_VAR_CLASSES (binary: 2)     */
+    int has_true_mi;
+    double true_mi;             /* I(X;Y) in nats, when has_true_mi   */
+} im_dataset;
+
+typedef struct im_dataset_vt {
+    /* Fill *out (all matrices owned by it); the host frees with im_dataset_free. */
+    im_status (*create)(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *out);
+} im_dataset_vt;
+
+/* Instantiate the dataset plugin named in [section] and check the result:
+ * consistent shapes across splits and finite values (NaN names its place). */
+im_status im_dataset_load(im_ctx *ctx, const im_config *cfg, const char *section, im_rng *rng, im_dataset *out);
+void im_dataset_free(im_dataset *ds);
+/* Shape and finiteness checks (im_dataset_load runs them). */
+im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds);
+/* Allocate the three splits' x, y, t with the given sizes and widths. */
+im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols);
+
+#endif

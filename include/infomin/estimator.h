@@ -1,0 +1,80 @@
+/* estimator.h — the estimator interface and the generic critic trainer.
+ *
+ * An estimator is fitted on (X, Y) samples and reports I(X;Y) on held-out
+ * data. Trained (variational) estimators expose a differentiable
+ * `objective` on one batch and their parameters; the core's generic trainer
+ * (Adam on the objective, train/validation split, early stopping) fits them
+ * unless the plugin brings its own `fit`. Infomin tasks use `objective` as a
+ * penalty, with gradients flowing into x and y. */
+#ifndef INFOMIN_ESTIMATOR_H
+#define INFOMIN_ESTIMATOR_H
+
+#include "config.h"
+#include "graph.h"
+#include "mat.h"
+#include "param.h"
+#include "results.h"
+#include "rng.h"
+
+typedef enum { IM_BOUND_LOWER, IM_BOUND_UPPER, IM_BOUND_ESTIMATE } im_bound;
+typedef enum { IM_UNIT_NATS, IM_UNIT_CORRELATION } im_unit;
+
+typedef struct im_estimator_vt {
+    im_bound bound;
+    im_unit unit;
+    im_status (*create)(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self);
+    void (*destroy)(void *self);
+    /* The bound on one batch, 1x1, recorded on g (NULL: not differentiable;
+     * on failure returns NULL with the message in the graph's ctx). */
+    im_tensor *(*objective)(void *self, im_graph *g, im_tensor *x, im_tensor *y);
+    /* Trainable parameters (NULL: none). */
+    im_params *(*params)(void *self);
+    /* Optional: fit on train, watch val. NULL: the generic trainer. */
+    im_status (*fit)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, const im_mat *xv,
+                     const im_mat *yv, im_record *rec);
+    /* Point estimate on held-out data (nats, or a correlation). */
+    im_status (*estimate)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out);
+} im_estimator_vt;
+
+/* Generic-trainer settings, read from the estimator's section. */
+typedef struct im_train_opts {
+    int steps, batch, eval_every, patience, log_every;
+    double lr, weight_decay, grad_clip;
+} im_train_opts;
+
+/* Spec entries for the trainer keys: splice into a plugin's spec table. */
+#define IM_TRAINER_PARAMS(steps, batch, lr)                                                              \
+    { "steps", "int", steps, "training steps (Adam updates of the critic)", ">=1" },                    \
+    { "batch", "int", batch, "samples per step", ">=2" },                                               \
+    { "lr", "float", lr, "Adam learning rate", ">0" },                                                   \
+    { "weight_decay", "float", "0", "decoupled weight decay (AdamW)", ">=0" },                           \
+    { "grad_clip", "float", "0", "clip the global gradient norm to this (0: off)", ">=0" },              \
+    { "eval_every", "int", "200", "steps between validation estimates", ">=1" },                        \
+    { "patience", "int", "0", "stop after this many evaluations without improvement (0: never)", ">=0" }, \
+    { "log_every", "int", "10", "steps between points of the training curve", ">=1" }
+
+typedef struct im_estimator {
+    const im_plugin *plugin;
+    const im_estimator_vt *vt;
+    void *self;
+    im_section sec;
+    im_rng *rng;
+} im_estimator;
+
+im_status im_estimator_new(im_ctx *ctx, const im_config *cfg, const char *section, int dx, int dy, im_rng *rng,
+                           im_estimator **out);
+void im_estimator_free(im_estimator *est);
+/* Fit with the plugin's own fit, else the generic trainer; a no-op for
+ * estimators with neither (closed-form). Curves go into rec (may be NULL). */
+im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, const im_mat *xv,
+                           const im_mat *yv, im_record *rec);
+im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out);
+const char *im_bound_name(im_bound b);
+const char *im_unit_name(im_unit u);
+
+/* The generic trainer itself, for plugins that wrap it. */
+im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *opts);
+im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *opts, const im_mat *x,
+                          const im_mat *y, const im_mat *xv, const im_mat *yv, im_record *rec);
+
+#endif

@@ -1,0 +1,24 @@
+/* infomin.h — the whole public API. */
+#ifndef INFOMIN_H
+#define INFOMIN_H
+
+#include "status.h"
+#include "real.h"
+#include "mat.h"
+#include "rng.h"
+#include "graph.h"
+#include "param.h"
+#include "nn.h"
+#include "optim.h"
+#include "plugin.h"
+#include "config.h"
+#include "registry.h"
+#include "data.h"
+#include "results.h"
+#include "estimator.h"
+#include "encoder.h"
+#include "task.h"
+
+const char *im_version(void);
+
+#endif

@@ -1,0 +1,36 @@
+/* results.h — one record per run: the resolved config, scalar metrics,
+ * curves, wall time and the build's version. Records are written as JSONL
+ * (one JSON object per line) to a temporary file and renamed into place, so
+ * a crash never leaves half a file. JSON through jansson. */
+#ifndef INFOMIN_RESULTS_H
+#define INFOMIN_RESULTS_H
+
+#include <stdio.h>
+#include "config.h"
+#include "status.h"
+
+typedef struct im_record im_record;
+typedef struct im_curve im_curve;
+
+im_record *im_record_new(const im_config *cfg, int run_index);
+void im_record_free(im_record *rec);
+void im_record_num(im_record *rec, const char *key, double value);   /* metric */
+void im_record_str(im_record *rec, const char *key, const char *value);
+/* A named table of rows, e.g. columns {"step", "train", "val"}. */
+im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const char *const *cols);
+void im_curve_add(im_curve *curve, const double *row);
+int im_curve_rows(const im_curve *curve);
+double im_curve_get(const im_curve *curve, int row, int col);
+void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds);
+int im_record_metric(const im_record *rec, const char *key, double *out);
+
+/* Write every record, one per line, atomically (tmp file + rename). */
+im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n);
+/* A compact table: run, swept keys, scalar metrics. */
+void im_results_print_table(FILE *out, im_record *const *recs, int n);
+
+/* Progress on stderr when ctx->progress is set (a terminal), else nothing. */
+void im_progress(im_ctx *ctx, const char *label, long done, long total, const char *detail);
+void im_progress_done(im_ctx *ctx);
+
+#endif

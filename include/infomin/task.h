@@ -1,0 +1,15 @@
+/* task.h — an application: reads its sections, instantiates the other
+ * plugins through the registry (never by linking to them), runs, and puts
+ * its metrics and curves into the run's record. */
+#ifndef INFOMIN_TASK_H
+#define INFOMIN_TASK_H
+
+#include "config.h"
+#include "results.h"
+#include "rng.h"
+
+typedef struct im_task_vt {
+    im_status (*run)(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec);
+} im_task_vt;
+
+#endif
