@@ -1,0 +1,234 @@
+/* test_config.c — INI parsing, validation against plugin specs, --set,
+ * sweeps and typed getters; every error checked for its exact message. */
+#include <sys/wait.h>
+#include "config.h"
+#include "test_util.h"
+
+static im_ctx ctx;
+static im_registry *reg;
+
+static void setup(void)
+{
+    im_ctx_init(&ctx);
+    reg = test_registry(&ctx);
+}
+
+static void teardown(void) { im_registry_free(reg); }
+
+static const char *base_ini =
+    "[task]\n"
+    "plugin = mi-estimate\n"
+    "\n"
+    "[dataset]\n"
+    "plugin = gaussian\n"
+    "dim = 3\n"
+    "\n"
+    "[estimator]\n"
+    "plugin = mine\n"
+    "%s\n";
+
+/* Parse base_ini with one extra estimator line and validate. */
+static im_status validate_with(const char *extra_line, im_config *cfg)
+{
+    char text[2048];
+    snprintf(text, sizeof text, base_ini, extra_line);
+    im_status st = im_config_parse_string(&ctx, text, "t.ini", cfg);
+    if (st) return st;
+    st = im_config_validate(&ctx, cfg, reg);
+    im_config_free(cfg);
+    return st;
+}
+
+START_TEST(valid_config_passes)
+{
+    im_config cfg;
+    ck_assert_int_eq(validate_with("hidden = 64, 64\nlr = 1e-3\nema_alpha = 0.1", &cfg), IM_OK);
+}
+END_TEST
+
+START_TEST(unknown_key_names_file_line_key_and_suggests)
+{
+    im_config cfg;
+    ck_assert_int_eq(validate_with("hiden = 64", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.hiden: unknown key for estimator 'mine'; did you mean 'hidden'?");
+}
+END_TEST
+
+START_TEST(bad_type_is_named)
+{
+    im_config cfg;
+    ck_assert_int_eq(validate_with("steps = many", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.steps: expected an integer, got 'many'");
+    ck_assert_int_eq(validate_with("lr = 1e-3x", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.lr: expected a number, got '1e-3x'");
+    ck_assert_int_eq(validate_with("hidden = 64,x", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.hidden: expected a comma list of integers, got '64,x'");
+    ck_assert_int_eq(validate_with("lr = nan", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.lr: expected a number, got 'nan'");
+}
+END_TEST
+
+START_TEST(out_of_range_is_named)
+{
+    im_config cfg;
+    ck_assert_int_eq(validate_with("lr = -0.1", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.lr: -0.1 is out of range: must be >0");
+    ck_assert_int_eq(validate_with("ema_alpha = 1.5", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.ema_alpha: 1.5 is outside [0, 1]");
+    ck_assert_int_eq(validate_with("activation = swish", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.activation: 'swish' is not one of "
+                              "relu|leaky_relu|elu|tanh|sigmoid|softplus|sin|none");
+    ck_assert_int_eq(validate_with("hidden = 64,0", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.hidden: 0 is out of range: must be >=1");
+}
+END_TEST
+
+START_TEST(missing_file_is_named)
+{
+    im_config cfg;
+    ck_assert_int_eq(im_config_load(&ctx, "/nonexistent/dir/task.ini", &cfg), IM_EIO);
+    ck_assert_str_eq(ctx.err, "/nonexistent/dir/task.ini: cannot open: No such file or directory");
+}
+END_TEST
+
+START_TEST(malformed_lines_and_structure)
+{
+    im_config cfg;
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = mi-estimate\nthis is not ini\n", "m.ini", &cfg),
+                     IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "m.ini:3: malformed line (expected [section], key = value, or a comment)");
+    ck_assert_int_eq(im_config_parse_string(&ctx, "seed = 1\n", "m.ini", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "m.ini:1: seed: key outside any section (start with [task])");
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nseed = 1\nseed = 2\n", "m.ini", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "m.ini:3: task.seed: given twice (first at line 2)");
+    ck_assert_int_eq(validate_with("[estimatr]\nplugin = mine", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:11: [estimatr]: unknown section (expected task, dataset, encoder, estimator, "
+                              "KIND:LABEL or sweep)");
+    ck_assert_int_eq(validate_with("plugin2 = x\n[estimator:probe]\nsteps = 3", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.plugin2: unknown key for estimator 'mine'; did you mean 'plugin'?");
+}
+END_TEST
+
+START_TEST(unknown_plugin_lists_the_known_ones)
+{
+    im_config cfg;
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = mi-estimate\n[estimator]\nplugin = mien\n", "p.ini",
+                                            &cfg),
+                     IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_EPLUGIN);
+    ck_assert_msg(strncmp(ctx.err, "p.ini:4: estimator.plugin: no estimator plugin named 'mien' (found: ", 66) == 0,
+                  "got: %s", ctx.err);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "mine"));
+    im_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(set_overrides_and_is_validated)
+{
+    char text[2048];
+    im_config cfg;
+    snprintf(text, sizeof text, base_ini, "");
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "t.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_set(&ctx, &cfg, "estimator.steps=12"), IM_OK);
+    ck_assert_str_eq(im_config_find(&cfg, "estimator", "steps")->value, "12");
+    ck_assert_int_eq(im_config_set(&ctx, &cfg, "estimator.stepz=12"), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "--set: estimator.stepz: unknown key for estimator 'mine'; did you mean 'steps'?");
+    ck_assert_int_eq(im_config_set(&ctx, &cfg, "nodot=1"), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "--set nodot=1: expected section.key=value");
+    im_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(typed_getters_use_ini_then_defaults)
+{
+    im_config cfg;
+    char text[2048];
+    snprintf(text, sizeof text, base_ini, "hidden = 8..10, 32\nlr = 0.25");
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "t.ini", &cfg), IM_OK);
+    im_section sec;
+    ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "estimator", &sec), IM_OK);
+    int hidden[8], n, steps;
+    double lr;
+    ck_assert_int_eq(im_cfg_ints(&ctx, &sec, "hidden", hidden, 8, &n), IM_OK);
+    ck_assert_int_eq(n, 4);
+    ck_assert_int_eq(hidden[0], 8);
+    ck_assert_int_eq(hidden[2], 10);
+    ck_assert_int_eq(hidden[3], 32);
+    ck_assert_int_eq(im_cfg_float(&ctx, &sec, "lr", &lr), IM_OK);
+    ck_assert_double_eq(lr, 0.25);
+    ck_assert_int_eq(im_cfg_int(&ctx, &sec, "steps", &steps), IM_OK);   /* the plugin's default */
+    ck_assert_int_eq(steps, 4000);
+    ck_assert_int_eq(im_cfg_int(&ctx, &sec, "lr", &steps), IM_EINVAL);   /* wrong type: plugin bug */
+    ck_assert_str_eq(ctx.err, "estimator 'mine' reads float key 'lr' as int");
+    ck_assert_int_eq(im_cfg_int(&ctx, &sec, "nothing", &steps), IM_EINVAL);
+    ck_assert_str_eq(ctx.err, "estimator 'mine' reads key 'nothing' it does not declare");
+    im_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(sweep_expands_cartesian_product)
+{
+    char text[2048];
+    im_config cfg, *runs;
+    int n;
+    snprintf(text, sizeof text, base_ini,
+             "[sweep]\nestimator.hidden = 16,16; 32\ntask.seed = 1..3\nestimator.plugin = mine, pearson\n");
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "s.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_expand_sweep(&ctx, &cfg, &runs, &n), IM_OK);
+    ck_assert_int_eq(n, 12);
+    ck_assert_str_eq(runs[0].sweep_label, "estimator.hidden=16,16 task.seed=1 estimator.plugin=mine");
+    ck_assert_str_eq(runs[1].sweep_label, "estimator.hidden=16,16 task.seed=1 estimator.plugin=pearson");
+    ck_assert_str_eq(runs[11].sweep_label, "estimator.hidden=32 task.seed=3 estimator.plugin=pearson");
+    ck_assert_ptr_null(im_config_find(&runs[0], "sweep", "task.seed"));
+    ck_assert_str_eq(im_config_find(&runs[5], "task", "seed")->value, "3");
+    /* pearson takes no `hidden`: that run fails validation at the sweep line */
+    ck_assert_int_eq(im_config_validate(&ctx, &runs[0], reg), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &runs[1], reg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "s.ini:11: estimator.hidden: unknown key for estimator 'pearson'; see infomin-run "
+                              "--describe pearson");
+    im_config_free_all(runs, n);
+    im_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(cli_misspelled_key_exits_2_naming_file_line_key)
+{
+    char ini[512], out[8192], args[1024];
+    test_write_file(ini, sizeof ini, "typo.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\n[estimator]\nplugin = mine\nstpes = 5\n");
+    snprintf(args, sizeof args, "%s -q", ini);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    char expect[1024];
+    snprintf(expect, sizeof expect, "infomin-run: %s:7: estimator.stpes: unknown key for estimator 'mine'; did you mean 'steps'?\n", ini);
+    ck_assert_str_eq(out, expect);
+    ck_assert_int_eq(test_run_cli("/nonexistent.ini", out, sizeof out), 2);
+    ck_assert_str_eq(out, "infomin-run: /nonexistent.ini: cannot open: No such file or directory\n");
+    ck_assert_int_eq(test_run_cli("--threads zero x.ini", out, sizeof out), 2);
+    ck_assert_int_eq(test_run_cli("", out, sizeof out), 2);
+    ck_assert_int_eq(test_run_cli("--describe nosuch", out, sizeof out), 2);
+    ck_assert_int_eq(test_run_cli("--help", out, sizeof out), 0);
+    ck_assert_int_eq(test_run_cli("--version", out, sizeof out), 0);
+    ck_assert_str_eq(out, "infomin-run " PACKAGE_VERSION "\n");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("ini");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, valid_config_passes);
+    tcase_add_test(tc, unknown_key_names_file_line_key_and_suggests);
+    tcase_add_test(tc, bad_type_is_named);
+    tcase_add_test(tc, out_of_range_is_named);
+    tcase_add_test(tc, missing_file_is_named);
+    tcase_add_test(tc, malformed_lines_and_structure);
+    tcase_add_test(tc, unknown_plugin_lists_the_known_ones);
+    tcase_add_test(tc, set_overrides_and_is_validated);
+    tcase_add_test(tc, typed_getters_use_ini_then_defaults);
+    tcase_add_test(tc, sweep_expands_cartesian_product);
+    tcase_add_test(tc, cli_misspelled_key_exits_2_naming_file_line_key);
+    suite_add_tcase(s, tc);
+    return test_run_suite(s);
+}

@@ -1,0 +1,195 @@
+/* test_pipeline.c — the pipeline end to end: the quickstart against the
+ * analytic MI, reproducibility, results files, and the error paths a user
+ * meets (NaN in data, a diverging run, a failed run's record). */
+#include "config.h"
+#include <jansson.h>
+#include <math.h>
+#include <sys/wait.h>
+#include "test_util.h"
+
+/* Run the task of an INI through the library; returns the status and the
+ * record's metric `key` in *value. */
+static im_status run_ini(const char *ini_path, const char *const *sets, int n_sets, const char *key, double *value,
+                         char *err, size_t err_size)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_registry *reg = test_registry(&ctx);
+    im_config cfg;
+    im_status st = im_config_load(&ctx, ini_path, &cfg);
+    for (int i = 0; !st && i < n_sets; i++) st = im_config_set(&ctx, &cfg, sets[i]);
+    if (!st) st = im_config_validate(&ctx, &cfg, reg);
+    im_record *rec = NULL;
+    if (!st) {
+        im_section task;
+        int seed;
+        st = im_config_section(&ctx, &cfg, reg, "task", &task);
+        if (!st) st = im_cfg_int(&ctx, &task, "seed", &seed);
+        if (!st) {
+            im_rng rng;
+            im_rng_seed(&rng, (uint64_t)seed);
+            rec = im_record_new(&cfg, 0);
+            st = ((const im_task_vt *)task.plugin->vtable)->run(&ctx, &cfg, &rng, rec);
+            if (!st && !im_record_metric(rec, key, value)) st = im_fail(&ctx, IM_EINVAL, "no metric %s", key);
+        }
+    }
+    snprintf(err, err_size, "%s", ctx.err);
+    im_record_free(rec);
+    if (cfg.path) im_config_free(&cfg);
+    im_registry_free(reg);
+    return st;
+}
+
+START_TEST(quickstart_estimate_within_15_percent_of_true_mi)
+{
+    char ini[4096], err[1024];
+    snprintf(ini, sizeof ini, "%s/tasks/mi-estimate/quickstart.ini", test_srcdir());
+    double estimate = NAN, rel = NAN;
+    ck_assert_int_eq(run_ini(ini, NULL, 0, "estimate", &estimate, err, sizeof err), IM_OK);
+    ck_assert_int_eq(run_ini(ini, NULL, 0, "rel_error", &rel, err, sizeof err), IM_OK);
+    /* true MI 2 nats; MINE is a lower bound: expect a small negative error */
+    ck_assert_msg(fabs(estimate - 2.0) <= 0.15 * 2.0, "estimate %.4f vs true 2.0", estimate);
+    ck_assert_double_eq_tol(rel, (estimate - 2.0) / 2.0, 1e-6);
+}
+END_TEST
+
+START_TEST(same_seed_same_numbers)
+{
+    char ini[512], err[1024];
+    test_write_file(ini, sizeof ini, "repro.ini",
+                    "[task]\nplugin = mi-estimate\nseed = 5\n[dataset]\nplugin = gaussian\ndim = 2\nmi = 0.5\n"
+                    "n_train = 2000\nn_val = 200\nn_test = 1000\n[estimator]\nplugin = mine\nhidden = 16\nsteps = 200\n"
+                    "batch = 64\n");
+    double a, b, c;
+    const char *other_seed[] = { "task.seed=6" };
+    ck_assert_int_eq(run_ini(ini, NULL, 0, "estimate", &a, err, sizeof err), IM_OK);
+    ck_assert_int_eq(run_ini(ini, NULL, 0, "estimate", &b, err, sizeof err), IM_OK);
+    ck_assert_int_eq(run_ini(ini, other_seed, 1, "estimate", &c, err, sizeof err), IM_OK);
+    ck_assert_double_eq(a, b);
+    ck_assert_double_ne(a, c);
+}
+END_TEST
+
+START_TEST(pearson_recovers_the_correlation)
+{
+    /* 1-D, rho = 0.6: E|corr| = 0.6 up to sampling error ~ (1-rho²)/sqrt(n) */
+    char ini[512], err[1024];
+    test_write_file(ini, sizeof ini, "pearson.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\nrho = 0.6\nn_test = 20000\n"
+                    "[estimator]\nplugin = pearson\n");
+    double r;
+    ck_assert_int_eq(run_ini(ini, NULL, 0, "estimate", &r, err, sizeof err), IM_OK);
+    ck_assert_double_eq_tol(r, 0.6, 0.02);
+}
+END_TEST
+
+START_TEST(diverging_training_is_an_error_not_a_number)
+{
+    char ini[512], err[1024];
+    test_write_file(ini, sizeof ini, "diverge.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\nmi = 3\nn_train = 500\n"
+                    "[estimator]\nplugin = mine\nhidden = 8\nlr = 1e30\nsteps = 300\nbatch = 32\nema_alpha = 1\n");
+    double v;
+    im_status st = run_ini(ini, NULL, 0, "estimate", &v, err, sizeof err);
+    ck_assert_int_eq(st, IM_ENUMERIC);
+    ck_assert_msg(strstr(err, "estimator mine: objective is ") != NULL, "got: %s", err);
+    ck_assert_ptr_nonnull(strstr(err, "(lower lr or add grad_clip)"));
+}
+END_TEST
+
+START_TEST(nan_in_data_is_named)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_dataset ds = { 0 };
+    snprintf(ds.name, sizeof ds.name, "toy");
+    const int n[3] = { 4, 2, 3 };
+    ck_assert_int_eq(im_dataset_alloc(&ctx, &ds, n, 2, 1, 0), IM_OK);
+    ck_assert_int_eq(im_dataset_check(&ctx, &ds), IM_OK);
+    ds.test.x.data[2 * 2 + 1] = NAN;
+    ck_assert_int_eq(im_dataset_check(&ctx, &ds), IM_ENUMERIC);
+    ck_assert_str_eq(ctx.err, "dataset toy: test split: X: row 2 column 1 is NaN");
+    im_dataset_free(&ds);
+}
+END_TEST
+
+static json_t *load_jsonl_line(const char *path, int line)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    char buf[1 << 16];
+    json_t *obj = NULL;
+    for (int i = 0; i <= line && fgets(buf, sizeof buf, f); i++)
+        if (i == line) obj = json_loads(buf, 0, NULL);
+    fclose(f);
+    return obj;
+}
+
+START_TEST(cli_sweep_writes_one_record_per_run)
+{
+    char ini[512], out_path[512], args[2048], out[16384];
+    test_write_file(ini, sizeof ini, "sweep.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\nrho = 0.5\nn_train = 100\n"
+                    "[estimator]\nplugin = pearson\n[sweep]\ntask.seed = 1..2\ndataset.rho = 0.1, 0.9\n");
+    test_write_file(out_path, sizeof out_path, "sweep.jsonl", "stale contents\n");
+    snprintf(args, sizeof args, "%s -o %s", ini, out_path);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "task.seed=2 dataset.rho=0.9"));   /* the summary table */
+    for (int i = 0; i < 4; i++) {
+        json_t *rec = load_jsonl_line(out_path, i);
+        ck_assert_msg(rec != NULL, "line %d of %s", i, out_path);
+        ck_assert_str_eq(json_string_value(json_object_get(rec, "status")), "ok");
+        ck_assert_str_eq(json_string_value(json_object_get(rec, "infomin_version")), PACKAGE_VERSION);
+        json_t *config = json_object_get(rec, "config");
+        ck_assert_str_eq(json_string_value(json_object_get(json_object_get(config, "estimator"), "plugin")), "pearson");
+        ck_assert_ptr_null(json_object_get(config, "sweep"));
+        ck_assert(json_is_number(json_object_get(json_object_get(rec, "metrics"), "estimate")));
+        ck_assert(json_is_number(json_object_get(rec, "wall_seconds")));
+        json_decref(rec);
+    }
+    ck_assert_ptr_null(load_jsonl_line(out_path, 4));
+    /* the estimate follows rho */
+    json_t *low = load_jsonl_line(out_path, 0), *high = load_jsonl_line(out_path, 1);
+    double r_low = json_number_value(json_object_get(json_object_get(low, "metrics"), "estimate"));
+    double r_high = json_number_value(json_object_get(json_object_get(high, "metrics"), "estimate"));
+    ck_assert_double_lt(r_low, 0.3);
+    ck_assert_double_gt(r_high, 0.85);
+    json_decref(low);
+    json_decref(high);
+}
+END_TEST
+
+START_TEST(cli_failed_run_exits_1_with_a_failed_record)
+{
+    char ini[512], out_path[512], args[2048], out[16384];
+    test_write_file(ini, sizeof ini, "fail.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\nn_train = 300\n"
+                    "[estimator]\nplugin = mine\nhidden = 8\nlr = 1e30\nsteps = 200\nbatch = 32\nema_alpha = 1\n");
+    snprintf(out_path, sizeof out_path, "%s.jsonl", ini);
+    snprintf(args, sizeof args, "%s -q -o %s", ini, out_path);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 1);
+    ck_assert_ptr_nonnull(strstr(out, "infomin-run: run 0 failed: estimator mine: objective is "));
+    json_t *rec = load_jsonl_line(out_path, 0);
+    ck_assert_ptr_nonnull(rec);
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "status")), "failed");
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(rec, "error")), "objective is"));
+    ck_assert_ptr_null(json_object_get(json_object_get(rec, "metrics"), "estimate"));
+    json_decref(rec);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pipeline");
+    TCase *tc = tcase_create("end to end");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, quickstart_estimate_within_15_percent_of_true_mi);
+    tcase_add_test(tc, same_seed_same_numbers);
+    tcase_add_test(tc, pearson_recovers_the_correlation);
+    tcase_add_test(tc, diverging_training_is_an_error_not_a_number);
+    tcase_add_test(tc, nan_in_data_is_named);
+    tcase_add_test(tc, cli_sweep_writes_one_record_per_run);
+    tcase_add_test(tc, cli_failed_run_exits_1_with_a_failed_record);
+    suite_add_tcase(s, tc);
+    return test_run_suite(s);
+}
