@@ -64,6 +64,7 @@ static void suggest(const im_section *sec, const char *key, char *buf, size_t si
 {
     const char *best = NULL;
     int best_d = 3;   /* suggest only close matches */
+    if (edit_distance(key, "plugin") < best_d) best_d = edit_distance(key, "plugin"), best = "plugin";
     const im_param_spec *tables[2] = { sec->plugin->params, sec->kind == IM_TASK ? im_task_common_params : NULL };
     for (int t = 0; t < 2; t++)
         for (const im_param_spec *p = tables[t]; p && p->key; p++) {
