@@ -1,0 +1,140 @@
+/* bench_critic.c — critic training throughput against the sgemm-bound limit.
+ *
+ * Workload (the foundation issue's): the `mine` estimator's concat critic
+ * 40 -> 256 -> 256 -> 1 (ReLU), B joint + B shuffled pairs per step, the DV
+ * loss with MINE's EMA correction, Adam; 1000 steps through the generic
+ * trainer, exactly the loop `infomin-run` runs. Batch 64 and 256, at 1 and
+ * 2 threads (infomin's pool splitting each product; OpenBLAS single-threaded).
+ *
+ * The limit: the FLOPs of one step (forward, weight gradients, and input
+ * gradients of the layers whose inputs need them) divided by the GFLOP/s of a
+ * large cblas_sgemm measured in the same run at the same thread count. A
+ * ratio near 1 means the step is as fast as its matrix products allow.
+ *
+ *   usage: bench_critic [steps]      (prints a table; exits 0) */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include "infomin/infomin.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Best of 5 runs of a 2048^3 sgemm, GFLOP/s. */
+static double sgemm_gflops(void)
+{
+    const int n = 2048;
+    float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n), *c = malloc(sizeof(float) * n * n);
+    for (long i = 0; i < (long)n * n; i++) a[i] = b[i] = (float)((i % 17) - 8) / 8.0f;
+    double best = 0;
+    for (int rep = 0; rep < 5; rep++) {
+        double t0 = now();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+        double gf = 2.0 * n * n * n / (now() - t0) / 1e9;
+        if (gf > best) best = gf;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return best;
+}
+
+/* FLOPs of one step for layer widths w[0..n_layers], on rows = 2B samples:
+ * forward 2·rows·in·out per layer, the same again for each weight gradient,
+ * and again for each input gradient except the first layer's (data). */
+static double step_flops(const int *w, int n_layers, int rows)
+{
+    double f = 0;
+    for (int l = 0; l < n_layers; l++) {
+        double mm = 2.0 * rows * w[l] * w[l + 1];
+        f += mm * (l == 0 ? 2 : 3);
+    }
+    return f;
+}
+
+static int run_mine(im_ctx *ctx, int batch, int steps, double *seconds)
+{
+    char ini[1024];
+    snprintf(ini, sizeof ini,
+             "[task]\nplugin = mi-estimate\n[estimator]\nplugin = mine\nhidden = 256,256\nbatch = %d\n"
+             "steps = %d\nlr = 1e-4\neval_every = 1000000\nlog_every = 1000000\n",
+             batch, steps);
+    im_config cfg;
+    im_status st = im_config_parse_string(ctx, ini, "bench", &cfg);
+    if (st) return st;
+    im_rng rng;
+    im_rng_seed(&rng, 1);
+    im_mat x, y;
+    const int n = 20000, d = 20;
+    im_mat_alloc(ctx, &x, n, d);
+    im_mat_alloc(ctx, &y, n, d);
+    for (long i = 0; i < (long)n * d; i++) {
+        x.data[i] = (float)im_rng_normal(&rng);
+        y.data[i] = 0.8f * x.data[i] + 0.6f * (float)im_rng_normal(&rng);
+    }
+    im_estimator *est;
+    st = im_estimator_new(ctx, &cfg, "estimator", d, d, &rng, &est);
+    if (!st) {
+        im_train_opts opts;
+        st = im_train_opts_read(ctx, &est->sec, &opts);
+        /* warm-up: the arena's first step and OpenBLAS's thread start */
+        opts.steps = 20;
+        if (!st) st = im_train_critic(ctx, est, &opts, &x, &y, NULL, NULL, NULL);
+        opts.steps = steps;
+        double t0 = now();
+        if (!st) st = im_train_critic(ctx, est, &opts, &x, &y, NULL, NULL, NULL);
+        *seconds = now() - t0;
+        im_estimator_free(est);
+    }
+    im_mat_free(&x);
+    im_mat_free(&y);
+    im_config_free(&cfg);
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    int steps = argc > 1 ? atoi(argv[1]) : 1000;
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    ctx.registry = im_registry_new();
+    im_registry_load_search_path(&ctx, ctx.registry, getenv("INFOMIN_BENCH_PLUGIN_PATH"));
+    if (!im_registry_find(ctx.registry, IM_ESTIMATOR, "mine")) {
+        fprintf(stderr, "bench_critic: the mine plugin was not found (run from the build tree)\n");
+        return 1;
+    }
+    const int widths[] = { 40, 256, 256, 1 };
+    printf("critic 40-256-256-1 (ReLU), DV loss + EMA, Adam; %d steps; B joint + B shuffled rows\n", steps);
+    printf("%-7s %-5s %10s %12s %12s %10s %8s\n", "threads", "B", "steps/s", "MFLOP/step", "sgemm GF/s", "limit/s",
+           "ratio");
+    for (int threads = 1; threads <= 2; threads++) {
+        /* the limit: OpenBLAS's own best on a large product at this count */
+        openblas_set_num_threads(threads);
+        double peak = sgemm_gflops();
+        im_pool_free(ctx.pool);
+        if (im_pool_new(&ctx, threads, &ctx.pool)) {   /* sets OpenBLAS to 1 thread */
+            fprintf(stderr, "bench_critic: %s\n", ctx.err);
+            return 1;
+        }
+        int batches[] = { 64, 256 };
+        for (int k = 0; k < 2; k++) {
+            double seconds;
+            if (run_mine(&ctx, batches[k], steps, &seconds)) {
+                fprintf(stderr, "bench_critic: %s\n", ctx.err);
+                return 1;
+            }
+            double flops = step_flops(widths, 3, 2 * batches[k]);
+            double rate = steps / seconds, limit = peak * 1e9 / flops;
+            printf("%-7d %-5d %10.1f %12.2f %12.1f %10.1f %8.3f\n", threads, batches[k], rate, flops / 1e6, peak, limit,
+                   rate / limit);
+        }
+    }
+    im_pool_free(ctx.pool);
+    im_registry_free(ctx.registry);
+    return 0;
+}

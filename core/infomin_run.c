@@ -1,6 +1,5 @@
 /* infomin_run.c — the command line: `infomin-run task.ini`.
  * Exit codes: 0 ok, 1 a run failed, 2 usage or configuration error. */
-#include <cblas.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +26,7 @@ static void usage(FILE *out)
             "  --seed N                 same as --set task.seed=N\n"
             "  -o, --output FILE        JSONL results file (default: task.output, else\n"
             "                           results/<ini name>.jsonl)\n"
-            "  --threads N              OpenBLAS threads (default: OpenBLAS's own choice)\n"
+            "  --threads N              threads for matrix products (default: all online CPUs)\n"
             "  --plugin-path DIRS       extra plugin directories, ':'-separated, searched first\n"
             "  --list                   list every plugin found, by kind\n"
             "  --describe NAME          the INI keys of plugin NAME, with types and defaults\n"
@@ -243,7 +242,13 @@ int main(int argc, char **argv)
         im_registry_free(ctx.registry);
         return rc;
     }
-    if (a.threads) openblas_set_num_threads(a.threads);
+    int threads = a.threads ? a.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (im_pool_new(&ctx, threads > 0 ? threads : 1, &ctx.pool)) {
+        fprintf(stderr, "infomin-run: %s\n", ctx.err);
+        im_config_free_all(runs, n_runs);
+        im_registry_free(ctx.registry);
+        return EXIT_RUN_FAILED;
+    }
     char output[4096];
     const im_config_entry *oe = im_config_find(&runs[0], "task", "output");
     if (oe && *oe->value)
@@ -272,6 +277,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < written; i++) im_record_free(recs[i]);
     free(recs);
     im_config_free_all(runs, n_runs);
+    im_pool_free(ctx.pool);
     im_registry_free(ctx.registry);
     return failed ? EXIT_RUN_FAILED : 0;
 }

@@ -13,7 +13,8 @@ static const char *const unary_names[] = {
     "exp", "log", "square", "sqrt", "abs", "sin", "clamp"
 };
 
-static void unary_forward(unary_kind kind, im_real *y, const im_real *x, long n, im_real p0, im_real p1)
+static void unary_forward(unary_kind kind, im_real *restrict y, const im_real *restrict x, long n, im_real p0,
+                          im_real p1)
 {
     const im_real zero = 0, one = 1;
     switch (kind) {
@@ -42,21 +43,29 @@ static void unary_forward(unary_kind kind, im_real *y, const im_real *x, long n,
     }
 }
 
-/* dx += dy · f'(x), with f' written through x or y, whichever is cheaper. */
+/* dx += dy · f'(x), with f' written through x or y, whichever is cheaper.
+ * Piecewise derivatives are 0/1 masks converted from the comparison and
+ * multiplied in: GCC keeps `cond ? dy : 0` on floats as a branch, which does
+ * not vectorise (measured 16% of a critic step). */
 static void unary_backward(im_graph *g, im_node *node)
 {
     im_tensor *xt = node->in[0], *yt = node->out;
-    im_real *dx = im_grad_of(g, xt);
+    im_real *restrict dx = im_grad_of(g, xt);
     if (!dx) return;
-    const im_real *x = xt->val, *y = yt->val, *dy = yt->grad;
+    const im_real *restrict x = xt->val, *restrict y = yt->val, *restrict dy = yt->grad;
     const im_real p0 = (im_real)node->farg[0], p1 = (im_real)node->farg[1], zero = 0, one = 1;
     long n = (long)xt->rows * xt->cols;
     switch ((unary_kind)node->iarg[0]) {
     case U_SCALE: for (long i = 0; i < n; i++) dx[i] += p0 * dy[i]; break;
     case U_ADD_SCALAR: for (long i = 0; i < n; i++) dx[i] += dy[i]; break;
-    case U_RELU: for (long i = 0; i < n; i++) dx[i] += x[i] > zero ? dy[i] : zero; break;
-    case U_LEAKY_RELU: for (long i = 0; i < n; i++) dx[i] += x[i] > zero ? dy[i] : p0 * dy[i]; break;
-    case U_ELU: for (long i = 0; i < n; i++) dx[i] += x[i] > zero ? dy[i] : dy[i] * (y[i] + p0); break;
+    case U_RELU: for (long i = 0; i < n; i++) dx[i] += dy[i] * (im_real)(x[i] > zero); break;
+    case U_LEAKY_RELU: for (long i = 0; i < n; i++) dx[i] += dy[i] * (p0 + (one - p0) * (im_real)(x[i] > zero)); break;
+    case U_ELU:
+        for (long i = 0; i < n; i++) {
+            im_real pos = (im_real)(x[i] > zero);
+            dx[i] += dy[i] * (pos + (one - pos) * (y[i] + p0));
+        }
+        break;
     case U_TANH: for (long i = 0; i < n; i++) dx[i] += dy[i] * (one - y[i] * y[i]); break;
     case U_SIGMOID: for (long i = 0; i < n; i++) dx[i] += dy[i] * y[i] * (one - y[i]); break;
     case U_SOFTPLUS:   /* σ(x) = 1 - e^{-softplus(x)} */
@@ -67,10 +76,10 @@ static void unary_backward(im_graph *g, im_node *node)
     case U_SQUARE: for (long i = 0; i < n; i++) dx[i] += 2 * x[i] * dy[i]; break;
     case U_SQRT: for (long i = 0; i < n; i++) dx[i] += dy[i] / (2 * y[i]); break;
     case U_ABS:
-        for (long i = 0; i < n; i++) dx[i] += x[i] > zero ? dy[i] : (x[i] < zero ? -dy[i] : zero);
+        for (long i = 0; i < n; i++) dx[i] += dy[i] * ((im_real)(x[i] > zero) - (im_real)(x[i] < zero));
         break;
     case U_SIN: for (long i = 0; i < n; i++) dx[i] += dy[i] * cos(x[i]); break;
-    case U_CLAMP: for (long i = 0; i < n; i++) dx[i] += (x[i] > p0 && x[i] < p1) ? dy[i] : zero; break;
+    case U_CLAMP: for (long i = 0; i < n; i++) dx[i] += dy[i] * (im_real)(x[i] > p0) * (im_real)(x[i] < p1); break;
     }
 }
 

@@ -27,13 +27,13 @@ im_status im_fail(im_ctx *ctx, im_status code, const char *fmt, ...)
 
 im_status im_fail_prefix(im_ctx *ctx, const char *fmt, ...)
 {
-    char prefix[IM_ERR_LEN], old[IM_ERR_LEN];
+    char old[IM_ERR_LEN];
+    memcpy(old, ctx->err, sizeof old);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    int n = vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
     va_end(ap);
-    memcpy(old, ctx->err, sizeof old);
-    snprintf(ctx->err, sizeof ctx->err, "%s: %s", prefix, old);
+    if (n >= 0 && (size_t)n < sizeof ctx->err) snprintf(ctx->err + n, sizeof ctx->err - (size_t)n, ": %s", old);
     return ctx->status;
 }
 

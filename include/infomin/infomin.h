@@ -10,6 +10,7 @@
 #include "param.h"
 #include "nn.h"
 #include "optim.h"
+#include "pool.h"
 #include "plugin.h"
 #include "config.h"
 #include "registry.h"

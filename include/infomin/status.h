@@ -21,6 +21,7 @@ typedef enum im_status {
 #define IM_ERR_LEN 1024
 
 struct im_registry;
+struct im_pool;
 
 /* Per-run context: the error buffer and the plugin registry a task uses to
  * instantiate the other plugins. Owned by the caller (the CLI or a test). */
@@ -28,6 +29,7 @@ typedef struct im_ctx {
     char err[IM_ERR_LEN];
     im_status status;
     struct im_registry *registry;
+    struct im_pool *pool;   /* threads for large products; NULL: OpenBLAS's own */
     int progress;   /* 1: draw a progress bar on stderr (a terminal) */
     int verbose;
 } im_ctx;

@@ -1,0 +1,27 @@
+/* pool.h — a fixed set of worker threads for splitting one matrix product
+ * (or one elementwise pass) across cores.
+ *
+ * Why not OpenBLAS's own threads: for the products of a critic step
+ * (512x256x256 and smaller) its 2-thread sgemm ran at 40-114 GFLOP/s on a
+ * 2-core machine, below its 1-thread speed; splitting the product in two
+ * blocks computed by single-threaded OpenBLAS on our threads ran at 150-190
+ * (bench/bench_critic measures the whole step). Owned by im_ctx; NULL means
+ * "no pool": OpenBLAS is called directly with its own threading. */
+#ifndef INFOMIN_POOL_H
+#define INFOMIN_POOL_H
+
+#include "status.h"
+
+typedef struct im_pool im_pool;
+
+/* fn(arg, part, n_parts) runs once per part; part 0 on the calling thread. */
+typedef void (*im_pool_fn)(void *arg, int part, int n_parts);
+
+/* n_threads >= 1 (1: no workers, everything on the caller). Also sets
+ * OpenBLAS to one thread, since the pool does the splitting. */
+im_status im_pool_new(im_ctx *ctx, int n_threads, im_pool **out);
+void im_pool_free(im_pool *pool);
+int im_pool_threads(const im_pool *pool);
+void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg);
+
+#endif
