@@ -15,6 +15,7 @@
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "infomin/infomin.h"
 
@@ -112,6 +113,7 @@ int main(int argc, char **argv)
     printf("critic 40-256-256-1 (ReLU), DV loss + EMA, Adam; %d steps; B joint + B shuffled rows\n", steps);
     printf("%-7s %-5s %10s %12s %12s %10s %8s\n", "threads", "B", "steps/s", "MFLOP/step", "sgemm GF/s", "limit/s",
            "ratio");
+    const char *only = getenv("BENCH_ONLY");   /* "threads,batch" for profiling one case */
     for (int threads = 1; threads <= 2; threads++) {
         /* the limit: OpenBLAS's own best on a large product at this count */
         openblas_set_num_threads(threads);
@@ -123,6 +125,9 @@ int main(int argc, char **argv)
         }
         int batches[] = { 64, 256 };
         for (int k = 0; k < 2; k++) {
+            char key[32];
+            snprintf(key, sizeof key, "%d,%d", threads, batches[k]);
+            if (only && strcmp(only, key) != 0) continue;
             double seconds;
             if (run_mine(&ctx, batches[k], steps, &seconds)) {
                 fprintf(stderr, "bench_critic: %s\n", ctx.err);

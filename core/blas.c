@@ -56,3 +56,12 @@ void im_gemm(im_pool *pool, int trans_a, int trans_b, int m, int n, int k, doubl
     else
         im_pool_run(pool, gemm_part, &j);
 }
+
+double im_dot(int n, const im_real *x, const im_real *y)
+{
+#ifdef IM_REAL_DOUBLE
+    return cblas_ddot(n, x, 1, y, 1);
+#else
+    return cblas_sdot(n, x, 1, y, 1);
+#endif
+}

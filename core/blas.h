@@ -12,4 +12,7 @@
 void im_gemm(im_pool *pool, int trans_a, int trans_b, int m, int n, int k, double alpha, const im_real *a, int lda,
              const im_real *b, int ldb, double beta, im_real *c, int ldc);
 
+/* Σ x_i·y_i over n values (BLAS dot: vectorised, float accumulation). */
+double im_dot(int n, const im_real *x, const im_real *y);
+
 #endif

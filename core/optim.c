@@ -2,6 +2,7 @@
 #include <math.h>
 #include <tgmath.h>
 #include <string.h>
+#include "blas.h"
 #include "infomin/optim.h"
 
 void im_adam_init(im_optim *opt, const im_params *params, double lr)
@@ -29,7 +30,7 @@ double im_grad_norm(const im_params *params)
     double sq = 0;
     for (int i = 0; i < params->count; i++) {
         const im_param *p = params->items[i];
-        for (long k = 0; k < (long)p->rows * p->cols; k++) sq += (double)p->grad[k] * p->grad[k];
+        sq += im_dot(p->rows * p->cols, p->grad, p->grad);
     }
     return sqrt(sq);
 }
