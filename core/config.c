@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "infomin/config.h"
+#include "infomin/cfg.h"
 
 static char *dup_str(const char *s)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config_value.h"
-#include "infomin/config.h"
+#include "infomin/cfg.h"
 #include "infomin/registry.h"
 
 const im_param_spec im_task_common_params[] = {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config_value.h"
-#include "infomin/config.h"
+#include "infomin/cfg.h"
 
 #define SWEEP_MAX_AXES 16
 #define SWEEP_MAX_VALUES 64

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "infomin/infomin.h"
-#include "config.h"
+#include "config.h"   /* autoconf: PACKAGE_VERSION */
 
 struct im_curve {
     json_t *rows;   /* borrowed from the record */

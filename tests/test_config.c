@@ -1,7 +1,7 @@
 /* test_config.c — INI parsing, validation against plugin specs, --set,
  * sweeps and typed getters; every error checked for its exact message. */
 #include <sys/wait.h>
-#include "config.h"
+#include "config.h"   /* autoconf: PACKAGE_VERSION */
 #include "test_util.h"
 
 static im_ctx ctx;

@@ -1,7 +1,7 @@
 /* test_pipeline.c — the pipeline end to end: the quickstart against the
  * analytic MI, reproducibility, results files, and the error paths a user
  * meets (NaN in data, a diverging run, a failed run's record). */
-#include "config.h"
+#include "config.h"   /* autoconf: PACKAGE_VERSION */
 #include <jansson.h>
 #include <math.h>
 #include <sys/wait.h>

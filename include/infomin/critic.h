@@ -4,7 +4,7 @@
 #ifndef INFOMIN_CRITIC_H
 #define INFOMIN_CRITIC_H
 
-#include "config.h"
+#include "cfg.h"
 #include "graph.h"
 #include "nn.h"
 

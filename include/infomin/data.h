@@ -4,7 +4,7 @@
 #ifndef INFOMIN_DATA_H
 #define INFOMIN_DATA_H
 
-#include "config.h"
+#include "cfg.h"
 #include "mat.h"
 #include "rng.h"
 

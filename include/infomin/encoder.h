@@ -3,7 +3,7 @@
 #ifndef INFOMIN_ENCODER_H
 #define INFOMIN_ENCODER_H
 
-#include "config.h"
+#include "cfg.h"
 #include "graph.h"
 #include "param.h"
 #include "rng.h"

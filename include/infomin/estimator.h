@@ -9,7 +9,7 @@
 #ifndef INFOMIN_ESTIMATOR_H
 #define INFOMIN_ESTIMATOR_H
 
-#include "config.h"
+#include "cfg.h"
 #include "graph.h"
 #include "mat.h"
 #include "param.h"

@@ -12,7 +12,7 @@
 #include "optim.h"
 #include "pool.h"
 #include "plugin.h"
-#include "config.h"
+#include "cfg.h"
 #include "registry.h"
 #include "data.h"
 #include "results.h"

@@ -6,7 +6,7 @@
 #define INFOMIN_RESULTS_H
 
 #include <stdio.h>
-#include "config.h"
+#include "cfg.h"
 #include "status.h"
 
 typedef struct im_record im_record;

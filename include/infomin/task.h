@@ -4,7 +4,7 @@
 #ifndef INFOMIN_TASK_H
 #define INFOMIN_TASK_H
 
-#include "config.h"
+#include "cfg.h"
 #include "results.h"
 #include "rng.h"
 

@@ -1,0 +1,81 @@
+/* cfg.h — INI configuration (parsed by inih) with typed, validated access.
+ *
+ * A config is a list of (section, key, value) entries that remember where they
+ * came from (file and line, `--set`, or the [sweep] line), so every error can
+ * say `file:line: section.key: reason`. Sections are named after a plugin
+ * kind ([task], [dataset], [encoder], [estimator]) or a kind and a label
+ * ([estimator:leakage]); each names its implementation with `plugin = NAME`
+ * and every other key is checked against that plugin's im_param_spec before
+ * any work starts. */
+#ifndef INFOMIN_CFG_H
+#define INFOMIN_CFG_H
+
+#include "plugin.h"
+#include "status.h"
+
+struct im_registry;
+
+typedef struct im_config_entry {
+    char *section, *key, *value;
+    char *origin;     /* file path, "--set" or "sweep" */
+    int line;         /* 0 when there is no line       */
+} im_config_entry;
+
+typedef struct im_config {
+    char *path;
+    im_config_entry *entries;
+    int count, cap;
+    char *sweep_label;   /* "estimator.plugin=club task.seed=2" for a swept run */
+} im_config;
+
+/* A section bound to the plugin it names: the view plugins read keys through.
+ * Getters fall back to the plugin's declared default. */
+typedef struct im_section {
+    const im_config *cfg;
+    const char *name;           /* "estimator", "estimator:leakage", ... */
+    im_kind kind;
+    const im_plugin *plugin;
+} im_section;
+
+im_status im_config_load(im_ctx *ctx, const char *path, im_config *cfg);
+im_status im_config_parse_string(im_ctx *ctx, const char *text, const char *origin, im_config *cfg);
+void im_config_free(im_config *cfg);
+im_status im_config_clone(im_ctx *ctx, const im_config *src, im_config *dst);
+/* Add or replace section.key = value. */
+im_status im_config_put(im_ctx *ctx, im_config *cfg, const char *section, const char *key, const char *value,
+                        const char *origin, int line);
+/* "section.key=value" (the section may hold ':'; the key is after the last '.'). */
+im_status im_config_set(im_ctx *ctx, im_config *cfg, const char *assignment);
+const im_config_entry *im_config_find(const im_config *cfg, const char *section, const char *key);
+/* "file:line" or "--set" for an entry, into buf. */
+const char *im_config_where(const im_config_entry *e, char *buf, int size);
+
+/* Kind of a section from its name ("estimator:leakage" -> IM_ESTIMATOR); -1 if none. */
+int im_section_kind(const char *section);
+/* Validate every section against its plugin's spec (registry lookups). */
+im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg);
+/* Bind a section; IM_ECONFIG if it is missing or names no known plugin. */
+im_status im_config_section(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg,
+                            const char *name, im_section *out);
+int im_config_has_section(const im_config *cfg, const char *name);
+
+/* Expand [sweep] into the Cartesian product of configs (without the sweep
+ * section). *out is an array of *n configs the caller frees with
+ * im_config_free_all. A config with no sweep yields one copy. */
+im_status im_config_expand_sweep(im_ctx *ctx, const im_config *cfg, im_config **out, int *n);
+void im_config_free_all(im_config *configs, int n);
+
+/* Typed getters: the INI value, else the spec default. Errors name the place. */
+int im_cfg_has(const im_section *sec, const char *key);
+im_status im_cfg_int(im_ctx *ctx, const im_section *sec, const char *key, int *out);
+im_status im_cfg_float(im_ctx *ctx, const im_section *sec, const char *key, double *out);
+im_status im_cfg_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out);
+im_status im_cfg_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out);
+/* Comma lists; ranges "a..b" of integers expand. At most `cap` items. */
+im_status im_cfg_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n);
+im_status im_cfg_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n);
+
+/* Keys every section of a kind accepts, beyond its plugin's own. */
+extern const im_param_spec im_task_common_params[];
+
+#endif

@@ -1,0 +1,75 @@
+/* test_util.h — shared helpers of the Check suites: the build tree's
+ * plugins, temporary INI files, running the CLI. */
+#ifndef INFOMIN_TEST_UTIL_H
+#define INFOMIN_TEST_UTIL_H
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "infomin/infomin.h"
+
+static inline const char *test_builddir(void)
+{
+    const char *d = getenv("INFOMIN_TEST_BUILDDIR");
+    return d ? d : ".";
+}
+
+static inline const char *test_srcdir(void)
+{
+    const char *d = getenv("INFOMIN_TEST_SRCDIR");
+    return d ? d : ".";
+}
+
+/* A registry with every plugin of the build tree. */
+static inline im_registry *test_registry(im_ctx *ctx)
+{
+    char dir[4096];
+    im_registry *reg = im_registry_new();
+    snprintf(dir, sizeof dir, "%s/plugins", test_builddir());
+    im_registry_load_dir(ctx, reg, dir, 1);
+    snprintf(dir, sizeof dir, "%s/tasks", test_builddir());
+    im_registry_load_dir(ctx, reg, dir, 1);
+    ctx->registry = reg;
+    return reg;
+}
+
+/* Write text to a fresh file in a temp dir; path into buf. */
+static inline void test_write_file(char *buf, size_t size, const char *name, const char *text)
+{
+    static char dir[256];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/infomin-test-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+    }
+    snprintf(buf, size, "%s/%s", dir, name);
+    FILE *f = fopen(buf, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Run infomin-run with args; exit code returned, stdout+stderr into out. */
+static inline int test_run_cli(const char *args, char *out, size_t size)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s/infomin-run %s 2>&1", test_builddir(), args);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static inline int test_run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+#endif
