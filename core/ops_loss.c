@@ -15,7 +15,7 @@ static void cross_entropy_backward(im_graph *g, im_node *n)
     im_real *dz = im_grad_of(g, z);
     if (!dz) return;
     const int *labels = n->saved;
-    const im_real *lse = (const im_real *)(labels + z->rows);
+    const im_real *lse = n->out->val + 1;   /* saved after the loss value */
     im_real scale = n->out->grad[0] / z->rows;
     for (int r = 0; r < z->rows; r++)
         for (int c = 0; c < z->cols; c++) {
@@ -32,12 +32,13 @@ im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *z, const int *labels)
         if (labels[r] < 0 || labels[r] >= z->cols)
             return im_op_fail(g, "im_cross_entropy_logits: label %d of row %d outside 0..%d", labels[r], r,
                               z->cols - 1);
-    im_tensor *y = im_tensor_new(g, 1, 1);
-    /* saved: the labels, then each row's logsumexp */
-    int *saved = im_graph_alloc(g, sizeof(int) * (size_t)z->rows + sizeof(im_real) * (size_t)z->rows);
+    /* the output holds the loss, then each row's logsumexp for backward */
+    im_tensor *y = im_tensor_new(g, 1, 1 + z->rows);
+    int *saved = im_graph_alloc(g, sizeof(int) * (size_t)z->rows);
     if (!y || !saved) return NULL;
+    y->cols = 1;
     memcpy(saved, labels, sizeof(int) * (size_t)z->rows);
-    im_real *lse = (im_real *)(saved + z->rows);
+    im_real *lse = y->val + 1;
     double total = 0;
     for (int r = 0; r < z->rows; r++) {
         const im_real *zr = z->val + (long)r * z->cols;
