@@ -14,8 +14,8 @@ static void cross_entropy_backward(im_graph *g, im_node *n)
     im_tensor *z = n->in[0];
     im_real *dz = im_grad_of(g, z);
     if (!dz) return;
-    const int *labels = n->saved;
-    const im_real *lse = n->out->val + 1;   /* saved after the loss value */
+    const im_real *lse = n->saved;
+    const int *labels = (const int *)(lse + z->rows);
     im_real scale = n->out->grad[0] / z->rows;
     for (int r = 0; r < z->rows; r++)
         for (int c = 0; c < z->cols; c++) {
@@ -32,13 +32,11 @@ im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *z, const int *labels)
         if (labels[r] < 0 || labels[r] >= z->cols)
             return im_op_fail(g, "im_cross_entropy_logits: label %d of row %d outside 0..%d", labels[r], r,
                               z->cols - 1);
-    /* the output holds the loss, then each row's logsumexp for backward */
-    im_tensor *y = im_tensor_new(g, 1, 1 + z->rows);
-    int *saved = im_graph_alloc(g, sizeof(int) * (size_t)z->rows);
-    if (!y || !saved) return NULL;
-    y->cols = 1;
-    memcpy(saved, labels, sizeof(int) * (size_t)z->rows);
-    im_real *lse = y->val + 1;
+    im_tensor *y = im_tensor_new(g, 1, 1);
+    /* saved: each row's logsumexp, then the labels (reals first keeps both aligned) */
+    im_real *lse = im_graph_alloc(g, (sizeof(im_real) + sizeof(int)) * (size_t)z->rows);
+    if (!y || !lse) return NULL;
+    memcpy(lse + z->rows, labels, sizeof(int) * (size_t)z->rows);
     double total = 0;
     for (int r = 0; r < z->rows; r++) {
         const im_real *zr = z->val + (long)r * z->cols;
@@ -51,7 +49,7 @@ im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *z, const int *labels)
     }
     y->val[0] = (im_real)(total / z->rows);
     im_node *n = im_graph_record(g, "cross_entropy_logits", y, cross_entropy_backward, z, NULL, NULL);
-    if (n) n->saved = saved;
+    if (n) n->saved = lse;
     return y;
 }
 
