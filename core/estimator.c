@@ -163,6 +163,7 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
     im_rng_permutation(est->rng, t.order, x->rows);
     im_optim opt;
     im_adam_init(&opt, params, opts->lr);
+    opt.pool = ctx->pool;
     opt.weight_decay = opts->weight_decay;
     opt.clip_norm = opts->grad_clip;
     static const char *const train_cols[] = { "step", "objective" }, *const val_cols[] = { "step", "val_estimate" };

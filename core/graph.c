@@ -152,6 +152,17 @@ im_real *im_grad_of(im_graph *g, im_tensor *t)
     return t->grad;
 }
 
+im_real *im_grad_dest(im_graph *g, im_tensor *t, double *beta)
+{
+    *beta = 1.0;
+    if (!t || !t->needs_grad) return NULL;
+    if (!t->grad) {
+        t->grad = im_graph_alloc(g, sizeof(im_real) * (size_t)t->rows * (size_t)t->cols);
+        *beta = 0.0;
+    }
+    return t->grad;
+}
+
 im_status im_backward(im_graph *g, im_tensor *loss)
 {
     if (g->failed || !loss) {

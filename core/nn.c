@@ -22,7 +22,7 @@ im_tensor *im_activate(im_graph *g, im_tensor *x, im_activation a)
     switch (a) {
     case IM_ACT_NONE: return x;
     case IM_ACT_RELU: return im_relu(g, x);
-    case IM_ACT_LEAKY_RELU: return im_leaky_relu(g, x, 0.2);
+    case IM_ACT_LEAKY_RELU: return im_leaky_relu(g, x, 0.2);   /* = LEAKY_SLOPE of ops_matmul.c */
     case IM_ACT_ELU: return im_elu(g, x, 1.0);
     case IM_ACT_TANH: return im_tanh(g, x);
     case IM_ACT_SIGMOID: return im_sigmoid(g, x);
@@ -57,6 +57,10 @@ im_tensor *im_linear_layer_forward(im_graph *g, const im_linear_layer *layer, im
     return im_linear(g, x, im_param_tensor(g, layer->weight), im_param_tensor(g, layer->bias));
 }
 
+/* Activations im_linear_act can fuse (their derivative is a function of the
+ * output); sin is not. */
+static int fusable(im_activation a) { return a != IM_ACT_SIN; }
+
 im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, int in,
                       const int *hidden, int n_hidden, int out, im_activation act, im_activation out_act,
                       im_rng *rng)
@@ -85,8 +89,10 @@ im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *n
 im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x)
 {
     for (int l = 0; l < mlp->n_layers; l++) {
-        x = im_linear_layer_forward(g, &mlp->layers[l], x);
-        x = im_activate(g, x, l + 1 < mlp->n_layers ? mlp->act : mlp->out_act);
+        const im_linear_layer *layer = &mlp->layers[l];
+        im_activation act = l + 1 < mlp->n_layers ? mlp->act : mlp->out_act;
+        im_tensor *w = im_param_tensor(g, layer->weight), *b = im_param_tensor(g, layer->bias);
+        x = fusable(act) ? im_linear_act(g, x, w, b, (int)act) : im_activate(g, im_linear(g, x, w, b), act);
     }
     return x;
 }

@@ -1,6 +1,8 @@
 /* ops_matmul.c — matrix products on sgemm: im_matmul and the fused dense
  * layer im_linear. */
+#include <math.h>
 #include <string.h>
+#include <tgmath.h>
 #include "blas.h"
 #include "infomin/graph.h"
 
@@ -12,19 +14,22 @@ static void matmul_backward(im_graph *g, im_node *n)
     im_tensor *a = n->in[0], *b = n->in[1], *c = n->out;
     int ta = n->iarg[0], tb = n->iarg[1];
     int m = c->rows, nn = c->cols, k = ta ? a->rows : a->cols;
-    im_real *da = im_grad_of(g, a), *db = im_grad_of(g, b);
     im_pool *pool = im_graph_ctx(g)->pool;
+    double beta;
+    /* dA before dB: when a and b are one tensor, dB then accumulates onto dA */
+    im_real *da = im_grad_dest(g, a, &beta);
     if (da) {
         if (!ta)   /* dA[m,k] += dC[m,n]·op(B)ᵀ[n,k] */
-            im_gemm(pool, 0, !tb, m, k, nn, 1.0, c->grad, nn, b->val, b->cols, 1.0, da, a->cols);
+            im_gemm(pool, 0, !tb, m, k, nn, 1.0, c->grad, nn, b->val, b->cols, beta, da, a->cols);
         else       /* dA[k,m] += op(B)[k,n]·dCᵀ[n,m] */
-            im_gemm(pool, tb, 1, k, m, nn, 1.0, b->val, b->cols, c->grad, nn, 1.0, da, a->cols);
+            im_gemm(pool, tb, 1, k, m, nn, 1.0, b->val, b->cols, c->grad, nn, beta, da, a->cols);
     }
+    im_real *db = im_grad_dest(g, b, &beta);
     if (db) {
         if (!tb)   /* dB[k,n] += op(A)ᵀ[k,m]·dC[m,n] */
-            im_gemm(pool, !ta, 0, k, nn, m, 1.0, a->val, a->cols, c->grad, nn, 1.0, db, b->cols);
+            im_gemm(pool, !ta, 0, k, nn, m, 1.0, a->val, a->cols, c->grad, nn, beta, db, b->cols);
         else       /* dB[n,k] += dCᵀ[n,m]·op(A)[m,k] */
-            im_gemm(pool, 1, ta, nn, k, m, 1.0, c->grad, nn, a->val, a->cols, 1.0, db, b->cols);
+            im_gemm(pool, 1, ta, nn, k, m, 1.0, c->grad, nn, a->val, a->cols, beta, db, b->cols);
     }
 }
 
@@ -48,24 +53,121 @@ im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int t
     return c;
 }
 
-/* out[n,o] = x[n,i]·w[o,i]ᵀ + b[o]
- * dx += dout·w ; dw += doutᵀ·x ; db += Σ_n dout */
+/* The dense layer with its activation fused:
+ *   y[n,o] = act(x[n,i]·w[o,i]ᵀ + b[o])
+ * backward, with d = dy ⊙ act'(y) (the derivative read off the output):
+ *   dx += d·w ; dw += dᵀ·x ; db += Σ_n d
+ * Fusing saves the pre-activation tensor and two passes over it per layer. */
+
+/* Activation codes: the im_activation values of nn.h that are fusable. */
+enum { ACT_NONE = 0, ACT_RELU = 1, ACT_LEAKY_RELU = 2, ACT_ELU = 3, ACT_TANH = 4, ACT_SIGMOID = 5, ACT_SOFTPLUS = 6 };
+#define LEAKY_SLOPE 0.2f   /* im_activate's slope (nn.c) */
+
+static int fusable(int act) { return act >= ACT_NONE && act <= ACT_SOFTPLUS; }
+
+/* y[r,:] = act(y[r,:] + b) in place */
+static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int rows, int o, int act)
+{
+    const im_real zero = 0, one = 1;
+    for (int r = 0; r < rows; r++) {
+        im_real *restrict yr = y + (long)r * o;
+        if (b)
+            for (int j = 0; j < o; j++) yr[j] += b[j];
+        switch (act) {
+        case ACT_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : zero; break;
+        case ACT_LEAKY_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : LEAKY_SLOPE * yr[j]; break;
+        case ACT_ELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : expm1(yr[j]); break;
+        case ACT_TANH: for (int j = 0; j < o; j++) yr[j] = tanh(yr[j]); break;
+        case ACT_SIGMOID:
+            for (int j = 0; j < o; j++) {
+                im_real e = exp(-fabs(yr[j]));
+                yr[j] = yr[j] >= zero ? one / (one + e) : e / (one + e);
+            }
+            break;
+        case ACT_SOFTPLUS:
+            for (int j = 0; j < o; j++) yr[j] = (yr[j] > zero ? yr[j] : zero) + log1p(exp(-fabs(yr[j])));
+            break;
+        default: break;
+        }
+    }
+}
+
+/* d = dy ⊙ act'(y), with act' written through y */
+static void act_backward(im_real *restrict d, const im_real *restrict dy, const im_real *restrict y, long n, int act)
+{
+    const im_real zero = 0, one = 1;
+    switch (act) {
+    case ACT_RELU: for (long i = 0; i < n; i++) d[i] = dy[i] * (im_real)(y[i] > zero); break;
+    case ACT_LEAKY_RELU:
+        for (long i = 0; i < n; i++) d[i] = dy[i] * (LEAKY_SLOPE + (one - LEAKY_SLOPE) * (im_real)(y[i] > zero));
+        break;
+    case ACT_ELU:
+        for (long i = 0; i < n; i++) {
+            im_real pos = (im_real)(y[i] > zero);
+            d[i] = dy[i] * (pos + (one - pos) * (y[i] + one));
+        }
+        break;
+    case ACT_TANH: for (long i = 0; i < n; i++) d[i] = dy[i] * (one - y[i] * y[i]); break;
+    case ACT_SIGMOID: for (long i = 0; i < n; i++) d[i] = dy[i] * y[i] * (one - y[i]); break;
+    case ACT_SOFTPLUS: for (long i = 0; i < n; i++) d[i] = dy[i] * -expm1(-y[i]); break;
+    default: for (long i = 0; i < n; i++) d[i] = dy[i]; break;
+    }
+}
+
+#define MIN_CHUNK 16384   /* elements per thread before a split pays */
+
+typedef struct {
+    im_real *y, *d;
+    const im_real *b, *dy;
+    int o, act, rows;
+} act_job;
+
+static void bias_act_rows(void *arg, long lo, long hi)
+{
+    const act_job *j = arg;
+    bias_act_forward(j->y + lo * j->o, j->b, (int)(hi - lo), j->o, j->act);
+}
+
+static void act_backward_range(void *arg, long lo, long hi)
+{
+    const act_job *j = arg;
+    act_backward(j->d + lo, j->dy + lo, j->y + lo, hi - lo, j->act);
+}
+
+/* db[j] += Σ_r d[r, j], split by columns */
+static void bias_grad_cols(void *arg, long lo, long hi)
+{
+    const act_job *j = arg;
+    for (long r = 0; r < j->rows; r++) {
+        const im_real *dr = j->dy + r * j->o;
+        for (long c = lo; c < hi; c++) j->d[c] += dr[c];
+    }
+}
+
 static void linear_backward(im_graph *g, im_node *n)
 {
     im_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *out = n->out;
-    int rows = x->rows, in = x->cols, o = w->rows;
-    im_real *dx = im_grad_of(g, x), *dw = im_grad_of(g, w), *db = im_grad_of(g, b);
+    int rows = x->rows, in = x->cols, o = w->rows, act = n->iarg[0];
+    const im_real *d = out->grad;
     im_pool *pool = im_graph_ctx(g)->pool;
-    if (dx) im_gemm(pool, 0, 0, rows, in, o, 1.0, out->grad, o, w->val, in, 1.0, dx, in);
-    if (dw) im_gemm(pool, 1, 0, o, in, rows, 1.0, out->grad, o, x->val, in, 1.0, dw, in);
-    if (db)
-        for (int r = 0; r < rows; r++) {
-            const im_real *dr = out->grad + (long)r * o;
-            for (int j = 0; j < o; j++) db[j] += dr[j];
-        }
+    if (act != ACT_NONE) {
+        im_real *tmp = im_graph_alloc(g, sizeof(im_real) * (size_t)rows * (size_t)o);
+        if (!tmp) return;
+        act_job j = { out->val, tmp, NULL, out->grad, o, act, rows };
+        im_pool_for(pool, (long)rows * o, MIN_CHUNK, act_backward_range, &j);
+        d = tmp;
+    }
+    double beta_x;
+    im_real *dx = im_grad_dest(g, x, &beta_x), *dw = im_grad_of(g, w), *db = im_grad_of(g, b);
+    if (dx) im_gemm(pool, 0, 0, rows, in, o, 1.0, d, o, w->val, in, beta_x, dx, in);
+    if (dw) im_gemm(pool, 1, 0, o, in, rows, 1.0, d, o, x->val, in, 1.0, dw, in);
+    if (db) {
+        act_job j = { NULL, db, NULL, d, o, ACT_NONE, rows };
+        im_pool_for(pool, o, rows >= MIN_CHUNK / 64 ? 32 : o, bias_grad_cols, &j);
+    }
 }
 
-im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b)
+im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, int act)
 {
     if (!x || !w) return NULL;
     if (x->cols != w->cols)
@@ -73,13 +175,22 @@ im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b)
                           x->cols, w->cols, w->rows, w->cols);
     if (b && (b->rows != 1 || b->cols != w->rows))
         return im_op_fail(g, "im_linear: bias is %dx%d, expected 1x%d", b->rows, b->cols, w->rows);
+    if (!fusable(act)) return im_op_fail(g, "im_linear_act: activation %d cannot be fused", act);
     int rows = x->rows, o = w->rows;
     im_tensor *out = im_tensor_new(g, rows, o);
     if (!out) return NULL;
-    if (b)   /* the bias is the initial C; sgemm adds the product onto it */
-        for (int r = 0; r < rows; r++) memcpy(out->val + (long)r * o, b->val, sizeof(im_real) * (size_t)o);
     im_pool *pool = im_graph_ctx(g)->pool;
-    im_gemm(pool, 0, 1, rows, o, x->cols, 1.0, x->val, x->cols, w->val, w->cols, b ? 1.0 : 0.0, out->val, o);
-    im_graph_record(g, "linear", out, linear_backward, x, w, b);
+    im_gemm(pool, 0, 1, rows, o, x->cols, 1.0, x->val, x->cols, w->val, w->cols, 0.0, out->val, o);
+    if (b || act != ACT_NONE) {
+        act_job j = { out->val, NULL, b ? b->val : NULL, NULL, o, act, rows };
+        im_pool_for(pool, rows, MIN_CHUNK / o + 1, bias_act_rows, &j);
+    }
+    im_node *n = im_graph_record(g, "linear", out, linear_backward, x, w, b);
+    if (n) n->iarg[0] = act;
     return out;
+}
+
+im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b)
+{
+    return im_linear_act(g, x, w, b, ACT_NONE);
 }

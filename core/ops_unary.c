@@ -2,6 +2,7 @@
  * One switch per call, outside the loop: no per-element dispatch. */
 #include <tgmath.h>
 #include "infomin/graph.h"
+#include "infomin/pool.h"
 
 typedef enum {
     U_SCALE, U_ADD_SCALAR, U_RELU, U_LEAKY_RELU, U_ELU, U_TANH, U_SIGMOID, U_SOFTPLUS,
@@ -47,15 +48,12 @@ static void unary_forward(unary_kind kind, im_real *restrict y, const im_real *r
  * Piecewise derivatives are 0/1 masks converted from the comparison and
  * multiplied in: GCC keeps `cond ? dy : 0` on floats as a branch, which does
  * not vectorise (measured 16% of a critic step). */
-static void unary_backward(im_graph *g, im_node *node)
+static void unary_backward_kernel(unary_kind kind, im_real *restrict dx, const im_real *restrict x,
+                                  const im_real *restrict y, const im_real *restrict dy, long n, im_real p0,
+                                  im_real p1)
 {
-    im_tensor *xt = node->in[0], *yt = node->out;
-    im_real *restrict dx = im_grad_of(g, xt);
-    if (!dx) return;
-    const im_real *restrict x = xt->val, *restrict y = yt->val, *restrict dy = yt->grad;
-    const im_real p0 = (im_real)node->farg[0], p1 = (im_real)node->farg[1], zero = 0, one = 1;
-    long n = (long)xt->rows * xt->cols;
-    switch ((unary_kind)node->iarg[0]) {
+    const im_real zero = 0, one = 1;
+    switch (kind) {
     case U_SCALE: for (long i = 0; i < n; i++) dx[i] += p0 * dy[i]; break;
     case U_ADD_SCALAR: for (long i = 0; i < n; i++) dx[i] += dy[i]; break;
     case U_RELU: for (long i = 0; i < n; i++) dx[i] += dy[i] * (im_real)(x[i] > zero); break;
@@ -83,12 +81,46 @@ static void unary_backward(im_graph *g, im_node *node)
     }
 }
 
+/* Large tensors are split across the pool: elementwise work is a sixth of a
+ * critic step on one thread, and would stay serial otherwise. */
+#define MIN_CHUNK 16384
+
+typedef struct {
+    unary_kind kind;
+    im_real *out;
+    const im_real *x, *y, *dy;
+    im_real p0, p1;
+} unary_job;
+
+static void forward_range(void *arg, long lo, long hi)
+{
+    const unary_job *j = arg;
+    unary_forward(j->kind, j->out + lo, j->x + lo, hi - lo, j->p0, j->p1);
+}
+
+static void backward_range(void *arg, long lo, long hi)
+{
+    const unary_job *j = arg;
+    unary_backward_kernel(j->kind, j->out + lo, j->x + lo, j->y + lo, j->dy + lo, hi - lo, j->p0, j->p1);
+}
+
+static void unary_backward(im_graph *g, im_node *node)
+{
+    im_tensor *xt = node->in[0], *yt = node->out;
+    im_real *dx = im_grad_of(g, xt);
+    if (!dx) return;
+    unary_job j = { (unary_kind)node->iarg[0], dx, xt->val, yt->val, yt->grad, (im_real)node->farg[0],
+                    (im_real)node->farg[1] };
+    im_pool_for(im_graph_ctx(g)->pool, (long)xt->rows * xt->cols, MIN_CHUNK, backward_range, &j);
+}
+
 static im_tensor *unary(im_graph *g, im_tensor *x, unary_kind kind, double p0, double p1)
 {
     if (!x) return NULL;
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
     if (!y) return NULL;
-    unary_forward(kind, y->val, x->val, (long)x->rows * x->cols, (im_real)p0, (im_real)p1);
+    unary_job j = { kind, y->val, x->val, NULL, NULL, (im_real)p0, (im_real)p1 };
+    im_pool_for(im_graph_ctx(g)->pool, (long)x->rows * x->cols, MIN_CHUNK, forward_range, &j);
     im_node *n = im_graph_record(g, unary_names[kind], y, unary_backward, x, NULL, NULL);
     if (n) {
         n->iarg[0] = kind;

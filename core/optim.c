@@ -37,26 +37,35 @@ double im_grad_norm(const im_params *params)
 
 /* Adam (Kingma & Ba) with bias-corrected moments; weight decay is decoupled
  * (Loshchilov & Hutter): it shrinks the weight, not the gradient. */
-static void adam_update(im_optim *opt, im_param *p, double grad_scale)
+typedef struct {
+    const im_optim *opt;
+    im_param *p;
+    im_real grad_scale, step, decay;
+} update_job;
+
+static void adam_range(void *arg, long lo, long hi)
 {
-    double b1 = opt->beta1, b2 = opt->beta2;
-    double step = opt->lr * sqrt(1 - pow(b2, (double)opt->t)) / (1 - pow(b1, (double)opt->t));
-    double decay = 1 - opt->lr * opt->weight_decay;
-    im_real fb1 = (im_real)b1, fb2 = (im_real)b2, gs = (im_real)grad_scale;
-    im_real fstep = (im_real)step, feps = (im_real)opt->eps, fdecay = (im_real)decay;
-    for (long k = 0; k < (long)p->rows * p->cols; k++) {
-        im_real gk = gs * p->grad[k];
-        p->m[k] = fb1 * p->m[k] + (1 - fb1) * gk;
-        p->v[k] = fb2 * p->v[k] + (1 - fb2) * gk * gk;
-        p->value[k] = fdecay * p->value[k] - fstep * p->m[k] / (sqrt(p->v[k]) + feps);
+    const update_job *j = arg;
+    im_param *p = j->p;
+    const im_real b1 = (im_real)j->opt->beta1, b2 = (im_real)j->opt->beta2, eps = (im_real)j->opt->eps;
+    const im_real gs = j->grad_scale, step = j->step, decay = j->decay;
+    im_real *restrict value = p->value, *restrict m = p->m, *restrict v = p->v;
+    const im_real *restrict grad = p->grad;
+    for (long k = lo; k < hi; k++) {
+        im_real gk = gs * grad[k];
+        m[k] = b1 * m[k] + (1 - b1) * gk;
+        v[k] = b2 * v[k] + (1 - b2) * gk * gk;
+        value[k] = decay * value[k] - step * m[k] / (sqrt(v[k]) + eps);
     }
 }
 
-static void sgd_update(im_optim *opt, im_param *p, double grad_scale)
+static void sgd_range(void *arg, long lo, long hi)
 {
-    im_real mom = (im_real)opt->momentum, lr = (im_real)opt->lr, wd = (im_real)opt->weight_decay;
-    for (long k = 0; k < (long)p->rows * p->cols; k++) {
-        im_real gk = (im_real)grad_scale * p->grad[k] + wd * p->value[k];
+    const update_job *j = arg;
+    im_param *p = j->p;
+    const im_real mom = (im_real)j->opt->momentum, lr = (im_real)j->opt->lr, wd = (im_real)j->opt->weight_decay;
+    for (long k = lo; k < hi; k++) {
+        im_real gk = j->grad_scale * p->grad[k] + wd * p->value[k];
         p->m[k] = mom * p->m[k] + gk;
         p->value[k] -= lr * p->m[k];
     }
@@ -68,11 +77,13 @@ double im_optim_step(im_optim *opt)
     double scale = 1.0;
     if (opt->clip_norm > 0 && norm > opt->clip_norm) scale = opt->clip_norm / norm;
     opt->t++;
+    double b1 = opt->beta1, b2 = opt->beta2, t = (double)opt->t;
+    update_job j = { opt, NULL, (im_real)scale, (im_real)(opt->lr * sqrt(1 - pow(b2, t)) / (1 - pow(b1, t))),
+                     (im_real)(1 - opt->lr * opt->weight_decay) };
     for (int i = 0; i < opt->params->count; i++) {
-        if (opt->kind == IM_OPT_ADAM)
-            adam_update(opt, opt->params->items[i], scale);
-        else
-            sgd_update(opt, opt->params->items[i], scale);
+        j.p = opt->params->items[i];
+        im_pool_for(opt->pool, (long)j.p->rows * j.p->cols, 16384, opt->kind == IM_OPT_ADAM ? adam_range : sgd_range,
+                    &j);
     }
     im_params_zero_grad(opt->params);
     return norm;

@@ -129,3 +129,27 @@ void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg)
     fn(arg, 0, pool->n_threads);
     while (atomic_load(&pool->pending) > 0) CPU_RELAX();
 }
+
+typedef struct {
+    long n;
+    im_range_fn fn;
+    void *arg;
+} range_job;
+
+static void range_part(void *p, int part, int n_parts)
+{
+    const range_job *j = p;
+    long lo = j->n * part / n_parts, hi = j->n * (part + 1) / n_parts;
+    if (hi > lo) j->fn(j->arg, lo, hi);
+}
+
+void im_pool_for(im_pool *pool, long n, long min_chunk, im_range_fn fn, void *arg)
+{
+    if (n <= 0) return;
+    if (!pool || pool->n_threads == 1 || n < 2 * min_chunk) {
+        fn(arg, 0, n);
+        return;
+    }
+    range_job j = { n, fn, arg };
+    im_pool_run(pool, range_part, &j);
+}

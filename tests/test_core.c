@@ -8,6 +8,7 @@
 #include "infomin/nn.h"
 #include "infomin/optim.h"
 #include "infomin/param.h"
+#include "infomin/pool.h"
 #include "infomin/rng.h"
 
 /* One critic step, as the trainer does it: arena reset, forward, backward,
@@ -146,6 +147,77 @@ START_TEST(rng_is_reproducible_and_well_distributed)
 }
 END_TEST
 
+static void count_part(void *arg, int part, int n_parts)
+{
+    ((long *)arg)[part] += 1;
+}
+
+/* One critic step (forward, backward, Adam) with and without a 2-thread
+ * pool: splitting products and elementwise passes across threads must not
+ * change the numbers. */
+static void critic_step(im_pool *pool, float *loss_out, im_params *params_out)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    ctx.pool = pool;
+    im_rng rng;
+    im_rng_seed(&rng, 11);
+    im_mlp mlp;
+    int hidden[] = { 256, 256 };
+    ck_assert_int_eq(im_mlp_init(&ctx, &mlp, params_out, "c", 40, hidden, 2, 1, IM_ACT_RELU, IM_ACT_NONE, &rng), IM_OK);
+    im_mat x;
+    ck_assert_int_eq(im_mat_alloc(&ctx, &x, 512, 40), IM_OK);
+    for (int i = 0; i < 512 * 40; i++) x.data[i] = (float)im_rng_normal(&rng);
+    im_graph *g = im_graph_new(&ctx);
+    im_tensor *t = im_mlp_forward(g, &mlp, im_input(g, &x));
+    im_tensor *loss = im_sub(g, im_logsumexp(g, im_slice_rows(g, t, 256, 256), IM_ALL),
+                             im_mean(g, im_tanh(g, im_slice_rows(g, t, 0, 256)), IM_ALL));
+    ck_assert_int_eq(im_backward(g, loss), IM_OK);
+    *loss_out = (float)im_item(loss);
+    im_optim opt;
+    im_adam_init(&opt, params_out, 1e-2);
+    opt.pool = pool;
+    im_optim_step(&opt);   /* after one step m = (1 - β1)·grad: the gradients stay comparable */
+    im_graph_free(g);
+    im_mat_free(&x);
+}
+
+START_TEST(thread_pool_changes_no_number)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_pool *pool;
+    ck_assert_int_eq(im_pool_new(&ctx, 2, &pool), IM_OK);
+    ck_assert_int_eq(im_pool_threads(pool), 2);
+    im_params serial = { 0 }, pooled = { 0 };
+    float loss_serial, loss_pooled;
+    critic_step(NULL, &loss_serial, &serial);
+    critic_step(pool, &loss_pooled, &pooled);
+    ck_assert_float_eq(loss_serial, loss_pooled);
+    for (int i = 0; i < serial.count; i++) {
+        long n = (long)serial.items[i]->rows * serial.items[i]->cols;
+        for (long k = 0; k < n; k++) {
+            const im_param *a = serial.items[i], *b = pooled.items[i];
+            ck_assert_msg(fabsf(a->m[k] - b->m[k]) <= 1e-6f * (1e-3f + fabsf(a->m[k])), "grad %s[%ld]: %g vs %g",
+                          a->name, k, a->m[k], b->m[k]);
+            ck_assert_msg(fabsf(a->value[k] - b->value[k]) <= 1e-6f * (1 + fabsf(a->value[k])), "value %s[%ld]",
+                          a->name, k);
+        }
+    }
+    /* many tiny jobs back to back: no lost wake-up, no hang */
+    long total = 0;
+    for (int rep = 0; rep < 20000; rep++) {
+        long counts[2] = { 0, 0 };
+        im_pool_run(pool, count_part, counts);
+        total += counts[0] + counts[1];
+    }
+    ck_assert_int_eq(total, 40000);
+    im_params_free(&serial);
+    im_params_free(&pooled);
+    im_pool_free(pool);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
     Suite *s = suite_create("core");
@@ -155,6 +227,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, adam_minimises_a_convex_quadratic);
     tcase_add_test(tc, sgd_momentum_and_clipping);
     tcase_add_test(tc, rng_is_reproducible_and_well_distributed);
+    tcase_add_test(tc, thread_pool_changes_no_number);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -111,6 +111,14 @@ static im_tensor *b_matmul_tn(im_graph *g, im_tensor **x) { return im_matmul(g, 
 static im_tensor *b_matmul_tt(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 1, 1); }
 static im_tensor *b_linear(im_graph *g, im_tensor **x) { return im_linear(g, x[0], x[1], x[2]); }
 static im_tensor *b_linear_nobias(im_graph *g, im_tensor **x) { return im_linear(g, x[0], x[1], NULL); }
+#define LINEAR_ACT(name, act) \
+    static im_tensor *name(im_graph *g, im_tensor **x) { return im_linear_act(g, x[0], x[1], x[2], act); }
+LINEAR_ACT(b_linear_relu, IM_ACT_RELU)
+LINEAR_ACT(b_linear_leaky, IM_ACT_LEAKY_RELU)
+LINEAR_ACT(b_linear_elu, IM_ACT_ELU)
+LINEAR_ACT(b_linear_tanh, IM_ACT_TANH)
+LINEAR_ACT(b_linear_sigmoid, IM_ACT_SIGMOID)
+LINEAR_ACT(b_linear_softplus, IM_ACT_SOFTPLUS)
 static im_tensor *b_add(im_graph *g, im_tensor **x) { return im_add(g, x[0], x[1]); }
 static im_tensor *b_sub(im_graph *g, im_tensor **x) { return im_sub(g, x[0], x[1]); }
 static im_tensor *b_mul(im_graph *g, im_tensor **x) { return im_mul(g, x[0], x[1]); }
@@ -162,6 +170,7 @@ static im_tensor *b_surrogate(im_graph *g, im_tensor **x)
      * surrogate's gradient; x0 takes no part and must get none */
     return im_surrogate(g, im_detach(g, im_scale(g, x[1], 2.0)), im_scale(g, x[1], 2.0));
 }
+static im_tensor *b_gram(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[0], 0, 1); }
 static im_tensor *b_chain(im_graph *g, im_tensor **x)
 {
     /* a small critic: reuse of one tensor by two consumers accumulates */
@@ -178,6 +187,13 @@ static const grad_case cases[] = {
     { "linear 5x3 -> 4", 3, { { 5, 3 }, { 4, 3 }, { 1, 4 } }, b_linear, 0, 0 },
     { "linear 1x1 -> 1", 3, { { 1, 1 }, { 1, 1 }, { 1, 1 } }, b_linear, 0, 0 },
     { "linear no bias", 2, { { 6, 2 }, { 3, 2 } }, b_linear_nobias, 0, 0 },
+    { "linear+relu", 3, { { 6, 3 }, { 5, 3 }, { 1, 5 } }, b_linear_relu, 0, 0 },
+    { "linear+leaky_relu", 3, { { 6, 3 }, { 5, 3 }, { 1, 5 } }, b_linear_leaky, 0, 0 },
+    { "linear+elu", 3, { { 6, 3 }, { 5, 3 }, { 1, 5 } }, b_linear_elu, 0, 0 },
+    { "linear+tanh", 3, { { 6, 3 }, { 5, 3 }, { 1, 5 } }, b_linear_tanh, 0, 0 },
+    { "linear+sigmoid", 3, { { 6, 3 }, { 5, 3 }, { 1, 5 } }, b_linear_sigmoid, 0, 0 },
+    { "linear+softplus", 3, { { 6, 3 }, { 5, 3 }, { 1, 5 } }, b_linear_softplus, 0, 0 },
+    { "matmul x·xᵀ (one tensor twice)", 1, { { 4, 3 } }, b_gram, 0, 0 },
     { "add same", 2, { { 3, 4 }, { 3, 4 } }, b_add, 0, 0 },
     { "add row bcast", 2, { { 3, 4 }, { 1, 4 } }, b_add, 0, 0 },
     { "add col bcast", 2, { { 3, 4 }, { 3, 1 } }, b_add, 0, 0 },

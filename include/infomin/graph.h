@@ -78,6 +78,10 @@ im_node *im_graph_record(im_graph *g, const char *op, im_tensor *out, im_backwar
 /* The gradient buffer of t, allocated and zeroed on first use; NULL if no
  * gradient flows into t. For backward functions. */
 im_real *im_grad_of(im_graph *g, im_tensor *t);
+/* The same buffer for an op that writes its whole gradient at once (a
+ * product): on first use it is not zeroed and *beta is 0 (overwrite), after
+ * that *beta is 1 (accumulate). Saves a memset and a read per product. */
+im_real *im_grad_dest(im_graph *g, im_tensor *t, double *beta);
 /* Sticky error from inside an op; returns NULL for `return im_op_fail(...)`. */
 im_tensor *im_op_fail(im_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -88,6 +92,11 @@ im_tensor *im_op_fail(im_graph *g, const char *fmt, ...) __attribute__((format(p
 im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int trans_b);
 /* out[n,o] = x[n,i]·w[o,i]ᵀ + b[1,o]   (b may be NULL): the dense layer, fused. */
 im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b);
+/* act(x·wᵀ + b) in one op, for activations whose derivative is a function of
+ * their output (none, relu, leaky_relu, elu, tanh, sigmoid, softplus): the
+ * pre-activation is never stored. `act` is an im_activation (nn.h); others
+ * fall back to im_linear followed by the activation op. */
+im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, int act);
 
 /* Broadcasting binary ops. */
 im_tensor *im_add(im_graph *g, im_tensor *a, im_tensor *b);

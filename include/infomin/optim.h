@@ -4,6 +4,7 @@
 #define INFOMIN_OPTIM_H
 
 #include "param.h"
+#include "pool.h"
 
 typedef enum { IM_OPT_ADAM, IM_OPT_SGD } im_optim_kind;
 
@@ -16,6 +17,7 @@ typedef struct im_optim {
     double weight_decay;       /* Adam: decoupled; SGD: L2 on the grad  */
     double clip_norm;          /* > 0: rescale grads to this global norm */
     long t;                    /* steps taken                           */
+    im_pool *pool;             /* split large updates (NULL: one thread) */
 } im_optim;
 
 void im_adam_init(im_optim *opt, const im_params *params, double lr);

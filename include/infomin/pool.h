@@ -24,4 +24,9 @@ void im_pool_free(im_pool *pool);
 int im_pool_threads(const im_pool *pool);
 void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg);
 
+/* fn(arg, lo, hi) over [0, n) in contiguous chunks, one per thread; on the
+ * caller alone when n < min_chunk·2 (a wake-up costs a few microseconds). */
+typedef void (*im_range_fn)(void *arg, long lo, long hi);
+void im_pool_for(im_pool *pool, long n, long min_chunk, im_range_fn fn, void *arg);
+
 #endif
