@@ -74,7 +74,7 @@ static int run_mine(im_ctx *ctx, int batch, int steps, double *rate)
 {
     char ini[1024];
     snprintf(ini, sizeof ini,
-             "[task]\nplugin = mi-estimate\n[estimator]\nplugin = mine\nhidden = 256,256\nbatch = %d\n"
+             "[task]\nplugin = mi-estimate\n[estimator]\nplugin = mine\nnegatives = shuffle\nhidden = 256,256\nbatch = %d\n"
              "steps = %d\nlr = 1e-4\neval_every = 1000000\nlog_every = 1000000\n",
              batch, steps);
     im_config cfg;

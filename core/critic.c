@@ -1,5 +1,5 @@
-/* critic.c — scoring (x, y) pairs with a concat MLP critic. */
-#include <stdlib.h>
+/* critic.c — scoring (x, y) pairs with a concat or separable critic. */
+#include <string.h>
 #include "infomin/critic.h"
 
 #define CRITIC_MAX_HIDDEN 8
@@ -7,37 +7,92 @@
 
 im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng)
 {
-    int hidden[CRITIC_MAX_HIDDEN], n_hidden;
-    const char *act_name;
+    int hidden[CRITIC_MAX_HIDDEN], n_hidden, embed;
+    const char *kind, *act_name;
     im_activation act;
-    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, CRITIC_MAX_HIDDEN, &n_hidden);
+    im_status st = im_cfg_string(ctx, sec, "critic", &kind);
+    if (!st) st = im_cfg_ints(ctx, sec, "hidden", hidden, CRITIC_MAX_HIDDEN, &n_hidden);
     if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
+    if (!st) st = im_cfg_int(ctx, sec, "embed", &embed);
     if (!st) st = im_activation_parse(ctx, act_name, &act);
     if (st) return st;
+    memset(critic, 0, sizeof *critic);
     critic->dx = dx;
     critic->dy = dy;
-    critic->params = (im_params){ 0 };
-    st = im_mlp_init(ctx, &critic->mlp, &critic->params, "critic", dx + dy, hidden, n_hidden, 1, act, IM_ACT_NONE, rng);
+    critic->kind = strcmp(kind, "separable") == 0 ? IM_CRITIC_SEPARABLE : IM_CRITIC_CONCAT;
+    if (critic->kind == IM_CRITIC_CONCAT) {
+        st = im_mlp_init(ctx, &critic->net, &critic->params, "critic", dx + dy, hidden, n_hidden, 1, act, IM_ACT_NONE,
+                         rng);
+    } else {
+        st = im_mlp_init(ctx, &critic->net, &critic->params, "critic.g", dx, hidden, n_hidden, embed, act, IM_ACT_NONE,
+                         rng);
+        if (!st)
+            st = im_mlp_init(ctx, &critic->net_y, &critic->params, "critic.h", dy, hidden, n_hidden, embed, act,
+                             IM_ACT_NONE, rng);
+    }
     if (st) im_params_free(&critic->params);
     return st;
 }
 
 void im_critic_free(im_critic *critic) { im_params_free(&critic->params); }
 
-im_tensor *im_critic_pairs(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, const int *perm)
+static im_tensor *check_inputs(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y)
 {
-    if (!x || !y) return NULL;
-    if (x->cols != critic->dx || y->cols != critic->dy)
-        return im_op_fail(g, "critic expects x with %d and y with %d columns, got %d and %d", critic->dx, critic->dy,
-                          x->cols, y->cols);
-    int b = x->rows;
-    im_tensor *joint = im_concat_cols(g, x, y);
-    im_tensor *marginal = im_concat_cols(g, x, im_gather_rows(g, y, perm, b));
-    return im_mlp_forward(g, &critic->mlp, im_concat_rows(g, joint, marginal));
+    if (x->cols != c->dx || y->cols != c->dy)
+        return im_op_fail(g, "critic expects x with %d and y with %d columns, got %d and %d", c->dx, c->dy, x->cols,
+                          y->cols);
+    if (x->rows != y->rows) return im_op_fail(g, "critic: x has %d rows, y has %d", x->rows, y->rows);
+    return x;
 }
 
-im_status im_critic_score_all(im_ctx *ctx, const im_critic *critic, const im_mat *x, const im_mat *y,
-                              const int *perm, double *t_joint, double *t_marg)
+/* concat on all pairs: h_ij = act(Wx·x_i + b + Wy·y_j), then the rest */
+static im_tensor *concat_scores(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
+{
+    const im_linear_layer *first = &c->net.layers[0];
+    im_tensor *w = im_layer_weight(g, first, frozen);
+    im_tensor *ax = im_linear(g, x, im_slice_cols(g, w, 0, c->dx), im_layer_bias(g, first, frozen));
+    im_tensor *ay = im_linear(g, y, im_slice_cols(g, w, c->dx, c->dy), NULL);
+    im_activation act = c->net.n_layers > 1 ? c->net.act : c->net.out_act;
+    im_tensor *h = im_activate(g, im_outer_add(g, ax, ay), act);
+    im_tensor *t = im_mlp_forward_ex(g, &c->net, h, 1, frozen);
+    return im_reshape(g, t, x->rows, y->rows);
+}
+
+im_tensor *im_critic_scores(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
+{
+    if (!x || !y || !check_inputs(g, c, x, y)) return NULL;
+    if (c->kind == IM_CRITIC_CONCAT) return concat_scores(g, c, x, y, frozen);
+    im_tensor *gx = im_mlp_forward_ex(g, &c->net, x, 0, frozen);
+    im_tensor *hy = im_mlp_forward_ex(g, &c->net_y, y, 0, frozen);
+    return im_matmul(g, gx, hy, 0, 1);
+}
+
+im_tensor *im_critic_joint(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
+{
+    if (!x || !y || !check_inputs(g, c, x, y)) return NULL;
+    if (c->kind == IM_CRITIC_CONCAT) return im_mlp_forward_ex(g, &c->net, im_concat_cols(g, x, y), 0, frozen);
+    im_tensor *gx = im_mlp_forward_ex(g, &c->net, x, 0, frozen);
+    im_tensor *hy = im_mlp_forward_ex(g, &c->net_y, y, 0, frozen);
+    return im_sum(g, im_mul(g, gx, hy), IM_ROWWISE);
+}
+
+im_tensor *im_critic_pairs(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, const int *perm, int frozen)
+{
+    if (!x || !y || !check_inputs(g, c, x, y)) return NULL;
+    int b = x->rows;
+    im_tensor *y_shuffled = im_gather_rows(g, y, perm, b);
+    if (c->kind == IM_CRITIC_CONCAT) {
+        im_tensor *joint = im_concat_cols(g, x, y), *marg = im_concat_cols(g, x, y_shuffled);
+        return im_mlp_forward_ex(g, &c->net, im_concat_rows(g, joint, marg), 0, frozen);
+    }
+    im_tensor *gx = im_mlp_forward_ex(g, &c->net, x, 0, frozen);
+    im_tensor *hy = im_mlp_forward_ex(g, &c->net_y, im_concat_rows(g, y, y_shuffled), 0, frozen);
+    im_tensor *gx2 = im_concat_rows(g, gx, gx);
+    return im_sum(g, im_mul(g, gx2, hy), IM_ROWWISE);
+}
+
+im_status im_critic_score_all(im_ctx *ctx, const im_critic *c, const im_mat *x, const im_mat *y, const int *perm,
+                              double *t_joint, double *t_marg)
 {
     im_graph *g = im_graph_new(ctx);
     if (!g) return ctx->status;
@@ -46,29 +101,26 @@ im_status im_critic_score_all(im_ctx *ctx, const im_critic *critic, const im_mat
     for (int r0 = 0; !st && r0 < x->rows; r0 += SCORE_CHUNK) {
         int n = x->rows - r0 < SCORE_CHUNK ? x->rows - r0 : SCORE_CHUNK;
         im_graph_reset(g);
-        /* a chunk's marginal partners come from the whole set, so they are
-         * copied into a block of their own */
         im_tensor *xc = im_leaf(g, n, x->cols, im_mat_row(x, r0), 0);
         im_tensor *yc = im_leaf(g, n, y->cols, im_mat_row(y, r0), 0);
+        /* a chunk's marginal partners come from the whole set: copy them into a
+         * block of their own */
         im_tensor *ym = im_tensor_new(g, n, y->cols);
         if (!ym) {
             st = ctx->status;
             break;
         }
-        for (int i = 0; i < n; i++) {
-            const im_real *src = im_mat_row(y, perm[r0 + i]);
-            for (int c = 0; c < y->cols; c++) ym->val[(long)i * y->cols + c] = src[c];
-        }
-        im_tensor *joint = im_concat_cols(g, xc, yc);
-        im_tensor *marg = im_concat_cols(g, xc, ym);
-        im_tensor *t = im_mlp_forward(g, &critic->mlp, im_concat_rows(g, joint, marg));
-        if (!t) {
+        for (int i = 0; i < n; i++)
+            memcpy(ym->val + (long)i * y->cols, im_mat_row(y, perm[r0 + i]), sizeof(im_real) * (size_t)y->cols);
+        im_tensor *tj = im_critic_joint(g, c, xc, yc, 1);
+        im_tensor *tm = im_critic_joint(g, c, xc, ym, 1);
+        if (!tj || !tm) {
             st = ctx->status;
             break;
         }
         for (int i = 0; i < n; i++) {
-            t_joint[r0 + i] = t->val[i];
-            t_marg[r0 + i] = t->val[n + i];
+            t_joint[r0 + i] = tj->val[i];
+            t_marg[r0 + i] = tm->val[i];
         }
     }
     im_graph_free(g);

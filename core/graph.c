@@ -115,6 +115,11 @@ im_tensor *im_param_tensor(im_graph *g, im_param *p)
     return t;
 }
 
+im_tensor *im_param_frozen(im_graph *g, im_param *p)
+{
+    return im_leaf(g, p->rows, p->cols, p->value, 0);
+}
+
 im_tensor *im_detach(im_graph *g, im_tensor *x)
 {
     if (!x) return NULL;

@@ -86,13 +86,28 @@ im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *n
     return IM_OK;
 }
 
-im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x)
+im_tensor *im_layer_weight(im_graph *g, const im_linear_layer *layer, int frozen)
 {
-    for (int l = 0; l < mlp->n_layers; l++) {
+    return frozen ? im_param_frozen(g, layer->weight) : im_param_tensor(g, layer->weight);
+}
+
+im_tensor *im_layer_bias(im_graph *g, const im_linear_layer *layer, int frozen)
+{
+    return frozen ? im_param_frozen(g, layer->bias) : im_param_tensor(g, layer->bias);
+}
+
+im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int from, int frozen)
+{
+    for (int l = from; l < mlp->n_layers; l++) {
         const im_linear_layer *layer = &mlp->layers[l];
         im_activation act = l + 1 < mlp->n_layers ? mlp->act : mlp->out_act;
-        im_tensor *w = im_param_tensor(g, layer->weight), *b = im_param_tensor(g, layer->bias);
+        im_tensor *w = im_layer_weight(g, layer, frozen), *b = im_layer_bias(g, layer, frozen);
         x = fusable(act) ? im_linear_act(g, x, w, b, (int)act) : im_activate(g, im_linear(g, x, w, b), act);
     }
     return x;
+}
+
+im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x)
+{
+    return im_mlp_forward_ex(g, mlp, x, 0, 0);
 }

@@ -162,3 +162,89 @@ im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b)
     im_graph_record(g, "outer_add", y, outer_add_backward, a, b, NULL);
     return y;
 }
+
+/* out[i] = x[i,i] (square x -> n x 1) */
+static void diag_backward(im_graph *g, im_node *n)
+{
+    im_tensor *x = n->in[0], *y = n->out;
+    im_real *dx = im_grad_of(g, x);
+    if (!dx) return;
+    for (int i = 0; i < y->rows; i++) dx[(long)i * x->cols + i] += y->grad[i];
+}
+
+im_tensor *im_diag(im_graph *g, im_tensor *x)
+{
+    if (!x) return NULL;
+    if (x->rows != x->cols) return im_op_fail(g, "im_diag: %dx%d is not square", x->rows, x->cols);
+    im_tensor *y = im_tensor_new(g, x->rows, 1);
+    if (!y) return NULL;
+    for (int i = 0; i < x->rows; i++) y->val[i] = x->val[(long)i * x->cols + i];
+    im_graph_record(g, "diag", y, diag_backward, x, NULL, NULL);
+    return y;
+}
+
+/* The n(n-1) off-diagonal entries of a square x, row by row -> n(n-1) x 1. */
+static void offdiag_backward(im_graph *g, im_node *n)
+{
+    im_tensor *x = n->in[0], *y = n->out;
+    im_real *dx = im_grad_of(g, x);
+    if (!dx) return;
+    long k = 0;
+    for (int i = 0; i < x->rows; i++)
+        for (int j = 0; j < x->cols; j++)
+            if (i != j) dx[(long)i * x->cols + j] += y->grad[k++];
+}
+
+im_tensor *im_offdiag(im_graph *g, im_tensor *x)
+{
+    if (!x) return NULL;
+    if (x->rows != x->cols || x->rows < 2)
+        return im_op_fail(g, "im_offdiag: need a square matrix of at least 2x2, got %dx%d", x->rows, x->cols);
+    im_tensor *y = im_tensor_new(g, x->rows * (x->rows - 1), 1);
+    if (!y) return NULL;
+    long k = 0;
+    for (int i = 0; i < x->rows; i++)
+        for (int j = 0; j < x->cols; j++)
+            if (i != j) y->val[k++] = x->val[(long)i * x->cols + j];
+    im_graph_record(g, "offdiag", y, offdiag_backward, x, NULL, NULL);
+    return y;
+}
+
+/* Same values, another shape (row-major order kept). */
+static void reshape_backward(im_graph *g, im_node *n)
+{
+    im_tensor *x = n->in[0], *y = n->out;
+    im_real *dx = im_grad_of(g, x);
+    if (dx) add_into(dx, y->grad, y->rows * y->cols);
+}
+
+im_tensor *im_reshape(im_graph *g, im_tensor *x, int rows, int cols)
+{
+    if (!x) return NULL;
+    if ((long)rows * cols != (long)x->rows * x->cols)
+        return im_op_fail(g, "im_reshape: %dx%d cannot become %dx%d", x->rows, x->cols, rows, cols);
+    im_tensor *y = im_leaf(g, rows, cols, x->val, 0);   /* shares the values */
+    if (!y) return NULL;
+    im_graph_record(g, "reshape", y, reshape_backward, x, NULL, NULL);
+    return y;
+}
+
+static void transpose_backward(im_graph *g, im_node *n)
+{
+    im_tensor *x = n->in[0], *y = n->out;
+    im_real *dx = im_grad_of(g, x);
+    if (!dx) return;
+    for (int r = 0; r < x->rows; r++)
+        for (int c = 0; c < x->cols; c++) dx[(long)r * x->cols + c] += y->grad[(long)c * x->rows + r];
+}
+
+im_tensor *im_transpose(im_graph *g, im_tensor *x)
+{
+    if (!x) return NULL;
+    im_tensor *y = im_tensor_new(g, x->cols, x->rows);
+    if (!y) return NULL;
+    for (int r = 0; r < x->rows; r++)
+        for (int c = 0; c < x->cols; c++) y->val[(long)c * x->rows + r] = x->val[(long)r * x->cols + c];
+    im_graph_record(g, "transpose", y, transpose_backward, x, NULL, NULL);
+    return y;
+}

@@ -170,6 +170,10 @@ static im_tensor *b_surrogate(im_graph *g, im_tensor **x)
      * surrogate's gradient; x0 takes no part and must get none */
     return im_surrogate(g, im_detach(g, im_scale(g, x[1], 2.0)), im_scale(g, x[1], 2.0));
 }
+static im_tensor *b_diag(im_graph *g, im_tensor **x) { return im_diag(g, x[0]); }
+static im_tensor *b_offdiag(im_graph *g, im_tensor **x) { return im_offdiag(g, x[0]); }
+static im_tensor *b_reshape(im_graph *g, im_tensor **x) { return im_tanh(g, im_reshape(g, x[0], 2, 6)); }
+static im_tensor *b_transpose(im_graph *g, im_tensor **x) { return im_transpose(g, x[0]); }
 static im_tensor *b_gram(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[0], 0, 1); }
 static im_tensor *b_chain(im_graph *g, im_tensor **x)
 {
@@ -237,6 +241,10 @@ static const grad_case cases[] = {
     { "slice_cols", 1, { { 3, 5 } }, b_slice_cols, 0, 0 },
     { "slice_rows", 1, { { 6, 2 } }, b_slice_rows, 0, 0 },
     { "gather_rows (repeats)", 1, { { 4, 3 } }, b_gather, 0, 0 },
+    { "diag", 1, { { 4, 4 } }, b_diag, 0, 0 },
+    { "offdiag", 1, { { 4, 4 } }, b_offdiag, 0, 0 },
+    { "reshape 3x4 -> 2x6", 1, { { 3, 4 } }, b_reshape, 0, 0 },
+    { "transpose", 1, { { 3, 5 } }, b_transpose, 0, 0 },
     { "outer_add", 2, { { 3, 2 }, { 4, 2 } }, b_outer_add, 0, 0 },
     { "standardize_cols", 1, { { 6, 3 } }, b_standardize, 0, 0 },
     { "cross_entropy_logits", 1, { { 7, 3 } }, b_ce, 0, 0 },

@@ -1,6 +1,12 @@
-/* critic.h — the concat critic T(x, y) = MLP([x, y]) shared by the
- * variational estimators (MINE/DV, NWJ, JSD, SMILE, ...): they differ only in
- * the scalar function of the scores, not in how pairs are scored. */
+/* critic.h — the critic T(x, y) shared by the variational estimators.
+ *
+ *   concat     T(x, y) = MLP([x, y]); on all B×B pairs the first layer is
+ *              split, W·[x; y] = Wx·x + Wy·y, and the two halves are combined
+ *              by the outer-add op: no B² concatenated inputs are built.
+ *   separable  T(x, y) = g(x)ᵀh(y) with two MLPs; all pairs are one product.
+ *
+ * `frozen` passes treat the critic's parameters as constants, so gradients
+ * reach x and y only: the estimate used as a penalty on an encoder. */
 #ifndef INFOMIN_CRITIC_H
 #define INFOMIN_CRITIC_H
 
@@ -8,25 +14,34 @@
 #include "graph.h"
 #include "nn.h"
 
+typedef enum { IM_CRITIC_CONCAT, IM_CRITIC_SEPARABLE } im_critic_kind;
+
 typedef struct im_critic {
-    im_mlp mlp;
+    im_critic_kind kind;
+    im_mlp net;      /* concat: [x, y] -> 1;  separable: g, x -> embed */
+    im_mlp net_y;    /* separable: h, y -> embed                       */
     im_params params;
     int dx, dy;
 } im_critic;
 
 /* Spec entries for the critic keys: splice into a plugin's spec table. */
-#define IM_CRITIC_PARAMS(hidden)                                                          \
-    { "hidden", "ints", hidden, "critic hidden layer widths", ">=1" },                   \
-    { "activation", "string", "relu", "critic hidden activation", IM_ACTIVATION_CHOICES }
+#define IM_CRITIC_PARAMS(hidden)                                                                         \
+    { "critic", "string", "concat", "critic architecture: MLP on [x, y], or g(x)·h(y)", "concat|separable" }, \
+    { "hidden", "ints", hidden, "critic hidden layer widths", ">=1" },                                  \
+    { "activation", "string", "relu", "critic hidden activation", IM_ACTIVATION_CHOICES },              \
+    { "embed", "int", "32", "separable critic: width of g(x) and h(y)", ">=1" }
 
-/* Reads `hidden` and `activation` from sec. */
+/* Reads critic, hidden, activation and embed from sec. */
 im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng);
 void im_critic_free(im_critic *critic);
 
-/* Scores on 2B rows: T(x_i, y_i) for i < B (joint), then T(x_i, y_perm[i])
- * (product of marginals); returns 2B x 1. One MLP pass over both halves. */
-im_tensor *im_critic_pairs(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, const int *perm);
-
+/* B x B scores S[i, j] = T(x_i, y_j); joint pairs on the diagonal. */
+im_tensor *im_critic_scores(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
+/* n x 1: T(x_i, y_i). */
+im_tensor *im_critic_joint(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
+/* 2B x 1: T(x_i, y_i) for i < B, then T(x_i, y_perm[i]) (one pass for both). */
+im_tensor *im_critic_pairs(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, const int *perm,
+                           int frozen);
 /* Held-out scores without a tape, in chunks: t_joint[i] = T(x_i, y_i),
  * t_marg[i] = T(x_i, y_perm[i]) for all N rows. */
 im_status im_critic_score_all(im_ctx *ctx, const im_critic *critic, const im_mat *x, const im_mat *y,

@@ -66,6 +66,9 @@ im_tensor *im_leaf(im_graph *g, int rows, int cols, im_real *data, int needs_gra
 im_tensor *im_input(im_graph *g, const im_mat *m);                   /* constant view of m */
 im_tensor *im_const(im_graph *g, int rows, int cols, im_real value);
 im_tensor *im_param_tensor(im_graph *g, struct im_param *p);
+/* The parameter's values as a constant: gradients flow through to the
+ * inputs of later ops, not into the parameter. */
+im_tensor *im_param_frozen(im_graph *g, struct im_param *p);
 im_tensor *im_detach(im_graph *g, im_tensor *x);   /* same values, no gradient flows back */
 
 /* Backward from a 1x1 loss (its gradient is seeded with 1). */
@@ -143,6 +146,12 @@ im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n);
 /* out[i*nb + j, :] = a[i,:] + b[j,:]: every (i, j) pair, for critics scored
  * on all B×B pairs without building B² concatenated inputs. */
 im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b);
+/* Square matrices: the diagonal (n x 1) and the off-diagonal entries row by
+ * row (n(n-1) x 1): critic scores T(x_i, y_i) and T(x_i, y_j), i != j. */
+im_tensor *im_diag(im_graph *g, im_tensor *x);
+im_tensor *im_offdiag(im_graph *g, im_tensor *x);
+im_tensor *im_reshape(im_graph *g, im_tensor *x, int rows, int cols);   /* row-major order kept */
+im_tensor *im_transpose(im_graph *g, im_tensor *x);
 /* Column-wise (x - mean) / sqrt(var + eps), batch statistics, biased var. */
 im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps);
 

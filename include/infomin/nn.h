@@ -43,5 +43,11 @@ im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *n
                       const int *hidden, int n_hidden, int out, im_activation act,
                       im_activation out_act, im_rng *rng);
 im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x);
+/* Layers [from, n_layers) only, with the parameters frozen or not: a frozen
+ * pass sends gradients to x alone (a penalty on the input of a fixed critic). */
+im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int from, int frozen);
+/* The layer's (weight, bias) as tensors, frozen or trainable. */
+im_tensor *im_layer_weight(im_graph *g, const im_linear_layer *layer, int frozen);
+im_tensor *im_layer_bias(im_graph *g, const im_linear_layer *layer, int frozen);
 
 #endif

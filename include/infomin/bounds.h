@@ -1,0 +1,34 @@
+/* bounds.h — the variational MI bounds as functions of critic scores.
+ *
+ * The estimators of the f-divergence family (DV, NWJ, JS, SMILE) and InfoNCE
+ * differ only here; the critic, the pair scoring and the trainer are shared.
+ * `joint` holds scores T(x_i, y_i) (n x 1), `marg` scores on pairs from the
+ * product of the marginals (m x 1): shuffled pairs or the off-diagonal of a
+ * score matrix. Each bound exists twice: on the tape (training, penalties) and
+ * as a plain function of score arrays (held-out estimates). */
+#ifndef INFOMIN_BOUNDS_H
+#define INFOMIN_BOUNDS_H
+
+#include "graph.h"
+
+/* Donsker–Varadhan: E_p[T] − log E_q[e^T]. */
+im_tensor *im_bound_dv(im_graph *g, im_tensor *joint, im_tensor *marg);
+/* Nguyen–Wainwright–Jordan (MINE-f): E_p[T] − E_q[e^{T−1}]. */
+im_tensor *im_bound_nwj(im_graph *g, im_tensor *joint, im_tensor *marg);
+/* f-GAN Jensen–Shannon: E_p[−softplus(−T)] − E_q[softplus(T)] (a training
+ * objective; its optimal critic is the log density ratio). */
+im_tensor *im_bound_js(im_graph *g, im_tensor *joint, im_tensor *marg);
+/* SMILE (Song & Ermon 2020): E_p[T] − log E_q[clip(e^T, e^−τ, e^τ)]. */
+im_tensor *im_bound_smile(im_graph *g, im_tensor *joint, im_tensor *marg, double tau);
+/* InfoNCE on a B x B score matrix S[i,j] = T(x_i, y_j):
+ * log B + mean_i (S_ii − logsumexp_j S_ij); never above log B. */
+im_tensor *im_bound_infonce(im_graph *g, im_tensor *scores);
+
+double im_value_dv(const double *joint, long n, const double *marg, long m);
+double im_value_nwj(const double *joint, long n, const double *marg, long m);
+double im_value_smile(const double *joint, long n, const double *marg, long m, double tau);
+double im_value_js(const double *joint, long n, const double *marg, long m);
+/* InfoNCE of one B x B score matrix (row-major doubles). */
+double im_value_infonce(const double *scores, int b);
+
+#endif

@@ -1,0 +1,290 @@
+/* variational.c — the variational lower bounds, one critic each:
+ *
+ *   mine     Donsker–Varadhan  E_p[T] − log E_q[e^T]  (Belghazi et al. 2018),
+ *            trained with MINE's EMA-corrected gradient (§3.2)
+ *   nwj      NWJ / MINE-f      E_p[T] − E_q[e^{T−1}]  (Nguyen et al. 2010)
+ *   infonce  InfoNCE           log B + mean_i (T_ii − logsumexp_j T_ij)
+ *            (van den Oord et al. 2018); never above log B
+ *   jsd      trained on the f-GAN Jensen–Shannon objective (Deep InfoMax);
+ *            the estimate is the DV bound of the JS-trained critic
+ *   smile    trained like jsd; the estimate is DV with e^T clipped to
+ *            [e^−τ, e^τ] in the partition term (Song & Ermon 2020)
+ *
+ * `negatives = all` scores every batch pair (B² − B product-of-marginals
+ * pairs, as in Poole et al. 2019); `shuffle` scores B shuffled pairs.
+ *
+ * objective() returns the estimate on the batch. Its gradient is the
+ * critic's training gradient (x, y held fixed) plus, when x or y need
+ * gradients, the estimate's gradient with the critic held fixed: the
+ * estimate is what a penalty on an encoder should follow, the training
+ * objective is what the critic should follow. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/bounds.h"
+#include "infomin/critic.h"
+#include "infomin/infomin.h"
+
+typedef enum { V_MINE, V_NWJ, V_INFONCE, V_JSD, V_SMILE } variant;
+
+#define NEGATIVES_PARAM                                                                                       \
+    { "negatives", "string", "all", "product-of-marginals pairs: every off-diagonal batch pair, or B shuffled", \
+      "all|shuffle" }
+#define END_PARAMS { NULL, NULL, NULL, NULL, NULL }
+
+static const im_param_spec mine_params[] = {
+    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM,
+    { "ema_alpha", "float", "0.01", "weight of the newest batch in the moving average of E_q[e^T] (1: no correction)",
+      "0..1" },
+    IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+};
+static const im_param_spec nwj_params[] = {
+    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+};
+static const im_param_spec infonce_params[] = {
+    IM_CRITIC_PARAMS("256,256"), IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+};
+static const im_param_spec jsd_params[] = {
+    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+};
+static const im_param_spec smile_params[] = {
+    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM,
+    { "tau", "float", "5", "clip e^T to [e^-tau, e^tau] in the partition term", ">0" },
+    IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+};
+
+typedef struct {
+    variant kind;
+    im_critic critic;
+    int all_pairs;
+    int eval_batch;      /* InfoNCE's held-out blocks: the training batch */
+    double ema_alpha;    /* mine */
+    double log_ema;      /* mine: log of the moving average of E_q[e^T] */
+    int has_ema;
+    double tau;          /* smile */
+    int *perm;
+    int perm_cap;
+    im_rng rng;
+} vbound;
+
+static im_status create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, variant kind, void **self)
+{
+    vbound *v = calloc(1, sizeof *v);
+    if (!v) return im_fail(ctx, IM_ENOMEM, "out of memory");
+    v->kind = kind;
+    v->ema_alpha = 1.0;
+    v->all_pairs = 1;
+    im_rng_split(rng, &v->rng);
+    im_status st = im_cfg_int(ctx, sec, "batch", &v->eval_batch);
+    if (!st && kind != V_INFONCE) {
+        const char *negatives;
+        st = im_cfg_string(ctx, sec, "negatives", &negatives);
+        if (!st) v->all_pairs = strcmp(negatives, "all") == 0;
+    }
+    if (!st && kind == V_MINE) st = im_cfg_float(ctx, sec, "ema_alpha", &v->ema_alpha);
+    if (!st && kind == V_SMILE) st = im_cfg_float(ctx, sec, "tau", &v->tau);
+    if (!st) st = im_critic_init(ctx, &v->critic, sec, dx, dy, &v->rng);
+    if (st) {
+        free(v);
+        return st;
+    }
+    *self = v;
+    return IM_OK;
+}
+
+#define CREATE(name, kind)                                                                                  \
+    static im_status name(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self)   \
+    {                                                                                                       \
+        return create(ctx, sec, dx, dy, rng, kind, self);                                                   \
+    }
+CREATE(mine_create, V_MINE)
+CREATE(nwj_create, V_NWJ)
+CREATE(infonce_create, V_INFONCE)
+CREATE(jsd_create, V_JSD)
+CREATE(smile_create, V_SMILE)
+
+static void destroy(void *self)
+{
+    vbound *v = self;
+    im_critic_free(&v->critic);
+    free(v->perm);
+    free(v);
+}
+
+static im_params *params(void *self) { return &((vbound *)self)->critic.params; }
+
+static int *batch_perm(vbound *v, int n)
+{
+    if (n > v->perm_cap) {
+        int *p = realloc(v->perm, sizeof(int) * (size_t)n);   /* once per new batch size */
+        if (!p) return NULL;
+        v->perm = p;
+        v->perm_cap = n;
+    }
+    im_rng_permutation(&v->rng, v->perm, n);
+    return v->perm;
+}
+
+/* Scores of one batch as (joint, marg), and the full matrix when all pairs
+ * are scored (InfoNCE needs it). */
+typedef struct {
+    im_tensor *joint, *marg, *matrix;
+} batch_scores;
+
+static int score_batch(vbound *v, im_graph *g, im_tensor *x, im_tensor *y, int frozen, const int *perm,
+                       batch_scores *s)
+{
+    if (v->all_pairs) {
+        s->matrix = im_critic_scores(g, &v->critic, x, y, frozen);
+        s->joint = im_diag(g, s->matrix);
+        s->marg = im_offdiag(g, s->matrix);
+    } else {
+        int b = x->rows;
+        im_tensor *t = im_critic_pairs(g, &v->critic, x, y, perm, frozen);
+        s->matrix = NULL;
+        s->joint = im_slice_rows(g, t, 0, b);
+        s->marg = im_slice_rows(g, t, b, b);
+    }
+    return s->joint && s->marg;
+}
+
+/* The estimate reported by each variant, on the tape. */
+static im_tensor *estimate_of(const vbound *v, im_graph *g, const batch_scores *s)
+{
+    switch (v->kind) {
+    case V_NWJ: return im_bound_nwj(g, s->joint, s->marg);
+    case V_INFONCE: return im_bound_infonce(g, s->matrix);
+    case V_SMILE: return im_bound_smile(g, s->joint, s->marg, v->tau);
+    case V_MINE:
+    case V_JSD: return im_bound_dv(g, s->joint, s->marg);
+    }
+    return NULL;
+}
+
+static double log_add_exp(double a, double b)
+{
+    double hi = a > b ? a : b;
+    return hi + log(exp(a - hi) + exp(b - hi));
+}
+
+/* What the critic is trained on (its gradient is what matters). */
+static im_tensor *training_term(vbound *v, im_graph *g, const batch_scores *s, im_tensor *estimate)
+{
+    switch (v->kind) {
+    case V_JSD:
+    case V_SMILE: return im_bound_js(g, s->joint, s->marg);
+    case V_MINE: {
+        if (v->ema_alpha >= 1.0) return estimate;
+        im_tensor *lme = im_add_scalar(g, im_logsumexp(g, s->marg, IM_ALL), -log((double)s->marg->rows));
+        if (!lme) return NULL;
+        double batch_lme = im_item(lme);
+        v->log_ema = v->has_ema ? log_add_exp(log1p(-v->ema_alpha) + v->log_ema, log(v->ema_alpha) + batch_lme)
+                                : batch_lme;
+        v->has_ema = 1;
+        /* gradient E_p[∇T] − E_q[e^T ∇T] / ema: the EMA replaces the biased
+         * mini-batch denominator of the DV gradient */
+        im_tensor *partition = im_mean(g, im_exp(g, im_add_scalar(g, s->marg, -v->log_ema)), IM_ALL);
+        return im_sub(g, im_mean(g, s->joint, IM_ALL), partition);
+    }
+    default: return estimate;
+    }
+}
+
+static im_tensor *objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+{
+    vbound *v = self;
+    if (!x || !y) return NULL;
+    int *perm = v->all_pairs ? NULL : batch_perm(v, x->rows);
+    if (!v->all_pairs && !perm) return im_op_fail(g, "%s: out of memory", "variational bound");
+    int inputs_need_grad = x->needs_grad || y->needs_grad;
+    batch_scores s;
+    /* the critic's pass: x and y as constants, the parameters trainable */
+    if (!score_batch(v, g, inputs_need_grad ? im_detach(g, x) : x, inputs_need_grad ? im_detach(g, y) : y, 0, perm, &s))
+        return NULL;
+    im_tensor *estimate = estimate_of(v, g, &s);
+    im_tensor *train = training_term(v, g, &s, estimate);
+    if (!inputs_need_grad) return train == estimate ? estimate : im_surrogate(g, estimate, train);
+    /* the penalty's pass: the critic fixed, gradients to x and y */
+    batch_scores frozen;
+    if (!score_batch(v, g, x, y, 1, perm, &frozen)) return NULL;
+    return im_surrogate(g, estimate, im_add(g, train, estimate_of(v, g, &frozen)));
+}
+
+/* InfoNCE on held-out data: the mean of the bound over blocks of the training
+ * batch size (the bound depends on B: log B caps it). */
+static im_status infonce_estimate(vbound *v, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+{
+    int b = v->eval_batch < x->rows ? v->eval_batch : x->rows;
+    im_graph *g = im_graph_new(ctx);
+    double *scores = malloc(sizeof(double) * (size_t)b * (size_t)b);
+    im_status st = g && scores ? IM_OK : im_fail(ctx, IM_ENOMEM, "infonce: out of memory");
+    double total = 0;
+    int blocks = 0;
+    if (!st) im_graph_set_grad(g, 0);
+    for (int r0 = 0; !st && r0 + b <= x->rows; r0 += b, blocks++) {
+        im_graph_reset(g);
+        im_tensor *s = im_critic_scores(g, &v->critic, im_leaf(g, b, x->cols, im_mat_row(x, r0), 0),
+                                        im_leaf(g, b, y->cols, im_mat_row(y, r0), 0), 1);
+        if (!s) {
+            st = ctx->status;
+            break;
+        }
+        for (long i = 0; i < (long)b * b; i++) scores[i] = s->val[i];
+        total += im_value_infonce(scores, b);
+    }
+    free(scores);
+    im_graph_free(g);
+    if (!st) *out = total / blocks;
+    return st;
+}
+
+/* The other bounds on held-out data: all N joint rows against N shuffled rows. */
+static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+{
+    vbound *v = self;
+    if (v->kind == V_INFONCE) return infonce_estimate(v, ctx, x, y, out);
+    int n = x->rows;
+    double *t_joint = malloc(sizeof(double) * (size_t)n), *t_marg = malloc(sizeof(double) * (size_t)n);
+    int *perm = malloc(sizeof(int) * (size_t)n);
+    im_status st = t_joint && t_marg && perm ? IM_OK : im_fail(ctx, IM_ENOMEM, "out of memory");
+    if (!st) {
+        im_rng_permutation(&v->rng, perm, n);
+        st = im_critic_score_all(ctx, &v->critic, x, y, perm, t_joint, t_marg);
+    }
+    if (!st) {
+        if (v->kind == V_NWJ)
+            *out = im_value_nwj(t_joint, n, t_marg, n);
+        else if (v->kind == V_SMILE)
+            *out = im_value_smile(t_joint, n, t_marg, n, v->tau);
+        else
+            *out = im_value_dv(t_joint, n, t_marg, n);
+    }
+    free(t_joint);
+    free(t_marg);
+    free(perm);
+    return st;
+}
+
+#define VTABLE(name, create_fn)                                                                              \
+    static const im_estimator_vt name = { .bound = IM_BOUND_LOWER, .unit = IM_UNIT_NATS, .create = create_fn, \
+                                          .destroy = destroy, .objective = objective, .params = params,       \
+                                          .estimate = estimate }
+VTABLE(mine_vt, mine_create);
+VTABLE(nwj_vt, nwj_create);
+VTABLE(infonce_vt, infonce_create);
+VTABLE(jsd_vt, jsd_create);
+VTABLE(smile_vt, smile_create);
+
+static const im_plugin mine = { IM_ABI_VERSION, IM_ESTIMATOR, "mine",
+                                "MINE: Donsker-Varadhan lower bound, EMA-corrected gradient", mine_params, &mine_vt };
+static const im_plugin nwj = { IM_ABI_VERSION, IM_ESTIMATOR, "nwj", "NWJ (MINE-f) lower bound E_p[T] - E_q[e^(T-1)]",
+                               nwj_params, &nwj_vt };
+static const im_plugin mine_f = { IM_ABI_VERSION, IM_ESTIMATOR, "mine-f", "alias of nwj", nwj_params, &nwj_vt };
+static const im_plugin infonce = { IM_ABI_VERSION, IM_ESTIMATOR, "infonce",
+                                   "InfoNCE (CPC) lower bound; never exceeds log(batch)", infonce_params, &infonce_vt };
+static const im_plugin jsd = { IM_ABI_VERSION, IM_ESTIMATOR, "jsd",
+                               "Jensen-Shannon (f-GAN) trained critic, DV estimate (Deep InfoMax)", jsd_params,
+                               &jsd_vt };
+static const im_plugin smile = { IM_ABI_VERSION, IM_ESTIMATOR, "smile",
+                                 "SMILE: JS-trained critic, DV with clipped density ratio", smile_params, &smile_vt };
+const im_plugin *const infomin_plugins[] = { &mine, &nwj, &mine_f, &infonce, &jsd, &smile, NULL };
