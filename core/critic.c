@@ -1,4 +1,5 @@
 /* critic.c — scoring (x, y) pairs with a concat or separable critic. */
+#include <math.h>
 #include <string.h>
 #include "infomin/critic.h"
 
@@ -20,6 +21,7 @@ im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, 
     critic->dx = dx;
     critic->dy = dy;
     critic->kind = strcmp(kind, "separable") == 0 ? IM_CRITIC_SEPARABLE : IM_CRITIC_CONCAT;
+    critic->dot_scale = 1.0 / sqrt((double)embed);
     if (critic->kind == IM_CRITIC_CONCAT) {
         st = im_mlp_init(ctx, &critic->net, &critic->params, "critic", dx + dy, hidden, n_hidden, 1, act, IM_ACT_NONE,
                          rng);
@@ -64,7 +66,7 @@ im_tensor *im_critic_scores(im_graph *g, const im_critic *c, im_tensor *x, im_te
     if (c->kind == IM_CRITIC_CONCAT) return concat_scores(g, c, x, y, frozen);
     im_tensor *gx = im_mlp_forward_ex(g, &c->net, x, 0, frozen);
     im_tensor *hy = im_mlp_forward_ex(g, &c->net_y, y, 0, frozen);
-    return im_matmul(g, gx, hy, 0, 1);
+    return im_scale(g, im_matmul(g, gx, hy, 0, 1), c->dot_scale);
 }
 
 im_tensor *im_critic_joint(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
@@ -73,7 +75,7 @@ im_tensor *im_critic_joint(im_graph *g, const im_critic *c, im_tensor *x, im_ten
     if (c->kind == IM_CRITIC_CONCAT) return im_mlp_forward_ex(g, &c->net, im_concat_cols(g, x, y), 0, frozen);
     im_tensor *gx = im_mlp_forward_ex(g, &c->net, x, 0, frozen);
     im_tensor *hy = im_mlp_forward_ex(g, &c->net_y, y, 0, frozen);
-    return im_sum(g, im_mul(g, gx, hy), IM_ROWWISE);
+    return im_scale(g, im_sum(g, im_mul(g, gx, hy), IM_ROWWISE), c->dot_scale);
 }
 
 im_tensor *im_critic_pairs(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, const int *perm, int frozen)
@@ -88,7 +90,7 @@ im_tensor *im_critic_pairs(im_graph *g, const im_critic *c, im_tensor *x, im_ten
     im_tensor *gx = im_mlp_forward_ex(g, &c->net, x, 0, frozen);
     im_tensor *hy = im_mlp_forward_ex(g, &c->net_y, im_concat_rows(g, y, y_shuffled), 0, frozen);
     im_tensor *gx2 = im_concat_rows(g, gx, gx);
-    return im_sum(g, im_mul(g, gx2, hy), IM_ROWWISE);
+    return im_scale(g, im_sum(g, im_mul(g, gx2, hy), IM_ROWWISE), c->dot_scale);
 }
 
 im_status im_critic_score_all(im_ctx *ctx, const im_critic *c, const im_mat *x, const im_mat *y, const int *perm,

@@ -137,9 +137,18 @@ static void next_batch(trainer *t, im_rng *rng, const im_mat *x, const im_mat *y
     }
 }
 
-static int better(im_bound bound, double candidate, double best)
+/* The model-selection score on validation data, higher is better; *usable
+ * is 0 when the estimator has no criterion (upper bounds without select). */
+static im_status selection_score(im_ctx *ctx, im_estimator *est, const im_mat *xv, const im_mat *yv, double *estimate,
+                                 double *score, int *usable)
 {
-    return bound == IM_BOUND_UPPER ? candidate < best : candidate > best;
+    im_status st = est->vt->estimate(est->self, ctx, xv, yv, estimate);
+    if (st) return st;
+    *usable = 1;
+    if (est->vt->select) return est->vt->select(est->self, ctx, xv, yv, score);
+    *score = *estimate;
+    if (est->vt->bound == IM_BOUND_UPPER) *usable = 0;
+    return IM_OK;
 }
 
 im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *opts, const im_mat *x,
@@ -170,7 +179,7 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
     im_curve *train_curve = im_record_curve(rec, "train", 2, train_cols);
     im_curve *val_curve = im_record_curve(rec, "val", 2, val_cols);
     int have_val = xv && yv && xv->rows >= 2;
-    double best = est->vt->bound == IM_BOUND_UPPER ? INFINITY : -INFINITY, smoothed = NAN;
+    double best = -INFINITY, best_estimate = NAN, smoothed = NAN;
     int since_best = 0, best_step = 0, step;
     char detail[96];
     for (step = 1; step <= opts->steps; step++) {
@@ -189,12 +198,14 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
         smoothed = isnan(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
         if (step % opts->log_every == 0) im_curve_add(train_curve, (double[]){ step, value });
         if (have_val && (step % opts->eval_every == 0 || step == opts->steps)) {
-            double v;
-            st = est->vt->estimate(est->self, ctx, xv, yv, &v);
+            double v, score;
+            int usable;
+            st = selection_score(ctx, est, xv, yv, &v, &score, &usable);
             if (st) break;
             im_curve_add(val_curve, (double[]){ step, v });
-            if (isfinite(v) && better(est->vt->bound, v, best)) {
-                best = v;
+            if (usable && isfinite(score) && score > best) {
+                best = score;
+                best_estimate = v;
                 best_step = step;
                 since_best = 0;
                 im_params_save(params, t.best);
@@ -203,7 +214,7 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
             }
         }
         if (step % 50 == 0) {
-            snprintf(detail, sizeof detail, "objective %.4f val %.4f", smoothed, best);
+            snprintf(detail, sizeof detail, "objective %.4f val %.4f", smoothed, best_estimate);
             im_progress(ctx, name, step, opts->steps, detail);
         }
     }

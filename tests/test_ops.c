@@ -174,6 +174,11 @@ static im_tensor *b_diag(im_graph *g, im_tensor **x) { return im_diag(g, x[0]); 
 static im_tensor *b_offdiag(im_graph *g, im_tensor **x) { return im_offdiag(g, x[0]); }
 static im_tensor *b_reshape(im_graph *g, im_tensor **x) { return im_tanh(g, im_reshape(g, x[0], 2, 6)); }
 static im_tensor *b_transpose(im_graph *g, im_tensor **x) { return im_transpose(g, x[0]); }
+static im_tensor *b_logdet(im_graph *g, im_tensor **x)
+{
+    /* an SPD argument: xᵀx/n of a 6x3 x, plus a ridge */
+    return im_logdet(g, im_scale(g, im_matmul(g, x[0], x[0], 1, 0), 1.0 / 6), 0.1);
+}
 static im_tensor *b_gram(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[0], 0, 1); }
 static im_tensor *b_chain(im_graph *g, im_tensor **x)
 {
@@ -245,6 +250,7 @@ static const grad_case cases[] = {
     { "offdiag", 1, { { 4, 4 } }, b_offdiag, 0, 0 },
     { "reshape 3x4 -> 2x6", 1, { { 3, 4 } }, b_reshape, 0, 0 },
     { "transpose", 1, { { 3, 5 } }, b_transpose, 0, 0 },
+    { "logdet of a covariance", 1, { { 6, 3 } }, b_logdet, 0, 0 },
     { "outer_add", 2, { { 3, 2 }, { 4, 2 } }, b_outer_add, 0, 0 },
     { "standardize_cols", 1, { { 6, 3 } }, b_standardize, 0, 0 },
     { "cross_entropy_logits", 1, { { 7, 3 } }, b_ce, 0, 0 },

@@ -3,7 +3,10 @@
  *   concat     T(x, y) = MLP([x, y]); on all B×B pairs the first layer is
  *              split, W·[x; y] = Wx·x + Wy·y, and the two halves are combined
  *              by the outer-add op: no B² concatenated inputs are built.
- *   separable  T(x, y) = g(x)ᵀh(y) with two MLPs; all pairs are one product.
+ *   separable  T(x, y) = g(x)ᵀh(y) / √embed with two MLPs; all pairs are one
+ *              product. The 1/√embed keeps initial scores O(1): unscaled, two
+ *              He-initialised embeddings give scores of std ~10, and e^T then
+ *              swamps the DV and NWJ partition terms from the first step.
  *
  * `frozen` passes treat the critic's parameters as constants, so gradients
  * reach x and y only: the estimate used as a penalty on an encoder. */
@@ -22,6 +25,7 @@ typedef struct im_critic {
     im_mlp net_y;    /* separable: h, y -> embed                       */
     im_params params;
     int dx, dy;
+    double dot_scale;   /* separable: 1/√embed */
 } im_critic;
 
 /* Spec entries for the critic keys: splice into a plugin's spec table. */

@@ -34,6 +34,11 @@ typedef struct im_estimator_vt {
                      const im_mat *yv, im_record *rec);
     /* Point estimate on held-out data (nats, or a correlation). */
     im_status (*estimate)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out);
+    /* Optional: a validation score for keeping the best weights, higher is
+     * better (e.g. CLUB's log-likelihood: its lowest bound comes from an
+     * untrained q). NULL: the estimate, maximised for lower bounds and
+     * estimates; upper bounds then keep their last weights. */
+    im_status (*select)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *score);
 } im_estimator_vt;
 
 /* Generic-trainer settings, read from the estimator's section. */

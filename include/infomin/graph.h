@@ -155,6 +155,9 @@ im_tensor *im_transpose(im_graph *g, im_tensor *x);
 /* Column-wise (x - mean) / sqrt(var + eps), batch statistics, biased var. */
 im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps);
 
+/* log det(S + ridge·I) of a symmetric positive-definite S -> 1x1. */
+im_tensor *im_logdet(im_graph *g, im_tensor *s, double ridge);
+
 /* Losses and likelihoods. */
 im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *logits, const int *labels); /* mean, 1x1 */
 im_tensor *im_bce_logits(im_graph *g, im_tensor *logits, im_tensor *targets);          /* mean, 1x1; no grad to targets */

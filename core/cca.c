@@ -1,0 +1,135 @@
+/* cca.c — canonical correlation analysis in double precision on LAPACK.
+ *
+ * Σxx^{-1/2} comes from the symmetric eigendecomposition (dsyev); eigenvalues
+ * below 1e-12 of the largest count as zero (their directions get weight 0),
+ * so a constant column gives correlation 0 instead of a division by zero.
+ * The canonical correlations are the singular values of
+ * Σxx^{-1/2} Σxy Σyy^{-1/2} (dgesvd). */
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/stats.h"
+
+void im_cca_free(im_cca_result *r)
+{
+    free(r->rho);
+    free(r->wx);
+    free(r->wy);
+    free(r->mx);
+    free(r->my);
+    memset(r, 0, sizeof *r);
+}
+
+/* centred copy of x (n x p) and its column means */
+static void center(const double *x, int n, int p, double *xc, double *mean)
+{
+    for (int c = 0; c < p; c++) mean[c] = 0;
+    for (long r = 0; r < n; r++)
+        for (int c = 0; c < p; c++) mean[c] += x[r * p + c];
+    for (int c = 0; c < p; c++) mean[c] /= n;
+    for (long r = 0; r < n; r++)
+        for (int c = 0; c < p; c++) xc[r * p + c] = x[r * p + c] - mean[c];
+}
+
+/* out = s^{-1/2} for a symmetric p x p s (destroyed); work holds p*p doubles */
+static int inverse_sqrt(double *s, int p, double *out, double *work)
+{
+    double *evals = malloc(sizeof(double) * (size_t)p);
+    if (!evals) return 0;
+    if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', p, s, p, evals) != 0) {
+        free(evals);
+        return 0;
+    }
+    double top = evals[p - 1] > 0 ? evals[p - 1] : 1.0;
+    /* s holds the eigenvectors as columns: out = V diag(λ^{-1/2}) Vᵀ */
+    for (int i = 0; i < p; i++)
+        for (int j = 0; j < p; j++) work[i * p + j] = evals[j] > 1e-12 * top ? s[i * p + j] / sqrt(evals[j]) : 0.0;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, p, p, p, 1.0, work, p, s, p, 0.0, out, p);
+    free(evals);
+    return 1;
+}
+
+im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, int q, double ridge, im_cca_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n < 2 || p < 1 || q < 1) return im_fail(ctx, IM_EINVAL, "cca: need n >= 2 rows and columns, got %dx%d, %dx%d", n, p, n, q);
+    int k = p < q ? p : q, big = p > q ? p : q;
+    size_t pp = (size_t)p * p, qq = (size_t)q * q, pq = (size_t)p * q;
+    double *xc = malloc(sizeof(double) * (size_t)n * p), *yc = malloc(sizeof(double) * (size_t)n * q);
+    double *sxx = malloc(sizeof(double) * pp), *syy = malloc(sizeof(double) * qq), *sxy = malloc(sizeof(double) * pq);
+    double *kx = malloc(sizeof(double) * pp), *ky = malloc(sizeof(double) * qq);
+    double *work = malloc(sizeof(double) * (size_t)big * big), *t = malloc(sizeof(double) * pq);
+    double *u = malloc(sizeof(double) * (size_t)p * k), *vt = malloc(sizeof(double) * (size_t)k * q);
+    double *superb = malloc(sizeof(double) * (size_t)k);
+    out->rho = malloc(sizeof(double) * (size_t)k);
+    out->wx = malloc(sizeof(double) * (size_t)p);
+    out->wy = malloc(sizeof(double) * (size_t)q);
+    out->mx = malloc(sizeof(double) * (size_t)p);
+    out->my = malloc(sizeof(double) * (size_t)q);
+    im_status st = IM_OK;
+    if (!xc || !yc || !sxx || !syy || !sxy || !kx || !ky || !work || !t || !u || !vt || !superb || !out->rho ||
+        !out->wx || !out->wy || !out->mx || !out->my)
+        st = im_fail(ctx, IM_ENOMEM, "cca: out of memory (%d x %d and %d x %d)", n, p, n, q);
+    if (!st) {
+        center(x, n, p, xc, out->mx);
+        center(y, n, q, yc, out->my);
+        double scale = 1.0 / (n - 1);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, p, p, n, scale, xc, p, xc, p, 0.0, sxx, p);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, q, q, n, scale, yc, q, yc, q, 0.0, syy, q);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, p, q, n, scale, xc, p, yc, q, 0.0, sxy, q);
+        for (int i = 0; i < p; i++) sxx[i * p + i] += ridge;
+        for (int i = 0; i < q; i++) syy[i * q + i] += ridge;
+        if (!inverse_sqrt(sxx, p, kx, work) || !inverse_sqrt(syy, q, ky, work))
+            st = im_fail(ctx, IM_ENUMERIC, "cca: eigendecomposition failed");
+    }
+    if (!st) {
+        /* t = kx · sxy · ky */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, p, q, p, 1.0, kx, p, sxy, q, 0.0, work, q);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, p, q, q, 1.0, work, q, ky, q, 0.0, t, q);
+        if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', p, q, t, q, out->rho, u, k, vt, q, superb) != 0)
+            st = im_fail(ctx, IM_ENUMERIC, "cca: SVD did not converge");
+    }
+    if (!st) {
+        for (int i = 0; i < k; i++) out->rho[i] = out->rho[i] > 1.0 ? 1.0 : out->rho[i];
+        /* top weights: wx = kx·u[:,0], wy = ky·vt[0,:]ᵀ */
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, p, p, 1.0, kx, p, u, k, 0.0, out->wx, 1);
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, q, q, 1.0, ky, q, vt, 1, 0.0, out->wy, 1);
+        out->p = p;
+        out->q = q;
+        out->k = k;
+    }
+    free(xc);
+    free(yc);
+    free(sxx);
+    free(syy);
+    free(sxy);
+    free(kx);
+    free(ky);
+    free(work);
+    free(t);
+    free(u);
+    free(vt);
+    free(superb);
+    if (st) im_cca_free(out);
+    return st;
+}
+
+im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, double ridge, im_cca_result *out)
+{
+    if (x->rows != y->rows) return im_fail(ctx, IM_EINVAL, "cca: x has %d rows, y has %d", x->rows, y->rows);
+    long nx = (long)x->rows * x->cols, ny = (long)y->rows * y->cols;
+    double *xd = malloc(sizeof(double) * (size_t)nx), *yd = malloc(sizeof(double) * (size_t)ny);
+    if (!xd || !yd) {
+        free(xd);
+        free(yd);
+        return im_fail(ctx, IM_ENOMEM, "cca: out of memory");
+    }
+    for (long i = 0; i < nx; i++) xd[i] = x->data[i];
+    for (long i = 0; i < ny; i++) yd[i] = y->data[i];
+    im_status st = im_cca(ctx, xd, yd, x->rows, x->cols, y->cols, ridge, out);
+    free(xd);
+    free(yd);
+    return st;
+}

@@ -1,0 +1,37 @@
+/* stats.h — numerical building blocks of the closed-form estimators and
+ * the datasets with known MI: special functions, canonical correlation
+ * (LAPACK, double precision) and the KSG nearest-neighbour estimator. */
+#ifndef INFOMIN_STATS_H
+#define INFOMIN_STATS_H
+
+#include "mat.h"
+#include "status.h"
+
+/* ψ(x) = d/dx log Γ(x), x > 0 (recurrence to x ≥ 6, then the asymptotic series). */
+double im_digamma(double x);
+
+/* Canonical correlation analysis of x (n x p) and y (n x q), in double:
+ * Σxx^{-1/2} Σxy Σyy^{-1/2} = U diag(ρ) Vᵀ, with `ridge` added to the
+ * diagonals of Σxx and Σyy. Fills rho[0..min(p,q)) in decreasing order and,
+ * when wx / wy are given, the top pair of canonical weights (p and q values,
+ * applied to centred data) and the column means mx / my. */
+typedef struct {
+    int p, q, k;         /* k = min(p, q) */
+    double *rho;         /* k canonical correlations, decreasing */
+    double *wx, *wy;     /* top canonical weights */
+    double *mx, *my;     /* column means */
+} im_cca_result;
+
+im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, int q, double ridge, im_cca_result *out);
+void im_cca_free(im_cca_result *r);
+/* The same from float sample matrices. */
+im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, double ridge, im_cca_result *out);
+
+/* KSG estimator 1 (Kraskov, Stögbauer & Grassberger 2004), max-norm:
+ *   I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩
+ * with ε_i the distance to the k-th neighbour of (x_i, y_i) in the joint
+ * space and n_x(i), n_y(i) the points strictly within ε_i in each marginal.
+ * x and y are n x dx and n x dy doubles, row-major. */
+im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, int k, double *out);
+
+#endif

@@ -1,0 +1,69 @@
+/* ksg.c — estimator `ksg`: Kraskov–Stögbauer–Grassberger estimator 1 with
+ * the max-norm and k neighbours (core/ksg.c: k-d tree, or a brute-force scan
+ * in high dimension). Non-parametric and not differentiable: no objective. */
+#include <stdlib.h>
+#include "infomin/infomin.h"
+#include "infomin/stats.h"
+
+static const im_param_spec ksg_params[] = {
+    { "k", "int", "3", "neighbours", "1..64" },
+    { "max_samples", "int", "0", "estimate on a random subset of this many rows (0: all)", ">=0" },
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+typedef struct {
+    int k, max_samples;
+    im_rng rng;
+} ksg;
+
+static im_status ksg_create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self)
+{
+    ksg *e = calloc(1, sizeof *e);
+    if (!e) return im_fail(ctx, IM_ENOMEM, "out of memory");
+    im_rng_split(rng, &e->rng);
+    im_status st = im_cfg_int(ctx, sec, "k", &e->k);
+    if (!st) st = im_cfg_int(ctx, sec, "max_samples", &e->max_samples);
+    if (st) {
+        free(e);
+        return st;
+    }
+    *self = e;
+    return IM_OK;
+}
+
+static void ksg_destroy(void *self) { free(self); }
+
+static im_status ksg_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+{
+    ksg *e = self;
+    int n = e->max_samples > 0 && e->max_samples < x->rows ? e->max_samples : x->rows;
+    int *rows = malloc(sizeof(int) * (size_t)x->rows);
+    double *xd = malloc(sizeof(double) * (size_t)n * x->cols), *yd = malloc(sizeof(double) * (size_t)n * y->cols);
+    im_status st = rows && xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "ksg: out of memory");
+    if (!st) {
+        if (n < x->rows)
+            im_rng_permutation(&e->rng, rows, x->rows);
+        else
+            for (int i = 0; i < n; i++) rows[i] = i;
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < x->cols; c++) xd[(long)i * x->cols + c] = im_mat_row(x, rows[i])[c];
+            for (int c = 0; c < y->cols; c++) yd[(long)i * y->cols + c] = im_mat_row(y, rows[i])[c];
+        }
+        st = im_ksg(ctx, xd, yd, n, x->cols, y->cols, e->k, out);
+    }
+    free(rows);
+    free(xd);
+    free(yd);
+    return st;
+}
+
+static const im_estimator_vt ksg_vt = {
+    .bound = IM_BOUND_ESTIMATE,
+    .unit = IM_UNIT_NATS,
+    .create = ksg_create,
+    .destroy = ksg_destroy,
+    .estimate = ksg_estimate,
+};
+static const im_plugin ksg_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "ksg",
+                                      "Kraskov-Stoegbauer-Grassberger kNN estimator 1 (max-norm)", ksg_params, &ksg_vt };
+const im_plugin *const infomin_plugins[] = { &ksg_plugin, NULL };

@@ -1,0 +1,92 @@
+/* renyi.c — estimator `renyi`: neural Rényi (Hirschfeld–Gebelein–Rényi)
+ * maximal correlation. An MLP f: x -> R^dy is trained to maximise
+ *
+ *   ρ(f) = mean_k |corr(f_k(x), y_k)|,
+ *
+ * a lower bound on the maximal correlation sup_{f,g} corr(f(X), g(Y)) that
+ * is tight for one-dimensional and binary y (any g(y) is then affine in y).
+ * Reported as a correlation in [0, 1]: 0 for independence. The objective is
+ * the same quantity, differentiable in x, y and f's weights alike. */
+#include <stdlib.h>
+#include "infomin/infomin.h"
+
+static const im_param_spec renyi_params[] = {
+    { "hidden", "ints", "100,100", "hidden widths of f", ">=1" },
+    { "activation", "string", "leaky_relu", "hidden activation of f", IM_ACTIVATION_CHOICES },
+    IM_TRAINER_PARAMS("3000", "256", "1e-3"),
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+typedef struct {
+    im_mlp f;
+    im_params params;
+    im_rng rng;
+} renyi;
+
+static im_status renyi_create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self)
+{
+    renyi *r = calloc(1, sizeof *r);
+    if (!r) return im_fail(ctx, IM_ENOMEM, "out of memory");
+    im_rng_split(rng, &r->rng);
+    int hidden[8], n_hidden;
+    const char *act_name;
+    im_activation act;
+    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, 8, &n_hidden);
+    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
+    if (!st) st = im_activation_parse(ctx, act_name, &act);
+    if (!st) st = im_mlp_init(ctx, &r->f, &r->params, "renyi.f", dx, hidden, n_hidden, dy, act, IM_ACT_NONE, &r->rng);
+    if (st) {
+        im_params_free(&r->params);
+        free(r);
+        return st;
+    }
+    *self = r;
+    return IM_OK;
+}
+
+static void renyi_destroy(void *self)
+{
+    renyi *r = self;
+    im_params_free(&r->params);
+    free(r);
+}
+
+static im_params *renyi_param_list(void *self) { return &((renyi *)self)->params; }
+
+#define STD_EPS 1e-6
+
+static im_tensor *renyi_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+{
+    renyi *r = self;
+    if (!x || !y) return NULL;
+    im_tensor *fx = im_standardize_cols(g, im_mlp_forward(g, &r->f, x), STD_EPS);
+    im_tensor *ys = im_standardize_cols(g, y, STD_EPS);
+    im_tensor *corr = im_mean(g, im_mul(g, fx, ys), IM_COLWISE);   /* 1 x dy */
+    return im_mean(g, im_abs(g, corr), IM_ALL);
+}
+
+static im_status renyi_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+{
+    im_graph *g = im_graph_new(ctx);
+    if (!g) return ctx->status;
+    im_graph_set_grad(g, 0);
+    im_tensor *v = renyi_objective(self, g, im_input(g, x), im_input(g, y));
+    im_status st = v ? IM_OK : ctx->status;
+    if (v) *out = im_item(v);
+    im_graph_free(g);
+    return st;
+}
+
+static const im_estimator_vt renyi_vt = {
+    .bound = IM_BOUND_LOWER,
+    .unit = IM_UNIT_CORRELATION,
+    .create = renyi_create,
+    .destroy = renyi_destroy,
+    .objective = renyi_objective,
+    .params = renyi_param_list,
+    .estimate = renyi_estimate,
+};
+static const im_plugin renyi_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "renyi",
+                                        "neural Renyi maximal correlation: max |corr(f(x), y)|", renyi_params,
+                                        &renyi_vt };
+const im_plugin *const infomin_plugins[] = { &renyi_plugin, NULL };
