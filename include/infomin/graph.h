@@ -155,6 +155,8 @@ im_tensor *im_transpose(im_graph *g, im_tensor *x);
 /* Column-wise (x - mean) / sqrt(var + eps), batch statistics, biased var. */
 im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps);
 
+/* n x n squared Euclidean distances between the rows of x (a composite). */
+im_tensor *im_sq_dists(im_graph *g, im_tensor *x);
 /* log det(S + ridge·I) of a symmetric positive-definite S -> 1x1. */
 im_tensor *im_logdet(im_graph *g, im_tensor *s, double ridge);
 

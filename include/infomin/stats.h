@@ -34,4 +34,23 @@ im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, double ridge
  * x and y are n x dx and n x dy doubles, row-major. */
 im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, int k, double *out);
 
+/* Sums over all pairs (i, j) of a_ij = a(x_i, x_j) and b_ij = b(y_i, y_j),
+ * one pass, O(n) memory: distance covariance and HSIC are functions of them.
+ *   IM_KERNEL_DISTANCE  a_ij = ||x_i − x_j||, diagonal excluded
+ *   IM_KERNEL_GAUSSIAN  a_ij = exp(−||x_i − x_j||² / (2σ²)), diagonal included */
+typedef enum { IM_KERNEL_DISTANCE, IM_KERNEL_GAUSSIAN } im_pair_kernel;
+typedef struct {
+    int n;
+    double *row_a, *row_b;            /* a_i., b_i. */
+    double total_a, total_b;          /* a.., b.. */
+    double sum_ab, sum_aa, sum_bb;    /* Σ a_ij b_ij, Σ a_ij², Σ b_ij² */
+} im_pair_sums_result;
+
+im_status im_pair_sums(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, im_pair_kernel kernel,
+                       double sigma_x, double sigma_y, im_pair_sums_result *out);
+void im_pair_sums_free(im_pair_sums_result *r);
+/* Median pairwise Euclidean distance among the first max_rows rows (the
+ * median heuristic for Gaussian kernel widths). */
+double im_median_distance(const double *x, int n, int d, int max_rows);
+
 #endif
