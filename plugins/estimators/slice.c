@@ -1,0 +1,170 @@
+/* slice.c — estimator `slice`: the sliced dependence measure of "Scalable
+ * Infomin Learning" (Chen et al., NeurIPS 2022).
+ *
+ * fit: draw S random unit directions θ_s for x and φ_s for y; on the
+ * standardised training data form the features
+ *     u = tanh(x̃ θᵀ) (n x S),  F(x) = [u, u², u³]  (n x 3S)
+ * and likewise G(y); solve CCA between F and G in double precision (ridge
+ * 1e-3 on both covariances) for the top canonical pair (wx, wy).
+ * value: |corr((F(x) − m_F) wx, (G(y) − m_G) wy)|, the top canonical
+ * correlation, in [0, 1].
+ * The objective is that value on a batch, differentiable in x and y through
+ * the fixed directions and CCA weights — the cheap penalty the paper uses;
+ * refitting (new directions, new CCA) is `fit` again. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/infomin.h"
+#include "infomin/stats.h"
+
+static const im_param_spec slice_params[] = {
+    { "n_slice", "int", "200", "random directions per side (features: 3 per direction)", ">=1" },
+    { "ridge", "float", "1e-3", "CCA ridge on both covariances", ">=0" },
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+typedef struct {
+    int n_slice, dx, dy, fitted;
+    double ridge;
+    im_mat theta, phi;        /* S x dx, S x dy unit rows */
+    im_mat wx, wy;            /* 3S x 1 canonical weights */
+    im_mat mean_f, mean_g;    /* 1 x 3S feature means */
+    im_rng rng;
+} slice;
+
+static void unit_rows(im_mat *m, im_rng *rng)
+{
+    for (int r = 0; r < m->rows; r++) {
+        double norm = 0;
+        im_real *row = im_mat_row(m, r);
+        for (int c = 0; c < m->cols; c++) {
+            row[c] = (im_real)im_rng_normal(rng);
+            norm += (double)row[c] * row[c];
+        }
+        for (int c = 0; c < m->cols; c++) row[c] = (im_real)(row[c] / sqrt(norm));
+    }
+}
+
+static void slice_destroy(void *self)
+{
+    slice *s = self;
+    im_mat *mats[] = { &s->theta, &s->phi, &s->wx, &s->wy, &s->mean_f, &s->mean_g };
+    for (int i = 0; i < 6; i++) im_mat_free(mats[i]);
+    free(s);
+}
+
+static im_status slice_create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self)
+{
+    slice *s = calloc(1, sizeof *s);
+    if (!s) return im_fail(ctx, IM_ENOMEM, "out of memory");
+    im_rng_split(rng, &s->rng);
+    s->dx = dx;
+    s->dy = dy;
+    im_status st = im_cfg_int(ctx, sec, "n_slice", &s->n_slice);
+    if (!st) st = im_cfg_float(ctx, sec, "ridge", &s->ridge);
+    int f = 3 * s->n_slice;
+    if (!st) st = im_mat_alloc(ctx, &s->theta, s->n_slice, dx);
+    if (!st) st = im_mat_alloc(ctx, &s->phi, s->n_slice, dy);
+    if (!st) st = im_mat_alloc(ctx, &s->wx, f, 1);
+    if (!st) st = im_mat_alloc(ctx, &s->wy, f, 1);
+    if (!st) st = im_mat_alloc(ctx, &s->mean_f, 1, f);
+    if (!st) st = im_mat_alloc(ctx, &s->mean_g, 1, f);
+    if (st) {
+        slice_destroy(s);
+        return st;
+    }
+    *self = s;
+    return IM_OK;
+}
+
+#define STD_EPS 1e-6
+
+/* [u, u², u³] with u = tanh(standardise(x) · dirᵀ) */
+static im_tensor *features(im_graph *g, im_tensor *x, const im_mat *dirs)
+{
+    im_tensor *u = im_tanh(g, im_matmul(g, im_standardize_cols(g, x, STD_EPS), im_input(g, dirs), 0, 1));
+    im_tensor *u2 = im_square(g, u);
+    return im_concat_cols(g, im_concat_cols(g, u, u2), im_mul(g, u2, u));
+}
+
+static im_tensor *slice_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+{
+    slice *s = self;
+    if (!x || !y) return NULL;
+    if (!s->fitted) return im_op_fail(g, "slice: fit before use (no directions or CCA weights yet)");
+    im_tensor *a = im_matmul(g, im_sub(g, features(g, x, &s->theta), im_input(g, &s->mean_f)), im_input(g, &s->wx), 0, 0);
+    im_tensor *b = im_matmul(g, im_sub(g, features(g, y, &s->phi), im_input(g, &s->mean_g)), im_input(g, &s->wy), 0, 0);
+    im_tensor *corr = im_mean(g, im_mul(g, im_standardize_cols(g, a, STD_EPS), im_standardize_cols(g, b, STD_EPS)), IM_ALL);
+    return im_abs(g, corr);
+}
+
+/* features of a whole matrix, as doubles for the CCA */
+static im_status features_of(im_ctx *ctx, const im_mat *m, const im_mat *dirs, double **out)
+{
+    im_graph *g = im_graph_new(ctx);
+    if (!g) return ctx->status;
+    im_graph_set_grad(g, 0);
+    im_tensor *f = features(g, im_input(g, m), dirs);
+    im_status st = f ? IM_OK : ctx->status;
+    if (!st) {
+        *out = malloc(sizeof(double) * (size_t)f->rows * (size_t)f->cols);
+        if (!*out) st = im_fail(ctx, IM_ENOMEM, "slice: out of memory");
+        for (long i = 0; !st && i < (long)f->rows * f->cols; i++) (*out)[i] = f->val[i];
+    }
+    im_graph_free(g);
+    return st;
+}
+
+static im_status slice_fit(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, const im_mat *xv,
+                           const im_mat *yv, im_record *rec)
+{
+    slice *s = self;
+    unit_rows(&s->theta, &s->rng);   /* new slices at every fit */
+    unit_rows(&s->phi, &s->rng);
+    double *fx = NULL, *fy = NULL;
+    im_cca_result cca;
+    int f = 3 * s->n_slice;
+    im_status st = features_of(ctx, x, &s->theta, &fx);
+    if (!st) st = features_of(ctx, y, &s->phi, &fy);
+    if (!st) st = im_cca(ctx, fx, fy, x->rows, f, f, s->ridge, &cca);
+    if (!st) {
+        for (int i = 0; i < f; i++) {
+            s->wx.data[i] = (im_real)cca.wx[i];
+            s->wy.data[i] = (im_real)cca.wy[i];
+            s->mean_f.data[i] = (im_real)cca.mx[i];
+            s->mean_g.data[i] = (im_real)cca.my[i];
+        }
+        if (rec) im_record_num(rec, "slice_train_corr", cca.rho[0]);
+        im_cca_free(&cca);
+        s->fitted = 1;
+    }
+    free(fx);
+    free(fy);
+    return st;
+}
+
+static im_status slice_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+{
+    im_graph *g = im_graph_new(ctx);
+    if (!g) return ctx->status;
+    im_graph_set_grad(g, 0);
+    im_tensor *v = slice_objective(self, g, im_input(g, x), im_input(g, y));
+    im_status st = v ? IM_OK : ctx->status;
+    if (v) *out = im_item(v);
+    im_graph_free(g);
+    return st;
+}
+
+static const im_estimator_vt slice_vt = {
+    .bound = IM_BOUND_ESTIMATE,
+    .unit = IM_UNIT_CORRELATION,
+    .create = slice_create,
+    .destroy = slice_destroy,
+    .objective = slice_objective,
+    .fit = slice_fit,
+    .estimate = slice_estimate,
+};
+static const im_plugin slice_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "slice",
+                                        "sliced dependence (Scalable Infomin): top CCA corr of tanh-slice features",
+                                        slice_params, &slice_vt };
+const im_plugin *const infomin_plugins[] = { &slice_plugin, NULL };
