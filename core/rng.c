@@ -93,3 +93,25 @@ void im_rng_permutation(im_rng *rng, int *perm, int n)
     for (int i = 0; i < n; i++) perm[i] = i;
     im_rng_shuffle(rng, perm, n);
 }
+
+/* Marsaglia & Tsang (2000): squeeze-accepted transform of a normal; shapes
+ * below 1 through Gamma(a) = Gamma(a + 1)·U^{1/a}. */
+double im_rng_gamma(im_rng *rng, double shape)
+{
+    if (shape < 1) {
+        double u = im_rng_uniform(rng);
+        return im_rng_gamma(rng, shape + 1) * pow(u > 0 ? u : 0x1.0p-53, 1 / shape);
+    }
+    double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
+    for (;;) {
+        double z, v;
+        do {
+            z = im_rng_normal(rng);
+            v = 1 + c * z;
+        } while (v <= 0);
+        v = v * v * v;
+        double u = im_rng_uniform(rng);
+        if (u < 1 - 0.0331 * z * z * z * z) return d * v;
+        if (u > 0 && log(u) < 0.5 * z * z + d * (1 - v + log(v))) return d * v;
+    }
+}

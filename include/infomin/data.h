@@ -37,4 +37,30 @@ im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds);
 /* Allocate the three splits' x, y, t with the given sizes and widths. */
 im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols);
 
+/* Correlated Gaussian pairs with known MI (core/synthetic.c): d independent
+ * component pairs with correlations ρ_i, optionally rotated by random
+ * orthogonal matrices (dense: every x coordinate depends on every y one). */
+typedef struct im_synth {
+    int dim;
+    double *rho;            /* d correlations */
+    double *rot_x, *rot_y;  /* d x d, NULL when componentwise */
+} im_synth;
+/* Correlations from a target MI: all equal (componentwise), or a random
+ * Dirichlet split of it (dense). */
+im_status im_synth_init(im_ctx *ctx, im_synth *s, int dim, double mi, int dense, im_rng *rng);
+void im_synth_set_rho(im_synth *s, double rho);   /* every component */
+double im_synth_mi(const im_synth *s);             /* −½ Σ log(1 − ρ_i²) */
+void im_synth_sample(const im_synth *s, im_rng *rng, double *x, double *y);
+void im_synth_free(im_synth *s);
+
+/* MI-preserving elementwise bijections (core/transform.c). */
+#define IM_TRANSFORM_CHOICES "none|cubic|halfcube|asinh|wiggly|normal-cdf"
+#define IM_TRANSFORM_PARAMS                                                                                   \
+    { "transform", "string", "none", "elementwise bijection (MI is invariant: true_mi carries over)",         \
+      IM_TRANSFORM_CHOICES },                                                                                 \
+    { "transform_on", "string", "both", "which variables the transform applies to", "x|y|both" }
+im_status im_transform_mat(im_ctx *ctx, const char *name, im_mat *m);
+/* Apply the section's transform / transform_on keys to every split. */
+im_status im_dataset_transform(im_ctx *ctx, const im_section *sec, im_dataset *ds);
+
 #endif

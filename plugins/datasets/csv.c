@@ -1,0 +1,200 @@
+/* csv.c — dataset `csv`: the user's own data. Columns are chosen by 0-based
+ * index lists (ranges allowed: x = 0..9, y = 10,12); rows are shuffled with
+ * the run's seed and split into train / validation / test. Every value must
+ * be a finite number: an empty field, "?", "NA" or text stops the load with
+ * the file, line and column named (impute before, or use a loader that knows
+ * the data set's conventions). Optional standardisation uses the training
+ * split's mean and standard deviation only. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/infomin.h"
+
+#define MAX_COLS 1024
+
+static const im_param_spec csv_params[] = {
+    { "path", "string", NULL, "the CSV file", NULL },
+    { "x", "ints", NULL, "0-based column indices of X (ranges a..b allowed)", ">=0" },
+    { "y", "ints", NULL, "0-based column indices of Y", ">=0" },
+    { "t", "ints", NULL, "0-based column indices of T (optional nuisance)", ">=0" },
+    { "header", "bool", "true", "the first line holds column names", NULL },
+    { "delimiter", "string", ",", "field separator: one character, or 'tab'", NULL },
+    { "standardize", "bool", "false", "standardise X and Y with the training split's statistics", NULL },
+    { "split", "floats", "0.7,0.1,0.2", "train, validation, test fractions", "0..1" },
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+typedef struct {
+    int cols[3][MAX_COLS], n_cols[3];   /* x, y, t */
+    int max_col;
+    double *rows;                       /* n x (nx + ny + nt) */
+    long n, cap;
+} table;
+
+/* Parse one field as a finite number; 0 on failure. */
+static int parse_number(const char *s, size_t len, double *out)
+{
+    char buf[128];
+    while (len && (*s == ' ' || *s == '\t' || *s == '"')) s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '"' || s[len - 1] == '\r')) len--;
+    if (!len || len >= sizeof buf) return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    errno = 0;
+    *out = strtod(buf, &end);
+    return *end == '\0' && errno != ERANGE && isfinite(*out);
+}
+
+static im_status read_table(im_ctx *ctx, const char *path, char delim, int header, table *t)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    int width = t->n_cols[0] + t->n_cols[1] + t->n_cols[2];
+    char *line = NULL;
+    size_t line_cap = 0;
+    long line_no = 0;
+    im_status st = IM_OK;
+    const char *starts[MAX_COLS + 1];
+    size_t lens[MAX_COLS + 1];
+    while (!st && getline(&line, &line_cap, f) != -1) {
+        line_no++;
+        if (header && line_no == 1) continue;
+        if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n')) continue;   /* blank line */
+        int n_fields = 0;
+        for (char *p = line;;) {
+            char *sep = strchr(p, delim);
+            if (n_fields <= t->max_col) {
+                starts[n_fields] = p;
+                lens[n_fields] = sep ? (size_t)(sep - p) : strcspn(p, "\n");
+            }
+            n_fields++;
+            if (!sep) break;
+            p = sep + 1;
+        }
+        if (n_fields <= t->max_col) {
+            st = im_fail(ctx, IM_EIO, "%s:%ld: %d fields, but column %d is asked for", path, line_no, n_fields,
+                         t->max_col);
+            break;
+        }
+        if (t->n == t->cap) {
+            long cap = t->cap ? 2 * t->cap : 1024;
+            double *rows = realloc(t->rows, sizeof(double) * (size_t)cap * width);
+            if (!rows) {
+                st = im_fail(ctx, IM_ENOMEM, "%s: out of memory at line %ld", path, line_no);
+                break;
+            }
+            t->rows = rows;
+            t->cap = cap;
+        }
+        double *row = t->rows + t->n * width;
+        for (int g = 0, k = 0; g < 3 && !st; g++)
+            for (int c = 0; c < t->n_cols[g]; c++, k++) {
+                int col = t->cols[g][c];
+                if (!parse_number(starts[col], lens[col], &row[k]))
+                    st = im_fail(ctx, IM_EIO, "%s:%ld: column %d: '%.*s' is not a finite number", path, line_no, col,
+                                 (int)(lens[col] < 40 ? lens[col] : 40), starts[col]);
+            }
+        if (!st) t->n++;
+    }
+    free(line);
+    fclose(f);
+    if (!st && t->n < 4) st = im_fail(ctx, IM_EIO, "%s: %ld data rows (need at least 4)", path, t->n);
+    return st;
+}
+
+static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, table *t, int g)
+{
+    if (!im_cfg_has(sec, key)) {
+        if (g == 2) return IM_OK;
+        return im_fail(ctx, IM_ECONFIG, "%s: [%s] %s: required (column indices)", sec->cfg->path, sec->name, key);
+    }
+    im_status st = im_cfg_ints(ctx, sec, key, t->cols[g], MAX_COLS, &t->n_cols[g]);
+    for (int c = 0; !st && c < t->n_cols[g]; c++) t->max_col = t->cols[g][c] > t->max_col ? t->cols[g][c] : t->max_col;
+    if (!st && t->n_cols[g] == 0)
+        st = im_fail(ctx, IM_ECONFIG, "%s: [%s] %s: no columns", sec->cfg->path, sec->name, key);
+    return st;
+}
+
+/* Standardise x and y of every split with the training split's statistics. */
+static void standardize(im_dataset *ds)
+{
+    im_mat *train[2] = { &ds->train.x, &ds->train.y };
+    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+    for (int v = 0; v < 2; v++)
+        for (int c = 0; c < train[v]->cols; c++) {
+            double mean = 0, var = 0;
+            for (int r = 0; r < train[v]->rows; r++) mean += im_mat_row(train[v], r)[c];
+            mean /= train[v]->rows;
+            for (int r = 0; r < train[v]->rows; r++) {
+                double d = im_mat_row(train[v], r)[c] - mean;
+                var += d * d;
+            }
+            double sd = sqrt(var / train[v]->rows);
+            if (sd == 0) sd = 1;   /* a constant column stays constant (0) */
+            for (int s = 0; s < 3; s++) {
+                im_mat *m = v == 0 ? &splits[s]->x : &splits[s]->y;
+                for (int r = 0; r < m->rows; r++) im_mat_row(m, r)[c] = (im_real)((im_mat_row(m, r)[c] - mean) / sd);
+            }
+        }
+}
+
+static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
+{
+    table t = { 0 };
+    const char *path, *delim_name;
+    int header, do_standardize, n_split;
+    double split[3];
+    im_status st = im_cfg_string(ctx, sec, "path", &path);
+    if (!st) st = im_cfg_string(ctx, sec, "delimiter", &delim_name);
+    if (!st) st = im_cfg_bool(ctx, sec, "header", &header);
+    if (!st) st = im_cfg_bool(ctx, sec, "standardize", &do_standardize);
+    if (!st) st = im_cfg_floats(ctx, sec, "split", split, 3, &n_split);
+    if (!st) st = read_cols(ctx, sec, "x", &t, 0);
+    if (!st) st = read_cols(ctx, sec, "y", &t, 1);
+    if (!st) st = read_cols(ctx, sec, "t", &t, 2);
+    if (st) return st;
+    if (n_split != 3 || fabs(split[0] + split[1] + split[2] - 1) > 1e-6)
+        return im_fail(ctx, IM_ECONFIG, "%s: [%s] split: three fractions summing to 1, please", sec->cfg->path, sec->name);
+    char delim = strcmp(delim_name, "tab") == 0 ? '\t' : delim_name[0];
+    if (!delim || (strcmp(delim_name, "tab") != 0 && delim_name[1]))
+        return im_fail(ctx, IM_ECONFIG, "%s: [%s] delimiter: one character or 'tab', got '%s'", sec->cfg->path,
+                       sec->name, delim_name);
+    st = read_table(ctx, path, delim, header, &t);
+    int n[3];
+    n[0] = (int)(t.n * split[0]);
+    n[1] = (int)(t.n * split[1]);
+    n[2] = (int)t.n - n[0] - n[1];
+    if (!st && (n[0] < 2 || n[2] < 2))
+        st = im_fail(ctx, IM_EIO, "%s: %ld rows are too few for the split %g,%g,%g", path, t.n, split[0], split[1], split[2]);
+    if (!st) st = im_dataset_alloc(ctx, ds, n, t.n_cols[0], t.n_cols[1], t.n_cols[2]);
+    int *order = st ? NULL : malloc(sizeof(int) * (size_t)t.n);
+    if (!st && !order) st = im_fail(ctx, IM_ENOMEM, "csv: out of memory");
+    if (!st) {
+        im_rng_permutation(rng, order, (int)t.n);
+        int width = t.n_cols[0] + t.n_cols[1] + t.n_cols[2];
+        im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+        long next = 0;
+        for (int s = 0; s < 3; s++)
+            for (int r = 0; r < n[s]; r++, next++) {
+                const double *row = t.rows + (long)order[next] * width;
+                im_mat *mats[3] = { &splits[s]->x, &splits[s]->y, &splits[s]->t };
+                for (int g = 0, k = 0; g < 3; g++)
+                    for (int c = 0; c < t.n_cols[g]; c++, k++) im_mat_row(mats[g], r)[c] = (im_real)row[k];
+            }
+        if (do_standardize) standardize(ds);
+        ds->y_kind = IM_VAR_CONTINUOUS;
+        ds->t_kind = t.n_cols[2] ? IM_VAR_CONTINUOUS : IM_VAR_NONE;
+        if (ctx->verbose) fprintf(stderr, "csv: %s: %ld rows -> %d / %d / %d\n", path, t.n, n[0], n[1], n[2]);
+    }
+    free(order);
+    free(t.rows);
+    return st;
+}
+
+static const im_dataset_vt csv_vt = { .create = csv_create };
+static const im_plugin csv = { IM_ABI_VERSION, IM_DATASET, "csv", "your own data: X, Y (and T) columns of a CSV file",
+                               csv_params, &csv_vt };
+const im_plugin *const infomin_plugins[] = { &csv, NULL };
