@@ -104,15 +104,6 @@ static double now_seconds(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* results/<ini stem>.jsonl */
-static void default_output(const char *ini, char *buf, size_t size)
-{
-    const char *base = strrchr(ini, '/');
-    base = base ? base + 1 : ini;
-    size_t n = strcspn(base, ".");
-    snprintf(buf, size, "results/%.*s.jsonl", (int)n, base);
-}
-
 typedef struct {
     const char *ini, *output, *plugin_path, *describe;
     const char *sets[MAX_SETS];
@@ -254,7 +245,7 @@ int main(int argc, char **argv)
     if (oe && *oe->value)
         snprintf(output, sizeof output, "%s", oe->value);
     else
-        default_output(a.ini, output, sizeof output);
+        im_output_path(&runs[0], 0, ".jsonl", output, sizeof output);
     im_record **recs = calloc((size_t)n_runs, sizeof *recs);
     int failed = 0, written = 0;
     for (int i = 0; recs && i < n_runs; i++) {

@@ -66,6 +66,28 @@ im_record *im_record_new(const im_config *cfg, int run_index)
     return rec;
 }
 
+int im_record_run(const im_record *rec) { return rec ? rec->run_index : 0; }
+
+void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf, size_t size)
+{
+    char base[4096];
+    const im_config_entry *out = im_config_find(cfg, "task", "output");
+    if (out && *out->value) {
+        snprintf(base, sizeof base, "%s", out->value);
+        size_t n = strlen(base);
+        if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0) base[n - 6] = '\0';
+    } else {
+        const char *ini = cfg->path ? cfg->path : "run";
+        const char *name = strrchr(ini, '/');
+        name = name ? name + 1 : ini;
+        snprintf(base, sizeof base, "results/%.*s", (int)strcspn(name, "."), name);
+    }
+    if (cfg->sweep_label)
+        snprintf(buf, size, "%s-run%d%s", base, run, suffix);
+    else
+        snprintf(buf, size, "%s%s", base, suffix);
+}
+
 void im_record_free(im_record *rec)
 {
     if (!rec) return;

@@ -19,6 +19,10 @@
 #include "estimator.h"
 #include "encoder.h"
 #include "task.h"
+#include "plot.h"
+#include "stats.h"
+#include "bounds.h"
+#include "critic.h"
 
 const char *im_version(void);
 

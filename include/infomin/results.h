@@ -24,6 +24,12 @@ double im_curve_get(const im_curve *curve, int row, int col);
 void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds);
 int im_record_metric(const im_record *rec, const char *key, double *out);
 
+int im_record_run(const im_record *rec);
+/* Where a run's side files go: the results file's path without .jsonl (or
+ * results/<ini name> by default), "-run<k>" when the run is part of a sweep,
+ * then suffix. */
+void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf, size_t size);
+
 /* Write every record, one per line, atomically (tmp file + rename). */
 im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n);
 /* A compact table: run, swept keys, scalar metrics. */

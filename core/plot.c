@@ -1,0 +1,114 @@
+/* plot.c — line plots through PLplot's pngcairo driver.
+ * PLplot keeps global state per stream; each plot is one stream, created and
+ * ended here, on the calling thread. */
+#include <errno.h>
+#include <math.h>
+#include <plplot.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "infomin/plot.h"
+
+#define MAX_SERIES 16
+
+static void data_range(const im_series *series, int n_series, double *x0, double *x1, double *y0, double *y1)
+{
+    *x0 = *y0 = INFINITY;
+    *x1 = *y1 = -INFINITY;
+    for (int s = 0; s < n_series; s++)
+        for (int i = 0; i < series[s].n; i++) {
+            if (!isfinite(series[s].y[i]) || !isfinite(series[s].x[i])) continue;
+            *x0 = fmin(*x0, series[s].x[i]);
+            *x1 = fmax(*x1, series[s].x[i]);
+            *y0 = fmin(*y0, series[s].y[i]);
+            *y1 = fmax(*y1, series[s].y[i]);
+        }
+    if (!isfinite(*x0)) *x0 = 0, *x1 = 1, *y0 = 0, *y1 = 1;
+    if (*x1 <= *x0) *x1 = *x0 + 1;
+    double pad = (*y1 - *y0) * 0.05;
+    if (pad <= 0) pad = 0.5;
+    *y0 -= pad;
+    *y1 += pad;
+}
+
+/* draw one series as runs of finite points */
+static void draw_series(const im_series *s)
+{
+    PLFLT *x = malloc(sizeof(PLFLT) * (size_t)(s->n > 0 ? s->n : 1)), *y = malloc(sizeof(PLFLT) * (size_t)(s->n > 0 ? s->n : 1));
+    if (!x || !y) {
+        free(x);
+        free(y);
+        return;
+    }
+    int run = 0;
+    for (int i = 0; i <= s->n; i++) {
+        int ok = i < s->n && isfinite(s->x[i]) && isfinite(s->y[i]);
+        if (ok) {
+            x[run] = s->x[i];
+            y[run] = s->y[i];
+            run++;
+        }
+        if ((!ok || i == s->n) && run) {
+            if (run > 1) plline(run, x, y);
+            if (s->markers || run == 1) plpoin(run, x, y, 17);
+            run = 0;
+        }
+    }
+    free(x);
+    free(y);
+}
+
+im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec, const im_series *series, int n_series)
+{
+    if (n_series > MAX_SERIES) n_series = MAX_SERIES;
+    char tmp[4096], geometry[64];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.png", path, (long)getpid());
+    snprintf(geometry, sizeof geometry, "%dx%d", spec->width ? spec->width : 900, spec->height ? spec->height : 600);
+    double x0, x1, y0, y1;
+    data_range(series, n_series, &x0, &x1, &y0, &y1);
+    if (spec->y_max > spec->y_min) y0 = spec->y_min, y1 = spec->y_max;
+    plsstrm(0);
+    plsdev("pngcairo");
+    plsfnam(tmp);
+    plsetopt("geometry", geometry);
+    plscolbg(255, 255, 255);
+    plinit();
+    plcol0(15);   /* black axes on white */
+    plscol0(15, 0, 0, 0);
+    plcol0(15);
+    plenv(x0, x1, y0, y1, 0, 2);
+    pllab(spec->x_label, spec->y_label, spec->title);
+    static const int palette[][3] = { { 31, 119, 180 }, { 214, 39, 40 }, { 44, 160, 44 }, { 255, 127, 14 },
+                                      { 148, 103, 189 }, { 140, 86, 75 }, { 227, 119, 194 }, { 127, 127, 127 },
+                                      { 188, 189, 34 }, { 23, 190, 207 } };
+    PLINT opts[MAX_SERIES], colors[MAX_SERIES], styles[MAX_SERIES], text_colors[MAX_SERIES];
+    PLFLT widths[MAX_SERIES];
+    const char *names[MAX_SERIES];
+    for (int s = 0; s < n_series; s++) {
+        const int *rgb = palette[s % 10];
+        plscol0(1 + s, rgb[0], rgb[1], rgb[2]);
+        plcol0(1 + s);
+        pllsty(series[s].dashed ? 2 : 1);
+        plwidth(series[s].dashed ? 2.0 : 1.5);
+        draw_series(&series[s]);
+        opts[s] = PL_LEGEND_LINE;
+        colors[s] = 1 + s;
+        styles[s] = series[s].dashed ? 2 : 1;
+        widths[s] = 2.0;
+        text_colors[s] = 15;
+        names[s] = series[s].name;
+    }
+    pllsty(1);
+    PLFLT legend_w, legend_h;
+    pllegend(&legend_w, &legend_h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, PL_POSITION_TOP | PL_POSITION_LEFT |
+             PL_POSITION_INSIDE, 0.02, 0.02, 0.08, 0, 15, 1, 0, 0, n_series, opts, 1.0, 0.8, 1.8, 0.0, text_colors,
+             names, NULL, NULL, NULL, NULL, colors, styles, widths, NULL, NULL, NULL, NULL);
+    plend1();
+    if (rename(tmp, path) != 0) {
+        int err = errno;
+        unlink(tmp);
+        return im_fail(ctx, IM_EIO, "%s: cannot write the plot: %s", path, strerror(err));
+    }
+    return IM_OK;
+}

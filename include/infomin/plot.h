@@ -1,0 +1,25 @@
+/* plot.h — line plots as PNG files, drawn by PLplot (cairo driver): the
+ * estimate-vs-step curves against the true MI, trade-off curves. Written to a
+ * temporary file and renamed, like the results. */
+#ifndef INFOMIN_PLOT_H
+#define INFOMIN_PLOT_H
+
+#include "status.h"
+
+typedef struct im_series {
+    const char *name;        /* legend entry */
+    const double *x, *y;     /* n points; NaN y values are skipped */
+    int n;
+    int dashed;              /* 1: a reference line (e.g. the true MI) */
+    int markers;             /* 1: draw points too */
+} im_series;
+
+typedef struct im_plot_spec {
+    const char *title, *x_label, *y_label;
+    int width, height;       /* pixels; 0: 900 x 600 */
+    double y_min, y_max;     /* y range; equal values: fit the data */
+} im_plot_spec;
+
+im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec, const im_series *series, int n_series);
+
+#endif

@@ -1,0 +1,197 @@
+/* mi_staircase.c — task `mi-staircase`: the benchmark of Poole et al. 2019.
+ * One continuous training run of the estimator on correlated Gaussians whose
+ * true MI steps through `levels` (2, 4, 6, 8, 10 nats by default) every
+ * `steps_per_level` steps, with fresh samples at every step (infinite data,
+ * so the estimate's error is the bound's bias and variance, not
+ * overfitting). Reports, per level, the bias and variance of the per-batch
+ * estimate over the level's last `window` steps, and plots estimate vs step
+ * against the true MI. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/infomin.h"
+
+#define MAX_LEVELS 32
+
+static const im_param_spec staircase_params[] = {
+    { "dim", "int", "20", "dimension of X and of Y", "1..1024" },
+    { "levels", "floats", "2,4,6,8,10", "true MI of each level, nats", ">=0" },
+    { "steps_per_level", "int", "4000", "training steps per level", ">=1" },
+    { "window", "int", "1000", "last steps of each level for bias and variance", ">=1" },
+    { "batch", "int", "64", "samples per step", ">=2" },
+    { "structure", "string", "componentwise", "correlation structure (see dataset gaussian)", "componentwise|dense" },
+    IM_TRANSFORM_PARAMS,
+    { "plot", "bool", "true", "write <output>.png: estimate vs step against the true MI", NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+typedef struct {
+    int dim, steps_per_level, window, batch, n_levels, plot;
+    double levels[MAX_LEVELS];
+    const char *structure;
+} settings;
+
+static im_status read_settings(im_ctx *ctx, const im_section *sec, settings *s)
+{
+    im_status st = im_cfg_int(ctx, sec, "dim", &s->dim);
+    if (!st) st = im_cfg_floats(ctx, sec, "levels", s->levels, MAX_LEVELS, &s->n_levels);
+    if (!st) st = im_cfg_int(ctx, sec, "steps_per_level", &s->steps_per_level);
+    if (!st) st = im_cfg_int(ctx, sec, "window", &s->window);
+    if (!st) st = im_cfg_int(ctx, sec, "batch", &s->batch);
+    if (!st) st = im_cfg_string(ctx, sec, "structure", &s->structure);
+    if (!st) st = im_cfg_bool(ctx, sec, "plot", &s->plot);
+    if (!st && s->window > s->steps_per_level) s->window = s->steps_per_level;
+    if (!st && s->n_levels == 0) st = im_fail(ctx, IM_ECONFIG, "%s: task.levels: no level given", sec->cfg->path);
+    return st;
+}
+
+/* fresh batch from the generator, through the transform */
+static im_status sample(im_ctx *ctx, const im_synth *gen, im_rng *rng, const im_section *sec, im_mat *x, im_mat *y)
+{
+    for (int r = 0; r < x->rows; r++) {
+        double xs[1024], ys[1024];
+        im_synth_sample(gen, rng, xs, ys);
+        for (int c = 0; c < x->cols; c++) {
+            im_mat_row(x, r)[c] = (im_real)xs[c];
+            im_mat_row(y, r)[c] = (im_real)ys[c];
+        }
+    }
+    const char *name, *on;
+    im_status st = im_cfg_string(ctx, sec, "transform", &name);
+    if (!st) st = im_cfg_string(ctx, sec, "transform_on", &on);
+    if (!st && strcmp(on, "y") != 0) st = im_transform_mat(ctx, name, x);
+    if (!st && strcmp(on, "x") != 0) st = im_transform_mat(ctx, name, y);
+    return st;
+}
+
+static im_status write_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, const char *name, const double *steps,
+                            const double *truth, const double *est, int n)
+{
+    /* a moving average over 100 steps, as in Poole et al.'s figures */
+    double *smooth = malloc(sizeof(double) * (size_t)n);
+    if (!smooth) return im_fail(ctx, IM_ENOMEM, "staircase: out of memory");
+    double acc = 0;
+    for (int i = 0; i < n; i++) {
+        acc += est[i] - (i >= 100 ? est[i - 100] : 0);
+        smooth[i] = acc / (i + 1 < 100 ? i + 1 : 100);
+    }
+    char path[4096], title[256];
+    im_output_path(cfg, im_record_run(rec), ".png", path, sizeof path);
+    snprintf(title, sizeof title, "%s on the MI staircase", name);
+    im_series series[] = { { "estimate (per batch)", steps, est, n, 0, 0 },
+                           { "moving average (100 steps)", steps, smooth, n, 0, 0 },
+                           { "true MI", steps, truth, n, 1, 0 } };
+    /* the truth's range plus a margin: single-batch outliers of high-variance
+     * bounds would otherwise squash the staircase */
+    double top = 0;
+    for (int i = 0; i < n; i++) top = truth[i] > top ? truth[i] : top;
+    im_plot_spec spec = { title, "training step", "I(X;Y), nats", 0, 0, -2.0, top + 4.0 };
+    im_status st = im_plot_lines(ctx, path, &spec, series, 3);
+    if (!st) {
+        im_record_str(rec, "plot", path);
+        printf("plot: %s\n", path);
+    }
+    free(smooth);
+    return st;
+}
+
+static im_status staircase_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
+{
+    im_section sec;
+    settings s;
+    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
+    if (!st) st = read_settings(ctx, &sec, &s);
+    if (st) return st;
+    im_estimator *est = NULL;
+    im_synth gen = { 0 };
+    im_mat xb = { 0 }, yb = { 0 };
+    im_graph *g = NULL;
+    int total = s.n_levels * s.steps_per_level;
+    double *steps = malloc(sizeof(double) * (size_t)total), *truth = malloc(sizeof(double) * (size_t)total);
+    double *values = malloc(sizeof(double) * (size_t)total);
+    if (!steps || !truth || !values) st = im_fail(ctx, IM_ENOMEM, "staircase: out of memory");
+    if (!st) st = im_estimator_new(ctx, cfg, "estimator", s.dim, s.dim, rng, &est);
+    if (!st) st = im_synth_init(ctx, &gen, s.dim, s.levels[0], strcmp(s.structure, "dense") == 0, rng);
+    if (!st) st = im_mat_alloc(ctx, &xb, s.batch, s.dim);
+    if (!st) st = im_mat_alloc(ctx, &yb, s.batch, s.dim);
+    if (!st && !(g = im_graph_new(ctx))) st = ctx->status;
+    im_params *params = !st && est->vt->params ? est->vt->params(est->self) : NULL;
+    im_optim opt;
+    if (!st && params) {
+        im_train_opts opts;
+        st = im_train_opts_read(ctx, &est->sec, &opts);
+        im_adam_init(&opt, params, opts.lr);
+        opt.weight_decay = opts.weight_decay;
+        opt.clip_norm = opts.grad_clip;
+        opt.pool = ctx->pool;
+    }
+    if (!st && !est->vt->objective)
+        st = im_fail(ctx, IM_EINVAL, "estimator %s has no per-batch objective to follow", est->plugin->name);
+    for (int step = 0; !st && step < total; step++) {
+        int level = step / s.steps_per_level;
+        if (step % s.steps_per_level == 0) {
+            im_synth_free(&gen);
+            st = im_synth_init(ctx, &gen, s.dim, s.levels[level], strcmp(s.structure, "dense") == 0, rng);
+            if (st) break;
+        }
+        st = sample(ctx, &gen, rng, &sec, &xb, &yb);
+        if (st) break;
+        im_graph_reset(g);
+        im_tensor *obj = est->vt->objective(est->self, g, im_input(g, &xb), im_input(g, &yb));
+        if (params) st = im_backward(g, im_neg(g, obj));
+        else if (!obj) st = ctx->status;
+        if (st) break;
+        if (params) im_optim_step(&opt);
+        steps[step] = step + 1;
+        truth[step] = s.levels[level];
+        values[step] = im_item(obj);
+        if ((step + 1) % 100 == 0) {
+            char detail[64];
+            snprintf(detail, sizeof detail, "level %g nats, estimate %.3f", s.levels[level], values[step]);
+            im_progress(ctx, est->plugin->name, step + 1, total, detail);
+        }
+    }
+    im_progress_done(ctx);
+    if (!st) {
+        static const char *const cols[] = { "step", "true_mi", "estimate" };
+        im_curve *curve = im_record_curve(rec, "staircase", 3, cols);
+        for (int i = 0; i < total; i++) im_curve_add(curve, (double[]){ steps[i], truth[i], values[i] });
+        im_record_str(rec, "estimator", est->plugin->name);
+        printf("%s on the %d-D staircase (batch %d, last %d of %d steps per level):\n", est->plugin->name, s.dim,
+               s.batch, s.window, s.steps_per_level);
+        printf("  %8s %10s %10s %10s\n", "true MI", "mean", "bias", "variance");
+        for (int l = 0; l < s.n_levels; l++) {
+            int end = (l + 1) * s.steps_per_level, start = end - s.window;
+            double mean = 0, var = 0;
+            for (int i = start; i < end; i++) mean += values[i];
+            mean /= s.window;
+            for (int i = start; i < end; i++) var += (values[i] - mean) * (values[i] - mean);
+            var /= s.window > 1 ? s.window - 1 : 1;
+            char key[64];
+            snprintf(key, sizeof key, "mean@%g", s.levels[l]);
+            im_record_num(rec, key, mean);
+            snprintf(key, sizeof key, "bias@%g", s.levels[l]);
+            im_record_num(rec, key, mean - s.levels[l]);
+            snprintf(key, sizeof key, "var@%g", s.levels[l]);
+            im_record_num(rec, key, var);
+            printf("  %8g %10.4f %+10.4f %10.4f\n", s.levels[l], mean, mean - s.levels[l], var);
+        }
+        if (s.plot) st = write_plot(ctx, cfg, rec, est->plugin->name, steps, truth, values, total);
+    }
+    im_graph_free(g);
+    im_mat_free(&xb);
+    im_mat_free(&yb);
+    im_synth_free(&gen);
+    im_estimator_free(est);
+    free(steps);
+    free(truth);
+    free(values);
+    return st;
+}
+
+static const im_task_vt staircase_vt = { .run = staircase_run };
+static const im_plugin staircase = { IM_ABI_VERSION, IM_TASK, "mi-staircase",
+                                     "Poole et al. staircase: bias/variance of a bound as the true MI steps up",
+                                     staircase_params, &staircase_vt };
+const im_plugin *const infomin_plugins[] = { &staircase, NULL };
