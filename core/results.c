@@ -21,6 +21,7 @@ struct im_curve {
 struct im_record {
     json_t *root, *metrics, *curves;
     im_curve curve_handles[MAX_CURVES];
+    const char *curve_names[MAX_CURVES];   /* keys owned by `curves` */
     int n_curves;
     char *label;
     int run_index;
@@ -127,6 +128,12 @@ im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const ch
     json_object_set_new(curve, "columns", columns);
     json_object_set_new(curve, "rows", rows);
     json_object_set_new(rec->curves, name, curve);
+    const char *key;
+    json_t *value;
+    json_object_foreach(rec->curves, key, value)
+    {
+        if (value == curve) rec->curve_names[rec->n_curves] = key;
+    }
     im_curve *h = &rec->curve_handles[rec->n_curves++];
     h->rows = rows;
     h->n_cols = n_cols;
@@ -139,6 +146,13 @@ void im_curve_add(im_curve *curve, const double *row)
     json_t *r = json_array();
     for (int c = 0; c < curve->n_cols; c++) json_array_append_new(r, number(row[c]));
     json_array_append_new(curve->rows, r);
+}
+
+const im_curve *im_record_find_curve(const im_record *rec, const char *name)
+{
+    for (int i = 0; rec && i < rec->n_curves; i++)
+        if (rec->curve_names[i] && strcmp(rec->curve_names[i], name) == 0) return &rec->curve_handles[i];
+    return NULL;
 }
 
 int im_curve_rows(const im_curve *curve) { return curve ? (int)json_array_size(curve->rows) : 0; }

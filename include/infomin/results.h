@@ -20,6 +20,7 @@ void im_record_str(im_record *rec, const char *key, const char *value);
 im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const char *const *cols);
 void im_curve_add(im_curve *curve, const double *row);
 int im_curve_rows(const im_curve *curve);
+const im_curve *im_record_find_curve(const im_record *rec, const char *name);   /* NULL if absent */
 double im_curve_get(const im_curve *curve, int row, int col);
 void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds);
 int im_record_metric(const im_record *rec, const char *key, double *out);
