@@ -221,13 +221,16 @@ static void ksg_range(void *arg, long lo, long hi)
             for (int m = 0; m < j->k; m++) best[m] = INFINITY;
             kd_knn(&j->tj, 0, j->joint + i * dz, j->pos_j[i], best, j->k);
             eps = best[j->k - 1];
-            nx = kd_count(&j->tx, 0, j->x + i * j->dx, eps) - 1;   /* minus the point itself */
-            ny = kd_count(&j->ty, 0, j->y + i * j->dy, eps) - 1;
+            nx = kd_count(&j->tx, 0, j->x + i * j->dx, eps);
+            ny = kd_count(&j->ty, 0, j->y + i * j->dy, eps);
         } else {
             eps = kth_distance_brute(j, (int)i, best);
-            nx = count_brute(j->x, j->n, j->dx, j->x + i * j->dx, eps) - 1;
-            ny = count_brute(j->y, j->n, j->dy, j->y + i * j->dy, eps) - 1;
+            nx = count_brute(j->x, j->n, j->dx, j->x + i * j->dx, eps);
+            ny = count_brute(j->y, j->n, j->dy, j->y + i * j->dy, eps);
         }
+        /* the counts include the point itself, unless ε = 0 (tied points:
+         * nothing is strictly closer than 0, the point included) */
+        if (eps > 0) nx--, ny--;
         j->psi_sum[i] = im_digamma(nx + 1.0) + im_digamma(ny + 1.0);
     }
 }
