@@ -242,3 +242,35 @@ im_status im_cfg_floats(im_ctx *ctx, const im_section *sec, const char *key, dou
     if (*n < 0) return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: more than %d items", where, sec->name, key, cap);
     return IM_OK;
 }
+
+im_status im_cfg_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size)
+{
+    const char *v;
+    im_status st = im_cfg_string(ctx, sec, key, &v);
+    if (st) return st;
+    size_t used = 0;
+    for (const char *p = v; *p;) {
+        const char *piece = p;
+        size_t len = 1;
+        char name[128];
+        if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+            size_t n = (size_t)(strchr(p, '}') - p - 2);
+            if (n >= sizeof name) n = sizeof name - 1;
+            memcpy(name, p + 2, n);
+            name[n] = '\0';
+            piece = getenv(name);
+            if (!piece)
+                return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: environment variable %s is not set (in '%s')", sec->cfg->path,
+                               sec->name, key, name, v);
+            len = strlen(piece);
+            p = strchr(p, '}') + 1;
+        } else {
+            p++;
+        }
+        if (used + len >= size) return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: path too long", sec->cfg->path, sec->name, key);
+        memcpy(buf + used, piece, len);
+        used += len;
+    }
+    buf[used] = '\0';
+    return IM_OK;
+}

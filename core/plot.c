@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "infomin/plot.h"
+#include "infomin/results.h"
 
 #define MAX_SERIES 16
 
@@ -65,6 +66,12 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     char tmp[4096], geometry[64];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld.png", path, (long)getpid());
     snprintf(geometry, sizeof geometry, "%dx%d", spec->width ? spec->width : 900, spec->height ? spec->height : 600);
+    /* PLplot exits the process when it cannot open its output: make sure it can */
+    im_status st = im_mkdir_parents(ctx, path);
+    if (st) return st;
+    FILE *probe = fopen(tmp, "wb");
+    if (!probe) return im_fail(ctx, IM_EIO, "%s: cannot write the plot: %s", tmp, strerror(errno));
+    fclose(probe);
     double x0, x1, y0, y1;
     data_range(series, n_series, &x0, &x1, &y0, &y1);
     if (spec->y_max > spec->y_min) y0 = spec->y_min, y1 = spec->y_max;

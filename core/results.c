@@ -170,8 +170,7 @@ void im_record_finish(im_record *rec, const char *status, const char *error, dou
     json_object_set_new(rec->root, "wall_seconds", json_real(wall_seconds));
 }
 
-/* mkdir -p of the directory part of path */
-static im_status make_parent_dirs(im_ctx *ctx, const char *path)
+im_status im_mkdir_parents(im_ctx *ctx, const char *path)
 {
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", path);
@@ -188,7 +187,7 @@ static im_status make_parent_dirs(im_ctx *ctx, const char *path)
 im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n)
 {
     char tmp[4096];
-    im_status st = make_parent_dirs(ctx, path);
+    im_status st = im_mkdir_parents(ctx, path);
     if (st) return st;
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");

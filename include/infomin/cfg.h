@@ -71,6 +71,9 @@ im_status im_cfg_int(im_ctx *ctx, const im_section *sec, const char *key, int *o
 im_status im_cfg_float(im_ctx *ctx, const im_section *sec, const char *key, double *out);
 im_status im_cfg_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out);
 im_status im_cfg_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out);
+/* A string key holding a file path, with ${NAME} replaced by the
+ * environment variable NAME (an unset variable is an error naming the key). */
+im_status im_cfg_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size);
 /* Comma lists; ranges "a..b" of integers expand. At most `cap` items. */
 im_status im_cfg_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n);
 im_status im_cfg_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n);

@@ -23,6 +23,7 @@
 #include "stats.h"
 #include "bounds.h"
 #include "critic.h"
+#include "tabular.h"
 
 const char *im_version(void);
 

@@ -31,6 +31,9 @@ int im_record_run(const im_record *rec);
  * then suffix. */
 void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf, size_t size);
 
+/* mkdir -p of the directory part of path. */
+im_status im_mkdir_parents(im_ctx *ctx, const char *path);
+
 /* Write every record, one per line, atomically (tmp file + rename). */
 im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n);
 /* A compact table: run, swept keys, scalar metrics. */

@@ -1,0 +1,143 @@
+/* tabular.c — reading text tables and splitting data sets. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/tabular.h"
+
+void im_table_free(im_table *t)
+{
+    if (t->rows)
+        for (int r = 0; r < t->n_rows; r++) free(t->rows[r]);
+    free(t->rows);
+    free(t->n_fields);
+    free(t->line);
+    free(t->text);
+    memset(t, 0, sizeof *t);
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    char *end = s + strlen(s);
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) *--end = '\0';
+    return s;
+}
+
+im_status im_table_read(im_ctx *ctx, const char *path, char sep, char comment, im_table *t)
+{
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    FILE *f = fopen(path, "rb");
+    if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    t->text = malloc((size_t)size + 1);
+    if (!t->text || fread(t->text, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        im_table_free(t);
+        return im_fail(ctx, IM_EIO, "%s: cannot read", path);
+    }
+    fclose(f);
+    t->text[size] = '\0';
+    long lines = 1;
+    for (long i = 0; i < size; i++) lines += t->text[i] == '\n';
+    t->rows = calloc((size_t)lines, sizeof *t->rows);
+    t->n_fields = calloc((size_t)lines, sizeof *t->n_fields);
+    t->line = calloc((size_t)lines, sizeof *t->line);
+    if (!t->rows || !t->n_fields || !t->line) {
+        im_table_free(t);
+        return im_fail(ctx, IM_ENOMEM, "%s: out of memory", path);
+    }
+    int line_no = 0;
+    for (char *p = t->text; p && *p;) {
+        char *nl = strchr(p, '\n');
+        if (nl) *nl = '\0';
+        line_no++;
+        char *line = trim(p);
+        p = nl ? nl + 1 : NULL;
+        if (!*line || (comment && *line == comment)) continue;
+        int fields = 1;
+        for (char *c = line; *c; c++) fields += *c == sep;
+        char **row = malloc(sizeof(char *) * (size_t)fields);
+        if (!row) {
+            im_table_free(t);
+            return im_fail(ctx, IM_ENOMEM, "%s: out of memory", path);
+        }
+        int k = 0;
+        for (char *field = line;; k++) {
+            char *s = strchr(field, sep);
+            if (s) *s = '\0';
+            row[k] = trim(field);
+            if (!s) break;
+            field = s + 1;
+        }
+        t->rows[t->n_rows] = row;
+        t->n_fields[t->n_rows] = fields;
+        t->line[t->n_rows] = line_no;
+        t->n_rows++;
+    }
+    return IM_OK;
+}
+
+int im_table_column(const im_table *t, const char *name)
+{
+    if (t->n_rows == 0) return -1;
+    for (int f = 0; f < t->n_fields[0]; f++)
+        if (strcmp(t->rows[0][f], name) == 0) return f;
+    return -1;
+}
+
+im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int col, const char *col_name, double *out)
+{
+    if (col >= t->n_fields[row])
+        return im_fail(ctx, IM_EIO, "%s:%d: %d fields, column %d (%s) missing", t->path, t->line[row], t->n_fields[row],
+                       col, col_name);
+    const char *s = t->rows[row][col];
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno == ERANGE || !isfinite(v))
+        return im_fail(ctx, IM_EIO, "%s:%d: column %d (%s): '%s' is not a finite number", t->path, t->line[row], col,
+                       col_name, s);
+    *out = v;
+    return IM_OK;
+}
+
+im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3])
+{
+    double split[3];
+    int count;
+    im_status st = im_cfg_floats(ctx, sec, "split", split, 3, &count);
+    if (st) return st;
+    if (count != 3 || fabs(split[0] + split[1] + split[2] - 1) > 1e-6)
+        return im_fail(ctx, IM_ECONFIG, "%s: [%s] split: three fractions summing to 1, please", sec->cfg->path, sec->name);
+    n[0] = (int)(n_rows * split[0]);
+    n[1] = (int)(n_rows * split[1]);
+    n[2] = n_rows - n[0] - n[1];
+    if (n[0] < 2 || n[2] < 2)
+        return im_fail(ctx, IM_EINVAL, "%s: [%s] %d rows are too few for the split", sec->cfg->path, sec->name, n_rows);
+    return IM_OK;
+}
+
+void im_standardize_columns(im_dataset *ds, const int *cols, int n_cols)
+{
+    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+    for (int k = 0; k < n_cols; k++) {
+        int c = cols[k];
+        double mean = 0, var = 0;
+        for (int r = 0; r < ds->train.x.rows; r++) mean += im_mat_row(&ds->train.x, r)[c];
+        mean /= ds->train.x.rows;
+        for (int r = 0; r < ds->train.x.rows; r++) {
+            double d = im_mat_row(&ds->train.x, r)[c] - mean;
+            var += d * d;
+        }
+        double sd = sqrt(var / ds->train.x.rows);
+        if (sd == 0) sd = 1;
+        for (int s = 0; s < 3; s++)
+            for (int r = 0; r < splits[s]->x.rows; r++)
+                im_mat_row(&splits[s]->x, r)[c] = (im_real)((im_mat_row(&splits[s]->x, r)[c] - mean) / sd);
+    }
+}

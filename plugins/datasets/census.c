@@ -1,0 +1,116 @@
+/* census.c — dataset `census`: US Census county table (acs2015_county_data.csv,
+ * header row, 3,220 counties; the 2 rows with an empty field are dropped,
+ * 3,218 remain). The Scalable Infomin paper used the census-tract file,
+ * which is not available here; this is the county file.
+ *   Y: Poverty (standardised regression target, or above the training
+ *      median with binarize = true).
+ *   T: sensitive = gender: Men / (Men + Women), or color:
+ *      Black / (Black + White + Asian + 1) (standardised, or above the
+ *      training median with sensitive_binary = true).
+ *   X: every other numeric column, standardised with the training split's
+ *      statistics, without the identifiers (CensusId, State, County), the
+ *      target, and the columns T is computed from. */
+#include <stdio.h>
+#include <string.h>
+#include "infomin/infomin.h"
+#include "tabular_common.h"
+
+static const im_param_spec census_params[] = {
+    { "path", "string", "${INFOMIN_DATA}/acs2015_county_data.csv", "the county table", NULL },
+    { "sensitive", "string", "gender", "T: Men/(Men+Women) or Black/(Black+White+Asian+1)", "gender|color" },
+    { "binarize", "bool", "false", "Y: above the training median (classification)", NULL },
+    { "sensitive_binary", "bool", "false", "T: above the training median", NULL },
+    IM_SPLIT_PARAM,
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+static int row_complete(const im_table *t, int r, int n_cols)
+{
+    if (t->n_fields[r] != n_cols) return 0;
+    for (int c = 0; c < n_cols; c++)
+        if (!*t->rows[r][c]) return 0;
+    return 1;
+}
+
+static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
+{
+    char path[4096];
+    const char *sensitive;
+    int binarize, t_binary;
+    im_status st = im_cfg_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_cfg_string(ctx, sec, "sensitive", &sensitive);
+    if (!st) st = im_cfg_bool(ctx, sec, "binarize", &binarize);
+    if (!st) st = im_cfg_bool(ctx, sec, "sensitive_binary", &t_binary);
+    if (st) return st;
+    int gender = strcmp(sensitive, "gender") == 0;
+    im_table t;
+    st = im_table_read(ctx, path, ',', 0, &t);
+    if (st) return st;
+    const char *t_parts[] = { "Men", "Women", "Black", "White", "Asian" };
+    const char *dropped[] = { "CensusId", "State", "County", "Poverty" };
+    int n_cols = t.n_fields[0], part_col[5], y_col = im_table_column(&t, "Poverty");
+    for (int k = 0; k < 5; k++) {
+        part_col[k] = im_table_column(&t, t_parts[k]);
+        if (part_col[k] < 0) st = im_fail(ctx, IM_EIO, "%s:1: no column %s", path, t_parts[k]);
+    }
+    if (!st && y_col < 0) st = im_fail(ctx, IM_EIO, "%s:1: no column Poverty", path);
+    int in_x[256], width = 0;
+    if (!st && n_cols > 256) st = im_fail(ctx, IM_EIO, "%s:1: %d columns (at most 256)", path, n_cols);
+    for (int c = 0; !st && c < n_cols; c++) {
+        in_x[c] = 1;
+        for (int k = 0; k < 4; k++) in_x[c] &= strcmp(t.rows[0][c], dropped[k]) != 0;
+        for (int k = gender ? 0 : 2; k < (gender ? 2 : 5); k++) in_x[c] &= c != part_col[k];
+        width += in_x[c];
+    }
+    int *keep = st ? NULL : malloc(sizeof(int) * (size_t)t.n_rows), n = 0;
+    if (!st && !keep) st = im_fail(ctx, IM_ENOMEM, "out of memory");
+    for (int r = 1; !st && r < t.n_rows; r++)
+        if (row_complete(&t, r, n_cols)) keep[n++] = r;
+    int sizes[3], *order = NULL;
+    if (!st) st = im_split_sizes(ctx, sec, n, sizes);
+    if (!st) st = im_dataset_alloc(ctx, ds, sizes, width, 1, 1);
+    if (!st && !(order = malloc(sizeof(int) * (size_t)n))) st = im_fail(ctx, IM_ENOMEM, "out of memory");
+    if (!st) {
+        im_rng_permutation(rng, order, n);
+        im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+        for (int s = 0, next = 0; s < 3 && !st; s++)
+            for (int r = 0; r < sizes[s] && !st; r++, next++) {
+                int row = keep[order[next]];
+                double v, part[5];
+                im_real *x = im_mat_row(&splits[s]->x, r);
+                for (int c = 0, k = 0; c < n_cols && !st; c++)
+                    if (in_x[c] && !(st = im_table_number(ctx, &t, row, c, t.rows[0][c], &v))) x[k++] = (im_real)v;
+                for (int k = 0; k < 5 && !st; k++) st = im_table_number(ctx, &t, row, part_col[k], t_parts[k], &part[k]);
+                if (!st) st = im_table_number(ctx, &t, row, y_col, "Poverty", &v);
+                if (st) break;
+                im_mat_row(&splits[s]->y, r)[0] = (im_real)v;
+                double tv = gender ? part[0] / (part[0] + part[1]) : part[2] / (part[2] + part[3] + part[4] + 1);
+                im_mat_row(&splits[s]->t, r)[0] = (im_real)tv;
+            }
+    }
+    if (!st) {
+        int *all = malloc(sizeof(int) * (size_t)width);
+        if (!all) st = im_fail(ctx, IM_ENOMEM, "out of memory");
+        for (int c = 0; all && c < width; c++) all[c] = c;
+        if (all) im_standardize_columns(ds, all, width);
+        free(all);
+        tab_finish_column(ds, 0, binarize);
+        tab_finish_column(ds, 1, t_binary);
+        ds->y_kind = binarize ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
+        ds->t_kind = t_binary ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
+        ds->y_classes = binarize ? 2 : 0;
+        ds->t_classes = t_binary ? 2 : 0;
+        fprintf(stderr, "census: %d complete counties -> train %d / val %d / test %d; X %d columns, T = %s\n", n,
+                sizes[0], sizes[1], sizes[2], width, sensitive);
+    }
+    free(order);
+    free(keep);
+    im_table_free(&t);
+    return st;
+}
+
+static const im_dataset_vt census_vt = { .create = census_create };
+static const im_plugin census = { IM_ABI_VERSION, IM_DATASET, "census",
+                                  "US Census counties (2015): Y = Poverty, T = gender or color share", census_params,
+                                  &census_vt };
+const im_plugin *const infomin_plugins[] = { &census, NULL };
