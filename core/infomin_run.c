@@ -263,6 +263,14 @@ int main(int argc, char **argv)
         }
     }
     if (!recs || written < n_runs) failed += !recs || written < n_runs;
+    im_section task;
+    if (written && !im_config_section(&ctx, &runs[0], ctx.registry, "task", &task)) {
+        const im_task_vt *vt = task.plugin->vtable;
+        if (vt->summarize && vt->summarize(&ctx, runs, recs, written)) {
+            fprintf(stderr, "infomin-run: summary: %s\n", ctx.err);
+            failed++;
+        }
+    }
     if (!a.quiet && written) im_results_print_table(stdout, recs, written);
     if (written) printf("results: %s\n", output);
     for (int i = 0; i < written; i++) im_record_free(recs[i]);

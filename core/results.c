@@ -83,7 +83,7 @@ void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf
         name = name ? name + 1 : ini;
         snprintf(base, sizeof base, "results/%.*s", (int)strcspn(name, "."), name);
     }
-    if (cfg->sweep_label)
+    if (cfg->sweep_label && run >= 0)
         snprintf(buf, size, "%s-run%d%s", base, run, suffix);
     else
         snprintf(buf, size, "%s%s", base, suffix);
@@ -110,6 +110,18 @@ void im_record_num(im_record *rec, const char *key, double value)
 void im_record_str(im_record *rec, const char *key, const char *value)
 {
     if (rec) json_object_set_new(rec->metrics, key, json_string(value));
+}
+
+const char *im_record_text(const im_record *rec, const char *key)
+{
+    json_t *v = json_object_get(rec->metrics, key);
+    return v && json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int im_record_ok(const im_record *rec)
+{
+    json_t *v = json_object_get(rec->root, "status");
+    return v && json_is_string(v) && strcmp(json_string_value(v), "ok") == 0;
 }
 
 int im_record_metric(const im_record *rec, const char *key, double *out)

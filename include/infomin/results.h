@@ -24,11 +24,13 @@ const im_curve *im_record_find_curve(const im_record *rec, const char *name);   
 double im_curve_get(const im_curve *curve, int row, int col);
 void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds);
 int im_record_metric(const im_record *rec, const char *key, double *out);
+const char *im_record_text(const im_record *rec, const char *key);   /* a string metric, or NULL */
+int im_record_ok(const im_record *rec);                              /* finished with status ok */
 
 int im_record_run(const im_record *rec);
 /* Where a run's side files go: the results file's path without .jsonl (or
- * results/<ini name> by default), "-run<k>" when the run is part of a sweep,
- * then suffix. */
+ * results/<ini name> by default), "-run<k>" when the run is part of a sweep
+ * (run < 0: a file of the whole sweep), then suffix. */
 void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf, size_t size);
 
 /* mkdir -p of the directory part of path. */

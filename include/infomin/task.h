@@ -10,6 +10,10 @@
 
 typedef struct im_task_vt {
     im_status (*run)(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec);
+    /* Optional: after every run of a sweep, with all their configs and
+     * records (failed runs included, status in the record): cross-run
+     * outputs such as a trade-off plot. */
+    im_status (*summarize)(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
 } im_task_vt;
 
 #endif
