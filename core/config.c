@@ -119,7 +119,7 @@ static char *read_line_string(char *str, int num, void *stream)
     if (!*ps->text) return NULL;
     int n = 0;
     while (n < num - 1 && ps->text[n] && ps->text[n] != '\n') n++;
-    if (ps->text[n] == '\n' && n < num - 1) n++;
+    if (n < num - 1 && ps->text[n] == '\n') n++;
     memcpy(str, ps->text, (size_t)n);
     str[n] = '\0';
     ps->text += n;
