@@ -167,12 +167,23 @@ static im_tensor *task_loss(trainer *t, im_tensor *logits)
     return t->ds->y_kind == IM_VAR_CONTINUOUS ? im_mse(t->g, logits, y) : im_bce_logits(t->g, logits, y);
 }
 
+/* the batch's Z as constants, on the trainer's own graph (no allocation) */
+static im_status encode_batch(trainer *t)
+{
+    im_graph_reset(t->g);
+    im_graph_set_grad(t->g, 0);
+    im_tensor *z = t->m->vt->forward(t->m->enc, t->g, im_input(t->g, &t->xb));
+    im_graph_set_grad(t->g, 1);
+    if (!z) return im_graph_ctx(t->g)->status;
+    memcpy(t->zb.data, z->val, sizeof(im_real) * (size_t)t->zb.rows * (size_t)t->zb.cols);
+    return IM_OK;
+}
+
 static im_status critic_steps(trainer *t)
 {
     im_params *cp = t->est->vt->params ? t->est->vt->params(t->est->self) : NULL;
     if (!cp || !t->est->vt->objective) return IM_OK;
-    im_ctx *ctx = im_graph_ctx(t->g);
-    im_status st = encode(ctx, t->m, &t->xb, &t->zb);
+    im_status st = encode_batch(t);
     for (int k = 0; k < t->s->inner_steps && !st; k++) {
         im_graph_reset(t->g);
         im_params_zero_grad(cp);   /* drop what the encoder's pass left there */
