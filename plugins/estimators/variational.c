@@ -31,25 +31,27 @@ typedef enum { V_MINE, V_NWJ, V_INFONCE, V_JSD, V_SMILE } variant;
 #define NEGATIVES_PARAM                                                                                       \
     { "negatives", "string", "all", "product-of-marginals pairs: every off-diagonal batch pair, or B shuffled", \
       "all|shuffle" }
+#define EVAL_PARAM                                                                                             \
+    { "eval_shuffles", "int", "8", "held-out estimate: shuffles of Y for the product-of-marginals term", "1..1000" }
 #define END_PARAMS { NULL, NULL, NULL, NULL, NULL }
 
 static const im_param_spec mine_params[] = {
-    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM,
+    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, EVAL_PARAM,
     { "ema_alpha", "float", "0.01", "weight of the newest batch in the moving average of E_q[e^T] (1: no correction)",
       "0..1" },
     IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
 static const im_param_spec nwj_params[] = {
-    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
 static const im_param_spec infonce_params[] = {
     IM_CRITIC_PARAMS("256,256"), IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
 static const im_param_spec jsd_params[] = {
-    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
 static const im_param_spec smile_params[] = {
-    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM,
+    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, EVAL_PARAM,
     { "tau", "float", "5", "clip e^T to [e^-tau, e^tau] in the partition term", ">0" },
     IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
@@ -59,6 +61,7 @@ typedef struct {
     im_critic critic;
     int all_pairs;
     int eval_batch;      /* InfoNCE's held-out blocks: the training batch */
+    int eval_shuffles;   /* the other bounds: shuffles for the marginal term */
     double ema_alpha;    /* mine */
     double log_ema;      /* mine: log of the moving average of E_q[e^T] */
     int has_ema;
@@ -77,6 +80,8 @@ static im_status create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_r
     v->all_pairs = 1;
     im_rng_split(rng, &v->rng);
     im_status st = im_cfg_int(ctx, sec, "batch", &v->eval_batch);
+    v->eval_shuffles = 1;
+    if (!st && kind != V_INFONCE) st = im_cfg_int(ctx, sec, "eval_shuffles", &v->eval_shuffles);
     if (!st && kind != V_INFONCE) {
         const char *negatives;
         st = im_cfg_string(ctx, sec, "negatives", &negatives);
@@ -239,35 +244,39 @@ static im_status infonce_estimate(vbound *v, im_ctx *ctx, const im_mat *x, const
     return st;
 }
 
-/* The other bounds on held-out data: all N joint rows against N shuffled rows. */
+/* The other bounds on held-out data: all N joint rows against N·K pairs of
+ * the product of the marginals (K = eval_shuffles shuffles of y): more
+ * marginal pairs lower the variance of the partition term. */
 static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
     vbound *v = self;
     if (v->kind == V_INFONCE) return infonce_estimate(v, ctx, x, y, out);
-    int n = x->rows;
-    double *t_joint = malloc(sizeof(double) * (size_t)n), *t_marg = malloc(sizeof(double) * (size_t)n);
+    int n = x->rows, k = v->eval_shuffles;
+    long m = (long)n * k;
+    double *t_joint = malloc(sizeof(double) * (size_t)n), *t_marg = malloc(sizeof(double) * (size_t)m);
+    double *scratch = malloc(sizeof(double) * (size_t)n);
     int *perm = malloc(sizeof(int) * (size_t)n);
-    im_status st = t_joint && t_marg && perm ? IM_OK : im_fail(ctx, IM_ENOMEM, "out of memory");
-    if (!st) {
+    im_status st = t_joint && t_marg && scratch && perm ? IM_OK : im_fail(ctx, IM_ENOMEM, "out of memory");
+    for (int s = 0; !st && s < k; s++) {
         im_rng_permutation(&v->rng, perm, n);
-        st = im_critic_score_all(ctx, &v->critic, x, y, perm, t_joint, t_marg);
+        /* the joint scores come out of every pass alike; the first is kept */
+        st = im_critic_score_all(ctx, &v->critic, x, y, perm, s ? scratch : t_joint, t_marg + (long)s * n);
     }
     if (!st) {
         if (v->kind == V_NWJ)
-            *out = im_value_nwj(t_joint, n, t_marg, n);
+            *out = im_value_nwj(t_joint, n, t_marg, m);
         else if (v->kind == V_SMILE)
-            *out = im_value_smile(t_joint, n, t_marg, n, v->tau);
+            *out = im_value_smile(t_joint, n, t_marg, m, v->tau);
         else
-            *out = im_value_dv(t_joint, n, t_marg, n);
+            *out = im_value_dv(t_joint, n, t_marg, m);
     }
     free(t_joint);
     free(t_marg);
+    free(scratch);
     free(perm);
     return st;
 }
 
-/* SMILE's clipped partition term trades the lower-bound guarantee for
- * variance: it is declared an estimate. */
 #define VTABLE(name, create_fn, kind)                                                                          \
     static const im_estimator_vt name = { .bound = kind, .unit = IM_UNIT_NATS, .create = create_fn,            \
                                           .destroy = destroy, .objective = objective, .params = params,        \
