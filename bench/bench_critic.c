@@ -19,33 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "bench_util.h"
 #include "infomin/infomin.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Best of 5 runs of a 2048^3 sgemm, GFLOP/s. */
-static double sgemm_gflops(void)
-{
-    const int n = 2048;
-    float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n), *c = malloc(sizeof(float) * n * n);
-    for (long i = 0; i < (long)n * n; i++) a[i] = b[i] = (float)((i % 17) - 8) / 8.0f;
-    double best = 0;
-    for (int rep = 0; rep < 5; rep++) {
-        double t0 = now();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
-        double gf = 2.0 * n * n * n / (now() - t0) / 1e9;
-        if (gf > best) best = gf;
-    }
-    free(a);
-    free(b);
-    free(c);
-    return best;
-}
 
 /* FLOPs of one step for layer widths w[0..n_layers], on rows = 2B samples:
  * forward 2·rows·in·out per layer, the same again for each weight gradient,

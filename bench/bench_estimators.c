@@ -15,32 +15,8 @@
 #include <string.h>
 #include <time.h>
 #include <math.h>
+#include "bench_util.h"
 #include "infomin/infomin.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double sgemm_gflops(void)
-{
-    const int n = 2048;
-    float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n), *c = malloc(sizeof(float) * n * n);
-    for (long i = 0; i < (long)n * n; i++) a[i] = b[i] = (float)((i % 17) - 8) / 8.0f;
-    double best = 0;
-    for (int rep = 0; rep < 5; rep++) {
-        double t0 = now();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
-        double gf = 2.0 * n * n * n / (now() - t0) / 1e9;
-        best = gf > best ? gf : best;
-    }
-    free(a);
-    free(b);
-    free(c);
-    return best;
-}
 
 /* concat critic 40 -> 256 -> 256 -> 1 on all B² pairs */
 static double all_pairs_flops(int b)

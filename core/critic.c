@@ -3,19 +3,14 @@
 #include <string.h>
 #include "infomin/critic.h"
 
-#define CRITIC_MAX_HIDDEN 8
 #define SCORE_CHUNK 2048
 
 im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng)
 {
-    int hidden[CRITIC_MAX_HIDDEN], n_hidden, embed;
-    const char *kind, *act_name;
-    im_activation act;
+    int embed;
+    const char *kind;
     im_status st = im_cfg_string(ctx, sec, "critic", &kind);
-    if (!st) st = im_cfg_ints(ctx, sec, "hidden", hidden, CRITIC_MAX_HIDDEN, &n_hidden);
-    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
     if (!st) st = im_cfg_int(ctx, sec, "embed", &embed);
-    if (!st) st = im_activation_parse(ctx, act_name, &act);
     if (st) return st;
     memset(critic, 0, sizeof *critic);
     critic->dx = dx;
@@ -23,14 +18,10 @@ im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, 
     critic->kind = strcmp(kind, "separable") == 0 ? IM_CRITIC_SEPARABLE : IM_CRITIC_CONCAT;
     critic->dot_scale = 1.0 / sqrt((double)embed);
     if (critic->kind == IM_CRITIC_CONCAT) {
-        st = im_mlp_init(ctx, &critic->net, &critic->params, "critic", dx + dy, hidden, n_hidden, 1, act, IM_ACT_NONE,
-                         rng);
+        st = im_mlp_from_section(ctx, &critic->net, &critic->params, "critic", sec, dx + dy, 1, IM_ACT_NONE, rng);
     } else {
-        st = im_mlp_init(ctx, &critic->net, &critic->params, "critic.g", dx, hidden, n_hidden, embed, act, IM_ACT_NONE,
-                         rng);
-        if (!st)
-            st = im_mlp_init(ctx, &critic->net_y, &critic->params, "critic.h", dy, hidden, n_hidden, embed, act,
-                             IM_ACT_NONE, rng);
+        st = im_mlp_from_section(ctx, &critic->net, &critic->params, "critic.g", sec, dx, embed, IM_ACT_NONE, rng);
+        if (!st) st = im_mlp_from_section(ctx, &critic->net_y, &critic->params, "critic.h", sec, dy, embed, IM_ACT_NONE, rng);
     }
     if (st) im_params_free(&critic->params);
     return st;

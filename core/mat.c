@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "infomin/mat.h"
+#include "infomin/rng.h"
 
 im_status im_mat_alloc(im_ctx *ctx, im_mat *m, int rows, int cols)
 {
@@ -60,4 +61,17 @@ im_status im_mat_check_finite(im_ctx *ctx, const im_mat *m, const char *what)
                 return im_fail(ctx, IM_ENUMERIC, "%s: row %d column %d is %s", what, r, c,
                                isnan(m->data[(long)r * m->cols + c]) ? "NaN" : "infinite");
     return IM_OK;
+}
+
+void im_mat_random_unit_rows(im_mat *m, im_rng *rng)
+{
+    for (int r = 0; r < m->rows; r++) {
+        double norm = 0;
+        im_real *row = im_mat_row(m, r);
+        for (int c = 0; c < m->cols; c++) {
+            row[c] = (im_real)im_rng_normal(rng);
+            norm += (double)row[c] * row[c];
+        }
+        for (int c = 0; c < m->cols; c++) row[c] = (im_real)(row[c] / sqrt(norm));
+    }
 }

@@ -1,6 +1,7 @@
 /* nn.c — the dense layer and the MLP builder. */
 #include <stdio.h>
 #include <string.h>
+#include "infomin/cfg.h"
 #include "infomin/nn.h"
 
 static const char *const act_names[] = { "none", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "sin" };
@@ -110,4 +111,17 @@ im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int f
 im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x)
 {
     return im_mlp_forward_ex(g, mlp, x, 0, 0);
+}
+
+im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, const im_section *sec,
+                              int in, int out, im_activation out_act, im_rng *rng)
+{
+    int hidden[IM_MLP_MAX_LAYERS - 1], n_hidden;
+    const char *act_name;
+    im_activation act;
+    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, IM_MLP_MAX_LAYERS - 1, &n_hidden);
+    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
+    if (!st) st = im_activation_parse(ctx, act_name, &act);
+    if (!st) st = im_mlp_init(ctx, mlp, params, name, in, hidden, n_hidden, out, act, out_act, rng);
+    return st;
 }

@@ -21,6 +21,9 @@ static inline im_real *im_mat_row(const im_mat *m, int r) { return m->data + (lo
 im_status im_mat_gather_rows(im_ctx *ctx, im_mat *dst, const im_mat *src, const int *idx, int n);
 /* dst = columns [c0, c0+n) of src (allocates dst). */
 im_status im_mat_slice_cols(im_ctx *ctx, im_mat *dst, const im_mat *src, int c0, int n);
+struct im_rng;
+/* Every row an independent uniform direction on the unit sphere. */
+void im_mat_random_unit_rows(im_mat *m, struct im_rng *rng);
 /* IM_ENUMERIC with "what row R col C" if any value is NaN or infinite. */
 im_status im_mat_check_finite(im_ctx *ctx, const im_mat *m, const char *what);
 

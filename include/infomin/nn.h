@@ -43,6 +43,12 @@ im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *n
                       const int *hidden, int n_hidden, int out, im_activation act,
                       im_activation out_act, im_rng *rng);
 im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x);
+
+struct im_section;
+/* An MLP whose hidden widths and activation are the section's `hidden`
+ * (ints) and `activation` (string) keys. */
+im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name,
+                              const struct im_section *sec, int in, int out, im_activation out_act, im_rng *rng);
 /* Layers [from, n_layers) only, with the parameters frozen or not: a frozen
  * pass sends gradients to x alone (a penalty on the input of a fixed critic). */
 im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int from, int frozen);

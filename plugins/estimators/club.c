@@ -35,16 +35,9 @@ static im_status club_create(im_ctx *ctx, const im_section *sec, int dx, int dy,
     club *c = calloc(1, sizeof *c);
     if (!c) return im_fail(ctx, IM_ENOMEM, "out of memory");
     im_rng_split(rng, &c->rng);
-    int hidden[8], n_hidden;
-    const char *act_name;
-    im_activation act;
-    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, 8, &n_hidden);
-    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
-    if (!st) st = im_activation_parse(ctx, act_name, &act);
-    if (!st) st = im_cfg_bool(ctx, sec, "club_sample", &c->sample);
-    if (!st) st = im_mlp_init(ctx, &c->mu, &c->params, "club.mu", dx, hidden, n_hidden, dy, act, IM_ACT_NONE, &c->rng);
-    if (!st)
-        st = im_mlp_init(ctx, &c->logvar, &c->params, "club.logvar", dx, hidden, n_hidden, dy, act, IM_ACT_TANH, &c->rng);
+    im_status st = im_cfg_bool(ctx, sec, "club_sample", &c->sample);
+    if (!st) st = im_mlp_from_section(ctx, &c->mu, &c->params, "club.mu", sec, dx, dy, IM_ACT_NONE, &c->rng);
+    if (!st) st = im_mlp_from_section(ctx, &c->logvar, &c->params, "club.logvar", sec, dx, dy, IM_ACT_TANH, &c->rng);
     if (st) {
         im_params_free(&c->params);
         free(c);

@@ -28,13 +28,7 @@ static im_status renyi_create(im_ctx *ctx, const im_section *sec, int dx, int dy
     renyi *r = calloc(1, sizeof *r);
     if (!r) return im_fail(ctx, IM_ENOMEM, "out of memory");
     im_rng_split(rng, &r->rng);
-    int hidden[8], n_hidden;
-    const char *act_name;
-    im_activation act;
-    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, 8, &n_hidden);
-    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
-    if (!st) st = im_activation_parse(ctx, act_name, &act);
-    if (!st) st = im_mlp_init(ctx, &r->f, &r->params, "renyi.f", dx, hidden, n_hidden, dy, act, IM_ACT_NONE, &r->rng);
+    im_status st = im_mlp_from_section(ctx, &r->f, &r->params, "renyi.f", sec, dx, dy, IM_ACT_NONE, &r->rng);
     if (st) {
         im_params_free(&r->params);
         free(r);

@@ -32,19 +32,6 @@ typedef struct {
     im_rng rng;
 } slice;
 
-static void unit_rows(im_mat *m, im_rng *rng)
-{
-    for (int r = 0; r < m->rows; r++) {
-        double norm = 0;
-        im_real *row = im_mat_row(m, r);
-        for (int c = 0; c < m->cols; c++) {
-            row[c] = (im_real)im_rng_normal(rng);
-            norm += (double)row[c] * row[c];
-        }
-        for (int c = 0; c < m->cols; c++) row[c] = (im_real)(row[c] / sqrt(norm));
-    }
-}
-
 static void slice_destroy(void *self)
 {
     slice *s = self;
@@ -119,8 +106,8 @@ static im_status slice_fit(void *self, im_ctx *ctx, const im_mat *x, const im_ma
                            const im_mat *yv, im_record *rec)
 {
     slice *s = self;
-    unit_rows(&s->theta, &s->rng);   /* new slices at every fit */
-    unit_rows(&s->phi, &s->rng);
+    im_mat_random_unit_rows(&s->theta, &s->rng);   /* new slices at every fit */
+    im_mat_random_unit_rows(&s->phi, &s->rng);
     double *fx = NULL, *fy = NULL;
     im_cca_result cca;
     int f = 3 * s->n_slice;

@@ -37,19 +37,6 @@ static void smi_destroy(void *self)
     free(s);
 }
 
-static void unit_rows(im_mat *m, im_rng *rng)
-{
-    for (int r = 0; r < m->rows; r++) {
-        double norm = 0;
-        im_real *row = im_mat_row(m, r);
-        for (int c = 0; c < m->cols; c++) {
-            row[c] = (im_real)im_rng_normal(rng);
-            norm += (double)row[c] * row[c];
-        }
-        for (int c = 0; c < m->cols; c++) row[c] = (im_real)(row[c] / sqrt(norm));
-    }
-}
-
 static im_status smi_create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self)
 {
     smi *s = calloc(1, sizeof *s);
@@ -71,8 +58,8 @@ static im_status smi_create(im_ctx *ctx, const im_section *sec, int dx, int dy, 
     }
     im_rng local;
     im_rng_split(rng, &local);
-    unit_rows(&s->theta, &local);
-    unit_rows(&s->phi, &local);
+    im_mat_random_unit_rows(&s->theta, &local);
+    im_mat_random_unit_rows(&s->phi, &local);
     *self = s;
     return IM_OK;
 }

@@ -26,13 +26,7 @@ static im_status tc_create(im_ctx *ctx, const im_section *sec, int dx, int dy, i
     tc *t = calloc(1, sizeof *t);
     if (!t) return im_fail(ctx, IM_ENOMEM, "out of memory");
     im_rng_split(rng, &t->rng);
-    int hidden[8], n_hidden;
-    const char *act_name;
-    im_activation act;
-    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, 8, &n_hidden);
-    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
-    if (!st) st = im_activation_parse(ctx, act_name, &act);
-    if (!st) st = im_mlp_init(ctx, &t->net, &t->params, "tc", dx + dy, hidden, n_hidden, 1, act, IM_ACT_NONE, &t->rng);
+    im_status st = im_mlp_from_section(ctx, &t->net, &t->params, "tc", sec, dx + dy, 1, IM_ACT_NONE, &t->rng);
     if (st) {
         im_params_free(&t->params);
         free(t);

@@ -1,0 +1,38 @@
+/* bench_util.h — shared by the benchmark programs: a monotonic clock and the
+ * sgemm probe that defines the "sgemm-bound limit". */
+#ifndef INFOMIN_BENCH_UTIL_H
+#define INFOMIN_BENCH_UTIL_H
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Best of 5 runs of a 2048³ cblas_sgemm at OpenBLAS's current thread count,
+ * GFLOP/s: the machine's matrix-product speed, measured in the same run. */
+static double sgemm_gflops(void)
+{
+    const int n = 2048;
+    float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n), *c = malloc(sizeof(float) * n * n);
+    if (!a || !b || !c) return 0;
+    for (long i = 0; i < (long)n * n; i++) a[i] = b[i] = (float)((i % 17) - 8) / 8.0f;
+    double best = 0;
+    for (int rep = 0; rep < 5; rep++) {
+        double t0 = now();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+        double gf = 2.0 * n * n * n / (now() - t0) / 1e9;
+        best = gf > best ? gf : best;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return best;
+}
+
+#endif
