@@ -89,17 +89,7 @@ static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, 
             }
     }
     if (!st) {
-        int *all = malloc(sizeof(int) * (size_t)width);
-        if (!all) st = im_fail(ctx, IM_ENOMEM, "out of memory");
-        for (int c = 0; all && c < width; c++) all[c] = c;
-        if (all) im_standardize_columns(ds, all, width);
-        free(all);
-        tab_finish_column(ds, 0, binarize);
-        tab_finish_column(ds, 1, t_binary);
-        ds->y_kind = binarize ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
-        ds->t_kind = t_binary ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
-        ds->y_classes = binarize ? 2 : 0;
-        ds->t_classes = t_binary ? 2 : 0;
+        st = tab_finish(ctx, ds, binarize, t_binary);
         fprintf(stderr, "census: %d complete counties -> train %d / val %d / test %d; X %d columns, T = %s\n", n,
                 sizes[0], sizes[1], sizes[2], width, sensitive);
     }

@@ -48,4 +48,22 @@ static void tab_finish_column(im_dataset *ds, int which, int binarize)
         for (int r = 0; r < m[s]->rows; r++) m[s]->data[r] = (im_real)((m[s]->data[r] - mean) / sd);
 }
 
+/* the end of a tabular load: every X column standardised with train's
+ * statistics, Y and T binarised or standardised, their kinds recorded */
+static im_status tab_finish(im_ctx *ctx, im_dataset *ds, int binarize, int t_binary)
+{
+    int width = ds->train.x.cols, *all = malloc(sizeof(int) * (size_t)(width > 0 ? width : 1));
+    if (!all) return im_fail(ctx, IM_ENOMEM, "out of memory");
+    for (int c = 0; c < width; c++) all[c] = c;
+    im_standardize_columns(ds, all, width);
+    free(all);
+    tab_finish_column(ds, 0, binarize);
+    tab_finish_column(ds, 1, t_binary);
+    ds->y_kind = binarize ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
+    ds->t_kind = t_binary ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
+    ds->y_classes = binarize ? 2 : 0;
+    ds->t_classes = t_binary ? 2 : 0;
+    return IM_OK;
+}
+
 #endif
