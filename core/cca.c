@@ -119,15 +119,12 @@ im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, in
 im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, double ridge, im_cca_result *out)
 {
     if (x->rows != y->rows) return im_fail(ctx, IM_EINVAL, "cca: x has %d rows, y has %d", x->rows, y->rows);
-    long nx = (long)x->rows * x->cols, ny = (long)y->rows * y->cols;
-    double *xd = malloc(sizeof(double) * (size_t)nx), *yd = malloc(sizeof(double) * (size_t)ny);
+    double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
     if (!xd || !yd) {
         free(xd);
         free(yd);
         return im_fail(ctx, IM_ENOMEM, "cca: out of memory");
     }
-    for (long i = 0; i < nx; i++) xd[i] = x->data[i];
-    for (long i = 0; i < ny; i++) yd[i] = y->data[i];
     im_status st = im_cca(ctx, xd, yd, x->rows, x->cols, y->cols, ridge, out);
     free(xd);
     free(yd);

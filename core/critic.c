@@ -105,14 +105,14 @@ im_status im_critic_score_all(im_ctx *ctx, const im_critic *c, const im_mat *x, 
         }
         for (int i = 0; i < n; i++)
             memcpy(ym->val + (long)i * y->cols, im_mat_row(y, perm[r0 + i]), sizeof(im_real) * (size_t)y->cols);
-        im_tensor *tj = im_critic_joint(g, c, xc, yc, 1);
+        im_tensor *tj = t_joint ? im_critic_joint(g, c, xc, yc, 1) : NULL;
         im_tensor *tm = im_critic_joint(g, c, xc, ym, 1);
-        if (!tj || !tm) {
+        if (!tm || (t_joint && !tj)) {
             st = ctx->status;
             break;
         }
         for (int i = 0; i < n; i++) {
-            t_joint[r0 + i] = tj->val[i];
+            if (t_joint) t_joint[r0 + i] = tj->val[i];
             t_marg[r0 + i] = tm->val[i];
         }
     }

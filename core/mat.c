@@ -75,3 +75,12 @@ void im_mat_random_unit_rows(im_mat *m, im_rng *rng)
         for (int c = 0; c < m->cols; c++) row[c] = (im_real)(row[c] / sqrt(norm));
     }
 }
+
+double *im_mat_to_double(const im_mat *m)
+{
+    long n = (long)m->rows * m->cols;
+    double *d = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    if (d)
+        for (long i = 0; i < n; i++) d[i] = m->data[i];
+    return d;
+}

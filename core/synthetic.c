@@ -105,3 +105,48 @@ void im_synth_sample(const im_synth *s, im_rng *rng, double *x, double *y)
     }
     if (d > 64) free(ub);
 }
+
+static im_status fill_split(im_ctx *ctx, im_split *s, const im_synth *gen, double nu, im_rng *rng)
+{
+    int d = gen->dim;
+    double *x = malloc(sizeof(double) * 2 * (size_t)d), *y = x ? x + d : NULL;
+    if (!x) return im_fail(ctx, IM_ENOMEM, "synthetic data: out of memory");
+    for (int r = 0; r < s->x.rows; r++) {
+        im_synth_sample(gen, rng, x, y);
+        double scale = nu > 0 ? 1 / sqrt(2 * im_rng_gamma(rng, nu / 2) / nu) : 1.0;   /* χ²_ν = 2·Gamma(ν/2) */
+        for (int c = 0; c < d; c++) {
+            im_mat_row(&s->x, r)[c] = (im_real)(x[c] * scale);
+            im_mat_row(&s->y, r)[c] = (im_real)(y[c] * scale);
+        }
+    }
+    free(x);
+    return IM_OK;
+}
+
+im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, double nu, im_dataset *ds,
+                           double *gauss_mi)
+{
+    int dim, n[3];
+    double mi = 0, rho = 0;
+    const char *structure;
+    im_status st = im_cfg_int(ctx, sec, "dim", &dim);
+    if (!st) st = im_cfg_int(ctx, sec, "n_train", &n[0]);
+    if (!st) st = im_cfg_int(ctx, sec, "n_val", &n[1]);
+    if (!st) st = im_cfg_int(ctx, sec, "n_test", &n[2]);
+    if (!st) st = im_cfg_string(ctx, sec, "structure", &structure);
+    int has_rho = im_cfg_has(sec, "rho"), dense = !st && strcmp(structure, "dense") == 0;
+    if (!st) st = has_rho ? im_cfg_float(ctx, sec, "rho", &rho) : im_cfg_float(ctx, sec, "mi", &mi);
+    if (st) return st;
+    if (has_rho) mi = -0.5 * dim * log1p(-rho * rho);
+    im_synth gen;
+    st = im_synth_init(ctx, &gen, dim, mi, dense, rng);
+    if (st) return st;
+    if (has_rho && !dense) im_synth_set_rho(&gen, rho);   /* keep the sign */
+    st = im_dataset_alloc(ctx, ds, n, dim, dim, 0);
+    if (!st) st = fill_split(ctx, &ds->train, &gen, nu, rng);
+    if (!st) st = fill_split(ctx, &ds->val, &gen, nu, rng);
+    if (!st) st = fill_split(ctx, &ds->test, &gen, nu, rng);
+    *gauss_mi = im_synth_mi(&gen);
+    im_synth_free(&gen);
+    return st;
+}

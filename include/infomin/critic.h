@@ -47,7 +47,8 @@ im_tensor *im_critic_joint(im_graph *g, const im_critic *critic, im_tensor *x, i
 im_tensor *im_critic_pairs(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, const int *perm,
                            int frozen);
 /* Held-out scores without a tape, in chunks: t_joint[i] = T(x_i, y_i),
- * t_marg[i] = T(x_i, y_perm[i]) for all N rows. */
+ * t_marg[i] = T(x_i, y_perm[i]) for all N rows (t_joint may be NULL: only
+ * the marginal pairs are scored). */
 im_status im_critic_score_all(im_ctx *ctx, const im_critic *critic, const im_mat *x, const im_mat *y,
                               const int *perm, double *t_joint, double *t_marg);
 

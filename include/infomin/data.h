@@ -52,6 +52,12 @@ void im_synth_set_rho(im_synth *s, double rho);   /* every component */
 double im_synth_mi(const im_synth *s);             /* −½ Σ log(1 − ρ_i²) */
 void im_synth_sample(const im_synth *s, im_rng *rng, double *x, double *y);
 void im_synth_free(im_synth *s);
+/* A whole dataset of such pairs from a section's keys dim, mi | rho,
+ * structure, n_train, n_val, n_test: all three splits filled. nu > 0 divides
+ * each pair by sqrt(w/ν), w ~ χ²_ν (the multivariate t of `student`).
+ * *gauss_mi gets the MI of the Gaussian part. */
+im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, double nu, im_dataset *ds,
+                           double *gauss_mi);
 
 /* MI-preserving elementwise bijections (core/transform.c). */
 #define IM_TRANSFORM_CHOICES "none|cubic|halfcube|asinh|wiggly|normal-cdf"

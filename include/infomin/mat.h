@@ -21,6 +21,9 @@ static inline im_real *im_mat_row(const im_mat *m, int r) { return m->data + (lo
 im_status im_mat_gather_rows(im_ctx *ctx, im_mat *dst, const im_mat *src, const int *idx, int n);
 /* dst = columns [c0, c0+n) of src (allocates dst). */
 im_status im_mat_slice_cols(im_ctx *ctx, im_mat *dst, const im_mat *src, int c0, int n);
+/* A malloc'd double copy of m's values (the caller frees); NULL on OOM. For
+ * statistics computed in double precision. */
+double *im_mat_to_double(const im_mat *m);
 struct im_rng;
 /* Every row an independent uniform direction on the unit sphere. */
 void im_mat_random_unit_rows(im_mat *m, struct im_rng *rng);

@@ -35,51 +35,17 @@ double student_mi_correction(double nu, int dx, int dy)
     return f((nu + dx) / 2) + f((nu + dy) / 2) - f((nu + dx + dy) / 2) - f(nu / 2);
 }
 
-static im_status fill_split(im_ctx *ctx, im_split *s, const im_synth *gen, double nu, im_rng *rng)
-{
-    int d = gen->dim;
-    double *x = malloc(sizeof(double) * 2 * (size_t)d), *y = x ? x + d : NULL;
-    if (!x) return im_fail(ctx, IM_ENOMEM, "student: out of memory");
-    for (int r = 0; r < s->x.rows; r++) {
-        im_synth_sample(gen, rng, x, y);
-        double scale = 1 / sqrt(2 * im_rng_gamma(rng, nu / 2) / nu);   /* χ²_ν = 2·Gamma(ν/2) */
-        for (int c = 0; c < d; c++) {
-            im_mat_row(&s->x, r)[c] = (im_real)(x[c] * scale);
-            im_mat_row(&s->y, r)[c] = (im_real)(y[c] * scale);
-        }
-    }
-    free(x);
-    return IM_OK;
-}
-
 static im_status student_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
-    int dim, n[3];
-    double mi = 0, rho = 0, nu;
-    const char *structure;
-    im_status st = im_cfg_int(ctx, sec, "dim", &dim);
-    if (!st) st = im_cfg_int(ctx, sec, "n_train", &n[0]);
-    if (!st) st = im_cfg_int(ctx, sec, "n_val", &n[1]);
-    if (!st) st = im_cfg_int(ctx, sec, "n_test", &n[2]);
-    if (!st) st = im_cfg_float(ctx, sec, "df", &nu);
-    if (!st) st = im_cfg_string(ctx, sec, "structure", &structure);
-    int has_rho = im_cfg_has(sec, "rho");
-    if (!st) st = has_rho ? im_cfg_float(ctx, sec, "rho", &rho) : im_cfg_float(ctx, sec, "mi", &mi);
-    if (st) return st;
-    if (has_rho) mi = -0.5 * dim * log1p(-rho * rho);
-    im_synth gen;
-    st = im_synth_init(ctx, &gen, dim, mi, strcmp(structure, "dense") == 0, rng);
-    if (st) return st;
-    if (has_rho && strcmp(structure, "dense") != 0) im_synth_set_rho(&gen, rho);
-    st = im_dataset_alloc(ctx, ds, n, dim, dim, 0);
-    if (!st) st = fill_split(ctx, &ds->train, &gen, nu, rng);
-    if (!st) st = fill_split(ctx, &ds->val, &gen, nu, rng);
-    if (!st) st = fill_split(ctx, &ds->test, &gen, nu, rng);
+    double nu, mi;
+    int dim;
+    im_status st = im_cfg_float(ctx, sec, "df", &nu);
+    if (!st) st = im_cfg_int(ctx, sec, "dim", &dim);
+    if (!st) st = im_synth_dataset(ctx, sec, rng, nu, ds, &mi);
     if (!st) st = im_dataset_transform(ctx, sec, ds);
     ds->y_kind = IM_VAR_CONTINUOUS;
     ds->has_true_mi = 1;
-    ds->true_mi = im_synth_mi(&gen) + student_mi_correction(nu, dim, dim);
-    im_synth_free(&gen);
+    ds->true_mi = mi + student_mi_correction(nu, dim, dim);
     return st;
 }
 

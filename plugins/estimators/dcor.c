@@ -37,12 +37,10 @@ static im_status dcor_estimate(void *self, im_ctx *ctx, const im_mat *x, const i
 {
     int n = x->rows;
     if (n < 4) return im_fail(ctx, IM_EINVAL, "dcor: needs at least 4 rows, got %d", n);
-    double *xd = malloc(sizeof(double) * (size_t)n * x->cols), *yd = malloc(sizeof(double) * (size_t)n * y->cols);
+    double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
     im_status st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "dcor: out of memory");
     im_pair_sums_result r;
     if (!st) {
-        for (long i = 0; i < (long)n * x->cols; i++) xd[i] = x->data[i];
-        for (long i = 0; i < (long)n * y->cols; i++) yd[i] = y->data[i];
         st = im_pair_sums(ctx, xd, yd, n, x->cols, y->cols, IM_KERNEL_DISTANCE, 1, 1, &r);
     }
     if (!st) {

@@ -39,17 +39,9 @@ static im_status hsic_create(im_ctx *ctx, const im_section *sec, int dx, int dy,
 
 static void hsic_destroy(void *self) { free(self); }
 
-static double *to_double(const im_mat *m)
-{
-    double *d = malloc(sizeof(double) * (size_t)m->rows * (size_t)m->cols);
-    if (d)
-        for (long i = 0; i < (long)m->rows * m->cols; i++) d[i] = m->data[i];
-    return d;
-}
-
 static im_status bandwidths(hsic *h, im_ctx *ctx, const im_mat *x, const im_mat *y, double *sx, double *sy)
 {
-    double *xd = to_double(x), *yd = to_double(y);
+    double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
     im_status st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "hsic: out of memory");
     if (!st) {
         *sx = im_median_distance(xd, x->rows, x->cols, h->median_rows);
@@ -87,7 +79,7 @@ static im_status hsic_estimate(void *self, im_ctx *ctx, const im_mat *x, const i
     double sx = h->sigma_x, sy = h->sigma_y;
     im_status st = sx > 0 ? IM_OK : bandwidths(h, ctx, x, y, &sx, &sy);
     if (st) return st;
-    double *xd = to_double(x), *yd = to_double(y);
+    double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
     im_pair_sums_result r;
     st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "hsic: out of memory");
     if (!st) st = im_pair_sums(ctx, xd, yd, x->rows, x->cols, y->cols, IM_KERNEL_GAUSSIAN, sx, sy, &r);

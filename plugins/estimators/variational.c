@@ -254,13 +254,12 @@ static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat
     int n = x->rows, k = v->eval_shuffles;
     long m = (long)n * k;
     double *t_joint = malloc(sizeof(double) * (size_t)n), *t_marg = malloc(sizeof(double) * (size_t)m);
-    double *scratch = malloc(sizeof(double) * (size_t)n);
     int *perm = malloc(sizeof(int) * (size_t)n);
-    im_status st = t_joint && t_marg && scratch && perm ? IM_OK : im_fail(ctx, IM_ENOMEM, "out of memory");
+    im_status st = t_joint && t_marg && perm ? IM_OK : im_fail(ctx, IM_ENOMEM, "out of memory");
     for (int s = 0; !st && s < k; s++) {
         im_rng_permutation(&v->rng, perm, n);
-        /* the joint scores come out of every pass alike; the first is kept */
-        st = im_critic_score_all(ctx, &v->critic, x, y, perm, s ? scratch : t_joint, t_marg + (long)s * n);
+        /* the joint scores are the same in every pass: scored once */
+        st = im_critic_score_all(ctx, &v->critic, x, y, perm, s ? NULL : t_joint, t_marg + (long)s * n);
     }
     if (!st) {
         if (v->kind == V_NWJ)
@@ -272,7 +271,6 @@ static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat
     }
     free(t_joint);
     free(t_marg);
-    free(scratch);
     free(perm);
     return st;
 }
