@@ -1,5 +1,6 @@
 /* critic.c — scoring (x, y) pairs with a concat or separable critic. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "infomin/critic.h"
 
@@ -8,11 +9,22 @@
 im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng)
 {
     int embed;
-    const char *kind;
+    const char *kind, *input;
     im_status st = im_cfg_string(ctx, sec, "critic", &kind);
     if (!st) st = im_cfg_int(ctx, sec, "embed", &embed);
+    if (!st) st = im_cfg_string(ctx, sec, "input", &input);
     if (st) return st;
     memset(critic, 0, sizeof *critic);
+    critic->squash = strcmp(input, "squash") == 0;
+    if (critic->squash) {
+        critic->center = calloc((size_t)(dx + dy), sizeof(im_real));
+        critic->inv_scale = calloc((size_t)(dx + dy), sizeof(im_real));
+        if (!critic->center || !critic->inv_scale) {
+            im_critic_free(critic);
+            return im_fail(ctx, IM_ENOMEM, "critic: out of memory");
+        }
+        for (int j = 0; j < dx + dy; j++) critic->inv_scale[j] = 1;
+    }
     critic->dx = dx;
     critic->dy = dy;
     critic->kind = strcmp(kind, "separable") == 0 ? IM_CRITIC_SEPARABLE : IM_CRITIC_CONCAT;
@@ -23,11 +35,69 @@ im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, 
         st = im_mlp_from_section(ctx, &critic->net, &critic->params, "critic.g", sec, dx, embed, IM_ACT_NONE, rng);
         if (!st) st = im_mlp_from_section(ctx, &critic->net_y, &critic->params, "critic.h", sec, dy, embed, IM_ACT_NONE, rng);
     }
-    if (st) im_params_free(&critic->params);
+    if (st) im_critic_free(critic);
     return st;
 }
 
-void im_critic_free(im_critic *critic) { im_params_free(&critic->params); }
+void im_critic_free(im_critic *critic)
+{
+    im_params_free(&critic->params);
+    free(critic->center);
+    free(critic->inv_scale);
+    critic->center = critic->inv_scale = NULL;
+}
+
+static int cmp_real(const void *a, const void *b)
+{
+    im_real u = *(const im_real *)a, v = *(const im_real *)b;
+    return (u > v) - (u < v);
+}
+
+static double median_sorted(const im_real *v, int n) { return n % 2 ? v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + v[n / 2]); }
+
+/* Column j of an n x cols block: median and 1 / (1.4826·MAD), the MAD scaled
+ * to σ for Gaussian data. A column with MAD 0 (mostly one value) falls back
+ * to its standard deviation, a constant column to 1. */
+static void robust_column(const im_real *m, int n, int cols, int j, im_real *buf, im_real *center, im_real *inv_scale)
+{
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; i++) {
+        buf[i] = m[(long)i * cols + j];
+        sum += buf[i];
+        sum2 += (double)buf[i] * buf[i];
+    }
+    qsort(buf, (size_t)n, sizeof *buf, cmp_real);
+    double med = median_sorted(buf, n);
+    for (int i = 0; i < n; i++) buf[i] = (im_real)fabs(buf[i] - med);
+    qsort(buf, (size_t)n, sizeof *buf, cmp_real);
+    double scale = 1.4826 * median_sorted(buf, n);
+    if (!(scale > 0)) scale = sqrt(fmax(sum2 / n - (sum / n) * (sum / n), 0));
+    if (!(scale > 0) || !isfinite(scale)) scale = 1;
+    *center = (im_real)med;
+    *inv_scale = (im_real)(1 / scale);
+}
+
+im_status im_critic_prepare(im_ctx *ctx, im_critic *c, const im_real *x, const im_real *y, int n)
+{
+    if (!c->squash || c->squash_ready) return IM_OK;
+    im_real *buf = malloc(sizeof(im_real) * (size_t)n);   /* once per critic */
+    if (!buf) return im_fail(ctx, IM_ENOMEM, "critic: out of memory");
+    for (int j = 0; j < c->dx; j++) robust_column(x, n, c->dx, j, buf, &c->center[j], &c->inv_scale[j]);
+    for (int j = 0; j < c->dy; j++)
+        robust_column(y, n, c->dy, j, buf, &c->center[c->dx + j], &c->inv_scale[c->dx + j]);
+    free(buf);
+    c->squash_ready = 1;
+    return IM_OK;
+}
+
+/* asinh((v − center) · inv_scale), column by column; constants, so gradients
+ * reach v only. */
+static im_tensor *squash(im_graph *g, const im_critic *c, im_tensor *v, int offset)
+{
+    im_tensor *center = im_leaf(g, 1, v->cols, c->center + offset, 0);
+    im_tensor *inv_scale = im_leaf(g, 1, v->cols, c->inv_scale + offset, 0);
+    return im_asinh(g, im_mul(g, im_sub(g, v, center), inv_scale));
+}
 
 static im_tensor *check_inputs(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y)
 {
@@ -36,6 +106,16 @@ static im_tensor *check_inputs(im_graph *g, const im_critic *c, im_tensor *x, im
                           y->cols);
     if (x->rows != y->rows) return im_op_fail(g, "critic: x has %d rows, y has %d", x->rows, y->rows);
     return x;
+}
+
+/* Checks the pair and maps it to the critic's input space in place. */
+static int critic_inputs(im_graph *g, const im_critic *c, im_tensor **x, im_tensor **y)
+{
+    if (!*x || !*y || !check_inputs(g, c, *x, *y)) return 0;
+    if (!c->squash) return 1;
+    *x = squash(g, c, *x, 0);
+    *y = squash(g, c, *y, c->dx);
+    return *x && *y;
 }
 
 /* concat on all pairs: h_ij = act(Wx·x_i + b + Wy·y_j), then the rest */
@@ -53,7 +133,7 @@ static im_tensor *concat_scores(im_graph *g, const im_critic *c, im_tensor *x, i
 
 im_tensor *im_critic_scores(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
 {
-    if (!x || !y || !check_inputs(g, c, x, y)) return NULL;
+    if (!critic_inputs(g, c, &x, &y)) return NULL;
     if (c->kind == IM_CRITIC_CONCAT) return concat_scores(g, c, x, y, frozen);
     im_tensor *gx = im_mlp_forward_ex(g, &c->net, x, 0, frozen);
     im_tensor *hy = im_mlp_forward_ex(g, &c->net_y, y, 0, frozen);
@@ -62,7 +142,7 @@ im_tensor *im_critic_scores(im_graph *g, const im_critic *c, im_tensor *x, im_te
 
 im_tensor *im_critic_joint(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
 {
-    if (!x || !y || !check_inputs(g, c, x, y)) return NULL;
+    if (!critic_inputs(g, c, &x, &y)) return NULL;
     if (c->kind == IM_CRITIC_CONCAT) return im_mlp_forward_ex(g, &c->net, im_concat_cols(g, x, y), 0, frozen);
     im_tensor *gx = im_mlp_forward_ex(g, &c->net, x, 0, frozen);
     im_tensor *hy = im_mlp_forward_ex(g, &c->net_y, y, 0, frozen);
@@ -71,7 +151,7 @@ im_tensor *im_critic_joint(im_graph *g, const im_critic *c, im_tensor *x, im_ten
 
 im_tensor *im_critic_pairs(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, const int *perm, int frozen)
 {
-    if (!x || !y || !check_inputs(g, c, x, y)) return NULL;
+    if (!critic_inputs(g, c, &x, &y)) return NULL;
     int b = x->rows;
     im_tensor *y_shuffled = im_gather_rows(g, y, perm, b);
     if (c->kind == IM_CRITIC_CONCAT) {

@@ -6,12 +6,12 @@
 
 typedef enum {
     U_SCALE, U_ADD_SCALAR, U_RELU, U_LEAKY_RELU, U_ELU, U_TANH, U_SIGMOID, U_SOFTPLUS,
-    U_EXP, U_LOG, U_SQUARE, U_SQRT, U_ABS, U_SIN, U_CLAMP
+    U_EXP, U_LOG, U_SQUARE, U_SQRT, U_ABS, U_SIN, U_CLAMP, U_ASINH
 } unary_kind;
 
 static const char *const unary_names[] = {
     "scale", "add_scalar", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus",
-    "exp", "log", "square", "sqrt", "abs", "sin", "clamp"
+    "exp", "log", "square", "sqrt", "abs", "sin", "clamp", "asinh"
 };
 
 static void unary_forward(unary_kind kind, im_real *restrict y, const im_real *restrict x, long n, im_real p0,
@@ -41,6 +41,7 @@ static void unary_forward(unary_kind kind, im_real *restrict y, const im_real *r
     case U_ABS: for (long i = 0; i < n; i++) y[i] = fabs(x[i]); break;
     case U_SIN: for (long i = 0; i < n; i++) y[i] = sin(x[i]); break;
     case U_CLAMP: for (long i = 0; i < n; i++) y[i] = x[i] < p0 ? p0 : (x[i] > p1 ? p1 : x[i]); break;
+    case U_ASINH: for (long i = 0; i < n; i++) y[i] = asinh(x[i]); break;
     }
 }
 
@@ -78,6 +79,7 @@ static void unary_backward_kernel(unary_kind kind, im_real *restrict dx, const i
         break;
     case U_SIN: for (long i = 0; i < n; i++) dx[i] += dy[i] * cos(x[i]); break;
     case U_CLAMP: for (long i = 0; i < n; i++) dx[i] += dy[i] * (im_real)(x[i] > p0) * (im_real)(x[i] < p1); break;
+    case U_ASINH: for (long i = 0; i < n; i++) dx[i] += dy[i] / sqrt(one + x[i] * x[i]); break;
     }
 }
 
@@ -138,6 +140,7 @@ im_tensor *im_leaky_relu(im_graph *g, im_tensor *x, double slope) { return unary
 im_tensor *im_elu(im_graph *g, im_tensor *x, double alpha) { return unary(g, x, U_ELU, alpha, 0); }
 im_tensor *im_tanh(im_graph *g, im_tensor *x) { return unary(g, x, U_TANH, 0, 0); }
 im_tensor *im_sigmoid(im_graph *g, im_tensor *x) { return unary(g, x, U_SIGMOID, 0, 0); }
+im_tensor *im_asinh(im_graph *g, im_tensor *x) { return unary(g, x, U_ASINH, 0, 0); }
 im_tensor *im_softplus(im_graph *g, im_tensor *x) { return unary(g, x, U_SOFTPLUS, 0, 0); }
 im_tensor *im_exp(im_graph *g, im_tensor *x) { return unary(g, x, U_EXP, 0, 0); }
 im_tensor *im_log(im_graph *g, im_tensor *x) { return unary(g, x, U_LOG, 0, 0); }

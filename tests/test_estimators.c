@@ -170,6 +170,51 @@ START_TEST(hsic_separates_independence_from_dependence)
 }
 END_TEST
 
+/* sample correlation of (x − mx)·wx and (y − my)·wy */
+static double canonical_corr(const double *x, const double *y, int n, int p, int q, const im_cca_result *r)
+{
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    for (int i = 0; i < n; i++) {
+        double a = 0, b = 0;
+        for (int j = 0; j < p; j++) a += (x[i * p + j] - r->mx[j]) * r->wx[j];
+        for (int j = 0; j < q; j++) b += (y[i * q + j] - r->my[j]) * r->wy[j];
+        sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b;
+    }
+    double ca = saa - sa * sa / n, cb = sbb - sb * sb / n, cab = sab - sa * sb / n;
+    return cab / sqrt(ca * cb);
+}
+
+START_TEST(cca_weights_reproduce_the_top_correlation)
+{
+    /* y = A x + noise: correlations strictly between 0 and 1. The
+     * Cholesky path (full-rank x) and the eigen fallback (x with a constant
+     * column and no ridge) must give the same ρ and weights that realise ρ₁. */
+    enum { N = 400, P = 4, Q = 3 };
+    static double x[N * P], y[N * Q], x0[N * (P + 1)];
+    im_rng rng;
+    im_rng_seed(&rng, 5);
+    for (int i = 0; i < N; i++) {
+        for (int j = 0; j < P; j++) x[i * P + j] = im_rng_normal(&rng);
+        for (int j = 0; j < Q; j++) y[i * Q + j] = 0.5 * x[i * P + j] + (j == 0 ? 0.8 * x[i * P + 3] : 0) + im_rng_normal(&rng);
+        for (int j = 0; j < P; j++) x0[i * (P + 1) + j] = x[i * P + j];
+        x0[i * (P + 1) + P] = 2.0;   /* constant: Σxx singular */
+    }
+    im_cca_result full, singular;
+    ck_assert_int_eq(im_cca(&ctx, x, y, N, P, Q, 0.0, &full), IM_OK);
+    ck_assert_int_eq(im_cca(&ctx, x0, y, N, P + 1, Q, 0.0, &singular), IM_OK);
+    ck_assert_int_eq(full.k, Q);
+    for (int i = 0; i < Q; i++) {
+        ck_assert(full.rho[i] > 0 && full.rho[i] < 1);
+        if (i) ck_assert(full.rho[i] <= full.rho[i - 1]);
+        ck_assert_double_eq_tol(singular.rho[i], full.rho[i], 1e-8);
+    }
+    ck_assert_double_eq_tol(fabs(canonical_corr(x, y, N, P, Q, &full)), full.rho[0], 1e-8);
+    ck_assert_double_eq_tol(fabs(canonical_corr(x0, y, N, P + 1, Q, &singular)), full.rho[0], 1e-8);
+    im_cca_free(&full);
+    im_cca_free(&singular);
+}
+END_TEST
+
 START_TEST(slice_and_smi_follow_the_dependence)
 {
     const char *indep = "plugin = gaussian\ndim = 2\nrho = 0\nn_train = 2000\nn_val = 0\nn_test = 2000";
@@ -420,6 +465,7 @@ int main(void)
     tcase_add_test(closed, gaussian_estimator_fails_under_a_cubic_transform);
     tcase_add_test(closed, dcor_matches_the_bivariate_normal_formula);
     tcase_add_test(closed, hsic_separates_independence_from_dependence);
+    tcase_add_test(closed, cca_weights_reproduce_the_top_correlation);
     tcase_add_test(closed, slice_and_smi_follow_the_dependence);
     suite_add_tcase(s, closed);
     TCase *trained = tcase_create("trained");

@@ -132,6 +132,7 @@ static im_tensor *b_leaky(im_graph *g, im_tensor **x) { return im_leaky_relu(g, 
 static im_tensor *b_elu(im_graph *g, im_tensor **x) { return im_elu(g, x[0], 1.3); }
 static im_tensor *b_tanh(im_graph *g, im_tensor **x) { return im_tanh(g, x[0]); }
 static im_tensor *b_sigmoid(im_graph *g, im_tensor **x) { return im_sigmoid(g, x[0]); }
+static im_tensor *b_asinh(im_graph *g, im_tensor **x) { return im_asinh(g, im_scale(g, x[0], 3)); }
 static im_tensor *b_softplus(im_graph *g, im_tensor **x) { return im_softplus(g, x[0]); }
 static im_tensor *b_exp(im_graph *g, im_tensor **x) { return im_exp(g, x[0]); }
 static im_tensor *b_log(im_graph *g, im_tensor **x) { return im_log(g, x[0]); }
@@ -223,6 +224,7 @@ static const grad_case cases[] = {
     { "elu", 1, { { 4, 5 } }, b_elu, 0, 0 },
     { "tanh", 1, { { 3, 2 } }, b_tanh, 0, 0 },
     { "sigmoid", 1, { { 3, 2 } }, b_sigmoid, 0, 0 },
+    { "asinh", 1, { { 3, 2 } }, b_asinh, 0, 0 },
     { "softplus", 1, { { 3, 2 } }, b_softplus, 0, 0 },
     { "exp", 1, { { 2, 4 } }, b_exp, 0, 0 },
     { "log", 1, { { 2, 4 } }, b_log, 1, 0 },

@@ -117,7 +117,7 @@ START_TEST(cli_lists_and_describes)
     ck_assert_int_eq(test_run_cli("--describe mine", out, sizeof out), 0);
     ck_assert_ptr_nonnull(strstr(out, "reports: nats, lower bound on I(X;Y)"));
     ck_assert_ptr_nonnull(strstr(out, "  ema_alpha        float   default 0.01"));
-    ck_assert_ptr_nonnull(strstr(out, "  hidden           ints    default 256,256"));
+    ck_assert_ptr_nonnull(strstr(out, "  hidden           ints    default 64,64"));
     /* a broken plugin on the search path is reported, not fatal */
     char args[4200];
     snprintf(args, sizeof args, "--plugin-path %s/tests/plugins --list", test_builddir());

@@ -8,6 +8,15 @@
  *              He-initialised embeddings give scores of std ~10, and e^T then
  *              swamps the DV and NWJ partition terms from the first step.
  *
+ * Inputs: with `input = squash` (the default) each column of x and y enters
+ * the critic as asinh((v − median) / (1.4826·MAD)), the median and MAD taken
+ * from the first batch the critic is trained on (a data-dependent
+ * initialisation, then fixed). The map is a bijection per column, so I(X;Y)
+ * is unchanged, but heavy tails (x³, Student-t) reach the critic compressed:
+ * a ReLU critic extrapolates linearly, and on raw x³ outliers its e^T swamps
+ * the partition term of held-out estimates. `input = raw` feeds the values
+ * as they are (Poole et al.'s setting).
+ *
  * `frozen` passes treat the critic's parameters as constants, so gradients
  * reach x and y only: the estimate used as a penalty on an encoder. */
 #ifndef INFOMIN_CRITIC_H
@@ -26,6 +35,9 @@ typedef struct im_critic {
     im_params params;
     int dx, dy;
     double dot_scale;   /* separable: 1/√embed */
+    int squash;         /* input = squash */
+    int squash_ready;   /* center/inv_scale set from a first batch */
+    im_real *center, *inv_scale;   /* dx + dy each: x's columns, then y's */
 } im_critic;
 
 /* Spec entries for the critic keys: splice into a plugin's spec table. */
@@ -33,11 +45,16 @@ typedef struct im_critic {
     { "critic", "string", "concat", "critic architecture: MLP on [x, y], or g(x)·h(y)", "concat|separable" }, \
     { "hidden", "ints", hidden, "critic hidden layer widths", ">=1" },                                  \
     { "activation", "string", "relu", "critic hidden activation", IM_ACTIVATION_CHOICES },              \
-    { "embed", "int", "32", "separable critic: width of g(x) and h(y)", ">=1" }
+    { "embed", "int", "32", "separable critic: width of g(x) and h(y)", ">=1" },                        \
+    { "input", "string", "squash",                                                                      \
+      "per column asinh((v - median)/MAD) before the critic (MI-preserving), or raw values", "squash|raw" }
 
 /* Reads critic, hidden, activation and embed from sec. */
 im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng);
 void im_critic_free(im_critic *critic);
+/* With input = squash and no statistics yet: median and MAD of each column of
+ * these n rows (a training batch); later calls do nothing. */
+im_status im_critic_prepare(im_ctx *ctx, im_critic *critic, const im_real *x, const im_real *y, int n);
 
 /* B x B scores S[i, j] = T(x_i, y_j); joint pairs on the diagonal. */
 im_tensor *im_critic_scores(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);

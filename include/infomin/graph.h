@@ -118,6 +118,7 @@ im_tensor *im_leaky_relu(im_graph *g, im_tensor *x, double slope);
 im_tensor *im_elu(im_graph *g, im_tensor *x, double alpha);
 im_tensor *im_tanh(im_graph *g, im_tensor *x);
 im_tensor *im_sigmoid(im_graph *g, im_tensor *x);
+im_tensor *im_asinh(im_graph *g, im_tensor *x);
 im_tensor *im_softplus(im_graph *g, im_tensor *x);
 im_tensor *im_exp(im_graph *g, im_tensor *x);
 im_tensor *im_log(im_graph *g, im_tensor *x);

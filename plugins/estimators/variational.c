@@ -36,22 +36,22 @@ typedef enum { V_MINE, V_NWJ, V_INFONCE, V_JSD, V_SMILE } variant;
 #define END_PARAMS { NULL, NULL, NULL, NULL, NULL }
 
 static const im_param_spec mine_params[] = {
-    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, EVAL_PARAM,
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM,
     { "ema_alpha", "float", "0.01", "weight of the newest batch in the moving average of E_q[e^T] (1: no correction)",
       "0..1" },
     IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
 static const im_param_spec nwj_params[] = {
-    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
 static const im_param_spec infonce_params[] = {
-    IM_CRITIC_PARAMS("256,256"), IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
 static const im_param_spec jsd_params[] = {
-    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
 static const im_param_spec smile_params[] = {
-    IM_CRITIC_PARAMS("256,256"), NEGATIVES_PARAM, EVAL_PARAM,
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM,
     { "tau", "float", "5", "clip e^T to [e^-tau, e^tau] in the partition term", ">0" },
     IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
 };
@@ -202,6 +202,7 @@ static im_tensor *objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
     if (!x || !y) return NULL;
     int *perm = v->all_pairs ? NULL : batch_perm(v, x->rows);
     if (!v->all_pairs && !perm) return im_op_fail(g, "%s: out of memory", "variational bound");
+    if (im_critic_prepare(im_graph_ctx(g), &v->critic, x->val, y->val, x->rows)) return NULL;
     int inputs_need_grad = x->needs_grad || y->needs_grad;
     batch_scores s;
     /* the critic's pass: x and y as constants, the parameters trainable */
