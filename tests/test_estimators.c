@@ -250,6 +250,51 @@ START_TEST(variational_bounds_approach_the_true_mi)
 }
 END_TEST
 
+/* mine's held-out estimate with an untrained critic, prepared on the first
+ * `objective` batch of (x·scale + shift, y); same seed, same weights. */
+static double untrained_estimate(const char *input, double scale, double shift)
+{
+    enum { N = 256 };
+    static im_real x[N * 2], y[N];
+    im_rng data;
+    im_rng_seed(&data, 3);
+    for (int i = 0; i < N; i++) {
+        double a = im_rng_normal(&data), b = im_rng_normal(&data);
+        x[2 * i] = (im_real)(scale * a * a * a + shift);   /* heavy-tailed */
+        x[2 * i + 1] = (im_real)(scale * b + shift);
+        y[i] = (im_real)(a + 0.5 * im_rng_normal(&data));
+    }
+    char text[512];
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[estimator]\nplugin = mine\nhidden = 16\ninput = %s\n", input);
+    im_config cfg;
+    parse(text, &cfg);
+    im_rng rng;
+    im_rng_seed(&rng, 9);
+    im_estimator *est;
+    ck_assert_msg(im_estimator_new(&ctx, &cfg, "estimator", 2, 1, &rng, &est) == IM_OK, "%s", ctx.err);
+    im_mat xm = { .rows = N, .cols = 2, .data = x }, ym = { .rows = N, .cols = 1, .data = y };
+    im_graph *g = im_graph_new(&ctx);
+    ck_assert_ptr_nonnull(est->vt->objective(est->self, g, im_input(g, &xm), im_input(g, &ym)));
+    im_graph_free(g);
+    double v;
+    ck_assert_msg(im_estimator_estimate(&ctx, est, &xm, &ym, &v) == IM_OK, "%s", ctx.err);
+    im_estimator_free(est);
+    im_config_free(&cfg);
+    return v;
+}
+
+START_TEST(squashed_critic_inputs_ignore_location_and_scale)
+{
+    /* input = squash maps each column through its median/MAD z-score, so a
+     * positive affine change of x leaves every score unchanged; raw inputs
+     * do not (which is what makes this test able to fail) */
+    double base = untrained_estimate("squash", 1, 0), moved = untrained_estimate("squash", 40, -7);
+    ck_assert_double_eq_tol(moved, base, 1e-4 * (1 + fabs(base)));
+    double raw = untrained_estimate("raw", 1, 0), raw_moved = untrained_estimate("raw", 40, -7);
+    ck_assert_double_gt(fabs(raw_moved - raw), 1e-3);
+}
+END_TEST
+
 START_TEST(infonce_never_exceeds_log_batch)
 {
     /* I = 6 nats, batch 16: InfoNCE saturates at log 16 = 2.77 */
@@ -473,6 +518,7 @@ int main(void)
     tcase_set_timeout(trained, 900);
     tcase_add_test(trained, variational_bounds_approach_the_true_mi);
     tcase_add_test(trained, infonce_never_exceeds_log_batch);
+    tcase_add_test(trained, squashed_critic_inputs_ignore_location_and_scale);
     tcase_add_test(trained, club_reaches_its_analytic_value);
     tcase_add_test(trained, tc_and_renyi_estimate_their_targets);
     suite_add_tcase(s, trained);

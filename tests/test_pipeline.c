@@ -53,6 +53,35 @@ START_TEST(quickstart_estimate_within_15_percent_of_true_mi)
 }
 END_TEST
 
+/* Every INI the project ships validates in every run of its sweep: a key
+ * renamed in a plugin must not leave a shipped file broken. */
+START_TEST(shipped_ini_files_validate)
+{
+    static const char *const files[] = {
+        "mi-estimate/quickstart.ini", "mi-estimate/gaussian-1d.ini", "mi-estimate/transform.ini",
+        "mi-staircase/staircase.ini", "mi-staircase/staircase-club.ini", "independence-test/independence.ini",
+        "fairness/adult.ini", "fairness/adult-penalties.ini", "fairness/adult-reference.ini",
+        "fairness/communities.ini", "fairness/census.ini",
+    };
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_registry *reg = test_registry(&ctx);
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/tasks/%s", test_srcdir(), files[f]);
+        im_config cfg, *runs = NULL;
+        int n = 0;
+        ck_assert_msg(im_config_load(&ctx, path, &cfg) == IM_OK, "%s", ctx.err);
+        ck_assert_msg(im_config_expand_sweep(&ctx, &cfg, &runs, &n) == IM_OK, "%s", ctx.err);
+        ck_assert_int_ge(n, 1);
+        for (int r = 0; r < n; r++) ck_assert_msg(im_config_validate(&ctx, &runs[r], reg) == IM_OK, "%s", ctx.err);
+        im_config_free_all(runs, n);
+        im_config_free(&cfg);
+    }
+    im_registry_free(reg);
+}
+END_TEST
+
 START_TEST(same_seed_same_numbers)
 {
     char ini[512], err[1024];
@@ -127,7 +156,7 @@ static json_t *load_jsonl_line(const char *path, int line)
 
 START_TEST(cli_sweep_writes_one_record_per_run)
 {
-    char ini[512], out_path[512], args[2048], out[16384];
+    char ini[512], out_path[520], args[2048], out[16384];
     test_write_file(ini, sizeof ini, "sweep.ini",
                     "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\nrho = 0.5\nn_train = 100\n"
                     "[estimator]\nplugin = pearson\n[sweep]\ntask.seed = 1..2\ndataset.rho = 0.1, 0.9\n");
@@ -161,7 +190,7 @@ END_TEST
 
 START_TEST(cli_failed_run_exits_1_with_a_failed_record)
 {
-    char ini[512], out_path[512], args[2048], out[16384];
+    char ini[512], out_path[520], args[2048], out[16384];
     test_write_file(ini, sizeof ini, "fail.ini",
                     "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\nn_train = 300\n"
                     "[estimator]\nplugin = mine\nhidden = 8\nlr = 1e30\nsteps = 200\nbatch = 32\nema_alpha = 1\n");
@@ -185,6 +214,7 @@ int main(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, quickstart_estimate_within_15_percent_of_true_mi);
     tcase_add_test(tc, same_seed_same_numbers);
+    tcase_add_test(tc, shipped_ini_files_validate);
     tcase_add_test(tc, pearson_recovers_the_correlation);
     tcase_add_test(tc, diverging_training_is_an_error_not_a_number);
     tcase_add_test(tc, nan_in_data_is_named);

@@ -10,7 +10,12 @@
  * correlation, in [0, 1].
  * The objective is that value on a batch, differentiable in x and y through
  * the fixed directions and CCA weights — the cheap penalty the paper uses;
- * refitting (new directions, new CCA) is `fit` again. */
+ * refitting (new directions, new CCA) is `fit` again.
+ *
+ * A side with one column gets one direction: every unit vector in 1-D is ±1
+ * and the features of −1 are those of +1 up to sign, so S copies would span
+ * the same three columns (and make the CCA S times larger for nothing; with
+ * a binary or scalar T in infomin tasks this is the common case). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +30,7 @@ static const im_param_spec slice_params[] = {
 
 typedef struct {
     int n_slice, dx, dy, fitted;
+    int sx, sy;               /* directions per side: n_slice, or 1 for a 1-column side */
     double ridge;
     im_mat theta, phi;        /* S x dx, S x dy unit rows */
     im_mat wx, wy;            /* 3S x 1 canonical weights */
@@ -49,13 +55,14 @@ static im_status slice_create(im_ctx *ctx, const im_section *sec, int dx, int dy
     s->dy = dy;
     im_status st = im_cfg_int(ctx, sec, "n_slice", &s->n_slice);
     if (!st) st = im_cfg_float(ctx, sec, "ridge", &s->ridge);
-    int f = 3 * s->n_slice;
-    if (!st) st = im_mat_alloc(ctx, &s->theta, s->n_slice, dx);
-    if (!st) st = im_mat_alloc(ctx, &s->phi, s->n_slice, dy);
-    if (!st) st = im_mat_alloc(ctx, &s->wx, f, 1);
-    if (!st) st = im_mat_alloc(ctx, &s->wy, f, 1);
-    if (!st) st = im_mat_alloc(ctx, &s->mean_f, 1, f);
-    if (!st) st = im_mat_alloc(ctx, &s->mean_g, 1, f);
+    s->sx = dx == 1 ? 1 : s->n_slice;
+    s->sy = dy == 1 ? 1 : s->n_slice;
+    if (!st) st = im_mat_alloc(ctx, &s->theta, s->sx, dx);
+    if (!st) st = im_mat_alloc(ctx, &s->phi, s->sy, dy);
+    if (!st) st = im_mat_alloc(ctx, &s->wx, 3 * s->sx, 1);
+    if (!st) st = im_mat_alloc(ctx, &s->wy, 3 * s->sy, 1);
+    if (!st) st = im_mat_alloc(ctx, &s->mean_f, 1, 3 * s->sx);
+    if (!st) st = im_mat_alloc(ctx, &s->mean_g, 1, 3 * s->sy);
     if (st) {
         slice_destroy(s);
         return st;
@@ -110,15 +117,17 @@ static im_status slice_fit(void *self, im_ctx *ctx, const im_mat *x, const im_ma
     im_mat_random_unit_rows(&s->phi, &s->rng);
     double *fx = NULL, *fy = NULL;
     im_cca_result cca;
-    int f = 3 * s->n_slice;
+    int fx_cols = 3 * s->sx, fy_cols = 3 * s->sy;
     im_status st = features_of(ctx, x, &s->theta, &fx);
     if (!st) st = features_of(ctx, y, &s->phi, &fy);
-    if (!st) st = im_cca(ctx, fx, fy, x->rows, f, f, s->ridge, &cca);
+    if (!st) st = im_cca(ctx, fx, fy, x->rows, fx_cols, fy_cols, s->ridge, &cca);
     if (!st) {
-        for (int i = 0; i < f; i++) {
+        for (int i = 0; i < fx_cols; i++) {
             s->wx.data[i] = (im_real)cca.wx[i];
-            s->wy.data[i] = (im_real)cca.wy[i];
             s->mean_f.data[i] = (im_real)cca.mx[i];
+        }
+        for (int i = 0; i < fy_cols; i++) {
+            s->wy.data[i] = (im_real)cca.wy[i];
             s->mean_g.data[i] = (im_real)cca.my[i];
         }
         if (rec) im_record_num(rec, "slice_train_corr", cca.rho[0]);

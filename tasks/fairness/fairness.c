@@ -35,12 +35,14 @@ static const im_param_spec fairness_params[] = {
     { "lr", "float", "1e-3", "Adam learning rate of the encoder and head", ">0" },
     { "weight_decay", "float", "0", "decoupled weight decay of the encoder and head", ">=0" },
     { "inner_steps", "int", "5", "critic updates per encoder update (trained estimators)", ">=0" },
-    { "refit_every", "int", "50", "steps between refits of fitted closed-form estimators (slice)", ">=1" },
-    { "refit_rows", "int", "2000", "training rows whose Z a refit uses", ">=16" },
+    { "refit_every", "int", "5", "steps between refits of fitted closed-form estimators (slice)", ">=1" },
+    { "refit_rows", "int", "20000", "training rows whose Z a refit uses (all when fewer)", ">=16" },
     { "adversary_hidden", "ints", "64,64", "leakage adversary: hidden widths", ">=1" },
     { "adversary_epochs", "int", "20", "leakage adversary: epochs on frozen training Z", ">=1" },
     { "renyi_steps", "int", "2000", "rho*(Z;T): steps of the fresh renyi critic on validation Z", ">=1" },
     { "ksg_slices", "int", "20", "random 2-D projections of Z for the KSG leakage", ">=1" },
+    { "select_accuracy", "float", "0.8",
+      "sweep summary: per penalty, the beta with the lowest rho*(Z;T) among runs at least this accurate", "0..1" },
     { NULL, NULL, NULL, NULL, NULL }
 };
 
@@ -548,6 +550,30 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
 }
 
 /* accuracy (or −RMSE) against ρ*(Z;T), one line per penalty, ordered by β */
+/* Per penalty, the beta a sweep chooses: the lowest rho*(Z;T) among its runs
+ * with test accuracy >= select_accuracy. */
+static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_series *series, double (*betas)[256],
+                               int n_lines)
+{
+    im_section sec;
+    double floor_acc;
+    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
+    if (!st) st = im_cfg_float(ctx, &sec, "select_accuracy", &floor_acc);
+    if (st) return st;
+    printf("chosen beta per penalty (lowest rho*(Z;T) with accuracy >= %.3g):\n", floor_acc);
+    for (int l = 0; l < n_lines; l++) {
+        int best = -1;
+        for (int k = 0; k < series[l].n; k++)
+            if (series[l].y[k] >= floor_acc && (best < 0 || series[l].x[k] < series[l].x[best])) best = k;
+        if (best < 0)
+            printf("  %-10s none of its runs reaches that accuracy\n", series[l].name);
+        else
+            printf("  %-10s beta %-8g accuracy %.4f  rho* %.4f\n", series[l].name, betas[l][best], series[l].y[best],
+                   series[l].x[best]);
+    }
+    return IM_OK;
+}
+
 static im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n)
 {
     if (n < 2) return IM_OK;
@@ -596,6 +622,7 @@ static im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_recor
                           strcmp(quality_key, "rmse") == 0 ? "test RMSE (lower is better)" : "test accuracy", 0, 0, 0, 0 };
     im_status st = n_lines ? im_plot_lines(ctx, path, &spec, series, n_lines) : IM_OK;
     if (!st && n_lines) printf("trade-off plot: %s\n", path);
+    if (!st && strcmp(quality_key, "accuracy") == 0) st = print_choices(ctx, &runs[0], series, betas, n_lines);
     free(xs);
     return st;
 }
