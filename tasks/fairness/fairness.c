@@ -43,6 +43,8 @@ static const im_param_spec fairness_params[] = {
     { "ksg_slices", "int", "20", "random 2-D projections of Z for the KSG leakage", ">=1" },
     { "select_accuracy", "float", "0.8",
       "sweep summary: per penalty, the beta with the lowest rho*(Z;T) among runs at least this accurate", "0..1" },
+    { "reference_rho", "string", "",
+      "sweep summary: published rho*(Z;T) to print beside the chosen runs, as penalty:value,... (e.g. none:0.987)", NULL },
     { NULL, NULL, NULL, NULL, NULL }
 };
 
@@ -550,6 +552,22 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
 }
 
 /* accuracy (or −RMSE) against ρ*(Z;T), one line per penalty, ordered by β */
+/* The value for `name` in "name:value,name:value" (1 if found). */
+static int reference_value(const char *list, const char *name, double *out)
+{
+    size_t len = strlen(name);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        if (strncmp(p, name, len) == 0 && p[len] == ':') {
+            char *end;
+            *out = strtod(p + len + 1, &end);
+            return end != p + len + 1;
+        }
+        p = strchr(p, ',');
+    }
+    return 0;
+}
+
 /* Per penalty, the beta a sweep chooses: the lowest rho*(Z;T) among its runs
  * with test accuracy >= select_accuracy. */
 static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_series *series, double (*betas)[256],
@@ -560,16 +578,23 @@ static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_serie
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
     if (!st) st = im_cfg_float(ctx, &sec, "select_accuracy", &floor_acc);
     if (st) return st;
+    const char *reference;
+    st = im_cfg_string(ctx, &sec, "reference_rho", &reference);
+    if (st) return st;
     printf("chosen beta per penalty (lowest rho*(Z;T) with accuracy >= %.3g):\n", floor_acc);
     for (int l = 0; l < n_lines; l++) {
         int best = -1;
         for (int k = 0; k < series[l].n; k++)
             if (series[l].y[k] >= floor_acc && (best < 0 || series[l].x[k] < series[l].x[best])) best = k;
-        if (best < 0)
+        if (best < 0) {
             printf("  %-10s none of its runs reaches that accuracy\n", series[l].name);
-        else
-            printf("  %-10s beta %-8g accuracy %.4f  rho* %.4f\n", series[l].name, betas[l][best], series[l].y[best],
-                   series[l].x[best]);
+            continue;
+        }
+        printf("  %-10s beta %-8g accuracy %.4f  rho* %.4f", series[l].name, betas[l][best], series[l].y[best],
+               series[l].x[best]);
+        double published;
+        if (reference_value(reference, series[l].name, &published)) printf("  (published %.3f)", published);
+        printf("\n");
     }
     return IM_OK;
 }
