@@ -569,9 +569,10 @@ static int reference_value(const char *list, const char *name, double *out)
 }
 
 /* Per penalty, the beta a sweep chooses: the lowest rho*(Z;T) among its runs
- * with test accuracy >= select_accuracy. */
+ * with test accuracy >= select_accuracy (regression: among all its runs, the
+ * RMSE printed beside it). */
 static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_series *series, double (*betas)[256],
-                               int n_lines)
+                               int n_lines, int classification)
 {
     im_section sec;
     double floor_acc;
@@ -581,17 +582,21 @@ static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_serie
     const char *reference;
     st = im_cfg_string(ctx, &sec, "reference_rho", &reference);
     if (st) return st;
-    printf("chosen beta per penalty (lowest rho*(Z;T) with accuracy >= %.3g):\n", floor_acc);
+    if (classification)
+        printf("chosen beta per penalty (lowest rho*(Z;T) with accuracy >= %.3g):\n", floor_acc);
+    else
+        printf("chosen beta per penalty (lowest rho*(Z;T)):\n");
     for (int l = 0; l < n_lines; l++) {
         int best = -1;
         for (int k = 0; k < series[l].n; k++)
-            if (series[l].y[k] >= floor_acc && (best < 0 || series[l].x[k] < series[l].x[best])) best = k;
+            if ((!classification || series[l].y[k] >= floor_acc) && (best < 0 || series[l].x[k] < series[l].x[best]))
+                best = k;
         if (best < 0) {
             printf("  %-10s none of its runs reaches that accuracy\n", series[l].name);
             continue;
         }
-        printf("  %-10s beta %-8g accuracy %.4f  rho* %.4f", series[l].name, betas[l][best], series[l].y[best],
-               series[l].x[best]);
+        printf("  %-10s beta %-8g %s %.4f  rho* %.4f", series[l].name, betas[l][best], classification ? "accuracy" : "RMSE",
+               series[l].y[best], series[l].x[best]);
         double published;
         if (reference_value(reference, series[l].name, &published)) printf("  (published %.3f)", published);
         printf("\n");
@@ -647,7 +652,7 @@ static im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_recor
                           strcmp(quality_key, "rmse") == 0 ? "test RMSE (lower is better)" : "test accuracy", 0, 0, 0, 0 };
     im_status st = n_lines ? im_plot_lines(ctx, path, &spec, series, n_lines) : IM_OK;
     if (!st && n_lines) printf("trade-off plot: %s\n", path);
-    if (!st && strcmp(quality_key, "accuracy") == 0) st = print_choices(ctx, &runs[0], series, betas, n_lines);
+    if (!st) st = print_choices(ctx, &runs[0], series, betas, n_lines, strcmp(quality_key, "accuracy") == 0);
     free(xs);
     return st;
 }
