@@ -551,7 +551,6 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     return st;
 }
 
-/* accuracy (or −RMSE) against ρ*(Z;T), one line per penalty, ordered by β */
 /* The value for `name` in "name:value,name:value" (1 if found). */
 static int reference_value(const char *list, const char *name, double *out)
 {
@@ -604,6 +603,7 @@ static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_serie
     return IM_OK;
 }
 
+/* accuracy (or −RMSE) against ρ*(Z;T), one line per penalty, ordered by β */
 static im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n)
 {
     if (n < 2) return IM_OK;
