@@ -115,11 +115,9 @@ static im_status model_init(im_ctx *ctx, const im_config *cfg, int in_dim, im_rn
     return IM_OK;
 }
 
-/* Z of the given rows of x (no tape) into z (rows x dz). */
-static im_status encode(im_ctx *ctx, const model *m, const im_mat *x, im_mat *z)
+/* Z of every row of x into z (rows x dz), on g with the tape off. */
+static im_status encode_on(im_graph *g, const model *m, const im_mat *x, im_mat *z)
 {
-    im_graph *g = im_graph_new(ctx);
-    if (!g) return ctx->status;
     im_graph_set_grad(g, 0);
     im_status st = IM_OK;
     for (int r0 = 0; r0 < x->rows && !st; r0 += 4096) {
@@ -127,11 +125,20 @@ static im_status encode(im_ctx *ctx, const model *m, const im_mat *x, im_mat *z)
         im_graph_reset(g);
         im_tensor *zt = m->vt->forward(m->enc, g, im_leaf(g, n, x->cols, im_mat_row(x, r0), 0));
         if (!zt) {
-            st = ctx->status;
+            st = im_graph_ctx(g)->status;
             break;
         }
         memcpy(im_mat_row(z, r0), zt->val, sizeof(im_real) * (size_t)n * m->dz);
     }
+    return st;
+}
+
+/* The same on a graph of its own (evaluation). */
+static im_status encode(im_ctx *ctx, const model *m, const im_mat *x, im_mat *z)
+{
+    im_graph *g = im_graph_new(ctx);
+    if (!g) return ctx->status;
+    im_status st = encode_on(g, m, x, z);
     im_graph_free(g);
     return st;
 }
@@ -148,6 +155,9 @@ typedef struct {
     im_mat xb, yb, tb, zb;
     int *order;
     int cursor;
+    /* refits of fitted estimators: a row sample, its X, T and Z (made once) */
+    int *refit_order;
+    im_mat refit_x, refit_t, refit_z;
 } trainer;
 
 static void next_batch(trainer *t, im_rng *rng)
@@ -174,13 +184,9 @@ static im_tensor *task_loss(trainer *t, im_tensor *logits)
 /* the batch's Z as constants, on the trainer's own graph (no allocation) */
 static im_status encode_batch(trainer *t)
 {
-    im_graph_reset(t->g);
-    im_graph_set_grad(t->g, 0);
-    im_tensor *z = t->m->vt->forward(t->m->enc, t->g, im_input(t->g, &t->xb));
+    im_status st = encode_on(t->g, t->m, &t->xb, &t->zb);
     im_graph_set_grad(t->g, 1);
-    if (!z) return im_graph_ctx(t->g)->status;
-    memcpy(t->zb.data, z->val, sizeof(im_real) * (size_t)t->zb.rows * (size_t)t->zb.cols);
-    return IM_OK;
+    return st;
 }
 
 static im_status critic_steps(trainer *t)
@@ -200,24 +206,17 @@ static im_status critic_steps(trainer *t)
 
 static im_status refit(trainer *t, im_rng *rng)
 {
-    im_ctx *ctx = im_graph_ctx(t->g);
     const im_split *tr = &t->ds->train;
-    int n = t->s->refit_rows < tr->x.rows ? t->s->refit_rows : tr->x.rows;
-    int *rows = malloc(sizeof(int) * (size_t)tr->x.rows);
-    im_mat xs = { 0 }, ts = { 0 }, zs = { 0 };
-    im_status st = rows ? IM_OK : im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
-    if (!st) {
-        im_rng_permutation(rng, rows, tr->x.rows);
-        st = im_mat_gather_rows(ctx, &xs, &tr->x, rows, n);
+    int n = t->refit_x.rows;
+    im_rng_permutation(rng, t->refit_order, tr->x.rows);
+    for (int k = 0; k < n; k++) {
+        int r = t->refit_order[k];
+        memcpy(im_mat_row(&t->refit_x, k), im_mat_row(&tr->x, r), sizeof(im_real) * (size_t)tr->x.cols);
+        memcpy(im_mat_row(&t->refit_t, k), im_mat_row(&tr->t, r), sizeof(im_real) * (size_t)tr->t.cols);
     }
-    if (!st) st = im_mat_gather_rows(ctx, &ts, &tr->t, rows, n);
-    if (!st) st = im_mat_alloc(ctx, &zs, n, t->m->dz);
-    if (!st) st = encode(ctx, t->m, &xs, &zs);
-    if (!st) st = t->est->vt->fit(t->est->self, ctx, &zs, &ts, NULL, NULL, NULL);
-    im_mat_free(&xs);
-    im_mat_free(&ts);
-    im_mat_free(&zs);
-    free(rows);
+    im_status st = encode_on(t->g, t->m, &t->refit_x, &t->refit_z);
+    im_graph_set_grad(t->g, 1);
+    if (!st) st = t->est->vt->fit(t->est->self, im_graph_ctx(t->g), &t->refit_z, &t->refit_t, NULL, NULL, NULL);
     return st;
 }
 
@@ -264,6 +263,14 @@ static im_status train(im_ctx *ctx, const settings *s, const im_dataset *ds, mod
     }
     int steps_per_epoch = (ds->train.x.rows + batch - 1) / batch, total = s->epochs * steps_per_epoch;
     int fits = est && est->vt->fit && !est->vt->params;
+    if (!st && fits) {
+        int n = s->refit_rows < ds->train.x.rows ? s->refit_rows : ds->train.x.rows;
+        if (!(t.refit_order = malloc(sizeof(int) * (size_t)ds->train.x.rows)))
+            st = im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+        if (!st) st = im_mat_alloc(ctx, &t.refit_x, n, ds->train.x.cols);
+        if (!st) st = im_mat_alloc(ctx, &t.refit_t, n, ds->train.t.cols);
+        if (!st) st = im_mat_alloc(ctx, &t.refit_z, n, m->dz);
+    }
     double t0 = seconds_now();
     for (int step = 0; step < total && !st; step++) {
         next_batch(&t, rng);
@@ -280,6 +287,10 @@ static im_status train(im_ctx *ctx, const settings *s, const im_dataset *ds, mod
     im_mat_free(&t.tb);
     im_mat_free(&t.zb);
     free(t.order);
+    free(t.refit_order);
+    im_mat_free(&t.refit_x);
+    im_mat_free(&t.refit_t);
+    im_mat_free(&t.refit_z);
     return st;
 }
 
