@@ -15,16 +15,12 @@ im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, 
     if (!st) st = im_cfg_string(ctx, sec, "input", &input);
     if (st) return st;
     memset(critic, 0, sizeof *critic);
-    critic->squash = strcmp(input, "squash") == 0;
-    if (critic->squash) {
-        critic->center = calloc((size_t)(dx + dy), sizeof(im_real));
-        critic->inv_scale = calloc((size_t)(dx + dy), sizeof(im_real));
-        if (!critic->center || !critic->inv_scale) {
-            im_critic_free(critic);
-            return im_fail(ctx, IM_ENOMEM, "critic: out of memory");
-        }
-        for (int j = 0; j < dx + dy; j++) critic->inv_scale[j] = 1;
-    }
+    /* auto: decided at the first fit, by what the maps are fitted on */
+    critic->auto_input = strcmp(input, "auto") == 0;
+    int map = critic->auto_input ? IM_COLMAP_SQUASH : im_colmap_kind_from_name(input);
+    if (map < 0) return im_fail(ctx, IM_ECONFIG, "critic: input = %s (choose " IM_COLMAP_CHOICES ")", input);
+    im_colmap_init(&critic->map_x, (im_colmap_kind)map, dx);
+    im_colmap_init(&critic->map_y, (im_colmap_kind)map, dy);
     critic->dx = dx;
     critic->dy = dy;
     critic->kind = strcmp(kind, "separable") == 0 ? IM_CRITIC_SEPARABLE : IM_CRITIC_CONCAT;
@@ -42,61 +38,29 @@ im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, 
 void im_critic_free(im_critic *critic)
 {
     im_params_free(&critic->params);
-    free(critic->center);
-    free(critic->inv_scale);
-    critic->center = critic->inv_scale = NULL;
+    im_colmap_free(&critic->map_x);
+    im_colmap_free(&critic->map_y);
 }
 
-static int cmp_real(const void *a, const void *b)
+static im_status fit_inputs(im_ctx *ctx, im_critic *c, const im_real *x, const im_real *y, int n, im_colmap_kind kind)
 {
-    im_real u = *(const im_real *)a, v = *(const im_real *)b;
-    return (u > v) - (u < v);
+    if (c->auto_input) c->map_x.kind = c->map_y.kind = kind;
+    im_status st = im_colmap_fit(ctx, &c->map_x, x, n);
+    return st ? st : im_colmap_fit(ctx, &c->map_y, y, n);
 }
 
-static double median_sorted(const im_real *v, int n) { return n % 2 ? v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + v[n / 2]); }
-
-/* Column j of an n x cols block: median and 1 / (1.4826·MAD), the MAD scaled
- * to σ for Gaussian data. A column with MAD 0 (mostly one value) falls back
- * to its standard deviation, a constant column to 1. */
-static void robust_column(const im_real *m, int n, int cols, int j, im_real *buf, im_real *center, im_real *inv_scale)
+/* The training set: its quantiles are fine enough for the copula. */
+im_status im_critic_fit_inputs(im_ctx *ctx, im_critic *c, const im_real *x, const im_real *y, int n)
 {
-    double sum = 0, sum2 = 0;
-    for (int i = 0; i < n; i++) {
-        buf[i] = m[(long)i * cols + j];
-        sum += buf[i];
-        sum2 += (double)buf[i] * buf[i];
-    }
-    qsort(buf, (size_t)n, sizeof *buf, cmp_real);
-    double med = median_sorted(buf, n);
-    for (int i = 0; i < n; i++) buf[i] = (im_real)fabs(buf[i] - med);
-    qsort(buf, (size_t)n, sizeof *buf, cmp_real);
-    double scale = 1.4826 * median_sorted(buf, n);
-    if (!(scale > 0)) scale = sqrt(fmax(sum2 / n - (sum / n) * (sum / n), 0));
-    if (!(scale > 0) || !isfinite(scale)) scale = 1;
-    *center = (im_real)med;
-    *inv_scale = (im_real)(1 / scale);
+    return fit_inputs(ctx, c, x, y, n, IM_COLMAP_QUANTILE);
 }
 
+/* A first batch, of inputs that may move later (an encoder's output): the
+ * smooth robust squash. */
 im_status im_critic_prepare(im_ctx *ctx, im_critic *c, const im_real *x, const im_real *y, int n)
 {
-    if (!c->squash || c->squash_ready) return IM_OK;
-    im_real *buf = malloc(sizeof(im_real) * (size_t)n);   /* once per critic */
-    if (!buf) return im_fail(ctx, IM_ENOMEM, "critic: out of memory");
-    for (int j = 0; j < c->dx; j++) robust_column(x, n, c->dx, j, buf, &c->center[j], &c->inv_scale[j]);
-    for (int j = 0; j < c->dy; j++)
-        robust_column(y, n, c->dy, j, buf, &c->center[c->dx + j], &c->inv_scale[c->dx + j]);
-    free(buf);
-    c->squash_ready = 1;
-    return IM_OK;
-}
-
-/* asinh((v − center) · inv_scale), column by column; constants, so gradients
- * reach v only. */
-static im_tensor *squash(im_graph *g, const im_critic *c, im_tensor *v, int offset)
-{
-    im_tensor *center = im_leaf(g, 1, v->cols, c->center + offset, 0);
-    im_tensor *inv_scale = im_leaf(g, 1, v->cols, c->inv_scale + offset, 0);
-    return im_asinh(g, im_mul(g, im_sub(g, v, center), inv_scale));
+    if (c->map_x.fitted && c->map_y.fitted) return IM_OK;
+    return fit_inputs(ctx, c, x, y, n, IM_COLMAP_SQUASH);
 }
 
 static im_tensor *check_inputs(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y)
@@ -112,9 +76,8 @@ static im_tensor *check_inputs(im_graph *g, const im_critic *c, im_tensor *x, im
 static int critic_inputs(im_graph *g, const im_critic *c, im_tensor **x, im_tensor **y)
 {
     if (!*x || !*y || !check_inputs(g, c, *x, *y)) return 0;
-    if (!c->squash) return 1;
-    *x = squash(g, c, *x, 0);
-    *y = squash(g, c, *y, c->dx);
+    *x = im_colmap_apply(g, &c->map_x, *x);
+    *y = im_colmap_apply(g, &c->map_y, *y);
     return *x && *y;
 }
 

@@ -69,6 +69,7 @@ im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, cons
                            const im_mat *yv, im_record *rec)
 {
     im_status st = check_pair(ctx, est, x, y, "training data");
+    if (!st && est->vt->prepare) st = est->vt->prepare(est->self, ctx, x, y);
     if (st) return st;
     if (est->vt->fit) return est->vt->fit(est->self, ctx, x, y, xv, yv, rec);
     if (!est->vt->objective || !est->vt->params || !est->vt->params(est->self)) return IM_OK;   /* closed form */

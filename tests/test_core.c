@@ -200,8 +200,14 @@ START_TEST(thread_pool_changes_no_number)
             const im_param *a = serial.items[i], *b = pooled.items[i];
             ck_assert_msg(fabsf(a->m[k] - b->m[k]) <= 1e-6f * (1e-3f + fabsf(a->m[k])), "grad %s[%ld]: %g vs %g",
                           a->name, k, a->m[k], b->m[k]);
-            ck_assert_msg(fabsf(a->value[k] - b->value[k]) <= 1e-6f * (1 + fabsf(a->value[k])), "value %s[%ld]",
-                          a->name, k);
+            /* Adam's first step moves a weight by lr·g/(|g| + ε): a gradient
+             * that cancels to roundoff can land on either side of zero, so
+             * the step may differ by lr·|Δg| / (min |g| + ε), at most 2·lr */
+            float mmin = fminf(fabsf(a->m[k]), fabsf(b->m[k])), dm = fabsf(a->m[k] - b->m[k]);
+            float step_tol = 1e-2f * fminf(2.0f, dm / (mmin + 1e-8f * 0.1f));
+            ck_assert_msg(fabsf(a->value[k] - b->value[k]) <= 1e-6f * (1 + fabsf(a->value[k])) + step_tol,
+                          "value %s[%ld]: %g vs %g (grad %g vs %g)", a->name, k, a->value[k], b->value[k], a->m[k],
+                          b->m[k]);
         }
     }
     /* many tiny jobs back to back: no lost wake-up, no hang */

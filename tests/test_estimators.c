@@ -250,9 +250,11 @@ START_TEST(variational_bounds_approach_the_true_mi)
 }
 END_TEST
 
-/* mine's held-out estimate with an untrained critic, prepared on the first
- * `objective` batch of (x·scale + shift, y); same seed, same weights. */
-static double untrained_estimate(const char *input, double scale, double shift)
+/* mine's held-out estimate with an untrained critic whose input maps are
+ * fitted on (f(x), y), f(v) = scale·v + shift, then cubed if `cubed`: by the
+ * prepare hook on the whole set (as im_estimator_fit does) or on the first
+ * `objective` batch; same seed, same weights. */
+static double untrained_estimate_ex(const char *input, double scale, double shift, int cubed, int prepare)
 {
     enum { N = 256 };
     static im_real x[N * 2], y[N];
@@ -260,8 +262,9 @@ static double untrained_estimate(const char *input, double scale, double shift)
     im_rng_seed(&data, 3);
     for (int i = 0; i < N; i++) {
         double a = im_rng_normal(&data), b = im_rng_normal(&data);
-        x[2 * i] = (im_real)(scale * a * a * a + shift);   /* heavy-tailed */
-        x[2 * i + 1] = (im_real)(scale * b + shift);
+        double u = scale * a * a * a + shift, v = scale * b + shift;   /* u heavy-tailed */
+        x[2 * i] = (im_real)(cubed ? u * u * u : u);
+        x[2 * i + 1] = (im_real)(cubed ? v * v * v : v);
         y[i] = (im_real)(a + 0.5 * im_rng_normal(&data));
     }
     char text[512];
@@ -273,6 +276,7 @@ static double untrained_estimate(const char *input, double scale, double shift)
     im_estimator *est;
     ck_assert_msg(im_estimator_new(&ctx, &cfg, "estimator", 2, 1, &rng, &est) == IM_OK, "%s", ctx.err);
     im_mat xm = { .rows = N, .cols = 2, .data = x }, ym = { .rows = N, .cols = 1, .data = y };
+    if (prepare) ck_assert_msg(est->vt->prepare(est->self, &ctx, &xm, &ym) == IM_OK, "%s", ctx.err);
     im_graph *g = im_graph_new(&ctx);
     ck_assert_ptr_nonnull(est->vt->objective(est->self, g, im_input(g, &xm), im_input(g, &ym)));
     im_graph_free(g);
@@ -281,6 +285,11 @@ static double untrained_estimate(const char *input, double scale, double shift)
     im_estimator_free(est);
     im_config_free(&cfg);
     return v;
+}
+
+static double untrained_estimate(const char *input, double scale, double shift)
+{
+    return untrained_estimate_ex(input, scale, shift, 0, 0);
 }
 
 START_TEST(squashed_critic_inputs_ignore_location_and_scale)
@@ -292,6 +301,23 @@ START_TEST(squashed_critic_inputs_ignore_location_and_scale)
     ck_assert_double_eq_tol(moved, base, 1e-4 * (1 + fabs(base)));
     double raw = untrained_estimate("raw", 1, 0), raw_moved = untrained_estimate("raw", 40, -7);
     ck_assert_double_gt(fabs(raw_moved - raw), 1e-3);
+}
+END_TEST
+
+START_TEST(copula_critic_inputs_ignore_increasing_transforms)
+{
+    /* input = quantile sees ranks: with every row a knot (256 rows), x and
+     * (40x − 7)³ give the same scores; squash, which only undoes the
+     * affine part, does not */
+    double base = untrained_estimate_ex("quantile", 1, 0, 0, 1), moved = untrained_estimate_ex("quantile", 40, -7, 1, 1);
+    ck_assert_double_eq_tol(moved, base, 1e-4 * (1 + fabs(base)));
+    double squash = untrained_estimate_ex("squash", 1, 0, 0, 1), squash_moved = untrained_estimate_ex("squash", 40, -7, 1, 1);
+    ck_assert_double_gt(fabs(squash_moved - squash), 1e-3);
+    /* auto: the copula when fitted on a training set, the squash when the
+     * first batch is all the critic has seen */
+    ck_assert_double_eq(untrained_estimate_ex("auto", 1, 0, 0, 1), base);
+    ck_assert_double_eq(untrained_estimate_ex("auto", 1, 0, 0, 0), untrained_estimate_ex("squash", 1, 0, 0, 0));
+    ck_assert_double_ne(base, untrained_estimate_ex("squash", 1, 0, 0, 0));
 }
 END_TEST
 
@@ -519,6 +545,7 @@ int main(void)
     tcase_add_test(trained, variational_bounds_approach_the_true_mi);
     tcase_add_test(trained, infonce_never_exceeds_log_batch);
     tcase_add_test(trained, squashed_critic_inputs_ignore_location_and_scale);
+    tcase_add_test(trained, copula_critic_inputs_ignore_increasing_transforms);
     tcase_add_test(trained, club_reaches_its_analytic_value);
     tcase_add_test(trained, tc_and_renyi_estimate_their_targets);
     suite_add_tcase(s, trained);

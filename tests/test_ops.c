@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "infomin/colmap.h"
 #include "infomin/graph.h"
 #include "infomin/nn.h"
 #include "infomin/param.h"
@@ -133,6 +134,24 @@ static im_tensor *b_elu(im_graph *g, im_tensor **x) { return im_elu(g, x[0], 1.3
 static im_tensor *b_tanh(im_graph *g, im_tensor **x) { return im_tanh(g, x[0]); }
 static im_tensor *b_sigmoid(im_graph *g, im_tensor **x) { return im_sigmoid(g, x[0]); }
 static im_tensor *b_asinh(im_graph *g, im_tensor **x) { return im_asinh(g, im_scale(g, x[0], 3)); }
+/* The critic's input maps, fitted once on 40 rows spread over (−1.2, 1.2):
+ * the N(0, 1) test inputs land between knots and past both ends. */
+static im_tensor *b_colmap(im_graph *g, im_tensor **x, im_colmap_kind kind)
+{
+    static im_colmap maps[3];
+    im_colmap *m = &maps[kind];
+    if (!m->fitted) {
+        im_ctx ctx;
+        im_ctx_init(&ctx);
+        double fit[40 * 2];
+        for (int i = 0; i < 40 * 2; i++) fit[i] = 1.2 * sin(1.7 * i + 0.3);
+        im_colmap_init(m, kind, 2);
+        ck_assert_int_eq(im_colmap_fit(&ctx, m, fit, 40), IM_OK);
+    }
+    return im_colmap_apply(g, m, x[0]);
+}
+static im_tensor *b_squash(im_graph *g, im_tensor **x) { return b_colmap(g, x, IM_COLMAP_SQUASH); }
+static im_tensor *b_quantile(im_graph *g, im_tensor **x) { return b_colmap(g, x, IM_COLMAP_QUANTILE); }
 static im_tensor *b_softplus(im_graph *g, im_tensor **x) { return im_softplus(g, x[0]); }
 static im_tensor *b_exp(im_graph *g, im_tensor **x) { return im_exp(g, x[0]); }
 static im_tensor *b_log(im_graph *g, im_tensor **x) { return im_log(g, x[0]); }
@@ -226,6 +245,8 @@ static const grad_case cases[] = {
     { "sigmoid", 1, { { 3, 2 } }, b_sigmoid, 0, 0 },
     { "asinh", 1, { { 3, 2 } }, b_asinh, 0, 0 },
     { "softplus", 1, { { 3, 2 } }, b_softplus, 0, 0 },
+    { "input map: squash", 1, { { 6, 2 } }, b_squash, 0, 0 },
+    { "input map: quantile", 1, { { 8, 2 } }, b_quantile, 0, 0 },
     { "exp", 1, { { 2, 4 } }, b_exp, 0, 0 },
     { "log", 1, { { 2, 4 } }, b_log, 1, 0 },
     { "square", 1, { { 1, 1 } }, b_square, 0, 0 },
@@ -292,6 +313,71 @@ START_TEST(shape_errors_are_sticky_and_named)
 }
 END_TEST
 
+START_TEST(normal_quantile_inverts_the_cdf)
+{
+    const double ps[] = { 1e-12, 1e-6, 0.0013, 0.025, 0.3, 0.5, 0.77, 0.975, 1 - 1e-9 };
+    for (int i = 0; i < (int)(sizeof ps / sizeof ps[0]); i++) {
+        /* compared in the smaller tail, where the digits are */
+        double x = im_normal_quantile(ps[i]), tail = fmin(ps[i], 1 - ps[i]), back = 0.5 * erfc(fabs(x) / M_SQRT2);
+        ck_assert_msg(fabs(back - tail) <= 1e-12 * tail, "p %g: tail of Φ(Φ⁻¹(p)) %.17g", ps[i], back);
+        ck_assert(ps[i] < 0.5 ? x < 0 : x >= 0);
+    }
+    ck_assert_double_eq_tol(im_normal_quantile(0.975), 1.959963984540054, 1e-12);
+    ck_assert_double_eq_tol(im_normal_quantile(0.5), 0, 1e-15);
+}
+END_TEST
+
+static void map_rows(im_graph *g, const im_colmap *m, double *rows, int n, double *out)
+{
+    im_graph_reset(g);
+    im_tensor *y = im_colmap_apply(g, m, im_leaf(g, n, m->cols, rows, 0));
+    ck_assert_ptr_nonnull(y);
+    memcpy(out, y->val, sizeof(double) * (size_t)n * m->cols);
+}
+
+/* The copula map sees ranks only: x and an increasing transform of x give the
+ * same values on the rows they were fitted on (all knots here),
+ * ties merge into one knot, and the map keeps increasing past the ends. */
+START_TEST(quantile_map_is_rank_invariant)
+{
+    enum { N = 1000 };   /* <= IM_COLMAP_KNOTS: every row is a knot */
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_graph *g = im_graph_new(&ctx);
+    im_rng rng;
+    im_rng_seed(&rng, 7);
+    double *x = malloc(sizeof(double) * N * 2), *t = malloc(sizeof(double) * N * 2);
+    double *a = malloc(sizeof(double) * N * 2), *b = malloc(sizeof(double) * N * 2);
+    for (int i = 0; i < N; i++) {
+        x[2 * i] = im_rng_normal(&rng);
+        x[2 * i + 1] = im_rng_uniform(&rng) < 0.3;   /* binary: two knots after merging */
+        t[2 * i] = x[2 * i] * x[2 * i] * x[2 * i];
+        t[2 * i + 1] = 5 * x[2 * i + 1] - 2;
+    }
+    im_colmap mx, mt;
+    im_colmap_init(&mx, IM_COLMAP_QUANTILE, 2);
+    im_colmap_init(&mt, IM_COLMAP_QUANTILE, 2);
+    ck_assert_int_eq(im_colmap_fit(&ctx, &mx, x, N), IM_OK);
+    ck_assert_int_eq(im_colmap_fit(&ctx, &mt, t, N), IM_OK);
+    ck_assert_int_eq(mx.knots[1], 2);
+    for (int k = 1; k < mx.knots[0]; k++) ck_assert(mx.v[k] > mx.v[k - 1] && mx.q[k] > mx.q[k - 1]);
+    map_rows(g, &mx, x, N, a);
+    map_rows(g, &mt, t, N, b);
+    for (int i = 0; i < 2 * N; i++) ck_assert_msg(fabs(a[i] - b[i]) < 1e-9, "row %d: %.12g vs %.12g", i / 2, a[i], b[i]);
+    double edge[4] = { mx.v[0] - 1, 0, mx.v[mx.knots[0] - 1] + 1, 1 }, mapped[4];
+    map_rows(g, &mx, edge, 2, mapped);
+    ck_assert(mapped[0] < mx.q[0] && mapped[2] > mx.q[mx.knots[0] - 1]);
+    ck_assert(mapped[1] < mapped[3]);
+    im_colmap_free(&mx);
+    im_colmap_free(&mt);
+    free(x);
+    free(t);
+    free(a);
+    free(b);
+    im_graph_free(g);
+}
+END_TEST
+
 static Suite *ops_suite(void)
 {
     Suite *s = suite_create("ops (float64 gradient checks)");
@@ -299,6 +385,10 @@ static Suite *ops_suite(void)
     tcase_add_loop_test(tc, op_gradient_matches_finite_differences, 0, N_CASES);
     tcase_add_test(tc, shape_errors_are_sticky_and_named);
     suite_add_tcase(s, tc);
+    TCase *maps = tcase_create("input maps");
+    tcase_add_test(maps, normal_quantile_inverts_the_cdf);
+    tcase_add_test(maps, quantile_map_is_rank_invariant);
+    suite_add_tcase(s, maps);
     return s;
 }
 

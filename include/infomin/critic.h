@@ -8,14 +8,19 @@
  *              He-initialised embeddings give scores of std ~10, and e^T then
  *              swamps the DV and NWJ partition terms from the first step.
  *
- * Inputs: with `input = squash` (the default) each column of x and y enters
- * the critic as asinh((v − median) / (1.4826·MAD)), the median and MAD taken
- * from the first batch the critic is trained on (a data-dependent
- * initialisation, then fixed). The map is a bijection per column, so I(X;Y)
- * is unchanged, but heavy tails (x³, Student-t) reach the critic compressed:
- * a ReLU critic extrapolates linearly, and on raw x³ outliers its e^T swamps
- * the partition term of held-out estimates. `input = raw` feeds the values
- * as they are (Poole et al.'s setting).
+ * Inputs: each column of x and y passes through a fixed increasing map
+ * (colmap.h) chosen by `input`: `quantile` the empirical Gaussian copula,
+ * `squash` asinh of the robust z-score, `raw` nothing (Poole et al.'s
+ * setting). A bijection per column leaves I(X;Y) unchanged, but what the
+ * critic must learn changes: a ReLU critic extrapolates linearly, and on raw
+ * x³ outliers its e^T swamps the partition term of held-out estimates; the
+ * copula hands every data set to the critic with Gaussian marginals. The
+ * maps are fitted on the whole training set when the estimator is fitted
+ * (im_critic_fit_inputs, from the estimator's prepare hook), else on the
+ * first batch the critic sees, and then kept fixed. `auto` (the default)
+ * picks by that: quantile on a training set (estimating MI of a data set),
+ * squash on a first batch (an infomin penalty whose inputs are an encoder's
+ * output, which moves: 64 quantiles of it would be coarse and soon stale).
  *
  * `frozen` passes treat the critic's parameters as constants, so gradients
  * reach x and y only: the estimate used as a penalty on an encoder. */
@@ -23,6 +28,7 @@
 #define INFOMIN_CRITIC_H
 
 #include "cfg.h"
+#include "colmap.h"
 #include "graph.h"
 #include "nn.h"
 
@@ -35,9 +41,8 @@ typedef struct im_critic {
     im_params params;
     int dx, dy;
     double dot_scale;   /* separable: 1/√embed */
-    int squash;         /* input = squash */
-    int squash_ready;   /* center/inv_scale set from a first batch */
-    im_real *center, *inv_scale;   /* dx + dy each: x's columns, then y's */
+    im_colmap map_x, map_y;   /* input maps of x's and y's columns */
+    int auto_input;           /* input = auto: the kind set at the first fit */
 } im_critic;
 
 /* Spec entries for the critic keys: splice into a plugin's spec table. */
@@ -46,14 +51,19 @@ typedef struct im_critic {
     { "hidden", "ints", hidden, "critic hidden layer widths", ">=1" },                                  \
     { "activation", "string", "relu", "critic hidden activation", IM_ACTIVATION_CHOICES },              \
     { "embed", "int", "32", "separable critic: width of g(x) and h(y)", ">=1" },                        \
-    { "input", "string", "squash",                                                                      \
-      "per column asinh((v - median)/MAD) before the critic (MI-preserving), or raw values", "squash|raw" }
+    { "input", "string", "auto",                                                                        \
+      "per-column increasing map before the critic (MI-preserving): Gaussian copula (quantile), asinh "  \
+      "of the robust z-score (squash), none (raw); auto: quantile when fitted on a training set, "       \
+      "squash when used as a penalty", IM_COLMAP_CHOICES }
 
-/* Reads critic, hidden, activation and embed from sec. */
+/* Reads critic, hidden, activation, embed and input from sec. */
 im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng);
 void im_critic_free(im_critic *critic);
-/* With input = squash and no statistics yet: median and MAD of each column of
- * these n rows (a training batch); later calls do nothing. */
+/* Fits the input maps on n rows of x and y (row-major): the training set
+ * (auto: quantile). */
+im_status im_critic_fit_inputs(im_ctx *ctx, im_critic *critic, const im_real *x, const im_real *y, int n);
+/* The same, only while the maps are unfitted: a first training batch (auto:
+ * squash). */
 im_status im_critic_prepare(im_ctx *ctx, im_critic *critic, const im_real *x, const im_real *y, int n);
 
 /* B x B scores S[i, j] = T(x_i, y_j); joint pairs on the diagonal. */

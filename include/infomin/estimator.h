@@ -39,6 +39,10 @@ typedef struct im_estimator_vt {
      * untrained q). NULL: the estimate, maximised for lower bounds and
      * estimates; upper bounds then keep their last weights. */
     im_status (*select)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *score);
+    /* Optional: sees the whole training set once, before any training step
+     * (data-dependent set-up, e.g. the critic's input maps); called by
+     * im_estimator_fit before the plugin's fit or the generic trainer. */
+    im_status (*prepare)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y);
 } im_estimator_vt;
 
 /* Generic-trainer settings, read from the estimator's section. */

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#define IM_ABI_VERSION 1
+#define IM_ABI_VERSION 2
 
 typedef enum { IM_ESTIMATOR, IM_ENCODER, IM_DATASET, IM_TASK, IM_KIND_COUNT } im_kind;
 

@@ -217,6 +217,14 @@ static im_tensor *objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
     return im_surrogate(g, estimate, im_add(g, train, estimate_of(v, g, &frozen)));
 }
 
+/* The critic's input maps from the whole training set rather than from its
+ * first batch: quantiles from 64 rows are coarse. */
+static im_status prepare(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y)
+{
+    vbound *v = self;
+    return im_critic_fit_inputs(ctx, &v->critic, x->data, y->data, x->rows);
+}
+
 /* InfoNCE on held-out data: the mean of the bound over blocks of the training
  * batch size (the bound depends on B: log B caps it). */
 static im_status infonce_estimate(vbound *v, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
@@ -279,7 +287,7 @@ static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat
 #define VTABLE(name, create_fn, kind)                                                                          \
     static const im_estimator_vt name = { .bound = kind, .unit = IM_UNIT_NATS, .create = create_fn,            \
                                           .destroy = destroy, .objective = objective, .params = params,        \
-                                          .estimate = estimate }
+                                          .estimate = estimate, .prepare = prepare }
 VTABLE(mine_vt, mine_create, IM_BOUND_LOWER);
 VTABLE(nwj_vt, nwj_create, IM_BOUND_LOWER);
 VTABLE(infonce_vt, infonce_create, IM_BOUND_LOWER);
