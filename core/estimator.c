@@ -1,7 +1,10 @@
 /* estimator.c — estimator instances and the generic critic trainer:
  * Adam on the estimator's objective over shuffled mini-batches, a validation
  * estimate every `eval_every` steps, early stopping with `patience`, and the
- * best validation weights restored at the end. */
+ * best validation weights restored at the end. With `average`, the weights
+ * validated and kept are an exponential moving average of the trained ones
+ * (Polyak averaging): SGD noise in the last weights costs a critic the most
+ * where the MI is small. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +103,7 @@ im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *
     if (!st) st = im_cfg_int(ctx, sec, "eval_every", &o->eval_every);
     if (!st) st = im_cfg_int(ctx, sec, "patience", &o->patience);
     if (!st) st = im_cfg_int(ctx, sec, "log_every", &o->log_every);
+    if (!st) st = im_cfg_float(ctx, sec, "average", &o->average);
     return st;
 }
 
@@ -111,6 +115,8 @@ typedef struct {
     int *order;
     int cursor;
     im_real *best;
+    im_real *avg, *live;   /* average: the averaged weights; the live ones while it is evaluated */
+    long numel;
 } trainer;
 
 static void trainer_free(trainer *t)
@@ -120,6 +126,18 @@ static void trainer_free(trainer *t)
     im_mat_free(&t->yb);
     free(t->order);
     free(t->best);
+    free(t->avg);
+    free(t->live);
+}
+
+/* avg ← d·avg + (1 − d)·weights: the first step's weights, then d ramped up
+ * as min(decay, (1 + t)/(10 + t)) so that early weights (near the
+ * initialisation) fade out quickly. */
+static void update_average(trainer *t, const im_params *params, double decay, int step)
+{
+    double d = step == 1 ? 0 : fmin(decay, (1.0 + step) / (10.0 + step));
+    im_params_save(params, t->live);
+    for (long i = 0; i < t->numel; i++) t->avg[i] = (im_real)(d * t->avg[i] + (1 - d) * t->live[i]);
 }
 
 /* Next mini-batch: rows of a fresh permutation each epoch (sampling without
@@ -162,8 +180,14 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
     im_status st = IM_OK;
     t.g = im_graph_new(ctx);
     t.order = malloc(sizeof(int) * (size_t)x->rows);
-    t.best = malloc(sizeof(im_real) * (size_t)im_params_numel(params));
-    if (!t.g || !t.order || !t.best) st = im_fail(ctx, IM_ENOMEM, "trainer: out of memory");
+    t.numel = im_params_numel(params);
+    t.best = malloc(sizeof(im_real) * (size_t)t.numel);
+    if (opts->average > 0) {
+        t.avg = calloc((size_t)t.numel, sizeof(im_real));
+        t.live = malloc(sizeof(im_real) * (size_t)t.numel);
+    }
+    if (!t.g || !t.order || !t.best || (opts->average > 0 && (!t.avg || !t.live)))
+        st = im_fail(ctx, IM_ENOMEM, "trainer: out of memory");
     if (!st) st = im_mat_alloc(ctx, &t.xb, batch, x->cols);
     if (!st) st = im_mat_alloc(ctx, &t.yb, batch, y->cols);
     if (st) {
@@ -196,23 +220,28 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
             break;
         }
         im_optim_step(&opt);
+        if (t.avg) update_average(&t, params, opts->average, step);
         smoothed = isnan(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
         if (step % opts->log_every == 0) im_curve_add(train_curve, (double[]){ step, value });
         if (have_val && (step % opts->eval_every == 0 || step == opts->steps)) {
             double v, score;
-            int usable;
+            int usable, stop = 0;
+            if (t.avg) im_params_load(params, t.avg);   /* validate the average; the live weights wait in t.live */
             st = selection_score(ctx, est, xv, yv, &v, &score, &usable);
-            if (st) break;
-            im_curve_add(val_curve, (double[]){ step, v });
-            if (usable && isfinite(score) && score > best) {
-                best = score;
-                best_estimate = v;
-                best_step = step;
-                since_best = 0;
-                im_params_save(params, t.best);
-            } else if (opts->patience > 0 && ++since_best >= opts->patience) {
-                break;
+            if (!st) {
+                im_curve_add(val_curve, (double[]){ step, v });
+                if (usable && isfinite(score) && score > best) {
+                    best = score;
+                    best_estimate = v;
+                    best_step = step;
+                    since_best = 0;
+                    im_params_save(params, t.best);
+                } else {
+                    stop = opts->patience > 0 && ++since_best >= opts->patience;
+                }
             }
+            if (t.avg) im_params_load(params, t.live);
+            if (st || stop) break;
         }
         if (step % 50 == 0) {
             snprintf(detail, sizeof detail, "objective %.4f val %.4f", smoothed, best_estimate);
@@ -220,7 +249,10 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
         }
     }
     im_progress_done(ctx);
-    if (!st && best_step > 0) im_params_load(params, t.best);
+    if (!st && best_step > 0)
+        im_params_load(params, t.best);
+    else if (!st && t.avg)
+        im_params_load(params, t.avg);   /* no checkpoint chosen: the average, as asked */
     if (!st && rec) {
         im_record_num(rec, "train_steps", step > opts->steps ? opts->steps : step);
         if (best_step > 0) im_record_num(rec, "best_val_step", best_step);

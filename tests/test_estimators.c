@@ -304,6 +304,60 @@ START_TEST(squashed_critic_inputs_ignore_location_and_scale)
 }
 END_TEST
 
+/* nwj's weights after `steps` Adam steps on fixed data, validated only at
+ * the last step (eval_every = 2), with `average` as given; same seeds. */
+static void trained_weights(int steps, double average, im_real *out, long *numel)
+{
+    enum { N = 200 };
+    static im_real x[N], y[N];
+    im_rng data;
+    im_rng_seed(&data, 5);
+    for (int i = 0; i < N; i++) {
+        x[i] = (im_real)im_rng_normal(&data);
+        y[i] = (im_real)(x[i] + im_rng_normal(&data));
+    }
+    char text[256];
+    snprintf(text, sizeof text,
+             "[task]\nplugin = mi-estimate\n[estimator]\nplugin = nwj\nhidden = 8\nbatch = 16\nsteps = %d\n"
+             "eval_every = 2\naverage = %g\n", steps, average);
+    im_config cfg;
+    parse(text, &cfg);
+    im_rng rng;
+    im_rng_seed(&rng, 9);
+    im_estimator *est;
+    ck_assert_msg(im_estimator_new(&ctx, &cfg, "estimator", 1, 1, &rng, &est) == IM_OK, "%s", ctx.err);
+    im_mat xm = { .rows = N / 2, .cols = 1, .data = x }, ym = { .rows = N / 2, .cols = 1, .data = y };
+    im_mat xv = { .rows = N / 2, .cols = 1, .data = x + N / 2 }, yv = { .rows = N / 2, .cols = 1, .data = y + N / 2 };
+    ck_assert_msg(im_estimator_fit(&ctx, est, &xm, &ym, &xv, &yv, NULL) == IM_OK, "%s", ctx.err);
+    im_params *p = est->vt->params(est->self);
+    *numel = im_params_numel(p);
+    ck_assert_int_le(*numel, 256);
+    im_params_save(p, out);
+    im_estimator_free(est);
+    im_config_free(&cfg);
+}
+
+START_TEST(weight_average_is_what_the_trainer_keeps)
+{
+    /* after two steps the average is d·w1 + (1 − d)·w2 with
+     * d = min(0.9, 3/12) = 0.25: the ramp, not the decay, at step 2 */
+    im_real w1[256], w2[256], avg[256];
+    long n1, n2, na;
+    trained_weights(1, 0, w1, &n1);
+    trained_weights(2, 0, w2, &n2);
+    trained_weights(2, 0.9, avg, &na);
+    ck_assert_int_eq(n1, n2);
+    ck_assert_int_eq(n1, na);
+    double moved = 0;
+    for (long i = 0; i < n1; i++) {
+        double want = 0.25 * w1[i] + 0.75 * w2[i];
+        ck_assert_msg(fabs(avg[i] - want) <= 1e-5 * (1 + fabs(want)), "weight %ld: %g, want %g", i, avg[i], want);
+        moved += fabs(w2[i] - w1[i]);
+    }
+    ck_assert_double_gt(moved, 1e-3);   /* the two steps differ: the test can fail */
+}
+END_TEST
+
 START_TEST(copula_critic_inputs_ignore_increasing_transforms)
 {
     /* input = quantile sees ranks: with every row a knot (256 rows), x and
@@ -546,6 +600,7 @@ int main(void)
     tcase_add_test(trained, infonce_never_exceeds_log_batch);
     tcase_add_test(trained, squashed_critic_inputs_ignore_location_and_scale);
     tcase_add_test(trained, copula_critic_inputs_ignore_increasing_transforms);
+    tcase_add_test(trained, weight_average_is_what_the_trainer_keeps);
     tcase_add_test(trained, club_reaches_its_analytic_value);
     tcase_add_test(trained, tc_and_renyi_estimate_their_targets);
     suite_add_tcase(s, trained);

@@ -49,10 +49,11 @@ typedef struct im_estimator_vt {
 typedef struct im_train_opts {
     int steps, batch, eval_every, patience, log_every;
     double lr, weight_decay, grad_clip;
+    double average;   /* > 0: validate and keep an EMA of the weights with this decay */
 } im_train_opts;
 
 /* Spec entries for the trainer keys: splice into a plugin's spec table. */
-#define IM_TRAINER_PARAMS(steps, batch, lr)                                                              \
+#define IM_TRAINER_PARAMS(steps, batch, lr, average)                                                            \
     { "steps", "int", steps, "training steps (Adam updates of the critic)", ">=1" },                    \
     { "batch", "int", batch, "samples per step", ">=2" },                                               \
     { "lr", "float", lr, "Adam learning rate", ">0" },                                                   \
@@ -60,7 +61,9 @@ typedef struct im_train_opts {
     { "grad_clip", "float", "0", "clip the global gradient norm to this (0: off)", ">=0" },              \
     { "eval_every", "int", "200", "steps between validation estimates", ">=1" },                        \
     { "patience", "int", "0", "stop after this many evaluations without improvement (0: never)", ">=0" }, \
-    { "log_every", "int", "10", "steps between points of the training curve", ">=1" }
+    { "log_every", "int", "10", "steps between points of the training curve", ">=1" },                 \
+    { "average", "float", average, "decay of an exponential moving average of the weights, validated and "  \
+      "kept instead of the last weights (0: off)", "0..1" }
 
 typedef struct im_estimator {
     const im_plugin *plugin;

@@ -17,7 +17,7 @@ static const im_param_spec club_params[] = {
     { "hidden", "ints", "128,128", "hidden widths of the mean and log-variance networks", ">=1" },
     { "activation", "string", "relu", "hidden activation", IM_ACTIVATION_CHOICES },
     { "club_sample", "bool", "false", "negatives: one shuffled partner per row instead of all pairs", NULL },
-    IM_TRAINER_PARAMS("4000", "64", "5e-4"),
+    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0"),
     { NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -13,7 +13,7 @@
 static const im_param_spec renyi_params[] = {
     { "hidden", "ints", "100,100", "hidden widths of f", ">=1" },
     { "activation", "string", "leaky_relu", "hidden activation of f", IM_ACTIVATION_CHOICES },
-    IM_TRAINER_PARAMS("3000", "256", "1e-3"),
+    IM_TRAINER_PARAMS("3000", "256", "1e-3", "0"),
     { NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -9,7 +9,7 @@
 static const im_param_spec tc_params[] = {
     { "hidden", "ints", "100,100", "classifier hidden widths", ">=1" },
     { "activation", "string", "relu", "classifier hidden activation", IM_ACTIVATION_CHOICES },
-    IM_TRAINER_PARAMS("4000", "64", "5e-4"),
+    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0"),
     { NULL, NULL, NULL, NULL, NULL }
 };
 

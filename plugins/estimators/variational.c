@@ -39,21 +39,21 @@ static const im_param_spec mine_params[] = {
     IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM,
     { "ema_alpha", "float", "0.01", "weight of the newest batch in the moving average of E_q[e^T] (1: no correction)",
       "0..1" },
-    IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
 };
 static const im_param_spec nwj_params[] = {
-    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
 };
 static const im_param_spec infonce_params[] = {
-    IM_CRITIC_PARAMS("64,64"), IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
 };
 static const im_param_spec jsd_params[] = {
-    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
 };
 static const im_param_spec smile_params[] = {
     IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM,
     { "tau", "float", "5", "clip e^T to [e^-tau, e^tau] in the partition term", ">0" },
-    IM_TRAINER_PARAMS("4000", "64", "5e-4"), END_PARAMS
+    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
 };
 
 typedef struct {
