@@ -2,7 +2,9 @@
  *
  * 20-D x and y; variational bounds with Poole et al.'s critic (concat
  * 2 x 256 ReLU on raw inputs, scored on all B² batch pairs; the default is
- * 2 x 64 on squashed inputs), club and tc with their defaults; Adam steps through the generic trainer, at batch 64 and 256.
+ * 2 x 64 behind an input map), club and tc with their defaults; Adam steps
+ * through the generic trainer (with its default weight averaging), at batch
+ * 64 and 256.
  * For the all-pairs concat critic the sgemm-bound limit is printed beside it:
  * the step's matrix-product FLOPs (first layer on B rows per side, the other
  * layers on B² rows; forward, weight gradients, input gradients past the
