@@ -196,6 +196,19 @@ im_status im_config_clone(im_ctx *ctx, const im_config *src, im_config *dst)
     return IM_OK;
 }
 
+static void drop_entry(im_config *cfg, const char *section, const char *key)
+{
+    im_config_entry *e = (im_config_entry *)im_config_find(cfg, section, key);
+    if (!e) return;
+    free(e->section);
+    free(e->key);
+    free(e->value);
+    free(e->origin);
+    long at = e - cfg->entries;
+    memmove(e, e + 1, sizeof *e * (size_t)(cfg->count - at - 1));
+    cfg->count--;
+}
+
 im_status im_config_set(im_ctx *ctx, im_config *cfg, const char *assignment)
 {
     const char *eq = strchr(assignment, '=');
@@ -213,5 +226,10 @@ im_status im_config_set(im_ctx *ctx, im_config *cfg, const char *assignment)
     *dot = '\0';
     const char *value = eq + 1;
     while (*value == ' ') value++;
+    /* a swept key is pinned: its [sweep] line would otherwise overwrite the
+     * value in every run */
+    char swept[300];
+    snprintf(swept, sizeof swept, "%s.%s", t, dot + 1);
+    drop_entry(cfg, "sweep", swept);
     return im_config_put(ctx, cfg, t, dot + 1, value, "--set", 0);
 }

@@ -192,6 +192,24 @@ START_TEST(sweep_expands_cartesian_product)
 }
 END_TEST
 
+START_TEST(set_pins_a_swept_key)
+{
+    /* without the pin the [sweep] line would overwrite --set in every run */
+    char text[2048];
+    im_config cfg, *runs;
+    int n;
+    snprintf(text, sizeof text, base_ini, "[sweep]\ntask.seed = 1..3\nestimator.plugin = mine, pearson\n");
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "s.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_set(&ctx, &cfg, "task.seed=7"), IM_OK);
+    ck_assert_int_eq(im_config_expand_sweep(&ctx, &cfg, &runs, &n), IM_OK);
+    ck_assert_int_eq(n, 2);
+    for (int i = 0; i < n; i++) ck_assert_str_eq(im_config_find(&runs[i], "task", "seed")->value, "7");
+    ck_assert_str_eq(runs[1].sweep_label, "estimator.plugin=pearson");
+    im_config_free_all(runs, n);
+    im_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(cli_misspelled_key_exits_2_naming_file_line_key)
 {
     char ini[512], out[8192], args[1024];
@@ -228,6 +246,7 @@ int main(void)
     tcase_add_test(tc, set_overrides_and_is_validated);
     tcase_add_test(tc, typed_getters_use_ini_then_defaults);
     tcase_add_test(tc, sweep_expands_cartesian_product);
+    tcase_add_test(tc, set_pins_a_swept_key);
     tcase_add_test(tc, cli_misspelled_key_exits_2_naming_file_line_key);
     suite_add_tcase(s, tc);
     return test_run_suite(s);

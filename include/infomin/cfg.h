@@ -44,7 +44,8 @@ im_status im_config_clone(im_ctx *ctx, const im_config *src, im_config *dst);
 /* Add or replace section.key = value. */
 im_status im_config_put(im_ctx *ctx, im_config *cfg, const char *section, const char *key, const char *value,
                         const char *origin, int line);
-/* "section.key=value" (the section may hold ':'; the key is after the last '.'). */
+/* "section.key=value" (the section may hold ':'; the key is after the last
+ * '.'). A key that [sweep] varies is pinned: its sweep line is dropped. */
 im_status im_config_set(im_ctx *ctx, im_config *cfg, const char *assignment);
 const im_config_entry *im_config_find(const im_config *cfg, const char *section, const char *key);
 /* "file:line" or "--set" for an entry, into buf. */
