@@ -138,6 +138,25 @@ START_TEST(penalty_removes_a_planted_sensitive_attribute)
 }
 END_TEST
 
+START_TEST(malformed_reference_rho_is_refused_before_training)
+{
+    const char *text = "[task]\nplugin = fairness\nreference_rho = none:0.9, slice0.1\n[dataset]\nplugin = planted\n"
+                       "[encoder]\nplugin = mlp\n";
+    im_config cfg;
+    ck_assert_msg(im_config_parse_string(&ctx, text, "f.ini", &cfg) == IM_OK, "%s", ctx.err);
+    ck_assert_msg(im_config_validate(&ctx, &cfg, reg) == IM_OK, "%s", ctx.err);
+    im_section task;
+    ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "task", &task), IM_OK);
+    im_rng rng;
+    im_rng_seed(&rng, 3);
+    im_record *rec = im_record_new(&cfg, 0);
+    ck_assert_int_eq(((const im_task_vt *)task.plugin->vtable)->run(&ctx, &cfg, &rng, rec), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "f.ini:3: task.reference_rho: 'slice0.1' is not penalty:value");
+    im_record_free(rec);
+    im_config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fairness");
@@ -147,6 +166,7 @@ int main(void)
     tcase_add_test(tc, adult_loader);
     tcase_add_test(tc, communities_and_census_loaders);
     tcase_add_test(tc, penalty_removes_a_planted_sensitive_attribute);
+    tcase_add_test(tc, malformed_reference_rho_is_refused_before_training);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

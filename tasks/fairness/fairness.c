@@ -54,6 +54,30 @@ typedef struct {
     int adv_hidden[8], n_adv_hidden;
 } settings;
 
+/* reference_rho is only read by the sweep summary: check its form before
+ * the first run, so that a typo is an error rather than a missing line. */
+static im_status check_reference(im_ctx *ctx, const im_section *s)
+{
+    const char *list;
+    im_status st = im_cfg_string(ctx, s, "reference_rho", &list);
+    for (const char *p = list; !st && *p;) {
+        size_t len = strcspn(p, ",");
+        const char *colon = memchr(p, ':', len);
+        char *end = NULL;
+        double v = colon ? strtod(colon + 1, &end) : NAN;
+        while (end && end < p + len && *end == ' ') end++;
+        if (!colon || colon == p || end != p + len || !isfinite(v)) {
+            char where[300];
+            const im_config_entry *e = im_config_find(s->cfg, s->name, "reference_rho");
+            st = im_fail(ctx, IM_ECONFIG, "%s: %s.reference_rho: '%.*s' is not penalty:value",
+                         e ? im_config_where(e, where, sizeof where) : s->name, s->name, (int)len, p);
+        }
+        p += len;
+        while (*p == ',' || *p == ' ') p++;
+    }
+    return st;
+}
+
 static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
 {
     im_status st = im_cfg_float(ctx, s, "beta", &o->beta);
@@ -68,6 +92,7 @@ static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
     if (!st) st = im_cfg_int(ctx, s, "adversary_epochs", &o->adv_epochs);
     if (!st) st = im_cfg_int(ctx, s, "renyi_steps", &o->renyi_steps);
     if (!st) st = im_cfg_int(ctx, s, "ksg_slices", &o->ksg_slices);
+    if (!st) st = check_reference(ctx, s);
     return st;
 }
 
