@@ -250,6 +250,17 @@ START_TEST(variational_bounds_approach_the_true_mi)
 }
 END_TEST
 
+/* The [estimator] of INI text for dx, dy columns, its generator seeded 9
+ * (rng must outlive it); the caller frees it and *cfg. */
+static im_estimator *estimator_from(const char *text, int dx, int dy, im_config *cfg, im_rng *rng)
+{
+    parse(text, cfg);
+    im_rng_seed(rng, 9);
+    im_estimator *est;
+    ck_assert_msg(im_estimator_new(&ctx, cfg, "estimator", dx, dy, rng, &est) == IM_OK, "%s", ctx.err);
+    return est;
+}
+
 /* mine's held-out estimate with an untrained critic whose input maps are
  * fitted on (f(x), y), f(v) = scale·v + shift, then cubed if `cubed`: by the
  * prepare hook on the whole set (as im_estimator_fit does) or on the first
@@ -270,11 +281,8 @@ static double untrained_estimate_ex(const char *input, double scale, double shif
     char text[512];
     snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[estimator]\nplugin = mine\nhidden = 16\ninput = %s\n", input);
     im_config cfg;
-    parse(text, &cfg);
     im_rng rng;
-    im_rng_seed(&rng, 9);
-    im_estimator *est;
-    ck_assert_msg(im_estimator_new(&ctx, &cfg, "estimator", 2, 1, &rng, &est) == IM_OK, "%s", ctx.err);
+    im_estimator *est = estimator_from(text, 2, 1, &cfg, &rng);
     im_mat xm = { .rows = N, .cols = 2, .data = x }, ym = { .rows = N, .cols = 1, .data = y };
     if (prepare) ck_assert_msg(est->vt->prepare(est->self, &ctx, &xm, &ym) == IM_OK, "%s", ctx.err);
     im_graph *g = im_graph_new(&ctx);
@@ -321,11 +329,8 @@ static void trained_weights(int steps, double average, im_real *out, long *numel
              "[task]\nplugin = mi-estimate\n[estimator]\nplugin = nwj\nhidden = 8\nbatch = 16\nsteps = %d\n"
              "eval_every = 2\naverage = %g\n", steps, average);
     im_config cfg;
-    parse(text, &cfg);
     im_rng rng;
-    im_rng_seed(&rng, 9);
-    im_estimator *est;
-    ck_assert_msg(im_estimator_new(&ctx, &cfg, "estimator", 1, 1, &rng, &est) == IM_OK, "%s", ctx.err);
+    im_estimator *est = estimator_from(text, 1, 1, &cfg, &rng);
     im_mat xm = { .rows = N / 2, .cols = 1, .data = x }, ym = { .rows = N / 2, .cols = 1, .data = y };
     im_mat xv = { .rows = N / 2, .cols = 1, .data = x + N / 2 }, yv = { .rows = N / 2, .cols = 1, .data = y + N / 2 };
     ck_assert_msg(im_estimator_fit(&ctx, est, &xm, &ym, &xv, &yv, NULL) == IM_OK, "%s", ctx.err);

@@ -101,6 +101,20 @@ START_TEST(communities_and_census_loaders)
 }
 END_TEST
 
+/* The task of INI text "f.ini", validated, seed 3; the caller frees *cfg
+ * and *rec. */
+static im_status run_task(const char *text, im_config *cfg, im_record **rec)
+{
+    ck_assert_msg(im_config_parse_string(&ctx, text, "f.ini", cfg) == IM_OK, "%s", ctx.err);
+    ck_assert_msg(im_config_validate(&ctx, cfg, reg) == IM_OK, "%s", ctx.err);
+    im_section task;
+    ck_assert_int_eq(im_config_section(&ctx, cfg, reg, "task", &task), IM_OK);
+    im_rng rng;
+    im_rng_seed(&rng, 3);
+    *rec = im_record_new(cfg, 0);
+    return ((const im_task_vt *)task.plugin->vtable)->run(&ctx, cfg, &rng, *rec);
+}
+
 /* the whole task on the planted problem: record metric `key` */
 static double fairness_metric(const char *penalty, double beta, const char *key)
 {
@@ -110,14 +124,8 @@ static double fairness_metric(const char *penalty, double beta, const char *key)
              "[encoder]\nplugin = mlp\nhidden = 32,32\nout = 8\n[estimator]\n%s\n",
              beta, penalty);
     im_config cfg;
-    ck_assert_msg(im_config_parse_string(&ctx, text, "f.ini", &cfg) == IM_OK, "%s", ctx.err);
-    ck_assert_msg(im_config_validate(&ctx, &cfg, reg) == IM_OK, "%s", ctx.err);
-    im_section task;
-    ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "task", &task), IM_OK);
-    im_rng rng;
-    im_rng_seed(&rng, 3);
-    im_record *rec = im_record_new(&cfg, 0);
-    ck_assert_msg(((const im_task_vt *)task.plugin->vtable)->run(&ctx, &cfg, &rng, rec) == IM_OK, "%s", ctx.err);
+    im_record *rec;
+    ck_assert_msg(run_task(text, &cfg, &rec) == IM_OK, "%s", ctx.err);
     double v = NAN;
     ck_assert(im_record_metric(rec, key, &v));
     im_record_free(rec);
@@ -143,14 +151,8 @@ START_TEST(malformed_reference_rho_is_refused_before_training)
     const char *text = "[task]\nplugin = fairness\nreference_rho = none:0.9, slice0.1\n[dataset]\nplugin = planted\n"
                        "[encoder]\nplugin = mlp\n";
     im_config cfg;
-    ck_assert_msg(im_config_parse_string(&ctx, text, "f.ini", &cfg) == IM_OK, "%s", ctx.err);
-    ck_assert_msg(im_config_validate(&ctx, &cfg, reg) == IM_OK, "%s", ctx.err);
-    im_section task;
-    ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "task", &task), IM_OK);
-    im_rng rng;
-    im_rng_seed(&rng, 3);
-    im_record *rec = im_record_new(&cfg, 0);
-    ck_assert_int_eq(((const im_task_vt *)task.plugin->vtable)->run(&ctx, &cfg, &rng, rec), IM_ECONFIG);
+    im_record *rec;
+    ck_assert_int_eq(run_task(text, &cfg, &rec), IM_ECONFIG);
     ck_assert_str_eq(ctx.err, "f.ini:3: task.reference_rho: 'slice0.1' is not penalty:value");
     im_record_free(rec);
     im_config_free(&cfg);
