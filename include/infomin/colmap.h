@@ -23,6 +23,7 @@
 #include "graph.h"
 
 #define IM_COLMAP_KNOTS 1024
+/* the `input` key's values; auto is the critic's (critic.h) */
 #define IM_COLMAP_CHOICES "auto|squash|quantile|raw"
 
 typedef enum { IM_COLMAP_RAW, IM_COLMAP_SQUASH, IM_COLMAP_QUANTILE } im_colmap_kind;
@@ -46,7 +47,8 @@ void im_colmap_free(im_colmap *m);
 im_status im_colmap_fit(im_ctx *ctx, im_colmap *m, const im_real *data, int n);
 /* The map applied to every element of v (v->cols == m->cols), on the tape. */
 im_tensor *im_colmap_apply(im_graph *g, const im_colmap *m, im_tensor *v);
-/* Φ⁻¹(p) for 0 < p < 1 (standard normal quantile, ~1e-15 relative). */
+/* Φ⁻¹(p) for 0 < p < 1, the standard normal quantile (Φ of it within 1e-12
+ * relative of p's smaller tail; tested). */
 double im_normal_quantile(double p);
 
 #endif
