@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "infomin/colmap.h"
+#include "infomin/stats.h"
 
 int im_colmap_kind_from_name(const char *name)
 {
@@ -49,44 +50,19 @@ void im_colmap_free(im_colmap *m)
     m->fitted = 0;
 }
 
-/* Φ⁻¹: Abramowitz & Stegun 26.2.23 (error < 4.5e-4) polished by two Halley
- * steps on Φ(x) − p, which triple the digits each. Solved in the lower tail
- * (x <= 0, where erfc keeps full relative precision), then reflected. */
-double im_normal_quantile(double p)
-{
-    if (!(p > 0 && p < 1)) return p == 0 ? -INFINITY : (p == 1 ? INFINITY : NAN);
-    double tail = p < 0.5 ? p : 1 - p;
-    double t = sqrt(-2 * log(tail));
-    double x = -(t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
-    for (int it = 0; it < 2; it++) {
-        double cdf = 0.5 * erfc(-x / M_SQRT2);
-        double u = (cdf - tail) * sqrt(2 * M_PI) * exp(0.5 * x * x);   /* (Φ − p) / φ */
-        x -= u / (1 + 0.5 * x * u);
-    }
-    return p < 0.5 ? x : -x;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double u = *(const double *)a, v = *(const double *)b;
-    return (u > v) - (u < v);
-}
-
-static double median_sorted(const double *v, int n) { return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]); }
-
 /* Median and 1 / (1.4826·MAD) of a sorted column, the MAD scaled to σ for
  * Gaussian data. MAD 0 (mostly one value) falls back to the standard
  * deviation, a constant column to 1. buf is scratch of n values. */
 static void fit_squash(const double *sorted, int n, double *buf, im_real *center, im_real *inv_scale)
 {
-    double med = median_sorted(sorted, n), sum = 0, sum2 = 0;
+    double med = im_median_sorted(sorted, n), sum = 0, sum2 = 0;
     for (int i = 0; i < n; i++) {
         buf[i] = fabs(sorted[i] - med);
         sum += sorted[i];
         sum2 += sorted[i] * sorted[i];
     }
-    qsort(buf, (size_t)n, sizeof *buf, cmp_double);
-    double scale = 1.4826 * median_sorted(buf, n);
+    im_sort_doubles(buf, n);
+    double scale = 1.4826 * im_median_sorted(buf, n);
     if (!(scale > 0)) scale = sqrt(fmax(sum2 / n - (sum / n) * (sum / n), 0));
     if (!(scale > 0) || !isfinite(scale)) scale = 1;
     *center = (im_real)med;
@@ -118,7 +94,10 @@ static int fit_quantile(const double *sorted, int n, double *v, double *q)
 
 im_status im_colmap_fit(im_ctx *ctx, im_colmap *m, const im_real *data, int n)
 {
-    if (m->kind == IM_COLMAP_RAW) return IM_OK;
+    if (m->kind == IM_COLMAP_RAW) {
+        m->fitted = 1;   /* nothing to fit */
+        return IM_OK;
+    }
     if (n < 1) return im_fail(ctx, IM_EINVAL, "input map: no rows to fit on");
     if (!alloc_stats(m)) return im_fail(ctx, IM_ENOMEM, "input map: out of memory");
     double *col = malloc(sizeof(double) * (size_t)n), *buf = malloc(sizeof(double) * (size_t)n);
@@ -129,7 +108,7 @@ im_status im_colmap_fit(im_ctx *ctx, im_colmap *m, const im_real *data, int n)
     }
     for (int j = 0; j < m->cols; j++) {
         for (int i = 0; i < n; i++) col[i] = data[(long)i * m->cols + j];
-        qsort(col, (size_t)n, sizeof *col, cmp_double);
+        im_sort_doubles(col, n);
         if (m->kind == IM_COLMAP_SQUASH)
             fit_squash(col, n, buf, &m->center[j], &m->inv_scale[j]);
         else

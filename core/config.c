@@ -200,10 +200,7 @@ static void drop_entry(im_config *cfg, const char *section, const char *key)
 {
     im_config_entry *e = (im_config_entry *)im_config_find(cfg, section, key);
     if (!e) return;
-    free(e->section);
-    free(e->key);
-    free(e->value);
-    free(e->origin);
+    entry_free(e);
     long at = e - cfg->entries;
     memmove(e, e + 1, sizeof *e * (size_t)(cfg->count - at - 1));
     cfg->count--;

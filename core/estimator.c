@@ -115,7 +115,7 @@ typedef struct {
     int *order;
     int cursor;
     im_real *best;
-    im_real *avg, *live;   /* average: the averaged weights; the live ones while it is evaluated */
+    im_real *avg, *live;   /* average: the averaged weights; the live ones while the average is validated */
     long numel;
 } trainer;
 
@@ -132,12 +132,18 @@ static void trainer_free(trainer *t)
 
 /* avg ← d·avg + (1 − d)·weights: the first step's weights, then d ramped up
  * as min(decay, (1 + t)/(10 + t)) so that early weights (near the
- * initialisation) fade out quickly. */
+ * initialisation) fade out quickly. Read straight from the parameters: the
+ * flat copy in t->live is made only when the average is validated. */
 static void update_average(trainer *t, const im_params *params, double decay, int step)
 {
     double d = step == 1 ? 0 : fmin(decay, (1.0 + step) / (10.0 + step));
-    im_params_save(params, t->live);
-    for (long i = 0; i < t->numel; i++) t->avg[i] = (im_real)(d * t->avg[i] + (1 - d) * t->live[i]);
+    im_real *avg = t->avg;
+    for (int i = 0; i < params->count; i++) {
+        const im_param *p = params->items[i];
+        long n = (long)p->rows * p->cols;
+        for (long k = 0; k < n; k++) avg[k] = (im_real)(d * avg[k] + (1 - d) * p->value[k]);
+        avg += n;
+    }
 }
 
 /* Next mini-batch: rows of a fresh permutation each epoch (sampling without
@@ -226,7 +232,10 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
         if (have_val && (step % opts->eval_every == 0 || step == opts->steps)) {
             double v, score;
             int usable, stop = 0;
-            if (t.avg) im_params_load(params, t.avg);   /* validate the average; the live weights wait in t.live */
+            if (t.avg) {   /* validate the average; the live weights wait in t.live */
+                im_params_save(params, t.live);
+                im_params_load(params, t.avg);
+            }
             st = selection_score(ctx, est, xv, yv, &v, &score, &usable);
             if (!st) {
                 im_curve_add(val_curve, (double[]){ step, v });

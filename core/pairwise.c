@@ -95,12 +95,6 @@ void im_pair_sums_free(im_pair_sums_result *r)
 
 /* Median of pairwise Euclidean distances among up to `max_rows` rows
  * (the first ones: callers pass shuffled or i.i.d. data). */
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double im_median_distance(const double *x, int n, int d, int max_rows)
 {
     int m = n < max_rows ? n : max_rows;
@@ -111,8 +105,8 @@ double im_median_distance(const double *x, int n, int d, int max_rows)
     long k = 0;
     for (int i = 0; i < m; i++)
         for (int j = i + 1; j < m; j++) dist[k++] = sqrt(sq_dist(x + (long)i * d, x + (long)j * d, d));
-    qsort(dist, (size_t)pairs, sizeof(double), compare_doubles);
-    double med = pairs % 2 ? dist[pairs / 2] : 0.5 * (dist[pairs / 2 - 1] + dist[pairs / 2]);
+    im_sort_doubles(dist, pairs);
+    double med = im_median_sorted(dist, pairs);
     free(dist);
     return med > 0 ? med : 1.0;
 }

@@ -13,6 +13,7 @@
 #include "infomin/nn.h"
 #include "infomin/param.h"
 #include "infomin/rng.h"
+#include "infomin/stats.h"
 
 #define MAX_IN 3
 typedef im_tensor *(*build_fn)(im_graph *g, im_tensor **in);

@@ -47,8 +47,5 @@ void im_colmap_free(im_colmap *m);
 im_status im_colmap_fit(im_ctx *ctx, im_colmap *m, const im_real *data, int n);
 /* The map applied to every element of v (v->cols == m->cols), on the tape. */
 im_tensor *im_colmap_apply(im_graph *g, const im_colmap *m, im_tensor *v);
-/* Φ⁻¹(p) for 0 < p < 1, the standard normal quantile (Φ of it within 1e-12
- * relative of p's smaller tail; tested). */
-double im_normal_quantile(double p);
 
 #endif

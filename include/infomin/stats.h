@@ -9,6 +9,12 @@
 
 /* ψ(x) = d/dx log Γ(x), x > 0 (recurrence to x ≥ 6, then the asymptotic series). */
 double im_digamma(double x);
+/* Φ⁻¹(p) for 0 < p < 1, the standard normal quantile (Φ of it within 1e-12
+ * relative of p's smaller tail; tested). */
+double im_normal_quantile(double p);
+/* Ascending sort; the median of an ascending array (n >= 1). */
+void im_sort_doubles(double *v, long n);
+double im_median_sorted(const double *v, long n);
 
 /* Canonical correlation analysis of x (n x p) and y (n x q), in double:
  * Σxx^{-1/2} Σxy Σyy^{-1/2} = U diag(ρ) Vᵀ, with `ridge` added to the

@@ -54,26 +54,40 @@ typedef struct {
     int adv_hidden[8], n_adv_hidden;
 } settings;
 
+/* The next item of a "penalty:value, penalty:value" list at *p: 1 with the
+ * penalty's span and the value, 0 at the end, -1 if the item (span in
+ * name/len) is not of that form. */
+static int next_reference(const char **p, const char **name, size_t *len, double *value)
+{
+    while (**p == ',' || **p == ' ') (*p)++;
+    if (!**p) return 0;
+    size_t item = strcspn(*p, ",");
+    const char *colon = memchr(*p, ':', item);
+    char *end = NULL;
+    *value = colon ? strtod(colon + 1, &end) : NAN;
+    while (end && end < *p + item && *end == ' ') end++;
+    int ok = colon && colon > *p && end == *p + item && isfinite(*value);
+    *name = *p;
+    *len = ok ? (size_t)(colon - *p) : item;
+    *p += item;
+    return ok ? 1 : -1;
+}
+
 /* reference_rho is only read by the sweep summary: check its form before
  * the first run, so that a typo is an error rather than a missing line. */
 static im_status check_reference(im_ctx *ctx, const im_section *s)
 {
-    const char *list;
-    im_status st = im_cfg_string(ctx, s, "reference_rho", &list);
-    for (const char *p = list; !st && *p;) {
-        size_t len = strcspn(p, ",");
-        const char *colon = memchr(p, ':', len);
-        char *end = NULL;
-        double v = colon ? strtod(colon + 1, &end) : NAN;
-        while (end && end < p + len && *end == ' ') end++;
-        if (!colon || colon == p || end != p + len || !isfinite(v)) {
-            char where[300];
-            const im_config_entry *e = im_config_find(s->cfg, s->name, "reference_rho");
-            st = im_fail(ctx, IM_ECONFIG, "%s: %s.reference_rho: '%.*s' is not penalty:value",
-                         e ? im_config_where(e, where, sizeof where) : s->name, s->name, (int)len, p);
-        }
-        p += len;
-        while (*p == ',' || *p == ' ') p++;
+    const char *p, *name;
+    size_t len;
+    double v;
+    im_status st = im_cfg_string(ctx, s, "reference_rho", &p);
+    int r;
+    while (!st && (r = next_reference(&p, &name, &len, &v)) != 0) {
+        if (r > 0) continue;
+        char where[300];
+        const im_config_entry *e = im_config_find(s->cfg, s->name, "reference_rho");
+        st = im_fail(ctx, IM_ECONFIG, "%s: %s.reference_rho: '%.*s' is not penalty:value",
+                     e ? im_config_where(e, where, sizeof where) : s->name, s->name, (int)len, name);
     }
     return st;
 }
@@ -587,19 +601,18 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     return st;
 }
 
-/* The value for `name` in "name:value,name:value" (1 if found). */
+/* The value for `name` in the reference_rho list (1 if found). */
 static int reference_value(const char *list, const char *name, double *out)
 {
-    size_t len = strlen(name);
-    for (const char *p = list; p && *p;) {
-        while (*p == ' ' || *p == ',') p++;
-        if (strncmp(p, name, len) == 0 && p[len] == ':') {
-            char *end;
-            *out = strtod(p + len + 1, &end);
-            return end != p + len + 1;
+    const char *item;
+    size_t len;
+    double v;
+    int r;
+    while ((r = next_reference(&list, &item, &len, &v)) != 0)
+        if (r > 0 && len == strlen(name) && strncmp(item, name, len) == 0) {
+            *out = v;
+            return 1;
         }
-        p = strchr(p, ',');
-    }
     return 0;
 }
 
