@@ -1,6 +1,7 @@
 /* test_registry.c — plugin loading and its refusals: ABI mismatch, missing
- * symbol, duplicate name, a file dlopen cannot load; each message names the
- * file and the reason, and a refused file registers nothing. */
+ * symbol, duplicate name, a file dlopen cannot load, a vtable from a newer
+ * header; each message names the file and the reason, and a refused file
+ * registers nothing. A vtable from an older header loads and runs. */
 #include "test_util.h"
 
 static char path_buf[4096];
@@ -97,12 +98,69 @@ START_TEST(directory_scan_keeps_going_past_refusals)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/tests/plugins", test_builddir());
     int loaded = im_registry_load_dir(&ctx, reg, dir, 1);
-    ck_assert_int_eq(loaded, 0);
+    ck_assert_int_eq(loaded, 1);   /* old_vtable */
+    ck_assert_ptr_nonnull(im_registry_find(reg, IM_ESTIMATOR, "old-gaussian"));
     const char *r = im_registry_refusals(reg);
     ck_assert_ptr_nonnull(strstr(r, "bad_abi.so: plugin 0 was built for ABI version"));
     ck_assert_ptr_nonnull(strstr(r, "dup_mine.so: duplicate estimator plugin name 'mine'"));
     ck_assert_ptr_nonnull(strstr(r, "no_symbol.so: not an infomin plugin"));
+    ck_assert_ptr_nonnull(strstr(r, "big_vtable.so: estimator 'from-a-newer-host': its estimator vtable has"));
     ck_assert_ptr_nonnull(im_registry_find(reg, IM_ESTIMATOR, "mine"));   /* the real one stays */
+    im_registry_free(reg);
+}
+END_TEST
+
+/* Built before `select` and `prepare` were appended: loads, its missing
+ * hooks read as NULL, and it fits and estimates through the host. */
+START_TEST(older_vtable_loads_and_runs)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_registry *reg = test_registry(&ctx);
+    ck_assert_msg(im_registry_load_file(&ctx, reg, test_plugin("old_vtable")) == IM_OK, "%s", ctx.err);
+    const im_plugin *p = im_registry_find(reg, IM_ESTIMATOR, "old-gaussian");
+    ck_assert_ptr_nonnull(p);
+    const im_estimator_vt *vt = p->vtable;
+    ck_assert_uint_eq(vt->size, sizeof(im_estimator_vt));   /* the host-size copy */
+    ck_assert_ptr_null(vt->select);
+    ck_assert_ptr_null(vt->prepare);
+    ck_assert_ptr_nonnull(vt->estimate);
+    /* rho = 0.8: I = -1/2 log(1 - 0.64) = 0.5108 nats */
+    im_config cfg;
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[dataset]\nplugin = gaussian\ndim = 1\nrho = 0.8\n"
+                                                  "n_train = 4000\nn_test = 4000\n[estimator]\nplugin = old-gaussian\n",
+                                            "old.ini", &cfg), IM_OK);
+    im_rng rng;
+    im_rng_seed(&rng, 3);
+    im_dataset ds;
+    ck_assert_msg(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds) == IM_OK, "%s", ctx.err);
+    im_estimator *est;
+    ck_assert_msg(im_estimator_new(&ctx, &cfg, "estimator", 1, 1, &rng, &est) == IM_OK, "%s", ctx.err);
+    double mi = 0;
+    ck_assert_msg(im_estimator_fit(&ctx, est, &ds.train.x, &ds.train.y, NULL, NULL, NULL) == IM_OK, "%s", ctx.err);
+    ck_assert_msg(im_estimator_estimate(&ctx, est, &ds.test.x, &ds.test.y, &mi) == IM_OK, "%s", ctx.err);
+    ck_assert_double_eq_tol(mi, 0.5108, 0.03);
+    im_estimator_free(est);
+    im_dataset_free(&ds);
+    im_config_free(&cfg);
+    im_registry_free(reg);
+}
+END_TEST
+
+START_TEST(newer_vtable_is_refused)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_registry *reg = im_registry_new();
+    const char *path = test_plugin("big_vtable");
+    ck_assert_int_eq(im_registry_load_file(&ctx, reg, path), IM_EPLUGIN);
+    char expect[4400];
+    snprintf(expect, sizeof expect,
+             "%s: estimator 'from-a-newer-host': its estimator vtable has %zu bytes, this host knows %zu: it was built "
+             "against a newer infomin; upgrade the host or rebuild the plugin against this one",
+             path, sizeof(im_estimator_vt) + sizeof(void *), sizeof(im_estimator_vt));
+    ck_assert_str_eq(ctx.err, expect);
+    ck_assert_int_eq(im_registry_count(reg), 0);
     im_registry_free(reg);
 }
 END_TEST
@@ -137,6 +195,8 @@ int main(void)
     tcase_add_test(tc, duplicate_name_refuses_the_whole_file);
     tcase_add_test(tc, unloadable_file_reports_dlopen_message);
     tcase_add_test(tc, directory_scan_keeps_going_past_refusals);
+    tcase_add_test(tc, older_vtable_loads_and_runs);
+    tcase_add_test(tc, newer_vtable_is_refused);
     tcase_add_test(tc, cli_lists_and_describes);
     suite_add_tcase(s, tc);
     return test_run_suite(s);

@@ -23,7 +23,9 @@ typedef struct im_dataset {
     double true_mi;             /* I(X;Y) in nats, when has_true_mi   */
 } im_dataset;
 
+/* Appended fields only (plugin.h); required: create. */
 typedef struct im_dataset_vt {
+    uint32_t size;   /* IM_VT_SIZE(im_dataset_vt) */
     /* Fill *out (all matrices owned by it); the host frees with im_dataset_free. */
     im_status (*create)(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *out);
 } im_dataset_vt;

@@ -8,7 +8,9 @@
 #include "param.h"
 #include "rng.h"
 
+/* Appended fields only (plugin.h); required: all four below. */
 typedef struct im_encoder_vt {
+    uint32_t size;   /* IM_VT_SIZE(im_encoder_vt) */
     /* in_dim: input width (images carry their shape in their own keys); the
      * encoder reads its output width from its own section into *out_dim. */
     im_status (*create)(im_ctx *ctx, const im_section *sec, int in_dim, im_rng *rng, void **self, int *out_dim);

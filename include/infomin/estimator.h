@@ -19,7 +19,9 @@
 typedef enum { IM_BOUND_LOWER, IM_BOUND_UPPER, IM_BOUND_ESTIMATE } im_bound;
 typedef enum { IM_UNIT_NATS, IM_UNIT_CORRELATION } im_unit;
 
+/* Appended fields only (plugin.h); required: create, destroy. */
 typedef struct im_estimator_vt {
+    uint32_t size;   /* IM_VT_SIZE(im_estimator_vt) */
     im_bound bound;
     im_unit unit;
     im_status (*create)(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self);
@@ -32,7 +34,8 @@ typedef struct im_estimator_vt {
     /* Optional: fit on train, watch val. NULL: the generic trainer. */
     im_status (*fit)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, const im_mat *xv,
                      const im_mat *yv, im_record *rec);
-    /* Point estimate on held-out data (nats, or a correlation). */
+    /* Point estimate on held-out data (nats, or a correlation). NULL: the
+     * objective evaluated on the whole data without a tape. */
     im_status (*estimate)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out);
     /* Optional: a validation score for keeping the best weights, higher is
      * better (e.g. CLUB's log-likelihood: its lowest bound comes from an

@@ -95,11 +95,18 @@ im_tensor *im_op_fail(im_graph *g, const char *fmt, ...) __attribute__((format(p
 im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int trans_b);
 /* out[n,o] = x[n,i]·w[o,i]ᵀ + b[1,o]   (b may be NULL): the dense layer, fused. */
 im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b);
+/* Activations by code: one enum for the fused layer (here) and the layer
+ * builders (nn.h); IM_ACT_COUNT sizes every table indexed by it. */
+typedef enum {
+    IM_ACT_NONE, IM_ACT_RELU, IM_ACT_LEAKY_RELU, IM_ACT_ELU, IM_ACT_TANH,
+    IM_ACT_SIGMOID, IM_ACT_SOFTPLUS, IM_ACT_SIN, IM_ACT_COUNT
+} im_activation;
+#define IM_LEAKY_RELU_SLOPE 0.2   /* the slope IM_ACT_LEAKY_RELU uses, fused or not */
 /* act(x·wᵀ + b) in one op, for activations whose derivative is a function of
- * their output (none, relu, leaky_relu, elu, tanh, sigmoid, softplus): the
- * pre-activation is never stored. `act` is an im_activation (nn.h); others
- * fall back to im_linear followed by the activation op. */
-im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, int act);
+ * their output (none .. softplus, im_activation_fusable): the pre-activation
+ * is never stored. Others fail: use im_linear then the activation op. */
+im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, im_activation act);
+int im_activation_fusable(im_activation act);
 
 /* Broadcasting binary ops. */
 im_tensor *im_add(im_graph *g, im_tensor *a, im_tensor *b);

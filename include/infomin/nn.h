@@ -6,11 +6,6 @@
 #include "graph.h"
 #include "param.h"
 
-typedef enum {
-    IM_ACT_NONE, IM_ACT_RELU, IM_ACT_LEAKY_RELU, IM_ACT_ELU, IM_ACT_TANH,
-    IM_ACT_SIGMOID, IM_ACT_SOFTPLUS, IM_ACT_SIN
-} im_activation;
-
 /* "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "sin", "none". */
 im_status im_activation_parse(im_ctx *ctx, const char *name, im_activation *out);
 const char *im_activation_name(im_activation a);

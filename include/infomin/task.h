@@ -8,7 +8,9 @@
 #include "results.h"
 #include "rng.h"
 
+/* Appended fields only (plugin.h); required: run. */
 typedef struct im_task_vt {
+    uint32_t size;   /* IM_VT_SIZE(im_task_vt) */
     im_status (*run)(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec);
     /* Optional: after every run of a sweep, with all their configs and
      * records (failed runs included, status in the record): cross-run

@@ -33,7 +33,7 @@ static const im_param_spec adult_params[] = {
     { "sensitive", "string", "sex", "T: sex (male = 1), race (white = 1) or age (standardised)", "sex|race|age" },
     { "include_sensitive_in_x", "bool", "false", "also give the sensitive column to the model", NULL },
     IM_SPLIT_PARAM,
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -157,8 +157,8 @@ static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, i
     return st;
 }
 
-static const im_dataset_vt adult_vt = { .create = adult_create };
-static const im_plugin adult = { IM_ABI_VERSION, IM_DATASET, "adult",
+static const im_dataset_vt adult_vt = { IM_VT_SIZE(im_dataset_vt), .create = adult_create };
+static const im_plugin adult = IM_PLUGIN(IM_DATASET, "adult",
                                  "UCI Adult: Y = income > 50K, T = sex | race | age; one-hot, no label leak",
-                                 adult_params, &adult_vt };
-const im_plugin *const infomin_plugins[] = { &adult, NULL };
+                                 adult_params, &adult_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &adult, NULL };

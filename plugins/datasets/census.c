@@ -21,7 +21,7 @@ static const im_param_spec census_params[] = {
     { "binarize", "bool", "false", "Y: above the training median (classification)", NULL },
     { "sensitive_binary", "bool", "false", "T: above the training median", NULL },
     IM_SPLIT_PARAM,
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 static int row_complete(const im_table *t, int r, int n_cols)
@@ -99,8 +99,8 @@ static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, 
     return st;
 }
 
-static const im_dataset_vt census_vt = { .create = census_create };
-static const im_plugin census = { IM_ABI_VERSION, IM_DATASET, "census",
+static const im_dataset_vt census_vt = { IM_VT_SIZE(im_dataset_vt), .create = census_create };
+static const im_plugin census = IM_PLUGIN(IM_DATASET, "census",
                                   "US Census counties (2015): Y = Poverty, T = gender or color share", census_params,
-                                  &census_vt };
-const im_plugin *const infomin_plugins[] = { &census, NULL };
+                                  &census_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &census, NULL };

@@ -23,7 +23,7 @@ static const im_param_spec communities_params[] = {
     { "binarize", "bool", "false", "Y: above the training median (classification)", NULL },
     { "sensitive_binary", "bool", "false", "T: above the training median", NULL },
     IM_SPLIT_PARAM,
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 static const char *const identifiers[] = { "state", "county", "community", "communityname", "fold" };
@@ -130,8 +130,8 @@ static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *
     return st;
 }
 
-static const im_dataset_vt communities_vt = { .create = communities_create };
-static const im_plugin communities = { IM_ABI_VERSION, IM_DATASET, "communities",
+static const im_dataset_vt communities_vt = { IM_VT_SIZE(im_dataset_vt), .create = communities_create };
+static const im_plugin communities = IM_PLUGIN(IM_DATASET, "communities",
                                        "UCI Communities and Crime: Y = violent crime rate, T = racepctblack",
-                                       communities_params, &communities_vt };
-const im_plugin *const infomin_plugins[] = { &communities, NULL };
+                                       communities_params, &communities_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &communities, NULL };

@@ -23,7 +23,7 @@ static const im_param_spec csv_params[] = {
     { "delimiter", "string", ",", "field separator: one character, or 'tab'", NULL },
     { "standardize", "bool", "false", "standardise X and Y with the training split's statistics", NULL },
     { "split", "floats", "0.7,0.1,0.2", "train, validation, test fractions", "0..1" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -194,7 +194,7 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     return st;
 }
 
-static const im_dataset_vt csv_vt = { .create = csv_create };
-static const im_plugin csv = { IM_ABI_VERSION, IM_DATASET, "csv", "your own data: X, Y (and T) columns of a CSV file",
-                               csv_params, &csv_vt };
-const im_plugin *const infomin_plugins[] = { &csv, NULL };
+static const im_dataset_vt csv_vt = { IM_VT_SIZE(im_dataset_vt), .create = csv_create };
+static const im_plugin csv = IM_PLUGIN(IM_DATASET, "csv", "your own data: X, Y (and T) columns of a CSV file",
+                               csv_params, &csv_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &csv, NULL };

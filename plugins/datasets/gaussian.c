@@ -18,7 +18,7 @@ static const im_param_spec gaussian_params[] = {
     { "n_train", "int", "10000", "training samples", ">=2" },
     { "n_val", "int", "2000", "validation samples", ">=0" },
     { "n_test", "int", "5000", "test samples", ">=2" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 static im_status gaussian_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
@@ -32,8 +32,8 @@ static im_status gaussian_create(im_ctx *ctx, const im_section *sec, im_rng *rng
     return st;
 }
 
-static const im_dataset_vt gaussian_vt = { .create = gaussian_create };
-static const im_plugin gaussian = { IM_ABI_VERSION, IM_DATASET, "gaussian",
+static const im_dataset_vt gaussian_vt = { IM_VT_SIZE(im_dataset_vt), .create = gaussian_create };
+static const im_plugin gaussian = IM_PLUGIN(IM_DATASET, "gaussian",
                                     "correlated Gaussians with known MI (componentwise or dense; optional transform)",
-                                    gaussian_params, &gaussian_vt };
-const im_plugin *const infomin_plugins[] = { &gaussian, NULL };
+                                    gaussian_params, &gaussian_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gaussian, NULL };

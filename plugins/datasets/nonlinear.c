@@ -21,7 +21,7 @@ static const im_param_spec nonlinear_params[] = {
     { "n_train", "int", "10000", "training samples", ">=2" },
     { "n_val", "int", "2000", "validation samples", ">=0" },
     { "n_test", "int", "5000", "test samples", ">=2" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef enum { F_LINEAR, F_SIN, F_CUBE } fn_kind;
@@ -96,8 +96,8 @@ static im_status nonlinear_create(im_ctx *ctx, const im_section *sec, im_rng *rn
     return st;
 }
 
-static const im_dataset_vt nonlinear_vt = { .create = nonlinear_create };
-static const im_plugin nonlinear = { IM_ABI_VERSION, IM_DATASET, "nonlinear",
+static const im_dataset_vt nonlinear_vt = { IM_VT_SIZE(im_dataset_vt), .create = nonlinear_create };
+static const im_plugin nonlinear = IM_PLUGIN(IM_DATASET, "nonlinear",
                                      "y = f(x) + noise, f in linear|sin|cube; true MI by numerical integration",
-                                     nonlinear_params, &nonlinear_vt };
-const im_plugin *const infomin_plugins[] = { &nonlinear, NULL };
+                                     nonlinear_params, &nonlinear_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &nonlinear, NULL };

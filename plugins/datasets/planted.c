@@ -15,7 +15,7 @@ static const im_param_spec planted_params[] = {
     { "n_train", "int", "4000", "training rows", ">=2" },
     { "n_val", "int", "1000", "validation rows", ">=2" },
     { "n_test", "int", "2000", "test rows", ">=2" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 static im_status planted_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
@@ -50,8 +50,8 @@ static im_status planted_create(im_ctx *ctx, const im_section *sec, im_rng *rng,
     return IM_OK;
 }
 
-static const im_dataset_vt planted_vt = { .create = planted_create };
-static const im_plugin planted = { IM_ABI_VERSION, IM_DATASET, "planted",
+static const im_dataset_vt planted_vt = { IM_VT_SIZE(im_dataset_vt), .create = planted_create };
+static const im_plugin planted = IM_PLUGIN(IM_DATASET, "planted",
                                    "synthetic fairness problem: binary T planted in X, Y independent of T",
-                                   planted_params, &planted_vt };
-const im_plugin *const infomin_plugins[] = { &planted, NULL };
+                                   planted_params, &planted_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &planted, NULL };

@@ -24,7 +24,7 @@ static const im_param_spec student_params[] = {
     { "n_train", "int", "10000", "training samples", ">=2" },
     { "n_val", "int", "2000", "validation samples", ">=0" },
     { "n_test", "int", "5000", "test samples", ">=2" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 static double f(double s) { return s * im_digamma(s) - lgamma(s); }
@@ -49,8 +49,8 @@ static im_status student_create(im_ctx *ctx, const im_section *sec, im_rng *rng,
     return st;
 }
 
-static const im_dataset_vt student_vt = { .create = student_create };
-static const im_plugin student = { IM_ABI_VERSION, IM_DATASET, "student",
+static const im_dataset_vt student_vt = { IM_VT_SIZE(im_dataset_vt), .create = student_create };
+static const im_plugin student = IM_PLUGIN(IM_DATASET, "student",
                                    "multivariate Student-t pairs with known MI (Gaussian part + nu correction)",
-                                   student_params, &student_vt };
-const im_plugin *const infomin_plugins[] = { &student, NULL };
+                                   student_params, &student_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &student, NULL };

@@ -9,7 +9,7 @@ static const im_param_spec mlp_params[] = {
     { "activation", "string", "relu", "hidden activation", IM_ACTIVATION_CHOICES },
     { "out_activation", "string", "none", "activation of Z (the Scalable Infomin reference uses sin)",
       IM_ACTIVATION_CHOICES },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -51,8 +51,8 @@ static void mlp_destroy(void *self)
 static im_tensor *mlp_forward(void *self, im_graph *g, im_tensor *x) { return im_mlp_forward(g, &((encoder *)self)->net, x); }
 static im_params *mlp_param_list(void *self) { return &((encoder *)self)->params; }
 
-static const im_encoder_vt mlp_vt = { .create = mlp_create, .destroy = mlp_destroy, .forward = mlp_forward,
+static const im_encoder_vt mlp_vt = { IM_VT_SIZE(im_encoder_vt), .create = mlp_create, .destroy = mlp_destroy, .forward = mlp_forward,
                                       .params = mlp_param_list };
-static const im_plugin mlp_plugin = { IM_ABI_VERSION, IM_ENCODER, "mlp", "multilayer perceptron encoder Z = MLP(X)",
-                                      mlp_params, &mlp_vt };
-const im_plugin *const infomin_plugins[] = { &mlp_plugin, NULL };
+static const im_plugin mlp_plugin = IM_PLUGIN(IM_ENCODER, "mlp", "multilayer perceptron encoder Z = MLP(X)",
+                                      mlp_params, &mlp_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mlp_plugin, NULL };

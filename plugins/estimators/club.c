@@ -18,7 +18,7 @@ static const im_param_spec club_params[] = {
     { "activation", "string", "relu", "hidden activation", IM_ACTIVATION_CHOICES },
     { "club_sample", "bool", "false", "negatives: one shuffled partner per row instead of all pairs", NULL },
     IM_TRAINER_PARAMS("4000", "64", "5e-4", "0"),
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -140,6 +140,7 @@ static im_status club_select(void *self, im_ctx *ctx, const im_mat *x, const im_
 }
 
 static const im_estimator_vt club_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_UPPER,
     .unit = IM_UNIT_NATS,
     .create = club_create,
@@ -149,6 +150,6 @@ static const im_estimator_vt club_vt = {
     .estimate = club_estimate,
     .select = club_select,
 };
-static const im_plugin club_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "club",
-                                       "CLUB upper bound, Gaussian q(y|x) fitted by likelihood", club_params, &club_vt };
-const im_plugin *const infomin_plugins[] = { &club_plugin, NULL };
+static const im_plugin club_plugin = IM_PLUGIN(IM_ESTIMATOR, "club",
+                                       "CLUB upper bound, Gaussian q(y|x) fitted by likelihood", club_params, &club_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &club_plugin, NULL };

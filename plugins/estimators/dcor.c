@@ -16,7 +16,7 @@
 #include "infomin/stats.h"
 
 static const im_param_spec dcor_params[] = {
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 static im_status dcor_create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self)
@@ -94,6 +94,7 @@ static im_tensor *dcor_objective(void *self, im_graph *g, im_tensor *x, im_tenso
 }
 
 static const im_estimator_vt dcor_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
     .unit = IM_UNIT_CORRELATION,
     .create = dcor_create,
@@ -101,7 +102,7 @@ static const im_estimator_vt dcor_vt = {
     .objective = dcor_objective,
     .estimate = dcor_estimate,
 };
-static const im_plugin dcor_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "dcor",
+static const im_plugin dcor_plugin = IM_PLUGIN(IM_ESTIMATOR, "dcor",
                                        "bias-corrected distance correlation R^2 (U-centred, Szekely-Rizzo 2014)",
-                                       dcor_params, &dcor_vt };
-const im_plugin *const infomin_plugins[] = { &dcor_plugin, NULL };
+                                       dcor_params, &dcor_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &dcor_plugin, NULL };

@@ -15,7 +15,7 @@
 
 static const im_param_spec gaussian_params[] = {
     { "ridge", "float", "1e-6", "added to covariance diagonals (guards a singular covariance)", ">=0" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -72,6 +72,7 @@ static im_status gauss_estimate(void *self, im_ctx *ctx, const im_mat *x, const 
 }
 
 static const im_estimator_vt gauss_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
     .unit = IM_UNIT_NATS,
     .create = gauss_create,
@@ -79,7 +80,7 @@ static const im_estimator_vt gauss_vt = {
     .objective = gauss_objective,
     .estimate = gauss_estimate,
 };
-static const im_plugin gauss_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "gaussian",
+static const im_plugin gauss_plugin = IM_PLUGIN(IM_ESTIMATOR, "gaussian",
                                         "Gaussian MI from canonical correlations (exact for Gaussian data)",
-                                        gaussian_params, &gauss_vt };
-const im_plugin *const infomin_plugins[] = { &gauss_plugin, NULL };
+                                        gaussian_params, &gauss_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gauss_plugin, NULL };

@@ -16,7 +16,7 @@
 
 static const im_param_spec hsic_params[] = {
     { "median_rows", "int", "1000", "rows used for the median-heuristic bandwidth", ">=2" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -130,6 +130,7 @@ static im_tensor *hsic_objective(void *self, im_graph *g, im_tensor *x, im_tenso
 }
 
 static const im_estimator_vt hsic_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
     .unit = IM_UNIT_CORRELATION,
     .create = hsic_create,
@@ -138,7 +139,7 @@ static const im_estimator_vt hsic_vt = {
     .fit = hsic_fit,
     .estimate = hsic_estimate,
 };
-static const im_plugin hsic_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "hsic",
+static const im_plugin hsic_plugin = IM_PLUGIN(IM_ESTIMATOR, "hsic",
                                        "normalised HSIC, Gaussian kernels, median-heuristic bandwidths", hsic_params,
-                                       &hsic_vt };
-const im_plugin *const infomin_plugins[] = { &hsic_plugin, NULL };
+                                       &hsic_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &hsic_plugin, NULL };

@@ -8,7 +8,7 @@
 static const im_param_spec ksg_params[] = {
     { "k", "int", "3", "neighbours", "1..64" },
     { "max_samples", "int", "0", "estimate on a random subset of this many rows (0: all)", ">=0" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -58,12 +58,13 @@ static im_status ksg_estimate(void *self, im_ctx *ctx, const im_mat *x, const im
 }
 
 static const im_estimator_vt ksg_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
     .unit = IM_UNIT_NATS,
     .create = ksg_create,
     .destroy = ksg_destroy,
     .estimate = ksg_estimate,
 };
-static const im_plugin ksg_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "ksg",
-                                      "Kraskov-Stoegbauer-Grassberger kNN estimator 1 (max-norm)", ksg_params, &ksg_vt };
-const im_plugin *const infomin_plugins[] = { &ksg_plugin, NULL };
+static const im_plugin ksg_plugin = IM_PLUGIN(IM_ESTIMATOR, "ksg",
+                                      "Kraskov-Stoegbauer-Grassberger kNN estimator 1 (max-norm)", ksg_params, &ksg_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &ksg_plugin, NULL };

@@ -14,7 +14,7 @@
 
 static const im_param_spec pearson_params[] = {
     { "eps", "float", "1e-8", "added to column variances (a constant column then has correlation 0)", ">0" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -46,27 +46,15 @@ static im_tensor *pearson_objective(void *self, im_graph *g, im_tensor *x, im_te
     return im_mean(g, im_abs(g, corr), IM_ALL);
 }
 
-static im_status pearson_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
-{
-    im_graph *g = im_graph_new(ctx);
-    if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
-    im_tensor *r = pearson_objective(self, g, im_input(g, x), im_input(g, y));
-    im_status st = r ? IM_OK : ctx->status;
-    if (r) *out = im_item(r);
-    im_graph_free(g);
-    return st;
-}
-
 static const im_estimator_vt pearson_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
     .unit = IM_UNIT_CORRELATION,
     .create = pearson_create,
     .destroy = pearson_destroy,
     .objective = pearson_objective,
-    .estimate = pearson_estimate,
 };
-static const im_plugin pearson_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "pearson",
+static const im_plugin pearson_plugin = IM_PLUGIN(IM_ESTIMATOR, "pearson",
                                           "mean |Pearson correlation| over all column pairs (linear dependence)",
-                                          pearson_params, &pearson_vt };
-const im_plugin *const infomin_plugins[] = { &pearson_plugin, NULL };
+                                          pearson_params, &pearson_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &pearson_plugin, NULL };

@@ -14,7 +14,7 @@ static const im_param_spec renyi_params[] = {
     { "hidden", "ints", "100,100", "hidden widths of f", ">=1" },
     { "activation", "string", "leaky_relu", "hidden activation of f", IM_ACTIVATION_CHOICES },
     IM_TRAINER_PARAMS("3000", "256", "1e-3", "0"),
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -59,28 +59,16 @@ static im_tensor *renyi_objective(void *self, im_graph *g, im_tensor *x, im_tens
     return im_mean(g, im_abs(g, corr), IM_ALL);
 }
 
-static im_status renyi_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
-{
-    im_graph *g = im_graph_new(ctx);
-    if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
-    im_tensor *v = renyi_objective(self, g, im_input(g, x), im_input(g, y));
-    im_status st = v ? IM_OK : ctx->status;
-    if (v) *out = im_item(v);
-    im_graph_free(g);
-    return st;
-}
-
 static const im_estimator_vt renyi_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_LOWER,
     .unit = IM_UNIT_CORRELATION,
     .create = renyi_create,
     .destroy = renyi_destroy,
     .objective = renyi_objective,
     .params = renyi_param_list,
-    .estimate = renyi_estimate,
 };
-static const im_plugin renyi_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "renyi",
+static const im_plugin renyi_plugin = IM_PLUGIN(IM_ESTIMATOR, "renyi",
                                         "neural Renyi maximal correlation: max |corr(f(x), y)|", renyi_params,
-                                        &renyi_vt };
-const im_plugin *const infomin_plugins[] = { &renyi_plugin, NULL };
+                                        &renyi_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &renyi_plugin, NULL };

@@ -25,7 +25,7 @@
 static const im_param_spec slice_params[] = {
     { "n_slice", "int", "200", "random directions per side (features: 3 per direction)", ">=1" },
     { "ridge", "float", "1e-3", "CCA ridge on both covariances", ">=0" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -139,28 +139,16 @@ static im_status slice_fit(void *self, im_ctx *ctx, const im_mat *x, const im_ma
     return st;
 }
 
-static im_status slice_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
-{
-    im_graph *g = im_graph_new(ctx);
-    if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
-    im_tensor *v = slice_objective(self, g, im_input(g, x), im_input(g, y));
-    im_status st = v ? IM_OK : ctx->status;
-    if (v) *out = im_item(v);
-    im_graph_free(g);
-    return st;
-}
-
 static const im_estimator_vt slice_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
     .unit = IM_UNIT_CORRELATION,
     .create = slice_create,
     .destroy = slice_destroy,
     .objective = slice_objective,
     .fit = slice_fit,
-    .estimate = slice_estimate,
 };
-static const im_plugin slice_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "slice",
+static const im_plugin slice_plugin = IM_PLUGIN(IM_ESTIMATOR, "slice",
                                         "sliced dependence (Scalable Infomin): top CCA corr of tanh-slice features",
-                                        slice_params, &slice_vt };
-const im_plugin *const infomin_plugins[] = { &slice_plugin, NULL };
+                                        slice_params, &slice_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &slice_plugin, NULL };

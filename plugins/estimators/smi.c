@@ -21,7 +21,7 @@ static const im_param_spec smi_params[] = {
     { "estimator1d", "string", "ksg", "1-D MI estimator of each slice", "ksg|gaussian" },
     { "mode", "string", "average", "average over slices (sliced MI) or their maximum", "average|max" },
     { "k", "int", "3", "KSG neighbours", "1..64" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -133,6 +133,7 @@ static im_tensor *smi_objective(void *self, im_graph *g, im_tensor *x, im_tensor
 }
 
 static const im_estimator_vt smi_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
     .unit = IM_UNIT_NATS,
     .create = smi_create,
@@ -140,7 +141,7 @@ static const im_estimator_vt smi_vt = {
     .objective = smi_objective,
     .estimate = smi_estimate,
 };
-static const im_plugin smi_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "smi",
+static const im_plugin smi_plugin = IM_PLUGIN(IM_ESTIMATOR, "smi",
                                       "sliced MI: mean (or max) 1-D MI over random projection pairs", smi_params,
-                                      &smi_vt };
-const im_plugin *const infomin_plugins[] = { &smi_plugin, NULL };
+                                      &smi_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &smi_plugin, NULL };

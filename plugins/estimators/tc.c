@@ -10,7 +10,7 @@ static const im_param_spec tc_params[] = {
     { "hidden", "ints", "100,100", "classifier hidden widths", ">=1" },
     { "activation", "string", "relu", "classifier hidden activation", IM_ACTIVATION_CHOICES },
     IM_TRAINER_PARAMS("4000", "64", "5e-4", "0"),
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -122,6 +122,7 @@ static im_status tc_select(void *self, im_ctx *ctx, const im_mat *x, const im_ma
 }
 
 static const im_estimator_vt tc_vt = {
+    IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
     .unit = IM_UNIT_NATS,
     .create = tc_create,
@@ -131,7 +132,7 @@ static const im_estimator_vt tc_vt = {
     .estimate = tc_estimate,
     .select = tc_select,
 };
-static const im_plugin tc_plugin = { IM_ABI_VERSION, IM_ESTIMATOR, "tc",
+static const im_plugin tc_plugin = IM_PLUGIN(IM_ESTIMATOR, "tc",
                                      "neural total correlation: joint-vs-permuted classifier log-odds", tc_params,
-                                     &tc_vt };
-const im_plugin *const infomin_plugins[] = { &tc_plugin, NULL };
+                                     &tc_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &tc_plugin, NULL };

@@ -33,27 +33,26 @@ typedef enum { V_MINE, V_NWJ, V_INFONCE, V_JSD, V_SMILE } variant;
       "all|shuffle" }
 #define EVAL_PARAM                                                                                             \
     { "eval_shuffles", "int", "8", "held-out estimate: shuffles of Y for the product-of-marginals term", "1..1000" }
-#define END_PARAMS { NULL, NULL, NULL, NULL, NULL }
 
 static const im_param_spec mine_params[] = {
     IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM,
     { "ema_alpha", "float", "0.01", "weight of the newest batch in the moving average of E_q[e^T] (1: no correction)",
       "0..1" },
-    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
+    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), IM_PARAMS_END
 };
 static const im_param_spec nwj_params[] = {
-    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), IM_PARAMS_END
 };
 static const im_param_spec infonce_params[] = {
-    IM_CRITIC_PARAMS("64,64"), IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), IM_PARAMS_END
 };
 static const im_param_spec jsd_params[] = {
-    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM, IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), IM_PARAMS_END
 };
 static const im_param_spec smile_params[] = {
     IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM,
     { "tau", "float", "5", "clip e^T to [e^-tau, e^tau] in the partition term", ">0" },
-    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), END_PARAMS
+    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), IM_PARAMS_END
 };
 
 typedef struct {
@@ -285,25 +284,25 @@ static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat
 }
 
 #define VTABLE(name, create_fn, kind)                                                                          \
-    static const im_estimator_vt name = { .bound = kind, .unit = IM_UNIT_NATS, .create = create_fn,            \
-                                          .destroy = destroy, .objective = objective, .params = params,        \
-                                          .estimate = estimate, .prepare = prepare }
+    static const im_estimator_vt name = { IM_VT_SIZE(im_estimator_vt), .bound = kind, .unit = IM_UNIT_NATS,   \
+                                          .create = create_fn, .destroy = destroy, .objective = objective,     \
+                                          .params = params, .estimate = estimate, .prepare = prepare }
 VTABLE(mine_vt, mine_create, IM_BOUND_LOWER);
 VTABLE(nwj_vt, nwj_create, IM_BOUND_LOWER);
 VTABLE(infonce_vt, infonce_create, IM_BOUND_LOWER);
 VTABLE(jsd_vt, jsd_create, IM_BOUND_LOWER);
 VTABLE(smile_vt, smile_create, IM_BOUND_ESTIMATE);
 
-static const im_plugin mine = { IM_ABI_VERSION, IM_ESTIMATOR, "mine",
-                                "MINE: Donsker-Varadhan lower bound, EMA-corrected gradient", mine_params, &mine_vt };
-static const im_plugin nwj = { IM_ABI_VERSION, IM_ESTIMATOR, "nwj", "NWJ (MINE-f) lower bound E_p[T] - E_q[e^(T-1)]",
-                               nwj_params, &nwj_vt };
-static const im_plugin mine_f = { IM_ABI_VERSION, IM_ESTIMATOR, "mine-f", "alias of nwj", nwj_params, &nwj_vt };
-static const im_plugin infonce = { IM_ABI_VERSION, IM_ESTIMATOR, "infonce",
-                                   "InfoNCE (CPC) lower bound; never exceeds log(batch)", infonce_params, &infonce_vt };
-static const im_plugin jsd = { IM_ABI_VERSION, IM_ESTIMATOR, "jsd",
+static const im_plugin mine = IM_PLUGIN(IM_ESTIMATOR, "mine",
+                                "MINE: Donsker-Varadhan lower bound, EMA-corrected gradient", mine_params, &mine_vt);
+static const im_plugin nwj = IM_PLUGIN(IM_ESTIMATOR, "nwj", "NWJ (MINE-f) lower bound E_p[T] - E_q[e^(T-1)]",
+                               nwj_params, &nwj_vt);
+static const im_plugin mine_f = IM_PLUGIN(IM_ESTIMATOR, "mine-f", "alias of nwj", nwj_params, &nwj_vt);
+static const im_plugin infonce = IM_PLUGIN(IM_ESTIMATOR, "infonce",
+                                   "InfoNCE (CPC) lower bound; never exceeds log(batch)", infonce_params, &infonce_vt);
+static const im_plugin jsd = IM_PLUGIN(IM_ESTIMATOR, "jsd",
                                "Jensen-Shannon (f-GAN) trained critic, DV estimate (Deep InfoMax)", jsd_params,
-                               &jsd_vt };
-static const im_plugin smile = { IM_ABI_VERSION, IM_ESTIMATOR, "smile",
-                                 "SMILE: JS-trained critic, DV with clipped density ratio", smile_params, &smile_vt };
-const im_plugin *const infomin_plugins[] = { &mine, &nwj, &mine_f, &infonce, &jsd, &smile, NULL };
+                               &jsd_vt);
+static const im_plugin smile = IM_PLUGIN(IM_ESTIMATOR, "smile",
+                                 "SMILE: JS-trained critic, DV with clipped density ratio", smile_params, &smile_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mine, &nwj, &mine_f, &infonce, &jsd, &smile, NULL };

@@ -45,7 +45,7 @@ static const im_param_spec fairness_params[] = {
       "sweep summary: per penalty, the beta with the lowest rho*(Z;T) among runs at least this accurate", "0..1" },
     { "reference_rho", "string", "",
       "sweep summary: published rho*(Z;T) to print beside the chosen runs, as penalty:value,... (e.g. none:0.987)", NULL },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -706,8 +706,8 @@ static im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_recor
     return st;
 }
 
-static const im_task_vt fairness_vt = { .run = fairness_run, .summarize = fairness_summarize };
-static const im_plugin fairness = { IM_ABI_VERSION, IM_TASK, "fairness",
+static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_run, .summarize = fairness_summarize };
+static const im_plugin fairness = IM_PLUGIN(IM_TASK, "fairness",
                                     "infomin fairness: encoder + head, task loss + beta * penalty(Z, T), leakage audit",
-                                    fairness_params, &fairness_vt };
-const im_plugin *const infomin_plugins[] = { &fairness, NULL };
+                                    fairness_params, &fairness_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &fairness, NULL };

@@ -20,7 +20,7 @@ static const im_param_spec independence_params[] = {
     { "permutations", "int", "200", "permutations of Y under the null", ">=1" },
     { "alpha", "float", "0.05", "level at which independence is rejected (reported, not used in the statistic)",
       "0..1" },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
@@ -73,8 +73,8 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     return st;
 }
 
-static const im_task_vt independence_vt = { .run = independence_run };
-static const im_plugin independence = { IM_ABI_VERSION, IM_TASK, "independence-test",
+static const im_task_vt independence_vt = { IM_VT_SIZE(im_task_vt), .run = independence_run };
+static const im_plugin independence = IM_PLUGIN(IM_TASK, "independence-test",
                                         "permutation test of X independent of Y, any estimator as the statistic",
-                                        independence_params, &independence_vt };
-const im_plugin *const infomin_plugins[] = { &independence, NULL };
+                                        independence_params, &independence_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &independence, NULL };

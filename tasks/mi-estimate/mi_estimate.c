@@ -21,7 +21,7 @@ static const im_param_spec mi_estimate_params[] = {
     { "ci", "float", "0.9", "coverage of the reported interval", "0..1" },
     { "spread_steps", "int", "200", "last training steps whose per-batch estimates give the spread", ">=2" },
     { "plot", "bool", "true", "write <output>.png: estimate vs step against the true MI (trained estimators)", NULL },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 static int compare_doubles(const void *a, const void *b)
@@ -195,8 +195,8 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     return st;
 }
 
-static const im_task_vt mi_estimate_vt = { .run = mi_estimate_run };
-static const im_plugin mi_estimate = { IM_ABI_VERSION, IM_TASK, "mi-estimate",
+static const im_task_vt mi_estimate_vt = { IM_VT_SIZE(im_task_vt), .run = mi_estimate_run };
+static const im_plugin mi_estimate = IM_PLUGIN(IM_TASK, "mi-estimate",
                                        "fit an estimator on train, report I(X;Y) on test against the truth",
-                                       mi_estimate_params, &mi_estimate_vt };
-const im_plugin *const infomin_plugins[] = { &mi_estimate, NULL };
+                                       mi_estimate_params, &mi_estimate_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mi_estimate, NULL };

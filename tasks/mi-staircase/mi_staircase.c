@@ -23,7 +23,7 @@ static const im_param_spec staircase_params[] = {
     { "structure", "string", "componentwise", "correlation structure (see dataset gaussian)", "componentwise|dense" },
     IM_TRANSFORM_PARAMS,
     { "plot", "bool", "true", "write <output>.png: estimate vs step against the true MI", NULL },
-    { NULL, NULL, NULL, NULL, NULL }
+    IM_PARAMS_END
 };
 
 typedef struct {
@@ -190,8 +190,8 @@ static im_status staircase_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, i
     return st;
 }
 
-static const im_task_vt staircase_vt = { .run = staircase_run };
-static const im_plugin staircase = { IM_ABI_VERSION, IM_TASK, "mi-staircase",
+static const im_task_vt staircase_vt = { IM_VT_SIZE(im_task_vt), .run = staircase_run };
+static const im_plugin staircase = IM_PLUGIN(IM_TASK, "mi-staircase",
                                      "Poole et al. staircase: bias/variance of a bound as the true MI steps up",
-                                     staircase_params, &staircase_vt };
-const im_plugin *const infomin_plugins[] = { &staircase, NULL };
+                                     staircase_params, &staircase_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &staircase, NULL };

@@ -2,5 +2,6 @@
 #include "infomin/plugin.h"
 
 static const int dummy_vtable;
-static const im_plugin future = { IM_ABI_VERSION + 98, IM_ESTIMATOR, "from-the-future", "refused", 0, &dummy_vtable };
-const im_plugin *const infomin_plugins[] = { &future, 0 };
+static const im_plugin future = { .abi_version = IM_ABI_VERSION + 98, .kind = IM_ESTIMATOR,
+                                  .name = "from-the-future", .summary = "refused", .vtable = &dummy_vtable };
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &future, 0 };

@@ -1,8 +1,9 @@
 /* registry.c — dlopen plugins, check them, find them by kind and name.
  *
- * The host never trusts a plugin blindly: it checks the ABI version of every
- * descriptor before reading anything else from it, and registers a file's
- * plugins only when all of them pass. */
+ * The host never trusts a plugin blindly: it checks every descriptor (abi.c)
+ * before reading anything else from it, and registers a file's plugins only
+ * when all of them pass. What it registers are host-size copies of the
+ * descriptors and vtables, so a hook a plugin predates reads as NULL. */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
@@ -11,15 +12,25 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "abi.h"
 #include "infomin/registry.h"
 
 typedef struct {
-    const im_plugin *plugin;
-    char *origin;   /* file path or "built-in" */
+    im_plugin plugin;   /* the adopted copy; plugin.vtable == vtable */
+    void *vtable;       /* host-size copy of the plugin's vtable      */
+    char *origin;       /* file path or "built-in"                    */
 } reg_entry;
 
+static void entry_free(reg_entry *e)
+{
+    if (!e) return;
+    free(e->vtable);
+    free(e->origin);
+    free(e);
+}
+
 struct im_registry {
-    reg_entry *entries;
+    reg_entry **entries;   /* each entry its own block: descriptors stay put as the list grows */
     int count, cap;
     void **handles;
     int n_handles, cap_handles;
@@ -40,7 +51,7 @@ im_registry *im_registry_new(void) { return calloc(1, sizeof(im_registry)); }
 void im_registry_free(im_registry *reg)
 {
     if (!reg) return;
-    for (int i = 0; i < reg->count; i++) free(reg->entries[i].origin);
+    for (int i = 0; i < reg->count; i++) entry_free(reg->entries[i]);
     free(reg->entries);
     for (int i = 0; i < reg->n_files; i++) free(reg->files[i]);
     free(reg->files);
@@ -63,20 +74,18 @@ static int grow(void **items, int *cap, int need, size_t size)
     return 1;
 }
 
-const im_plugin *im_registry_find(const im_registry *reg, im_kind kind, const char *name)
+static const reg_entry *find_entry(const im_registry *reg, im_kind kind, const char *name)
 {
     for (int i = 0; i < reg->count; i++)
-        if (reg->entries[i].plugin->kind == kind && strcmp(reg->entries[i].plugin->name, name) == 0)
-            return reg->entries[i].plugin;
+        if (reg->entries[i]->plugin.kind == kind && strcmp(reg->entries[i]->plugin.name, name) == 0)
+            return reg->entries[i];
     return NULL;
 }
 
-static const char *origin_of(const im_registry *reg, im_kind kind, const char *name)
+const im_plugin *im_registry_find(const im_registry *reg, im_kind kind, const char *name)
 {
-    for (int i = 0; i < reg->count; i++)
-        if (reg->entries[i].plugin->kind == kind && strcmp(reg->entries[i].plugin->name, name) == 0)
-            return reg->entries[i].origin;
-    return "?";
+    const reg_entry *e = find_entry(reg, kind, name);
+    return e ? &e->plugin : NULL;
 }
 
 int im_registry_count(const im_registry *reg) { return reg->count; }
@@ -84,49 +93,46 @@ int im_registry_count(const im_registry *reg) { return reg->count; }
 const im_plugin *im_registry_get(const im_registry *reg, int i, const char **origin)
 {
     if (i < 0 || i >= reg->count) return NULL;
-    if (origin) *origin = reg->entries[i].origin;
-    return reg->entries[i].plugin;
+    if (origin) *origin = reg->entries[i]->origin;
+    return &reg->entries[i]->plugin;
 }
 
 const char *im_registry_refusals(const im_registry *reg) { return reg->refusals ? reg->refusals : ""; }
 
-/* Check a whole list before registering any of it. */
-static im_status check_list(im_ctx *ctx, const im_registry *reg, const im_plugin *const *list, const char *origin)
-{
-    for (int i = 0; list[i]; i++) {
-        const im_plugin *p = list[i];
-        if (p->abi_version != IM_ABI_VERSION)
-            return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d was built for ABI version %u, this host speaks %d: rebuild it",
-                           origin, i, (unsigned)p->abi_version, IM_ABI_VERSION);
-        if ((unsigned)p->kind >= IM_KIND_COUNT || !p->name || !*p->name || !p->vtable)
-            return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d has no valid kind, name or vtable", origin, i);
-        if (im_registry_find(reg, p->kind, p->name))
-            return im_fail(ctx, IM_EPLUGIN, "%s: duplicate %s plugin name '%s' (already provided by %s)", origin,
-                           im_kind_name(p->kind), p->name, origin_of(reg, p->kind, p->name));
-        for (int j = 0; j < i; j++)
-            if (list[j]->kind == p->kind && strcmp(list[j]->name, p->name) == 0)
-                return im_fail(ctx, IM_EPLUGIN, "%s: duplicate %s plugin name '%s' within the file", origin,
-                               im_kind_name(p->kind), p->name);
-    }
-    return IM_OK;
-}
-
+/* Adopt a whole list before registering any of it: nothing of a refused
+ * list is registered. */
 im_status im_registry_add(im_ctx *ctx, im_registry *reg, const im_plugin *const *list, const char *origin)
 {
-    im_status st = check_list(ctx, reg, list, origin);
-    if (st) return st;
     int n = 0;
     while (list[n]) n++;
-    if (!grow((void **)&reg->entries, &reg->cap, reg->count + n, sizeof *reg->entries))
-        return im_fail(ctx, IM_ENOMEM, "registry: out of memory");
-    for (int i = 0; i < n; i++) {
-        char *o = strdup(origin);
-        if (!o) return im_fail(ctx, IM_ENOMEM, "registry: out of memory");
-        reg->entries[reg->count].plugin = list[i];
-        reg->entries[reg->count].origin = o;
-        reg->count++;
+    reg_entry **adopted = calloc((size_t)n + 1, sizeof *adopted);
+    im_status st = adopted ? IM_OK : im_fail(ctx, IM_ENOMEM, "registry: out of memory");
+    for (int i = 0; i < n && !st; i++) {
+        reg_entry *e = adopted[i] = calloc(1, sizeof *e);
+        if (!e || !(e->origin = strdup(origin))) {
+            st = im_fail(ctx, IM_ENOMEM, "registry: out of memory");
+            break;
+        }
+        st = im_plugin_adopt(ctx, list[i], origin, i, &e->plugin, &e->vtable);
+        const reg_entry *dup = st ? NULL : find_entry(reg, e->plugin.kind, e->plugin.name);
+        if (dup)
+            st = im_fail(ctx, IM_EPLUGIN, "%s: duplicate %s plugin name '%s' (already provided by %s)", origin,
+                         im_kind_name(e->plugin.kind), e->plugin.name, dup->origin);
+        for (int j = 0; j < i && !st; j++)
+            if (adopted[j]->plugin.kind == e->plugin.kind && strcmp(adopted[j]->plugin.name, e->plugin.name) == 0)
+                st = im_fail(ctx, IM_EPLUGIN, "%s: duplicate %s plugin name '%s' within the file", origin,
+                             im_kind_name(e->plugin.kind), e->plugin.name);
     }
-    return IM_OK;
+    if (!st && !grow((void **)&reg->entries, &reg->cap, reg->count + n, sizeof *reg->entries))
+        st = im_fail(ctx, IM_ENOMEM, "registry: out of memory");
+    for (int i = 0; i < n && adopted; i++) {
+        if (st)
+            entry_free(adopted[i]);
+        else
+            reg->entries[reg->count++] = adopted[i];
+    }
+    free(adopted);
+    return st;
 }
 
 im_status im_registry_load_file(im_ctx *ctx, im_registry *reg, const char *path)
@@ -143,15 +149,15 @@ im_status im_registry_load_file(im_ctx *ctx, im_registry *reg, const char *path)
         dlclose(handle);
         return im_fail(ctx, IM_EPLUGIN, "%s: '%s' lists no plugin", path, IM_PLUGIN_SYMBOL);
     }
-    im_status st = im_registry_add(ctx, reg, list, path);
-    if (st || !grow((void **)&reg->handles, &reg->cap_handles, reg->n_handles + 1, sizeof *reg->handles)) {
-        /* drop entries that im_registry_add may have added before failing */
-        for (int i = reg->count - 1; i >= 0 && strcmp(reg->entries[i].origin, path) == 0; i--) {
-            free(reg->entries[i].origin);
-            reg->count--;
-        }
+    /* room for the handle first: once registered, entries point into it */
+    if (!grow((void **)&reg->handles, &reg->cap_handles, reg->n_handles + 1, sizeof *reg->handles)) {
         dlclose(handle);
-        return st ? st : im_fail(ctx, IM_ENOMEM, "registry: out of memory");
+        return im_fail(ctx, IM_ENOMEM, "registry: out of memory");
+    }
+    im_status st = im_registry_add(ctx, reg, list, path);
+    if (st) {
+        dlclose(handle);
+        return st;
     }
     reg->handles[reg->n_handles++] = handle;
     return IM_OK;
@@ -264,7 +270,7 @@ im_status im_registry_not_found(im_ctx *ctx, const im_registry *reg, im_kind kin
     char known[512] = "";
     size_t used = 0;
     for (int i = 0; i < reg->count; i++) {
-        const im_plugin *p = reg->entries[i].plugin;
+        const im_plugin *p = &reg->entries[i]->plugin;
         if (p->kind != kind) continue;
         int k = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", p->name);
         if (k < 0 || used + (size_t)k >= sizeof known) break;

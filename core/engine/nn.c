@@ -1,14 +1,17 @@
 /* nn.c — the dense layer and the MLP builder. */
 #include <stdio.h>
 #include <string.h>
-#include "infomin/cfg.h"
 #include "infomin/nn.h"
 
-static const char *const act_names[] = { "none", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "sin" };
+static const char *const act_names[IM_ACT_COUNT] = {
+    [IM_ACT_NONE] = "none", [IM_ACT_RELU] = "relu", [IM_ACT_LEAKY_RELU] = "leaky_relu", [IM_ACT_ELU] = "elu",
+    [IM_ACT_TANH] = "tanh", [IM_ACT_SIGMOID] = "sigmoid", [IM_ACT_SOFTPLUS] = "softplus", [IM_ACT_SIN] = "sin",
+};
+_Static_assert(IM_ACT_COUNT == 8, "a new activation needs its name here, in IM_ACTIVATION_CHOICES and im_activate");
 
 im_status im_activation_parse(im_ctx *ctx, const char *name, im_activation *out)
 {
-    for (int i = 0; i < (int)(sizeof act_names / sizeof act_names[0]); i++)
+    for (int i = 0; i < IM_ACT_COUNT; i++)
         if (strcmp(name, act_names[i]) == 0) {
             *out = (im_activation)i;
             return IM_OK;
@@ -16,19 +19,23 @@ im_status im_activation_parse(im_ctx *ctx, const char *name, im_activation *out)
     return im_fail(ctx, IM_EINVAL, "unknown activation '%s' (expected %s)", name, IM_ACTIVATION_CHOICES);
 }
 
-const char *im_activation_name(im_activation a) { return act_names[a]; }
+const char *im_activation_name(im_activation a)
+{
+    return (unsigned)a < IM_ACT_COUNT ? act_names[a] : "unknown-activation";
+}
 
 im_tensor *im_activate(im_graph *g, im_tensor *x, im_activation a)
 {
     switch (a) {
     case IM_ACT_NONE: return x;
     case IM_ACT_RELU: return im_relu(g, x);
-    case IM_ACT_LEAKY_RELU: return im_leaky_relu(g, x, 0.2);   /* = LEAKY_SLOPE of ops_matmul.c */
+    case IM_ACT_LEAKY_RELU: return im_leaky_relu(g, x, IM_LEAKY_RELU_SLOPE);
     case IM_ACT_ELU: return im_elu(g, x, 1.0);
     case IM_ACT_TANH: return im_tanh(g, x);
     case IM_ACT_SIGMOID: return im_sigmoid(g, x);
     case IM_ACT_SOFTPLUS: return im_softplus(g, x);
     case IM_ACT_SIN: return im_sin(g, x);
+    case IM_ACT_COUNT: break;
     }
     return x;
 }
@@ -57,10 +64,6 @@ im_tensor *im_linear_layer_forward(im_graph *g, const im_linear_layer *layer, im
 {
     return im_linear(g, x, im_param_tensor(g, layer->weight), im_param_tensor(g, layer->bias));
 }
-
-/* Activations im_linear_act can fuse (their derivative is a function of the
- * output); sin is not. */
-static int fusable(im_activation a) { return a != IM_ACT_SIN; }
 
 im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, int in,
                       const int *hidden, int n_hidden, int out, im_activation act, im_activation out_act,
@@ -103,7 +106,7 @@ im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int f
         const im_linear_layer *layer = &mlp->layers[l];
         im_activation act = l + 1 < mlp->n_layers ? mlp->act : mlp->out_act;
         im_tensor *w = im_layer_weight(g, layer, frozen), *b = im_layer_bias(g, layer, frozen);
-        x = fusable(act) ? im_linear_act(g, x, w, b, (int)act) : im_activate(g, im_linear(g, x, w, b), act);
+        x = im_activation_fusable(act) ? im_linear_act(g, x, w, b, act) : im_activate(g, im_linear(g, x, w, b), act);
     }
     return x;
 }
@@ -111,17 +114,4 @@ im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int f
 im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x)
 {
     return im_mlp_forward_ex(g, mlp, x, 0, 0);
-}
-
-im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, const im_section *sec,
-                              int in, int out, im_activation out_act, im_rng *rng)
-{
-    int hidden[IM_MLP_MAX_LAYERS - 1], n_hidden;
-    const char *act_name;
-    im_activation act;
-    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, IM_MLP_MAX_LAYERS - 1, &n_hidden);
-    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
-    if (!st) st = im_activation_parse(ctx, act_name, &act);
-    if (!st) st = im_mlp_init(ctx, mlp, params, name, in, hidden, n_hidden, out, act, out_act, rng);
-    return st;
 }

@@ -82,11 +82,31 @@ im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, cons
     return im_train_critic(ctx, est, &opts, x, y, xv, yv, rec);
 }
 
+/* The default estimate: the objective on the whole data, the tape off. */
+static im_status objective_estimate(im_estimator *est, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+{
+    if (!est->vt->objective)
+        return im_fail(ctx, IM_EPLUGIN, "estimator %s has neither an estimate nor an objective", est->plugin->name);
+    im_graph *g = im_graph_new(ctx);
+    if (!g) return ctx->status;
+    im_graph_set_grad(g, 0);
+    im_tensor *v = est->vt->objective(est->self, g, im_input(g, x), im_input(g, y));
+    im_status st = v ? IM_OK : ctx->status;
+    if (v) *out = im_item(v);
+    im_graph_free(g);
+    return st;
+}
+
+static im_status plugin_estimate(im_estimator *est, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+{
+    return est->vt->estimate ? est->vt->estimate(est->self, ctx, x, y, out) : objective_estimate(est, ctx, x, y, out);
+}
+
 im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out)
 {
     im_status st = check_pair(ctx, est, x, y, "evaluation data");
     if (st) return st;
-    st = est->vt->estimate(est->self, ctx, x, y, out);
+    st = plugin_estimate(est, ctx, x, y, out);
     if (st) return st;
     if (!isfinite(*out))
         return im_fail(ctx, IM_ENUMERIC, "estimator %s: estimate is %g (diverged?)", est->plugin->name, *out);
@@ -167,7 +187,7 @@ static void next_batch(trainer *t, im_rng *rng, const im_mat *x, const im_mat *y
 static im_status selection_score(im_ctx *ctx, im_estimator *est, const im_mat *xv, const im_mat *yv, double *estimate,
                                  double *score, int *usable)
 {
-    im_status st = est->vt->estimate(est->self, ctx, xv, yv, estimate);
+    im_status st = plugin_estimate(est, ctx, xv, yv, estimate);
     if (st) return st;
     *usable = 1;
     if (est->vt->select) return est->vt->select(est->self, ctx, xv, yv, score);

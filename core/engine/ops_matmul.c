@@ -59,14 +59,12 @@ im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int t
  *   dx += d·w ; dw += dᵀ·x ; db += Σ_n d
  * Fusing saves the pre-activation tensor and two passes over it per layer. */
 
-/* Activation codes: the im_activation values of nn.h that are fusable. */
-enum { ACT_NONE = 0, ACT_RELU = 1, ACT_LEAKY_RELU = 2, ACT_ELU = 3, ACT_TANH = 4, ACT_SIGMOID = 5, ACT_SOFTPLUS = 6 };
-#define LEAKY_SLOPE 0.2f   /* im_activate's slope (nn.c) */
+#define LEAKY_SLOPE ((im_real)IM_LEAKY_RELU_SLOPE)
 
-static int fusable(int act) { return act >= ACT_NONE && act <= ACT_SOFTPLUS; }
+int im_activation_fusable(im_activation act) { return act >= IM_ACT_NONE && act <= IM_ACT_SOFTPLUS; }
 
 /* y[r,:] = act(y[r,:] + b) in place */
-static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int rows, int o, int act)
+static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int rows, int o, im_activation act)
 {
     const im_real zero = 0, one = 1;
     for (int r = 0; r < rows; r++) {
@@ -74,17 +72,17 @@ static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int
         if (b)
             for (int j = 0; j < o; j++) yr[j] += b[j];
         switch (act) {
-        case ACT_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : zero; break;
-        case ACT_LEAKY_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : LEAKY_SLOPE * yr[j]; break;
-        case ACT_ELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : expm1(yr[j]); break;
-        case ACT_TANH: for (int j = 0; j < o; j++) yr[j] = tanh(yr[j]); break;
-        case ACT_SIGMOID:
+        case IM_ACT_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : zero; break;
+        case IM_ACT_LEAKY_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : LEAKY_SLOPE * yr[j]; break;
+        case IM_ACT_ELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : expm1(yr[j]); break;
+        case IM_ACT_TANH: for (int j = 0; j < o; j++) yr[j] = tanh(yr[j]); break;
+        case IM_ACT_SIGMOID:
             for (int j = 0; j < o; j++) {
                 im_real e = exp(-fabs(yr[j]));
                 yr[j] = yr[j] >= zero ? one / (one + e) : e / (one + e);
             }
             break;
-        case ACT_SOFTPLUS:
+        case IM_ACT_SOFTPLUS:
             for (int j = 0; j < o; j++) yr[j] = (yr[j] > zero ? yr[j] : zero) + log1p(exp(-fabs(yr[j])));
             break;
         default: break;
@@ -93,23 +91,23 @@ static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int
 }
 
 /* d = dy ⊙ act'(y), with act' written through y */
-static void act_backward(im_real *restrict d, const im_real *restrict dy, const im_real *restrict y, long n, int act)
+static void act_backward(im_real *restrict d, const im_real *restrict dy, const im_real *restrict y, long n, im_activation act)
 {
     const im_real zero = 0, one = 1;
     switch (act) {
-    case ACT_RELU: for (long i = 0; i < n; i++) d[i] = dy[i] * (im_real)(y[i] > zero); break;
-    case ACT_LEAKY_RELU:
+    case IM_ACT_RELU: for (long i = 0; i < n; i++) d[i] = dy[i] * (im_real)(y[i] > zero); break;
+    case IM_ACT_LEAKY_RELU:
         for (long i = 0; i < n; i++) d[i] = dy[i] * (LEAKY_SLOPE + (one - LEAKY_SLOPE) * (im_real)(y[i] > zero));
         break;
-    case ACT_ELU:
+    case IM_ACT_ELU:
         for (long i = 0; i < n; i++) {
             im_real pos = (im_real)(y[i] > zero);
             d[i] = dy[i] * (pos + (one - pos) * (y[i] + one));
         }
         break;
-    case ACT_TANH: for (long i = 0; i < n; i++) d[i] = dy[i] * (one - y[i] * y[i]); break;
-    case ACT_SIGMOID: for (long i = 0; i < n; i++) d[i] = dy[i] * y[i] * (one - y[i]); break;
-    case ACT_SOFTPLUS: for (long i = 0; i < n; i++) d[i] = dy[i] * -expm1(-y[i]); break;
+    case IM_ACT_TANH: for (long i = 0; i < n; i++) d[i] = dy[i] * (one - y[i] * y[i]); break;
+    case IM_ACT_SIGMOID: for (long i = 0; i < n; i++) d[i] = dy[i] * y[i] * (one - y[i]); break;
+    case IM_ACT_SOFTPLUS: for (long i = 0; i < n; i++) d[i] = dy[i] * -expm1(-y[i]); break;
     default: for (long i = 0; i < n; i++) d[i] = dy[i]; break;
     }
 }
@@ -150,7 +148,7 @@ static void linear_backward(im_graph *g, im_node *n)
     int rows = x->rows, in = x->cols, o = w->rows, act = n->iarg[0];
     const im_real *d = out->grad;
     im_pool *pool = im_graph_ctx(g)->pool;
-    if (act != ACT_NONE) {
+    if (act != IM_ACT_NONE) {
         im_real *tmp = im_graph_alloc(g, sizeof(im_real) * (size_t)rows * (size_t)o);
         if (!tmp) return;
         act_job j = { out->val, tmp, NULL, out->grad, o, act, rows };
@@ -162,12 +160,12 @@ static void linear_backward(im_graph *g, im_node *n)
     if (dx) im_gemm(pool, 0, 0, rows, in, o, 1.0, d, o, w->val, in, beta_x, dx, in);
     if (dw) im_gemm(pool, 1, 0, o, in, rows, 1.0, d, o, x->val, in, 1.0, dw, in);
     if (db) {
-        act_job j = { NULL, db, NULL, d, o, ACT_NONE, rows };
+        act_job j = { NULL, db, NULL, d, o, IM_ACT_NONE, rows };
         im_pool_for(pool, o, rows >= MIN_CHUNK / 64 ? 32 : o, bias_grad_cols, &j);
     }
 }
 
-im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, int act)
+im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, im_activation act)
 {
     if (!x || !w) return NULL;
     if (x->cols != w->cols)
@@ -175,13 +173,13 @@ im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, 
                           x->cols, w->cols, w->rows, w->cols);
     if (b && (b->rows != 1 || b->cols != w->rows))
         return im_op_fail(g, "im_linear: bias is %dx%d, expected 1x%d", b->rows, b->cols, w->rows);
-    if (!fusable(act)) return im_op_fail(g, "im_linear_act: activation %d cannot be fused", act);
+    if (!im_activation_fusable(act)) return im_op_fail(g, "im_linear_act: activation %d cannot be fused", act);
     int rows = x->rows, o = w->rows;
     im_tensor *out = im_tensor_new(g, rows, o);
     if (!out) return NULL;
     im_pool *pool = im_graph_ctx(g)->pool;
     im_gemm(pool, 0, 1, rows, o, x->cols, 1.0, x->val, x->cols, w->val, w->cols, 0.0, out->val, o);
-    if (b || act != ACT_NONE) {
+    if (b || act != IM_ACT_NONE) {
         act_job j = { out->val, NULL, b ? b->val : NULL, NULL, o, act, rows };
         im_pool_for(pool, rows, MIN_CHUNK / o + 1, bias_act_rows, &j);
     }
@@ -192,5 +190,5 @@ im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, 
 
 im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b)
 {
-    return im_linear_act(g, x, w, b, ACT_NONE);
+    return im_linear_act(g, x, w, b, IM_ACT_NONE);
 }

@@ -1,0 +1,86 @@
+/* abi.c — the host's side of the growth rule of plugin.h: check a plugin's
+ * descriptor and vtable sizes against what this host knows, and make copies
+ * at the host's size, zero past the plugin's, so that every later reader
+ * sees an optional hook the plugin predates as NULL.
+ *
+ * The one file of the registry that knows the four vtable types (for their
+ * sizes and required hooks); it calls nothing of the layers that use them. */
+#include <stdlib.h>
+#include <string.h>
+#include "abi.h"
+#include "infomin/data.h"
+#include "infomin/encoder.h"
+#include "infomin/estimator.h"
+#include "infomin/task.h"
+
+#define END_OF(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* Per kind: the host's vtable size, and the smallest size a plugin may have
+ * (the ABI 3 fields every plugin must carry). Fields past the minimum are
+ * optional hooks. */
+static const struct {
+    size_t host, min;
+} vt_sizes[IM_KIND_COUNT] = {
+    [IM_ESTIMATOR] = { sizeof(im_estimator_vt), END_OF(im_estimator_vt, destroy) },
+    [IM_ENCODER] = { sizeof(im_encoder_vt), END_OF(im_encoder_vt, params) },
+    [IM_DATASET] = { sizeof(im_dataset_vt), END_OF(im_dataset_vt, create) },
+    [IM_TASK] = { sizeof(im_task_vt), END_OF(im_task_vt, run) },
+};
+_Static_assert(IM_KIND_COUNT == 4, "a new plugin kind needs its vtable sizes and required hooks here");
+
+/* The hooks a kind cannot do without, read from a host-size copy. */
+static const char *missing_hook(im_kind kind, const void *vt)
+{
+    switch (kind) {
+    case IM_ESTIMATOR: {
+        const im_estimator_vt *e = vt;
+        return !e->create ? "create" : !e->destroy ? "destroy" : NULL;
+    }
+    case IM_ENCODER: {
+        const im_encoder_vt *e = vt;
+        return !e->create ? "create" : !e->destroy ? "destroy" : !e->forward ? "forward" : !e->params ? "params" : NULL;
+    }
+    case IM_DATASET: return ((const im_dataset_vt *)vt)->create ? NULL : "create";
+    case IM_TASK: return ((const im_task_vt *)vt)->run ? NULL : "run";
+    case IM_KIND_COUNT: break;
+    }
+    return "kind";
+}
+
+im_status im_plugin_adopt(im_ctx *ctx, const im_plugin *p, const char *origin, int index, im_plugin *desc,
+                          void **vt_copy)
+{
+    *vt_copy = NULL;
+    if (p->abi_version != IM_ABI_VERSION)
+        return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d was built for ABI version %u, this host speaks %d: rebuild it",
+                       origin, index, (unsigned)p->abi_version, IM_ABI_VERSION);
+    if (p->size != sizeof(im_plugin))   /* no field has been appended to the descriptor since ABI 3 */
+        return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d: descriptor of %u bytes, this host's has %zu: %s", origin, index,
+                       (unsigned)p->size, sizeof(im_plugin),
+                       p->size > sizeof(im_plugin) ? "built against a newer infomin, upgrade the host" : "corrupt");
+    if ((unsigned)p->kind >= IM_KIND_COUNT || !p->name || !*p->name || !p->vtable)
+        return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d has no valid kind, name or vtable", origin, index);
+    const char *kind = im_kind_name(p->kind);
+    uint32_t size = *(const uint32_t *)p->vtable;
+    if (size > vt_sizes[p->kind].host)
+        return im_fail(ctx, IM_EPLUGIN,
+                       "%s: %s '%s': its %s vtable has %u bytes, this host knows %zu: it was built against a newer "
+                       "infomin; upgrade the host or rebuild the plugin against this one",
+                       origin, kind, p->name, kind, (unsigned)size, vt_sizes[p->kind].host);
+    if (size < vt_sizes[p->kind].min)
+        return im_fail(ctx, IM_EPLUGIN, "%s: %s '%s': its %s vtable has %u bytes, fewer than the %zu of ABI %d (size not set?)",
+                       origin, kind, p->name, kind, (unsigned)size, vt_sizes[p->kind].min, IM_ABI_VERSION);
+    void *vt = calloc(1, vt_sizes[p->kind].host);
+    if (!vt) return im_fail(ctx, IM_ENOMEM, "registry: out of memory");
+    memcpy(vt, p->vtable, size);
+    *(uint32_t *)vt = (uint32_t)vt_sizes[p->kind].host;
+    const char *hook = missing_hook(p->kind, vt);
+    if (hook) {
+        free(vt);
+        return im_fail(ctx, IM_EPLUGIN, "%s: %s '%s' has no '%s' hook", origin, kind, p->name, hook);
+    }
+    *desc = *p;
+    desc->vtable = vt;
+    *vt_copy = vt;
+    return IM_OK;
+}
