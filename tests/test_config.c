@@ -150,18 +150,18 @@ START_TEST(typed_getters_use_ini_then_defaults)
     ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "estimator", &sec), IM_OK);
     int hidden[8], n, steps;
     double lr;
-    ck_assert_int_eq(im_cfg_ints(&ctx, &sec, "hidden", hidden, 8, &n), IM_OK);
+    ck_assert_int_eq(im_section_ints(&ctx, &sec, "hidden", hidden, 8, &n), IM_OK);
     ck_assert_int_eq(n, 4);
     ck_assert_int_eq(hidden[0], 8);
     ck_assert_int_eq(hidden[2], 10);
     ck_assert_int_eq(hidden[3], 32);
-    ck_assert_int_eq(im_cfg_float(&ctx, &sec, "lr", &lr), IM_OK);
+    ck_assert_int_eq(im_section_float(&ctx, &sec, "lr", &lr), IM_OK);
     ck_assert_double_eq(lr, 0.25);
-    ck_assert_int_eq(im_cfg_int(&ctx, &sec, "steps", &steps), IM_OK);   /* the plugin's default */
+    ck_assert_int_eq(im_section_int(&ctx, &sec, "steps", &steps), IM_OK);   /* the plugin's default */
     ck_assert_int_eq(steps, 4000);
-    ck_assert_int_eq(im_cfg_int(&ctx, &sec, "lr", &steps), IM_EINVAL);   /* wrong type: plugin bug */
+    ck_assert_int_eq(im_section_int(&ctx, &sec, "lr", &steps), IM_EINVAL);   /* wrong type: plugin bug */
     ck_assert_str_eq(ctx.err, "estimator 'mine' reads float key 'lr' as int");
-    ck_assert_int_eq(im_cfg_int(&ctx, &sec, "nothing", &steps), IM_EINVAL);
+    ck_assert_int_eq(im_section_int(&ctx, &sec, "nothing", &steps), IM_EINVAL);
     ck_assert_str_eq(ctx.err, "estimator 'mine' reads key 'nothing' it does not declare");
     im_config_free(&cfg);
 }

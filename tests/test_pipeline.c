@@ -24,7 +24,7 @@ static im_status run_ini(const char *ini_path, const char *const *sets, int n_se
         im_section task;
         int seed;
         st = im_config_section(&ctx, &cfg, reg, "task", &task);
-        if (!st) st = im_cfg_int(&ctx, &task, "seed", &seed);
+        if (!st) st = im_section_int(&ctx, &task, "seed", &seed);
         if (!st) {
             im_rng rng;
             im_rng_seed(&rng, (uint64_t)seed);

@@ -154,7 +154,7 @@ im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registr
 
 /* ---- getters ---- */
 
-int im_cfg_has(const im_section *sec, const char *key)
+int im_section_has(const im_section *sec, const char *key)
 {
     return im_config_find(sec->cfg, sec->name, key) != NULL;
 }
@@ -188,7 +188,7 @@ static im_status raw_value(im_ctx *ctx, const im_section *sec, const char *key, 
     return IM_OK;
 }
 
-im_status im_cfg_int(im_ctx *ctx, const im_section *sec, const char *key, int *out)
+im_status im_section_int(im_ctx *ctx, const im_section *sec, const char *key, int *out)
 {
     const char *v;
     char where[512];
@@ -197,7 +197,7 @@ im_status im_cfg_int(im_ctx *ctx, const im_section *sec, const char *key, int *o
     return st;
 }
 
-im_status im_cfg_float(im_ctx *ctx, const im_section *sec, const char *key, double *out)
+im_status im_section_float(im_ctx *ctx, const im_section *sec, const char *key, double *out)
 {
     const char *v;
     char where[512];
@@ -206,7 +206,7 @@ im_status im_cfg_float(im_ctx *ctx, const im_section *sec, const char *key, doub
     return st;
 }
 
-im_status im_cfg_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out)
+im_status im_section_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out)
 {
     const char *v;
     char where[512];
@@ -215,13 +215,13 @@ im_status im_cfg_bool(im_ctx *ctx, const im_section *sec, const char *key, int *
     return st;
 }
 
-im_status im_cfg_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out)
+im_status im_section_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out)
 {
     char where[512];
     return raw_value(ctx, sec, key, "string", out, where, sizeof where);
 }
 
-im_status im_cfg_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n)
+im_status im_section_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n)
 {
     const char *v;
     char where[512];
@@ -232,7 +232,7 @@ im_status im_cfg_ints(im_ctx *ctx, const im_section *sec, const char *key, int *
     return IM_OK;
 }
 
-im_status im_cfg_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n)
+im_status im_section_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n)
 {
     const char *v;
     char where[512];
@@ -243,10 +243,10 @@ im_status im_cfg_floats(im_ctx *ctx, const im_section *sec, const char *key, dou
     return IM_OK;
 }
 
-im_status im_cfg_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size)
+im_status im_section_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size)
 {
     const char *v;
-    im_status st = im_cfg_string(ctx, sec, key, &v);
+    im_status st = im_section_string(ctx, sec, key, &v);
     if (st) return st;
     size_t used = 0;
     for (const char *p = v; *p;) {

@@ -110,7 +110,7 @@ im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3
 {
     double split[3];
     int count;
-    im_status st = im_cfg_floats(ctx, sec, "split", split, 3, &count);
+    im_status st = im_section_floats(ctx, sec, "split", split, 3, &count);
     if (st) return st;
     if (count != 3 || fabs(split[0] + split[1] + split[2] - 1) > 1e-6)
         return im_fail(ctx, IM_ECONFIG, "%s: [%s] split: three fractions summing to 1, please", sec->cfg->path, sec->name);

@@ -43,8 +43,8 @@ im_status im_transform_mat(im_ctx *ctx, const char *name, im_mat *m)
 im_status im_dataset_transform(im_ctx *ctx, const im_section *sec, im_dataset *ds)
 {
     const char *name, *on;
-    im_status st = im_cfg_string(ctx, sec, "transform", &name);
-    if (!st) st = im_cfg_string(ctx, sec, "transform_on", &on);
+    im_status st = im_section_string(ctx, sec, "transform", &name);
+    if (!st) st = im_section_string(ctx, sec, "transform_on", &on);
     if (st) return st;
     int do_x = strcmp(on, "y") != 0, do_y = strcmp(on, "x") != 0;
     im_split *splits[3] = { &ds->train, &ds->val, &ds->test };

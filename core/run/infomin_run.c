@@ -199,7 +199,7 @@ static int run_one(im_ctx *ctx, const im_config *cfg, int index, im_record *rec)
     im_section task;
     int seed = 1;
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &task);
-    if (!st) st = im_cfg_int(ctx, &task, "seed", &seed);
+    if (!st) st = im_section_int(ctx, &task, "seed", &seed);
     if (st) return st;
     im_rng rng;
     im_rng_seed(&rng, (uint64_t)seed);

@@ -10,9 +10,9 @@ im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, 
 {
     int embed;
     const char *kind, *input;
-    im_status st = im_cfg_string(ctx, sec, "critic", &kind);
-    if (!st) st = im_cfg_int(ctx, sec, "embed", &embed);
-    if (!st) st = im_cfg_string(ctx, sec, "input", &input);
+    im_status st = im_section_string(ctx, sec, "critic", &kind);
+    if (!st) st = im_section_int(ctx, sec, "embed", &embed);
+    if (!st) st = im_section_string(ctx, sec, "input", &input);
     if (st) return st;
     memset(critic, 0, sizeof *critic);
     /* auto: decided at the first fit, by what the maps are fitted on */

@@ -115,15 +115,15 @@ im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x,
 
 im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *o)
 {
-    im_status st = im_cfg_int(ctx, sec, "steps", &o->steps);
-    if (!st) st = im_cfg_int(ctx, sec, "batch", &o->batch);
-    if (!st) st = im_cfg_float(ctx, sec, "lr", &o->lr);
-    if (!st) st = im_cfg_float(ctx, sec, "weight_decay", &o->weight_decay);
-    if (!st) st = im_cfg_float(ctx, sec, "grad_clip", &o->grad_clip);
-    if (!st) st = im_cfg_int(ctx, sec, "eval_every", &o->eval_every);
-    if (!st) st = im_cfg_int(ctx, sec, "patience", &o->patience);
-    if (!st) st = im_cfg_int(ctx, sec, "log_every", &o->log_every);
-    if (!st) st = im_cfg_float(ctx, sec, "average", &o->average);
+    im_status st = im_section_int(ctx, sec, "steps", &o->steps);
+    if (!st) st = im_section_int(ctx, sec, "batch", &o->batch);
+    if (!st) st = im_section_float(ctx, sec, "lr", &o->lr);
+    if (!st) st = im_section_float(ctx, sec, "weight_decay", &o->weight_decay);
+    if (!st) st = im_section_float(ctx, sec, "grad_clip", &o->grad_clip);
+    if (!st) st = im_section_int(ctx, sec, "eval_every", &o->eval_every);
+    if (!st) st = im_section_int(ctx, sec, "patience", &o->patience);
+    if (!st) st = im_section_int(ctx, sec, "log_every", &o->log_every);
+    if (!st) st = im_section_float(ctx, sec, "average", &o->average);
     return st;
 }
 

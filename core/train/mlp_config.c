@@ -9,8 +9,8 @@ im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const
     int hidden[IM_MLP_MAX_LAYERS - 1], n_hidden;
     const char *act_name;
     im_activation act;
-    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, IM_MLP_MAX_LAYERS - 1, &n_hidden);
-    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
+    im_status st = im_section_ints(ctx, sec, "hidden", hidden, IM_MLP_MAX_LAYERS - 1, &n_hidden);
+    if (!st) st = im_section_string(ctx, sec, "activation", &act_name);
     if (!st) st = im_activation_parse(ctx, act_name, &act);
     if (!st) st = im_mlp_init(ctx, mlp, params, name, in, hidden, n_hidden, out, act, out_act, rng);
     return st;

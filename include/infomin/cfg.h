@@ -6,10 +6,15 @@
  * kind ([task], [dataset], [encoder], [estimator]) or a kind and a label
  * ([estimator:leakage]); each names its implementation with `plugin = NAME`
  * and every other key is checked against that plugin's im_param_spec before
- * any work starts. */
+ * any work starts.
+ *
+ * Two types, two prefixes: im_config_* act on a whole configuration (load,
+ * set, validate, expand a sweep); im_section_* read the keys of one section
+ * bound to its plugin, which is all a plugin sees. */
 #ifndef INFOMIN_CFG_H
 #define INFOMIN_CFG_H
 
+#include "api.h"
 #include "plugin.h"
 #include "status.h"
 
@@ -37,49 +42,50 @@ typedef struct im_section {
     const im_plugin *plugin;
 } im_section;
 
-im_status im_config_load(im_ctx *ctx, const char *path, im_config *cfg);
-im_status im_config_parse_string(im_ctx *ctx, const char *text, const char *origin, im_config *cfg);
-void im_config_free(im_config *cfg);
-im_status im_config_clone(im_ctx *ctx, const im_config *src, im_config *dst);
+IM_API im_status im_config_load(im_ctx *ctx, const char *path, im_config *cfg);
+IM_API im_status im_config_parse_string(im_ctx *ctx, const char *text, const char *origin, im_config *cfg);
+IM_API void im_config_free(im_config *cfg);
+IM_API im_status im_config_clone(im_ctx *ctx, const im_config *src, im_config *dst);
 /* Add or replace section.key = value. */
-im_status im_config_put(im_ctx *ctx, im_config *cfg, const char *section, const char *key, const char *value,
-                        const char *origin, int line);
+IM_API im_status im_config_put(im_ctx *ctx, im_config *cfg, const char *section, const char *key, const char *value,
+                               const char *origin, int line);
 /* "section.key=value" (the section may hold ':'; the key is after the last
  * '.'). A key that [sweep] varies is pinned: its sweep line is dropped. */
-im_status im_config_set(im_ctx *ctx, im_config *cfg, const char *assignment);
-const im_config_entry *im_config_find(const im_config *cfg, const char *section, const char *key);
+IM_API im_status im_config_set(im_ctx *ctx, im_config *cfg, const char *assignment);
+IM_API const im_config_entry *im_config_find(const im_config *cfg, const char *section, const char *key);
 /* "file:line" or "--set" for an entry, into buf. */
-const char *im_config_where(const im_config_entry *e, char *buf, int size);
+IM_API const char *im_config_where(const im_config_entry *e, char *buf, int size);
 
 /* Kind of a section from its name ("estimator:leakage" -> IM_ESTIMATOR); -1 if none. */
-int im_section_kind(const char *section);
+IM_API int im_section_kind(const char *section);
 /* Validate every section against its plugin's spec (registry lookups). */
-im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg);
+IM_API im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg);
 /* Bind a section; IM_ECONFIG if it is missing or names no known plugin. */
-im_status im_config_section(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg,
-                            const char *name, im_section *out);
-int im_config_has_section(const im_config *cfg, const char *name);
+IM_API im_status im_config_section(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg,
+                                   const char *name, im_section *out);
+IM_API int im_config_has_section(const im_config *cfg, const char *name);
 
 /* Expand [sweep] into the Cartesian product of configs (without the sweep
  * section). *out is an array of *n configs the caller frees with
  * im_config_free_all. A config with no sweep yields one copy. */
-im_status im_config_expand_sweep(im_ctx *ctx, const im_config *cfg, im_config **out, int *n);
-void im_config_free_all(im_config *configs, int n);
+IM_API im_status im_config_expand_sweep(im_ctx *ctx, const im_config *cfg, im_config **out, int *n);
+IM_API void im_config_free_all(im_config *configs, int n);
 
-/* Typed getters: the INI value, else the spec default. Errors name the place. */
-int im_cfg_has(const im_section *sec, const char *key);
-im_status im_cfg_int(im_ctx *ctx, const im_section *sec, const char *key, int *out);
-im_status im_cfg_float(im_ctx *ctx, const im_section *sec, const char *key, double *out);
-im_status im_cfg_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out);
-im_status im_cfg_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out);
+/* A section's typed getters: the INI value, else the spec default. Errors
+ * name the place. */
+IM_API int im_section_has(const im_section *sec, const char *key);
+IM_API im_status im_section_int(im_ctx *ctx, const im_section *sec, const char *key, int *out);
+IM_API im_status im_section_float(im_ctx *ctx, const im_section *sec, const char *key, double *out);
+IM_API im_status im_section_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out);
+IM_API im_status im_section_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out);
 /* A string key holding a file path, with ${NAME} replaced by the
  * environment variable NAME (an unset variable is an error naming the key). */
-im_status im_cfg_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size);
+IM_API im_status im_section_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size);
 /* Comma lists; ranges "a..b" of integers expand. At most `cap` items. */
-im_status im_cfg_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n);
-im_status im_cfg_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n);
+IM_API im_status im_section_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n);
+IM_API im_status im_section_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n);
 
 /* Keys every section of a kind accepts, beyond its plugin's own. */
-extern const im_param_spec im_task_common_params[];
+IM_API extern const im_param_spec im_task_common_params[];
 
 #endif

@@ -20,6 +20,7 @@
 #ifndef INFOMIN_COLMAP_H
 #define INFOMIN_COLMAP_H
 
+#include "api.h"
 #include "graph.h"
 
 #define IM_COLMAP_KNOTS 1024
@@ -38,14 +39,14 @@ typedef struct im_colmap {
 } im_colmap;
 
 /* kind from its name ("raw", "squash", "quantile"); -1 if unknown. */
-int im_colmap_kind_from_name(const char *name);
+IM_API int im_colmap_kind_from_name(const char *name);
 /* An unfitted map of `cols` columns (allocates nothing). */
-void im_colmap_init(im_colmap *m, im_colmap_kind kind, int cols);
-void im_colmap_free(im_colmap *m);
+IM_API void im_colmap_init(im_colmap *m, im_colmap_kind kind, int cols);
+IM_API void im_colmap_free(im_colmap *m);
 /* Fits the statistics on n rows of a row-major n x cols block (replacing any
  * earlier fit; m->kind may be changed between fits). */
-im_status im_colmap_fit(im_ctx *ctx, im_colmap *m, const im_real *data, int n);
+IM_API im_status im_colmap_fit(im_ctx *ctx, im_colmap *m, const im_real *data, int n);
 /* The map applied to every element of v (v->cols == m->cols), on the tape. */
-im_tensor *im_colmap_apply(im_graph *g, const im_colmap *m, im_tensor *v);
+IM_API im_tensor *im_colmap_apply(im_graph *g, const im_colmap *m, im_tensor *v);
 
 #endif

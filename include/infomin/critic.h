@@ -27,6 +27,7 @@
 #ifndef INFOMIN_CRITIC_H
 #define INFOMIN_CRITIC_H
 
+#include "api.h"
 #include "cfg.h"
 #include "colmap.h"
 #include "graph.h"
@@ -57,26 +58,26 @@ typedef struct im_critic {
       "squash when used as a penalty", IM_COLMAP_CHOICES }
 
 /* Reads critic, hidden, activation, embed and input from sec. */
-im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng);
-void im_critic_free(im_critic *critic);
+IM_API im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng);
+IM_API void im_critic_free(im_critic *critic);
 /* Fits the input maps on n rows of x and y (row-major): the training set
  * (auto: quantile). */
-im_status im_critic_fit_inputs(im_ctx *ctx, im_critic *critic, const im_real *x, const im_real *y, int n);
+IM_API im_status im_critic_fit_inputs(im_ctx *ctx, im_critic *critic, const im_real *x, const im_real *y, int n);
 /* The same, only while the maps are unfitted: a first training batch (auto:
  * squash). */
-im_status im_critic_prepare(im_ctx *ctx, im_critic *critic, const im_real *x, const im_real *y, int n);
+IM_API im_status im_critic_prepare(im_ctx *ctx, im_critic *critic, const im_real *x, const im_real *y, int n);
 
 /* B x B scores S[i, j] = T(x_i, y_j); joint pairs on the diagonal. */
-im_tensor *im_critic_scores(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
+IM_API im_tensor *im_critic_scores(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
 /* n x 1: T(x_i, y_i). */
-im_tensor *im_critic_joint(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
+IM_API im_tensor *im_critic_joint(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
 /* 2B x 1: T(x_i, y_i) for i < B, then T(x_i, y_perm[i]) (one pass for both). */
-im_tensor *im_critic_pairs(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, const int *perm,
-                           int frozen);
+IM_API im_tensor *im_critic_pairs(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, const int *perm,
+                                  int frozen);
 /* Held-out scores without a tape, in chunks: t_joint[i] = T(x_i, y_i),
  * t_marg[i] = T(x_i, y_perm[i]) for all N rows (t_joint may be NULL: only
  * the marginal pairs are scored). */
-im_status im_critic_score_all(im_ctx *ctx, const im_critic *critic, const im_mat *x, const im_mat *y,
-                              const int *perm, double *t_joint, double *t_marg);
+IM_API im_status im_critic_score_all(im_ctx *ctx, const im_critic *critic, const im_mat *x, const im_mat *y,
+                                     const int *perm, double *t_joint, double *t_marg);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef INFOMIN_DATA_H
 #define INFOMIN_DATA_H
 
+#include "api.h"
 #include "cfg.h"
 #include "mat.h"
 #include "rng.h"
@@ -32,12 +33,12 @@ typedef struct im_dataset_vt {
 
 /* Instantiate the dataset plugin named in [section] and check the result:
  * consistent shapes across splits and finite values (NaN names its place). */
-im_status im_dataset_load(im_ctx *ctx, const im_config *cfg, const char *section, im_rng *rng, im_dataset *out);
-void im_dataset_free(im_dataset *ds);
+IM_API im_status im_dataset_load(im_ctx *ctx, const im_config *cfg, const char *section, im_rng *rng, im_dataset *out);
+IM_API void im_dataset_free(im_dataset *ds);
 /* Shape and finiteness checks (im_dataset_load runs them). */
-im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds);
+IM_API im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds);
 /* Allocate the three splits' x, y, t with the given sizes and widths. */
-im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols);
+IM_API im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols);
 
 /* Correlated Gaussian pairs with known MI (core/synthetic.c): d independent
  * component pairs with correlations ρ_i, optionally rotated by random
@@ -49,17 +50,17 @@ typedef struct im_synth {
 } im_synth;
 /* Correlations from a target MI: all equal (componentwise), or a random
  * Dirichlet split of it (dense). */
-im_status im_synth_init(im_ctx *ctx, im_synth *s, int dim, double mi, int dense, im_rng *rng);
-void im_synth_set_rho(im_synth *s, double rho);   /* every component */
-double im_synth_mi(const im_synth *s);             /* −½ Σ log(1 − ρ_i²) */
-void im_synth_sample(const im_synth *s, im_rng *rng, double *x, double *y);
-void im_synth_free(im_synth *s);
+IM_API im_status im_synth_init(im_ctx *ctx, im_synth *s, int dim, double mi, int dense, im_rng *rng);
+IM_API void im_synth_set_rho(im_synth *s, double rho);   /* every component */
+IM_API double im_synth_mi(const im_synth *s);             /* −½ Σ log(1 − ρ_i²) */
+IM_API void im_synth_sample(const im_synth *s, im_rng *rng, double *x, double *y);
+IM_API void im_synth_free(im_synth *s);
 /* A whole dataset of such pairs from a section's keys dim, mi | rho,
  * structure, n_train, n_val, n_test: all three splits filled. nu > 0 divides
  * each pair by sqrt(w/ν), w ~ χ²_ν (the multivariate t of `student`).
  * *gauss_mi gets the MI of the Gaussian part. */
-im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, double nu, im_dataset *ds,
-                           double *gauss_mi);
+IM_API im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, double nu, im_dataset *ds,
+                                  double *gauss_mi);
 
 /* MI-preserving elementwise bijections (core/transform.c). */
 #define IM_TRANSFORM_CHOICES "none|cubic|halfcube|asinh|wiggly|normal-cdf"
@@ -67,8 +68,8 @@ im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, doub
     { "transform", "string", "none", "elementwise bijection (MI is invariant: true_mi carries over)",         \
       IM_TRANSFORM_CHOICES },                                                                                 \
     { "transform_on", "string", "both", "which variables the transform applies to", "x|y|both" }
-im_status im_transform_mat(im_ctx *ctx, const char *name, im_mat *m);
+IM_API im_status im_transform_mat(im_ctx *ctx, const char *name, im_mat *m);
 /* Apply the section's transform / transform_on keys to every split. */
-im_status im_dataset_transform(im_ctx *ctx, const im_section *sec, im_dataset *ds);
+IM_API im_status im_dataset_transform(im_ctx *ctx, const im_section *sec, im_dataset *ds);
 
 #endif

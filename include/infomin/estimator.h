@@ -9,6 +9,7 @@
 #ifndef INFOMIN_ESTIMATOR_H
 #define INFOMIN_ESTIMATOR_H
 
+#include "api.h"
 #include "cfg.h"
 #include "graph.h"
 #include "mat.h"
@@ -76,20 +77,20 @@ typedef struct im_estimator {
     im_rng *rng;
 } im_estimator;
 
-im_status im_estimator_new(im_ctx *ctx, const im_config *cfg, const char *section, int dx, int dy, im_rng *rng,
-                           im_estimator **out);
-void im_estimator_free(im_estimator *est);
+IM_API im_status im_estimator_new(im_ctx *ctx, const im_config *cfg, const char *section, int dx, int dy, im_rng *rng,
+                                  im_estimator **out);
+IM_API void im_estimator_free(im_estimator *est);
 /* Fit with the plugin's own fit, else the generic trainer; a no-op for
  * estimators with neither (closed-form). Curves go into rec (may be NULL). */
-im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, const im_mat *xv,
-                           const im_mat *yv, im_record *rec);
-im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out);
-const char *im_bound_name(im_bound b);
-const char *im_unit_name(im_unit u);
+IM_API im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, const im_mat *xv,
+                                  const im_mat *yv, im_record *rec);
+IM_API im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out);
+IM_API const char *im_bound_name(im_bound b);
+IM_API const char *im_unit_name(im_unit u);
 
 /* The generic trainer itself, for plugins that wrap it. */
-im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *opts);
-im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *opts, const im_mat *x,
-                          const im_mat *y, const im_mat *xv, const im_mat *yv, im_record *rec);
+IM_API im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *opts);
+IM_API im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *opts, const im_mat *x,
+                                 const im_mat *y, const im_mat *xv, const im_mat *yv, im_record *rec);
 
 #endif

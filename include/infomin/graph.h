@@ -14,6 +14,7 @@
 #ifndef INFOMIN_GRAPH_H
 #define INFOMIN_GRAPH_H
 
+#include "api.h"
 #include <stddef.h>
 #include "mat.h"
 #include "real.h"
@@ -47,54 +48,54 @@ typedef struct im_node {
     struct im_node *prev;
 } im_node;
 
-im_graph *im_graph_new(im_ctx *ctx);
-void im_graph_free(im_graph *g);
-void im_graph_reset(im_graph *g);          /* rewind the arena, keep memory */
-im_ctx *im_graph_ctx(im_graph *g);
-size_t im_graph_capacity(const im_graph *g);   /* bytes held by the arena */
-size_t im_graph_used(const im_graph *g);       /* bytes used this step   */
+IM_API im_graph *im_graph_new(im_ctx *ctx);
+IM_API void im_graph_free(im_graph *g);
+IM_API void im_graph_reset(im_graph *g);          /* rewind the arena, keep memory */
+IM_API im_ctx *im_graph_ctx(im_graph *g);
+IM_API size_t im_graph_capacity(const im_graph *g);   /* bytes held by the arena */
+IM_API size_t im_graph_used(const im_graph *g);       /* bytes used this step   */
 /* enabled = 0: ops compute values but record nothing (evaluation passes). */
-void im_graph_set_grad(im_graph *g, int enabled);
+IM_API void im_graph_set_grad(im_graph *g, int enabled);
 
 /* Arena memory valid until the next reset; 64-byte aligned. NULL (and a
  * message in ctx) on failure. */
-void *im_graph_alloc(im_graph *g, size_t bytes);
+IM_API void *im_graph_alloc(im_graph *g, size_t bytes);
 
 /* Leaves. */
-im_tensor *im_tensor_new(im_graph *g, int rows, int cols);          /* uninitialised, no grad */
-im_tensor *im_leaf(im_graph *g, int rows, int cols, im_real *data, int needs_grad);  /* wraps data (no copy) */
-im_tensor *im_input(im_graph *g, const im_mat *m);                   /* constant view of m */
-im_tensor *im_const(im_graph *g, int rows, int cols, im_real value);
-im_tensor *im_param_tensor(im_graph *g, struct im_param *p);
+IM_API im_tensor *im_tensor_new(im_graph *g, int rows, int cols);          /* uninitialised, no grad */
+IM_API im_tensor *im_leaf(im_graph *g, int rows, int cols, im_real *data, int needs_grad);  /* wraps data (no copy) */
+IM_API im_tensor *im_input(im_graph *g, const im_mat *m);                   /* constant view of m */
+IM_API im_tensor *im_const(im_graph *g, int rows, int cols, im_real value);
+IM_API im_tensor *im_param_tensor(im_graph *g, struct im_param *p);
 /* The parameter's values as a constant: gradients flow through to the
  * inputs of later ops, not into the parameter. */
-im_tensor *im_param_frozen(im_graph *g, struct im_param *p);
-im_tensor *im_detach(im_graph *g, im_tensor *x);   /* same values, no gradient flows back */
+IM_API im_tensor *im_param_frozen(im_graph *g, struct im_param *p);
+IM_API im_tensor *im_detach(im_graph *g, im_tensor *x);   /* same values, no gradient flows back */
 
 /* Backward from a 1x1 loss (its gradient is seeded with 1). */
-im_status im_backward(im_graph *g, im_tensor *loss);
+IM_API im_status im_backward(im_graph *g, im_tensor *loss);
 
 /* Record a node (for ops defined outside the core: a plugin may add its own
  * op with a forward it computes itself and a backward callback). */
-im_node *im_graph_record(im_graph *g, const char *op, im_tensor *out, im_backward_fn backward,
-                         im_tensor *a, im_tensor *b, im_tensor *c);
+IM_API im_node *im_graph_record(im_graph *g, const char *op, im_tensor *out, im_backward_fn backward,
+                                im_tensor *a, im_tensor *b, im_tensor *c);
 /* The gradient buffer of t, allocated and zeroed on first use; NULL if no
  * gradient flows into t. For backward functions. */
-im_real *im_grad_of(im_graph *g, im_tensor *t);
+IM_API im_real *im_grad_of(im_graph *g, im_tensor *t);
 /* The same buffer for an op that writes its whole gradient at once (a
  * product): on first use it is not zeroed and *beta is 0 (overwrite), after
  * that *beta is 1 (accumulate). Saves a memset and a read per product. */
-im_real *im_grad_dest(im_graph *g, im_tensor *t, double *beta);
+IM_API im_real *im_grad_dest(im_graph *g, im_tensor *t, double *beta);
 /* Sticky error from inside an op; returns NULL for `return im_op_fail(...)`. */
-im_tensor *im_op_fail(im_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+IM_API im_tensor *im_op_fail(im_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- ops (ops_*.c). Shapes: a[r,c]. "broadcast" = each operand dimension
  * equals the output's or is 1 (row vector 1xc, column rx1, scalar 1x1). ---- */
 
 /* op(a)·op(b), op = transpose when the flag is set (cblas_sgemm). */
-im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int trans_b);
+IM_API im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int trans_b);
 /* out[n,o] = x[n,i]·w[o,i]ᵀ + b[1,o]   (b may be NULL): the dense layer, fused. */
-im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b);
+IM_API im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b);
 /* Activations by code: one enum for the fused layer (here) and the layer
  * builders (nn.h); IM_ACT_COUNT sizes every table indexed by it. */
 typedef enum {
@@ -105,79 +106,79 @@ typedef enum {
 /* act(x·wᵀ + b) in one op, for activations whose derivative is a function of
  * their output (none .. softplus, im_activation_fusable): the pre-activation
  * is never stored. Others fail: use im_linear then the activation op. */
-im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, im_activation act);
-int im_activation_fusable(im_activation act);
+IM_API im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, im_activation act);
+IM_API int im_activation_fusable(im_activation act);
 
 /* Broadcasting binary ops. */
-im_tensor *im_add(im_graph *g, im_tensor *a, im_tensor *b);
-im_tensor *im_sub(im_graph *g, im_tensor *a, im_tensor *b);
-im_tensor *im_mul(im_graph *g, im_tensor *a, im_tensor *b);
-im_tensor *im_div(im_graph *g, im_tensor *a, im_tensor *b);
+IM_API im_tensor *im_add(im_graph *g, im_tensor *a, im_tensor *b);
+IM_API im_tensor *im_sub(im_graph *g, im_tensor *a, im_tensor *b);
+IM_API im_tensor *im_mul(im_graph *g, im_tensor *a, im_tensor *b);
+IM_API im_tensor *im_div(im_graph *g, im_tensor *a, im_tensor *b);
 /* x + b with b a 1xc row: the bias add. */
-im_tensor *im_bias_add(im_graph *g, im_tensor *x, im_tensor *b);
+IM_API im_tensor *im_bias_add(im_graph *g, im_tensor *x, im_tensor *b);
 
 /* Elementwise. */
-im_tensor *im_scale(im_graph *g, im_tensor *x, double c);
-im_tensor *im_add_scalar(im_graph *g, im_tensor *x, double c);
-im_tensor *im_neg(im_graph *g, im_tensor *x);
-im_tensor *im_relu(im_graph *g, im_tensor *x);
-im_tensor *im_leaky_relu(im_graph *g, im_tensor *x, double slope);
-im_tensor *im_elu(im_graph *g, im_tensor *x, double alpha);
-im_tensor *im_tanh(im_graph *g, im_tensor *x);
-im_tensor *im_sigmoid(im_graph *g, im_tensor *x);
-im_tensor *im_asinh(im_graph *g, im_tensor *x);
-im_tensor *im_softplus(im_graph *g, im_tensor *x);
-im_tensor *im_exp(im_graph *g, im_tensor *x);
-im_tensor *im_log(im_graph *g, im_tensor *x);
-im_tensor *im_square(im_graph *g, im_tensor *x);
-im_tensor *im_sqrt(im_graph *g, im_tensor *x);
-im_tensor *im_abs(im_graph *g, im_tensor *x);
-im_tensor *im_sin(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_scale(im_graph *g, im_tensor *x, double c);
+IM_API im_tensor *im_add_scalar(im_graph *g, im_tensor *x, double c);
+IM_API im_tensor *im_neg(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_relu(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_leaky_relu(im_graph *g, im_tensor *x, double slope);
+IM_API im_tensor *im_elu(im_graph *g, im_tensor *x, double alpha);
+IM_API im_tensor *im_tanh(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_sigmoid(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_asinh(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_softplus(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_exp(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_log(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_square(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_sqrt(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_abs(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_sin(im_graph *g, im_tensor *x);
 /* min(max(x, lo), hi); the gradient passes where lo < x < hi. */
-im_tensor *im_clamp(im_graph *g, im_tensor *x, double lo, double hi);
+IM_API im_tensor *im_clamp(im_graph *g, im_tensor *x, double lo, double hi);
 
 /* Reductions: IM_ALL -> 1x1, IM_ROWWISE -> rx1 (each row reduced),
  * IM_COLWISE -> 1xc (each column reduced). */
 typedef enum { IM_ALL, IM_ROWWISE, IM_COLWISE } im_axis;
-im_tensor *im_sum(im_graph *g, im_tensor *x, im_axis axis);
-im_tensor *im_mean(im_graph *g, im_tensor *x, im_axis axis);
-im_tensor *im_logsumexp(im_graph *g, im_tensor *x, im_axis axis);
-im_tensor *im_log_softmax(im_graph *g, im_tensor *x);     /* over each row */
+IM_API im_tensor *im_sum(im_graph *g, im_tensor *x, im_axis axis);
+IM_API im_tensor *im_mean(im_graph *g, im_tensor *x, im_axis axis);
+IM_API im_tensor *im_logsumexp(im_graph *g, im_tensor *x, im_axis axis);
+IM_API im_tensor *im_log_softmax(im_graph *g, im_tensor *x);     /* over each row */
 
 /* Shape. */
-im_tensor *im_concat_cols(im_graph *g, im_tensor *a, im_tensor *b);  /* [a | b] */
-im_tensor *im_concat_rows(im_graph *g, im_tensor *a, im_tensor *b);  /* [a ; b] */
-im_tensor *im_slice_cols(im_graph *g, im_tensor *x, int c0, int n);
-im_tensor *im_slice_rows(im_graph *g, im_tensor *x, int r0, int n);
+IM_API im_tensor *im_concat_cols(im_graph *g, im_tensor *a, im_tensor *b);  /* [a | b] */
+IM_API im_tensor *im_concat_rows(im_graph *g, im_tensor *a, im_tensor *b);  /* [a ; b] */
+IM_API im_tensor *im_slice_cols(im_graph *g, im_tensor *x, int c0, int n);
+IM_API im_tensor *im_slice_rows(im_graph *g, im_tensor *x, int r0, int n);
 /* out[k,:] = x[idx[k],:], k < n (idx is copied; repeats allowed). */
-im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n);
+IM_API im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n);
 /* out[i*nb + j, :] = a[i,:] + b[j,:]: every (i, j) pair, for critics scored
  * on all B×B pairs without building B² concatenated inputs. */
-im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b);
+IM_API im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b);
 /* Square matrices: the diagonal (n x 1) and the off-diagonal entries row by
  * row (n(n-1) x 1): critic scores T(x_i, y_i) and T(x_i, y_j), i != j. */
-im_tensor *im_diag(im_graph *g, im_tensor *x);
-im_tensor *im_offdiag(im_graph *g, im_tensor *x);
-im_tensor *im_reshape(im_graph *g, im_tensor *x, int rows, int cols);   /* row-major order kept */
-im_tensor *im_transpose(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_diag(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_offdiag(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_reshape(im_graph *g, im_tensor *x, int rows, int cols);   /* row-major order kept */
+IM_API im_tensor *im_transpose(im_graph *g, im_tensor *x);
 /* Column-wise (x - mean) / sqrt(var + eps), batch statistics, biased var. */
-im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps);
+IM_API im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps);
 
 /* n x n squared Euclidean distances between the rows of x (a composite). */
-im_tensor *im_sq_dists(im_graph *g, im_tensor *x);
+IM_API im_tensor *im_sq_dists(im_graph *g, im_tensor *x);
 /* log det(S + ridge·I) of a symmetric positive-definite S -> 1x1. */
-im_tensor *im_logdet(im_graph *g, im_tensor *s, double ridge);
+IM_API im_tensor *im_logdet(im_graph *g, im_tensor *s, double ridge);
 
 /* Losses and likelihoods. */
-im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *logits, const int *labels); /* mean, 1x1 */
-im_tensor *im_bce_logits(im_graph *g, im_tensor *logits, im_tensor *targets);          /* mean, 1x1; no grad to targets */
-im_tensor *im_mse(im_graph *g, im_tensor *pred, im_tensor *target);                    /* mean, 1x1 */
+IM_API im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *logits, const int *labels); /* mean, 1x1 */
+IM_API im_tensor *im_bce_logits(im_graph *g, im_tensor *logits, im_tensor *targets);          /* mean, 1x1; no grad to targets */
+IM_API im_tensor *im_mse(im_graph *g, im_tensor *pred, im_tensor *target);                    /* mean, 1x1 */
 /* Per row: Σ_c log N(y; mu, exp(logvar)) -> rx1. */
-im_tensor *im_gaussian_loglik(im_graph *g, im_tensor *y, im_tensor *mu, im_tensor *logvar);
+IM_API im_tensor *im_gaussian_loglik(im_graph *g, im_tensor *y, im_tensor *mu, im_tensor *logvar);
 
 /* Value of `value`, gradient routed to `grad_path` only (same shapes): a
  * surrogate for biased-gradient corrections such as MINE's EMA. */
-im_tensor *im_surrogate(im_graph *g, im_tensor *value, im_tensor *grad_path);
+IM_API im_tensor *im_surrogate(im_graph *g, im_tensor *value, im_tensor *grad_path);
 
 /* Scalar value of a 1x1 tensor. */
 static inline double im_item(const im_tensor *t) { return (double)t->val[0]; }

@@ -2,6 +2,7 @@
 #ifndef INFOMIN_H
 #define INFOMIN_H
 
+#include "api.h"
 #include "status.h"
 #include "real.h"
 #include "mat.h"
@@ -25,6 +26,6 @@
 #include "critic.h"
 #include "tabular.h"
 
-const char *im_version(void);
+IM_API const char *im_version(void);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef INFOMIN_MAT_H
 #define INFOMIN_MAT_H
 
+#include "api.h"
 #include "real.h"
 #include "status.h"
 
@@ -13,21 +14,21 @@ typedef struct im_mat {
 } im_mat;
 
 /* Allocates rows*cols zeroed values; m is left empty on failure. */
-im_status im_mat_alloc(im_ctx *ctx, im_mat *m, int rows, int cols);
-void im_mat_free(im_mat *m);
+IM_API im_status im_mat_alloc(im_ctx *ctx, im_mat *m, int rows, int cols);
+IM_API void im_mat_free(im_mat *m);
 static inline im_real *im_mat_row(const im_mat *m, int r) { return m->data + (long)r * m->cols; }
 
 /* dst = rows idx[0..n) of src (allocates dst). */
-im_status im_mat_gather_rows(im_ctx *ctx, im_mat *dst, const im_mat *src, const int *idx, int n);
+IM_API im_status im_mat_gather_rows(im_ctx *ctx, im_mat *dst, const im_mat *src, const int *idx, int n);
 /* dst = columns [c0, c0+n) of src (allocates dst). */
-im_status im_mat_slice_cols(im_ctx *ctx, im_mat *dst, const im_mat *src, int c0, int n);
+IM_API im_status im_mat_slice_cols(im_ctx *ctx, im_mat *dst, const im_mat *src, int c0, int n);
 /* A malloc'd double copy of m's values (the caller frees); NULL on OOM. For
  * statistics computed in double precision. */
-double *im_mat_to_double(const im_mat *m);
+IM_API double *im_mat_to_double(const im_mat *m);
 struct im_rng;
 /* Every row an independent uniform direction on the unit sphere. */
-void im_mat_random_unit_rows(im_mat *m, struct im_rng *rng);
+IM_API void im_mat_random_unit_rows(im_mat *m, struct im_rng *rng);
 /* IM_ENUMERIC with "what row R col C" if any value is NaN or infinite. */
-im_status im_mat_check_finite(im_ctx *ctx, const im_mat *m, const char *what);
+IM_API im_status im_mat_check_finite(im_ctx *ctx, const im_mat *m, const char *what);
 
 #endif

@@ -3,15 +3,16 @@
 #ifndef INFOMIN_NN_H
 #define INFOMIN_NN_H
 
+#include "api.h"
 #include "graph.h"
 #include "param.h"
 
 /* "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "sin", "none". */
-im_status im_activation_parse(im_ctx *ctx, const char *name, im_activation *out);
-const char *im_activation_name(im_activation a);
+IM_API im_status im_activation_parse(im_ctx *ctx, const char *name, im_activation *out);
+IM_API const char *im_activation_name(im_activation a);
 /* The list above as "relu|leaky_relu|...", for param specs. */
 #define IM_ACTIVATION_CHOICES "relu|leaky_relu|elu|tanh|sigmoid|softplus|sin|none"
-im_tensor *im_activate(im_graph *g, im_tensor *x, im_activation a);
+IM_API im_tensor *im_activate(im_graph *g, im_tensor *x, im_activation a);
 
 typedef struct im_linear_layer {
     im_param *weight;   /* [out, in] */
@@ -20,9 +21,9 @@ typedef struct im_linear_layer {
 } im_linear_layer;
 
 /* Xavier-initialised weight (He for ReLU-family activations), zero bias. */
-im_status im_linear_layer_init(im_ctx *ctx, im_linear_layer *layer, im_params *params,
-                               const char *name, int in, int out, im_activation next_act, im_rng *rng);
-im_tensor *im_linear_layer_forward(im_graph *g, const im_linear_layer *layer, im_tensor *x);
+IM_API im_status im_linear_layer_init(im_ctx *ctx, im_linear_layer *layer, im_params *params,
+                                      const char *name, int in, int out, im_activation next_act, im_rng *rng);
+IM_API im_tensor *im_linear_layer_forward(im_graph *g, const im_linear_layer *layer, im_tensor *x);
 
 #define IM_MLP_MAX_LAYERS 16
 
@@ -34,21 +35,21 @@ typedef struct im_mlp {
     im_activation act, out_act;
 } im_mlp;
 
-im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, int in,
-                      const int *hidden, int n_hidden, int out, im_activation act,
-                      im_activation out_act, im_rng *rng);
-im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x);
+IM_API im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, int in,
+                             const int *hidden, int n_hidden, int out, im_activation act,
+                             im_activation out_act, im_rng *rng);
+IM_API im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x);
 
 struct im_section;
 /* An MLP whose hidden widths and activation are the section's `hidden`
  * (ints) and `activation` (string) keys. */
-im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name,
-                              const struct im_section *sec, int in, int out, im_activation out_act, im_rng *rng);
+IM_API im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name,
+                                     const struct im_section *sec, int in, int out, im_activation out_act, im_rng *rng);
 /* Layers [from, n_layers) only, with the parameters frozen or not: a frozen
  * pass sends gradients to x alone (a penalty on the input of a fixed critic). */
-im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int from, int frozen);
+IM_API im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int from, int frozen);
 /* The layer's (weight, bias) as tensors, frozen or trainable. */
-im_tensor *im_layer_weight(im_graph *g, const im_linear_layer *layer, int frozen);
-im_tensor *im_layer_bias(im_graph *g, const im_linear_layer *layer, int frozen);
+IM_API im_tensor *im_layer_weight(im_graph *g, const im_linear_layer *layer, int frozen);
+IM_API im_tensor *im_layer_bias(im_graph *g, const im_linear_layer *layer, int frozen);
 
 #endif

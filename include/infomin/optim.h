@@ -3,6 +3,7 @@
 #ifndef INFOMIN_OPTIM_H
 #define INFOMIN_OPTIM_H
 
+#include "api.h"
 #include "param.h"
 #include "pool.h"
 
@@ -20,11 +21,11 @@ typedef struct im_optim {
     im_pool *pool;             /* split large updates (NULL: one thread) */
 } im_optim;
 
-void im_adam_init(im_optim *opt, const im_params *params, double lr);
-void im_sgd_init(im_optim *opt, const im_params *params, double lr, double momentum);
+IM_API void im_adam_init(im_optim *opt, const im_params *params, double lr);
+IM_API void im_sgd_init(im_optim *opt, const im_params *params, double lr, double momentum);
 /* Apply one update from the accumulated gradients, then zero them.
  * Returns the global gradient norm before clipping. */
-double im_optim_step(im_optim *opt);
-double im_grad_norm(const im_params *params);
+IM_API double im_optim_step(im_optim *opt);
+IM_API double im_grad_norm(const im_params *params);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef INFOMIN_PARAM_H
 #define INFOMIN_PARAM_H
 
+#include "api.h"
 #include "real.h"
 #include "rng.h"
 #include "status.h"
@@ -21,19 +22,19 @@ typedef struct im_params {
 } im_params;
 
 /* A zeroed rows x cols parameter appended to list. NULL on failure. */
-im_param *im_params_add(im_ctx *ctx, im_params *list, const char *name, int rows, int cols);
-void im_params_free(im_params *list);
-long im_params_numel(const im_params *list);
-void im_params_zero_grad(const im_params *list);
+IM_API im_param *im_params_add(im_ctx *ctx, im_params *list, const char *name, int rows, int cols);
+IM_API void im_params_free(im_params *list);
+IM_API long im_params_numel(const im_params *list);
+IM_API void im_params_zero_grad(const im_params *list);
 /* Copy all values into / out of a flat buffer of im_params_numel() values
  * (early stopping keeps the best weights this way). */
-void im_params_save(const im_params *list, im_real *buf);
-void im_params_load(const im_params *list, const im_real *buf);
+IM_API void im_params_save(const im_params *list, im_real *buf);
+IM_API void im_params_load(const im_params *list, const im_real *buf);
 
 /* Initialisers. fan_in = cols, fan_out = rows for a [out, in] weight. */
-void im_init_uniform(im_param *p, im_rng *rng, double lo, double hi);
-void im_init_xavier(im_param *p, im_rng *rng);     /* U(±sqrt(6/(fan_in+fan_out))) */
-void im_init_he(im_param *p, im_rng *rng);         /* N(0, 2/fan_in)               */
-void im_init_const(im_param *p, double value);
+IM_API void im_init_uniform(im_param *p, im_rng *rng, double lo, double hi);
+IM_API void im_init_xavier(im_param *p, im_rng *rng);     /* U(±sqrt(6/(fan_in+fan_out))) */
+IM_API void im_init_he(im_param *p, im_rng *rng);         /* N(0, 2/fan_in)               */
+IM_API void im_init_const(im_param *p, double value);
 
 #endif

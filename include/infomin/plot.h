@@ -4,6 +4,7 @@
 #ifndef INFOMIN_PLOT_H
 #define INFOMIN_PLOT_H
 
+#include "api.h"
 #include "status.h"
 
 typedef struct im_series {
@@ -20,6 +21,6 @@ typedef struct im_plot_spec {
     double y_min, y_max;     /* y range; equal values: fit the data */
 } im_plot_spec;
 
-im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec, const im_series *series, int n_series);
+IM_API im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec, const im_series *series, int n_series);
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef INFOMIN_POOL_H
 #define INFOMIN_POOL_H
 
+#include "api.h"
 #include "status.h"
 
 typedef struct im_pool im_pool;
@@ -19,14 +20,14 @@ typedef void (*im_pool_fn)(void *arg, int part, int n_parts);
 
 /* n_threads >= 1 (1: no workers, everything on the caller). Also sets
  * OpenBLAS to one thread, since the pool does the splitting. */
-im_status im_pool_new(im_ctx *ctx, int n_threads, im_pool **out);
-void im_pool_free(im_pool *pool);
-int im_pool_threads(const im_pool *pool);
-void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg);
+IM_API im_status im_pool_new(im_ctx *ctx, int n_threads, im_pool **out);
+IM_API void im_pool_free(im_pool *pool);
+IM_API int im_pool_threads(const im_pool *pool);
+IM_API void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg);
 
 /* fn(arg, lo, hi) over [0, n) in contiguous chunks, one per thread; on the
  * caller alone when n < min_chunk·2 (a wake-up costs a few microseconds). */
 typedef void (*im_range_fn)(void *arg, long lo, long hi);
-void im_pool_for(im_pool *pool, long n, long min_chunk, im_range_fn fn, void *arg);
+IM_API void im_pool_for(im_pool *pool, long n, long min_chunk, im_range_fn fn, void *arg);
 
 #endif

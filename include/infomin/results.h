@@ -5,6 +5,7 @@
 #ifndef INFOMIN_RESULTS_H
 #define INFOMIN_RESULTS_H
 
+#include "api.h"
 #include <stdio.h>
 #include "cfg.h"
 #include "status.h"
@@ -12,37 +13,37 @@
 typedef struct im_record im_record;
 typedef struct im_curve im_curve;
 
-im_record *im_record_new(const im_config *cfg, int run_index);
-void im_record_free(im_record *rec);
-void im_record_num(im_record *rec, const char *key, double value);   /* metric */
-void im_record_str(im_record *rec, const char *key, const char *value);
+IM_API im_record *im_record_new(const im_config *cfg, int run_index);
+IM_API void im_record_free(im_record *rec);
+IM_API void im_record_num(im_record *rec, const char *key, double value);   /* metric */
+IM_API void im_record_str(im_record *rec, const char *key, const char *value);
 /* A named table of rows, e.g. columns {"step", "train", "val"}. */
-im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const char *const *cols);
-void im_curve_add(im_curve *curve, const double *row);
-int im_curve_rows(const im_curve *curve);
-const im_curve *im_record_find_curve(const im_record *rec, const char *name);   /* NULL if absent */
-double im_curve_get(const im_curve *curve, int row, int col);
-void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds);
-int im_record_metric(const im_record *rec, const char *key, double *out);
-const char *im_record_text(const im_record *rec, const char *key);   /* a string metric, or NULL */
-int im_record_ok(const im_record *rec);                              /* finished with status ok */
+IM_API im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const char *const *cols);
+IM_API void im_curve_add(im_curve *curve, const double *row);
+IM_API int im_curve_rows(const im_curve *curve);
+IM_API const im_curve *im_record_find_curve(const im_record *rec, const char *name);   /* NULL if absent */
+IM_API double im_curve_get(const im_curve *curve, int row, int col);
+IM_API void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds);
+IM_API int im_record_metric(const im_record *rec, const char *key, double *out);
+IM_API const char *im_record_text(const im_record *rec, const char *key);   /* a string metric, or NULL */
+IM_API int im_record_ok(const im_record *rec);                              /* finished with status ok */
 
-int im_record_run(const im_record *rec);
+IM_API int im_record_run(const im_record *rec);
 /* Where a run's side files go: the results file's path without .jsonl (or
  * results/<ini name> by default), "-run<k>" when the run is part of a sweep
  * (run < 0: a file of the whole sweep), then suffix. */
-void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf, size_t size);
+IM_API void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf, size_t size);
 
 /* mkdir -p of the directory part of path. */
-im_status im_mkdir_parents(im_ctx *ctx, const char *path);
+IM_API im_status im_mkdir_parents(im_ctx *ctx, const char *path);
 
 /* Write every record, one per line, atomically (tmp file + rename). */
-im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n);
+IM_API im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n);
 /* A compact table: run, swept keys, scalar metrics. */
-void im_results_print_table(FILE *out, im_record *const *recs, int n);
+IM_API void im_results_print_table(FILE *out, im_record *const *recs, int n);
 
 /* Progress on stderr when ctx->progress is set (a terminal), else nothing. */
-void im_progress(im_ctx *ctx, const char *label, long done, long total, const char *detail);
-void im_progress_done(im_ctx *ctx);
+IM_API void im_progress(im_ctx *ctx, const char *label, long done, long total, const char *detail);
+IM_API void im_progress_done(im_ctx *ctx);
 
 #endif

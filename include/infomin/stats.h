@@ -4,17 +4,18 @@
 #ifndef INFOMIN_STATS_H
 #define INFOMIN_STATS_H
 
+#include "api.h"
 #include "mat.h"
 #include "status.h"
 
 /* ψ(x) = d/dx log Γ(x), x > 0 (recurrence to x ≥ 6, then the asymptotic series). */
-double im_digamma(double x);
+IM_API double im_digamma(double x);
 /* Φ⁻¹(p) for 0 < p < 1, the standard normal quantile (Φ of it within 1e-12
  * relative of p's smaller tail; tested). */
-double im_normal_quantile(double p);
+IM_API double im_normal_quantile(double p);
 /* Ascending sort; the median of an ascending array (n >= 1). */
-void im_sort_doubles(double *v, long n);
-double im_median_sorted(const double *v, long n);
+IM_API void im_sort_doubles(double *v, long n);
+IM_API double im_median_sorted(const double *v, long n);
 
 /* Canonical correlation analysis of x (n x p) and y (n x q), in double:
  * Σxx^{-1/2} Σxy Σyy^{-1/2} = U diag(ρ) Vᵀ, with `ridge` added to the
@@ -28,17 +29,17 @@ typedef struct {
     double *mx, *my;     /* column means */
 } im_cca_result;
 
-im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, int q, double ridge, im_cca_result *out);
-void im_cca_free(im_cca_result *r);
+IM_API im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, int q, double ridge, im_cca_result *out);
+IM_API void im_cca_free(im_cca_result *r);
 /* The same from float sample matrices. */
-im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, double ridge, im_cca_result *out);
+IM_API im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, double ridge, im_cca_result *out);
 
 /* KSG estimator 1 (Kraskov, Stögbauer & Grassberger 2004), max-norm:
  *   I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩
  * with ε_i the distance to the k-th neighbour of (x_i, y_i) in the joint
  * space and n_x(i), n_y(i) the points strictly within ε_i in each marginal.
  * x and y are n x dx and n x dy doubles, row-major. */
-im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, int k, double *out);
+IM_API im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, int k, double *out);
 
 /* Sums over all pairs (i, j) of a_ij = a(x_i, x_j) and b_ij = b(y_i, y_j),
  * one pass, O(n) memory: distance covariance and HSIC are functions of them.
@@ -52,11 +53,11 @@ typedef struct {
     double sum_ab, sum_aa, sum_bb;    /* Σ a_ij b_ij, Σ a_ij², Σ b_ij² */
 } im_pair_sums_result;
 
-im_status im_pair_sums(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, im_pair_kernel kernel,
-                       double sigma_x, double sigma_y, im_pair_sums_result *out);
-void im_pair_sums_free(im_pair_sums_result *r);
+IM_API im_status im_pair_sums(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, im_pair_kernel kernel,
+                              double sigma_x, double sigma_y, im_pair_sums_result *out);
+IM_API void im_pair_sums_free(im_pair_sums_result *r);
 /* Median pairwise Euclidean distance among the first max_rows rows (the
  * median heuristic for Gaussian kernel widths). */
-double im_median_distance(const double *x, int n, int d, int max_rows);
+IM_API double im_median_distance(const double *x, int n, int d, int max_rows);
 
 #endif

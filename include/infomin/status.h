@@ -6,6 +6,7 @@
 #ifndef INFOMIN_STATUS_H
 #define INFOMIN_STATUS_H
 
+#include "api.h"
 #include <stdarg.h>
 
 typedef enum im_status {
@@ -34,19 +35,19 @@ typedef struct im_ctx {
     int verbose;
 } im_ctx;
 
-void im_ctx_init(im_ctx *ctx);
+IM_API void im_ctx_init(im_ctx *ctx);
 
 /* Record `code` and a printf-style message in ctx; returns code so that
  * `return im_fail(ctx, IM_EINVAL, "...")` reads naturally. */
-im_status im_fail(im_ctx *ctx, im_status code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-im_status im_vfail(im_ctx *ctx, im_status code, const char *fmt, va_list ap);
+IM_API im_status im_fail(im_ctx *ctx, im_status code, const char *fmt, ...)
+           __attribute__((format(printf, 3, 4)));
+IM_API im_status im_vfail(im_ctx *ctx, im_status code, const char *fmt, va_list ap);
 
 /* Prefix the message already in ctx with "prefix: " (adds context while an
  * error travels up). Returns ctx->status. */
-im_status im_fail_prefix(im_ctx *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+IM_API im_status im_fail_prefix(im_ctx *ctx, const char *fmt, ...)
+           __attribute__((format(printf, 2, 3)));
 
-const char *im_status_name(im_status st);
+IM_API const char *im_status_name(im_status st);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef INFOMIN_TABULAR_H
 #define INFOMIN_TABULAR_H
 
+#include "api.h"
 #include "data.h"
 
 typedef struct im_table {
@@ -18,18 +19,18 @@ typedef struct im_table {
 
 /* Read `path`; lines that are empty or start with `comment` (0: none) are
  * skipped; fields are split on `sep` and trimmed of spaces. */
-im_status im_table_read(im_ctx *ctx, const char *path, char sep, char comment, im_table *t);
-void im_table_free(im_table *t);
+IM_API im_status im_table_read(im_ctx *ctx, const char *path, char sep, char comment, im_table *t);
+IM_API void im_table_free(im_table *t);
 /* Column index of a header name in row 0, -1 if absent. */
-int im_table_column(const im_table *t, const char *name);
+IM_API int im_table_column(const im_table *t, const char *name);
 /* Parse a field as a finite number; IM_EIO naming path:line and column. */
-im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int col, const char *col_name, double *out);
+IM_API im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int col, const char *col_name, double *out);
 
 /* Split fractions from the section's `split` key (three values summing to 1)
  * into sizes n[3] for n_rows rows, and a seeded permutation of the rows. */
 #define IM_SPLIT_PARAM { "split", "floats", "0.7,0.1,0.2", "train, validation, test fractions (seeded)", "0..1" }
-im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3]);
+IM_API im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3]);
 /* Standardise the given columns of x in every split with train's mean and sd. */
-void im_standardize_columns(im_dataset *ds, const int *cols, int n_cols);
+IM_API void im_standardize_columns(im_dataset *ds, const int *cols, int n_cols);
 
 #endif

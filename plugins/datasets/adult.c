@@ -68,10 +68,10 @@ static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, i
     char path[4096], test_path[4096];
     const char *sensitive;
     int include_t;
-    im_status st = im_cfg_path(ctx, sec, "path", path, sizeof path);
-    if (!st) st = im_cfg_path(ctx, sec, "test_path", test_path, sizeof test_path);
-    if (!st) st = im_cfg_string(ctx, sec, "sensitive", &sensitive);
-    if (!st) st = im_cfg_bool(ctx, sec, "include_sensitive_in_x", &include_t);
+    im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_section_path(ctx, sec, "test_path", test_path, sizeof test_path);
+    if (!st) st = im_section_string(ctx, sec, "sensitive", &sensitive);
+    if (!st) st = im_section_bool(ctx, sec, "include_sensitive_in_x", &include_t);
     if (st) return st;
     if (!*test_path) {   /* adult.test beside adult.data */
         snprintf(test_path, sizeof test_path, "%s", path);

@@ -37,10 +37,10 @@ static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, 
     char path[4096];
     const char *sensitive;
     int binarize, t_binary;
-    im_status st = im_cfg_path(ctx, sec, "path", path, sizeof path);
-    if (!st) st = im_cfg_string(ctx, sec, "sensitive", &sensitive);
-    if (!st) st = im_cfg_bool(ctx, sec, "binarize", &binarize);
-    if (!st) st = im_cfg_bool(ctx, sec, "sensitive_binary", &t_binary);
+    im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_section_string(ctx, sec, "sensitive", &sensitive);
+    if (!st) st = im_section_bool(ctx, sec, "binarize", &binarize);
+    if (!st) st = im_section_bool(ctx, sec, "sensitive_binary", &t_binary);
     if (st) return st;
     int gender = strcmp(sensitive, "gender") == 0;
     im_table t;

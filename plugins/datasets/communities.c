@@ -52,10 +52,10 @@ static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *
 {
     char path[4096], names_path[4096], names[MAX_ATTRS][64];
     int binarize, t_binary, n_names = 0;
-    im_status st = im_cfg_path(ctx, sec, "path", path, sizeof path);
-    if (!st) st = im_cfg_path(ctx, sec, "names_path", names_path, sizeof names_path);
-    if (!st) st = im_cfg_bool(ctx, sec, "binarize", &binarize);
-    if (!st) st = im_cfg_bool(ctx, sec, "sensitive_binary", &t_binary);
+    im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_section_path(ctx, sec, "names_path", names_path, sizeof names_path);
+    if (!st) st = im_section_bool(ctx, sec, "binarize", &binarize);
+    if (!st) st = im_section_bool(ctx, sec, "sensitive_binary", &t_binary);
     if (st) return st;
     if (!*names_path) {
         snprintf(names_path, sizeof names_path, "%s", path);

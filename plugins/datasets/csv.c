@@ -107,11 +107,11 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
 
 static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, table *t, int g)
 {
-    if (!im_cfg_has(sec, key)) {
+    if (!im_section_has(sec, key)) {
         if (g == 2) return IM_OK;
         return im_fail(ctx, IM_ECONFIG, "%s: [%s] %s: required (column indices)", sec->cfg->path, sec->name, key);
     }
-    im_status st = im_cfg_ints(ctx, sec, key, t->cols[g], MAX_COLS, &t->n_cols[g]);
+    im_status st = im_section_ints(ctx, sec, key, t->cols[g], MAX_COLS, &t->n_cols[g]);
     for (int c = 0; !st && c < t->n_cols[g]; c++) t->max_col = t->cols[g][c] > t->max_col ? t->cols[g][c] : t->max_col;
     if (!st && t->n_cols[g] == 0)
         st = im_fail(ctx, IM_ECONFIG, "%s: [%s] %s: no columns", sec->cfg->path, sec->name, key);
@@ -147,11 +147,11 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     const char *path, *delim_name;
     int header, do_standardize, n_split;
     double split[3];
-    im_status st = im_cfg_string(ctx, sec, "path", &path);
-    if (!st) st = im_cfg_string(ctx, sec, "delimiter", &delim_name);
-    if (!st) st = im_cfg_bool(ctx, sec, "header", &header);
-    if (!st) st = im_cfg_bool(ctx, sec, "standardize", &do_standardize);
-    if (!st) st = im_cfg_floats(ctx, sec, "split", split, 3, &n_split);
+    im_status st = im_section_string(ctx, sec, "path", &path);
+    if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
+    if (!st) st = im_section_bool(ctx, sec, "header", &header);
+    if (!st) st = im_section_bool(ctx, sec, "standardize", &do_standardize);
+    if (!st) st = im_section_floats(ctx, sec, "split", split, 3, &n_split);
     if (!st) st = read_cols(ctx, sec, "x", &t, 0);
     if (!st) st = read_cols(ctx, sec, "y", &t, 1);
     if (!st) st = read_cols(ctx, sec, "t", &t, 2);

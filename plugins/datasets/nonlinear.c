@@ -71,12 +71,12 @@ static im_status nonlinear_create(im_ctx *ctx, const im_section *sec, im_rng *rn
     int dim, n[3];
     double sigma;
     const char *fname;
-    im_status st = im_cfg_int(ctx, sec, "dim", &dim);
-    if (!st) st = im_cfg_int(ctx, sec, "n_train", &n[0]);
-    if (!st) st = im_cfg_int(ctx, sec, "n_val", &n[1]);
-    if (!st) st = im_cfg_int(ctx, sec, "n_test", &n[2]);
-    if (!st) st = im_cfg_float(ctx, sec, "sigma", &sigma);
-    if (!st) st = im_cfg_string(ctx, sec, "f", &fname);
+    im_status st = im_section_int(ctx, sec, "dim", &dim);
+    if (!st) st = im_section_int(ctx, sec, "n_train", &n[0]);
+    if (!st) st = im_section_int(ctx, sec, "n_val", &n[1]);
+    if (!st) st = im_section_int(ctx, sec, "n_test", &n[2]);
+    if (!st) st = im_section_float(ctx, sec, "sigma", &sigma);
+    if (!st) st = im_section_string(ctx, sec, "f", &fname);
     if (!st) st = im_dataset_alloc(ctx, ds, n, dim, dim, 0);
     if (st) return st;
     fn_kind f = strcmp(fname, "sin") == 0 ? F_SIN : (strcmp(fname, "cube") == 0 ? F_CUBE : F_LINEAR);

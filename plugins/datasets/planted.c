@@ -22,12 +22,12 @@ static im_status planted_create(im_ctx *ctx, const im_section *sec, im_rng *rng,
 {
     int k, copies, n[3];
     double noise;
-    im_status st = im_cfg_int(ctx, sec, "dim", &k);
-    if (!st) st = im_cfg_int(ctx, sec, "copies", &copies);
-    if (!st) st = im_cfg_float(ctx, sec, "noise", &noise);
-    if (!st) st = im_cfg_int(ctx, sec, "n_train", &n[0]);
-    if (!st) st = im_cfg_int(ctx, sec, "n_val", &n[1]);
-    if (!st) st = im_cfg_int(ctx, sec, "n_test", &n[2]);
+    im_status st = im_section_int(ctx, sec, "dim", &k);
+    if (!st) st = im_section_int(ctx, sec, "copies", &copies);
+    if (!st) st = im_section_float(ctx, sec, "noise", &noise);
+    if (!st) st = im_section_int(ctx, sec, "n_train", &n[0]);
+    if (!st) st = im_section_int(ctx, sec, "n_val", &n[1]);
+    if (!st) st = im_section_int(ctx, sec, "n_test", &n[2]);
     if (!st) st = im_dataset_alloc(ctx, ds, n, k + copies, 1, 1);
     if (st) return st;
     double w[256];

@@ -39,8 +39,8 @@ static im_status student_create(im_ctx *ctx, const im_section *sec, im_rng *rng,
 {
     double nu, mi;
     int dim;
-    im_status st = im_cfg_float(ctx, sec, "df", &nu);
-    if (!st) st = im_cfg_int(ctx, sec, "dim", &dim);
+    im_status st = im_section_float(ctx, sec, "df", &nu);
+    if (!st) st = im_section_int(ctx, sec, "dim", &dim);
     if (!st) st = im_synth_dataset(ctx, sec, rng, nu, ds, &mi);
     if (!st) st = im_dataset_transform(ctx, sec, ds);
     ds->y_kind = IM_VAR_CONTINUOUS;

@@ -24,10 +24,10 @@ static im_status mlp_create(im_ctx *ctx, const im_section *sec, int in_dim, im_r
     int hidden[16], n_hidden, out;
     const char *act_name, *out_name;
     im_activation act, out_act;
-    im_status st = im_cfg_ints(ctx, sec, "hidden", hidden, 15, &n_hidden);
-    if (!st) st = im_cfg_int(ctx, sec, "out", &out);
-    if (!st) st = im_cfg_string(ctx, sec, "activation", &act_name);
-    if (!st) st = im_cfg_string(ctx, sec, "out_activation", &out_name);
+    im_status st = im_section_ints(ctx, sec, "hidden", hidden, 15, &n_hidden);
+    if (!st) st = im_section_int(ctx, sec, "out", &out);
+    if (!st) st = im_section_string(ctx, sec, "activation", &act_name);
+    if (!st) st = im_section_string(ctx, sec, "out_activation", &out_name);
     if (!st) st = im_activation_parse(ctx, act_name, &act);
     if (!st) st = im_activation_parse(ctx, out_name, &out_act);
     if (!st) st = im_mlp_init(ctx, &e->net, &e->params, "encoder", in_dim, hidden, n_hidden, out, act, out_act, rng);

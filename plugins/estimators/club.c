@@ -35,7 +35,7 @@ static im_status club_create(im_ctx *ctx, const im_section *sec, int dx, int dy,
     club *c = calloc(1, sizeof *c);
     if (!c) return im_fail(ctx, IM_ENOMEM, "out of memory");
     im_rng_split(rng, &c->rng);
-    im_status st = im_cfg_bool(ctx, sec, "club_sample", &c->sample);
+    im_status st = im_section_bool(ctx, sec, "club_sample", &c->sample);
     if (!st) st = im_mlp_from_section(ctx, &c->mu, &c->params, "club.mu", sec, dx, dy, IM_ACT_NONE, &c->rng);
     if (!st) st = im_mlp_from_section(ctx, &c->logvar, &c->params, "club.logvar", sec, dx, dy, IM_ACT_TANH, &c->rng);
     if (st) {

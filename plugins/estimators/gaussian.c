@@ -26,7 +26,7 @@ static im_status gauss_create(im_ctx *ctx, const im_section *sec, int dx, int dy
 {
     gauss *e = malloc(sizeof *e);
     if (!e) return im_fail(ctx, IM_ENOMEM, "out of memory");
-    im_status st = im_cfg_float(ctx, sec, "ridge", &e->ridge);
+    im_status st = im_section_float(ctx, sec, "ridge", &e->ridge);
     if (st) {
         free(e);
         return st;

@@ -28,7 +28,7 @@ static im_status hsic_create(im_ctx *ctx, const im_section *sec, int dx, int dy,
 {
     hsic *h = calloc(1, sizeof *h);
     if (!h) return im_fail(ctx, IM_ENOMEM, "out of memory");
-    im_status st = im_cfg_int(ctx, sec, "median_rows", &h->median_rows);
+    im_status st = im_section_int(ctx, sec, "median_rows", &h->median_rows);
     if (st) {
         free(h);
         return st;

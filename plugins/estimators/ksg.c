@@ -21,8 +21,8 @@ static im_status ksg_create(im_ctx *ctx, const im_section *sec, int dx, int dy, 
     ksg *e = calloc(1, sizeof *e);
     if (!e) return im_fail(ctx, IM_ENOMEM, "out of memory");
     im_rng_split(rng, &e->rng);
-    im_status st = im_cfg_int(ctx, sec, "k", &e->k);
-    if (!st) st = im_cfg_int(ctx, sec, "max_samples", &e->max_samples);
+    im_status st = im_section_int(ctx, sec, "k", &e->k);
+    if (!st) st = im_section_int(ctx, sec, "max_samples", &e->max_samples);
     if (st) {
         free(e);
         return st;

@@ -25,7 +25,7 @@ static im_status pearson_create(im_ctx *ctx, const im_section *sec, int dx, int 
 {
     pearson *p = malloc(sizeof *p);
     if (!p) return im_fail(ctx, IM_ENOMEM, "out of memory");
-    im_status st = im_cfg_float(ctx, sec, "eps", &p->eps);
+    im_status st = im_section_float(ctx, sec, "eps", &p->eps);
     if (st) {
         free(p);
         return st;

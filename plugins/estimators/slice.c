@@ -53,8 +53,8 @@ static im_status slice_create(im_ctx *ctx, const im_section *sec, int dx, int dy
     im_rng_split(rng, &s->rng);
     s->dx = dx;
     s->dy = dy;
-    im_status st = im_cfg_int(ctx, sec, "n_slice", &s->n_slice);
-    if (!st) st = im_cfg_float(ctx, sec, "ridge", &s->ridge);
+    im_status st = im_section_int(ctx, sec, "n_slice", &s->n_slice);
+    if (!st) st = im_section_float(ctx, sec, "ridge", &s->ridge);
     s->sx = dx == 1 ? 1 : s->n_slice;
     s->sy = dy == 1 ? 1 : s->n_slice;
     if (!st) st = im_mat_alloc(ctx, &s->theta, s->sx, dx);

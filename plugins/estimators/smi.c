@@ -42,10 +42,10 @@ static im_status smi_create(im_ctx *ctx, const im_section *sec, int dx, int dy, 
     smi *s = calloc(1, sizeof *s);
     if (!s) return im_fail(ctx, IM_ENOMEM, "out of memory");
     const char *e1d, *mode;
-    im_status st = im_cfg_int(ctx, sec, "slices", &s->slices);
-    if (!st) st = im_cfg_int(ctx, sec, "k", &s->k);
-    if (!st) st = im_cfg_string(ctx, sec, "estimator1d", &e1d);
-    if (!st) st = im_cfg_string(ctx, sec, "mode", &mode);
+    im_status st = im_section_int(ctx, sec, "slices", &s->slices);
+    if (!st) st = im_section_int(ctx, sec, "k", &s->k);
+    if (!st) st = im_section_string(ctx, sec, "estimator1d", &e1d);
+    if (!st) st = im_section_string(ctx, sec, "mode", &mode);
     if (!st) {
         s->use_ksg = strcmp(e1d, "ksg") == 0;
         s->use_max = strcmp(mode, "max") == 0;

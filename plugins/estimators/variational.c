@@ -78,16 +78,16 @@ static im_status create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_r
     v->ema_alpha = 1.0;
     v->all_pairs = 1;
     im_rng_split(rng, &v->rng);
-    im_status st = im_cfg_int(ctx, sec, "batch", &v->eval_batch);
+    im_status st = im_section_int(ctx, sec, "batch", &v->eval_batch);
     v->eval_shuffles = 1;
-    if (!st && kind != V_INFONCE) st = im_cfg_int(ctx, sec, "eval_shuffles", &v->eval_shuffles);
+    if (!st && kind != V_INFONCE) st = im_section_int(ctx, sec, "eval_shuffles", &v->eval_shuffles);
     if (!st && kind != V_INFONCE) {
         const char *negatives;
-        st = im_cfg_string(ctx, sec, "negatives", &negatives);
+        st = im_section_string(ctx, sec, "negatives", &negatives);
         if (!st) v->all_pairs = strcmp(negatives, "all") == 0;
     }
-    if (!st && kind == V_MINE) st = im_cfg_float(ctx, sec, "ema_alpha", &v->ema_alpha);
-    if (!st && kind == V_SMILE) st = im_cfg_float(ctx, sec, "tau", &v->tau);
+    if (!st && kind == V_MINE) st = im_section_float(ctx, sec, "ema_alpha", &v->ema_alpha);
+    if (!st && kind == V_SMILE) st = im_section_float(ctx, sec, "tau", &v->tau);
     if (!st) st = im_critic_init(ctx, &v->critic, sec, dx, dy, &v->rng);
     if (st) {
         free(v);

@@ -80,7 +80,7 @@ static im_status check_reference(im_ctx *ctx, const im_section *s)
     const char *p, *name;
     size_t len;
     double v;
-    im_status st = im_cfg_string(ctx, s, "reference_rho", &p);
+    im_status st = im_section_string(ctx, s, "reference_rho", &p);
     int r;
     while (!st && (r = next_reference(&p, &name, &len, &v)) != 0) {
         if (r > 0) continue;
@@ -94,18 +94,18 @@ static im_status check_reference(im_ctx *ctx, const im_section *s)
 
 static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
 {
-    im_status st = im_cfg_float(ctx, s, "beta", &o->beta);
-    if (!st) st = im_cfg_int(ctx, s, "epochs", &o->epochs);
-    if (!st) st = im_cfg_int(ctx, s, "batch", &o->batch);
-    if (!st) st = im_cfg_float(ctx, s, "lr", &o->lr);
-    if (!st) st = im_cfg_float(ctx, s, "weight_decay", &o->weight_decay);
-    if (!st) st = im_cfg_int(ctx, s, "inner_steps", &o->inner_steps);
-    if (!st) st = im_cfg_int(ctx, s, "refit_every", &o->refit_every);
-    if (!st) st = im_cfg_int(ctx, s, "refit_rows", &o->refit_rows);
-    if (!st) st = im_cfg_ints(ctx, s, "adversary_hidden", o->adv_hidden, 8, &o->n_adv_hidden);
-    if (!st) st = im_cfg_int(ctx, s, "adversary_epochs", &o->adv_epochs);
-    if (!st) st = im_cfg_int(ctx, s, "renyi_steps", &o->renyi_steps);
-    if (!st) st = im_cfg_int(ctx, s, "ksg_slices", &o->ksg_slices);
+    im_status st = im_section_float(ctx, s, "beta", &o->beta);
+    if (!st) st = im_section_int(ctx, s, "epochs", &o->epochs);
+    if (!st) st = im_section_int(ctx, s, "batch", &o->batch);
+    if (!st) st = im_section_float(ctx, s, "lr", &o->lr);
+    if (!st) st = im_section_float(ctx, s, "weight_decay", &o->weight_decay);
+    if (!st) st = im_section_int(ctx, s, "inner_steps", &o->inner_steps);
+    if (!st) st = im_section_int(ctx, s, "refit_every", &o->refit_every);
+    if (!st) st = im_section_int(ctx, s, "refit_rows", &o->refit_rows);
+    if (!st) st = im_section_ints(ctx, s, "adversary_hidden", o->adv_hidden, 8, &o->n_adv_hidden);
+    if (!st) st = im_section_int(ctx, s, "adversary_epochs", &o->adv_epochs);
+    if (!st) st = im_section_int(ctx, s, "renyi_steps", &o->renyi_steps);
+    if (!st) st = im_section_int(ctx, s, "ksg_slices", &o->ksg_slices);
     if (!st) st = check_reference(ctx, s);
     return st;
 }
@@ -625,10 +625,10 @@ static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_serie
     im_section sec;
     double floor_acc;
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = im_cfg_float(ctx, &sec, "select_accuracy", &floor_acc);
+    if (!st) st = im_section_float(ctx, &sec, "select_accuracy", &floor_acc);
     if (st) return st;
     const char *reference;
-    st = im_cfg_string(ctx, &sec, "reference_rho", &reference);
+    st = im_section_string(ctx, &sec, "reference_rho", &reference);
     if (st) return st;
     if (classification)
         printf("chosen beta per penalty (lowest rho*(Z;T) with accuracy >= %.3g):\n", floor_acc);

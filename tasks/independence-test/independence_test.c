@@ -29,8 +29,8 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     int n_perm;
     double alpha;
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = im_cfg_int(ctx, &sec, "permutations", &n_perm);
-    if (!st) st = im_cfg_float(ctx, &sec, "alpha", &alpha);
+    if (!st) st = im_section_int(ctx, &sec, "permutations", &n_perm);
+    if (!st) st = im_section_float(ctx, &sec, "alpha", &alpha);
     if (st) return st;
     im_dataset ds;
     st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);

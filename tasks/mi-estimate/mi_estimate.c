@@ -130,10 +130,10 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     int resamples, spread_steps, plot;
     double ci;
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &task);
-    if (!st) st = im_cfg_int(ctx, &task, "resamples", &resamples);
-    if (!st) st = im_cfg_int(ctx, &task, "spread_steps", &spread_steps);
-    if (!st) st = im_cfg_float(ctx, &task, "ci", &ci);
-    if (!st) st = im_cfg_bool(ctx, &task, "plot", &plot);
+    if (!st) st = im_section_int(ctx, &task, "resamples", &resamples);
+    if (!st) st = im_section_int(ctx, &task, "spread_steps", &spread_steps);
+    if (!st) st = im_section_float(ctx, &task, "ci", &ci);
+    if (!st) st = im_section_bool(ctx, &task, "plot", &plot);
     if (st) return st;
     im_dataset ds;
     st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);

@@ -34,13 +34,13 @@ typedef struct {
 
 static im_status read_settings(im_ctx *ctx, const im_section *sec, settings *s)
 {
-    im_status st = im_cfg_int(ctx, sec, "dim", &s->dim);
-    if (!st) st = im_cfg_floats(ctx, sec, "levels", s->levels, MAX_LEVELS, &s->n_levels);
-    if (!st) st = im_cfg_int(ctx, sec, "steps_per_level", &s->steps_per_level);
-    if (!st) st = im_cfg_int(ctx, sec, "window", &s->window);
-    if (!st) st = im_cfg_int(ctx, sec, "batch", &s->batch);
-    if (!st) st = im_cfg_string(ctx, sec, "structure", &s->structure);
-    if (!st) st = im_cfg_bool(ctx, sec, "plot", &s->plot);
+    im_status st = im_section_int(ctx, sec, "dim", &s->dim);
+    if (!st) st = im_section_floats(ctx, sec, "levels", s->levels, MAX_LEVELS, &s->n_levels);
+    if (!st) st = im_section_int(ctx, sec, "steps_per_level", &s->steps_per_level);
+    if (!st) st = im_section_int(ctx, sec, "window", &s->window);
+    if (!st) st = im_section_int(ctx, sec, "batch", &s->batch);
+    if (!st) st = im_section_string(ctx, sec, "structure", &s->structure);
+    if (!st) st = im_section_bool(ctx, sec, "plot", &s->plot);
     if (!st && s->window > s->steps_per_level) s->window = s->steps_per_level;
     if (!st && s->n_levels == 0) st = im_fail(ctx, IM_ECONFIG, "%s: task.levels: no level given", sec->cfg->path);
     return st;
@@ -58,8 +58,8 @@ static im_status sample(im_ctx *ctx, const im_synth *gen, im_rng *rng, const im_
         }
     }
     const char *name, *on;
-    im_status st = im_cfg_string(ctx, sec, "transform", &name);
-    if (!st) st = im_cfg_string(ctx, sec, "transform_on", &on);
+    im_status st = im_section_string(ctx, sec, "transform", &name);
+    if (!st) st = im_section_string(ctx, sec, "transform_on", &on);
     if (!st && strcmp(on, "y") != 0) st = im_transform_mat(ctx, name, x);
     if (!st && strcmp(on, "x") != 0) st = im_transform_mat(ctx, name, y);
     return st;
