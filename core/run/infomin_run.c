@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "infomin/infomin.h"
 
@@ -96,13 +95,6 @@ static int describe_plugin(const im_registry *reg, const char *name)
         return EXIT_USAGE;
     }
     return 0;
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 typedef struct {
@@ -204,9 +196,9 @@ static int run_one(im_ctx *ctx, const im_config *cfg, int index, im_record *rec)
     im_rng rng;
     im_rng_seed(&rng, (uint64_t)seed);
     const im_task_vt *vt = task.plugin->vtable;
-    double t0 = now_seconds();
+    double t0 = im_seconds();
     st = vt->run(ctx, cfg, &rng, rec);
-    im_record_finish(rec, st ? "failed" : "ok", st ? ctx->err : NULL, now_seconds() - t0);
+    im_record_finish(rec, st ? "failed" : "ok", st ? ctx->err : NULL, im_seconds() - t0);
     if (st) fprintf(stderr, "infomin-run: run %d failed: %s\n", index, ctx->err);
     return st;
 }

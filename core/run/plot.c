@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "infomin/plot.h"
-#include "infomin/results.h"
+#include "infomin/output.h"
 
 #define MAX_SERIES 16
 

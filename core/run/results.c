@@ -1,12 +1,11 @@
 /* results.c — run records as JSON (jansson), written as JSONL atomically,
  * and the summary table. */
-#include <errno.h>
 #include <jansson.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "infomin/infomin.h"
 #include "config.h"   /* autoconf: PACKAGE_VERSION */
@@ -68,26 +67,6 @@ im_record *im_record_new(const im_config *cfg, int run_index)
 }
 
 int im_record_run(const im_record *rec) { return rec ? rec->run_index : 0; }
-
-void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf, size_t size)
-{
-    char base[4096];
-    const im_config_entry *out = im_config_find(cfg, "task", "output");
-    if (out && *out->value) {
-        snprintf(base, sizeof base, "%s", out->value);
-        size_t n = strlen(base);
-        if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0) base[n - 6] = '\0';
-    } else {
-        const char *ini = cfg->path ? cfg->path : "run";
-        const char *name = strrchr(ini, '/');
-        name = name ? name + 1 : ini;
-        snprintf(base, sizeof base, "results/%.*s", (int)strcspn(name, "."), name);
-    }
-    if (cfg->sweep_label && run >= 0)
-        snprintf(buf, size, "%s-run%d%s", base, run, suffix);
-    else
-        snprintf(buf, size, "%s%s", base, suffix);
-}
 
 void im_record_free(im_record *rec)
 {
@@ -182,20 +161,6 @@ void im_record_finish(im_record *rec, const char *status, const char *error, dou
     json_object_set_new(rec->root, "wall_seconds", json_real(wall_seconds));
 }
 
-im_status im_mkdir_parents(im_ctx *ctx, const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return im_fail(ctx, IM_EIO, "%s: cannot create directory %s: %s", path, buf, strerror(errno));
-        *p = '/';
-    }
-    return IM_OK;
-}
-
 im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n)
 {
     char tmp[4096];
@@ -255,19 +220,4 @@ void im_results_print_table(FILE *out, im_record *const *recs, int n)
         if (status && strcmp(json_string_value(status), "ok") != 0) fprintf(out, "  (%s)", json_string_value(status));
         fprintf(out, "\n");
     }
-}
-
-void im_progress(im_ctx *ctx, const char *label, long done, long total, const char *detail)
-{
-    if (!ctx || !ctx->progress || total <= 0) return;
-    int width = 30, filled = (int)(width * done / total);
-    fprintf(stderr, "\r%-12.12s [", label);
-    for (int i = 0; i < width; i++) fputc(i < filled ? '#' : '.', stderr);
-    fprintf(stderr, "] %ld/%ld %s\033[K", done, total, detail ? detail : "");
-    fflush(stderr);
-}
-
-void im_progress_done(im_ctx *ctx)
-{
-    if (ctx && ctx->progress) fprintf(stderr, "\r\033[K");
 }

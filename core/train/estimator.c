@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "infomin/batcher.h"
 #include "infomin/estimator.h"
 #include "infomin/optim.h"
+#include "infomin/progress.h"
 #include "infomin/registry.h"
 
 const char *im_bound_name(im_bound b)
@@ -132,11 +134,14 @@ im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *
 typedef struct {
     im_graph *g;
     im_mat xb, yb;
-    int *order;
-    int cursor;
+    im_batcher batcher;
+    im_optim opt;
     im_real *best;
     im_real *avg, *live;   /* average: the averaged weights; the live ones while the average is validated */
     long numel;
+    im_curve *train_curve, *val_curve;
+    double best_score, best_estimate;
+    int best_step, since_best;
 } trainer;
 
 static void trainer_free(trainer *t)
@@ -144,10 +149,41 @@ static void trainer_free(trainer *t)
     im_graph_free(t->g);
     im_mat_free(&t->xb);
     im_mat_free(&t->yb);
-    free(t->order);
+    im_batcher_free(&t->batcher);
     free(t->best);
     free(t->avg);
     free(t->live);
+}
+
+static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const im_train_opts *opts,
+                              const im_mat *x, const im_mat *y, im_record *rec)
+{
+    im_params *params = est->vt->params(est->self);
+    int batch = opts->batch < x->rows ? opts->batch : x->rows;
+    im_status st = IM_OK;
+    t->g = im_graph_new(ctx);
+    t->numel = im_params_numel(params);
+    t->best = malloc(sizeof(im_real) * (size_t)t->numel);
+    if (opts->average > 0) {
+        t->avg = calloc((size_t)t->numel, sizeof(im_real));
+        t->live = malloc(sizeof(im_real) * (size_t)t->numel);
+    }
+    if (!t->g || !t->best || (opts->average > 0 && (!t->avg || !t->live)))
+        st = im_fail(ctx, IM_ENOMEM, "trainer: out of memory");
+    if (!st) st = im_mat_alloc(ctx, &t->xb, batch, x->cols);
+    if (!st) st = im_mat_alloc(ctx, &t->yb, batch, y->cols);
+    if (!st) st = im_batcher_init(ctx, &t->batcher, x->rows, est->rng);
+    if (st) return st;
+    im_adam_init(&t->opt, params, opts->lr);
+    t->opt.pool = ctx->pool;
+    t->opt.weight_decay = opts->weight_decay;
+    t->opt.clip_norm = opts->grad_clip;
+    static const char *const train_cols[] = { "step", "objective" }, *const val_cols[] = { "step", "val_estimate" };
+    t->train_curve = im_record_curve(rec, "train", 2, train_cols);
+    t->val_curve = im_record_curve(rec, "val", 2, val_cols);
+    t->best_score = -INFINITY;
+    t->best_estimate = NAN;
+    return IM_OK;
 }
 
 /* avg ← d·avg + (1 − d)·weights: the first step's weights, then d ramped up
@@ -166,19 +202,12 @@ static void update_average(trainer *t, const im_params *params, double decay, in
     }
 }
 
-/* Next mini-batch: rows of a fresh permutation each epoch (sampling without
- * replacement within an epoch). */
 static void next_batch(trainer *t, im_rng *rng, const im_mat *x, const im_mat *y)
 {
-    int b = t->xb.rows;
-    for (int k = 0; k < b; k++) {
-        if (t->cursor == x->rows) {
-            im_rng_shuffle(rng, t->order, x->rows);
-            t->cursor = 0;
-        }
-        int r = t->order[t->cursor++];
-        memcpy(im_mat_row(&t->xb, k), im_mat_row(x, r), sizeof(im_real) * (size_t)x->cols);
-        memcpy(im_mat_row(&t->yb, k), im_mat_row(y, r), sizeof(im_real) * (size_t)y->cols);
+    for (int k = 0; k < t->xb.rows; k++) {
+        int r = im_batcher_next(&t->batcher, rng);
+        im_mat_copy_row(&t->xb, k, x, r);
+        im_mat_copy_row(&t->yb, k, y, r);
     }
 }
 
@@ -196,95 +225,89 @@ static im_status selection_score(im_ctx *ctx, im_estimator *est, const im_mat *x
     return IM_OK;
 }
 
+/* Validate the weights at `step` (the average, when kept): a new best is
+ * saved; *stop when `patience` evaluations passed without one. */
+static im_status validate(im_ctx *ctx, trainer *t, im_estimator *est, const im_train_opts *opts, const im_mat *xv,
+                          const im_mat *yv, int step, int *stop)
+{
+    im_params *params = est->vt->params(est->self);
+    double v, score;
+    int usable;
+    if (t->avg) {   /* validate the average; the live weights wait in t->live */
+        im_params_save(params, t->live);
+        im_params_load(params, t->avg);
+    }
+    im_status st = selection_score(ctx, est, xv, yv, &v, &score, &usable);
+    if (!st) {
+        im_curve_add(t->val_curve, (double[]){ step, v });
+        if (usable && isfinite(score) && score > t->best_score) {
+            t->best_score = score;
+            t->best_estimate = v;
+            t->best_step = step;
+            t->since_best = 0;
+            im_params_save(params, t->best);
+        } else {
+            *stop = opts->patience > 0 && ++t->since_best >= opts->patience;
+        }
+    }
+    if (t->avg) im_params_load(params, t->live);
+    return st;
+}
+
+/* One Adam step on the batch's objective; its value into *value. */
+static im_status train_step(im_ctx *ctx, trainer *t, im_estimator *est, int step, double *value)
+{
+    im_graph_reset(t->g);
+    im_tensor *obj = est->vt->objective(est->self, t->g, im_input(t->g, &t->xb), im_input(t->g, &t->yb));
+    im_status st = im_backward(t->g, im_neg(t->g, obj));
+    if (st) return st;
+    *value = im_item(obj);
+    if (!isfinite(*value))
+        return im_fail(ctx, IM_ENUMERIC, "estimator %s: objective is %g at step %d (lower lr or add grad_clip)",
+                       est->plugin->name, *value, step);
+    im_optim_step(&t->opt);
+    return IM_OK;
+}
+
 im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *opts, const im_mat *x,
                           const im_mat *y, const im_mat *xv, const im_mat *yv, im_record *rec)
 {
-    const char *name = est->plugin->name;
     im_params *params = est->vt->params(est->self);
     trainer t = { 0 };
-    int batch = opts->batch < x->rows ? opts->batch : x->rows;
-    im_status st = IM_OK;
-    t.g = im_graph_new(ctx);
-    t.order = malloc(sizeof(int) * (size_t)x->rows);
-    t.numel = im_params_numel(params);
-    t.best = malloc(sizeof(im_real) * (size_t)t.numel);
-    if (opts->average > 0) {
-        t.avg = calloc((size_t)t.numel, sizeof(im_real));
-        t.live = malloc(sizeof(im_real) * (size_t)t.numel);
-    }
-    if (!t.g || !t.order || !t.best || (opts->average > 0 && (!t.avg || !t.live)))
-        st = im_fail(ctx, IM_ENOMEM, "trainer: out of memory");
-    if (!st) st = im_mat_alloc(ctx, &t.xb, batch, x->cols);
-    if (!st) st = im_mat_alloc(ctx, &t.yb, batch, y->cols);
+    im_status st = trainer_init(ctx, &t, est, opts, x, y, rec);
     if (st) {
         trainer_free(&t);
         return st;
     }
-    im_rng_permutation(est->rng, t.order, x->rows);
-    im_optim opt;
-    im_adam_init(&opt, params, opts->lr);
-    opt.pool = ctx->pool;
-    opt.weight_decay = opts->weight_decay;
-    opt.clip_norm = opts->grad_clip;
-    static const char *const train_cols[] = { "step", "objective" }, *const val_cols[] = { "step", "val_estimate" };
-    im_curve *train_curve = im_record_curve(rec, "train", 2, train_cols);
-    im_curve *val_curve = im_record_curve(rec, "val", 2, val_cols);
-    int have_val = xv && yv && xv->rows >= 2;
-    double best = -INFINITY, best_estimate = NAN, smoothed = NAN;
-    int since_best = 0, best_step = 0, step;
+    int have_val = xv && yv && xv->rows >= 2, step;
+    double smoothed = NAN;
     char detail[96];
     for (step = 1; step <= opts->steps; step++) {
+        double value;
         next_batch(&t, est->rng, x, y);
-        im_graph_reset(t.g);
-        im_tensor *obj = est->vt->objective(est->self, t.g, im_input(t.g, &t.xb), im_input(t.g, &t.yb));
-        st = im_backward(t.g, im_neg(t.g, obj));
+        st = train_step(ctx, &t, est, step, &value);
         if (st) break;
-        double value = im_item(obj);
-        if (!isfinite(value)) {
-            st = im_fail(ctx, IM_ENUMERIC, "estimator %s: objective is %g at step %d (lower lr or add grad_clip)", name,
-                         value, step);
-            break;
-        }
-        im_optim_step(&opt);
         if (t.avg) update_average(&t, params, opts->average, step);
         smoothed = isnan(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
-        if (step % opts->log_every == 0) im_curve_add(train_curve, (double[]){ step, value });
+        if (step % opts->log_every == 0) im_curve_add(t.train_curve, (double[]){ step, value });
         if (have_val && (step % opts->eval_every == 0 || step == opts->steps)) {
-            double v, score;
-            int usable, stop = 0;
-            if (t.avg) {   /* validate the average; the live weights wait in t.live */
-                im_params_save(params, t.live);
-                im_params_load(params, t.avg);
-            }
-            st = selection_score(ctx, est, xv, yv, &v, &score, &usable);
-            if (!st) {
-                im_curve_add(val_curve, (double[]){ step, v });
-                if (usable && isfinite(score) && score > best) {
-                    best = score;
-                    best_estimate = v;
-                    best_step = step;
-                    since_best = 0;
-                    im_params_save(params, t.best);
-                } else {
-                    stop = opts->patience > 0 && ++since_best >= opts->patience;
-                }
-            }
-            if (t.avg) im_params_load(params, t.live);
+            int stop = 0;
+            st = validate(ctx, &t, est, opts, xv, yv, step, &stop);
             if (st || stop) break;
         }
         if (step % 50 == 0) {
-            snprintf(detail, sizeof detail, "objective %.4f val %.4f", smoothed, best_estimate);
-            im_progress(ctx, name, step, opts->steps, detail);
+            snprintf(detail, sizeof detail, "objective %.4f val %.4f", smoothed, t.best_estimate);
+            im_progress(ctx, est->plugin->name, step, opts->steps, detail);
         }
     }
     im_progress_done(ctx);
-    if (!st && best_step > 0)
+    if (!st && t.best_step > 0)
         im_params_load(params, t.best);
     else if (!st && t.avg)
         im_params_load(params, t.avg);   /* no checkpoint chosen: the average, as asked */
     if (!st && rec) {
         im_record_num(rec, "train_steps", step > opts->steps ? opts->steps : step);
-        if (best_step > 0) im_record_num(rec, "best_val_step", best_step);
+        if (t.best_step > 0) im_record_num(rec, "best_val_step", t.best_step);
     }
     trainer_free(&t);
     return st;

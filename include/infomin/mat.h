@@ -17,6 +17,11 @@ typedef struct im_mat {
 IM_API im_status im_mat_alloc(im_ctx *ctx, im_mat *m, int rows, int cols);
 IM_API void im_mat_free(im_mat *m);
 static inline im_real *im_mat_row(const im_mat *m, int r) { return m->data + (long)r * m->cols; }
+/* Row r of src into row k of dst (same width). */
+static inline void im_mat_copy_row(im_mat *dst, int k, const im_mat *src, int r)
+{
+    for (int c = 0; c < src->cols; c++) im_mat_row(dst, k)[c] = im_mat_row(src, r)[c];
+}
 
 /* dst = rows idx[0..n) of src (allocates dst). */
 IM_API im_status im_mat_gather_rows(im_ctx *ctx, im_mat *dst, const im_mat *src, const int *idx, int n);

@@ -29,21 +29,10 @@ IM_API const char *im_record_text(const im_record *rec, const char *key);   /* a
 IM_API int im_record_ok(const im_record *rec);                              /* finished with status ok */
 
 IM_API int im_record_run(const im_record *rec);
-/* Where a run's side files go: the results file's path without .jsonl (or
- * results/<ini name> by default), "-run<k>" when the run is part of a sweep
- * (run < 0: a file of the whole sweep), then suffix. */
-IM_API void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf, size_t size);
-
-/* mkdir -p of the directory part of path. */
-IM_API im_status im_mkdir_parents(im_ctx *ctx, const char *path);
 
 /* Write every record, one per line, atomically (tmp file + rename). */
 IM_API im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n);
 /* A compact table: run, swept keys, scalar metrics. */
 IM_API void im_results_print_table(FILE *out, im_record *const *recs, int n);
-
-/* Progress on stderr when ctx->progress is set (a terminal), else nothing. */
-IM_API void im_progress(im_ctx *ctx, const char *label, long done, long total, const char *detail);
-IM_API void im_progress_done(im_ctx *ctx);
 
 #endif

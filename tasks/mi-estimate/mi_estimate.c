@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include "infomin/infomin.h"
 
 static const im_param_spec mi_estimate_params[] = {
@@ -117,13 +116,6 @@ static im_status curve_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, c
     return st;
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     im_section task;
@@ -140,9 +132,9 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     if (st) return st;
     im_estimator *est = NULL;
     st = im_estimator_new(ctx, cfg, "estimator", ds.train.x.cols, ds.train.y.cols, rng, &est);
-    double estimate = NAN, t0 = seconds_now(), fit_seconds = 0;
+    double estimate = NAN, t0 = im_seconds(), fit_seconds = 0;
     if (!st) st = im_estimator_fit(ctx, est, &ds.train.x, &ds.train.y, &ds.val.x, &ds.val.y, rec);
-    fit_seconds = seconds_now() - t0;
+    fit_seconds = im_seconds() - t0;
     if (!st) st = im_estimator_estimate(ctx, est, &ds.test.x, &ds.test.y, &estimate);
     if (!st) {
         const char *unit = im_unit_name(est->vt->unit);

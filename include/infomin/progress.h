@@ -1,0 +1,15 @@
+/* progress.h — progress on stderr, and the clock runs are timed with. */
+#ifndef INFOMIN_PROGRESS_H
+#define INFOMIN_PROGRESS_H
+
+#include "api.h"
+#include "status.h"
+
+/* A bar on stderr when ctx->progress is set (a terminal), else nothing. */
+IM_API void im_progress(im_ctx *ctx, const char *label, long done, long total, const char *detail);
+IM_API void im_progress_done(im_ctx *ctx);
+
+/* Seconds on a monotonic clock, for wall times (differences only). */
+IM_API double im_seconds(void);
+
+#endif
