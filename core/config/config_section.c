@@ -188,59 +188,59 @@ static im_status raw_value(im_ctx *ctx, const im_section *sec, const char *key, 
     return IM_OK;
 }
 
+/* The validated text of a key: parsing it as its type cannot fail. */
+static im_status text_of(im_ctx *ctx, const im_section *sec, const char *key, const char *type, const char **v)
+{
+    char where[512];
+    return raw_value(ctx, sec, key, type, v, where, sizeof where);
+}
+
 im_status im_section_int(im_ctx *ctx, const im_section *sec, const char *key, int *out)
 {
     const char *v;
-    char where[512];
-    im_status st = raw_value(ctx, sec, key, "int", &v, where, sizeof where);
-    if (!st) im_parse_int(v, out);
-    return st;
+    im_status st = text_of(ctx, sec, key, "int", &v);
+    return st ? st : (im_parse_int(v, out), IM_OK);
 }
 
 im_status im_section_float(im_ctx *ctx, const im_section *sec, const char *key, double *out)
 {
     const char *v;
-    char where[512];
-    im_status st = raw_value(ctx, sec, key, "float", &v, where, sizeof where);
-    if (!st) im_parse_float(v, out);
-    return st;
+    im_status st = text_of(ctx, sec, key, "float", &v);
+    return st ? st : (im_parse_float(v, out), IM_OK);
 }
 
 im_status im_section_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out)
 {
     const char *v;
-    char where[512];
-    im_status st = raw_value(ctx, sec, key, "bool", &v, where, sizeof where);
-    if (!st) im_parse_bool(v, out);
-    return st;
+    im_status st = text_of(ctx, sec, key, "bool", &v);
+    return st ? st : (im_parse_bool(v, out), IM_OK);
 }
 
 im_status im_section_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out)
 {
+    return text_of(ctx, sec, key, "string", out);
+}
+
+/* ints (out is int *) or floats (double *): at most cap items. */
+static im_status list_value(im_ctx *ctx, const im_section *sec, const char *key, int ints, void *out, int cap, int *n)
+{
+    const char *v;
     char where[512];
-    return raw_value(ctx, sec, key, "string", out, where, sizeof where);
+    im_status st = raw_value(ctx, sec, key, ints ? "ints" : "floats", &v, where, sizeof where);
+    if (st) return st;
+    *n = ints ? im_parse_ints(v, out, cap) : im_parse_floats(v, out, cap);
+    if (*n < 0) return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: more than %d items", where, sec->name, key, cap);
+    return IM_OK;
 }
 
 im_status im_section_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n)
 {
-    const char *v;
-    char where[512];
-    im_status st = raw_value(ctx, sec, key, "ints", &v, where, sizeof where);
-    if (st) return st;
-    *n = im_parse_ints(v, out, cap);
-    if (*n < 0) return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: more than %d items", where, sec->name, key, cap);
-    return IM_OK;
+    return list_value(ctx, sec, key, 1, out, cap, n);
 }
 
 im_status im_section_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n)
 {
-    const char *v;
-    char where[512];
-    im_status st = raw_value(ctx, sec, key, "floats", &v, where, sizeof where);
-    if (st) return st;
-    *n = im_parse_floats(v, out, cap);
-    if (*n < 0) return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: more than %d items", where, sec->name, key, cap);
-    return IM_OK;
+    return list_value(ctx, sec, key, 0, out, cap, n);
 }
 
 im_status im_section_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size)

@@ -71,20 +71,29 @@ static int for_each_item(const char *s, item_fn fn, void *state)
     }
 }
 
+/* "lo..hi": the left part copied into left (at most size - 1 chars), *right
+ * after the dots; 0 when text has no ".." or the left part is too long. */
+static int split_dots(const char *text, char *left, size_t size, const char **right)
+{
+    const char *dots = strstr(text, "..");
+    if (!dots || (size_t)(dots - text) >= size) return 0;
+    memcpy(left, text, (size_t)(dots - text));
+    left[dots - text] = '\0';
+    *right = dots + 2;
+    return 1;
+}
+
 typedef struct { int *out; int cap, n, overflow; } ints_state;
 
 static int push_int_item(const char *text, void *state)
 {
     ints_state *st = state;
-    const char *dots = strstr(text, "..");
+    char left[64];
+    const char *right;
     int lo, hi;
-    if (dots) {
-        char left[64];
-        size_t n = (size_t)(dots - text);
-        if (n >= sizeof left) return 0;
-        memcpy(left, text, n);
-        left[n] = '\0';
-        if (!im_parse_int(left, &lo) || !im_parse_int(dots + 2, &hi) || hi < lo) return 0;
+    if (strstr(text, "..")) {
+        if (!split_dots(text, left, sizeof left, &right)) return 0;
+        if (!im_parse_int(left, &lo) || !im_parse_int(right, &hi) || hi < lo) return 0;
     } else {
         if (!im_parse_int(text, &lo)) return 0;
         hi = lo;
@@ -126,15 +135,12 @@ int im_parse_floats(const char *s, double *out, int cap)
 static int in_range(double v, const char *range, char *reason, int size)
 {
     double a, b;
-    const char *dots = strstr(range, "..");
-    if (dots) {
-        char left[64];
-        size_t n = (size_t)(dots - range);
-        if (n >= sizeof left) return 1;
-        memcpy(left, range, n);
-        left[n] = '\0';
-        if (im_parse_float(left, &a) && im_parse_float(dots + 2, &b) && (v < a || v > b)) {
-            snprintf(reason, (size_t)size, "%g is outside [%s, %s]", v, left, dots + 2);
+    char left[64];
+    const char *right;
+    if (strstr(range, "..")) {
+        if (split_dots(range, left, sizeof left, &right) && im_parse_float(left, &a) && im_parse_float(right, &b) &&
+            (v < a || v > b)) {
+            snprintf(reason, (size_t)size, "%g is outside [%s, %s]", v, left, right);
             return 0;
         }
         return 1;

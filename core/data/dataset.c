@@ -72,3 +72,11 @@ im_status im_dataset_load(im_ctx *ctx, const im_config *cfg, const char *section
     if (st) im_dataset_free(out);
     return st;
 }
+
+im_status im_split_counts(im_ctx *ctx, const im_section *sec, int n[3])
+{
+    im_status st = im_section_int(ctx, sec, "n_train", &n[0]);
+    if (!st) st = im_section_int(ctx, sec, "n_val", &n[1]);
+    if (!st) st = im_section_int(ctx, sec, "n_test", &n[2]);
+    return st;
+}

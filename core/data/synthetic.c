@@ -130,9 +130,7 @@ im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, doub
     double mi = 0, rho = 0;
     const char *structure;
     im_status st = im_section_int(ctx, sec, "dim", &dim);
-    if (!st) st = im_section_int(ctx, sec, "n_train", &n[0]);
-    if (!st) st = im_section_int(ctx, sec, "n_val", &n[1]);
-    if (!st) st = im_section_int(ctx, sec, "n_test", &n[2]);
+    if (!st) st = im_split_counts(ctx, sec, n);
     if (!st) st = im_section_string(ctx, sec, "structure", &structure);
     int has_rho = im_section_has(sec, "rho"), dense = !st && strcmp(structure, "dense") == 0;
     if (!st) st = has_rho ? im_section_float(ctx, sec, "rho", &rho) : im_section_float(ctx, sec, "mi", &mi);

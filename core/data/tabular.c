@@ -118,26 +118,30 @@ im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3
     n[1] = (int)(n_rows * split[1]);
     n[2] = n_rows - n[0] - n[1];
     if (n[0] < 2 || n[2] < 2)
-        return im_fail(ctx, IM_EINVAL, "%s: [%s] %d rows are too few for the split", sec->cfg->path, sec->name, n_rows);
+        return im_fail(ctx, IM_EINVAL, "%s: [%s] split %g,%g,%g of %d rows leaves %d training and %d test rows (each needs 2)",
+                       sec->cfg->path, sec->name, split[0], split[1], split[2], n_rows, n[0], n[2]);
     return IM_OK;
 }
 
 void im_standardize_columns(im_dataset *ds, const int *cols, int n_cols)
 {
-    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
-    for (int k = 0; k < n_cols; k++) {
-        int c = cols[k];
-        double mean = 0, var = 0;
-        for (int r = 0; r < ds->train.x.rows; r++) mean += im_mat_row(&ds->train.x, r)[c];
-        mean /= ds->train.x.rows;
-        for (int r = 0; r < ds->train.x.rows; r++) {
-            double d = im_mat_row(&ds->train.x, r)[c] - mean;
-            var += d * d;
-        }
-        double sd = sqrt(var / ds->train.x.rows);
-        if (sd == 0) sd = 1;
-        for (int s = 0; s < 3; s++)
-            for (int r = 0; r < splits[s]->x.rows; r++)
-                im_mat_row(&splits[s]->x, r)[c] = (im_real)((im_mat_row(&splits[s]->x, r)[c] - mean) / sd);
-    }
+    for (int k = 0; k < n_cols; k++) im_standardize_column(ds, IM_ROLE_X, cols[k]);
+}
+
+im_status im_tabular_finish(im_ctx *ctx, im_dataset *ds, int binarize, int t_binary)
+{
+    for (int c = 0; c < ds->train.x.cols; c++) im_standardize_column(ds, IM_ROLE_X, c);
+    if (binarize)
+        im_binarize_column(ds, IM_ROLE_Y, 0);
+    else
+        im_standardize_column(ds, IM_ROLE_Y, 0);
+    if (t_binary)
+        im_binarize_column(ds, IM_ROLE_T, 0);
+    else
+        im_standardize_column(ds, IM_ROLE_T, 0);
+    ds->y_kind = binarize ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
+    ds->t_kind = t_binary ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
+    ds->y_classes = binarize ? 2 : 0;
+    ds->t_classes = t_binary ? 2 : 0;
+    return IM_OK;
 }

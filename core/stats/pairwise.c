@@ -121,3 +121,53 @@ im_tensor *im_sq_dists(im_graph *g, im_tensor *x)
     im_tensor *d2 = im_sub(g, im_add(g, r, im_transpose(g, r)), im_scale(g, gram, 2.0));
     return im_clamp(g, d2, 0.0, INFINITY);
 }
+
+im_centring im_centring_v(int n) { return (im_centring){ 1.0, n, (double)n * n }; }
+
+im_centring im_centring_u(int n) { return (im_centring){ (double)n * (n - 3), n - 2, (double)(n - 1) * (n - 2) }; }
+
+static double centred(double s1, double s2, double s3, im_centring c)
+{
+    return (s1 - 2.0 * s2 / c.d1 + s3 / c.d2) / c.d0;
+}
+
+im_status im_pair_dependence(im_ctx *ctx, const im_mat *x, const im_mat *y, im_pair_kernel kernel, double sigma_x,
+                             double sigma_y, im_centring c, double *out)
+{
+    int n = x->rows;
+    double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
+    im_status st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "pair dependence: out of memory");
+    im_pair_sums_result r;
+    if (!st) st = im_pair_sums(ctx, xd, yd, n, x->cols, y->cols, kernel, sigma_x, sigma_y, &r);
+    if (!st) {
+        double s2_ab = 0, s2_aa = 0, s2_bb = 0;
+        for (int i = 0; i < n; i++) {
+            s2_ab += r.row_a[i] * r.row_b[i];
+            s2_aa += r.row_a[i] * r.row_a[i];
+            s2_bb += r.row_b[i] * r.row_b[i];
+        }
+        double xy = centred(r.sum_ab, s2_ab, r.total_a * r.total_b, c);
+        double xx = centred(r.sum_aa, s2_aa, r.total_a * r.total_a, c);
+        double yy = centred(r.sum_bb, s2_bb, r.total_b * r.total_b, c);
+        *out = xx > 0 && yy > 0 ? xy / sqrt(xx * yy) : 0.0;
+        im_pair_sums_free(&r);
+    }
+    free(xd);
+    free(yd);
+    return st;
+}
+
+static im_tensor *centred_tape(im_graph *g, im_tensor *a, im_tensor *b, im_centring c)
+{
+    im_tensor *s1 = im_sum(g, im_mul(g, a, b), IM_ALL);
+    im_tensor *s2 = im_sum(g, im_mul(g, im_sum(g, a, IM_ROWWISE), im_sum(g, b, IM_ROWWISE)), IM_ALL);
+    im_tensor *s3 = im_mul(g, im_sum(g, a, IM_ALL), im_sum(g, b, IM_ALL));
+    im_tensor *u = im_add(g, im_sub(g, s1, im_scale(g, s2, 2.0 / c.d1)), im_scale(g, s3, 1.0 / c.d2));
+    return c.d0 == 1.0 ? u : im_scale(g, u, 1.0 / c.d0);
+}
+
+im_tensor *im_pair_dependence_tape(im_graph *g, im_tensor *a, im_tensor *b, im_centring c)
+{
+    im_tensor *var = im_mul(g, centred_tape(g, a, a, c), centred_tape(g, b, b, c));
+    return im_div(g, centred_tape(g, a, b, c), im_sqrt(g, im_clamp(g, var, 1e-30, INFINITY)));
+}

@@ -5,6 +5,7 @@
 #define INFOMIN_STATS_H
 
 #include "api.h"
+#include "graph.h"
 #include "mat.h"
 #include "status.h"
 
@@ -56,6 +57,26 @@ typedef struct {
 IM_API im_status im_pair_sums(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, im_pair_kernel kernel,
                               double sigma_x, double sigma_y, im_pair_sums_result *out);
 IM_API void im_pair_sums_free(im_pair_sums_result *r);
+/* Centred pair sums and the normalised dependence built on them. With
+ * s1 = Σ a_ij b_ij, s2 = Σ_i a_i. b_i., s3 = a.. b.., the sum of the
+ * products of the centred matrices is
+ *     c(a, b) = (s1 − 2 s2 / d1 + s3 / d2) / d0
+ * V-centring, tr(HKH HLH) (HSIC): d1 = n, d2 = n², d0 = 1;
+ * U-centring, dCov²_U (Székely & Rizzo 2014, zero diagonals):
+ *     d1 = n − 2, d2 = (n − 1)(n − 2), d0 = n(n − 3).
+ * The dependence is c(a, b) / sqrt(c(a, a) · c(b, b)), 0 when either
+ * variance is not positive (a constant column). */
+typedef struct {
+    double d0, d1, d2;
+} im_centring;
+IM_API im_centring im_centring_v(int n);
+IM_API im_centring im_centring_u(int n);
+/* From sample matrices, in one O(n²) pass without an n×n matrix. */
+IM_API im_status im_pair_dependence(im_ctx *ctx, const im_mat *x, const im_mat *y, im_pair_kernel kernel,
+                                    double sigma_x, double sigma_y, im_centring c, double *out);
+/* The same on the tape from n×n pair matrices a and b (the variances
+ * clamped at 1e-30 before the square root). */
+IM_API im_tensor *im_pair_dependence_tape(im_graph *g, im_tensor *a, im_tensor *b, im_centring c);
 /* Median pairwise Euclidean distance among the first max_rows rows (the
  * median heuristic for Gaussian kernel widths). */
 IM_API double im_median_distance(const double *x, int n, int d, int max_rows);

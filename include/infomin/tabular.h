@@ -32,5 +32,9 @@ IM_API im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int co
 IM_API im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3]);
 /* Standardise the given columns of x in every split with train's mean and sd. */
 IM_API void im_standardize_columns(im_dataset *ds, const int *cols, int n_cols);
+/* The end of a tabular load: every X column standardised, the one Y and
+ * the one T column binarised at the training median or standardised, their
+ * kinds recorded. */
+IM_API im_status im_tabular_finish(im_ctx *ctx, im_dataset *ds, int binarize, int t_binary);
 
 #endif

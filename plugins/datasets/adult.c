@@ -137,12 +137,7 @@ static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, i
         for (int c = 0; c < LABEL; c++)
             if (continuous[c] && (c != t_col || include_t)) cont_cols[n_cont++] = offset[c];
         im_standardize_columns(ds, cont_cols, n_cont);
-        if (t_col == COL_AGE) {   /* a continuous T: standardised like X, with train's statistics */
-            im_dataset tmp = { 0 };
-            tmp.train.x = ds->train.t, tmp.val.x = ds->val.t, tmp.test.x = ds->test.t;
-            int zero = 0;
-            im_standardize_columns(&tmp, &zero, 1);
-        }
+        if (t_col == COL_AGE) im_standardize_column(ds, IM_ROLE_T, 0);   /* a continuous T, like X */
         ds->y_kind = IM_VAR_BINARY;
         ds->y_classes = 2;
         ds->t_kind = t_col == COL_AGE ? IM_VAR_CONTINUOUS : IM_VAR_BINARY;

@@ -10,10 +10,11 @@
  *   X: every other numeric column, standardised with the training split's
  *      statistics, without the identifiers (CensusId, State, County), the
  *      target, and the columns T is computed from. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "infomin/infomin.h"
-#include "tabular_common.h"
 
 static const im_param_spec census_params[] = {
     { "path", "string", "${INFOMIN_DATA}/acs2015_county_data.csv", "the county table", NULL },
@@ -89,7 +90,7 @@ static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, 
             }
     }
     if (!st) {
-        st = tab_finish(ctx, ds, binarize, t_binary);
+        st = im_tabular_finish(ctx, ds, binarize, t_binary);
         fprintf(stderr, "census: %d complete counties -> train %d / val %d / test %d; X %d columns, T = %s\n", n,
                 sizes[0], sizes[1], sizes[2], width, sensitive);
     }

@@ -10,10 +10,11 @@
  *      column's training-split mean (the count is printed and recorded), then
  *      every column is standardised with the training statistics.
  * A row with Y or T missing cannot be imputed and is an error. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "infomin/infomin.h"
-#include "tabular_common.h"
 
 #define MAX_ATTRS 256
 
@@ -121,7 +122,7 @@ static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *
         }
     }
     if (!st) {
-        st = tab_finish(ctx, ds, binarize, t_binary);
+        st = im_tabular_finish(ctx, ds, binarize, t_binary);
         fprintf(stderr, "communities: %d rows -> train %d / val %d / test %d; X %d columns; %ld missing values imputed "
                         "with training means\n", t.n_rows, sizes[0], sizes[1], sizes[2], width, imputed);
     }

@@ -22,7 +22,7 @@ static const im_param_spec csv_params[] = {
     { "header", "bool", "true", "the first line holds column names", NULL },
     { "delimiter", "string", ",", "field separator: one character, or 'tab'", NULL },
     { "standardize", "bool", "false", "standardise X and Y with the training split's statistics", NULL },
-    { "split", "floats", "0.7,0.1,0.2", "train, validation, test fractions", "0..1" },
+    IM_SPLIT_PARAM,
     IM_PARAMS_END
 };
 
@@ -118,57 +118,26 @@ static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, 
     return st;
 }
 
-/* Standardise x and y of every split with the training split's statistics. */
-static void standardize(im_dataset *ds)
-{
-    im_mat *train[2] = { &ds->train.x, &ds->train.y };
-    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
-    for (int v = 0; v < 2; v++)
-        for (int c = 0; c < train[v]->cols; c++) {
-            double mean = 0, var = 0;
-            for (int r = 0; r < train[v]->rows; r++) mean += im_mat_row(train[v], r)[c];
-            mean /= train[v]->rows;
-            for (int r = 0; r < train[v]->rows; r++) {
-                double d = im_mat_row(train[v], r)[c] - mean;
-                var += d * d;
-            }
-            double sd = sqrt(var / train[v]->rows);
-            if (sd == 0) sd = 1;   /* a constant column stays constant (0) */
-            for (int s = 0; s < 3; s++) {
-                im_mat *m = v == 0 ? &splits[s]->x : &splits[s]->y;
-                for (int r = 0; r < m->rows; r++) im_mat_row(m, r)[c] = (im_real)((im_mat_row(m, r)[c] - mean) / sd);
-            }
-        }
-}
-
 static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     table t = { 0 };
     const char *path, *delim_name;
-    int header, do_standardize, n_split;
-    double split[3];
+    int header, do_standardize;
     im_status st = im_section_string(ctx, sec, "path", &path);
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st) st = im_section_bool(ctx, sec, "header", &header);
     if (!st) st = im_section_bool(ctx, sec, "standardize", &do_standardize);
-    if (!st) st = im_section_floats(ctx, sec, "split", split, 3, &n_split);
     if (!st) st = read_cols(ctx, sec, "x", &t, 0);
     if (!st) st = read_cols(ctx, sec, "y", &t, 1);
     if (!st) st = read_cols(ctx, sec, "t", &t, 2);
     if (st) return st;
-    if (n_split != 3 || fabs(split[0] + split[1] + split[2] - 1) > 1e-6)
-        return im_fail(ctx, IM_ECONFIG, "%s: [%s] split: three fractions summing to 1, please", sec->cfg->path, sec->name);
     char delim = strcmp(delim_name, "tab") == 0 ? '\t' : delim_name[0];
     if (!delim || (strcmp(delim_name, "tab") != 0 && delim_name[1]))
         return im_fail(ctx, IM_ECONFIG, "%s: [%s] delimiter: one character or 'tab', got '%s'", sec->cfg->path,
                        sec->name, delim_name);
     st = read_table(ctx, path, delim, header, &t);
     int n[3];
-    n[0] = (int)(t.n * split[0]);
-    n[1] = (int)(t.n * split[1]);
-    n[2] = (int)t.n - n[0] - n[1];
-    if (!st && (n[0] < 2 || n[2] < 2))
-        st = im_fail(ctx, IM_EIO, "%s: %ld rows are too few for the split %g,%g,%g", path, t.n, split[0], split[1], split[2]);
+    if (!st) st = im_split_sizes(ctx, sec, (int)t.n, n);
     if (!st) st = im_dataset_alloc(ctx, ds, n, t.n_cols[0], t.n_cols[1], t.n_cols[2]);
     int *order = st ? NULL : malloc(sizeof(int) * (size_t)t.n);
     if (!st && !order) st = im_fail(ctx, IM_ENOMEM, "csv: out of memory");
@@ -184,7 +153,8 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
                 for (int g = 0, k = 0; g < 3; g++)
                     for (int c = 0; c < t.n_cols[g]; c++, k++) im_mat_row(mats[g], r)[c] = (im_real)row[k];
             }
-        if (do_standardize) standardize(ds);
+        for (int c = 0; do_standardize && c < t.n_cols[0]; c++) im_standardize_column(ds, IM_ROLE_X, c);
+        for (int c = 0; do_standardize && c < t.n_cols[1]; c++) im_standardize_column(ds, IM_ROLE_Y, c);
         ds->y_kind = IM_VAR_CONTINUOUS;
         ds->t_kind = t.n_cols[2] ? IM_VAR_CONTINUOUS : IM_VAR_NONE;
         if (ctx->verbose) fprintf(stderr, "csv: %s: %ld rows -> %d / %d / %d\n", path, t.n, n[0], n[1], n[2]);

@@ -15,9 +15,7 @@ static const im_param_spec gaussian_params[] = {
     { "structure", "string", "componentwise", "equal correlations per coordinate, or a random dense correlation",
       "componentwise|dense" },
     IM_TRANSFORM_PARAMS,
-    { "n_train", "int", "10000", "training samples", ">=2" },
-    { "n_val", "int", "2000", "validation samples", ">=0" },
-    { "n_test", "int", "5000", "test samples", ">=2" },
+    IM_SPLIT_PARAMS("10000", "2000", "5000", "0"),
     IM_PARAMS_END
 };
 

@@ -18,9 +18,7 @@ static const im_param_spec nonlinear_params[] = {
     { "f", "string", "linear", "y = f(x) + sigma * noise", "linear|sin|cube" },
     { "sigma", "float", "0.5", "noise standard deviation", ">0" },
     IM_TRANSFORM_PARAMS,
-    { "n_train", "int", "10000", "training samples", ">=2" },
-    { "n_val", "int", "2000", "validation samples", ">=0" },
-    { "n_test", "int", "5000", "test samples", ">=2" },
+    IM_SPLIT_PARAMS("10000", "2000", "5000", "0"),
     IM_PARAMS_END
 };
 
@@ -72,9 +70,7 @@ static im_status nonlinear_create(im_ctx *ctx, const im_section *sec, im_rng *rn
     double sigma;
     const char *fname;
     im_status st = im_section_int(ctx, sec, "dim", &dim);
-    if (!st) st = im_section_int(ctx, sec, "n_train", &n[0]);
-    if (!st) st = im_section_int(ctx, sec, "n_val", &n[1]);
-    if (!st) st = im_section_int(ctx, sec, "n_test", &n[2]);
+    if (!st) st = im_split_counts(ctx, sec, n);
     if (!st) st = im_section_float(ctx, sec, "sigma", &sigma);
     if (!st) st = im_section_string(ctx, sec, "f", &fname);
     if (!st) st = im_dataset_alloc(ctx, ds, n, dim, dim, 0);

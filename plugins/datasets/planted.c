@@ -12,9 +12,7 @@ static const im_param_spec planted_params[] = {
     { "dim", "int", "6", "informative columns U", ">=1" },
     { "copies", "int", "2", "noisy copies of T among the inputs", ">=1" },
     { "noise", "float", "0.3", "noise on the copies of T", ">=0" },
-    { "n_train", "int", "4000", "training rows", ">=2" },
-    { "n_val", "int", "1000", "validation rows", ">=2" },
-    { "n_test", "int", "2000", "test rows", ">=2" },
+    IM_SPLIT_PARAMS("4000", "1000", "2000", "2"),
     IM_PARAMS_END
 };
 
@@ -25,9 +23,7 @@ static im_status planted_create(im_ctx *ctx, const im_section *sec, im_rng *rng,
     im_status st = im_section_int(ctx, sec, "dim", &k);
     if (!st) st = im_section_int(ctx, sec, "copies", &copies);
     if (!st) st = im_section_float(ctx, sec, "noise", &noise);
-    if (!st) st = im_section_int(ctx, sec, "n_train", &n[0]);
-    if (!st) st = im_section_int(ctx, sec, "n_val", &n[1]);
-    if (!st) st = im_section_int(ctx, sec, "n_test", &n[2]);
+    if (!st) st = im_split_counts(ctx, sec, n);
     if (!st) st = im_dataset_alloc(ctx, ds, n, k + copies, 1, 1);
     if (st) return st;
     double w[256];

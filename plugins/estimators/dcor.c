@@ -27,48 +27,10 @@ static im_status dcor_create(im_ctx *ctx, const im_section *sec, int dx, int dy,
 
 static void dcor_destroy(void *self) {}
 
-/* dCov²_U from the sums over pairs */
-static double dcov_u(double s1, double s2, double s3, int n)
-{
-    return (s1 - 2.0 * s2 / (n - 2) + s3 / ((double)(n - 1) * (n - 2))) / ((double)n * (n - 3));
-}
-
 static im_status dcor_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
-    int n = x->rows;
-    if (n < 4) return im_fail(ctx, IM_EINVAL, "dcor: needs at least 4 rows, got %d", n);
-    double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
-    im_status st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "dcor: out of memory");
-    im_pair_sums_result r;
-    if (!st) {
-        st = im_pair_sums(ctx, xd, yd, n, x->cols, y->cols, IM_KERNEL_DISTANCE, 1, 1, &r);
-    }
-    if (!st) {
-        double s2_ab = 0, s2_aa = 0, s2_bb = 0;
-        for (int i = 0; i < n; i++) {
-            s2_ab += r.row_a[i] * r.row_b[i];
-            s2_aa += r.row_a[i] * r.row_a[i];
-            s2_bb += r.row_b[i] * r.row_b[i];
-        }
-        double xy = dcov_u(r.sum_ab, s2_ab, r.total_a * r.total_b, n);
-        double xx = dcov_u(r.sum_aa, s2_aa, r.total_a * r.total_a, n);
-        double yy = dcov_u(r.sum_bb, s2_bb, r.total_b * r.total_b, n);
-        *out = xx > 0 && yy > 0 ? xy / sqrt(xx * yy) : 0.0;   /* a constant column: no dependence */
-        im_pair_sums_free(&r);
-    }
-    free(xd);
-    free(yd);
-    return st;
-}
-
-/* dCov²_U(a, b) on the tape for zero-diagonal a, b (n x n) */
-static im_tensor *dcov_tape(im_graph *g, im_tensor *a, im_tensor *b, int n)
-{
-    im_tensor *s1 = im_sum(g, im_mul(g, a, b), IM_ALL);
-    im_tensor *s2 = im_sum(g, im_mul(g, im_sum(g, a, IM_ROWWISE), im_sum(g, b, IM_ROWWISE)), IM_ALL);
-    im_tensor *s3 = im_mul(g, im_sum(g, a, IM_ALL), im_sum(g, b, IM_ALL));
-    im_tensor *u = im_add(g, im_sub(g, s1, im_scale(g, s2, 2.0 / (n - 2))), im_scale(g, s3, 1.0 / ((double)(n - 1) * (n - 2))));
-    return im_scale(g, u, 1.0 / ((double)n * (n - 3)));
+    if (x->rows < 4) return im_fail(ctx, IM_EINVAL, "dcor: needs at least 4 rows, got %d", x->rows);
+    return im_pair_dependence(ctx, x, y, IM_KERNEL_DISTANCE, 1, 1, im_centring_u(x->rows), out);
 }
 
 /* distances with a zero diagonal; the mask also zeroes sqrt's steep
@@ -88,9 +50,7 @@ static im_tensor *dcor_objective(void *self, im_graph *g, im_tensor *x, im_tenso
     if (!x || !y) return NULL;
     int n = x->rows;
     if (n < 4) return im_op_fail(g, "dcor: needs batches of at least 4 rows, got %d", n);
-    im_tensor *a = distances(g, x), *b = distances(g, y);
-    im_tensor *var = im_mul(g, dcov_tape(g, a, a, n), dcov_tape(g, b, b, n));
-    return im_div(g, dcov_tape(g, a, b, n), im_sqrt(g, im_clamp(g, var, 1e-30, INFINITY)));
+    return im_pair_dependence_tape(g, distances(g, x), distances(g, y), im_centring_u(n));
 }
 
 static const im_estimator_vt dcor_vt = {

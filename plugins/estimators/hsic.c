@@ -66,43 +66,13 @@ static im_status hsic_fit(void *self, im_ctx *ctx, const im_mat *x, const im_mat
 }
 
 /* tr(K̃ L̃) from sums over pairs */
-static double centred_trace(double sum_kl, const double *row_k, const double *row_l, double tot_k, double tot_l, int n)
-{
-    double cross = 0;
-    for (int i = 0; i < n; i++) cross += row_k[i] * row_l[i];
-    return sum_kl - 2.0 * cross / n + tot_k * tot_l / ((double)n * n);
-}
-
 static im_status hsic_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
     hsic *h = self;
     double sx = h->sigma_x, sy = h->sigma_y;
     im_status st = sx > 0 ? IM_OK : bandwidths(h, ctx, x, y, &sx, &sy);
     if (st) return st;
-    double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
-    im_pair_sums_result r;
-    st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "hsic: out of memory");
-    if (!st) st = im_pair_sums(ctx, xd, yd, x->rows, x->cols, y->cols, IM_KERNEL_GAUSSIAN, sx, sy, &r);
-    if (!st) {
-        int n = x->rows;
-        double kl = centred_trace(r.sum_ab, r.row_a, r.row_b, r.total_a, r.total_b, n);
-        double kk = centred_trace(r.sum_aa, r.row_a, r.row_a, r.total_a, r.total_a, n);
-        double ll = centred_trace(r.sum_bb, r.row_b, r.row_b, r.total_b, r.total_b, n);
-        *out = kk > 0 && ll > 0 ? kl / sqrt(kk * ll) : 0.0;
-        im_pair_sums_free(&r);
-    }
-    free(xd);
-    free(yd);
-    return st;
-}
-
-/* tr(K̃ L̃) on the tape */
-static im_tensor *centred_trace_tape(im_graph *g, im_tensor *k, im_tensor *l, int n)
-{
-    im_tensor *kl = im_sum(g, im_mul(g, k, l), IM_ALL);
-    im_tensor *cross = im_sum(g, im_mul(g, im_sum(g, k, IM_ROWWISE), im_sum(g, l, IM_ROWWISE)), IM_ALL);
-    im_tensor *tot = im_mul(g, im_sum(g, k, IM_ALL), im_sum(g, l, IM_ALL));
-    return im_add(g, im_sub(g, kl, im_scale(g, cross, 2.0 / n)), im_scale(g, tot, 1.0 / ((double)n * n)));
+    return im_pair_dependence(ctx, x, y, IM_KERNEL_GAUSSIAN, sx, sy, im_centring_v(x->rows), out);
 }
 
 /* The bandwidth of the batch itself when not fitted, held constant. */
@@ -125,8 +95,7 @@ static im_tensor *hsic_objective(void *self, im_graph *g, im_tensor *x, im_tenso
     double sy = h->sigma_y > 0 ? h->sigma_y : batch_sigma(y, h->median_rows);
     im_tensor *k = im_exp(g, im_scale(g, im_sq_dists(g, x), -0.5 / (sx * sx)));
     im_tensor *l = im_exp(g, im_scale(g, im_sq_dists(g, y), -0.5 / (sy * sy)));
-    im_tensor *var = im_mul(g, centred_trace_tape(g, k, k, n), centred_trace_tape(g, l, l, n));
-    return im_div(g, centred_trace_tape(g, k, l, n), im_sqrt(g, im_clamp(g, var, 1e-30, INFINITY)));
+    return im_pair_dependence_tape(g, k, l, im_centring_v(n));
 }
 
 static const im_estimator_vt hsic_vt = {
