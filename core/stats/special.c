@@ -46,3 +46,10 @@ static int compare_doubles(const void *a, const void *b)
 void im_sort_doubles(double *v, long n) { qsort(v, (size_t)n, sizeof *v, compare_doubles); }
 
 double im_median_sorted(const double *v, long n) { return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]); }
+
+double im_quantile_sorted(const double *v, long n, double q)
+{
+    double pos = q * (n - 1);
+    long lo = (long)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+    return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+}

@@ -17,6 +17,9 @@ IM_API double im_normal_quantile(double p);
 /* Ascending sort; the median of an ascending array (n >= 1). */
 IM_API void im_sort_doubles(double *v, long n);
 IM_API double im_median_sorted(const double *v, long n);
+/* The q-quantile (0 <= q <= 1) of an ascending array, linear between order
+ * statistics (position q·(n − 1)). */
+IM_API double im_quantile_sorted(const double *v, long n, double q);
 
 /* Canonical correlation analysis of x (n x p) and y (n x q), in double:
  * Σxx^{-1/2} Σxy Σyy^{-1/2} = U diag(ρ) Vᵀ, with `ridge` added to the

@@ -23,19 +23,6 @@ static const im_param_spec mi_estimate_params[] = {
     IM_PARAMS_END
 };
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double quantile(const double *sorted, int n, double q)
-{
-    double pos = q * (n - 1);
-    int lo = (int)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /* Half-sampling interval of a closed-form estimate. */
 static im_status half_sample_interval(im_ctx *ctx, im_estimator *est, const im_split *test, int resamples, double ci,
                                       double estimate, im_rng *rng, double *lo, double *hi)
@@ -58,10 +45,10 @@ static im_status half_sample_interval(im_ctx *ctx, im_estimator *est, const im_s
     }
     im_progress_done(ctx);
     if (!st) {
-        qsort(dev, (size_t)resamples, sizeof(double), compare_doubles);
+        im_sort_doubles(dev, resamples);
         /* the estimate minus the deviation quantiles (basic interval) */
-        *lo = estimate - quantile(dev, resamples, 0.5 + ci / 2);
-        *hi = estimate - quantile(dev, resamples, 0.5 - ci / 2);
+        *lo = estimate - im_quantile_sorted(dev, resamples, 0.5 + ci / 2);
+        *hi = estimate - im_quantile_sorted(dev, resamples, 0.5 - ci / 2);
     }
     im_mat_free(&xs);
     im_mat_free(&ys);
@@ -84,11 +71,11 @@ static void training_spread(im_record *rec, const im_curve *train, int steps)
     for (int i = 0; i < n; i++) mean += v[i] = im_curve_get(train, rows - n + i, 1);
     mean /= n;
     for (int i = 0; i < n; i++) var += (v[i] - mean) * (v[i] - mean);
-    qsort(v, (size_t)n, sizeof(double), compare_doubles);
+    im_sort_doubles(v, n);
     im_record_num(rec, "train_mean", mean);
     im_record_num(rec, "train_std", sqrt(var / (n - 1)));
-    im_record_num(rec, "train_q05", quantile(v, n, 0.05));
-    im_record_num(rec, "train_q95", quantile(v, n, 0.95));
+    im_record_num(rec, "train_q05", im_quantile_sorted(v, n, 0.05));
+    im_record_num(rec, "train_q95", im_quantile_sorted(v, n, 0.95));
     free(v);
 }
 

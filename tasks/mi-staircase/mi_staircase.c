@@ -96,6 +96,117 @@ static im_status write_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, c
     return st;
 }
 
+/* One run's state, made before the first step. */
+typedef struct {
+    im_estimator *est;
+    im_params *params;   /* NULL: a closed-form estimator, followed but not trained */
+    im_optim opt;
+    im_synth gen;
+    im_mat xb, yb;
+    im_graph *g;
+    double *steps, *truth, *values;   /* per step */
+} run_state;
+
+static void state_free(run_state *r)
+{
+    im_graph_free(r->g);
+    im_mat_free(&r->xb);
+    im_mat_free(&r->yb);
+    im_synth_free(&r->gen);
+    im_estimator_free(r->est);
+    free(r->steps);
+    free(r->truth);
+    free(r->values);
+}
+
+static im_status state_init(im_ctx *ctx, const im_config *cfg, const settings *s, im_rng *rng, run_state *r)
+{
+    int total = s->n_levels * s->steps_per_level;
+    r->steps = malloc(sizeof(double) * (size_t)total);
+    r->truth = malloc(sizeof(double) * (size_t)total);
+    r->values = malloc(sizeof(double) * (size_t)total);
+    im_status st = r->steps && r->truth && r->values ? IM_OK : im_fail(ctx, IM_ENOMEM, "staircase: out of memory");
+    if (!st) st = im_estimator_new(ctx, cfg, "estimator", s->dim, s->dim, rng, &r->est);
+    if (!st) st = im_synth_init(ctx, &r->gen, s->dim, s->levels[0], strcmp(s->structure, "dense") == 0, rng);
+    if (!st) st = im_mat_alloc(ctx, &r->xb, s->batch, s->dim);
+    if (!st) st = im_mat_alloc(ctx, &r->yb, s->batch, s->dim);
+    if (!st && !(r->g = im_graph_new(ctx))) st = ctx->status;
+    r->params = !st && r->est->vt->params ? r->est->vt->params(r->est->self) : NULL;
+    if (!st && r->params) {
+        im_train_opts opts;
+        st = im_train_opts_read(ctx, &r->est->sec, &opts);
+        im_adam_init(&r->opt, r->params, opts.lr);
+        r->opt.weight_decay = opts.weight_decay;
+        r->opt.clip_norm = opts.grad_clip;
+        r->opt.pool = ctx->pool;
+    }
+    if (!st && !r->est->vt->objective)
+        st = im_fail(ctx, IM_EINVAL, "estimator %s has no per-batch objective to follow", r->est->plugin->name);
+    return st;
+}
+
+/* Every step: a fresh batch at the current level, one update, the value. */
+static im_status climb(im_ctx *ctx, const settings *s, const im_section *sec, im_rng *rng, run_state *r)
+{
+    int total = s->n_levels * s->steps_per_level;
+    im_status st = IM_OK;
+    for (int step = 0; !st && step < total; step++) {
+        int level = step / s->steps_per_level;
+        if (step % s->steps_per_level == 0) {
+            im_synth_free(&r->gen);
+            st = im_synth_init(ctx, &r->gen, s->dim, s->levels[level], strcmp(s->structure, "dense") == 0, rng);
+            if (st) break;
+        }
+        st = sample(ctx, &r->gen, rng, sec, &r->xb, &r->yb);
+        if (st) break;
+        im_graph_reset(r->g);
+        im_tensor *obj = r->est->vt->objective(r->est->self, r->g, im_input(r->g, &r->xb), im_input(r->g, &r->yb));
+        if (r->params) st = im_backward(r->g, im_neg(r->g, obj));
+        else if (!obj) st = ctx->status;
+        if (st) break;
+        if (r->params) im_optim_step(&r->opt);
+        r->steps[step] = step + 1;
+        r->truth[step] = s->levels[level];
+        r->values[step] = im_item(obj);
+        if ((step + 1) % 100 == 0) {
+            char detail[64];
+            snprintf(detail, sizeof detail, "level %g nats, estimate %.3f", s->levels[level], r->values[step]);
+            im_progress(ctx, r->est->plugin->name, step + 1, total, detail);
+        }
+    }
+    im_progress_done(ctx);
+    return st;
+}
+
+/* Per level: mean, bias and variance over its last `window` steps. */
+static void report(const settings *s, const run_state *r, im_record *rec)
+{
+    int total = s->n_levels * s->steps_per_level;
+    static const char *const cols[] = { "step", "true_mi", "estimate" };
+    im_curve *curve = im_record_curve(rec, "staircase", 3, cols);
+    for (int i = 0; i < total; i++) im_curve_add(curve, (double[]){ r->steps[i], r->truth[i], r->values[i] });
+    im_record_str(rec, "estimator", r->est->plugin->name);
+    printf("%s on the %d-D staircase (batch %d, last %d of %d steps per level):\n", r->est->plugin->name, s->dim,
+           s->batch, s->window, s->steps_per_level);
+    printf("  %8s %10s %10s %10s\n", "true MI", "mean", "bias", "variance");
+    for (int l = 0; l < s->n_levels; l++) {
+        int end = (l + 1) * s->steps_per_level, start = end - s->window;
+        double mean = 0, var = 0;
+        for (int i = start; i < end; i++) mean += r->values[i];
+        mean /= s->window;
+        for (int i = start; i < end; i++) var += (r->values[i] - mean) * (r->values[i] - mean);
+        var /= s->window > 1 ? s->window - 1 : 1;
+        char key[64];
+        snprintf(key, sizeof key, "mean@%g", s->levels[l]);
+        im_record_num(rec, key, mean);
+        snprintf(key, sizeof key, "bias@%g", s->levels[l]);
+        im_record_num(rec, key, mean - s->levels[l]);
+        snprintf(key, sizeof key, "var@%g", s->levels[l]);
+        im_record_num(rec, key, var);
+        printf("  %8g %10.4f %+10.4f %10.4f\n", s->levels[l], mean, mean - s->levels[l], var);
+    }
+}
+
 static im_status staircase_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     im_section sec;
@@ -103,90 +214,16 @@ static im_status staircase_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, i
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
     if (!st) st = read_settings(ctx, &sec, &s);
     if (st) return st;
-    im_estimator *est = NULL;
-    im_synth gen = { 0 };
-    im_mat xb = { 0 }, yb = { 0 };
-    im_graph *g = NULL;
-    int total = s.n_levels * s.steps_per_level;
-    double *steps = malloc(sizeof(double) * (size_t)total), *truth = malloc(sizeof(double) * (size_t)total);
-    double *values = malloc(sizeof(double) * (size_t)total);
-    if (!steps || !truth || !values) st = im_fail(ctx, IM_ENOMEM, "staircase: out of memory");
-    if (!st) st = im_estimator_new(ctx, cfg, "estimator", s.dim, s.dim, rng, &est);
-    if (!st) st = im_synth_init(ctx, &gen, s.dim, s.levels[0], strcmp(s.structure, "dense") == 0, rng);
-    if (!st) st = im_mat_alloc(ctx, &xb, s.batch, s.dim);
-    if (!st) st = im_mat_alloc(ctx, &yb, s.batch, s.dim);
-    if (!st && !(g = im_graph_new(ctx))) st = ctx->status;
-    im_params *params = !st && est->vt->params ? est->vt->params(est->self) : NULL;
-    im_optim opt;
-    if (!st && params) {
-        im_train_opts opts;
-        st = im_train_opts_read(ctx, &est->sec, &opts);
-        im_adam_init(&opt, params, opts.lr);
-        opt.weight_decay = opts.weight_decay;
-        opt.clip_norm = opts.grad_clip;
-        opt.pool = ctx->pool;
-    }
-    if (!st && !est->vt->objective)
-        st = im_fail(ctx, IM_EINVAL, "estimator %s has no per-batch objective to follow", est->plugin->name);
-    for (int step = 0; !st && step < total; step++) {
-        int level = step / s.steps_per_level;
-        if (step % s.steps_per_level == 0) {
-            im_synth_free(&gen);
-            st = im_synth_init(ctx, &gen, s.dim, s.levels[level], strcmp(s.structure, "dense") == 0, rng);
-            if (st) break;
-        }
-        st = sample(ctx, &gen, rng, &sec, &xb, &yb);
-        if (st) break;
-        im_graph_reset(g);
-        im_tensor *obj = est->vt->objective(est->self, g, im_input(g, &xb), im_input(g, &yb));
-        if (params) st = im_backward(g, im_neg(g, obj));
-        else if (!obj) st = ctx->status;
-        if (st) break;
-        if (params) im_optim_step(&opt);
-        steps[step] = step + 1;
-        truth[step] = s.levels[level];
-        values[step] = im_item(obj);
-        if ((step + 1) % 100 == 0) {
-            char detail[64];
-            snprintf(detail, sizeof detail, "level %g nats, estimate %.3f", s.levels[level], values[step]);
-            im_progress(ctx, est->plugin->name, step + 1, total, detail);
-        }
-    }
-    im_progress_done(ctx);
+    run_state r = { 0 };
+    st = state_init(ctx, cfg, &s, rng, &r);
+    if (!st) st = climb(ctx, &s, &sec, rng, &r);
     if (!st) {
-        static const char *const cols[] = { "step", "true_mi", "estimate" };
-        im_curve *curve = im_record_curve(rec, "staircase", 3, cols);
-        for (int i = 0; i < total; i++) im_curve_add(curve, (double[]){ steps[i], truth[i], values[i] });
-        im_record_str(rec, "estimator", est->plugin->name);
-        printf("%s on the %d-D staircase (batch %d, last %d of %d steps per level):\n", est->plugin->name, s.dim,
-               s.batch, s.window, s.steps_per_level);
-        printf("  %8s %10s %10s %10s\n", "true MI", "mean", "bias", "variance");
-        for (int l = 0; l < s.n_levels; l++) {
-            int end = (l + 1) * s.steps_per_level, start = end - s.window;
-            double mean = 0, var = 0;
-            for (int i = start; i < end; i++) mean += values[i];
-            mean /= s.window;
-            for (int i = start; i < end; i++) var += (values[i] - mean) * (values[i] - mean);
-            var /= s.window > 1 ? s.window - 1 : 1;
-            char key[64];
-            snprintf(key, sizeof key, "mean@%g", s.levels[l]);
-            im_record_num(rec, key, mean);
-            snprintf(key, sizeof key, "bias@%g", s.levels[l]);
-            im_record_num(rec, key, mean - s.levels[l]);
-            snprintf(key, sizeof key, "var@%g", s.levels[l]);
-            im_record_num(rec, key, var);
-            printf("  %8g %10.4f %+10.4f %10.4f\n", s.levels[l], mean, mean - s.levels[l], var);
-        }
-        if (s.plot) st = write_plot(ctx, cfg, rec, est->plugin->name, steps, truth, values, total);
+        report(&s, &r, rec);
+        if (s.plot)
+            st = write_plot(ctx, cfg, rec, r.est->plugin->name, r.steps, r.truth, r.values,
+                            s.n_levels * s.steps_per_level);
     }
-    im_graph_free(g);
-    im_mat_free(&xb);
-    im_mat_free(&yb);
-    im_synth_free(&gen);
-    im_estimator_free(est);
-    free(steps);
-    free(truth);
-    free(values);
+    state_free(&r);
     return st;
 }
 
