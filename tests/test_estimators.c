@@ -1,55 +1,12 @@
-/* test_estimators.c — every estimator against a known answer, every
- * differentiable objective's input gradient against finite differences, and
- * the datasets with known MI against their formulas. Small N and short
- * training, sized for CI; the full tables come from the documented
- * commands in README.md. */
+/* test_estimators.c — every estimator against a known answer, and every
+ * differentiable objective's input gradient against finite differences.
+ * Small N and short training, sized for CI; the full tables come from the
+ * documented commands in README.md. */
 #include <math.h>
 #include "config.h"   /* autoconf */
 #include "test_util.h"
 
-static im_ctx ctx;
-static im_registry *reg;
-
-static void setup(void)
-{
-    im_ctx_init(&ctx);
-    reg = test_registry(&ctx);
-}
-
-static void teardown(void) { im_registry_free(reg); }
-
-/* A config from text; the caller frees it. */
-static void parse(const char *text, im_config *cfg)
-{
-    ck_assert_msg(im_config_parse_string(&ctx, text, "t.ini", cfg) == IM_OK, "%s", ctx.err);
-    ck_assert_msg(im_config_validate(&ctx, cfg, reg) == IM_OK, "%s", ctx.err);
-}
-
-/* Load [dataset], fit [estimator] on train (val for selection), estimate on
- * test. Returns the estimate; *true_mi gets the dataset's truth. */
-static double run_estimate(const char *dataset, const char *estimator, uint64_t seed, double *true_mi)
-{
-    char text[4096];
-    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\n%s\n[estimator]\n%s\n", dataset, estimator);
-    im_config cfg;
-    parse(text, &cfg);
-    im_rng rng;
-    im_rng_seed(&rng, seed);
-    im_dataset ds;
-    ck_assert_msg(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds) == IM_OK, "%s", ctx.err);
-    im_estimator *est;
-    ck_assert_msg(im_estimator_new(&ctx, &cfg, "estimator", ds.train.x.cols, ds.train.y.cols, &rng, &est) == IM_OK,
-                  "%s", ctx.err);
-    ck_assert_msg(im_estimator_fit(&ctx, est, &ds.train.x, &ds.train.y, &ds.val.x, &ds.val.y, NULL) == IM_OK, "%s",
-                  ctx.err);
-    double v;
-    ck_assert_msg(im_estimator_estimate(&ctx, est, &ds.test.x, &ds.test.y, &v) == IM_OK, "%s", ctx.err);
-    if (true_mi) *true_mi = ds.true_mi;
-    im_estimator_free(est);
-    im_dataset_free(&ds);
-    im_config_free(&cfg);
-    return v;
-}
+#include "estimator_fixture.h"
 
 /* ---- closed-form and non-parametric estimators ---- */
 
@@ -507,82 +464,6 @@ START_TEST(objective_input_gradients_match_finite_differences)
 }
 END_TEST
 
-/* ---- datasets with known MI ---- */
-
-START_TEST(student_t_mi_matches_ksg)
-{
-    /* the ν correction is what makes this pass: at ν = 1 it is 0.22 nats.
-     * KSG underestimates under Cauchy tails (-0.05 here); asinh, an
-     * MI-preserving bijection, tames them */
-    double truth, v = run_estimate("plugin = student\ndf = 1\nrho = 0.6\ntransform = asinh\nn_train = 10\nn_val = 0\n"
-                                   "n_test = 8000",
-                                   "plugin = ksg", 13, &truth);
-    double gaussian_part = -0.5 * log(1 - 0.36);
-    ck_assert_double_gt(truth - gaussian_part, 0.15);
-    ck_assert_double_eq_tol(v, truth, 0.05);
-}
-END_TEST
-
-START_TEST(nonlinear_mi_by_integration)
-{
-    /* f = linear has the closed form ½ log(1 + 1/σ²) */
-    double truth;
-    run_estimate("plugin = nonlinear\nf = linear\nsigma = 0.5\nn_train = 10\nn_val = 0\nn_test = 100", "plugin = pearson",
-                 14, &truth);
-    ck_assert_double_eq_tol(truth, 0.5 * log(1 + 1 / 0.25), 1e-5);
-    double v = run_estimate("plugin = nonlinear\nf = cube\nsigma = 0.5\nn_train = 10\nn_val = 0\nn_test = 6000",
-                            "plugin = ksg", 14, &truth);
-    ck_assert_double_eq_tol(v, truth, 0.06);
-}
-END_TEST
-
-START_TEST(csv_loads_columns_and_names_bad_values)
-{
-    char path[512], bad[512], text[2048];
-    char data[8192] = "a,b,c,d\n";
-    for (int i = 0; i < 40; i++) {
-        char line[128];
-        snprintf(line, sizeof line, "%d,%d.5,%d,%d\n", i, i, 2 * i, i % 3);
-        strcat(data, line);
-    }
-    test_write_file(path, sizeof path, "data.csv", data);
-    snprintf(text, sizeof text,
-             "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0..1\ny = 2\nt = 3\nsplit = 0.5,0.25,0.25\n", path);
-    im_config cfg;
-    parse(text, &cfg);
-    im_rng rng;
-    im_rng_seed(&rng, 1);
-    im_dataset ds;
-    ck_assert_msg(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds) == IM_OK, "%s", ctx.err);
-    ck_assert_int_eq(ds.train.x.rows, 20);
-    ck_assert_int_eq(ds.val.x.rows, 10);
-    ck_assert_int_eq(ds.test.x.rows, 10);
-    ck_assert_int_eq(ds.train.x.cols, 2);
-    ck_assert_int_eq(ds.train.t.cols, 1);
-    for (int r = 0; r < 20; r++) {   /* rows stay whole through the shuffle */
-        const float *x = im_mat_row(&ds.train.x, r);
-        ck_assert_float_eq(x[1], x[0] + 0.5f);
-        ck_assert_float_eq(im_mat_row(&ds.train.y, r)[0], 2 * x[0]);
-    }
-    im_dataset_free(&ds);
-    im_config_free(&cfg);
-    test_write_file(bad, sizeof bad, "bad.csv", "a,b,c\n1,2,3\n4,?,6\n7,8,9\n1,1,1\n2,2,2\n");
-    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0..1\ny = 2\n", bad);
-    parse(text, &cfg);
-    ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds), IM_EIO);
-    char expect[1024];
-    snprintf(expect, sizeof expect, "%s:3: column 1: '?' is not a finite number", bad);
-    ck_assert_str_eq(ctx.err, expect);
-    im_config_free(&cfg);
-    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 7\n", bad);
-    parse(text, &cfg);
-    ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds), IM_EIO);
-    snprintf(expect, sizeof expect, "%s:2: 3 fields, but column 7 is asked for", bad);
-    ck_assert_str_eq(ctx.err, expect);
-    im_config_free(&cfg);
-}
-END_TEST
-
 int main(void)
 {
     Suite *s = suite_create("estimators");
@@ -615,12 +496,5 @@ int main(void)
     tcase_add_loop_test(grads, objective_input_gradients_match_finite_differences, 0,
                         (int)(sizeof gradient_cases / sizeof gradient_cases[0]));
     suite_add_tcase(s, grads);
-    TCase *data = tcase_create("datasets");
-    tcase_add_checked_fixture(data, setup, teardown);
-    tcase_set_timeout(data, 300);
-    tcase_add_test(data, student_t_mi_matches_ksg);
-    tcase_add_test(data, nonlinear_mi_by_integration);
-    tcase_add_test(data, csv_loads_columns_and_names_bad_values);
-    suite_add_tcase(s, data);
     return test_run_suite(s);
 }

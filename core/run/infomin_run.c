@@ -203,6 +203,53 @@ static int run_one(im_ctx *ctx, const im_config *cfg, int index, im_record *rec)
     return st;
 }
 
+/* The results file: task.output (or -o), else results/<ini name>.jsonl. */
+static void results_path(const im_config *first, char *buf, size_t size)
+{
+    const im_config_entry *oe = im_config_find(first, "task", "output");
+    if (oe && *oe->value)
+        snprintf(buf, size, "%s", oe->value);
+    else
+        im_output_path(first, 0, ".jsonl", buf, size);
+}
+
+/* Every run in order, the results file rewritten after each (an
+ * interrupted sweep keeps what it finished); *written records made.
+ * Returns the number of failures. */
+static int run_all(im_ctx *ctx, const cli_args *a, const im_config *runs, int n_runs, const char *output,
+                   im_record **recs, int *written)
+{
+    int failed = 0;
+    *written = 0;
+    for (int i = 0; i < n_runs; i++) {
+        if (n_runs > 1 && !a->quiet)
+            fprintf(stderr, "infomin-run: run %d/%d %s\n", i + 1, n_runs, runs[i].sweep_label ? runs[i].sweep_label : "");
+        recs[i] = im_record_new(&runs[i], i);
+        if (!recs[i]) break;
+        *written = i + 1;
+        failed += run_one(ctx, &runs[i], i, recs[i]) != IM_OK;
+        if (im_results_write(ctx, output, recs, *written)) {
+            fprintf(stderr, "infomin-run: %s\n", ctx->err);
+            failed++;
+            break;
+        }
+    }
+    return failed + (*written < n_runs);
+}
+
+/* The task's cross-run summary (a trade-off plot, ...), if it has one. */
+static int summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int written)
+{
+    im_section task;
+    if (!written || im_config_section(ctx, &runs[0], ctx->registry, "task", &task)) return 0;
+    const im_task_vt *vt = task.plugin->vtable;
+    if (vt->summarize && vt->summarize(ctx, runs, recs, written)) {
+        fprintf(stderr, "infomin-run: summary: %s\n", ctx->err);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     cli_args a;
@@ -227,45 +274,19 @@ int main(int argc, char **argv)
         return rc;
     }
     int threads = a.threads ? a.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (im_pool_new(&ctx, threads > 0 ? threads : 1, &ctx.pool)) {
-        fprintf(stderr, "infomin-run: %s\n", ctx.err);
-        im_config_free_all(runs, n_runs);
-        im_registry_free(ctx.registry);
-        return EXIT_RUN_FAILED;
-    }
-    char output[4096];
-    const im_config_entry *oe = im_config_find(&runs[0], "task", "output");
-    if (oe && *oe->value)
-        snprintf(output, sizeof output, "%s", oe->value);
-    else
-        im_output_path(&runs[0], 0, ".jsonl", output, sizeof output);
     im_record **recs = calloc((size_t)n_runs, sizeof *recs);
     int failed = 0, written = 0;
-    for (int i = 0; recs && i < n_runs; i++) {
-        if (n_runs > 1 && !a.quiet)
-            fprintf(stderr, "infomin-run: run %d/%d %s\n", i + 1, n_runs, runs[i].sweep_label ? runs[i].sweep_label : "");
-        recs[i] = im_record_new(&runs[i], i);
-        if (!recs[i]) break;
-        written = i + 1;
-        failed += run_one(&ctx, &runs[i], i, recs[i]) != IM_OK;
-        /* rewrite after every run: an interrupted sweep keeps what it finished */
-        if (im_results_write(&ctx, output, recs, written)) {
-            fprintf(stderr, "infomin-run: %s\n", ctx.err);
-            failed++;
-            break;
-        }
+    if (!recs || im_pool_new(&ctx, threads > 0 ? threads : 1, &ctx.pool)) {
+        fprintf(stderr, "infomin-run: %s\n", recs ? ctx.err : "out of memory");
+        failed = 1;
+    } else {
+        char output[4096];
+        results_path(&runs[0], output, sizeof output);
+        failed = run_all(&ctx, &a, runs, n_runs, output, recs, &written);
+        failed += summarize(&ctx, runs, recs, written);
+        if (!a.quiet && written) im_results_print_table(stdout, recs, written);
+        if (written) printf("results: %s\n", output);
     }
-    if (!recs || written < n_runs) failed += !recs || written < n_runs;
-    im_section task;
-    if (written && !im_config_section(&ctx, &runs[0], ctx.registry, "task", &task)) {
-        const im_task_vt *vt = task.plugin->vtable;
-        if (vt->summarize && vt->summarize(&ctx, runs, recs, written)) {
-            fprintf(stderr, "infomin-run: summary: %s\n", ctx.err);
-            failed++;
-        }
-    }
-    if (!a.quiet && written) im_results_print_table(stdout, recs, written);
-    if (written) printf("results: %s\n", output);
     for (int i = 0; i < written; i++) im_record_free(recs[i]);
     free(recs);
     im_config_free_all(runs, n_runs);

@@ -129,6 +129,14 @@ im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *
     return st;
 }
 
+void im_train_opts_adam(im_ctx *ctx, const im_train_opts *opts, im_params *params, im_optim *opt)
+{
+    im_adam_init(opt, params, opts->lr);
+    opt->pool = ctx->pool;
+    opt->weight_decay = opts->weight_decay;
+    opt->clip_norm = opts->grad_clip;
+}
+
 /* The state of one training run, made before the loop so that the loop
  * itself allocates nothing. */
 typedef struct {
@@ -174,10 +182,7 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const 
     if (!st) st = im_mat_alloc(ctx, &t->yb, batch, y->cols);
     if (!st) st = im_batcher_init(ctx, &t->batcher, x->rows, est->rng);
     if (st) return st;
-    im_adam_init(&t->opt, params, opts->lr);
-    t->opt.pool = ctx->pool;
-    t->opt.weight_decay = opts->weight_decay;
-    t->opt.clip_norm = opts->grad_clip;
+    im_train_opts_adam(ctx, opts, params, &t->opt);
     static const char *const train_cols[] = { "step", "objective" }, *const val_cols[] = { "step", "val_estimate" };
     t->train_curve = im_record_curve(rec, "train", 2, train_cols);
     t->val_curve = im_record_curve(rec, "val", 2, val_cols);

@@ -63,89 +63,108 @@ static im_status collect(im_ctx *ctx, const im_table *t, const char ***rows, int
     return IM_OK;
 }
 
+/* Where each source column goes in X: a continuous column one slot, a
+ * categorical one a slot per category (sorted for a stable layout); the
+ * sensitive column only when asked. */
+typedef struct {
+    vocab vocabs[N_COLS];
+    int offset[N_COLS], width, t_col, include_t;
+} layout;
+
+static im_status build_layout(im_ctx *ctx, const char ***rows, int n, layout *l)
+{
+    for (int c = 0; c < LABEL; c++) {
+        l->offset[c] = l->width;
+        int in_x = c != l->t_col || l->include_t;
+        if (continuous[c]) {
+            l->width += in_x;
+            continue;
+        }
+        for (int r = 0; r < n; r++)
+            if (vocab_index(&l->vocabs[c], rows[r][c]) < 0) {
+                if (l->vocabs[c].n == MAX_VOCAB)
+                    return im_fail(ctx, IM_EIO, "adult: column %s has more than %d categories", column_names[c], MAX_VOCAB);
+                l->vocabs[c].words[l->vocabs[c].n++] = rows[r][c];
+            }
+        qsort(l->vocabs[c].words, (size_t)l->vocabs[c].n, sizeof(char *), compare_words);
+        if (in_x) l->width += l->vocabs[c].n;
+    }
+    return IM_OK;
+}
+
+/* One source row into row r of a split: X by the layout, Y, T. */
+static void fill_row(const layout *l, const char **row, im_split *split, int r)
+{
+    im_real *x = im_mat_row(&split->x, r);
+    for (int c = 0; c < LABEL; c++) {
+        if (c == l->t_col && !l->include_t) continue;
+        if (continuous[c])
+            x[l->offset[c]] = (im_real)atof(row[c]);
+        else
+            x[l->offset[c] + vocab_index(&l->vocabs[c], row[c])] = 1;
+    }
+    im_mat_row(&split->y, r)[0] = row[LABEL][0] == '>';   /* ">50K" or ">50K." */
+    double t = l->t_col == COL_AGE ? atof(row[COL_AGE])
+                                   : (l->t_col == COL_SEX ? strcmp(row[COL_SEX], "Male") == 0
+                                                          : strcmp(row[COL_RACE], "White") == 0);
+    im_mat_row(&split->t, r)[0] = (im_real)t;
+}
+
+/* The rows, shuffled by the run's seed, into the splits; X's continuous
+ * columns (and an age T) standardised with the training split's statistics. */
+static im_status fill_splits(im_ctx *ctx, const im_section *sec, const layout *l, const char ***rows, int n,
+                             im_rng *rng, im_dataset *ds)
+{
+    int sizes[3], *order = NULL;
+    im_status st = im_split_sizes(ctx, sec, n, sizes);
+    if (!st) st = im_dataset_alloc(ctx, ds, sizes, l->width, 1, 1);
+    if (!st && !(order = malloc(sizeof(int) * (size_t)n))) st = im_fail(ctx, IM_ENOMEM, "adult: out of memory");
+    if (st) return st;
+    im_rng_permutation(rng, order, n);
+    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+    for (int s = 0, next = 0; s < 3; s++)
+        for (int r = 0; r < sizes[s]; r++, next++) fill_row(l, rows[order[next]], splits[s], r);
+    free(order);
+    int cont_cols[N_COLS], n_cont = 0;
+    for (int c = 0; c < LABEL; c++)
+        if (continuous[c] && (c != l->t_col || l->include_t)) cont_cols[n_cont++] = l->offset[c];
+    im_standardize_columns(ds, cont_cols, n_cont);
+    if (l->t_col == COL_AGE) im_standardize_column(ds, IM_ROLE_T, 0);   /* a continuous T, like X */
+    ds->y_kind = IM_VAR_BINARY;
+    ds->y_classes = 2;
+    ds->t_kind = l->t_col == COL_AGE ? IM_VAR_CONTINUOUS : IM_VAR_BINARY;
+    ds->t_classes = l->t_col == COL_AGE ? 0 : 2;
+    fprintf(stderr, "adult: %d rows without '?' -> train %d / val %d / test %d; X %d columns, T = %s\n", n, sizes[0],
+            sizes[1], sizes[2], l->width, column_names[l->t_col]);
+    return IM_OK;
+}
+
 static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     char path[4096], test_path[4096];
     const char *sensitive;
-    int include_t;
+    layout l = { 0 };
     im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
     if (!st) st = im_section_path(ctx, sec, "test_path", test_path, sizeof test_path);
     if (!st) st = im_section_string(ctx, sec, "sensitive", &sensitive);
-    if (!st) st = im_section_bool(ctx, sec, "include_sensitive_in_x", &include_t);
+    if (!st) st = im_section_bool(ctx, sec, "include_sensitive_in_x", &l.include_t);
     if (st) return st;
     if (!*test_path) {   /* adult.test beside adult.data */
         snprintf(test_path, sizeof test_path, "%s", path);
         char *slash = strrchr(test_path, '/');
         snprintf(slash ? slash + 1 : test_path, sizeof test_path - (size_t)(slash ? slash + 1 - test_path : 0), "adult.test");
     }
-    int t_col = strcmp(sensitive, "race") == 0 ? COL_RACE : (strcmp(sensitive, "age") == 0 ? COL_AGE : COL_SEX);
+    l.t_col = strcmp(sensitive, "race") == 0 ? COL_RACE : (strcmp(sensitive, "age") == 0 ? COL_AGE : COL_SEX);
     im_table tables[2] = { 0 };
     st = im_table_read(ctx, path, ',', '|', &tables[0]);
     if (!st) st = im_table_read(ctx, test_path, ',', '|', &tables[1]);
     const char ***rows = NULL;
-    int n = 0, *order = NULL;
-    if (!st) {
-        rows = malloc(sizeof *rows * (size_t)(tables[0].n_rows + tables[1].n_rows));
-        if (!rows) st = im_fail(ctx, IM_ENOMEM, "adult: out of memory");
-    }
+    int n = 0;
+    if (!st && !(rows = malloc(sizeof *rows * (size_t)(tables[0].n_rows + tables[1].n_rows))))
+        st = im_fail(ctx, IM_ENOMEM, "adult: out of memory");
     for (int k = 0; k < 2 && !st; k++) st = collect(ctx, &tables[k], rows, &n);
-    /* vocabularies of the categorical columns, sorted for a stable layout */
-    vocab vocabs[N_COLS] = { 0 };
-    int width = 0, offset[N_COLS];
-    for (int c = 0; c < LABEL && !st; c++) {
-        offset[c] = width;
-        int in_x = c != t_col || include_t;
-        if (continuous[c]) {
-            width += in_x;
-            continue;
-        }
-        for (int r = 0; r < n && !st; r++)
-            if (vocab_index(&vocabs[c], rows[r][c]) < 0) {
-                if (vocabs[c].n == MAX_VOCAB)
-                    st = im_fail(ctx, IM_EIO, "adult: column %s has more than %d categories", column_names[c], MAX_VOCAB);
-                else
-                    vocabs[c].words[vocabs[c].n++] = rows[r][c];
-            }
-        qsort(vocabs[c].words, (size_t)vocabs[c].n, sizeof(char *), compare_words);
-        if (in_x) width += vocabs[c].n;
-    }
-    int sizes[3];
-    if (!st) st = im_split_sizes(ctx, sec, n, sizes);
-    if (!st) st = im_dataset_alloc(ctx, ds, sizes, width, 1, 1);
-    if (!st && !(order = malloc(sizeof(int) * (size_t)n))) st = im_fail(ctx, IM_ENOMEM, "adult: out of memory");
-    if (!st) {
-        im_rng_permutation(rng, order, n);
-        im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
-        for (int s = 0, next = 0; s < 3; s++)
-            for (int r = 0; r < sizes[s]; r++, next++) {
-                const char **row = rows[order[next]];
-                im_real *x = im_mat_row(&splits[s]->x, r);
-                for (int c = 0; c < LABEL; c++) {
-                    if (c == t_col && !include_t) continue;
-                    if (continuous[c])
-                        x[offset[c]] = (im_real)atof(row[c]);
-                    else
-                        x[offset[c] + vocab_index(&vocabs[c], row[c])] = 1;
-                }
-                im_mat_row(&splits[s]->y, r)[0] = row[LABEL][0] == '>';   /* ">50K" or ">50K." */
-                double t = t_col == COL_AGE ? atof(row[COL_AGE])
-                                            : (t_col == COL_SEX ? strcmp(row[COL_SEX], "Male") == 0
-                                                                : strcmp(row[COL_RACE], "White") == 0);
-                im_mat_row(&splits[s]->t, r)[0] = (im_real)t;
-            }
-        int cont_cols[N_COLS], n_cont = 0;
-        for (int c = 0; c < LABEL; c++)
-            if (continuous[c] && (c != t_col || include_t)) cont_cols[n_cont++] = offset[c];
-        im_standardize_columns(ds, cont_cols, n_cont);
-        if (t_col == COL_AGE) im_standardize_column(ds, IM_ROLE_T, 0);   /* a continuous T, like X */
-        ds->y_kind = IM_VAR_BINARY;
-        ds->y_classes = 2;
-        ds->t_kind = t_col == COL_AGE ? IM_VAR_CONTINUOUS : IM_VAR_BINARY;
-        ds->t_classes = t_col == COL_AGE ? 0 : 2;
-        fprintf(stderr, "adult: %d rows without '?' -> train %d / val %d / test %d; X %d columns, T = %s\n", n,
-                sizes[0], sizes[1], sizes[2], width, sensitive);
-    }
-    free(order);
+    if (!st) st = build_layout(ctx, rows, n, &l);
+    if (!st) st = fill_splits(ctx, sec, &l, rows, n, rng, ds);
     free(rows);
     im_table_free(&tables[0]);
     im_table_free(&tables[1]);

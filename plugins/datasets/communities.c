@@ -49,10 +49,84 @@ static int name_index(char names[][64], int n, const char *name)
     return -1;
 }
 
+/* Which attributes are Y, T and the inputs (all but the identifiers). */
+typedef struct {
+    char names[MAX_ATTRS][64];
+    int n_names, y_col, t_col, in_x[MAX_ATTRS], width;
+} schema;
+
+static im_status read_schema(im_ctx *ctx, const char *names_path, schema *sc)
+{
+    im_status st = read_names(ctx, names_path, sc->names, &sc->n_names);
+    if (st) return st;
+    sc->y_col = name_index(sc->names, sc->n_names, "ViolentCrimesPerPop");
+    sc->t_col = name_index(sc->names, sc->n_names, "racepctblack");
+    if (sc->y_col < 0 || sc->t_col < 0)
+        return im_fail(ctx, IM_EIO, "%s: ViolentCrimesPerPop or racepctblack not among the attributes", names_path);
+    for (int c = 0; c < sc->n_names; c++) {
+        sc->in_x[c] = c != sc->y_col && c != sc->t_col;
+        for (int k = 0; k < 5; k++) sc->in_x[c] &= strcmp(sc->names[c], identifiers[k]) != 0;
+        sc->width += sc->in_x[c];
+    }
+    return IM_OK;
+}
+
+/* Row `row` of the table into row r of a split; a missing input is NaN. */
+static im_status fill_row(im_ctx *ctx, const schema *sc, const im_table *t, int row, im_split *split, int r)
+{
+    im_real *x = im_mat_row(&split->x, r);
+    double v;
+    im_status st = IM_OK;
+    for (int c = 0, k = 0; c < sc->n_names && !st; c++) {
+        if (!sc->in_x[c]) continue;
+        if (strcmp(t->rows[row][c], "?") == 0)
+            x[k++] = NAN;
+        else if (!(st = im_table_number(ctx, t, row, c, sc->names[c], &v)))
+            x[k++] = (im_real)v;
+    }
+    if (!st) st = im_table_number(ctx, t, row, sc->y_col, sc->names[sc->y_col], &v);
+    if (!st) im_mat_row(&split->y, r)[0] = (im_real)v;
+    if (!st) st = im_table_number(ctx, t, row, sc->t_col, sc->names[sc->t_col], &v);
+    if (!st) im_mat_row(&split->t, r)[0] = (im_real)v;
+    return st;
+}
+
+/* Missing inputs (NaN) of every split get the training split's column
+ * mean; returns how many. */
+static long impute_train_means(im_dataset *ds)
+{
+    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+    long imputed = 0;
+    for (int c = 0; c < ds->train.x.cols; c++) {
+        double mean = 0;
+        int count = 0;
+        for (int r = 0; r < ds->train.x.rows; r++) {
+            double v = im_mat_row(&ds->train.x, r)[c];
+            if (!isnan(v)) mean += v, count++;
+        }
+        mean = count ? mean / count : 0;
+        for (int s = 0; s < 3; s++)
+            for (int r = 0; r < splits[s]->x.rows; r++)
+                if (isnan(im_mat_row(&splits[s]->x, r)[c])) im_mat_row(&splits[s]->x, r)[c] = (im_real)mean, imputed++;
+    }
+    return imputed;
+}
+
+static im_status check_rows(im_ctx *ctx, const schema *sc, const im_table *t, const char *path)
+{
+    for (int r = 0; r < t->n_rows; r++) {
+        if (t->n_fields[r] != sc->n_names)
+            return im_fail(ctx, IM_EIO, "%s:%d: %d fields, expected %d", path, t->line[r], t->n_fields[r], sc->n_names);
+        if (!strcmp(t->rows[r][sc->y_col], "?") || !strcmp(t->rows[r][sc->t_col], "?"))
+            return im_fail(ctx, IM_EIO, "%s:%d: the target or the sensitive column is missing", path, t->line[r]);
+    }
+    return IM_OK;
+}
+
 static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
-    char path[4096], names_path[4096], names[MAX_ATTRS][64];
-    int binarize, t_binary, n_names = 0;
+    char path[4096], names_path[4096];
+    int binarize, t_binary;
     im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
     if (!st) st = im_section_path(ctx, sec, "names_path", names_path, sizeof names_path);
     if (!st) st = im_section_bool(ctx, sec, "binarize", &binarize);
@@ -63,70 +137,29 @@ static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *
         size_t len = strlen(names_path);
         if (len > 5 && strcmp(names_path + len - 5, ".data") == 0) snprintf(names_path + len - 5, 7, ".names");
     }
-    st = read_names(ctx, names_path, names, &n_names);
-    int y_col = st ? -1 : name_index(names, n_names, "ViolentCrimesPerPop");
-    int t_col = st ? -1 : name_index(names, n_names, "racepctblack");
-    if (!st && (y_col < 0 || t_col < 0))
-        st = im_fail(ctx, IM_EIO, "%s: ViolentCrimesPerPop or racepctblack not among the attributes", names_path);
-    int in_x[MAX_ATTRS], width = 0;
-    for (int c = 0; !st && c < n_names; c++) {
-        in_x[c] = c != y_col && c != t_col;
-        for (int k = 0; k < 5; k++) in_x[c] &= strcmp(names[c], identifiers[k]) != 0;
-        width += in_x[c];
-    }
+    schema *sc = calloc(1, sizeof *sc);
     im_table t = { 0 };
-    if (!st) st = im_table_read(ctx, path, ',', 0, &t);
-    for (int r = 0; !st && r < t.n_rows; r++) {
-        if (t.n_fields[r] != n_names)
-            st = im_fail(ctx, IM_EIO, "%s:%d: %d fields, expected %d", path, t.line[r], t.n_fields[r], n_names);
-        else if (!strcmp(t.rows[r][y_col], "?") || !strcmp(t.rows[r][t_col], "?"))
-            st = im_fail(ctx, IM_EIO, "%s:%d: the target or the sensitive column is missing", path, t.line[r]);
-    }
     int sizes[3], *order = NULL;
+    st = sc ? read_schema(ctx, names_path, sc) : im_fail(ctx, IM_ENOMEM, "communities: out of memory");
+    if (!st) st = im_table_read(ctx, path, ',', 0, &t);
+    if (!st) st = check_rows(ctx, sc, &t, path);
     if (!st) st = im_split_sizes(ctx, sec, t.n_rows, sizes);
-    if (!st) st = im_dataset_alloc(ctx, ds, sizes, width, 1, 1);
+    if (!st) st = im_dataset_alloc(ctx, ds, sizes, sc->width, 1, 1);
     if (!st && !(order = malloc(sizeof(int) * (size_t)t.n_rows))) st = im_fail(ctx, IM_ENOMEM, "out of memory");
-    long imputed = 0;
     if (!st) {
         im_rng_permutation(rng, order, t.n_rows);
         im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
-        /* pass 1: values, NaN for missing; pass 2: training means fill them */
         for (int s = 0, next = 0; s < 3 && !st; s++)
-            for (int r = 0; r < sizes[s] && !st; r++, next++) {
-                int row = order[next];
-                im_real *x = im_mat_row(&splits[s]->x, r);
-                double v;
-                for (int c = 0, k = 0; c < n_names && !st; c++) {
-                    if (!in_x[c]) continue;
-                    if (strcmp(t.rows[row][c], "?") == 0)
-                        x[k++] = NAN;
-                    else if (!(st = im_table_number(ctx, &t, row, c, names[c], &v)))
-                        x[k++] = (im_real)v;
-                }
-                if (!st) st = im_table_number(ctx, &t, row, y_col, names[y_col], &v);
-                if (!st) im_mat_row(&splits[s]->y, r)[0] = (im_real)v;
-                if (!st) st = im_table_number(ctx, &t, row, t_col, names[t_col], &v);
-                if (!st) im_mat_row(&splits[s]->t, r)[0] = (im_real)v;
-            }
-        for (int c = 0; c < width && !st; c++) {
-            double mean = 0;
-            int count = 0;
-            for (int r = 0; r < ds->train.x.rows; r++) {
-                double v = im_mat_row(&ds->train.x, r)[c];
-                if (!isnan(v)) mean += v, count++;
-            }
-            mean = count ? mean / count : 0;
-            for (int s = 0; s < 3; s++)
-                for (int r = 0; r < splits[s]->x.rows; r++)
-                    if (isnan(im_mat_row(&splits[s]->x, r)[c])) im_mat_row(&splits[s]->x, r)[c] = (im_real)mean, imputed++;
-        }
+            for (int r = 0; r < sizes[s] && !st; r++, next++) st = fill_row(ctx, sc, &t, order[next], splits[s], r);
     }
     if (!st) {
+        long imputed = impute_train_means(ds);
         st = im_tabular_finish(ctx, ds, binarize, t_binary);
         fprintf(stderr, "communities: %d rows -> train %d / val %d / test %d; X %d columns; %ld missing values imputed "
-                        "with training means\n", t.n_rows, sizes[0], sizes[1], sizes[2], width, imputed);
+                        "with training means\n", t.n_rows, sizes[0], sizes[1], sizes[2], sc->width, imputed);
     }
     free(order);
+    free(sc);
     im_table_free(&t);
     return st;
 }

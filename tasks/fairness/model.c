@@ -182,8 +182,7 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, int fits, im_r
         if (cp) {
             im_train_opts o;
             st = im_train_opts_read(ctx, &t->est->sec, &o);
-            im_adam_init(&t->critic_opt, cp, o.lr);
-            t->critic_opt.pool = ctx->pool;
+            if (!st) im_train_opts_adam(ctx, &o, cp, &t->critic_opt);
         }
     }
     if (!st && fits) {

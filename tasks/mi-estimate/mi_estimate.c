@@ -103,16 +103,79 @@ static im_status curve_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, c
     return st;
 }
 
+typedef struct {
+    int resamples, spread_steps, plot;
+    double ci;
+} settings;
+
+/* The estimate against the truth: into the record, and one line on stdout. */
+static void report_estimate(const im_estimator *est, const im_dataset *ds, double estimate, double fit_seconds,
+                            im_record *rec)
+{
+    const char *unit = im_unit_name(est->vt->unit);
+    im_record_str(rec, "estimator", est->plugin->name);
+    im_record_str(rec, "dataset", ds->name);
+    im_record_str(rec, "bound", im_bound_name(est->vt->bound));
+    im_record_str(rec, "unit", unit);
+    im_record_num(rec, "estimate", estimate);
+    im_record_num(rec, "n_train", ds->train.x.rows);
+    im_record_num(rec, "n_test", ds->test.x.rows);
+    im_record_num(rec, "fit_seconds", fit_seconds);
+    printf("%s on %s (%d test rows): %.4f %s (%s)", est->plugin->name, ds->name, ds->test.x.rows, estimate, unit,
+           est->vt->bound == IM_BOUND_ESTIMATE ? "estimate" : im_bound_name(est->vt->bound));
+    if (ds->has_true_mi) {
+        im_record_num(rec, "true_mi", ds->true_mi);
+        if (est->vt->unit == IM_UNIT_NATS) {
+            /* a relative error means nothing near independence */
+            double rel = ds->true_mi > 1e-3 ? (estimate - ds->true_mi) / ds->true_mi : NAN;
+            im_record_num(rec, "abs_error", fabs(estimate - ds->true_mi));
+            im_record_num(rec, "rel_error", rel);
+            if (isnan(rel))
+                printf(", true MI %.4f nats, error %+.4f nats", ds->true_mi, estimate - ds->true_mi);
+            else
+                printf(", true MI %.4f nats, error %+.1f%%", ds->true_mi, 100 * rel);
+        } else {
+            printf(", true MI %.4f nats", ds->true_mi);
+        }
+    }
+    printf("\n");
+}
+
+/* How far the estimate may move: the spread of the last training batches
+ * (and the training curve's plot) for trained estimators, a half-sampling
+ * interval for closed-form ones. */
+static im_status report_spread(im_ctx *ctx, const im_config *cfg, const settings *s, im_estimator *est,
+                               const im_dataset *ds, double estimate, im_rng *rng, im_record *rec)
+{
+    im_params *params = est->vt->params ? est->vt->params(est->self) : NULL;
+    const im_curve *train = im_record_find_curve(rec, "train"), *val = im_record_find_curve(rec, "val");
+    if (params && train) {
+        training_spread(rec, train, s->spread_steps);
+        double mean, sd;
+        if (im_record_metric(rec, "train_mean", &mean) && im_record_metric(rec, "train_std", &sd))
+            printf("  training batches of the last %d steps: %.4f ± %.4f\n", s->spread_steps, mean, sd);
+        return s->plot ? curve_plot(ctx, cfg, rec, est->plugin->name, train, val, ds) : IM_OK;
+    }
+    if (s->resamples <= 0 || ds->test.x.rows < 8) return IM_OK;
+    double lo, hi;
+    im_status st = half_sample_interval(ctx, est, &ds->test, s->resamples, s->ci, estimate, rng, &lo, &hi);
+    if (!st) {
+        im_record_num(rec, "ci_low", lo);
+        im_record_num(rec, "ci_high", hi);
+        printf("  %g%% half-sampling interval: [%.4f, %.4f]\n", 100 * s->ci, lo, hi);
+    }
+    return st;
+}
+
 static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     im_section task;
-    int resamples, spread_steps, plot;
-    double ci;
+    settings s;
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &task);
-    if (!st) st = im_section_int(ctx, &task, "resamples", &resamples);
-    if (!st) st = im_section_int(ctx, &task, "spread_steps", &spread_steps);
-    if (!st) st = im_section_float(ctx, &task, "ci", &ci);
-    if (!st) st = im_section_bool(ctx, &task, "plot", &plot);
+    if (!st) st = im_section_int(ctx, &task, "resamples", &s.resamples);
+    if (!st) st = im_section_int(ctx, &task, "spread_steps", &s.spread_steps);
+    if (!st) st = im_section_float(ctx, &task, "ci", &s.ci);
+    if (!st) st = im_section_bool(ctx, &task, "plot", &s.plot);
     if (st) return st;
     im_dataset ds;
     st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
@@ -124,50 +187,8 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     fit_seconds = im_seconds() - t0;
     if (!st) st = im_estimator_estimate(ctx, est, &ds.test.x, &ds.test.y, &estimate);
     if (!st) {
-        const char *unit = im_unit_name(est->vt->unit);
-        im_record_str(rec, "estimator", est->plugin->name);
-        im_record_str(rec, "dataset", ds.name);
-        im_record_str(rec, "bound", im_bound_name(est->vt->bound));
-        im_record_str(rec, "unit", unit);
-        im_record_num(rec, "estimate", estimate);
-        im_record_num(rec, "n_train", ds.train.x.rows);
-        im_record_num(rec, "n_test", ds.test.x.rows);
-        im_record_num(rec, "fit_seconds", fit_seconds);
-        printf("%s on %s (%d test rows): %.4f %s (%s)", est->plugin->name, ds.name, ds.test.x.rows, estimate, unit,
-               est->vt->bound == IM_BOUND_ESTIMATE ? "estimate" : im_bound_name(est->vt->bound));
-        if (ds.has_true_mi) {
-            im_record_num(rec, "true_mi", ds.true_mi);
-            if (est->vt->unit == IM_UNIT_NATS) {
-                /* a relative error means nothing near independence */
-                double rel = ds.true_mi > 1e-3 ? (estimate - ds.true_mi) / ds.true_mi : NAN;
-                im_record_num(rec, "abs_error", fabs(estimate - ds.true_mi));
-                im_record_num(rec, "rel_error", rel);
-                if (isnan(rel))
-                    printf(", true MI %.4f nats, error %+.4f nats", ds.true_mi, estimate - ds.true_mi);
-                else
-                    printf(", true MI %.4f nats, error %+.1f%%", ds.true_mi, 100 * rel);
-            } else {
-                printf(", true MI %.4f nats", ds.true_mi);
-            }
-        }
-        printf("\n");
-        im_params *params = est->vt->params ? est->vt->params(est->self) : NULL;
-        const im_curve *train = im_record_find_curve(rec, "train"), *val = im_record_find_curve(rec, "val");
-        if (params && train) {
-            training_spread(rec, train, spread_steps);
-            double mean, sd;
-            if (im_record_metric(rec, "train_mean", &mean) && im_record_metric(rec, "train_std", &sd))
-                printf("  training batches of the last %d steps: %.4f ± %.4f\n", spread_steps, mean, sd);
-            if (plot) st = curve_plot(ctx, cfg, rec, est->plugin->name, train, val, &ds);
-        } else if (resamples > 0 && ds.test.x.rows >= 8) {
-            double lo, hi;
-            st = half_sample_interval(ctx, est, &ds.test, resamples, ci, estimate, rng, &lo, &hi);
-            if (!st) {
-                im_record_num(rec, "ci_low", lo);
-                im_record_num(rec, "ci_high", hi);
-                printf("  %g%% half-sampling interval: [%.4f, %.4f]\n", 100 * ci, lo, hi);
-            }
-        }
+        report_estimate(est, &ds, estimate, fit_seconds, rec);
+        st = report_spread(ctx, cfg, &s, est, &ds, estimate, rng, rec);
     }
     im_estimator_free(est);
     im_dataset_free(&ds);

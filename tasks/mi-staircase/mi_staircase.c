@@ -135,10 +135,7 @@ static im_status state_init(im_ctx *ctx, const im_config *cfg, const settings *s
     if (!st && r->params) {
         im_train_opts opts;
         st = im_train_opts_read(ctx, &r->est->sec, &opts);
-        im_adam_init(&r->opt, r->params, opts.lr);
-        r->opt.weight_decay = opts.weight_decay;
-        r->opt.clip_norm = opts.grad_clip;
-        r->opt.pool = ctx->pool;
+        if (!st) im_train_opts_adam(ctx, &opts, r->params, &r->opt);
     }
     if (!st && !r->est->vt->objective)
         st = im_fail(ctx, IM_EINVAL, "estimator %s has no per-batch objective to follow", r->est->plugin->name);
