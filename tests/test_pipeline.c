@@ -50,6 +50,11 @@ START_TEST(quickstart_estimate_within_15_percent_of_true_mi)
     /* true MI 2 nats; MINE is a lower bound: expect a small negative error */
     ck_assert_msg(fabs(estimate - 2.0) <= 0.15 * 2.0, "estimate %.4f vs true 2.0", estimate);
     ck_assert_double_eq_tol(rel, (estimate - 2.0) / 2.0, 1e-6);
+    /* the plot went to the suite's own folder, not to the user's results/ */
+    char here[4096];
+    ck_assert_ptr_nonnull(getcwd(here, sizeof here));
+    ck_assert_str_eq(here, test_tmpdir());
+    ck_assert_int_eq(access("results/quickstart.png", F_OK), 0);
 }
 END_TEST
 

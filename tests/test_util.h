@@ -4,6 +4,8 @@
 #define INFOMIN_TEST_UTIL_H
 
 #include <check.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +37,24 @@ static inline im_registry *test_registry(im_ctx *ctx)
     return reg;
 }
 
-/* Write text to a fresh file in a temp dir; path into buf. */
-static inline void test_write_file(char *buf, size_t size, const char *name, const char *text)
+/* The suite's own temporary folder (made on first use). */
+static inline const char *test_tmpdir(void)
 {
     static char dir[256];
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "/tmp/infomin-test-XXXXXX");
-        ck_assert_ptr_nonnull(mkdtemp(dir));
+        if (!mkdtemp(dir)) {
+            perror("mkdtemp");
+            exit(EXIT_FAILURE);
+        }
     }
-    snprintf(buf, size, "%s/%s", dir, name);
+    return dir;
+}
+
+/* Write text to a fresh file in the temp dir; path into buf. */
+static inline void test_write_file(char *buf, size_t size, const char *name, const char *text)
+{
+    snprintf(buf, size, "%s/%s", test_tmpdir(), name);
     FILE *f = fopen(buf, "w");
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
@@ -63,12 +74,29 @@ static inline int test_run_cli(const char *args, char *out, size_t size)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static inline int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* Run the suite from its temporary folder, so that whatever a task writes
+ * by default (results/...) lands there and never in the user's tree; the
+ * folder is removed afterwards. */
 static inline int test_run_suite(Suite *s)
 {
+    char here[4096];
+    if (!getenv("INFOMIN_TEST_BUILDDIR") && getcwd(here, sizeof here)) setenv("INFOMIN_TEST_BUILDDIR", here, 1);
+    if (!getenv("INFOMIN_TEST_SRCDIR") && getcwd(here, sizeof here)) setenv("INFOMIN_TEST_SRCDIR", here, 1);
+    if (chdir(test_tmpdir()) != 0) {
+        perror(test_tmpdir());
+        return EXIT_FAILURE;
+    }
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
+    nftw(test_tmpdir(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 

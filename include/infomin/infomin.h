@@ -1,8 +1,8 @@
-/* infomin.h — the whole public API. */
+/* infomin.h — the whole public API, one header per concept (ARCHITECTURE.md
+ * maps each to its layer). */
 #ifndef INFOMIN_H
 #define INFOMIN_H
 
-#include "api.h"
 #include "status.h"
 #include "real.h"
 #include "mat.h"
@@ -28,7 +28,5 @@
 #include "bounds.h"
 #include "critic.h"
 #include "tabular.h"
-
-IM_API const char *im_version(void);
 
 #endif

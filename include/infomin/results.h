@@ -10,6 +10,9 @@
 #include "cfg.h"
 #include "status.h"
 
+/* The package version ("0.1.0"), recorded in every record. */
+IM_API const char *im_version(void);
+
 typedef struct im_record im_record;
 typedef struct im_curve im_curve;
 

@@ -1,13 +1,14 @@
 /* results.c — run records as JSON (jansson), written as JSONL atomically,
  * and the summary table. */
-#include <jansson.h>
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "infomin/infomin.h"
+#include "infomin/output.h"
+#include "infomin/results.h"
 #include "config.h"   /* autoconf: PACKAGE_VERSION */
 
 struct im_curve {
