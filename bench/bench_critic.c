@@ -13,12 +13,20 @@
  * large cblas_sgemm measured in the same run at the same thread count. A
  * ratio near 1 means the step is as fast as its matrix products allow.
  *
- *   usage: bench_critic [steps]      (prints a table; exits 0) */
+ * A second table repeats the runs with one busy process competing for the
+ * cores (a child of this program spinning, stopped at the end), as on any
+ * shared workstation or cluster node: the default thread count must then
+ * cost about what one thread costs.
+ *
+ *   usage: bench_critic [steps]      (prints two tables; exits 0) */
 #include <cblas.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include "bench_util.h"
 #include "infomin/infomin.h"
 
@@ -90,6 +98,48 @@ static int run_mine(im_ctx *ctx, int batch, int steps, double *rate)
     return st;
 }
 
+static int set_threads(im_ctx *ctx, int threads)
+{
+    im_pool_free(ctx->pool);
+    ctx->pool = NULL;
+    if (im_pool_new(ctx, threads, &ctx->pool)) {   /* sets OpenBLAS to 1 thread */
+        fprintf(stderr, "bench_critic: %s\n", ctx->err);
+        return 1;
+    }
+    return 0;
+}
+
+/* steps/s at 1 and 2 threads for each batch size while a child process
+ * spins on one core; the slowdown of 2 threads against 1 is the figure. */
+static int contended(im_ctx *ctx, int steps, const char *only)
+{
+    pid_t busy = fork();
+    if (busy < 0) return perror("bench_critic: fork"), 1;
+    if (busy == 0) {
+        for (volatile unsigned long spin = 0;; spin++) {}
+    }
+    printf("\nwith one busy process competing (a spinning child):\n");
+    printf("%-5s %14s %14s %16s\n", "B", "1 thread st/s", "2 threads st/s", "time 2t / 1t");
+    int batches[] = { 64, 256 }, rc = 0;
+    for (int k = 0; k < 2 && !rc; k++) {
+        char key[32];
+        snprintf(key, sizeof key, "busy,%d", batches[k]);
+        if (only && strcmp(only, key) != 0) continue;
+        double rate[2];
+        for (int threads = 1; threads <= 2 && !rc; threads++) {
+            rc = set_threads(ctx, threads);
+            if (!rc && run_mine(ctx, batches[k], steps, &rate[threads - 1])) {
+                fprintf(stderr, "bench_critic: %s\n", ctx->err);
+                rc = 1;
+            }
+        }
+        if (!rc) printf("%-5d %14.1f %14.1f %16.3f\n", batches[k], rate[0], rate[1], rate[0] / rate[1]);
+    }
+    kill(busy, SIGKILL);
+    waitpid(busy, NULL, 0);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     int steps = argc > 1 ? atoi(argv[1]) : 1000;
@@ -110,11 +160,7 @@ int main(int argc, char **argv)
         /* the limit: OpenBLAS's own best on a large product at this count */
         openblas_set_num_threads(threads);
         double peak = sgemm_gflops();
-        im_pool_free(ctx.pool);
-        if (im_pool_new(&ctx, threads, &ctx.pool)) {   /* sets OpenBLAS to 1 thread */
-            fprintf(stderr, "bench_critic: %s\n", ctx.err);
-            return 1;
-        }
+        if (set_threads(&ctx, threads)) return 1;
         int batches[] = { 64, 256 };
         for (int k = 0; k < 2; k++) {
             char key[32];
@@ -131,7 +177,8 @@ int main(int argc, char **argv)
                    rate / limit);
         }
     }
+    int rc = contended(&ctx, steps, only);
     im_pool_free(ctx.pool);
     im_registry_free(ctx.registry);
-    return 0;
+    return rc;
 }

@@ -1,6 +1,8 @@
 /* test_core.c — the float32 core as users link it: arena reuse, optimisers,
  * RNG reproducibility, MLP training. */
 #include <check.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +226,53 @@ START_TEST(thread_pool_changes_no_number)
 }
 END_TEST
 
+/* A part that a worker runs slowly (it "lost its core": 2 ms asleep) when
+ * the job asks for it; which thread ran each part is kept. */
+typedef struct {
+    int counts[4];
+    int on_caller[4];
+    pthread_t caller;
+    int stall;
+} stall_job;
+
+static void stall_part(void *arg, int part, int n_parts)
+{
+    stall_job *j = arg;
+    __atomic_add_fetch(&j->counts[part], 1, __ATOMIC_SEQ_CST);
+    j->on_caller[part] = pthread_equal(pthread_self(), j->caller);
+    if (j->stall && !j->on_caller[part]) usleep(2000);
+}
+
+/* Parts are claimed by whoever comes first: every part of every job runs
+ * exactly once on an oversubscribed pool (4 threads), and after a job a
+ * worker stalled, the next job runs all its parts on the caller (the pool
+ * backs off instead of waiting for workers again). */
+START_TEST(thread_pool_claims_parts_and_backs_off_after_a_stall)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_pool *pool;
+    ck_assert_int_eq(im_pool_new(&ctx, 4, &pool), IM_OK);
+    int stalled_jobs = 0;
+    for (int rep = 0; rep < 400; rep++) {
+        stall_job j = { .caller = pthread_self(), .stall = rep % 25 == 0 };
+        im_pool_run(pool, stall_part, &j);
+        for (int p = 0; p < 4; p++) ck_assert_int_eq(j.counts[p], 1);
+        int worker_stalled = j.stall && !(j.on_caller[0] && j.on_caller[1] && j.on_caller[2] && j.on_caller[3]);
+        if (!worker_stalled) continue;
+        stalled_jobs++;
+        stall_job next = { .caller = pthread_self() };
+        im_pool_run(pool, stall_part, &next);
+        for (int p = 0; p < 4; p++) {
+            ck_assert_int_eq(next.counts[p], 1);
+            ck_assert_msg(next.on_caller[p], "job after a stall: part %d ran on a worker", p);
+        }
+    }
+    ck_assert_int_gt(stalled_jobs, 0);   /* the workers did take parts */
+    im_pool_free(pool);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
     Suite *s = suite_create("core");
@@ -234,6 +283,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, sgd_momentum_and_clipping);
     tcase_add_test(tc, rng_is_reproducible_and_well_distributed);
     tcase_add_test(tc, thread_pool_changes_no_number);
+    tcase_add_test(tc, thread_pool_claims_parts_and_backs_off_after_a_stall);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,11 +1,36 @@
 /* pool.c — worker threads that spin briefly, then sleep, between jobs.
  *
  * A critic step issues ~10 products a few hundred microseconds apart, so a
- * worker first spins (no syscall on the fast path), and only after ~100 µs
+ * worker first spins (no syscall on the fast path), and only after ~50 µs
  * of nothing falls asleep on a condition variable. The dispatcher bumps a
  * generation counter and wakes sleepers; sequentially consistent atomics on
  * `generation` and `sleepers` make a lost wake-up impossible (each side
- * writes its own variable, then reads the other's). */
+ * writes its own variable, then reads the other's).
+ *
+ * A job is n_threads parts, and a part belongs to whoever claims it first
+ * (an atomic counter), the caller included: on a busy machine a worker that
+ * is not running when a job arrives does not stall it — the caller claims
+ * that part too and the job runs at one thread's speed instead of waiting
+ * for the scheduler. The parts are the same whoever runs them, so the
+ * numbers depend on the thread count only. While parts claimed by others
+ * are still running the caller spins a little, then yields its core (the
+ * worker may be waiting for it).
+ *
+ * Whether splitting pays is measured on every split job: the caller times
+ * its own parts, which gives what the whole job would have cost it alone,
+ * and the difference to what the job took is time gained (or lost, when a
+ * worker claimed a part, then lost its core to another process, or shares
+ * its core with one). The gains are kept as a credit of at most 1 ms; when
+ * losses exhaust it, the next jobs run their parts one after another on the
+ * caller, and only then is a split tried again: 16 jobs after a first
+ * loss, twice as many after each loss in a row, up to 4096. A split that
+ * gains ends the back-off. Small jobs that gain or lose a microsecond
+ * decide nothing; a stalled worker costs a scheduler slice (milliseconds)
+ * and decides at once. A job whose parts the caller ran alone (no worker
+ * came in time) tells little: a sleeping worker is expected to be late, so
+ * only 32 of those in a row count as a loss, or 4 in a row while the
+ * workers were awake (spinning but not running: another process has their
+ * core). The parts, and so the numbers, are the same either way. */
 #include <cblas.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,7 +44,16 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-#define SPIN_ITERATIONS (1 << 14)
+#include <math.h>
+#include <sched.h>
+#include <time.h>
+
+#define SPIN_ITERATIONS (1 << 12)   /* worker: pauses before sleeping (~50 µs) */
+#define WAIT_SPINS 256              /* caller: pauses before yielding its core */
+#define BACKOFF_FIRST 16            /* jobs run serially after a first loss */
+#define BACKOFF_MAX 4096
+#define ALONE_LIMIT 32              /* no worker helped: 1 a job (8 when awake) */
+#define CREDIT_MAX 1e-3             /* seconds of gains that can absorb losses */
 
 struct im_pool {
     int n_threads;
@@ -28,23 +62,42 @@ struct im_pool {
     pthread_cond_t wake;
     atomic_uint generation;
     atomic_int sleepers;
-    atomic_int pending;     /* workers still running the current job */
+    atomic_int next_part;   /* the next unclaimed part of the current job */
+    atomic_int done_parts;  /* parts of the current job finished */
     atomic_int stop;
     im_pool_fn fn;
     void *arg;
+    /* the dispatcher's own: */
+    int serial_left;   /* jobs still to run serially after a loss */
+    int backoff;       /* serial jobs after the next loss (0: none in a row) */
+    int alone;         /* split jobs in a row whose parts the caller ran alone, weighted */
+    double credit;     /* seconds gained by recent splits, at most CREDIT_MAX */
 };
 
-typedef struct {
-    im_pool *pool;
-    int part;
-} worker_arg;
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
-static worker_arg *worker_args(im_pool *pool) { return (worker_arg *)(pool->threads + pool->n_threads); }
+/* Claim and run parts of the current job until none is left. fn and arg
+ * are read after a claim succeeds: the job they belong to cannot end (nor
+ * the next one begin) before that part is counted done. */
+static int run_parts(im_pool *pool)
+{
+    int n = pool->n_threads, part, ran = 0;
+    while ((part = atomic_fetch_add(&pool->next_part, 1)) < n) {
+        pool->fn(pool->arg, part, n);
+        atomic_fetch_add(&pool->done_parts, 1);
+        ran++;
+    }
+    return ran;
+}
 
 static void *worker_main(void *p)
 {
-    worker_arg *wa = p;
-    im_pool *pool = wa->pool;
+    im_pool *pool = p;
     unsigned seen = 0;
     for (;;) {
         for (int spin = 0; spin < SPIN_ITERATIONS && atomic_load(&pool->generation) == seen; spin++) CPU_RELAX();
@@ -58,8 +111,7 @@ static void *worker_main(void *p)
         }
         if (atomic_load(&pool->stop)) return NULL;
         seen = atomic_load(&pool->generation);
-        pool->fn(pool->arg, wa->part, pool->n_threads);
-        atomic_fetch_sub(&pool->pending, 1);
+        run_parts(pool);
     }
 }
 
@@ -68,23 +120,20 @@ im_status im_pool_new(im_ctx *ctx, int n_threads, im_pool **out)
     *out = NULL;
     if (n_threads < 1) return im_fail(ctx, IM_EINVAL, "thread pool: %d threads", n_threads);
     im_pool *pool = calloc(1, sizeof *pool);
-    /* one block: thread handles, then their arguments */
-    void *block = calloc((size_t)n_threads, sizeof(pthread_t) + sizeof(worker_arg));
-    if (!pool || !block) {
+    pthread_t *threads = calloc((size_t)n_threads, sizeof(pthread_t));
+    if (!pool || !threads) {
         free(pool);
-        free(block);
+        free(threads);
         return im_fail(ctx, IM_ENOMEM, "thread pool: out of memory");
     }
     pool->n_threads = n_threads;
-    pool->threads = block;
+    pool->threads = threads;
+    atomic_store(&pool->next_part, n_threads);   /* no job open */
     pthread_mutex_init(&pool->mutex, NULL);
     pthread_cond_init(&pool->wake, NULL);
     openblas_set_num_threads(1);
     for (int t = 1; t < n_threads; t++) {
-        worker_arg *wa = &worker_args(pool)[t];
-        wa->pool = pool;
-        wa->part = t;
-        if (pthread_create(&pool->threads[t], NULL, worker_main, wa) != 0) {
+        if (pthread_create(&pool->threads[t], NULL, worker_main, pool) != 0) {
             pool->n_threads = t;   /* free joins the ones that started */
             im_pool_free(pool);
             return im_fail(ctx, IM_ENOMEM, "thread pool: cannot start thread %d", t);
@@ -117,17 +166,49 @@ void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg)
         fn(arg, 0, 1);
         return;
     }
+    if (pool->serial_left > 0) {   /* backing off after a loss */
+        pool->serial_left--;
+        for (int part = 0; part < pool->n_threads; part++) fn(arg, part, pool->n_threads);
+        return;
+    }
     pool->fn = fn;
     pool->arg = arg;
-    atomic_store(&pool->pending, pool->n_threads - 1);
+    atomic_store(&pool->done_parts, 0);
+    atomic_store(&pool->next_part, 0);   /* opens the job to claims */
     atomic_fetch_add(&pool->generation, 1);
-    if (atomic_load(&pool->sleepers) > 0) {
+    int asleep = atomic_load(&pool->sleepers) > 0;
+    if (asleep) {
         pthread_mutex_lock(&pool->mutex);
         pthread_cond_broadcast(&pool->wake);
         pthread_mutex_unlock(&pool->mutex);
     }
-    fn(arg, 0, pool->n_threads);
-    while (atomic_load(&pool->pending) > 0) CPU_RELAX();
+    double t0 = seconds();
+    int own = run_parts(pool);
+    double t1 = seconds();
+    for (int spin = 0; atomic_load(&pool->done_parts) < pool->n_threads; spin++) {
+        if (spin < WAIT_SPINS)
+            CPU_RELAX();
+        else
+            sched_yield();
+    }
+    double wall = seconds() - t0, alone_cost = own ? (t1 - t0) / own * pool->n_threads : wall;
+    int lost;
+    if (own == pool->n_threads) {   /* no worker came: try again, but not forever */
+        pool->alone += asleep ? 1 : 8;
+        lost = pool->alone >= ALONE_LIMIT;
+    } else {
+        pool->alone = 0;
+        pool->credit = fmin(pool->credit + alone_cost - wall, CREDIT_MAX);
+        lost = pool->credit < 0;
+    }
+    if (lost) {
+        pool->backoff = pool->backoff ? (pool->backoff < BACKOFF_MAX ? 2 * pool->backoff : BACKOFF_MAX) : BACKOFF_FIRST;
+        pool->serial_left = pool->backoff;
+        pool->alone = 0;
+        pool->credit = 0;
+    } else if (own < pool->n_threads && alone_cost > wall) {
+        pool->backoff = 0;
+    }
 }
 
 typedef struct {

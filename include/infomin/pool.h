@@ -15,7 +15,9 @@
 
 typedef struct im_pool im_pool;
 
-/* fn(arg, part, n_parts) runs once per part; part 0 on the calling thread. */
+/* fn(arg, part, n_parts) runs once for each of the n_threads parts, on
+ * whichever thread claims the part first (the caller takes the parts no
+ * worker is there to take); the call returns when all parts are done. */
 typedef void (*im_pool_fn)(void *arg, int part, int n_parts);
 
 /* n_threads >= 1 (1: no workers, everything on the caller). Also sets
