@@ -21,10 +21,11 @@
  * and the difference to what the job took is time gained (or lost, when a
  * worker claimed a part, then lost its core to another process, or shares
  * its core with one). The gains are kept as a credit of at most 1 ms; when
- * losses exhaust it, the next jobs run their parts one after another on the
+ * losses exhaust it by more than 0.1 ms, the next jobs run their parts one after another on the
  * caller, and only then is a split tried again: 16 jobs after a first
- * loss, twice as many after each loss in a row, up to 4096. A split that
- * gains ends the back-off. Small jobs that gain or lose a microsecond
+ * loss, twice as many after each further loss, up to 4096, until splits
+ * have gained the full credit back (intermittent stalls, as on a core
+ * shared with another process, keep the pool serial). Small jobs that gain or lose a microsecond
  * decide nothing; a stalled worker costs a scheduler slice (milliseconds)
  * and decides at once. A job whose parts the caller ran alone (no worker
  * came in time) tells little: a sleeping worker is expected to be late, so
@@ -54,6 +55,7 @@
 #define BACKOFF_MAX 4096
 #define ALONE_LIMIT 32              /* no worker helped: 1 a job (8 when awake) */
 #define CREDIT_MAX 1e-3             /* seconds of gains that can absorb losses */
+#define LOSS_MIN 1e-4               /* seconds lost beyond the credit that make a loss */
 
 struct im_pool {
     int n_threads;
@@ -199,14 +201,14 @@ void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg)
     } else {
         pool->alone = 0;
         pool->credit = fmin(pool->credit + alone_cost - wall, CREDIT_MAX);
-        lost = pool->credit < 0;
+        lost = pool->credit < -LOSS_MIN;
     }
     if (lost) {
         pool->backoff = pool->backoff ? (pool->backoff < BACKOFF_MAX ? 2 * pool->backoff : BACKOFF_MAX) : BACKOFF_FIRST;
         pool->serial_left = pool->backoff;
         pool->alone = 0;
         pool->credit = 0;
-    } else if (own < pool->n_threads && alone_cost > wall) {
+    } else if (pool->credit >= CREDIT_MAX) {   /* gains sustained: forget past losses */
         pool->backoff = 0;
     }
 }
