@@ -80,6 +80,41 @@ START_TEST(csv_loads_columns_and_names_bad_values)
 }
 END_TEST
 
+/* Rules across keys are the dataset's validate hook: they stop a sweep
+ * before its first run (exit 2, nothing written), naming the place. */
+START_TEST(csv_rules_across_keys_are_checked_before_any_run)
+{
+    char csv[512], ini[512], text[2048], out[8192], args[1200];
+    test_write_file(csv, sizeof csv, "v.csv", "1,2\n2,3\n3,5\n4,4\n5,7\n6,6\n7,9\n8,8\n");
+    snprintf(text, sizeof text,
+             "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\n[estimator]\n"
+             "plugin = pearson\n[sweep]\ndataset.split = 0.5,0.25,0.25; 0.5,0.3,0.3\n", csv);
+    test_write_file(ini, sizeof ini, "sweep-split.ini", text);
+    snprintf(args, sizeof args, "%s -q -o %s/never.jsonl", ini, test_tmpdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "dataset.split: the fractions 0.5,0.3,0.3 sum to 1.1, not 1") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "run 1/2") == NULL, "a run started: %s", out);
+    char never[600];
+    snprintf(never, sizeof never, "%s/never.jsonl", test_tmpdir());
+    ck_assert_int_ne(access(never, F_OK), 0);
+    const struct {
+        const char *line, *message;
+    } cases[] = {
+        { "split = 1,0,0", "v.ini:8: dataset.split: the test split is empty (train and test need rows)" },
+        { "delimiter = ab", "v.ini:8: dataset.delimiter: one character or 'tab', got 'ab'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\n%s\n",
+                 csv, cases[i].line);
+        im_config cfg;
+        ck_assert_int_eq(im_config_parse_string(&ctx, text, "v.ini", &cfg), IM_OK);
+        ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+        ck_assert_str_eq(ctx.err, cases[i].message);
+        im_config_free(&cfg);
+    }
+}
+END_TEST
+
 /* Standardised and binarised with the training split's statistics only:
  * val and test are mapped with train's mean, sd and median. */
 START_TEST(columns_use_training_statistics)
@@ -125,6 +160,7 @@ int main(void)
     tcase_add_test(data, nonlinear_mi_by_integration);
     tcase_add_test(data, csv_loads_columns_and_names_bad_values);
     tcase_add_test(data, columns_use_training_statistics);
+    tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
     suite_add_tcase(s, data);
     return test_run_suite(s);
 }

@@ -110,8 +110,9 @@ START_TEST(directory_scan_keeps_going_past_refusals)
 }
 END_TEST
 
-/* Built before `select` and `prepare` were appended: loads, its missing
- * hooks read as NULL, and it fits and estimates through the host. */
+/* Built before `select`, `prepare` (vtable) and `validate` (descriptor)
+ * were appended: loads, its missing hooks read as NULL, and it validates,
+ * fits and estimates through the host. */
 START_TEST(older_vtable_loads_and_runs)
 {
     im_ctx ctx;
@@ -120,6 +121,8 @@ START_TEST(older_vtable_loads_and_runs)
     ck_assert_msg(im_registry_load_file(&ctx, reg, test_plugin("old_vtable")) == IM_OK, "%s", ctx.err);
     const im_plugin *p = im_registry_find(reg, IM_ESTIMATOR, "old-gaussian");
     ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(p->size, sizeof(im_plugin));   /* the descriptor too, at the host's size */
+    ck_assert_ptr_null(p->validate);
     const im_estimator_vt *vt = p->vtable;
     ck_assert_uint_eq(vt->size, sizeof(im_estimator_vt));   /* the host-size copy */
     ck_assert_ptr_null(vt->select);
@@ -127,9 +130,10 @@ START_TEST(older_vtable_loads_and_runs)
     ck_assert_ptr_nonnull(vt->estimate);
     /* rho = 0.8: I = -1/2 log(1 - 0.64) = 0.5108 nats */
     im_config cfg;
-    ck_assert_int_eq(im_config_parse_string(&ctx, "[dataset]\nplugin = gaussian\ndim = 1\nrho = 0.8\n"
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 1\nrho = 0.8\n"
                                                   "n_train = 4000\nn_test = 4000\n[estimator]\nplugin = old-gaussian\n",
                                             "old.ini", &cfg), IM_OK);
+    ck_assert_msg(im_config_validate(&ctx, &cfg, reg) == IM_OK, "%s", ctx.err);
     im_rng rng;
     im_rng_seed(&rng, 3);
     im_dataset ds;

@@ -1,5 +1,6 @@
 /* config_section.c — binding sections to plugins, validation against their
  * specs, and the typed getters plugins read their keys through. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,8 @@ static im_status validate_section(im_ctx *ctx, const im_config *cfg, const im_re
             return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: %s", im_config_where(e, where, sizeof where), name, e->key,
                            reason);
     }
-    return IM_OK;
+    /* every key is well-formed: now the plugin's rules across keys */
+    return sec.plugin->validate ? sec.plugin->validate(ctx, &sec) : IM_OK;
 }
 
 im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registry *reg)
@@ -150,6 +152,18 @@ im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registr
         if (st) return st;
     }
     return IM_OK;
+}
+
+im_status im_section_fail(im_ctx *ctx, const im_section *sec, const char *key, const char *fmt, ...)
+{
+    char where[512], reason[768];
+    const im_config_entry *e = im_config_find(sec->cfg, sec->name, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: %s", e ? im_config_where(e, where, sizeof where) : sec->cfg->path,
+                   sec->name, key, reason);
 }
 
 /* ---- getters ---- */

@@ -106,6 +106,23 @@ im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int col, cons
     return IM_OK;
 }
 
+im_status im_split_validate(im_ctx *ctx, const im_section *sec)
+{
+    double split[3];
+    int count;
+    im_status st = im_section_floats(ctx, sec, "split", split, 3, &count);
+    if (st) return st;
+    if (count != 3)
+        return im_section_fail(ctx, sec, "split", "three fractions (train, validation, test), got %d", count);
+    if (fabs(split[0] + split[1] + split[2] - 1) > 1e-6)
+        return im_section_fail(ctx, sec, "split", "the fractions %g,%g,%g sum to %g, not 1", split[0], split[1],
+                               split[2], split[0] + split[1] + split[2]);
+    if (split[0] == 0 || split[2] == 0)
+        return im_section_fail(ctx, sec, "split", "the %s split is empty (train and test need rows)",
+                               split[0] == 0 ? "training" : "test");
+    return IM_OK;
+}
+
 im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3])
 {
     double split[3];

@@ -28,6 +28,9 @@ static const struct {
 };
 _Static_assert(IM_KIND_COUNT == 4, "a new plugin kind needs its vtable sizes and required hooks here");
 
+/* The descriptor of ABI 3 as first released: everything before `validate`. */
+#define DESCRIPTOR_MIN END_OF(im_plugin, vtable)
+
 /* The hooks a kind cannot do without, read from a host-size copy. */
 static const char *missing_hook(im_kind kind, const void *vt)
 {
@@ -54,9 +57,9 @@ im_status im_plugin_adopt(im_ctx *ctx, const im_plugin *p, const char *origin, i
     if (p->abi_version != IM_ABI_VERSION)
         return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d was built for ABI version %u, this host speaks %d: rebuild it",
                        origin, index, (unsigned)p->abi_version, IM_ABI_VERSION);
-    if (p->size != sizeof(im_plugin))   /* no field has been appended to the descriptor since ABI 3 */
-        return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d: descriptor of %u bytes, this host's has %zu: %s", origin, index,
-                       (unsigned)p->size, sizeof(im_plugin),
+    if (p->size > sizeof(im_plugin) || p->size < DESCRIPTOR_MIN)
+        return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d: descriptor of %u bytes, this host knows %zu..%zu: %s", origin,
+                       index, (unsigned)p->size, DESCRIPTOR_MIN, sizeof(im_plugin),
                        p->size > sizeof(im_plugin) ? "built against a newer infomin, upgrade the host" : "corrupt");
     if ((unsigned)p->kind >= IM_KIND_COUNT || !p->name || !*p->name || !p->vtable)
         return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d has no valid kind, name or vtable", origin, index);
@@ -79,7 +82,9 @@ im_status im_plugin_adopt(im_ctx *ctx, const im_plugin *p, const char *origin, i
         free(vt);
         return im_fail(ctx, IM_EPLUGIN, "%s: %s '%s' has no '%s' hook", origin, kind, p->name, hook);
     }
-    *desc = *p;
+    memset(desc, 0, sizeof *desc);   /* fields the plugin predates read as NULL */
+    memcpy(desc, p, p->size);
+    desc->size = sizeof *desc;
     desc->vtable = vt;
     *vt_copy = vt;
     return IM_OK;

@@ -85,6 +85,12 @@ IM_API im_status im_section_path(im_ctx *ctx, const im_section *sec, const char 
 IM_API im_status im_section_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n);
 IM_API im_status im_section_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n);
 
+/* IM_ECONFIG with "file:line: section.key: " and the printf-style reason
+ * (the key's place when the INI gives it, else the file): how a plugin's
+ * validate hook reports a rule across keys. */
+IM_API im_status im_section_fail(im_ctx *ctx, const im_section *sec, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Keys every section of a kind accepts, beyond its plugin's own. */
 IM_API extern const im_param_spec im_task_common_params[];
 

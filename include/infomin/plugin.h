@@ -33,6 +33,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "api.h"
+#include "status.h"
+
+struct im_section;
 
 #define IM_ABI_VERSION 3
 
@@ -65,12 +68,19 @@ typedef struct im_plugin {
     const im_param_spec *params; /* keys it accepts, for validation + --describe  */
     const void *vtable;          /* const im_estimator_vt * etc. by kind; it
                                     begins with its own uint32_t size             */
+    /* since 0.2 (appended; ABI 3 plugins without it load): optional. Sees the
+     * plugin's section when the configuration is validated, before the first
+     * run of a sweep, for rules across keys (fractions that must sum to 1, a
+     * one-character delimiter); fails with IM_ECONFIG and
+     * "file:line: section.key: reason". */
+    im_status (*validate)(im_ctx *ctx, const struct im_section *sec);
 } im_plugin;
 
-/* A descriptor, every field named (designated initialisers). */
-#define IM_PLUGIN(kind_, name_, summary_, params_, vtable_)                                                    \
+/* A descriptor, every field named (designated initialisers); optional
+ * fields follow the vtable, e.g. `, .validate = csv_validate`. */
+#define IM_PLUGIN(kind_, name_, summary_, params_, vtable_, ...)                                               \
     { .abi_version = IM_ABI_VERSION, .size = sizeof(im_plugin), .kind = (kind_), .name = (name_),           \
-      .summary = (summary_), .params = (params_), .vtable = (vtable_) }
+      .summary = (summary_), .params = (params_), .vtable = (vtable_), __VA_ARGS__ }
 /* The first member of every vtable initialiser: the size it is built with. */
 #define IM_VT_SIZE(type) .size = sizeof(type)
 /* The exported list: visible even when a plugin hides its other symbols. */

@@ -30,6 +30,9 @@ IM_API im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int co
  * into sizes n[3] for n_rows rows, and a seeded permutation of the rows. */
 #define IM_SPLIT_PARAM { "split", "floats", "0.7,0.1,0.2", "train, validation, test fractions (seeded)", "0..1" }
 IM_API im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3]);
+/* The split key's rules (three fractions, summing to 1, train and test not
+ * empty) at validation time: a validate hook for loaders that use it. */
+IM_API im_status im_split_validate(im_ctx *ctx, const im_section *sec);
 /* Standardise the given columns of x in every split with train's mean and sd. */
 IM_API void im_standardize_columns(im_dataset *ds, const int *cols, int n_cols);
 /* The end of a tabular load: every X column standardised, the one Y and

@@ -174,5 +174,5 @@ static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, i
 static const im_dataset_vt adult_vt = { IM_VT_SIZE(im_dataset_vt), .create = adult_create };
 static const im_plugin adult = IM_PLUGIN(IM_DATASET, "adult",
                                  "UCI Adult: Y = income > 50K, T = sex | race | age; one-hot, no label leak",
-                                 adult_params, &adult_vt);
+                                 adult_params, &adult_vt, .validate = im_split_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &adult, NULL };

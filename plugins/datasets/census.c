@@ -120,5 +120,5 @@ static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, 
 static const im_dataset_vt census_vt = { IM_VT_SIZE(im_dataset_vt), .create = census_create };
 static const im_plugin census = IM_PLUGIN(IM_DATASET, "census",
                                   "US Census counties (2015): Y = Poverty, T = gender or color share", census_params,
-                                  &census_vt);
+                                  &census_vt, .validate = im_split_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &census, NULL };

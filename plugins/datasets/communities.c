@@ -167,5 +167,5 @@ static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *
 static const im_dataset_vt communities_vt = { IM_VT_SIZE(im_dataset_vt), .create = communities_create };
 static const im_plugin communities = IM_PLUGIN(IM_DATASET, "communities",
                                        "UCI Communities and Crime: Y = violent crime rate, T = racepctblack",
-                                       communities_params, &communities_vt);
+                                       communities_params, &communities_vt, .validate = im_split_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &communities, NULL };

@@ -118,6 +118,24 @@ static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, 
     return st;
 }
 
+/* The delimiter: one character or 'tab'. */
+static char delimiter_of(const char *name) { return strcmp(name, "tab") == 0 ? '\t' : (name[0] && !name[1] ? name[0] : 0); }
+
+/* Rules across keys, before any run: the split, the delimiter, x and y given. */
+static im_status csv_validate(im_ctx *ctx, const im_section *sec)
+{
+    const char *delim_name;
+    im_status st = im_split_validate(ctx, sec);
+    if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
+    if (!st && !delimiter_of(delim_name))
+        st = im_section_fail(ctx, sec, "delimiter", "one character or 'tab', got '%s'", delim_name);
+    if (!st && !im_section_has(sec, "x"))
+        st = im_section_fail(ctx, sec, "x", "required: the column indices of X (e.g. x = 0..3)");
+    if (!st && !im_section_has(sec, "y"))
+        st = im_section_fail(ctx, sec, "y", "required: the column indices of Y (e.g. y = 4)");
+    return st;
+}
+
 static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     table t = { 0 };
@@ -131,10 +149,8 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     if (!st) st = read_cols(ctx, sec, "y", &t, 1);
     if (!st) st = read_cols(ctx, sec, "t", &t, 2);
     if (st) return st;
-    char delim = strcmp(delim_name, "tab") == 0 ? '\t' : delim_name[0];
-    if (!delim || (strcmp(delim_name, "tab") != 0 && delim_name[1]))
-        return im_fail(ctx, IM_ECONFIG, "%s: [%s] delimiter: one character or 'tab', got '%s'", sec->cfg->path,
-                       sec->name, delim_name);
+    char delim = delimiter_of(delim_name);
+    if (!delim) return csv_validate(ctx, sec);   /* a caller that skipped validation */
     st = read_table(ctx, path, delim, header, &t);
     int n[3];
     if (!st) st = im_split_sizes(ctx, sec, (int)t.n, n);
@@ -166,5 +182,5 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
 
 static const im_dataset_vt csv_vt = { IM_VT_SIZE(im_dataset_vt), .create = csv_create };
 static const im_plugin csv = IM_PLUGIN(IM_DATASET, "csv", "your own data: X, Y (and T) columns of a CSV file",
-                               csv_params, &csv_vt);
+                               csv_params, &csv_vt, .validate = csv_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &csv, NULL };

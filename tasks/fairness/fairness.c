@@ -59,22 +59,18 @@ int fairness_next_reference(const char **p, const char **name, size_t *len, doub
     return ok ? 1 : -1;
 }
 
-/* reference_rho is only read by the sweep summary: check its form before
- * the first run, so that a typo is an error rather than a missing line. */
-static im_status check_reference(im_ctx *ctx, const im_section *s)
+/* The validate hook: reference_rho is only read by the sweep summary, so
+ * its form is checked with the configuration, before the first run: a typo
+ * is an error rather than a missing line. */
+static im_status fairness_validate(im_ctx *ctx, const im_section *s)
 {
     const char *p, *name;
     size_t len;
     double v;
     im_status st = im_section_string(ctx, s, "reference_rho", &p);
     int r;
-    while (!st && (r = fairness_next_reference(&p, &name, &len, &v)) != 0) {
-        if (r > 0) continue;
-        char where[300];
-        const im_config_entry *e = im_config_find(s->cfg, s->name, "reference_rho");
-        st = im_fail(ctx, IM_ECONFIG, "%s: %s.reference_rho: '%.*s' is not penalty:value",
-                     e ? im_config_where(e, where, sizeof where) : s->name, s->name, (int)len, name);
-    }
+    while (!st && (r = fairness_next_reference(&p, &name, &len, &v)) != 0)
+        if (r < 0) st = im_section_fail(ctx, s, "reference_rho", "'%.*s' is not penalty:value", (int)len, name);
     return st;
 }
 
@@ -92,7 +88,6 @@ static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
     if (!st) st = im_section_int(ctx, s, "adversary_epochs", &o->adv_epochs);
     if (!st) st = im_section_int(ctx, s, "renyi_steps", &o->renyi_steps);
     if (!st) st = im_section_int(ctx, s, "ksg_slices", &o->ksg_slices);
-    if (!st) st = check_reference(ctx, s);
     return st;
 }
 
@@ -153,5 +148,5 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
 static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_run, .summarize = fairness_summarize };
 static const im_plugin fairness = IM_PLUGIN(IM_TASK, "fairness",
                                     "infomin fairness: encoder + head, task loss + beta * penalty(Z, T), leakage audit",
-                                    fairness_params, &fairness_vt);
+                                    fairness_params, &fairness_vt, .validate = fairness_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &fairness, NULL };

@@ -1,7 +1,8 @@
 /* An estimator built against an older header: its vtable ends at `estimate`
- * (before `select` and `prepare` were appended) and records that smaller
- * size. The host must load it, treat the hooks it lacks as absent, and run
- * it. It computes the Gaussian MI of one column pair, −½ log(1 − r²). */
+ * (before `select` and `prepare` were appended) and its descriptor at
+ * `vtable` (before `validate`), each recording that smaller size. The host
+ * must load it, treat the hooks it lacks as absent, and run it. It computes
+ * the Gaussian MI of one column pair, −½ log(1 − r²). */
 #include <math.h>
 #include <stdlib.h>
 #include "infomin/estimator.h"
@@ -46,6 +47,15 @@ static im_status old_estimate(void *self, im_ctx *ctx, const im_mat *x, const im
 static const older_estimator_vt old_vt = { .size = sizeof(older_estimator_vt), .bound = IM_BOUND_ESTIMATE,
                                            .unit = IM_UNIT_NATS, .create = old_create, .destroy = old_destroy,
                                            .estimate = old_estimate };
-static const im_plugin old = IM_PLUGIN(IM_ESTIMATOR, "old-gaussian", "Gaussian MI of the first columns, older vtable",
-                                       NULL, &old_vt);
-IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &old, 0 };
+typedef struct {   /* im_plugin as ABI 3 first had it */
+    uint32_t abi_version, size;
+    im_kind kind;
+    const char *name, *summary;
+    const im_param_spec *params;
+    const void *vtable;
+} older_plugin;
+
+static const older_plugin old = { .abi_version = IM_ABI_VERSION, .size = sizeof(older_plugin), .kind = IM_ESTIMATOR,
+                                  .name = "old-gaussian", .summary = "Gaussian MI of the first columns, older vtable",
+                                  .vtable = &old_vt };
+IM_PLUGIN_EXPORT const older_plugin *const infomin_plugins[] = { &old, 0 };
