@@ -102,6 +102,7 @@ START_TEST(csv_rules_across_keys_are_checked_before_any_run)
     } cases[] = {
         { "split = 1,0,0", "v.ini:8: dataset.split: the test split is empty (train and test need rows)" },
         { "delimiter = ab", "v.ini:8: dataset.delimiter: one character or 'tab', got 'ab'" },
+        { "t = 1", "v.ini:8: dataset.t: column 1 is also in y: y and t must not share columns" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\n%s\n",
@@ -112,6 +113,49 @@ START_TEST(csv_rules_across_keys_are_checked_before_any_run)
         ck_assert_str_eq(ctx.err, cases[i].message);
         im_config_free(&cfg);
     }
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0..1\ny = 1\n", csv);
+    im_config cfg;
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "v.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "v.ini:7: dataset.y: column 1 is also in x: x and y must not share columns (the MI of a "
+                              "variable with itself is infinite)");
+    im_config_free(&cfg);
+}
+END_TEST
+
+/* A target MI the generator cannot produce (rho would round to 1) is
+ * refused with the configuration, not reported as an infinite truth. */
+START_TEST(gaussian_mi_beyond_what_can_be_generated_is_refused)
+{
+    im_config cfg;
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 2\n"
+                                                  "mi = 40\n", "g.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "g.ini:6: dataset.mi: 40 nats over 2 component pairs is 20 per pair; at most 6.9 (rho "
+                              "0.999999) can be generated: lower mi or raise dim");
+    im_config_free(&cfg);
+    /* dense: an uneven random split is caught when the data are made */
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 2\n"
+                                                  "mi = 13\nstructure = dense\nn_train = 10\nn_val = 0\nn_test = 10\n",
+                                            "g.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_OK);
+    im_rng rng;
+    int refused = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        im_dataset ds;
+        im_rng_seed(&rng, seed);
+        im_status st = im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds);
+        if (st) {
+            ck_assert_int_eq(st, IM_EINVAL);
+            ck_assert_ptr_nonnull(strstr(ctx.err, "on one component pair (at most 6.9"));
+            refused++;
+        } else {
+            ck_assert(isfinite(ds.true_mi));
+            im_dataset_free(&ds);
+        }
+    }
+    ck_assert_int_gt(refused, 0);
+    im_config_free(&cfg);
 }
 END_TEST
 
@@ -161,6 +205,7 @@ int main(void)
     tcase_add_test(data, csv_loads_columns_and_names_bad_values);
     tcase_add_test(data, columns_use_training_statistics);
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
+    tcase_add_test(data, gaussian_mi_beyond_what_can_be_generated_is_refused);
     suite_add_tcase(s, data);
     return test_run_suite(s);
 }

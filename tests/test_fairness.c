@@ -94,6 +94,28 @@ START_TEST(dataset_without_sensitive_column_is_refused)
 }
 END_TEST
 
+/* A constant T is no nuisance: refused, not audited as removed. */
+START_TEST(constant_sensitive_column_is_refused)
+{
+    char csv[512], text[1024];
+    char data[4096] = "";
+    for (int i = 0; i < 200; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "%d,%d,%d,1\n", i % 7, (i * 3) % 11, i % 2);
+        strcat(data, line);
+    }
+    test_write_file(csv, sizeof csv, "const-t.csv", data);
+    snprintf(text, sizeof text, "[task]\nplugin = fairness\nepochs = 1\n[dataset]\nplugin = csv\npath = %s\nx = 0..1\n"
+             "y = 2\nt = 3\n[encoder]\nplugin = mlp\n", csv);
+    im_config cfg;
+    im_record *rec;
+    ck_assert_int_eq(run_task(text, &cfg, &rec), IM_EINVAL);
+    ck_assert_msg(strstr(ctx.err, "T of dataset csv is constant (1) in the training split") != NULL, "%s", ctx.err);
+    im_record_free(rec);
+    im_config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fairness");
@@ -103,6 +125,7 @@ int main(void)
     tcase_add_test(tc, penalty_removes_a_planted_sensitive_attribute);
     tcase_add_test(tc, malformed_reference_rho_is_refused_before_training);
     tcase_add_test(tc, dataset_without_sensitive_column_is_refused);
+    tcase_add_test(tc, constant_sensitive_column_is_refused);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

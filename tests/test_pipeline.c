@@ -212,12 +212,35 @@ START_TEST(cli_failed_run_exits_1_with_a_failed_record)
 }
 END_TEST
 
+/* A NaN or infinite metric is never recorded: the record names it, and
+ * infomin-run fails the run with that name instead of writing it. */
+START_TEST(non_finite_metrics_are_refused)
+{
+    im_config cfg;
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = mi-estimate\n", "m.ini", &cfg), IM_OK);
+    im_record *rec = im_record_new(&cfg, 0);
+    double v;
+    im_record_num(rec, "fine", 1.5);
+    ck_assert_ptr_null(im_record_nonfinite(rec));
+    im_record_num(rec, "broken", NAN);
+    im_record_num(rec, "worse", INFINITY);
+    ck_assert_str_eq(im_record_nonfinite(rec), "broken");
+    ck_assert(!im_record_metric(rec, "broken", &v));
+    ck_assert(im_record_metric(rec, "fine", &v) && v == 1.5);
+    im_record_free(rec);
+    im_config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pipeline");
     TCase *tc = tcase_create("end to end");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, quickstart_estimate_within_15_percent_of_true_mi);
+    tcase_add_test(tc, non_finite_metrics_are_refused);
     tcase_add_test(tc, same_seed_same_numbers);
     tcase_add_test(tc, shipped_ini_files_validate);
     tcase_add_test(tc, pearson_recovers_the_correlation);

@@ -59,7 +59,18 @@ im_status im_synth_init(im_ctx *ctx, im_synth *s, int dim, double mi, int dense,
         s->rho[i] = dense ? -log(1 - im_rng_uniform(rng)) : 1.0;
         total += s->rho[i];
     }
-    for (int i = 0; i < dim; i++) s->rho[i] = sqrt(-expm1(-2 * mi * s->rho[i] / total));
+    for (int i = 0; i < dim; i++) {
+        double mi_i = mi * s->rho[i] / total;
+        if (mi_i > IM_SYNTH_MAX_PAIR_MI) {   /* ρ would round to 1 (and the MI to infinity) */
+            double share = mi_i;
+            im_synth_free(s);
+            return im_fail(ctx, IM_EINVAL,
+                           "synthetic data: %.3g nats on one component pair (at most %.1f, rho 0.999999, or rho rounds "
+                           "to 1): lower mi or raise dim%s",
+                           share, IM_SYNTH_MAX_PAIR_MI, dense ? " (dense: the random split is uneven)" : "");
+        }
+        s->rho[i] = sqrt(-expm1(-2 * mi_i));
+    }
     if (dense) {
         random_orthogonal(s->rot_x, dim, rng);
         random_orthogonal(s->rot_y, dim, rng);
@@ -121,6 +132,19 @@ static im_status fill_split(im_ctx *ctx, im_split *s, const im_synth *gen, doubl
     }
     free(x);
     return IM_OK;
+}
+
+im_status im_synth_validate(im_ctx *ctx, const im_section *sec)
+{
+    int dim;
+    double mi;
+    im_status st = im_section_int(ctx, sec, "dim", &dim);
+    if (!st && !im_section_has(sec, "rho")) st = im_section_float(ctx, sec, "mi", &mi);
+    if (!st && !im_section_has(sec, "rho") && mi / dim > IM_SYNTH_MAX_PAIR_MI)
+        st = im_section_fail(ctx, sec, "mi", "%g nats over %d component pairs is %.3g per pair; at most %.1f (rho "
+                             "0.999999) can be generated: lower mi or raise dim", mi, dim, mi / dim,
+                             IM_SYNTH_MAX_PAIR_MI);
+    return st;
 }
 
 im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, double nu, im_dataset *ds,

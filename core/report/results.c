@@ -25,6 +25,7 @@ struct im_record {
     int n_curves;
     char *label;
     int run_index;
+    char *nonfinite;   /* the first metric given a NaN or an infinity: never written */
 };
 
 const char *im_version(void) { return PACKAGE_VERSION; }
@@ -76,16 +77,25 @@ void im_record_free(im_record *rec)
     json_decref(rec->curves);
     json_decref(rec->root);
     free(rec->label);
+    free(rec->nonfinite);
     free(rec);
 }
 
-/* JSON has no NaN: a non-finite metric is written as null. */
+/* JSON has no NaN: a non-finite point of a curve is written as null
+ * (metrics never are: im_record_num refuses them). */
 static json_t *number(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
 void im_record_num(im_record *rec, const char *key, double value)
 {
-    if (rec) json_object_set_new(rec->metrics, key, number(value));
+    if (!rec) return;
+    if (!isfinite(value)) {   /* refused: the run fails naming it (im_record_nonfinite) */
+        if (!rec->nonfinite) rec->nonfinite = strdup(key);
+        return;
+    }
+    json_object_set_new(rec->metrics, key, json_real(value));
 }
+
+const char *im_record_nonfinite(const im_record *rec) { return rec ? rec->nonfinite : NULL; }
 
 void im_record_str(im_record *rec, const char *key, const char *value)
 {

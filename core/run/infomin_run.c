@@ -198,6 +198,9 @@ static int run_one(im_ctx *ctx, const im_config *cfg, int index, im_record *rec)
     const im_task_vt *vt = task.plugin->vtable;
     double t0 = im_seconds();
     st = vt->run(ctx, cfg, &rng, rec);
+    if (!st && im_record_nonfinite(rec))
+        st = im_fail(ctx, IM_ENUMERIC, "task %s: metric '%s' came out NaN or infinite: not reported", task.plugin->name,
+                     im_record_nonfinite(rec));
     im_record_finish(rec, st ? "failed" : "ok", st ? ctx->err : NULL, im_seconds() - t0);
     if (st) fprintf(stderr, "infomin-run: run %d failed: %s\n", index, ctx->err);
     return st;

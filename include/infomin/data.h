@@ -63,8 +63,12 @@ typedef struct im_synth {
     double *rho;            /* d correlations */
     double *rot_x, *rot_y;  /* d x d, NULL when componentwise */
 } im_synth;
+/* The largest MI one component pair can carry: rho 0.999999, the rho key's
+ * range (beyond ~19 nats rho rounds to 1 in double and the MI to infinity). */
+#define IM_SYNTH_MAX_PAIR_MI 6.9
 /* Correlations from a target MI: all equal (componentwise), or a random
- * Dirichlet split of it (dense). */
+ * Dirichlet split of it (dense). IM_EINVAL when a pair would carry more than
+ * IM_SYNTH_MAX_PAIR_MI. */
 IM_API im_status im_synth_init(im_ctx *ctx, im_synth *s, int dim, double mi, int dense, im_rng *rng);
 IM_API void im_synth_set_rho(im_synth *s, double rho);   /* every component */
 IM_API double im_synth_mi(const im_synth *s);             /* −½ Σ log(1 − ρ_i²) */
@@ -74,6 +78,9 @@ IM_API void im_synth_free(im_synth *s);
  * structure, n_train, n_val, n_test: all three splits filled. nu > 0 divides
  * each pair by sqrt(w/ν), w ~ χ²_ν (the multivariate t of `student`).
  * *gauss_mi gets the MI of the Gaussian part. */
+/* The validate hook of datasets built on im_synth_dataset: mi / dim within
+ * what can be generated. */
+IM_API im_status im_synth_validate(im_ctx *ctx, const im_section *sec);
 IM_API im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, double nu, im_dataset *ds,
                                   double *gauss_mi);
 

@@ -18,7 +18,10 @@ typedef struct im_curve im_curve;
 
 IM_API im_record *im_record_new(const im_config *cfg, int run_index);
 IM_API void im_record_free(im_record *rec);
-IM_API void im_record_num(im_record *rec, const char *key, double value);   /* metric */
+/* A scalar metric. A NaN or infinity is never recorded: the record keeps
+ * the first such key, and infomin-run fails the run naming it. */
+IM_API void im_record_num(im_record *rec, const char *key, double value);
+IM_API const char *im_record_nonfinite(const im_record *rec);   /* NULL when every metric was finite */
 IM_API void im_record_str(im_record *rec, const char *key, const char *value);
 /* A named table of rows, e.g. columns {"step", "train", "val"}. */
 IM_API im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const char *const *cols);

@@ -121,7 +121,28 @@ static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, 
 /* The delimiter: one character or 'tab'. */
 static char delimiter_of(const char *name) { return strcmp(name, "tab") == 0 ? '\t' : (name[0] && !name[1] ? name[0] : 0); }
 
-/* Rules across keys, before any run: the split, the delimiter, x and y given. */
+/* A column in two of x, y, t: X and Y sharing a column have infinite MI,
+ * and a T inside X or Y is no nuisance to remove. */
+static im_status check_disjoint(im_ctx *ctx, const im_section *sec)
+{
+    static const char *const keys[3] = { "x", "y", "t" };
+    int cols[3][MAX_COLS], n[3] = { 0, 0, 0 };
+    im_status st = IM_OK;
+    for (int g = 0; g < 3 && !st; g++)
+        if (im_section_has(sec, keys[g])) st = im_section_ints(ctx, sec, keys[g], cols[g], MAX_COLS, &n[g]);
+    for (int a = 0; a < 3 && !st; a++)
+        for (int b = a + 1; b < 3 && !st; b++)
+            for (int i = 0; i < n[a] && !st; i++)
+                for (int j = 0; j < n[b] && !st; j++)
+                    if (cols[a][i] == cols[b][j])
+                        st = im_section_fail(ctx, sec, keys[b], "column %d is also in %s: %s and %s must not share columns%s",
+                                             cols[b][j], keys[a], keys[a], keys[b],
+                                             b == 1 ? " (the MI of a variable with itself is infinite)" : "");
+    return st;
+}
+
+/* Rules across keys, before any run: the split, the delimiter, x and y
+ * given and disjoint. */
 static im_status csv_validate(im_ctx *ctx, const im_section *sec)
 {
     const char *delim_name;
@@ -133,6 +154,7 @@ static im_status csv_validate(im_ctx *ctx, const im_section *sec)
         st = im_section_fail(ctx, sec, "x", "required: the column indices of X (e.g. x = 0..3)");
     if (!st && !im_section_has(sec, "y"))
         st = im_section_fail(ctx, sec, "y", "required: the column indices of Y (e.g. y = 4)");
+    if (!st) st = check_disjoint(ctx, sec);
     return st;
 }
 

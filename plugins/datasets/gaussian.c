@@ -33,5 +33,5 @@ static im_status gaussian_create(im_ctx *ctx, const im_section *sec, im_rng *rng
 static const im_dataset_vt gaussian_vt = { IM_VT_SIZE(im_dataset_vt), .create = gaussian_create };
 static const im_plugin gaussian = IM_PLUGIN(IM_DATASET, "gaussian",
                                     "correlated Gaussians with known MI (componentwise or dense; optional transform)",
-                                    gaussian_params, &gaussian_vt);
+                                    gaussian_params, &gaussian_vt, .validate = im_synth_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gaussian, NULL };

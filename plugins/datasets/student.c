@@ -50,5 +50,5 @@ static im_status student_create(im_ctx *ctx, const im_section *sec, im_rng *rng,
 static const im_dataset_vt student_vt = { IM_VT_SIZE(im_dataset_vt), .create = student_create };
 static const im_plugin student = IM_PLUGIN(IM_DATASET, "student",
                                    "multivariate Student-t pairs with known MI (Gaussian part + nu correction)",
-                                   student_params, &student_vt);
+                                   student_params, &student_vt, .validate = im_synth_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &student, NULL };

@@ -83,15 +83,15 @@ im_status fairness_evaluate_task(im_ctx *ctx, const model *m, const im_dataset *
             for (int ti = 0; ti < 2; ti++) {
                 double all = 0, pos = 0;
                 for (int yi = 0; yi < 2; yi++) all += counts[ti][yi][0] + counts[ti][yi][1], pos += counts[ti][yi][1];
-                rate[ti] = all ? pos / all : 0;
+                rate[ti] = all ? pos / all : NAN;   /* an empty group: undefined, and refused */
             }
             for (int yi = 0; yi < 2; yi++) {
                 double r[2];
                 for (int ti = 0; ti < 2; ti++) {
                     double all = counts[ti][yi][0] + counts[ti][yi][1];
-                    r[ti] = all ? counts[ti][yi][1] / all : 0;
+                    r[ti] = all ? counts[ti][yi][1] / all : NAN;
                 }
-                eo = fmax(eo, fabs(r[1] - r[0]));
+                eo = isnan(eo) || isnan(r[0]) || isnan(r[1]) ? NAN : fmax(eo, fabs(r[1] - r[0]));
             }
             im_record_num(rec, "delta_dp", fabs(rate[1] - rate[0]));
             im_record_num(rec, "delta_eo", eo);

@@ -91,6 +91,27 @@ static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
     return st;
 }
 
+/* T must vary (a constant T is no nuisance: the leakage measures would
+ * read 0 or NaN), and a binary T must have both groups in the test split
+ * (the fairness gaps compare them). */
+static im_status check_sensitive(im_ctx *ctx, const im_dataset *ds)
+{
+    const im_mat *t = &ds->train.t;
+    double lo = t->data[0], hi = t->data[0];
+    for (int r = 1; r < t->rows; r++) lo = fmin(lo, t->data[r]), hi = fmax(hi, t->data[r]);
+    if (lo == hi)
+        return im_fail(ctx, IM_EINVAL, "fairness: T of dataset %s is constant (%g) in the training split: there is "
+                       "nothing to remove", ds->name, lo);
+    if (ds->t_kind != IM_VAR_BINARY) return IM_OK;
+    int count[2] = { 0, 0 };
+    for (int r = 0; r < ds->test.t.rows; r++) count[ds->test.t.data[r] > 0.5f]++;
+    for (int g = 0; g < 2; g++)
+        if (!count[g])
+            return im_fail(ctx, IM_EINVAL, "fairness: no test row of dataset %s has T = %d: the fairness gaps and the "
+                           "adversary's AUC are undefined (a larger test split or another seed)", ds->name, g);
+    return IM_OK;
+}
+
 static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     im_section sec;
@@ -103,6 +124,7 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     if (st) return st;
     if (ds.train.t.cols != 1 || ds.train.y.cols != 1 || ds.t_kind == IM_VAR_NONE)
         st = im_fail(ctx, IM_EINVAL, "fairness: dataset %s needs one target column and one sensitive column T", ds.name);
+    if (!st) st = check_sensitive(ctx, &ds);
     model m = { 0 };   /* freed on every path, the early ones included */
     im_estimator *est = NULL;
     im_mat ztr = { 0 }, zva = { 0 }, zte = { 0 };

@@ -129,7 +129,7 @@ static void report_estimate(const im_estimator *est, const im_dataset *ds, doubl
             /* a relative error means nothing near independence */
             double rel = ds->true_mi > 1e-3 ? (estimate - ds->true_mi) / ds->true_mi : NAN;
             im_record_num(rec, "abs_error", fabs(estimate - ds->true_mi));
-            im_record_num(rec, "rel_error", rel);
+            if (!isnan(rel)) im_record_num(rec, "rel_error", rel);
             if (isnan(rel))
                 printf(", true MI %.4f nats, error %+.4f nats", ds->true_mi, estimate - ds->true_mi);
             else
