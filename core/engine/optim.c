@@ -74,6 +74,10 @@ static void sgd_range(void *arg, long lo, long hi)
 double im_optim_step(im_optim *opt)
 {
     double norm = im_grad_norm(opt->params);
+    if (!isfinite(norm)) {   /* a NaN or infinite gradient is not applied: the caller sees the norm */
+        im_params_zero_grad(opt->params);
+        return norm;
+    }
     double scale = 1.0;
     if (opt->clip_norm > 0 && norm > opt->clip_norm) scale = opt->clip_norm / norm;
     opt->t++;
@@ -87,4 +91,15 @@ double im_optim_step(im_optim *opt)
     }
     im_params_zero_grad(opt->params);
     return norm;
+}
+
+void im_optim_reset(im_optim *opt)
+{
+    for (int i = 0; i < opt->params->count; i++) {
+        im_param *p = opt->params->items[i];
+        size_t n = (size_t)p->rows * (size_t)p->cols;
+        if (p->m) memset(p->m, 0, sizeof(im_real) * n);
+        if (p->v) memset(p->v, 0, sizeof(im_real) * n);
+    }
+    opt->t = 0;
 }

@@ -126,6 +126,9 @@ im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *
     if (!st) st = im_section_int(ctx, sec, "patience", &o->patience);
     if (!st) st = im_section_int(ctx, sec, "log_every", &o->log_every);
     if (!st) st = im_section_float(ctx, sec, "average", &o->average);
+    const char *on_divergence = "fail";
+    if (!st && im_section_has(sec, "on_divergence")) st = im_section_string(ctx, sec, "on_divergence", &on_divergence);
+    o->recover = !st && strcmp(on_divergence, "recover") == 0;
     return st;
 }
 
@@ -146,6 +149,9 @@ typedef struct {
     im_optim opt;
     im_real *best;
     im_real *avg, *live;   /* average: the averaged weights; the live ones while the average is validated */
+    im_real *good;         /* on_divergence = recover: the initial weights */
+    int recoveries;
+    double log_norm;       /* running mean of log(gradient norm), NAN before the first step */
     long numel;
     im_curve *train_curve, *val_curve;
     double best_score, best_estimate;
@@ -161,6 +167,7 @@ static void trainer_free(trainer *t)
     free(t->best);
     free(t->avg);
     free(t->live);
+    free(t->good);
 }
 
 static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const im_train_opts *opts,
@@ -176,7 +183,8 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const 
         t->avg = calloc((size_t)t->numel, sizeof(im_real));
         t->live = malloc(sizeof(im_real) * (size_t)t->numel);
     }
-    if (!t->g || !t->best || (opts->average > 0 && (!t->avg || !t->live)))
+    if (opts->recover && (t->good = malloc(sizeof(im_real) * (size_t)t->numel))) im_params_save(params, t->good);
+    if (!t->g || !t->best || (opts->average > 0 && (!t->avg || !t->live)) || (opts->recover && !t->good))
         st = im_fail(ctx, IM_ENOMEM, "trainer: out of memory");
     if (!st) st = im_mat_alloc(ctx, &t->xb, batch, x->cols);
     if (!st) st = im_mat_alloc(ctx, &t->yb, batch, y->cols);
@@ -188,6 +196,7 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const 
     t->val_curve = im_record_curve(rec, "val", 2, val_cols);
     t->best_score = -INFINITY;
     t->best_estimate = NAN;
+    t->log_norm = NAN;
     return IM_OK;
 }
 
@@ -259,7 +268,39 @@ static im_status validate(im_ctx *ctx, trainer *t, im_estimator *est, const im_t
     return st;
 }
 
-/* One Adam step on the batch's objective; its value into *value. */
+/* An exploded step: a gradient norm 1000 times its running (geometric)
+ * mean (and above 1000: a collapsed critic's 1e-5 growing back to 0.1 is
+ * no explosion), or beyond 1e12. Early in a diverging run the norm jumps by 10³-10⁷
+ * in one step (lr = 10 on the quickstart: 3.4 to 1.3e7); a healthy one moves
+ * by a few times at most. */
+#define EXPLODED_JUMP 1e3
+#define EXPLODED_NORM 1e12
+#define MAX_RECOVERIES 12     /* lr can drop to 1/4096 of its setting */
+
+/* A NaN/Inf objective or gradient, or an exploded gradient, at `step`:
+ * fail naming it, or (on_divergence = recover) go back to the last good
+ * weights — the best validated so far, else the initial ones; weights
+ * between validations may already be drifting away — with fresh moments
+ * and half the learning rate. */
+static im_status diverged(im_ctx *ctx, trainer *t, im_estimator *est, int step, double value, double norm)
+{
+    if (!t->good || t->recoveries == MAX_RECOVERIES)
+        return im_fail(ctx, IM_ENUMERIC,
+                       "estimator %s: training diverged at step %d: objective %g, gradient norm %g (lower lr or add "
+                       "grad_clip%s)",
+                       est->plugin->name, step, value, norm,
+                       t->good ? "; on_divergence = recover gave up after 12 recoveries" : ", or on_divergence = recover");
+    im_params_load(t->opt.params, t->best_step > 0 ? t->best : t->good);
+    if (t->avg) im_params_save(t->opt.params, t->avg);   /* the average restarts there too */
+    if (est->vt->restart) est->vt->restart(est->self);
+    im_optim_reset(&t->opt);
+    t->opt.lr *= 0.5;
+    t->recoveries++;
+    return IM_OK;
+}
+
+/* One Adam step on the batch's objective; its value into *value (NaN when
+ * the step diverged and was recovered from: nothing else to do this step). */
 static im_status train_step(im_ctx *ctx, trainer *t, im_estimator *est, int step, double *value)
 {
     im_graph_reset(t->g);
@@ -267,10 +308,19 @@ static im_status train_step(im_ctx *ctx, trainer *t, im_estimator *est, int step
     im_status st = im_backward(t->g, im_neg(t->g, obj));
     if (st) return st;
     *value = im_item(obj);
-    if (!isfinite(*value))
-        return im_fail(ctx, IM_ENUMERIC, "estimator %s: objective is %g at step %d (lower lr or add grad_clip)",
-                       est->plugin->name, *value, step);
-    im_optim_step(&t->opt);
+    double norm = NAN;
+    if (isfinite(*value))
+        norm = im_optim_step(&t->opt);   /* not applied when not finite */
+    else
+        im_params_zero_grad(t->opt.params);
+    int exploded = !isfinite(norm) || norm > EXPLODED_NORM ||
+                   (!isnan(t->log_norm) && norm > EXPLODED_JUMP * fmax(exp(t->log_norm), 1.0));
+    if (exploded) {
+        st = diverged(ctx, t, est, step, *value, norm);
+        *value = NAN;
+        return st;
+    }
+    if (norm > 0) t->log_norm = isnan(t->log_norm) ? log(norm) : 0.99 * t->log_norm + 0.01 * log(norm);
     return IM_OK;
 }
 
@@ -292,6 +342,7 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
         next_batch(&t, est->rng, x, y);
         st = train_step(ctx, &t, est, step, &value);
         if (st) break;
+        if (isnan(value)) continue;   /* recovered from a divergence: back to the last good weights */
         if (t.avg) update_average(&t, params, opts->average, step);
         smoothed = isnan(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
         if (step % opts->log_every == 0) im_curve_add(t.train_curve, (double[]){ step, value });
@@ -311,6 +362,7 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
     else if (!st && t.avg)
         im_params_load(params, t.avg);   /* no checkpoint chosen: the average, as asked */
     if (!st && rec) {
+        if (t.good) im_record_num(rec, "divergence_recoveries", t.recoveries);
         im_record_num(rec, "train_steps", step > opts->steps ? opts->steps : step);
         if (t.best_step > 0) im_record_num(rec, "best_val_step", t.best_step);
     }

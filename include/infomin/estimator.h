@@ -48,6 +48,11 @@ typedef struct im_estimator_vt {
      * (data-dependent set-up, e.g. the critic's input maps); called by
      * im_estimator_fit before the plugin's fit or the generic trainer. */
     im_status (*prepare)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y);
+    /* since 0.2 (appended; optional): the trainer went back to earlier
+     * weights after a divergence (on_divergence = recover); drop running
+     * statistics that describe the weights left behind (MINE's moving
+     * average of E_q[e^T]). */
+    void (*restart)(void *self);
 } im_estimator_vt;
 
 /* Generic-trainer settings, read from the estimator's section. */
@@ -55,6 +60,7 @@ typedef struct im_train_opts {
     int steps, batch, eval_every, patience, log_every;
     double lr, weight_decay, grad_clip;
     double average;   /* > 0: validate and keep an EMA of the weights with this decay */
+    int recover;      /* on_divergence = recover: restore, halve lr, go on (else fail) */
 } im_train_opts;
 
 /* Spec entries for the trainer keys: splice into a plugin's spec table. */
@@ -68,7 +74,10 @@ typedef struct im_train_opts {
     { "patience", "int", "0", "stop after this many evaluations without improvement (0: never)", ">=0" }, \
     { "log_every", "int", "10", "steps between points of the training curve", ">=1" },                 \
     { "average", "float", average, "decay of an exponential moving average of the weights, validated and "  \
-      "kept instead of the last weights (0: off)", "0..1" }
+      "kept instead of the last weights (0: off)", "0..1" },                                                 \
+    { "on_divergence", "string", "fail", "when the objective or its gradient turns NaN/Inf or explodes (norm " \
+      "> 1e12): fail naming the step, or recover: restore the last good weights, halve lr, go on",         \
+      "fail|recover" }
 
 typedef struct im_estimator {
     const im_plugin *plugin;

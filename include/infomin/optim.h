@@ -24,8 +24,12 @@ typedef struct im_optim {
 IM_API void im_adam_init(im_optim *opt, const im_params *params, double lr);
 IM_API void im_sgd_init(im_optim *opt, const im_params *params, double lr, double momentum);
 /* Apply one update from the accumulated gradients, then zero them.
- * Returns the global gradient norm before clipping. */
+ * Returns the global gradient norm before clipping; a NaN or infinite
+ * gradient is not applied (the norm says so). */
 IM_API double im_optim_step(im_optim *opt);
+/* Forget the moments (Adam's m and v, SGD's velocity) and the step count:
+ * a fresh start from the current weights. */
+IM_API void im_optim_reset(im_optim *opt);
 IM_API double im_grad_norm(const im_params *params);
 
 #endif

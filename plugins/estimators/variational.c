@@ -283,10 +283,15 @@ static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat
     return st;
 }
 
+/* After the trainer restored earlier weights: MINE's moving average
+ * described the weights it left behind. */
+static void restart(void *self) { ((vbound *)self)->has_ema = 0; }
+
 #define VTABLE(name, create_fn, kind)                                                                          \
     static const im_estimator_vt name = { IM_VT_SIZE(im_estimator_vt), .bound = kind, .unit = IM_UNIT_NATS,   \
                                           .create = create_fn, .destroy = destroy, .objective = objective,     \
-                                          .params = params, .estimate = estimate, .prepare = prepare }
+                                          .params = params, .estimate = estimate, .prepare = prepare,        \
+                                          .restart = restart }
 VTABLE(mine_vt, mine_create, IM_BOUND_LOWER);
 VTABLE(nwj_vt, nwj_create, IM_BOUND_LOWER);
 VTABLE(infonce_vt, infonce_create, IM_BOUND_LOWER);
