@@ -103,14 +103,38 @@ START_TEST(csv_rules_across_keys_are_checked_before_any_run)
         { "split = 1,0,0", "v.ini:8: dataset.split: the test split is empty (train and test need rows)" },
         { "delimiter = ab", "v.ini:8: dataset.delimiter: one character or 'tab', got 'ab'" },
         { "t = 1", "v.ini:8: dataset.t: column 1 is also in y: y and t must not share columns" },
+        { "path", NULL },   /* the temporary folder as the path: message checked below */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\n%s\n",
-                 csv, cases[i].line);
+                 strcmp(cases[i].line, "path") == 0 ? test_tmpdir() : csv, strcmp(cases[i].line, "path") == 0 ? "" : cases[i].line);
         im_config cfg;
         ck_assert_int_eq(im_config_parse_string(&ctx, text, "v.ini", &cfg), IM_OK);
         ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
-        ck_assert_str_eq(ctx.err, cases[i].message);
+        if (cases[i].message) {
+            ck_assert_str_eq(ctx.err, cases[i].message);
+        } else {
+            char expect[700];
+            snprintf(expect, sizeof expect, "v.ini:5: dataset.path: %s: is a directory, not a data file", test_tmpdir());
+            ck_assert_str_eq(ctx.err, expect);
+        }
+        im_config_free(&cfg);
+    }
+    /* a missing file and an unset variable: named before any run */
+    const struct {
+        const char *path, *message;
+    } files[] = {
+        { "/nonexistent/data.csv", "v.ini:5: dataset.path: /nonexistent/data.csv: No such file or directory" },
+        { "${INFOMIN_UNSET_FOR_TEST}/d.csv", "v.ini: dataset.path: environment variable INFOMIN_UNSET_FOR_TEST is not "
+                                             "set (in '${INFOMIN_UNSET_FOR_TEST}/d.csv')" },
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\n",
+                 files[i].path);
+        im_config cfg;
+        ck_assert_int_eq(im_config_parse_string(&ctx, text, "v.ini", &cfg), IM_OK);
+        ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+        ck_assert_str_eq(ctx.err, files[i].message);
         im_config_free(&cfg);
     }
     snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0..1\ny = 1\n", csv);

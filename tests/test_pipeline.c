@@ -68,6 +68,17 @@ START_TEST(shipped_ini_files_validate)
         "fairness/adult.ini", "fairness/adult-penalties.ini", "fairness/adult-reference.ini",
         "fairness/communities.ini", "fairness/census.ini", "fairness/census-reference.ini",
     };
+    /* validation checks that the data files exist: without the real ones,
+     * empty stand-ins in a folder of our own (this process only) */
+    static const char *const data[] = { "adult.data", "adult.test", "communities.data", "communities.names",
+                                        "acs2015_county_data.csv" };
+    char probe[4096];
+    const char *dir = getenv("INFOMIN_DATA");
+    snprintf(probe, sizeof probe, "%s/adult.data", dir ? dir : "/nonexistent");
+    if (access(probe, R_OK) != 0) {
+        for (size_t i = 0; i < sizeof data / sizeof data[0]; i++) test_write_file(probe, sizeof probe, data[i], "");
+        setenv("INFOMIN_DATA", test_tmpdir(), 1);
+    }
     im_ctx ctx;
     im_ctx_init(&ctx);
     im_registry *reg = test_registry(&ctx);
@@ -249,6 +260,37 @@ START_TEST(non_finite_metrics_are_refused)
 }
 END_TEST
 
+/* Without -o a sweep writes results/<ini name>.jsonl (one file for all its
+ * runs), and the table shows whole sweep labels and column names. */
+START_TEST(cli_sweep_default_output_and_whole_labels)
+{
+    char ini[512], args[1200], out[16384];
+    test_write_file(ini, sizeof ini, "labels.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\nn_train = 200\nn_val = 0\n"
+                    "n_test = 300\n[estimator]\nplugin = pearson\n[sweep]\ndataset.rho = 0.125, 0.25\n");
+    snprintf(args, sizeof args, "%s", ini);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 0);   /* runs in the suite's folder */
+    ck_assert_int_eq(access("results/labels.jsonl", F_OK), 0);
+    ck_assert_int_ne(access("results/labels-run0.jsonl", F_OK), 0);
+    json_t *second = load_jsonl_line("results/labels.jsonl", 1);
+    ck_assert_ptr_nonnull(second);
+    json_decref(second);
+    ck_assert_msg(strstr(out, "dataset.rho=0.125") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "best_val_step") == NULL && strstr(out, " fit_seconds") != NULL, "%s", out);
+}
+END_TEST
+
+/* A results path that cannot be written is found before any run. */
+START_TEST(cli_unwritable_output_is_found_first)
+{
+    char args[1200], out[16384];
+    snprintf(args, sizeof args, "%s/tasks/mi-estimate/quickstart.ini -o %s", test_srcdir(), test_tmpdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, ": is a directory (give a file name") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "mine on gaussian") == NULL, "a run started: %s", out);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pipeline");
@@ -263,6 +305,8 @@ int main(void)
     tcase_add_test(tc, nan_in_data_is_named);
     tcase_add_test(tc, cli_sweep_writes_one_record_per_run);
     tcase_add_test(tc, cli_failed_run_exits_1_with_a_failed_record);
+    tcase_add_test(tc, cli_sweep_default_output_and_whole_labels);
+    tcase_add_test(tc, cli_unwritable_output_is_found_first);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

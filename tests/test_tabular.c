@@ -75,8 +75,13 @@ START_TEST(adult_loader)
     ck_assert_int_eq(ds.train.x.cols, 103);
     ck_assert_int_eq(ds.t_kind, IM_VAR_CONTINUOUS);
     im_dataset_free(&ds);
-    ck_assert_int_eq(load("plugin = adult\npath = /nonexistent/adult.data", 1, &ds), IM_EIO);
-    ck_assert_str_eq(ctx.err, "/nonexistent/adult.data: cannot open: No such file or directory");
+    /* a missing file is named with the configuration, before any run */
+    im_config cfg;
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = fairness\n[dataset]\nplugin = adult\n"
+                                                  "path = /nonexistent/adult.data\n", "t.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:5: dataset.path: /nonexistent/adult.data: No such file or directory");
+    im_config_free(&cfg);
 }
 END_TEST
 

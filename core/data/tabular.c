@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "infomin/tabular.h"
 
 void im_table_free(im_table *t)
@@ -103,6 +105,19 @@ im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int col, cons
         return im_fail(ctx, IM_EIO, "%s:%d: column %d (%s): '%s' is not a finite number", t->path, t->line[row], col,
                        col_name, s);
     *out = v;
+    return IM_OK;
+}
+
+im_status im_file_validate(im_ctx *ctx, const im_section *sec, const char *key, const char *path)
+{
+    char buf[4096];
+    im_status st = path ? IM_OK : im_section_path(ctx, sec, key, buf, sizeof buf);
+    if (st) return st;
+    if (!path) path = buf;
+    struct stat sb;
+    if (stat(path, &sb) != 0) return im_section_fail(ctx, sec, key, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode)) return im_section_fail(ctx, sec, key, "%s: is a directory, not a data file", path);
+    if (access(path, R_OK) != 0) return im_section_fail(ctx, sec, key, "%s: cannot read: %s", path, strerror(errno));
     return IM_OK;
 }
 

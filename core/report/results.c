@@ -209,23 +209,34 @@ void im_results_print_table(FILE *out, im_record *const *recs, int n)
             if (!seen && n_cols < 32) cols[n_cols++] = key;
         }
     }
-    int has_label = 0;
-    for (int i = 0; i < n; i++) has_label |= recs[i]->label != NULL;
+    /* each column as wide as its name and its values need (nothing is cut:
+     * a cut sweep label or header reads as another one) */
+    int label_width = 0, width[32];
+    for (int i = 0; i < n; i++)
+        if (recs[i]->label && (int)strlen(recs[i]->label) > label_width) label_width = (int)strlen(recs[i]->label);
+    for (int c = 0; c < n_cols; c++) {
+        width[c] = strlen(cols[c]) > 11 ? (int)strlen(cols[c]) : 11;
+        for (int i = 0; i < n; i++) {
+            json_t *v = json_object_get(recs[i]->metrics, cols[c]);
+            if (v && json_is_string(v) && (int)strlen(json_string_value(v)) > width[c])
+                width[c] = (int)strlen(json_string_value(v));
+        }
+    }
     fprintf(out, "%-4s", "run");
-    if (has_label) fprintf(out, " %-36s", "sweep");
-    for (int c = 0; c < n_cols; c++) fprintf(out, " %12.12s", cols[c]);
+    if (label_width) fprintf(out, " %-*s", label_width, "sweep");
+    for (int c = 0; c < n_cols; c++) fprintf(out, " %*s", width[c], cols[c]);
     fprintf(out, "\n");
     for (int i = 0; i < n; i++) {
         fprintf(out, "%-4d", recs[i]->run_index);
-        if (has_label) fprintf(out, " %-36.36s", recs[i]->label ? recs[i]->label : "");
+        if (label_width) fprintf(out, " %-*s", label_width, recs[i]->label ? recs[i]->label : "");
         for (int c = 0; c < n_cols; c++) {
             json_t *v = json_object_get(recs[i]->metrics, cols[c]);
             if (v && json_is_number(v))
-                fprintf(out, " %12.5g", json_number_value(v));
+                fprintf(out, " %*.5g", width[c], json_number_value(v));
             else if (v && json_is_string(v))
-                fprintf(out, " %12.12s", json_string_value(v));
+                fprintf(out, " %*s", width[c], json_string_value(v));
             else
-                fprintf(out, " %12s", "-");
+                fprintf(out, " %*s", width[c], "-");
         }
         json_t *status = json_object_get(recs[i]->root, "status");
         if (status && strcmp(json_string_value(status), "ok") != 0) fprintf(out, "  (%s)", json_string_value(status));

@@ -1,9 +1,11 @@
 /* infomin_run.c — the command line: `infomin-run task.ini`.
  * Exit codes: 0 ok, 1 a run failed, 2 usage or configuration error. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "infomin/infomin.h"
 
@@ -213,7 +215,28 @@ static void results_path(const im_config *first, char *buf, size_t size)
     if (oe && *oe->value)
         snprintf(buf, size, "%s", oe->value);
     else
-        im_output_path(first, 0, ".jsonl", buf, size);
+        im_output_path(first, -1, ".jsonl", buf, size);   /* one file for a whole sweep */
+}
+
+/* The results file can be written: its folder exists (made if needed) and
+ * takes files, and the path is not a folder. Nothing is created but the
+ * folders. */
+static im_status output_writable(im_ctx *ctx, const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return im_fail(ctx, IM_EIO, "results file %s: is a directory (give a file name, e.g. %s/results.jsonl)", path, path);
+    im_status st = im_mkdir_parents(ctx, path);
+    if (st) return st;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    if (access(dir, W_OK) != 0)
+        return im_fail(ctx, IM_EIO, "results file %s: cannot write in %s: %s", path, dir, strerror(errno));
+    return IM_OK;
 }
 
 /* Every run in order, the results file rewritten after each (an
@@ -285,6 +308,14 @@ int main(int argc, char **argv)
     } else {
         char output[4096];
         results_path(&runs[0], output, sizeof output);
+        if (output_writable(&ctx, output)) {   /* found now, not after the first run has computed */
+            fprintf(stderr, "infomin-run: %s\n", ctx.err);
+            im_config_free_all(runs, n_runs);
+            free(recs);
+            im_pool_free(ctx.pool);
+            im_registry_free(ctx.registry);
+            return EXIT_USAGE;
+        }
         failed = run_all(&ctx, &a, runs, n_runs, output, recs, &written);
         failed += summarize(&ctx, runs, recs, written);
         if (!a.quiet && written) im_results_print_table(stdout, recs, written);

@@ -30,6 +30,10 @@ IM_API im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int co
  * into sizes n[3] for n_rows rows, and a seeded permutation of the rows. */
 #define IM_SPLIT_PARAM { "split", "floats", "0.7,0.1,0.2", "train, validation, test fractions (seeded)", "0..1" }
 IM_API im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3]);
+/* The data file a key names (after ${VAR} expansion; or `path` when not
+ * NULL, a file derived from it) exists, is a file and can be read: for a
+ * validate hook, so that a missing file stops a sweep before its first run. */
+IM_API im_status im_file_validate(im_ctx *ctx, const im_section *sec, const char *key, const char *path);
 /* The split key's rules (three fractions, summing to 1, train and test not
  * empty) at validation time: a validate hook for loaders that use it. */
 IM_API im_status im_split_validate(im_ctx *ctx, const im_section *sec);

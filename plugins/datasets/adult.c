@@ -139,6 +139,27 @@ static im_status fill_splits(im_ctx *ctx, const im_section *sec, const layout *l
     return IM_OK;
 }
 
+/* `name` in the folder of `path`, into out. */
+static void beside(const char *path, const char *name, char *out, size_t size)
+{
+    snprintf(out, size, "%s", path);
+    char *slash = strrchr(out, '/');
+    snprintf(slash ? slash + 1 : out, size - (size_t)(slash ? slash + 1 - out : 0), "%s", name);
+}
+
+/* Before any run: the split, and both files there to read. */
+static im_status adult_validate(im_ctx *ctx, const im_section *sec)
+{
+    char path[4096], test_path[4096];
+    im_status st = im_split_validate(ctx, sec);
+    if (!st) st = im_file_validate(ctx, sec, "path", NULL);
+    if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_section_path(ctx, sec, "test_path", test_path, sizeof test_path);
+    if (!st && !*test_path) beside(path, "adult.test", test_path, sizeof test_path);
+    if (!st) st = im_file_validate(ctx, sec, im_section_has(sec, "test_path") ? "test_path" : "path", test_path);
+    return st;
+}
+
 static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     char path[4096], test_path[4096];
@@ -149,11 +170,7 @@ static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, i
     if (!st) st = im_section_string(ctx, sec, "sensitive", &sensitive);
     if (!st) st = im_section_bool(ctx, sec, "include_sensitive_in_x", &l.include_t);
     if (st) return st;
-    if (!*test_path) {   /* adult.test beside adult.data */
-        snprintf(test_path, sizeof test_path, "%s", path);
-        char *slash = strrchr(test_path, '/');
-        snprintf(slash ? slash + 1 : test_path, sizeof test_path - (size_t)(slash ? slash + 1 - test_path : 0), "adult.test");
-    }
+    if (!*test_path) beside(path, "adult.test", test_path, sizeof test_path);
     l.t_col = strcmp(sensitive, "race") == 0 ? COL_RACE : (strcmp(sensitive, "age") == 0 ? COL_AGE : COL_SEX);
     im_table tables[2] = { 0 };
     st = im_table_read(ctx, path, ',', '|', &tables[0]);
@@ -174,5 +191,5 @@ static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, i
 static const im_dataset_vt adult_vt = { IM_VT_SIZE(im_dataset_vt), .create = adult_create };
 static const im_plugin adult = IM_PLUGIN(IM_DATASET, "adult",
                                  "UCI Adult: Y = income > 50K, T = sex | race | age; one-hot, no label leak",
-                                 adult_params, &adult_vt, .validate = im_split_validate);
+                                 adult_params, &adult_vt, .validate = adult_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &adult, NULL };

@@ -77,6 +77,13 @@ static im_status fill_row(im_ctx *ctx, const schema *sc, const im_table *t, int 
     return IM_OK;
 }
 
+/* Before any run: the split, and the county table there to read. */
+static im_status census_validate(im_ctx *ctx, const im_section *sec)
+{
+    im_status st = im_split_validate(ctx, sec);
+    return st ? st : im_file_validate(ctx, sec, "path", NULL);
+}
+
 static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     char path[4096];
@@ -120,5 +127,5 @@ static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, 
 static const im_dataset_vt census_vt = { IM_VT_SIZE(im_dataset_vt), .create = census_create };
 static const im_plugin census = IM_PLUGIN(IM_DATASET, "census",
                                   "US Census counties (2015): Y = Poverty, T = gender or color share", census_params,
-                                  &census_vt, .validate = im_split_validate);
+                                  &census_vt, .validate = census_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &census, NULL };

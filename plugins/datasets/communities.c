@@ -123,6 +123,27 @@ static im_status check_rows(im_ctx *ctx, const schema *sc, const im_table *t, co
     return IM_OK;
 }
 
+/* communities.names beside communities.data */
+static void names_beside(const char *path, char *out, size_t size)
+{
+    snprintf(out, size, "%s", path);
+    size_t len = strlen(out);
+    if (len > 5 && strcmp(out + len - 5, ".data") == 0 && len + 1 < size) snprintf(out + len - 5, 7, ".names");
+}
+
+/* Before any run: the split, and both files there to read. */
+static im_status communities_validate(im_ctx *ctx, const im_section *sec)
+{
+    char path[4096], names_path[4096];
+    im_status st = im_split_validate(ctx, sec);
+    if (!st) st = im_file_validate(ctx, sec, "path", NULL);
+    if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_section_path(ctx, sec, "names_path", names_path, sizeof names_path);
+    if (!st && !*names_path) names_beside(path, names_path, sizeof names_path);
+    if (!st) st = im_file_validate(ctx, sec, im_section_has(sec, "names_path") ? "names_path" : "path", names_path);
+    return st;
+}
+
 static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     char path[4096], names_path[4096];
@@ -132,11 +153,7 @@ static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *
     if (!st) st = im_section_bool(ctx, sec, "binarize", &binarize);
     if (!st) st = im_section_bool(ctx, sec, "sensitive_binary", &t_binary);
     if (st) return st;
-    if (!*names_path) {
-        snprintf(names_path, sizeof names_path, "%s", path);
-        size_t len = strlen(names_path);
-        if (len > 5 && strcmp(names_path + len - 5, ".data") == 0) snprintf(names_path + len - 5, 7, ".names");
-    }
+    if (!*names_path) names_beside(path, names_path, sizeof names_path);
     schema *sc = calloc(1, sizeof *sc);
     im_table t = { 0 };
     int sizes[3], *order = NULL;
@@ -167,5 +184,5 @@ static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *
 static const im_dataset_vt communities_vt = { IM_VT_SIZE(im_dataset_vt), .create = communities_create };
 static const im_plugin communities = IM_PLUGIN(IM_DATASET, "communities",
                                        "UCI Communities and Crime: Y = violent crime rate, T = racepctblack",
-                                       communities_params, &communities_vt, .validate = im_split_validate);
+                                       communities_params, &communities_vt, .validate = communities_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &communities, NULL };

@@ -15,7 +15,7 @@
 #define MAX_COLS 1024
 
 static const im_param_spec csv_params[] = {
-    { "path", "string", NULL, "the CSV file", NULL },
+    { "path", "string", NULL, "the CSV file (${VAR} expands from the environment)", NULL },
     { "x", "ints", NULL, "0-based column indices of X (ranges a..b allowed)", ">=0" },
     { "y", "ints", NULL, "0-based column indices of Y", ">=0" },
     { "t", "ints", NULL, "0-based column indices of T (optional nuisance)", ">=0" },
@@ -141,12 +141,13 @@ static im_status check_disjoint(im_ctx *ctx, const im_section *sec)
     return st;
 }
 
-/* Rules across keys, before any run: the split, the delimiter, x and y
- * given and disjoint. */
+/* Rules across keys, before any run: the split, the file there to read,
+ * the delimiter, x and y given and disjoint. */
 static im_status csv_validate(im_ctx *ctx, const im_section *sec)
 {
     const char *delim_name;
     im_status st = im_split_validate(ctx, sec);
+    if (!st) st = im_file_validate(ctx, sec, "path", NULL);
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st && !delimiter_of(delim_name))
         st = im_section_fail(ctx, sec, "delimiter", "one character or 'tab', got '%s'", delim_name);
@@ -161,9 +162,10 @@ static im_status csv_validate(im_ctx *ctx, const im_section *sec)
 static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     table t = { 0 };
-    const char *path, *delim_name;
+    char path[4096];
+    const char *delim_name;
     int header, do_standardize;
-    im_status st = im_section_string(ctx, sec, "path", &path);
+    im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st) st = im_section_bool(ctx, sec, "header", &header);
     if (!st) st = im_section_bool(ctx, sec, "standardize", &do_standardize);
