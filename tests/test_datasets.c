@@ -80,6 +80,59 @@ START_TEST(csv_loads_columns_and_names_bad_values)
 }
 END_TEST
 
+/* What real CSV files hold: a UTF-8 byte-order mark, CRLF line ends,
+ * RFC 4180 quoted fields (the delimiter inside quotes); and what they must
+ * not: an unclosed quote, a number no float holds, a column index past the
+ * limit (it overflowed a buffer before). */
+START_TEST(csv_reads_bom_crlf_and_quotes_and_names_the_rest)
+{
+    char text[2048];
+    char comma[512];
+    test_write_file(comma, sizeof comma, "quoted-comma.csv",
+                    "\xEF\xBB\xBF\"a\",\"b,c\"\r\n1,\"2.5\"\r\n2,\"3.5\"\r\n3,4.5\r\n4,\"5.5\"\r\n5,6.5\r\n"
+                    "6,7.5\r\n7,8.5\r\n8,9.5\r\n");
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\n"
+             "header = true\nsplit = 0.5,0.25,0.25\n", comma);
+    im_config cfg;
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "q.ini", &cfg), IM_OK);
+    ck_assert_msg(im_config_validate(&ctx, &cfg, reg) == IM_OK, "%s", ctx.err);
+    im_rng rng;
+    im_rng_seed(&rng, 1);
+    im_dataset ds;
+    ck_assert_msg(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds) == IM_OK, "%s", ctx.err);
+    ck_assert_int_eq(ds.train.x.rows + ds.val.x.rows + ds.test.x.rows, 8);
+    for (int r = 0; r < ds.train.x.rows; r++)
+        ck_assert_float_eq(im_mat_row(&ds.train.y, r)[0], im_mat_row(&ds.train.x, r)[0] + 1.5f);
+    im_dataset_free(&ds);
+    im_config_free(&cfg);
+    const struct {
+        const char *file, *message;
+    } bad[] = {
+        { "1,2\n3,\"4\n5,6\n7,8\n9,10\n", ":2: a quote is not closed on this line" },
+        { "1,2\n3,\"4\"x\n5,6\n7,8\n9,10\n", ":2: text after a closing quote" },
+        { "1,2\n3,1e40\n5,6\n7,8\n9,10\n", ":2: column 1: '1e40' is beyond the range of a float (3.4e38)" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char name[32], file[512];
+        snprintf(name, sizeof name, "bad%zu.csv", i);
+        test_write_file(file, sizeof file, name, bad[i].file);
+        snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\n", file);
+        ck_assert_int_eq(im_config_parse_string(&ctx, text, "q.ini", &cfg), IM_OK);
+        ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_OK);
+        ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds), IM_EIO);
+        char expect[700];
+        snprintf(expect, sizeof expect, "%s%s", file, bad[i].message);
+        ck_assert_str_eq(ctx.err, expect);
+        im_config_free(&cfg);
+    }
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 5000\ny = 1\n", comma);
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "q.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "q.ini:6: dataset.x: 5000 is outside [0, 1023]");
+    im_config_free(&cfg);
+}
+END_TEST
+
 /* Rules across keys are the dataset's validate hook: they stop a sweep
  * before its first run (exit 2, nothing written), naming the place. */
 START_TEST(csv_rules_across_keys_are_checked_before_any_run)
@@ -229,6 +282,7 @@ int main(void)
     tcase_add_test(data, csv_loads_columns_and_names_bad_values);
     tcase_add_test(data, columns_use_training_statistics);
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
+    tcase_add_test(data, csv_reads_bom_crlf_and_quotes_and_names_the_rest);
     tcase_add_test(data, gaussian_mi_beyond_what_can_be_generated_is_refused);
     suite_add_tcase(s, data);
     return test_run_suite(s);

@@ -6,19 +6,21 @@
  * the data set's conventions). Optional standardisation uses the training
  * split's mean and standard deviation only. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "infomin/infomin.h"
 
-#define MAX_COLS 1024
+#define MAX_COLS 1024   /* columns per variable, and the highest index + 1 (the keys' range 0..1023) */
 
 static const im_param_spec csv_params[] = {
     { "path", "string", NULL, "the CSV file (${VAR} expands from the environment)", NULL },
-    { "x", "ints", NULL, "0-based column indices of X (ranges a..b allowed)", ">=0" },
-    { "y", "ints", NULL, "0-based column indices of Y", ">=0" },
-    { "t", "ints", NULL, "0-based column indices of T (optional nuisance)", ">=0" },
+    { "x", "ints", NULL, "0-based column indices of X (ranges a..b allowed)", "0..1023" },
+    { "y", "ints", NULL, "0-based column indices of Y", "0..1023" },
+    { "t", "ints", NULL, "0-based column indices of T (optional nuisance)", "0..1023" },
     { "header", "bool", "true", "the first line holds column names", NULL },
     { "delimiter", "string", ",", "field separator: one character, or 'tab'", NULL },
     { "standardize", "bool", "false", "standardise X and Y with the training split's statistics", NULL },
@@ -33,23 +35,57 @@ typedef struct {
     long n, cap;
 } table;
 
-/* Parse one field as a finite number; 0 on failure. */
-static int parse_number(const char *s, size_t len, double *out)
+/* Parse one field as a number: NULL when it is one a float holds, else
+ * why not. */
+static const char *parse_number(const char *s, size_t len, double *out)
 {
     char buf[128];
-    while (len && (*s == ' ' || *s == '\t' || *s == '"')) s++, len--;
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '"' || s[len - 1] == '\r')) len--;
-    if (!len || len >= sizeof buf) return 0;
+    while (len && (*s == ' ' || *s == '\t')) s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r')) len--;
+    if (!len || len >= sizeof buf) return "is not a finite number";
     memcpy(buf, s, len);
     buf[len] = '\0';
     char *end;
     errno = 0;
     *out = strtod(buf, &end);
-    return *end == '\0' && errno != ERANGE && isfinite(*out);
+    if (*end != '\0' || !isfinite(*out)) return "is not a finite number";
+    if (errno == ERANGE || fabs(*out) > FLT_MAX) return "is beyond the range of a float (3.4e38)";
+    return NULL;
+}
+
+/* Split a line into fields (RFC 4180: a field may be quoted, "" inside
+ * quotes is a quote, a quoted field may hold the delimiter); the spans of
+ * the first `max` fields go into starts/lens, quotes removed. Returns the
+ * number of fields, or -1 with *why set on a malformed quote. */
+static int split_fields(const char *line, char delim, const char **starts, size_t *lens, int max, const char **why)
+{
+    int n = 0;
+    for (const char *p = line;;) {
+        const char *start = p, *end;
+        if (*p == '"') {
+            start = ++p;
+            while (*p && !(*p == '"' && p[1] != '"')) p += *p == '"' ? 2 : 1;
+            if (*p != '"') return *why = "a quote is not closed on this line", -1;
+            end = p++;
+            if (*p && *p != delim && *p != '\r' && *p != '\n') return *why = "text after a closing quote", -1;
+        } else {
+            while (*p && *p != delim && *p != '\n') p++;
+            end = p;
+        }
+        if (n < max) {
+            starts[n] = start;
+            lens[n] = (size_t)(end - start);
+        }
+        n++;
+        if (*p != delim) return n;
+        p++;
+    }
 }
 
 static im_status read_table(im_ctx *ctx, const char *path, char delim, int header, table *t)
 {
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return im_fail(ctx, IM_EIO, "%s: is a directory, not a CSV file", path);
     FILE *f = fopen(path, "r");
     if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
     int width = t->n_cols[0] + t->n_cols[1] + t->n_cols[2];
@@ -61,18 +97,15 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
     size_t lens[MAX_COLS + 1];
     while (!st && getline(&line, &line_cap, f) != -1) {
         line_no++;
+        const char *text = line;
+        if (line_no == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3;   /* a UTF-8 byte-order mark */
         if (header && line_no == 1) continue;
-        if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n')) continue;   /* blank line */
-        int n_fields = 0;
-        for (char *p = line;;) {
-            char *sep = strchr(p, delim);
-            if (n_fields <= t->max_col) {
-                starts[n_fields] = p;
-                lens[n_fields] = sep ? (size_t)(sep - p) : strcspn(p, "\n");
-            }
-            n_fields++;
-            if (!sep) break;
-            p = sep + 1;
+        if (text[0] == '\n' || (text[0] == '\r' && text[1] == '\n') || !text[0]) continue;   /* blank line */
+        const char *why = NULL;
+        int n_fields = split_fields(text, delim, starts, lens, MAX_COLS + 1, &why);
+        if (n_fields < 0) {
+            st = im_fail(ctx, IM_EIO, "%s:%ld: %s", path, line_no, why);
+            break;
         }
         if (n_fields <= t->max_col) {
             st = im_fail(ctx, IM_EIO, "%s:%ld: %d fields, but column %d is asked for", path, line_no, n_fields,
@@ -93,9 +126,10 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
         for (int g = 0, k = 0; g < 3 && !st; g++)
             for (int c = 0; c < t->n_cols[g]; c++, k++) {
                 int col = t->cols[g][c];
-                if (!parse_number(starts[col], lens[col], &row[k]))
-                    st = im_fail(ctx, IM_EIO, "%s:%ld: column %d: '%.*s' is not a finite number", path, line_no, col,
-                                 (int)(lens[col] < 40 ? lens[col] : 40), starts[col]);
+                const char *bad = parse_number(starts[col], lens[col], &row[k]);
+                if (bad)
+                    st = im_fail(ctx, IM_EIO, "%s:%ld: column %d: '%.*s' %s", path, line_no, col,
+                                 (int)(lens[col] < 40 ? lens[col] : 40), starts[col], bad);
             }
         if (!st) t->n++;
     }
