@@ -4,6 +4,7 @@
 #include "config.h"   /* autoconf: PACKAGE_VERSION */
 #include <jansson.h>
 #include <math.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include "test_util.h"
 
@@ -291,6 +292,72 @@ START_TEST(cli_unwritable_output_is_found_first)
 }
 END_TEST
 
+/* infomin-run on a sweep of long runs, its stderr on a pipe; returns once
+ * the first run has started (its signal handlers are in place then). */
+static pid_t start_long_sweep(const char *out_path, int *err_fd)
+{
+    char ini[512];
+    test_write_file(ini, sizeof ini, "long.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 2\nn_train = 2000\nn_val = 200\n"
+                    "n_test = 500\n[estimator]\nplugin = mine\nsteps = 10000000\neval_every = 100\n[sweep]\n"
+                    "task.seed = 1, 2, 3\n");
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char exe[4200];
+        snprintf(exe, sizeof exe, "%s/infomin-run", test_builddir());
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        execl(exe, exe, ini, "-o", out_path, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char buf[4096];
+    size_t used = 0;
+    while (used + 1 < sizeof buf) {   /* until "run 1/3" */
+        ssize_t n = read(fds[0], buf + used, sizeof buf - 1 - used);
+        ck_assert_int_gt(n, 0);
+        used += (size_t)n;
+        buf[used] = '\0';
+        if (strstr(buf, "run 1/3")) break;
+    }
+    *err_fd = fds[0];
+    return pid;
+}
+
+/* SIGINT during a sweep: the run it stops is recorded as interrupted, the
+ * file holds whole records only, the exit status is 130; a second signal
+ * ends the process at once. */
+START_TEST(sigint_stops_a_sweep_cleanly)
+{
+    char out_path[600];
+    snprintf(out_path, sizeof out_path, "%s/interrupted.jsonl", test_tmpdir());
+    int err_fd, status;
+    pid_t pid = start_long_sweep(out_path, &err_fd);
+    usleep(300000);   /* some training steps */
+    ck_assert_int_eq(kill(pid, SIGINT), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    close(err_fd);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 130);
+    json_t *rec = load_jsonl_line(out_path, 0);
+    ck_assert_ptr_nonnull(rec);
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "status")), "interrupted");
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(rec, "error")), "interrupted at step"));
+    json_decref(rec);
+    ck_assert_ptr_null(load_jsonl_line(out_path, 1));   /* no second run was started */
+    /* two signals: the second one is not caught */
+    pid = start_long_sweep(out_path, &err_fd);
+    kill(pid, SIGINT);
+    kill(pid, SIGINT);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    close(err_fd);
+    ck_assert((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) || (WIFEXITED(status) && WEXITSTATUS(status) == 130));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pipeline");
@@ -307,6 +374,7 @@ int main(void)
     tcase_add_test(tc, cli_failed_run_exits_1_with_a_failed_record);
     tcase_add_test(tc, cli_sweep_default_output_and_whole_labels);
     tcase_add_test(tc, cli_unwritable_output_is_found_first);
+    tcase_add_test(tc, sigint_stops_a_sweep_cleanly);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

@@ -47,6 +47,9 @@ const char *im_status_name(im_status st)
     case IM_ECONFIG: return "configuration error";
     case IM_EPLUGIN: return "plugin error";
     case IM_ENUMERIC: return "numerical error";
+    case IM_EINTERRUPTED: return "interrupted";
     }
     return "unknown status";
 }
+
+int im_interrupted(const im_ctx *ctx) { return ctx && ctx->interrupt && *ctx->interrupt; }

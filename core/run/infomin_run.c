@@ -2,6 +2,7 @@
  * Exit codes: 0 ok, 1 a run failed, 2 usage or configuration error. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,9 +204,29 @@ static int run_one(im_ctx *ctx, const im_config *cfg, int index, im_record *rec)
     if (!st && im_record_nonfinite(rec))
         st = im_fail(ctx, IM_ENUMERIC, "task %s: metric '%s' came out NaN or infinite: not reported", task.plugin->name,
                      im_record_nonfinite(rec));
-    im_record_finish(rec, st ? "failed" : "ok", st ? ctx->err : NULL, im_seconds() - t0);
-    if (st) fprintf(stderr, "infomin-run: run %d failed: %s\n", index, ctx->err);
+    const char *status = !st ? "ok" : (st == IM_EINTERRUPTED ? "interrupted" : "failed");
+    im_record_finish(rec, status, st ? ctx->err : NULL, im_seconds() - t0);
+    if (st) fprintf(stderr, "infomin-run: run %d %s: %s\n", index, status, ctx->err);
     return st;
+}
+
+/* The signal that asked infomin-run to stop (0: none). The one global of
+ * the command: a signal handler has no context to write to. The handler is
+ * one-shot (SA_RESETHAND): a second signal ends the process at once. */
+static volatile sig_atomic_t stop_signal;
+_Static_assert(_Generic((sig_atomic_t)0, int: 1, default: 0), "im_ctx.interrupt points to an int: sig_atomic_t is one");
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* The results file: task.output (or -o), else results/<ini name>.jsonl. */
@@ -259,6 +280,7 @@ static int run_all(im_ctx *ctx, const cli_args *a, const im_config *runs, int n_
             failed++;
             break;
         }
+        if (im_interrupted(ctx)) break;   /* the record of the run it stopped is written: no new run */
     }
     return failed + (*written < n_runs);
 }
@@ -316,8 +338,10 @@ int main(int argc, char **argv)
             im_registry_free(ctx.registry);
             return EXIT_USAGE;
         }
+        catch_stop_signals();
+        ctx.interrupt = &stop_signal;
         failed = run_all(&ctx, &a, runs, n_runs, output, recs, &written);
-        failed += summarize(&ctx, runs, recs, written);
+        if (!stop_signal) failed += summarize(&ctx, runs, recs, written);
         if (!a.quiet && written) im_results_print_table(stdout, recs, written);
         if (written) printf("results: %s\n", output);
     }
@@ -326,5 +350,10 @@ int main(int argc, char **argv)
     im_config_free_all(runs, n_runs);
     im_pool_free(ctx.pool);
     im_registry_free(ctx.registry);
+    if (stop_signal) {   /* the shell's convention: 128 + the signal */
+        fprintf(stderr, "infomin-run: stopped by signal %d after %d of %d runs; the results file holds whole records only\n",
+                (int)stop_signal, written, n_runs);
+        return 128 + stop_signal;
+    }
     return failed ? EXIT_RUN_FAILED : 0;
 }

@@ -339,6 +339,11 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
     char detail[96];
     for (step = 1; step <= opts->steps; step++) {
         double value;
+        if (im_interrupted(ctx)) {
+            st = im_fail(ctx, IM_EINTERRUPTED, "estimator %s: interrupted at step %d of %d", est->plugin->name, step,
+                         opts->steps);
+            break;
+        }
         next_batch(&t, est->rng, x, y);
         st = train_step(ctx, &t, est, step, &value);
         if (st) break;

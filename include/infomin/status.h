@@ -16,7 +16,8 @@ typedef enum im_status {
     IM_EIO,      /* file missing, unreadable or malformed       */
     IM_ECONFIG,  /* INI: unknown key, bad type, out of range    */
     IM_EPLUGIN,  /* plugin missing, refused or misbehaving      */
-    IM_ENUMERIC  /* NaN / Inf where a finite number is required */
+    IM_ENUMERIC, /* NaN / Inf where a finite number is required */
+    IM_EINTERRUPTED  /* stopped on request (SIGINT/SIGTERM in infomin-run) */
 } im_status;
 
 #define IM_ERR_LEN 1024
@@ -33,6 +34,10 @@ typedef struct im_ctx {
     struct im_pool *pool;   /* threads for large products; NULL: OpenBLAS's own */
     int progress;   /* 1: draw a progress bar on stderr (a terminal) */
     int verbose;
+    /* Set by the host (infomin-run points it at its signal flag): long
+     * loops poll im_interrupted() and stop with IM_EINTERRUPTED. NULL: never.
+     * im_ctx is always the host's: fields are appended, plugins only read. */
+    const volatile int *interrupt;
 } im_ctx;
 
 IM_API void im_ctx_init(im_ctx *ctx);
@@ -49,5 +54,9 @@ IM_API im_status im_fail_prefix(im_ctx *ctx, const char *fmt, ...)
            __attribute__((format(printf, 2, 3)));
 
 IM_API const char *im_status_name(im_status st);
+
+/* Has the host asked the run to stop? Long loops (training steps, epochs)
+ * poll it and return im_fail(ctx, IM_EINTERRUPTED, ...). */
+IM_API int im_interrupted(const im_ctx *ctx);
 
 #endif

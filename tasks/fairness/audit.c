@@ -121,6 +121,10 @@ im_status fairness_adversary(im_ctx *ctx, const settings *s, const im_dataset *d
     im_adam_init(&opt, &params, 1e-3);
     opt.pool = ctx->pool;
     for (int epoch = 0; epoch < s->adv_epochs && !st; epoch++) {
+        if (im_interrupted(ctx)) {
+            st = im_fail(ctx, IM_EINTERRUPTED, "fairness adversary: interrupted at epoch %d", epoch);
+            break;
+        }
         im_rng_permutation(rng, order, n);
         for (int b0 = 0; b0 + batch <= n && !st; b0 += batch) {
             for (int k = 0; k < batch; k++) {

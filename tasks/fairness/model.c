@@ -206,6 +206,10 @@ im_status fairness_train(im_ctx *ctx, const settings *s, const im_dataset *ds, m
     im_status st = trainer_init(ctx, &t, batch, fits, rng);
     double t0 = im_seconds();
     for (int step = 0; step < total && !st; step++) {
+        if (im_interrupted(ctx)) {
+            st = im_fail(ctx, IM_EINTERRUPTED, "fairness: interrupted at step %d of %d", step, total);
+            break;
+        }
         next_batch(&t, rng);
         if (fits && step % s->refit_every == 0) st = refit(&t, rng);
         if (!st && est) st = critic_steps(&t);

@@ -45,6 +45,10 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     if (!st) st = im_estimator_estimate(ctx, est, &ds.test.x, &ds.test.y, &observed);
     int exceed = 0;
     for (int p = 0; !st && p < n_perm; p++) {
+        if (im_interrupted(ctx)) {
+            st = im_fail(ctx, IM_EINTERRUPTED, "independence test: interrupted at permutation %d of %d", p, n_perm);
+            break;
+        }
         im_rng_permutation(rng, order, ds.test.y.rows);
         im_mat_free(&y_perm);
         double s;

@@ -148,6 +148,10 @@ static im_status climb(im_ctx *ctx, const settings *s, const im_section *sec, im
     int total = s->n_levels * s->steps_per_level;
     im_status st = IM_OK;
     for (int step = 0; !st && step < total; step++) {
+        if (im_interrupted(ctx)) {
+            st = im_fail(ctx, IM_EINTERRUPTED, "staircase: interrupted at step %d of %d", step, total);
+            break;
+        }
         int level = step / s->steps_per_level;
         if (step % s->steps_per_level == 0) {
             im_synth_free(&r->gen);
