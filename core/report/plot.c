@@ -13,13 +13,17 @@
 
 #define MAX_SERIES 16
 
+/* The frame: every finite point, with a 5% margin in y, and in x too when
+ * points are drawn (a marker on the frame would be cut in half). */
 static void data_range(const im_series *series, int n_series, double *x0, double *x1, double *y0, double *y1)
 {
     *x0 = *y0 = INFINITY;
     *x1 = *y1 = -INFINITY;
+    int markers = 0;
     for (int s = 0; s < n_series; s++)
         for (int i = 0; i < series[s].n; i++) {
             if (!isfinite(series[s].y[i]) || !isfinite(series[s].x[i])) continue;
+            markers |= series[s].markers || series[s].n == 1;
             *x0 = fmin(*x0, series[s].x[i]);
             *x1 = fmax(*x1, series[s].x[i]);
             *y0 = fmin(*y0, series[s].y[i]);
@@ -31,6 +35,11 @@ static void data_range(const im_series *series, int n_series, double *x0, double
     if (pad <= 0) pad = 0.5;
     *y0 -= pad;
     *y1 += pad;
+    if (markers) {
+        double xpad = (*x1 - *x0) * 0.05;
+        *x0 -= xpad;
+        *x1 += xpad;
+    }
 }
 
 /* draw one series as runs of finite points */
@@ -60,6 +69,18 @@ static void draw_series(const im_series *s)
     free(y);
 }
 
+/* each point's tag, just above it */
+static void draw_tags(const im_series *s, const char *prefix, double y_span)
+{
+    if (!s->tags) return;
+    for (int i = 0; i < s->n; i++) {
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i])) continue;
+        char text[64];
+        snprintf(text, sizeof text, "%s%g", prefix ? prefix : "", s->tags[i]);
+        plptex(s->x[i], s->y[i] + 0.02 * y_span, 1, 0, 0.5, text);
+    }
+}
+
 im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec, const im_series *series, int n_series)
 {
     if (n_series > MAX_SERIES) n_series = MAX_SERIES;
@@ -84,14 +105,24 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     plcol0(15);   /* black axes on white */
     plscol0(15, 0, 0, 0);
     plcol0(15);
-    plenv(x0, x1, y0, y1, 0, 2);
+    /* the frame leaves the right of the page to the legend: its sample line
+     * and the longest name (~0.0085 of the page a character at its size) */
+    size_t longest = 0;
+    for (int s = 0; s < n_series; s++)
+        if (series[s].name && strlen(series[s].name) > longest) longest = strlen(series[s].name);
+    double right = fmin(0.80, fmax(0.55, 0.93 - (0.08 + 0.0085 * (double)longest)));
+    pladv(0);
+    plvpor(0.10, right, 0.12, 0.90);
+    plwind(x0, x1, y0, y1);
+    plbox("bcnstg", 0, 0, "bcnstvg", 0, 0);
     pllab(spec->x_label, spec->y_label, spec->title);
     static const int palette[][3] = { { 31, 119, 180 }, { 214, 39, 40 }, { 44, 160, 44 }, { 255, 127, 14 },
                                       { 148, 103, 189 }, { 140, 86, 75 }, { 227, 119, 194 }, { 127, 127, 127 },
                                       { 188, 189, 34 }, { 23, 190, 207 } };
     PLINT opts[MAX_SERIES], colors[MAX_SERIES], styles[MAX_SERIES], text_colors[MAX_SERIES];
-    PLFLT widths[MAX_SERIES];
-    const char *names[MAX_SERIES];
+    PLFLT widths[MAX_SERIES], symbol_scales[MAX_SERIES];
+    PLINT symbol_numbers[MAX_SERIES];
+    const char *names[MAX_SERIES], *symbols[MAX_SERIES];
     for (int s = 0; s < n_series; s++) {
         const int *rgb = palette[s % 10];
         plscol0(1 + s, rgb[0], rgb[1], rgb[2]);
@@ -99,7 +130,14 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
         pllsty(series[s].dashed ? 2 : 1);
         plwidth(series[s].dashed ? 2.0 : 1.5);
         draw_series(&series[s]);
-        opts[s] = PL_LEGEND_LINE;
+        plschr(0, 0.7);
+        draw_tags(&series[s], spec->tag_prefix, y1 - y0);
+        plschr(0, 1.0);
+        int points = series[s].markers || series[s].n == 1;
+        opts[s] = PL_LEGEND_LINE | (points ? PL_LEGEND_SYMBOL : 0);
+        symbols[s] = "•";
+        symbol_scales[s] = 1.0;
+        symbol_numbers[s] = 1;
         colors[s] = 1 + s;
         styles[s] = series[s].dashed ? 2 : 1;
         widths[s] = 2.0;
@@ -108,9 +146,9 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     }
     pllsty(1);
     PLFLT legend_w, legend_h;
-    pllegend(&legend_w, &legend_h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, PL_POSITION_TOP | PL_POSITION_LEFT |
-             PL_POSITION_INSIDE, 0.02, 0.02, 0.08, 0, 15, 1, 0, 0, n_series, opts, 1.0, 0.8, 1.8, 0.0, text_colors,
-             names, NULL, NULL, NULL, NULL, colors, styles, widths, NULL, NULL, NULL, NULL);
+    pllegend(&legend_w, &legend_h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE,
+             0.02, 0.0, 0.05, 0, 15, 1, 0, 0, n_series, opts, 0.8, 0.75, 1.8, 0.0, text_colors,
+             names, NULL, NULL, NULL, NULL, colors, styles, widths, colors, symbol_scales, symbol_numbers, symbols);
     plend1();
     if (rename(tmp, path) != 0) {
         int err = errno;

@@ -7,19 +7,26 @@
 #include "api.h"
 #include "status.h"
 
+/* One legend entry: a line, its points, optional tags. */
 typedef struct im_series {
     const char *name;        /* legend entry */
     const double *x, *y;     /* n points; NaN y values are skipped */
     int n;
     int dashed;              /* 1: a reference line (e.g. the true MI) */
     int markers;             /* 1: draw points too */
+    const double *tags;      /* NULL, or a number written beside each point (e.g. its beta) */
 } im_series;
 
 typedef struct im_plot_spec {
     const char *title, *x_label, *y_label;
     int width, height;       /* pixels; 0: 900 x 600 */
-    double y_min, y_max;     /* y range; equal values: fit the data */
+    double y_min, y_max;     /* y range; equal values: fit the data (with a margin) */
+    const char *tag_prefix;  /* before each tag, e.g. "β=" (NULL: none) */
 } im_plot_spec;
+
+/* Lines (and markers) in a frame that holds every point with a margin, the
+ * legend beside the frame so it hides no point; written to a temporary file
+ * and renamed. */
 
 IM_API im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec, const im_series *series, int n_series);
 

@@ -99,11 +99,14 @@ im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_record *cons
     }
     im_series series[MAX_LINES];
     for (int l = 0; l < n_lines; l++)
-        series[l] = (im_series){ names[l], xs + (size_t)l * n, ys + (size_t)l * n, counts[l] < 256 ? counts[l] : 256, 0, 1 };
+        series[l] = (im_series){ .name = names[l], .x = xs + (size_t)l * n, .y = ys + (size_t)l * n,
+                                 .n = counts[l] < 256 ? counts[l] : 256, .markers = 1, .tags = betas[l] };
     char path[4096];
     im_output_path(&runs[0], -1, "-tradeoff.png", path, sizeof path);
-    im_plot_spec spec = { "utility against leakage (one point per beta)", "rho*(Z;T) on test (lower is fairer)",
-                          strcmp(quality_key, "rmse") == 0 ? "test RMSE (lower is better)" : "test accuracy", 0, 0, 0, 0 };
+    im_plot_spec spec = { .title = "utility against leakage (one point per beta)",
+                          .x_label = "rho*(Z;T) on test (lower is fairer)",
+                          .y_label = strcmp(quality_key, "rmse") == 0 ? "test RMSE (lower is better)" : "test accuracy",
+                          .tag_prefix = "β=" };
     im_status st = n_lines ? im_plot_lines(ctx, path, &spec, series, n_lines) : IM_OK;
     if (!st && n_lines) printf("trade-off plot: %s\n", path);
     if (!st) st = print_choices(ctx, &runs[0], series, betas, n_lines, strcmp(quality_key, "accuracy") == 0);

@@ -89,14 +89,16 @@ static im_status curve_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, c
     for (int i = 0; i < nt; i++) tx[i] = im_curve_get(train, i, 0), ty[i] = im_curve_get(train, i, 1);
     for (int i = 0; i < nv; i++) vx[i] = im_curve_get(val, i, 0), vy[i] = im_curve_get(val, i, 1);
     for (int i = 0; i < nt; i++) truth[i] = ds->true_mi;
-    im_series series[3] = { { "training batches", tx, ty, nt, 0, 0 }, { "validation", vx, vy, nv, 0, 1 },
-                            { "true MI", tx, truth, nt, 1, 0 } };
+    im_series series[3] = { { .name = "training batches", .x = tx, .y = ty, .n = nt },
+                            { .name = "validation", .x = vx, .y = vy, .n = nv, .markers = 1 },
+                            { .name = "true MI", .x = tx, .y = truth, .n = nt, .dashed = 1 } };
     char path[4096], title[256];
     im_output_path(cfg, im_record_run(rec), ".png", path, sizeof path);
     snprintf(title, sizeof title, "%s on %s", name, ds->name);
     double top = ds->has_true_mi ? ds->true_mi : 0;
     for (int i = 0; i < nv; i++) top = vy[i] > top ? vy[i] : top;
-    im_plot_spec spec = { title, "training step", "estimate, nats", 0, 0, -0.5, 1.3 * top + 0.5 };
+    im_plot_spec spec = { .title = title, .x_label = "training step", .y_label = "estimate, nats", .y_min = -0.5,
+                          .y_max = 1.3 * top + 0.5 };
     im_status st = im_plot_lines(ctx, path, &spec, series, ds->has_true_mi ? 3 : 2);
     if (!st) im_record_str(rec, "plot", path);
     free(buf);

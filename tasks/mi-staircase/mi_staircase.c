@@ -79,14 +79,15 @@ static im_status write_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, c
     char path[4096], title[256];
     im_output_path(cfg, im_record_run(rec), ".png", path, sizeof path);
     snprintf(title, sizeof title, "%s on the MI staircase", name);
-    im_series series[] = { { "estimate (per batch)", steps, est, n, 0, 0 },
-                           { "moving average (100 steps)", steps, smooth, n, 0, 0 },
-                           { "true MI", steps, truth, n, 1, 0 } };
+    im_series series[] = { { .name = "estimate (per batch)", .x = steps, .y = est, .n = n },
+                           { .name = "moving average (100 steps)", .x = steps, .y = smooth, .n = n },
+                           { .name = "true MI", .x = steps, .y = truth, .n = n, .dashed = 1 } };
     /* the truth's range plus a margin: single-batch outliers of high-variance
      * bounds would otherwise squash the staircase */
     double top = 0;
     for (int i = 0; i < n; i++) top = truth[i] > top ? truth[i] : top;
-    im_plot_spec spec = { title, "training step", "I(X;Y), nats", 0, 0, -2.0, top + 4.0 };
+    im_plot_spec spec = { .title = title, .x_label = "training step", .y_label = "I(X;Y), nats", .y_min = -2.0,
+                          .y_max = top + 4.0 };
     im_status st = im_plot_lines(ctx, path, &spec, series, 3);
     if (!st) {
         im_record_str(rec, "plot", path);
