@@ -236,6 +236,41 @@ START_TEST(gaussian_mi_beyond_what_can_be_generated_is_refused)
 }
 END_TEST
 
+/* Too few rows for what an estimator computes is refused, not estimated:
+ * the Gaussian formula needs more test rows than dimensions (it read 6
+ * nats from 2 rows of noise), a trained critic at least one batch. */
+START_TEST(too_few_rows_are_refused)
+{
+    im_config cfg;
+    im_rng rng;
+    im_rng_seed(&rng, 1);
+    const char *gauss = "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 4\nn_train = 50\nn_val = 0\n"
+                        "n_test = 6\n[estimator]\nplugin = gaussian\n";
+    ck_assert_int_eq(im_config_parse_string(&ctx, gauss, "r.ini", &cfg), IM_OK);
+    im_dataset ds;
+    ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds), IM_OK);
+    im_estimator *est;
+    ck_assert_int_eq(im_estimator_new(&ctx, &cfg, "estimator", 4, 4, &rng, &est), IM_OK);
+    double v;
+    ck_assert_int_eq(im_estimator_estimate(&ctx, est, &ds.test.x, &ds.test.y, &v), IM_EINVAL);
+    ck_assert_str_eq(ctx.err, "gaussian: 6 rows for 4 + 4 dimensions: the covariance needs more rows than dimensions "
+                              "(give more test rows)");
+    im_estimator_free(est);
+    im_dataset_free(&ds);
+    im_config_free(&cfg);
+    const char *mine = "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\nn_train = 20\nn_val = 0\n"
+                       "n_test = 20\n[estimator]\nplugin = mine\nbatch = 64\n";
+    ck_assert_int_eq(im_config_parse_string(&ctx, mine, "r.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds), IM_OK);
+    ck_assert_int_eq(im_estimator_new(&ctx, &cfg, "estimator", 1, 1, &rng, &est), IM_OK);
+    ck_assert_int_eq(im_estimator_fit(&ctx, est, &ds.train.x, &ds.train.y, NULL, NULL, NULL), IM_EINVAL);
+    ck_assert_str_eq(ctx.err, "estimator mine: 20 training rows, fewer than one batch of 64: lower batch or give more rows");
+    im_estimator_free(est);
+    im_dataset_free(&ds);
+    im_config_free(&cfg);
+}
+END_TEST
+
 /* Standardised and binarised with the training split's statistics only:
  * val and test are mapped with train's mean, sd and median. */
 START_TEST(columns_use_training_statistics)
@@ -283,6 +318,7 @@ int main(void)
     tcase_add_test(data, columns_use_training_statistics);
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
     tcase_add_test(data, csv_reads_bom_crlf_and_quotes_and_names_the_rest);
+    tcase_add_test(data, too_few_rows_are_refused);
     tcase_add_test(data, gaussian_mi_beyond_what_can_be_generated_is_refused);
     suite_add_tcase(s, data);
     return test_run_suite(s);

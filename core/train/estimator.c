@@ -174,7 +174,10 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const 
                               const im_mat *x, const im_mat *y, im_record *rec)
 {
     im_params *params = est->vt->params(est->self);
-    int batch = opts->batch < x->rows ? opts->batch : x->rows;
+    if (x->rows < opts->batch)   /* a smaller batch would be a different estimator, silently */
+        return im_fail(ctx, IM_EINVAL, "estimator %s: %d training rows, fewer than one batch of %d: lower batch or give "
+                       "more rows", est->plugin->name, x->rows, opts->batch);
+    int batch = opts->batch;
     im_status st = IM_OK;
     t->g = im_graph_new(ctx);
     t->numel = im_params_numel(params);

@@ -58,6 +58,11 @@ static im_tensor *gauss_objective(void *self, im_graph *g, im_tensor *x, im_tens
 static im_status gauss_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
     gauss *e = self;
+    /* fewer rows than dimensions: the sample covariance is singular and the
+     * canonical correlations are 1 whatever the data (6 nats from noise) */
+    if (x->rows <= x->cols + y->cols)
+        return im_fail(ctx, IM_EINVAL, "gaussian: %d rows for %d + %d dimensions: the covariance needs more rows than "
+                       "dimensions (give more test rows)", x->rows, x->cols, y->cols);
     im_cca_result cca;
     im_status st = im_cca_mat(ctx, x, y, e->ridge, &cca);
     if (st) return st;

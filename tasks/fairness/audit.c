@@ -170,7 +170,8 @@ im_status fairness_renyi_leakage(im_ctx *ctx, const settings *s, const im_datase
                                const im_mat *zte, im_rng *rng, im_record *rec)
 {
     char text[256];
-    snprintf(text, sizeof text, "[estimator:leakage]\nplugin = renyi\nsteps = %d\nbatch = 256\n", s->renyi_steps);
+    snprintf(text, sizeof text, "[estimator:leakage]\nplugin = renyi\nsteps = %d\nbatch = %d\n", s->renyi_steps,
+             zva->rows < 256 ? zva->rows : 256);   /* a small validation split: one batch of all of it */
     im_config cfg;
     im_status st = im_config_parse_string(ctx, text, "fairness leakage critic", &cfg);
     if (st) return st;
