@@ -231,12 +231,53 @@ START_TEST(cli_misspelled_key_exits_2_naming_file_line_key)
 }
 END_TEST
 
+/* What the INI reader used to take silently or name badly: a section
+ * header without ']', a control character, an over-long line, a folder. */
+START_TEST(ini_lines_inih_would_misread_are_named)
+{
+    char big[600];
+    memset(big, '1', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    char long_ini[800];
+    snprintf(long_ini, sizeof long_ini, "[task]\nplugin = mi-estimate\nseed = %s\n", big);
+    const struct {
+        const char *text, *message;
+    } cases[] = {
+        { "[task\nplugin = mi-estimate\n", "b.ini:1: a section header without its closing ']'" },
+        { "[task]\nplugin = mi\x1b[31m\n", "b.ini:2: control character 0x1b (not a text INI file?)" },
+        { long_ini, "b.ini:3: line longer than 198 characters" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        im_config cfg;
+        ck_assert_int_eq(im_config_parse_string(&ctx, cases[i].text, "b.ini", &cfg), IM_ECONFIG);
+        ck_assert_str_eq(ctx.err, cases[i].message);
+    }
+    im_config cfg;
+    ck_assert_int_eq(im_config_load(&ctx, test_srcdir(), &cfg), IM_EIO);
+    ck_assert_ptr_nonnull(strstr(ctx.err, ": is a directory, not an INI file"));
+}
+END_TEST
+
+/* Command-line mistakes, named as the user typed them. */
+START_TEST(cli_option_mistakes_are_named)
+{
+    char out[4096];
+    ck_assert_int_eq(test_run_cli("--bogus", out, sizeof out), 2);
+    ck_assert_ptr_nonnull(strstr(out, "infomin-run: unknown option or missing value: '--bogus'"));
+    ck_assert_ptr_null(strstr(out, ".libs/"));
+    ck_assert_int_eq(test_run_cli("--threads 10000 x.ini", out, sizeof out), 2);
+    ck_assert_ptr_nonnull(strstr(out, "--threads: expected a thread count from 1 to 1024, got '10000'"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("config");
     TCase *tc = tcase_create("ini");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, valid_config_passes);
+    tcase_add_test(tc, ini_lines_inih_would_misread_are_named);
+    tcase_add_test(tc, cli_option_mistakes_are_named);
     tcase_add_test(tc, unknown_key_names_file_line_key_and_suggests);
     tcase_add_test(tc, bad_type_is_named);
     tcase_add_test(tc, out_of_range_is_named);

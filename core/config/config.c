@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "infomin/cfg.h"
 
 static char *dup_str(const char *s)
@@ -105,12 +106,36 @@ typedef struct {
     const char *text;     /* string source                */
 } parse_state;
 
+/* What inih would take silently or name badly: a line longer than its
+ * buffer (split in two; `more`: text follows in the stream), a section
+ * header without its ']' (dropped, the error landing on the next key),
+ * control characters (a binary file). NULL ends the stream with the message
+ * in ps. */
+static char *check_line(parse_state *ps, char *str, int num, int more)
+{
+    size_t len = strlen(str);
+    const char *p = str;
+    while (*p == ' ' || *p == '\t') p++;
+    if (more && len == (size_t)num - 1 && str[len - 1] != '\n')
+        ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: line longer than %d characters", ps->origin, ps->line,
+                             num - 2);
+    else if (*p == '[' && !strchr(p, ']'))
+        ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: a section header without its closing ']'", ps->origin,
+                             ps->line);
+    for (const char *c = str; !ps->status && *c; c++)
+        if ((unsigned char)*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r')
+            ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: control character 0x%02x (not a text INI file?)",
+                                 ps->origin, ps->line, (unsigned char)*c);
+    return ps->status ? NULL : str;
+}
+
 static char *read_line_file(char *str, int num, void *stream)
 {
     parse_state *ps = stream;
     char *r = fgets(str, num, ps->file);
-    if (r) ps->line++;
-    return r;
+    if (!r) return NULL;
+    ps->line++;
+    return check_line(ps, r, num, !feof(ps->file));
 }
 
 static char *read_line_string(char *str, int num, void *stream)
@@ -124,7 +149,7 @@ static char *read_line_string(char *str, int num, void *stream)
     str[n] = '\0';
     ps->text += n;
     ps->line++;
-    return str;
+    return check_line(ps, str, num, *ps->text != '\0');
 }
 
 static int on_entry(void *user, const char *section, const char *key, const char *value)
@@ -159,6 +184,8 @@ static im_status finish_parse(parse_state *ps, int rc)
 im_status im_config_load(im_ctx *ctx, const char *path, im_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return im_fail(ctx, IM_EIO, "%s: is a directory, not an INI file", path);
     FILE *f = fopen(path, "r");
     if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
     cfg->path = dup_str(path);

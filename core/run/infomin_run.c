@@ -120,6 +120,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
     static char seed_set[64];
     memset(a, 0, sizeof *a);
     int c;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_SET:
@@ -140,7 +141,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 1024) {
-                fprintf(stderr, "infomin-run: --threads: expected a positive integer, got '%s'\n", optarg);
+                fprintf(stderr, "infomin-run: --threads: expected a thread count from 1 to 1024, got '%s'\n", optarg);
                 return EXIT_USAGE;
             }
             a->threads = (int)n;
@@ -152,7 +153,10 @@ static int parse_args(int argc, char **argv, cli_args *a)
         case 'q': a->quiet = 1; break;
         case 'h': usage(stdout); return -1;
         case OPT_VERSION: printf("infomin-run %s\n", im_version()); return -1;
-        default: usage(stderr); return EXIT_USAGE;
+        default:   /* named here: getopt would name the libtool wrapper's .libs/ path */
+            fprintf(stderr, "infomin-run: unknown option or missing value: '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
         }
     }
     if (!a->list && !a->describe) {
