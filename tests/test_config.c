@@ -2,18 +2,8 @@
  * sweeps and typed getters; every error checked for its exact message. */
 #include <sys/wait.h>
 #include "config.h"   /* autoconf: PACKAGE_VERSION */
-#include "test_util.h"
+#include "registry_fixture.h"
 
-static im_ctx ctx;
-static im_registry *reg;
-
-static void setup(void)
-{
-    im_ctx_init(&ctx);
-    reg = test_registry(&ctx);
-}
-
-static void teardown(void) { im_registry_free(reg); }
 
 static const char *base_ini =
     "[task]\n"

@@ -2,7 +2,7 @@
  * loader's columns and errors, and the column transforms fitted on the
  * training split. */
 #include <math.h>
-#include "estimator_fixture.h"
+#include "registry_fixture.h"
 
 /* ---- datasets with known MI ---- */
 

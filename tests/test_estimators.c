@@ -6,7 +6,7 @@
 #include "config.h"   /* autoconf */
 #include "test_util.h"
 
-#include "estimator_fixture.h"
+#include "registry_fixture.h"
 
 /* ---- closed-form and non-parametric estimators ---- */
 

@@ -2,18 +2,8 @@
  * and must be removed from Z, and the task's refusals (generated data only;
  * the loaders of the real tables are tested in test_tabular.c). */
 #include <math.h>
-#include "test_util.h"
+#include "registry_fixture.h"
 
-static im_ctx ctx;
-static im_registry *reg;
-
-static void setup(void)
-{
-    im_ctx_init(&ctx);
-    reg = test_registry(&ctx);
-}
-
-static void teardown(void) { im_registry_free(reg); }
 
 /* The task of INI text "f.ini", validated, seed 3; the caller frees *cfg
  * and *rec. */

@@ -5,18 +5,8 @@
  * skipped (exit 77) with a message saying what to set. */
 #include <math.h>
 #include <sys/stat.h>
-#include "test_util.h"
+#include "registry_fixture.h"
 
-static im_ctx ctx;
-static im_registry *reg;
-
-static void setup(void)
-{
-    im_ctx_init(&ctx);
-    reg = test_registry(&ctx);
-}
-
-static void teardown(void) { im_registry_free(reg); }
 
 static im_status load(const char *dataset, uint64_t seed, im_dataset *ds)
 {

@@ -1,8 +1,9 @@
-/* estimator_fixture.h — the fixture of the estimator and dataset suites: a
- * registry of the build tree's plugins, configs from text, and one
- * fit-and-estimate on a dataset (each suite includes it once). */
-#ifndef INFOMIN_ESTIMATOR_FIXTURE_H
-#define INFOMIN_ESTIMATOR_FIXTURE_H
+/* registry_fixture.h — the fixture of the suites that work through the
+ * plugins: a context with a registry of the build tree's plugins (setup,
+ * teardown), configs from text, and one fit-and-estimate on a dataset. Each
+ * suite includes it once; what a suite does not call costs nothing. */
+#ifndef INFOMIN_REGISTRY_FIXTURE_H
+#define INFOMIN_REGISTRY_FIXTURE_H
 
 #include "test_util.h"
 
@@ -18,7 +19,7 @@ static void setup(void)
 static void teardown(void) { im_registry_free(reg); }
 
 /* A config from text; the caller frees it. */
-static void parse(const char *text, im_config *cfg)
+static inline void parse(const char *text, im_config *cfg)
 {
     ck_assert_msg(im_config_parse_string(&ctx, text, "t.ini", cfg) == IM_OK, "%s", ctx.err);
     ck_assert_msg(im_config_validate(&ctx, cfg, reg) == IM_OK, "%s", ctx.err);
@@ -26,7 +27,7 @@ static void parse(const char *text, im_config *cfg)
 
 /* Load [dataset], fit [estimator] on train (val for selection), estimate on
  * test. Returns the estimate; *true_mi gets the dataset's truth. */
-static double run_estimate(const char *dataset, const char *estimator, uint64_t seed, double *true_mi)
+static inline double run_estimate(const char *dataset, const char *estimator, uint64_t seed, double *true_mi)
 {
     char text[4096];
     snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\n%s\n[estimator]\n%s\n", dataset, estimator);
