@@ -36,6 +36,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include "infomin/clock.h"
 #include "infomin/pool.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -47,7 +48,6 @@
 
 #include <math.h>
 #include <sched.h>
-#include <time.h>
 
 #define SPIN_ITERATIONS (1 << 12)   /* worker: pauses before sleeping (~50 µs) */
 #define WAIT_SPINS 256              /* caller: pauses before yielding its core */
@@ -76,12 +76,6 @@ struct im_pool {
     double credit;     /* seconds gained by recent splits, at most CREDIT_MAX */
 };
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Claim and run parts of the current job until none is left. fn and arg
  * are read after a claim succeeds: the job they belong to cannot end (nor
@@ -184,16 +178,16 @@ void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg)
         pthread_cond_broadcast(&pool->wake);
         pthread_mutex_unlock(&pool->mutex);
     }
-    double t0 = seconds();
+    double t0 = im_seconds();
     int own = run_parts(pool);
-    double t1 = seconds();
+    double t1 = im_seconds();
     for (int spin = 0; atomic_load(&pool->done_parts) < pool->n_threads; spin++) {
         if (spin < WAIT_SPINS)
             CPU_RELAX();
         else
             sched_yield();
     }
-    double wall = seconds() - t0, alone_cost = own ? (t1 - t0) / own * pool->n_threads : wall;
+    double wall = im_seconds() - t0, alone_cost = own ? (t1 - t0) / own * pool->n_threads : wall;
     int lost;
     if (own == pool->n_threads) {   /* no worker came: try again, but not forever */
         pool->alone += asleep ? 1 : 8;

@@ -1,15 +1,6 @@
-/* progress.c — a progress bar on stderr for a terminal, and the clock runs
- * are timed with. */
+/* progress.c — a progress bar on stderr for a terminal. */
 #include <stdio.h>
-#include <time.h>
 #include "infomin/progress.h"
-
-double im_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 void im_progress(im_ctx *ctx, const char *label, long done, long total, const char *detail)
 {

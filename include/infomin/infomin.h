@@ -8,6 +8,7 @@
 #include "mat.h"
 #include "batcher.h"
 #include "rng.h"
+#include "clock.h"
 #include "graph.h"
 #include "param.h"
 #include "nn.h"

@@ -1,4 +1,4 @@
-/* progress.h — progress on stderr, and the clock runs are timed with. */
+/* progress.h — progress on stderr. */
 #ifndef INFOMIN_PROGRESS_H
 #define INFOMIN_PROGRESS_H
 
@@ -8,8 +8,5 @@
 /* A bar on stderr when ctx->progress is set (a terminal), else nothing. */
 IM_API void im_progress(im_ctx *ctx, const char *label, long done, long total, const char *detail);
 IM_API void im_progress_done(im_ctx *ctx);
-
-/* Seconds on a monotonic clock, for wall times (differences only). */
-IM_API double im_seconds(void);
 
 #endif
