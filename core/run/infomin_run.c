@@ -327,21 +327,17 @@ int main(int argc, char **argv)
     }
     int threads = a.threads ? a.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     im_record **recs = calloc((size_t)n_runs, sizeof *recs);
-    int failed = 0, written = 0;
+    char output[4096];
+    int failed = 0, written = 0, usage_error = 0;
     if (!recs || im_pool_new(&ctx, threads > 0 ? threads : 1, &ctx.pool)) {
         fprintf(stderr, "infomin-run: %s\n", recs ? ctx.err : "out of memory");
         failed = 1;
     } else {
-        char output[4096];
         results_path(&runs[0], output, sizeof output);
-        if (output_writable(&ctx, output)) {   /* found now, not after the first run has computed */
-            fprintf(stderr, "infomin-run: %s\n", ctx.err);
-            im_config_free_all(runs, n_runs);
-            free(recs);
-            im_pool_free(ctx.pool);
-            im_registry_free(ctx.registry);
-            return EXIT_USAGE;
-        }
+        usage_error = output_writable(&ctx, output) != IM_OK;   /* found now, not after a run has computed */
+        if (usage_error) fprintf(stderr, "infomin-run: %s\n", ctx.err);
+    }
+    if (!failed && !usage_error) {
         catch_stop_signals();
         ctx.interrupt = &stop_signal;
         failed = run_all(&ctx, &a, runs, n_runs, output, recs, &written);
@@ -354,6 +350,7 @@ int main(int argc, char **argv)
     im_config_free_all(runs, n_runs);
     im_pool_free(ctx.pool);
     im_registry_free(ctx.registry);
+    if (usage_error) return EXIT_USAGE;
     if (stop_signal) {   /* the shell's convention: 128 + the signal */
         fprintf(stderr, "infomin-run: stopped by signal %d after %d of %d runs; the results file holds whole records only\n",
                 (int)stop_signal, written, n_runs);

@@ -149,7 +149,7 @@ typedef struct {
     im_optim opt;
     im_real *best;
     im_real *avg, *live;   /* average: the averaged weights; the live ones while the average is validated */
-    im_real *good;         /* on_divergence = recover: the initial weights */
+    im_real *initial;      /* on_divergence = recover: the weights before the first step */
     int recoveries;
     double log_norm;       /* running mean of log(gradient norm), NAN before the first step */
     long numel;
@@ -167,7 +167,7 @@ static void trainer_free(trainer *t)
     free(t->best);
     free(t->avg);
     free(t->live);
-    free(t->good);
+    free(t->initial);
 }
 
 static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const im_train_opts *opts,
@@ -186,8 +186,8 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const 
         t->avg = calloc((size_t)t->numel, sizeof(im_real));
         t->live = malloc(sizeof(im_real) * (size_t)t->numel);
     }
-    if (opts->recover && (t->good = malloc(sizeof(im_real) * (size_t)t->numel))) im_params_save(params, t->good);
-    if (!t->g || !t->best || (opts->average > 0 && (!t->avg || !t->live)) || (opts->recover && !t->good))
+    if (opts->recover && (t->initial = malloc(sizeof(im_real) * (size_t)t->numel))) im_params_save(params, t->initial);
+    if (!t->g || !t->best || (opts->average > 0 && (!t->avg || !t->live)) || (opts->recover && !t->initial))
         st = im_fail(ctx, IM_ENOMEM, "trainer: out of memory");
     if (!st) st = im_mat_alloc(ctx, &t->xb, batch, x->cols);
     if (!st) st = im_mat_alloc(ctx, &t->yb, batch, y->cols);
@@ -287,13 +287,13 @@ static im_status validate(im_ctx *ctx, trainer *t, im_estimator *est, const im_t
  * and half the learning rate. */
 static im_status diverged(im_ctx *ctx, trainer *t, im_estimator *est, int step, double value, double norm)
 {
-    if (!t->good || t->recoveries == MAX_RECOVERIES)
+    if (!t->initial || t->recoveries == MAX_RECOVERIES)
         return im_fail(ctx, IM_ENUMERIC,
                        "estimator %s: training diverged at step %d: objective %g, gradient norm %g (lower lr or add "
                        "grad_clip%s)",
                        est->plugin->name, step, value, norm,
-                       t->good ? "; on_divergence = recover gave up after 12 recoveries" : ", or on_divergence = recover");
-    im_params_load(t->opt.params, t->best_step > 0 ? t->best : t->good);
+                       t->initial ? "; on_divergence = recover gave up after 12 recoveries" : ", or on_divergence = recover");
+    im_params_load(t->opt.params, t->best_step > 0 ? t->best : t->initial);
     if (t->avg) im_params_save(t->opt.params, t->avg);   /* the average restarts there too */
     if (est->vt->restart) est->vt->restart(est->self);
     im_optim_reset(&t->opt);
@@ -370,7 +370,7 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
     else if (!st && t.avg)
         im_params_load(params, t.avg);   /* no checkpoint chosen: the average, as asked */
     if (!st && rec) {
-        if (t.good) im_record_num(rec, "divergence_recoveries", t.recoveries);
+        if (t.initial) im_record_num(rec, "divergence_recoveries", t.recoveries);
         im_record_num(rec, "train_steps", step > opts->steps ? opts->steps : step);
         if (t.best_step > 0) im_record_num(rec, "best_val_step", t.best_step);
     }

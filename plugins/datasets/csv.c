@@ -139,31 +139,30 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
     return st;
 }
 
+/* The columns of key into group g (0 x, 1 y, 2 t); validated already. */
 static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, table *t, int g)
 {
-    if (!im_section_has(sec, key)) {
-        if (g == 2) return IM_OK;
-        return im_fail(ctx, IM_ECONFIG, "%s: [%s] %s: required (column indices)", sec->cfg->path, sec->name, key);
-    }
+    if (!im_section_has(sec, key)) return IM_OK;   /* only t is optional (csv_validate) */
     im_status st = im_section_ints(ctx, sec, key, t->cols[g], MAX_COLS, &t->n_cols[g]);
     for (int c = 0; !st && c < t->n_cols[g]; c++) t->max_col = t->cols[g][c] > t->max_col ? t->cols[g][c] : t->max_col;
-    if (!st && t->n_cols[g] == 0)
-        st = im_fail(ctx, IM_ECONFIG, "%s: [%s] %s: no columns", sec->cfg->path, sec->name, key);
     return st;
 }
 
 /* The delimiter: one character or 'tab'. */
 static char delimiter_of(const char *name) { return strcmp(name, "tab") == 0 ? '\t' : (name[0] && !name[1] ? name[0] : 0); }
 
-/* A column in two of x, y, t: X and Y sharing a column have infinite MI,
- * and a T inside X or Y is no nuisance to remove. */
+/* x and y name columns, and no column is in two of x, y, t: X and Y
+ * sharing a column have infinite MI, and a T inside X or Y is no nuisance
+ * to remove. */
 static im_status check_disjoint(im_ctx *ctx, const im_section *sec)
 {
     static const char *const keys[3] = { "x", "y", "t" };
     int cols[3][MAX_COLS], n[3] = { 0, 0, 0 };
     im_status st = IM_OK;
-    for (int g = 0; g < 3 && !st; g++)
+    for (int g = 0; g < 3 && !st; g++) {
         if (im_section_has(sec, keys[g])) st = im_section_ints(ctx, sec, keys[g], cols[g], MAX_COLS, &n[g]);
+        if (!st && g < 2 && n[g] == 0) st = im_section_fail(ctx, sec, keys[g], "no columns");
+    }
     for (int a = 0; a < 3 && !st; a++)
         for (int b = a + 1; b < 3 && !st; b++)
             for (int i = 0; i < n[a] && !st; i++)
@@ -199,7 +198,8 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     char path[4096];
     const char *delim_name;
     int header, do_standardize;
-    im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
+    im_status st = csv_validate(ctx, sec);   /* the rules live there; a direct caller may have skipped them */
+    if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st) st = im_section_bool(ctx, sec, "header", &header);
     if (!st) st = im_section_bool(ctx, sec, "standardize", &do_standardize);
@@ -207,9 +207,7 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     if (!st) st = read_cols(ctx, sec, "y", &t, 1);
     if (!st) st = read_cols(ctx, sec, "t", &t, 2);
     if (st) return st;
-    char delim = delimiter_of(delim_name);
-    if (!delim) return csv_validate(ctx, sec);   /* a caller that skipped validation */
-    st = read_table(ctx, path, delim, header, &t);
+    st = read_table(ctx, path, delimiter_of(delim_name), header, &t);
     int n[3];
     if (!st) st = im_split_sizes(ctx, sec, (int)t.n, n);
     if (!st) st = im_dataset_alloc(ctx, ds, n, t.n_cols[0], t.n_cols[1], t.n_cols[2]);
