@@ -121,6 +121,26 @@ im_status im_file_validate(im_ctx *ctx, const im_section *sec, const char *key, 
     return IM_OK;
 }
 
+im_status im_companion_path(im_ctx *ctx, const im_section *sec, const char *key, const char *data_path,
+                            im_companion_fn derive, char *out, size_t size)
+{
+    im_status st = im_section_path(ctx, sec, key, out, size);
+    if (!st && !*out) derive(data_path, out, size);
+    return st;
+}
+
+im_status im_tabular_validate(im_ctx *ctx, const im_section *sec, const char *companion_key, im_companion_fn derive)
+{
+    char path[4096], companion[4096];
+    im_status st = im_split_validate(ctx, sec);
+    if (!st) st = im_file_validate(ctx, sec, "path", NULL);
+    if (st || !companion_key) return st;
+    st = im_section_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_companion_path(ctx, sec, companion_key, path, derive, companion, sizeof companion);
+    if (!st) st = im_file_validate(ctx, sec, im_section_has(sec, companion_key) ? companion_key : "path", companion);
+    return st;
+}
+
 im_status im_split_validate(im_ctx *ctx, const im_section *sec)
 {
     double split[3];

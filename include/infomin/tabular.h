@@ -34,6 +34,16 @@ IM_API im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, 
  * NULL, a file derived from it) exists, is a file and can be read: for a
  * validate hook, so that a missing file stops a sweep before its first run. */
 IM_API im_status im_file_validate(im_ctx *ctx, const im_section *sec, const char *key, const char *path);
+/* A loader's second file (adult.test, communities.names): the key's value
+ * after ${VAR} expansion, or, when empty, derive(data_path) — its name
+ * beside the data file. */
+typedef void (*im_companion_fn)(const char *data_path, char *out, size_t size);
+IM_API im_status im_companion_path(im_ctx *ctx, const im_section *sec, const char *key, const char *data_path,
+                                   im_companion_fn derive, char *out, size_t size);
+/* The validate hook of a tabular loader: the split, the data file `path`,
+ * and (companion_key not NULL) its companion file. */
+IM_API im_status im_tabular_validate(im_ctx *ctx, const im_section *sec, const char *companion_key,
+                                     im_companion_fn derive);
 /* The split key's rules (three fractions, summing to 1, train and test not
  * empty) at validation time: a validate hook for loaders that use it. */
 IM_API im_status im_split_validate(im_ctx *ctx, const im_section *sec);

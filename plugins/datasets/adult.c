@@ -139,25 +139,18 @@ static im_status fill_splits(im_ctx *ctx, const im_section *sec, const layout *l
     return IM_OK;
 }
 
-/* `name` in the folder of `path`, into out. */
-static void beside(const char *path, const char *name, char *out, size_t size)
+/* adult.test in the folder of adult.data */
+static void test_beside(const char *path, char *out, size_t size)
 {
     snprintf(out, size, "%s", path);
     char *slash = strrchr(out, '/');
-    snprintf(slash ? slash + 1 : out, size - (size_t)(slash ? slash + 1 - out : 0), "%s", name);
+    snprintf(slash ? slash + 1 : out, size - (size_t)(slash ? slash + 1 - out : 0), "adult.test");
 }
 
 /* Before any run: the split, and both files there to read. */
 static im_status adult_validate(im_ctx *ctx, const im_section *sec)
 {
-    char path[4096], test_path[4096];
-    im_status st = im_split_validate(ctx, sec);
-    if (!st) st = im_file_validate(ctx, sec, "path", NULL);
-    if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
-    if (!st) st = im_section_path(ctx, sec, "test_path", test_path, sizeof test_path);
-    if (!st && !*test_path) beside(path, "adult.test", test_path, sizeof test_path);
-    if (!st) st = im_file_validate(ctx, sec, im_section_has(sec, "test_path") ? "test_path" : "path", test_path);
-    return st;
+    return im_tabular_validate(ctx, sec, "test_path", test_beside);
 }
 
 static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
@@ -166,11 +159,10 @@ static im_status adult_create(im_ctx *ctx, const im_section *sec, im_rng *rng, i
     const char *sensitive;
     layout l = { 0 };
     im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
-    if (!st) st = im_section_path(ctx, sec, "test_path", test_path, sizeof test_path);
+    if (!st) st = im_companion_path(ctx, sec, "test_path", path, test_beside, test_path, sizeof test_path);
     if (!st) st = im_section_string(ctx, sec, "sensitive", &sensitive);
     if (!st) st = im_section_bool(ctx, sec, "include_sensitive_in_x", &l.include_t);
     if (st) return st;
-    if (!*test_path) beside(path, "adult.test", test_path, sizeof test_path);
     l.t_col = strcmp(sensitive, "race") == 0 ? COL_RACE : (strcmp(sensitive, "age") == 0 ? COL_AGE : COL_SEX);
     im_table tables[2] = { 0 };
     st = im_table_read(ctx, path, ',', '|', &tables[0]);

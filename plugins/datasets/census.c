@@ -78,11 +78,7 @@ static im_status fill_row(im_ctx *ctx, const schema *sc, const im_table *t, int 
 }
 
 /* Before any run: the split, and the county table there to read. */
-static im_status census_validate(im_ctx *ctx, const im_section *sec)
-{
-    im_status st = im_split_validate(ctx, sec);
-    return st ? st : im_file_validate(ctx, sec, "path", NULL);
-}
+static im_status census_validate(im_ctx *ctx, const im_section *sec) { return im_tabular_validate(ctx, sec, NULL, NULL); }
 
 static im_status census_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {

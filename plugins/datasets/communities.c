@@ -134,14 +134,7 @@ static void names_beside(const char *path, char *out, size_t size)
 /* Before any run: the split, and both files there to read. */
 static im_status communities_validate(im_ctx *ctx, const im_section *sec)
 {
-    char path[4096], names_path[4096];
-    im_status st = im_split_validate(ctx, sec);
-    if (!st) st = im_file_validate(ctx, sec, "path", NULL);
-    if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
-    if (!st) st = im_section_path(ctx, sec, "names_path", names_path, sizeof names_path);
-    if (!st && !*names_path) names_beside(path, names_path, sizeof names_path);
-    if (!st) st = im_file_validate(ctx, sec, im_section_has(sec, "names_path") ? "names_path" : "path", names_path);
-    return st;
+    return im_tabular_validate(ctx, sec, "names_path", names_beside);
 }
 
 static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
@@ -149,11 +142,10 @@ static im_status communities_create(im_ctx *ctx, const im_section *sec, im_rng *
     char path[4096], names_path[4096];
     int binarize, t_binary;
     im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
-    if (!st) st = im_section_path(ctx, sec, "names_path", names_path, sizeof names_path);
+    if (!st) st = im_companion_path(ctx, sec, "names_path", path, names_beside, names_path, sizeof names_path);
     if (!st) st = im_section_bool(ctx, sec, "binarize", &binarize);
     if (!st) st = im_section_bool(ctx, sec, "sensitive_binary", &t_binary);
     if (st) return st;
-    if (!*names_path) names_beside(path, names_path, sizeof names_path);
     schema *sc = calloc(1, sizeof *sc);
     im_table t = { 0 };
     int sizes[3], *order = NULL;
