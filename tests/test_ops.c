@@ -12,6 +12,7 @@
 #include "infomin/graph.h"
 #include "infomin/nn.h"
 #include "infomin/param.h"
+#include "infomin/pool.h"
 #include "infomin/rng.h"
 #include "infomin/stats.h"
 
@@ -208,6 +209,55 @@ static im_tensor *b_chain(im_graph *g, im_tensor **x)
     return im_add(g, im_mul(g, h, h), im_log_softmax(g, h));
 }
 
+/* ---- images: rows of NCHW values ---- */
+#define SHAPE(c, h, w) ((im_shape){ c, h, w })
+static im_tensor *b_conv_k3(im_graph *g, im_tensor **x) { return im_conv2d(g, x[0], SHAPE(2, 5, 5), x[1], x[2], 3, 1, 0); }
+static im_tensor *b_conv_odd_s2_p1(im_graph *g, im_tensor **x)
+{
+    return im_conv2d(g, x[0], SHAPE(2, 7, 5), x[1], x[2], 3, 2, 1);
+}
+static im_tensor *b_conv_k4_s2(im_graph *g, im_tensor **x) { return im_conv2d(g, x[0], SHAPE(1, 6, 6), x[1], x[2], 4, 2, 1); }
+static im_tensor *b_conv_1x1_nobias(im_graph *g, im_tensor **x)
+{
+    return im_conv2d(g, x[0], SHAPE(3, 2, 3), x[1], NULL, 1, 1, 0);
+}
+static im_tensor *b_max_pool2(im_graph *g, im_tensor **x) { return im_max_pool(g, x[0], SHAPE(2, 5, 5), 2, 2); }
+static im_tensor *b_max_pool3(im_graph *g, im_tensor **x) { return im_max_pool(g, x[0], SHAPE(1, 7, 6), 3, 2); }
+static im_tensor *b_avg_pool2(im_graph *g, im_tensor **x) { return im_avg_pool(g, x[0], SHAPE(2, 4, 5), 2, 2); }
+static im_tensor *b_avg_pool3(im_graph *g, im_tensor **x) { return im_avg_pool(g, x[0], SHAPE(2, 5, 5), 3, 1); }
+static im_tensor *b_gap(im_graph *g, im_tensor **x) { return im_global_avg_pool(g, x[0], SHAPE(3, 3, 2)); }
+static im_tensor *b_upsample2(im_graph *g, im_tensor **x) { return im_upsample(g, x[0], SHAPE(2, 3, 2), 2); }
+static im_tensor *b_upsample3(im_graph *g, im_tensor **x) { return im_upsample(g, x[0], SHAPE(1, 2, 3), 3); }
+static im_tensor *b_channels_last(im_graph *g, im_tensor **x) { return im_channels_last(g, x[0], SHAPE(3, 2, 3)); }
+static im_tensor *b_bn_train(im_graph *g, im_tensor **x)
+{
+    return im_batch_norm(g, x[0], SHAPE(2, 3, 3), x[1], x[2], NULL, NULL, 0.1, 1e-5, 1);
+}
+static im_tensor *b_bn_dense(im_graph *g, im_tensor **x)
+{
+    return im_batch_norm(g, x[0], SHAPE(3, 1, 1), x[1], x[2], NULL, NULL, 0.1, 1e-5, 1);
+}
+static im_tensor *b_bn_eval(im_graph *g, im_tensor **x)
+{
+    static im_real stats[4] = { 0.3, -0.2, 1.7, 0.6 };   /* means, then variances */
+    return im_batch_norm(g, x[0], SHAPE(2, 2, 2), x[1], x[2], stats, stats + 2, 0.1, 1e-5, 0);
+}
+static im_tensor *b_dropout(im_graph *g, im_tensor **x)
+{
+    im_rng r;
+    im_rng_seed(&r, 7);   /* the same mask at every evaluation */
+    return im_dropout(g, x[0], 0.4, &r);
+}
+/* A small encoder: conv, batch norm, relu, pool, conv, global pool. */
+static im_tensor *b_conv_stack(im_graph *g, im_tensor **x)
+{
+    im_shape s1 = im_conv_shape(SHAPE(1, 6, 6), 2, 3, 1, 1);
+    im_tensor *h = im_conv2d(g, x[0], SHAPE(1, 6, 6), x[1], NULL, 3, 1, 1);
+    h = im_relu(g, im_batch_norm(g, h, s1, im_const(g, 1, 2, 1.5), im_const(g, 1, 2, 0.1), NULL, NULL, 0.1, 1e-5, 1));
+    h = im_max_pool(g, h, s1, 2, 2);
+    return im_global_avg_pool(g, im_conv2d(g, h, SHAPE(2, 3, 3), x[2], NULL, 2, 1, 0), SHAPE(2, 2, 2));
+}
+
 static const grad_case cases[] = {
     { "matmul 1x1·1x1", 2, { { 1, 1 }, { 1, 1 } }, b_matmul_nn, 0, 0 },
     { "matmul 3x4·4x2", 2, { { 3, 4 }, { 4, 2 } }, b_matmul_nn, 0, 0 },
@@ -282,6 +332,23 @@ static const grad_case cases[] = {
     { "mse", 2, { { 4, 3 }, { 4, 3 } }, b_mse, 0, 0 },
     { "gaussian_loglik", 3, { { 4, 3 }, { 4, 3 }, { 4, 3 } }, b_gauss, 0, 0 },
     { "surrogate", 2, { { 2, 2 }, { 2, 2 } }, b_surrogate, 0, 0 },
+    { "conv2d 2x(2,5,5) k3", 3, { { 2, 50 }, { 3, 18 }, { 1, 3 } }, b_conv_k3, 0, 0 },
+    { "conv2d odd 7x5, stride 2, pad 1", 3, { { 3, 70 }, { 2, 18 }, { 1, 2 } }, b_conv_odd_s2_p1, 0, 0 },
+    { "conv2d k4 s2 p1, batch 1", 3, { { 1, 36 }, { 4, 16 }, { 1, 4 } }, b_conv_k4_s2, 0, 0 },
+    { "conv2d 1x1, no bias", 2, { { 4, 18 }, { 2, 3 } }, b_conv_1x1_nobias, 0, 0 },
+    { "max_pool 2x2 on 5x5", 1, { { 2, 50 } }, b_max_pool2, 0, 0 },
+    { "max_pool 3 stride 2 on 7x6", 1, { { 2, 42 } }, b_max_pool3, 0, 0 },
+    { "avg_pool 2x2 on 4x5", 1, { { 2, 40 } }, b_avg_pool2, 0, 0 },
+    { "avg_pool 3 stride 1", 1, { { 1, 50 } }, b_avg_pool3, 0, 0 },
+    { "global_avg_pool", 1, { { 2, 18 } }, b_gap, 0, 0 },
+    { "upsample x2", 1, { { 2, 12 } }, b_upsample2, 0, 0 },
+    { "upsample x3, batch 1", 1, { { 1, 6 } }, b_upsample3, 0, 0 },
+    { "channels_last", 1, { { 2, 18 } }, b_channels_last, 0, 0 },
+    { "batch_norm train (2,3,3)", 3, { { 3, 18 }, { 1, 2 }, { 1, 2 } }, b_bn_train, 0, 0 },
+    { "batch_norm train dense", 3, { { 5, 3 }, { 1, 3 }, { 1, 3 } }, b_bn_dense, 0, 0 },
+    { "batch_norm eval", 3, { { 3, 8 }, { 1, 2 }, { 1, 2 } }, b_bn_eval, 0, 0 },
+    { "dropout", 1, { { 3, 7 } }, b_dropout, 0, 0 },
+    { "conv, bn, relu, pool, conv, gap", 3, { { 2, 36 }, { 2, 9 }, { 2, 8 } }, b_conv_stack, 0, 0 },
     { "chain: tanh(linear) reused", 3, { { 5, 3 }, { 4, 3 }, { 1, 4 } }, b_chain, 0, 0 },
 };
 #define N_CASES ((int)(sizeof cases / sizeof cases[0]))
@@ -289,6 +356,83 @@ static const grad_case cases[] = {
 START_TEST(op_gradient_matches_finite_differences)
 {
     check_case(&cases[_i]);
+}
+END_TEST
+
+/* The convolution split over a pool: several groups per thread, a ragged
+ * last group; values and every gradient as on one thread (float64: only
+ * the summation order of the weight gradient differs). */
+static void conv_pass(im_pool *pool, const double *x, const double *w, const double *b, double *out)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    ctx.pool = pool;
+    im_graph *g = im_graph_new(&ctx);
+    im_tensor *xt = im_leaf(g, 70, 72, (double *)x, 1), *wt = im_leaf(g, 4, 18, (double *)w, 1);
+    im_tensor *bt = im_leaf(g, 1, 4, (double *)b, 1);
+    im_tensor *y = im_conv2d(g, xt, SHAPE(2, 6, 6), wt, bt, 3, 1, 1);
+    ck_assert_ptr_nonnull(y);
+    ck_assert_int_eq(im_backward(g, im_sum(g, im_square(g, y), IM_ALL)), IM_OK);
+    memcpy(out, y->val, sizeof(double) * 70 * 144);
+    memcpy(out + 70 * 144, xt->grad, sizeof(double) * 70 * 72);
+    memcpy(out + 70 * 216, wt->grad, sizeof(double) * 72);
+    memcpy(out + 70 * 216 + 72, bt->grad, sizeof(double) * 4);
+    im_graph_free(g);
+}
+
+START_TEST(conv_split_over_threads_matches_one_thread)
+{
+    enum { N = 70 * 216 + 76 };
+    static double x[70 * 72], w[72], b[4], one[N], three[N];
+    im_rng rng;
+    im_rng_seed(&rng, 5);
+    for (int i = 0; i < 70 * 72; i++) x[i] = im_rng_normal(&rng);
+    for (int i = 0; i < 72; i++) w[i] = im_rng_normal(&rng);
+    for (int i = 0; i < 4; i++) b[i] = im_rng_normal(&rng);
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_pool *pool;
+    ck_assert_int_eq(im_pool_new(&ctx, 3, &pool), IM_OK);
+    conv_pass(NULL, x, w, b, one);
+    conv_pass(pool, x, w, b, three);
+    for (int i = 0; i < N; i++)
+        ck_assert_msg(fabs(one[i] - three[i]) <= 1e-10 * fmax(1, fabs(one[i])), "value %d: %.15g vs %.15g", i, one[i],
+                      three[i]);
+    im_pool_free(pool);
+}
+END_TEST
+
+/* Image ops refuse shapes that do not match their input, by name. */
+START_TEST(image_shape_errors_are_named)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_graph *g = im_graph_new(&ctx);
+    im_tensor *x = im_const(g, 2, 50, 1), *w = im_const(g, 3, 18, 1);
+    ck_assert_ptr_null(im_conv2d(g, x, SHAPE(2, 5, 4), w, NULL, 3, 1, 0));
+    ck_assert_ptr_nonnull(strstr(ctx.err, "im_conv2d: input rows have 50 values, shape 2x5x4 has 40"));
+    im_graph_free(g);
+    const char *expect[] = { "im_conv2d: weight is 3x18, expected 3x32", "do not fit a 5x5 image",
+                             "im_max_pool: window 6, stride 1 do not fit", "im_batch_norm: gamma 1x3",
+                             "im_batch_norm: evaluation needs the running", "im_dropout: probability 1 outside" };
+    for (int i = 0; i < 6; i++) {
+        im_ctx_init(&ctx);
+        g = im_graph_new(&ctx);
+        x = im_const(g, 2, 50, 1);
+        w = im_const(g, 3, 18, 1);
+        im_tensor *gb = im_const(g, 1, 2, 1), *r;
+        switch (i) {
+        case 0: r = im_conv2d(g, x, SHAPE(2, 5, 5), w, NULL, 4, 1, 0); break;
+        case 1: r = im_conv2d(g, x, SHAPE(2, 5, 5), im_const(g, 3, 98, 1), NULL, 7, 1, 0); break;
+        case 2: r = im_max_pool(g, x, SHAPE(2, 5, 5), 6, 1); break;
+        case 3: r = im_batch_norm(g, x, SHAPE(2, 5, 5), im_const(g, 1, 3, 1), gb, NULL, NULL, 0.1, 1e-5, 1); break;
+        case 4: r = im_batch_norm(g, x, SHAPE(2, 5, 5), gb, gb, NULL, NULL, 0.1, 1e-5, 0); break;
+        default: r = im_dropout(g, x, 1.0, NULL); break;
+        }
+        ck_assert_ptr_null(r);
+        ck_assert_msg(strstr(ctx.err, expect[i]) != NULL, "case %d: '%s'", i, ctx.err);
+        im_graph_free(g);
+    }
 }
 END_TEST
 
@@ -385,6 +529,8 @@ static Suite *ops_suite(void)
     TCase *tc = tcase_create("gradients");
     tcase_add_loop_test(tc, op_gradient_matches_finite_differences, 0, N_CASES);
     tcase_add_test(tc, shape_errors_are_sticky_and_named);
+    tcase_add_test(tc, conv_split_over_threads_matches_one_thread);
+    tcase_add_test(tc, image_shape_errors_are_named);
     suite_add_tcase(s, tc);
     TCase *maps = tcase_create("input maps");
     tcase_add_test(maps, normal_quantile_inverts_the_cdf);

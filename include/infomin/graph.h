@@ -164,6 +164,41 @@ IM_API im_tensor *im_transpose(im_graph *g, im_tensor *x);
 /* Column-wise (x - mean) / sqrt(var + eps), batch statistics, biased var. */
 IM_API im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps);
 
+/* ---- images (ops_conv.c, ops_norm.c). A tensor of images has one image per
+ * row, C·H·W values in NCHW order; its im_shape is passed beside it. ---- */
+
+/* The output shape of a k×k convolution (or pooling window) with `out_c`
+ * channels; h = (H + 2·pad − k)/stride + 1 (floor). A side < 1: invalid. */
+IM_API im_shape im_conv_shape(im_shape in, int out_c, int k, int stride, int pad);
+/* out[n, O·Ho·Wo] = w[O, C·k·k] ⊛ x[n, C·H·W] + b[1, O] (b may be NULL):
+ * cross-correlation with zero padding, weight rows in (c, ky, kx) order.
+ * im2col on sgemm, samples split across the pool. */
+IM_API im_tensor *im_conv2d(im_graph *g, im_tensor *x, im_shape in, im_tensor *w, im_tensor *b, int k, int stride,
+                            int pad);
+/* k×k windows every `stride` pixels (no padding): the maximum (the gradient
+ * goes to the first maximal input) or the mean, per channel. */
+IM_API im_tensor *im_max_pool(im_graph *g, im_tensor *x, im_shape in, int k, int stride);
+IM_API im_tensor *im_avg_pool(im_graph *g, im_tensor *x, im_shape in, int k, int stride);
+/* The mean of each channel over H·W: [n, C]. */
+IM_API im_tensor *im_global_avg_pool(im_graph *g, im_tensor *x, im_shape in);
+/* Nearest-neighbour upsampling by an integer factor: [n, C·fH·fW]. */
+IM_API im_tensor *im_upsample(im_graph *g, im_tensor *x, im_shape in, int factor);
+/* [n, C·H·W] -> [n·H·W, C]: one row per location (a 1×1 convolution is then
+ * a dense layer on these rows). Row n·H·W + y·W + x. */
+IM_API im_tensor *im_channels_last(im_graph *g, im_tensor *x, im_shape in);
+/* Batch normalisation per channel (over n·H·W values; a dense [n, C] input is
+ * the shape (C, 1, 1)): y = γ·(x − μ)/sqrt(σ² + eps) + β, γ, β [1, C].
+ * training: μ, σ² of the batch (biased σ²), and when running_mean/var are
+ * given they move toward the batch's (unbiased σ²) by `momentum`.
+ * Not training: μ, σ² are running_mean/var (required). */
+IM_API im_tensor *im_batch_norm(im_graph *g, im_tensor *x, im_shape in, im_tensor *gamma, im_tensor *beta,
+                                im_real *running_mean, im_real *running_var, double momentum, double eps,
+                                int training);
+struct im_rng;
+/* Inverted dropout: each value zeroed with probability p, the rest scaled
+ * by 1/(1 − p); the identity when p = 0. For training passes only. */
+IM_API im_tensor *im_dropout(im_graph *g, im_tensor *x, double p, struct im_rng *rng);
+
 /* n x n squared Euclidean distances between the rows of x (a composite). */
 IM_API im_tensor *im_sq_dists(im_graph *g, im_tensor *x);
 /* log det(S + ridge·I) of a symmetric positive-definite S -> 1x1. */

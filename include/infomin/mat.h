@@ -13,6 +13,13 @@ typedef struct im_mat {
     im_real *data;   /* rows * cols values, row-major */
 } im_mat;
 
+/* The shape of one image row: C·H·W values in NCHW order (channel planes,
+ * each H rows of W). Image datasets carry it; the convolution ops take it. */
+typedef struct im_shape {
+    int c, h, w;
+} im_shape;
+static inline long im_shape_size(im_shape s) { return (long)s.c * s.h * s.w; }
+
 /* Allocates rows*cols zeroed values; m is left empty on failure. */
 IM_API im_status im_mat_alloc(im_ctx *ctx, im_mat *m, int rows, int cols);
 IM_API void im_mat_free(im_mat *m);

@@ -52,4 +52,35 @@ IM_API im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x
 IM_API im_tensor *im_layer_weight(im_graph *g, const im_linear_layer *layer, int frozen);
 IM_API im_tensor *im_layer_bias(im_graph *g, const im_linear_layer *layer, int frozen);
 
+/* ---- image layers (nn_image.c) ---- */
+
+/* A k×k convolution with bias: weight [out_c, C·k·k] (He or Xavier as the
+ * next activation asks), bias [1, out_c] zero. */
+typedef struct im_conv_layer {
+    im_param *weight, *bias;
+    im_shape in, out;
+    int k, stride, pad;
+} im_conv_layer;
+
+IM_API im_status im_conv_layer_init(im_ctx *ctx, im_conv_layer *layer, im_params *params, const char *name,
+                                    im_shape in, int out_c, int k, int stride, int pad, im_activation next_act,
+                                    im_rng *rng);
+IM_API im_tensor *im_conv_layer_forward(im_graph *g, const im_conv_layer *layer, im_tensor *x);
+
+/* Batch normalisation of C channels: γ = 1, β = 0 trained; the running mean
+ * and variance (0 and 1 at first) are state, not parameters, and are saved
+ * with them through im_batch_norm_layer_state. */
+typedef struct im_batch_norm_layer {
+    im_param *gamma, *beta;
+    im_shape shape;
+    im_real *running;          /* 2·C values: means, then variances */
+    double momentum, eps;      /* 0.1 and 1e-5, as PyTorch's         */
+} im_batch_norm_layer;
+
+IM_API im_status im_batch_norm_layer_init(im_ctx *ctx, im_batch_norm_layer *layer, im_params *params,
+                                          const char *name, im_shape shape);
+IM_API void im_batch_norm_layer_free(im_batch_norm_layer *layer);
+IM_API im_tensor *im_batch_norm_layer_forward(im_graph *g, const im_batch_norm_layer *layer, im_tensor *x,
+                                              int training);
+
 #endif
