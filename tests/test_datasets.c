@@ -2,6 +2,8 @@
  * loader's columns and errors, and the column transforms fitted on the
  * training split. */
 #include <math.h>
+#include <sys/stat.h>
+#include <zlib.h>
 #include "registry_fixture.h"
 
 /* ---- datasets with known MI ---- */
@@ -306,6 +308,163 @@ START_TEST(columns_use_training_statistics)
 }
 END_TEST
 
+/* ---- fashion-mnist: IDX files written here, small and broken ---- */
+
+/* An IDX file of n items of h×w bytes (h = 0: a label file) at dir/name:
+ * item i's first byte is i, labels i % 10 (+ label_bump on the last). `magic`
+ * replaces the type byte; `cut` bytes are left off the end; `extra` added. */
+typedef struct {
+    int magic_type, cut, extra, label_bump, raw_cut;
+} idx_flaw;
+
+static void write_idx(const char *dir, const char *name, int n, int h, int w, idx_flaw f)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.gz", dir, name);
+    unsigned char head[16] = { 0, 0, (unsigned char)(f.magic_type ? f.magic_type : 8), (unsigned char)(h ? 3 : 1) };
+    int dims[3] = { n, h, w }, nd = h ? 3 : 1;
+    for (int d = 0; d < nd; d++)
+        for (int b = 0; b < 4; b++) head[4 + 4 * d + b] = (unsigned char)(dims[d] >> (24 - 8 * b));
+    long item = h ? (long)h * w : 1, len = n * item - f.cut + f.extra;
+    unsigned char *body = calloc((size_t)(n * item + f.extra + 1), 1);
+    for (int i = 0; i < n; i++) {
+        if (h) {
+            body[i * item] = (unsigned char)i;
+            for (long j = 1; j < item; j++) body[i * item + j] = (unsigned char)(17 * j + i);
+        } else
+            body[i] = (unsigned char)(i % 10 + (i == n - 1 ? f.label_bump : 0));
+    }
+    gzFile gz = gzopen(path, "wb");
+    ck_assert_ptr_nonnull(gz);
+    gzwrite(gz, head, (unsigned)(4 + 4 * nd));
+    gzwrite(gz, body, (unsigned)len);
+    gzclose(gz);
+    free(body);
+    if (f.raw_cut) {   /* a gzip stream cut short: the compressed file loses its tail */
+        struct stat sb;
+        ck_assert_int_eq(stat(path, &sb), 0);
+        ck_assert_int_eq(truncate(path, sb.st_size - f.raw_cut), 0);
+    }
+}
+
+/* A folder of the four files, 12 training and 6 test images of 4×5. */
+static void write_fashion(const char *dir, idx_flaw train_images, idx_flaw train_labels, int n_labels)
+{
+    mkdir(dir, 0755);
+    write_idx(dir, "train-images-idx3-ubyte", 12, 4, 5, train_images);
+    write_idx(dir, "train-labels-idx1-ubyte", n_labels, 0, 0, train_labels);
+    write_idx(dir, "t10k-images-idx3-ubyte", 6, 4, 5, (idx_flaw){ 0 });
+    write_idx(dir, "t10k-labels-idx1-ubyte", 6, 0, 0, (idx_flaw){ 0 });
+}
+
+static im_status load_fashion(const char *dir, const char *keys, im_dataset *ds)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = fashion-mnist\npath = %s\n"
+             "n_val = 2\n%s\n[estimator]\nplugin = pearson\n", dir, keys);
+    im_config cfg;
+    parse(text, &cfg);
+    im_rng rng;
+    im_rng_seed(&rng, 3);
+    im_status st = im_dataset_load(&ctx, &cfg, "dataset", &rng, ds);
+    im_config_free(&cfg);
+    return st;
+}
+
+START_TEST(fashion_mnist_reads_idx_files_with_their_shape)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/fm", test_tmpdir());
+    write_fashion(dir, (idx_flaw){ 0 }, (idx_flaw){ 0 }, 12);
+    im_dataset ds;
+    ck_assert_msg(load_fashion(dir, "scale = unit", &ds) == IM_OK, "%s", ctx.err);
+    ck_assert_int_eq(ds.train.x.rows, 10);
+    ck_assert_int_eq(ds.val.x.rows, 2);
+    ck_assert_int_eq(ds.test.x.rows, 6);
+    ck_assert_int_eq(ds.train.x.cols, 20);
+    ck_assert(ds.x_shape.c == 1 && ds.x_shape.h == 4 && ds.x_shape.w == 5);
+    ck_assert_int_eq(ds.y_kind, IM_VAR_CLASSES);
+    ck_assert_int_eq(ds.y_classes, 10);
+    int seen[12] = { 0 };
+    const im_split *splits[2] = { &ds.train, &ds.val };
+    for (int s = 0; s < 2; s++)   /* every training item once, with its own label and pixels */
+        for (int r = 0; r < splits[s]->x.rows; r++) {
+            const im_real *x = im_mat_row(&splits[s]->x, r);
+            int i = (int)lround(x[0] * 255);
+            ck_assert(i >= 0 && i < 12 && !seen[i]);
+            seen[i] = 1;
+            ck_assert_int_eq((int)im_mat_row(&splits[s]->y, r)[0], i % 10);
+            ck_assert_double_eq_tol(x[7], ((17 * 7 + i) % 256) / 255.0, 1e-6);
+        }
+    for (int r = 0; r < 6; r++)   /* the whole test file, in its order */
+        ck_assert_double_eq_tol(im_mat_row(&ds.test.x, r)[0], r / 255.0, 1e-6);
+    im_dataset_free(&ds);
+    ck_assert_msg(load_fashion(dir, "scale = centered\nn_train = 4\nn_test = 3", &ds) == IM_OK, "%s", ctx.err);
+    ck_assert_int_eq(ds.train.x.rows, 4);
+    ck_assert_int_eq(ds.test.x.rows, 3);
+    for (long i = 0; i < 4L * 20; i++) ck_assert(ds.train.x.data[i] >= -1 && ds.train.x.data[i] <= 1);
+    im_dataset_free(&ds);
+}
+END_TEST
+
+/* Each broken folder is refused with the file and the fault named. */
+START_TEST(fashion_mnist_names_bad_idx_files)
+{
+    struct {
+        const char *name;
+        idx_flaw images, labels;
+        int n_labels;
+        const char *keys, *expect;
+    } cases[] = {
+        { "magic", { .magic_type = 9 }, { 0 }, 12, "", "not an IDX file of 3-dimensional unsigned bytes (magic 00 00 09 03" },
+        { "truncated", { .cut = 7 }, { 0 }, 12, "", "train-images-idx3-ubyte.gz: truncated: 233 of the 240 value bytes" },
+        { "gzip-cut", { .raw_cut = 12 }, { 0 }, 12, "", "train-images-idx3-ubyte.gz: " },
+        { "longer", { 0 }, { .extra = 3 }, 12, "", "train-labels-idx1-ubyte.gz: longer than its header" },
+        { "count", { 0 }, { 0 }, 11, "", "train-images-idx3-ubyte.gz holds 12 images but" },
+        { "label", { 0 }, { .label_bump = 9 }, 12, "", "label 10 of item 11 is not a class 0..9" },
+        { "too-many", { 0 }, { 0 }, 12, "n_train = 11", "n_train 11 + n_val 2: the training file" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s/fm-%s", test_tmpdir(), cases[i].name);
+        write_fashion(dir, cases[i].images, cases[i].labels, cases[i].n_labels);
+        im_dataset ds;
+        ck_assert_int_ne(load_fashion(dir, cases[i].keys, &ds), IM_OK);
+        ck_assert_msg(strstr(ctx.err, cases[i].expect) != NULL, "%s: '%s'", cases[i].name, ctx.err);
+        ck_assert_msg(strstr(ctx.err, dir) != NULL || i == 6, "%s: no file named: '%s'", cases[i].name, ctx.err);
+    }
+    /* a missing file: the folder without its test labels */
+    char dir[512], gone[600];
+    snprintf(dir, sizeof dir, "%s/fm-missing", test_tmpdir());
+    write_fashion(dir, (idx_flaw){ 0 }, (idx_flaw){ 0 }, 12);
+    snprintf(gone, sizeof gone, "%s/t10k-labels-idx1-ubyte.gz", dir);
+    ck_assert_int_eq(remove(gone), 0);
+    im_dataset ds;
+    ck_assert_int_ne(load_fashion(dir, "", &ds), IM_OK);
+    ck_assert_msg(strstr(ctx.err, "t10k-labels-idx1-ubyte.gz: No such file") != NULL, "'%s'", ctx.err);
+}
+END_TEST
+
+/* The Debian package's files, when installed: the published counts. */
+START_TEST(fashion_mnist_package_files_have_the_published_counts)
+{
+    if (access("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", R_OK) != 0) {
+        fprintf(stderr, "fashion-mnist package files absent: count check not run (apt-get install dataset-fashion-mnist)\n");
+        return;
+    }
+    im_dataset ds;
+    ck_assert_msg(load_fashion("/usr/share/datasets/fashion-mnist", "", &ds) == IM_OK, "%s", ctx.err);
+    ck_assert_int_eq(ds.train.x.rows, 59998);
+    ck_assert_int_eq(ds.val.x.rows, 2);
+    ck_assert_int_eq(ds.test.x.rows, 10000);
+    ck_assert(ds.x_shape.h == 28 && ds.x_shape.w == 28 && ds.train.x.cols == 784);
+    int count[10] = { 0 };
+    for (int r = 0; r < ds.test.x.rows; r++) count[(int)im_mat_row(&ds.test.y, r)[0]]++;
+    for (int c = 0; c < 10; c++) ck_assert_int_eq(count[c], 1000);   /* the test set is balanced */
+    im_dataset_free(&ds);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("datasets");
@@ -320,6 +479,9 @@ int main(void)
     tcase_add_test(data, csv_reads_bom_crlf_and_quotes_and_names_the_rest);
     tcase_add_test(data, too_few_rows_are_refused);
     tcase_add_test(data, gaussian_mi_beyond_what_can_be_generated_is_refused);
+    tcase_add_test(data, fashion_mnist_reads_idx_files_with_their_shape);
+    tcase_add_test(data, fashion_mnist_names_bad_idx_files);
+    tcase_add_test(data, fashion_mnist_package_files_have_the_published_counts);
     suite_add_tcase(s, data);
     return test_run_suite(s);
 }

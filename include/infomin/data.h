@@ -22,6 +22,9 @@ typedef struct im_dataset {
     int y_classes, t_classes;   /* for IM_VAR_CLASSES (binary: 2)     */
     int has_true_mi;
     double true_mi;             /* I(X;Y) in nats, when has_true_mi   */
+    /* Appended in 0.3: image datasets set the shape of an X row (C, H, W;
+     * C·H·W = X's columns); all zero for vectors. */
+    im_shape x_shape;
 } im_dataset;
 
 /* Appended fields only (plugin.h); required: create. */
@@ -46,6 +49,19 @@ IM_API im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds);
 IM_API im_status im_split_counts(im_ctx *ctx, const im_section *sec, int n[3]);
 /* Allocate the three splits' x, y, t with the given sizes and widths. */
 IM_API im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols);
+
+/* IDX files (the MNIST family's format), gzip-compressed or not
+ * (core/data/idx.c): unsigned bytes in up to 4 dimensions. */
+typedef struct im_idx {
+    int ndim;
+    int dims[4];
+    unsigned char *data;   /* dims[0]·…·dims[ndim−1] bytes, malloc'd */
+} im_idx;
+/* Reads path; `ndim` is the number of dimensions the caller expects. A
+ * missing file, a wrong magic number, an unexpected number of dimensions or
+ * a truncated body is an error naming the file and what is wrong. */
+IM_API im_status im_idx_read(im_ctx *ctx, const char *path, int ndim, im_idx *out);
+IM_API void im_idx_free(im_idx *idx);
 
 /* Column transforms of every split with the training split's statistics
  * (core/data/columns.c): the role picks x, y or t of each split. */
