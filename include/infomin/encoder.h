@@ -6,6 +6,7 @@
 #include "cfg.h"
 #include "graph.h"
 #include "param.h"
+#include "mat.h"
 #include "rng.h"
 
 /* Appended fields only (plugin.h); required: all four below. */
@@ -17,6 +18,53 @@ typedef struct im_encoder_vt {
     void (*destroy)(void *self);
     im_tensor *(*forward)(void *self, im_graph *g, im_tensor *x);
     im_params *(*params)(void *self);
+    /* Appended in 0.3, optional. create_image: create for image rows of
+     * the dataset's shape (NULL: create gets C·H·W as in_dim). */
+    im_status (*create_image)(im_ctx *ctx, const im_section *sec, im_shape in, im_rng *rng, void **self,
+                              int *out_dim);
+    /* The code Z [n, out_dim] and an intermediate feature map: *local
+     * [n, C·M·M] (NCHW rows) of shape *local_shape (Deep InfoMax scores
+     * the code against every location of it). NULL: no feature map. */
+    im_tensor *(*forward_local)(void *self, im_graph *g, im_tensor *x, im_tensor **local, im_shape *local_shape);
+    /* Training (1) or evaluation (0) behaviour of batch norm and dropout.
+     * Encoders start in training mode. NULL: no difference. */
+    void (*set_training)(void *self, int training);
+    /* The code and the encoder's last feature map before its dense layers
+     * (a conv encoder's last convolution block), flattened into *features
+     * of shape *shape: the "conv" features of Deep InfoMax's evaluation.
+     * NULL: none. */
+    im_tensor *(*forward_features)(void *self, im_graph *g, im_tensor *x, im_tensor **features, im_shape *shape);
 } im_encoder_vt;
+
+/* An encoder instance (core/train/encoder.c): the plugin named in a
+ * section, created for vectors of in_dim or images of `shape` (c = 0:
+ * vectors). */
+typedef struct im_encoder {
+    const im_encoder_vt *vt;
+    void *self;
+    char name[48];
+    int in_dim, out_dim;
+    im_shape shape;
+} im_encoder;
+
+IM_API im_status im_encoder_new(im_ctx *ctx, const im_config *cfg, const char *section, int in_dim, im_shape shape,
+                                im_rng *rng, im_encoder *out);
+IM_API void im_encoder_free(im_encoder *e);
+IM_API im_tensor *im_encoder_forward(im_graph *g, const im_encoder *e, im_tensor *x);
+/* Fails (sticky, on the graph) when the plugin has no feature map. */
+IM_API im_tensor *im_encoder_forward_local(im_graph *g, const im_encoder *e, im_tensor *x, im_tensor **local,
+                                           im_shape *local_shape);
+/* Fails (sticky) when the plugin has no such features. */
+IM_API im_tensor *im_encoder_forward_features(im_graph *g, const im_encoder *e, im_tensor *x, im_tensor **features,
+                                              im_shape *shape);
+IM_API void im_encoder_set_training(const im_encoder *e, int training);
+IM_API im_params *im_encoder_params(const im_encoder *e);
+/* What im_encoder_encode returns for each row. */
+typedef enum { IM_ENCODE_CODE, IM_ENCODE_LOCAL, IM_ENCODE_FEATURES } im_encode_what;
+/* The code, the local map or the features (flattened) of every row of x,
+ * in evaluation mode with the tape off, into out (allocated here); the
+ * encoder is left in training mode. */
+IM_API im_status im_encoder_encode(im_ctx *ctx, const im_encoder *e, const im_mat *x, im_encode_what what,
+                                   im_mat *out);
 
 #endif

@@ -1,0 +1,59 @@
+/* dim.h — private to the dim task: its settings, training of the encoder
+ * (Deep InfoMax or supervised, train.c), the probes that read frozen
+ * features (probe.c) and the sweep's table and plot (summary.c). */
+#ifndef INFOMIN_TASK_DIM_H
+#define INFOMIN_TASK_DIM_H
+
+#include "infomin/infomin.h"
+
+typedef enum { METHOD_RAW, METHOD_RANDOM, METHOD_SUPERVISED, METHOD_DIM } dim_method;
+typedef enum { BOUND_JSD, BOUND_INFONCE, BOUND_DV } dim_bound;
+
+typedef struct {
+    dim_method method;
+    const char *method_name;   /* as given: dim-l, dim-g, dim, supervised, random, raw */
+    dim_bound bound;
+    double alpha, beta, gamma; /* global MI, local MI, prior matching    */
+    int gaussian_prior;
+    int epochs, batch;
+    double lr;
+    int critic_hidden, embed;
+    int probe_rows, probe_epochs, probe_hidden;
+    double probe_lr;
+    int curve_rows;            /* rows of the per-epoch probe (0: none) */
+    im_encode_what features;   /* what the "features" probes read: the local map or the last block */
+} dim_settings;
+
+/* A probe's data: features of training and test rows and their classes. */
+typedef struct {
+    const im_mat *train, *test;
+    const int *train_labels, *test_labels;
+    int classes;
+} probe_data;
+
+/* Test accuracy of a classifier trained on frozen features, standardised
+ * with the training rows' statistics: multinomial logistic regression
+ * (hidden = 0) or one hidden ReLU layer. */
+im_status dim_probe(im_ctx *ctx, const probe_data *d, int hidden, int epochs, double lr, im_rng *rng, double *accuracy);
+
+/* The classes of a split's Y (one column of class indices), malloc'd. */
+int *dim_labels(im_ctx *ctx, const im_mat *y, int n);
+
+/* Linear-probe accuracy on the code and the conv features (enc NULL: the
+ * pixels; acc[0] NaN) of the first curve_rows training and test rows: the
+ * per-epoch curve. */
+im_status dim_quick_probe(im_ctx *ctx, const dim_settings *s, const im_dataset *ds, const im_encoder *enc,
+                          im_rng *rng, double acc[2]);
+
+/* The record's per-epoch curve: epoch, loss, local_mi, global_mi,
+ * linear_code, linear_features (epoch 0: before training). */
+im_curve *dim_curve(im_record *rec);
+
+/* Train the encoder by Deep InfoMax (METHOD_DIM) or with a linear
+ * classification head (METHOD_SUPERVISED); curves into rec. */
+im_status dim_train(im_ctx *ctx, const dim_settings *s, const im_dataset *ds, im_encoder *enc, im_rng *rng,
+                    im_record *rec, double *seconds_per_epoch);
+
+im_status dim_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
+
+#endif
