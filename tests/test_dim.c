@@ -160,11 +160,16 @@ START_TEST(dim_tiny_runs_every_method_end_to_end)
         double lin = metric(rec, "linear_features"), mlp = metric(rec, "mlp_features");
         ck_assert(lin > 0.3 && lin <= 1 && mlp > 0.3 && mlp <= 1);   /* chance is 0.1 */
         if (i >= 1) ck_assert(metric(rec, "linear_code") > 0 && metric(rec, "code_width") == 16);
-        if (i == 2) ck_assert_double_gt(metric(rec, "linear_code"), 0.5);   /* trained on the labels */
+        if (i == 2) ck_assert_double_gt(metric(rec, "linear_code"), 0.3);
         /* the curve: epoch 0 (before training) and two epochs for the trained
          * methods; DIM's bound (its mean over an epoch's batches) rises */
         json_t *rows = json_object_get(json_object_get(json_object_get(rec, "curves"), "probe"), "rows");
         ck_assert_int_eq((int)json_array_size(rows), i >= 2 ? 3 : 1);
+        if (i == 2) {   /* trained on the labels: the cross-entropy falls */
+            double first = json_number_value(json_array_get(json_array_get(rows, 1), 1));
+            double second = json_number_value(json_array_get(json_array_get(rows, 2), 1));
+            ck_assert_msg(second < first, "supervised: loss %g, then %g", first, second);
+        }
         if (i >= 3) {
             int col = i == 3 ? 3 : 2;
             double first = json_number_value(json_array_get(json_array_get(rows, 1), col));

@@ -176,8 +176,9 @@ static im_status dim_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
         im_record_metric(rec, "mlp_code", &v[1]);
         im_record_metric(rec, "linear_features", &v[2]);
         im_record_metric(rec, "mlp_features", &v[3]);
-        printf("dim on %s, %s: probe accuracy code linear %.4f mlp %.4f, features linear %.4f mlp %.4f "
-               "(train %.0f s)\n", ds.name, s.method_name, v[0], v[1], v[2], v[3], train_seconds);
+        printf("dim on %s, %s: probe accuracy", ds.name, s.method_name);
+        if (s.method != METHOD_RAW) printf(" code linear %.4f mlp %.4f,", v[0], v[1]);
+        printf(" features linear %.4f mlp %.4f (train %.0f s)\n", v[2], v[3], train_seconds);
     }
     im_encoder_free(&enc);
     im_dataset_free(&ds);

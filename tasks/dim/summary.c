@@ -108,7 +108,7 @@ static im_status plot_curves(im_ctx *ctx, const im_config *cfg, group *groups, i
         for (int set = 0; set < 2 && g->rows; set++) {
             if (!g->curve_n[set][0]) continue;   /* raw pixels have no code */
             for (int r = 0; r < g->rows; r++) ys[n][r] = g->curve_n[set][r] ? g->curve[set][r] / g->curve_n[set][r] : NAN;
-            const char *what = set ? (strcmp(g->label, "raw") ? "conv features" : "pixels") : "code";
+            const char *what = set ? (g->curve_n[0][0] ? "conv features" : "pixels") : "code";   /* no code: raw */
             snprintf(names[n], sizeof names[n], "%.60s: %s", g->label, what);
             if (g->rows > 1)
                 series[n] = (im_series){ .name = names[n], .x = g->epoch, .y = ys[n], .n = g->rows, .markers = 1 };
