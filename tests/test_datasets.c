@@ -398,6 +398,9 @@ START_TEST(fashion_mnist_reads_idx_files_with_their_shape)
         }
     for (int r = 0; r < 6; r++)   /* the whole test file, in its order */
         ck_assert_double_eq_tol(im_mat_row(&ds.test.x, r)[0], r / 255.0, 1e-6);
+    ds.x_shape.w = 4;   /* a shape that does not fit the rows is refused */
+    ck_assert_int_eq(im_dataset_check(&ctx, &ds), IM_EINVAL);
+    ck_assert_str_eq(ctx.err, "dataset fashion-mnist: image shape 1x4x4 does not match X's 20 columns");
     im_dataset_free(&ds);
     ck_assert_msg(load_fashion(dir, "scale = centered\nn_train = 4\nn_test = 3", &ds) == IM_OK, "%s", ctx.err);
     ck_assert_int_eq(ds.train.x.rows, 4);

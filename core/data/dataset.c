@@ -35,10 +35,11 @@ im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds)
 {
     const im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
     if (ds->train.x.rows < 2) return im_fail(ctx, IM_EINVAL, "dataset %s: fewer than 2 training rows", ds->name);
-    im_shape s = ds->x_shape;
-    if ((s.c || s.h || s.w) && (s.c < 1 || s.h < 1 || s.w < 1 || im_shape_size(s) != ds->train.x.cols))
-        return im_fail(ctx, IM_EINVAL, "dataset %s: image shape %dx%dx%d does not match X's %d columns", ds->name, s.c,
-                       s.h, s.w, ds->train.x.cols);
+    im_shape shape = ds->x_shape;
+    if ((shape.c || shape.h || shape.w) &&
+        (shape.c < 1 || shape.h < 1 || shape.w < 1 || im_shape_size(shape) != ds->train.x.cols))
+        return im_fail(ctx, IM_EINVAL, "dataset %s: image shape %dx%dx%d does not match X's %d columns", ds->name,
+                       shape.c, shape.h, shape.w, ds->train.x.cols);
     for (int s = 0; s < 3; s++) {
         const im_split *sp = splits[s];
         const im_mat *mats[3] = { &sp->x, &sp->y, &sp->t };
