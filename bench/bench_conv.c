@@ -81,13 +81,9 @@ static im_status run(im_ctx *ctx, int steps, double *rate)
     if (!st) st = im_linear_layer_init(ctx, &m.head, &m.head_params, "head", m.enc.out_dim, 10, IM_ACT_NONE, &rng);
     if (!st) st = im_mat_alloc(ctx, &m.x, BATCH, 784);
     if (!st && !(m.g = im_graph_new(ctx))) st = ctx->status;
-    im_params *ep = st ? NULL : im_encoder_params(&m.enc);
-    if (!st && !(m.all.items = malloc(sizeof(im_param *) * (size_t)(ep->count + 2))))
-        st = im_fail(ctx, IM_ENOMEM, "out of memory");
+    if (!st) st = im_params_view_append(ctx, &m.all, im_encoder_params(&m.enc));
+    if (!st) st = im_params_view_append(ctx, &m.all, &m.head_params);
     if (!st) {
-        for (int i = 0; i < ep->count; i++) m.all.items[m.all.count++] = ep->items[i];
-        for (int i = 0; i < m.head_params.count; i++) m.all.items[m.all.count++] = m.head_params.items[i];
-        m.all.cap = m.all.count;
         im_adam_init(&m.opt, &m.all, 1e-3);
         m.opt.pool = ctx->pool;
         for (long i = 0; i < (long)BATCH * 784; i++) m.x.data[i] = (float)im_rng_uniform(&rng);
@@ -106,7 +102,7 @@ static im_status run(im_ctx *ctx, int steps, double *rate)
     }
     im_graph_free(m.g);
     im_mat_free(&m.x);
-    free(m.all.items);
+    im_params_view_free(&m.all);
     im_params_free(&m.head_params);
     im_encoder_free(&m.enc);
     im_config_free(&cfg);

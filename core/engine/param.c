@@ -41,6 +41,23 @@ im_param *im_params_add(im_ctx *ctx, im_params *list, const char *name, int rows
     return p;
 }
 
+im_status im_params_view_append(im_ctx *ctx, im_params *view, const im_params *more)
+{
+    int count = view->count + more->count;
+    im_param **items = realloc(view->items, sizeof(im_param *) * (size_t)(count > 0 ? count : 1));
+    if (!items) return im_fail(ctx, IM_ENOMEM, "parameter list: out of memory");
+    for (int i = 0; i < more->count; i++) items[view->count + i] = more->items[i];
+    view->items = items;
+    view->count = view->cap = count;
+    return IM_OK;
+}
+
+void im_params_view_free(im_params *view)
+{
+    free(view->items);
+    memset(view, 0, sizeof *view);
+}
+
 void im_params_free(im_params *list)
 {
     for (int i = 0; i < list->count; i++) {

@@ -24,6 +24,11 @@ typedef struct im_params {
 /* A zeroed rows x cols parameter appended to list. NULL on failure. */
 IM_API im_param *im_params_add(im_ctx *ctx, im_params *list, const char *name, int rows, int cols);
 IM_API void im_params_free(im_params *list);
+/* A view: a list holding other lists' parameters without owning them (one
+ * optimiser over an encoder and a head). Append more's parameters to it;
+ * free it with im_params_view_free, never im_params_free. */
+IM_API im_status im_params_view_append(im_ctx *ctx, im_params *view, const im_params *more);
+IM_API void im_params_view_free(im_params *view);
 IM_API long im_params_numel(const im_params *list);
 IM_API void im_params_zero_grad(const im_params *list);
 /* Copy all values into / out of a flat buffer of im_params_numel() values

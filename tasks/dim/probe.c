@@ -38,13 +38,6 @@ static void standardize(im_mat *a, im_mat *b)
     }
 }
 
-static im_status copy_mat(im_ctx *ctx, const im_mat *src, im_mat *dst)
-{
-    im_status st = im_mat_alloc(ctx, dst, src->rows, src->cols);
-    if (!st) memcpy(dst->data, src->data, sizeof(im_real) * (size_t)src->rows * (size_t)src->cols);
-    return st;
-}
-
 im_status dim_probe(im_ctx *ctx, const probe_data *d, int hidden, int epochs, double lr, im_rng *rng, double *accuracy)
 {
     im_mat tr = { 0 }, te = { 0 }, xb = { 0 };
@@ -55,8 +48,8 @@ im_status dim_probe(im_ctx *ctx, const probe_data *d, int hidden, int epochs, do
     int batch = n < PROBE_BATCH ? n : PROBE_BATCH;
     im_graph *g = im_graph_new(ctx);
     im_status st = !yb || !g ? im_fail(ctx, IM_ENOMEM, "dim probe: out of memory") : IM_OK;
-    if (!st) st = copy_mat(ctx, d->train, &tr);
-    if (!st) st = copy_mat(ctx, d->test, &te);
+    if (!st) st = im_mat_slice_cols(ctx, &tr, d->train, 0, d->train->cols);   /* copies, standardised below */
+    if (!st) st = im_mat_slice_cols(ctx, &te, d->test, 0, d->test->cols);
     if (!st) st = im_mat_alloc(ctx, &xb, batch, tr.cols);
     if (!st) standardize(&tr, &te);
     if (!st) st = im_mlp_init(ctx, &net, &params, "probe", tr.cols, &hidden, hidden > 0, d->classes, IM_ACT_RELU,

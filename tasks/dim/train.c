@@ -48,7 +48,7 @@ static void trainer_free(trainer *t)
 {
     im_params_free(&t->critic_params);
     im_params_free(&t->prior_params);
-    free(t->all.items);
+    im_params_view_free(&t->all);
     im_graph_free(t->g);
     im_mat_free(&t->xb);
     im_mat_free(&t->vb);
@@ -71,16 +71,6 @@ static im_status map_shape(im_ctx *ctx, trainer *t)
     im_status st = z && map ? IM_OK : ctx->status;
     im_graph_free(g);
     return st;
-}
-
-static im_status list_append(im_ctx *ctx, im_params *all, const im_params *more)
-{
-    im_param **items = realloc(all->items, sizeof(im_param *) * (size_t)(all->count + more->count + 1));
-    if (!items) return im_fail(ctx, IM_ENOMEM, "dim: out of memory");
-    all->items = items;
-    for (int i = 0; i < more->count; i++) all->items[all->count++] = more->items[i];
-    all->cap = all->count;
-    return IM_OK;
 }
 
 static im_status embed_init(im_ctx *ctx, trainer *t, embed_net *e, const char *name, int in, im_rng *rng)
@@ -125,8 +115,8 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_rng *rng)
         }
     } else
         st = im_linear_layer_init(ctx, &t->head, &t->critic_params, "head", dz, t->ds->y_classes, IM_ACT_NONE, rng);
-    if (!st) st = list_append(ctx, &t->all, im_encoder_params(t->enc));
-    if (!st) st = list_append(ctx, &t->all, &t->critic_params);
+    if (!st) st = im_params_view_append(ctx, &t->all, im_encoder_params(t->enc));
+    if (!st) st = im_params_view_append(ctx, &t->all, &t->critic_params);
     if (!st) st = im_mat_alloc(ctx, &t->xb, batch, t->ds->train.x.cols);
     if (!st && !(t->labels = malloc(sizeof(int) * (size_t)batch))) st = im_fail(ctx, IM_ENOMEM, "dim: out of memory");
     if (!st && !(t->g = im_graph_new(ctx))) st = ctx->status;

@@ -13,7 +13,7 @@ void fairness_model_free(model *m)
 {
     if (m->enc) m->vt->destroy(m->enc);
     im_params_free(&m->head_params);
-    free(m->all.items);
+    im_params_view_free(&m->all);
 }
 
 im_status fairness_model_init(im_ctx *ctx, const im_config *cfg, int in_dim, im_rng *rng, model *m)
@@ -26,13 +26,9 @@ im_status fairness_model_init(im_ctx *ctx, const im_config *cfg, int in_dim, im_
     st = m->vt->create(ctx, &sec, in_dim, rng, &m->enc, &m->dz);
     if (!st) st = im_linear_layer_init(ctx, &m->head, &m->head_params, "head", m->dz, 1, IM_ACT_NONE, rng);
     if (st) return st;
-    im_params *enc_params = m->vt->params(m->enc);
-    m->all.cap = m->all.count = enc_params->count + m->head_params.count;
-    m->all.items = malloc(sizeof(im_param *) * (size_t)m->all.cap);
-    if (!m->all.items) return im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
-    for (int i = 0; i < enc_params->count; i++) m->all.items[i] = enc_params->items[i];
-    for (int i = 0; i < m->head_params.count; i++) m->all.items[enc_params->count + i] = m->head_params.items[i];
-    return IM_OK;
+    st = im_params_view_append(ctx, &m->all, m->vt->params(m->enc));
+    if (!st) st = im_params_view_append(ctx, &m->all, &m->head_params);
+    return st;
 }
 
 /* Z of every row of x into z (rows x dz), on g with the tape off. */
