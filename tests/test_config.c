@@ -29,6 +29,17 @@ static im_status validate_with(const char *extra_line, im_config *cfg)
     return st;
 }
 
+/* Like validate_with, but the caller keeps (and frees) the config. */
+static im_status parse_valid(const char *extra_line, im_config *cfg)
+{
+    char text[2048];
+    snprintf(text, sizeof text, base_ini, extra_line);
+    im_status st = im_config_parse_string(&ctx, text, "t.ini", cfg);
+    if (!st) st = im_config_validate(&ctx, cfg, reg);
+    if (st && cfg->path) im_config_free(cfg);
+    return st;
+}
+
 START_TEST(valid_config_passes)
 {
     im_config cfg;
@@ -40,7 +51,7 @@ START_TEST(unknown_key_names_file_line_key_and_suggests)
 {
     im_config cfg;
     ck_assert_int_eq(validate_with("hiden = 64", &cfg), IM_ECONFIG);
-    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.hiden: unknown key for estimator 'mine'; did you mean 'hidden'?");
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.hiden: unknown key for estimator 'mine' or any other estimator; did you mean 'hidden'?");
 }
 END_TEST
 
@@ -93,9 +104,9 @@ START_TEST(malformed_lines_and_structure)
     ck_assert_str_eq(ctx.err, "m.ini:3: task.seed: given twice (first at line 2)");
     ck_assert_int_eq(validate_with("[estimatr]\nplugin = mine", &cfg), IM_ECONFIG);
     ck_assert_str_eq(ctx.err, "t.ini:11: [estimatr]: unknown section (expected task, dataset, encoder, estimator, "
-                              "KIND:LABEL or sweep)");
+                              "KIND:LABEL, KIND.PLUGIN or sweep)");
     ck_assert_int_eq(validate_with("plugin2 = x\n[estimator:probe]\nsteps = 3", &cfg), IM_ECONFIG);
-    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.plugin2: unknown key for estimator 'mine'; did you mean 'plugin'?");
+    ck_assert_str_eq(ctx.err, "t.ini:10: estimator.plugin2: unknown key for estimator 'mine' or any other estimator; did you mean 'plugin'?");
 }
 END_TEST
 
@@ -123,7 +134,7 @@ START_TEST(set_overrides_and_is_validated)
     ck_assert_str_eq(im_config_find(&cfg, "estimator", "steps")->value, "12");
     ck_assert_int_eq(im_config_set(&ctx, &cfg, "estimator.stepz=12"), IM_OK);
     ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
-    ck_assert_str_eq(ctx.err, "--set: estimator.stepz: unknown key for estimator 'mine'; did you mean 'steps'?");
+    ck_assert_str_eq(ctx.err, "--set: estimator.stepz: unknown key for estimator 'mine' or any other estimator; did you mean 'steps'?");
     ck_assert_int_eq(im_config_set(&ctx, &cfg, "nodot=1"), IM_ECONFIG);
     ck_assert_str_eq(ctx.err, "--set nodot=1: expected section.key=value");
     im_config_free(&cfg);
@@ -157,6 +168,80 @@ START_TEST(typed_getters_use_ini_then_defaults)
 }
 END_TEST
 
+/* [KIND.PLUGIN]: keys for one plugin, used when it is selected, checked
+ * always; [KIND] keys another plugin of the kind takes are ignored. */
+START_TEST(per_plugin_sections)
+{
+    im_config cfg;
+    im_section sec;
+    int steps;
+    const char *neg;
+    ck_assert_int_eq(parse_valid("steps = 10\nnegatives = all\n[estimator.mine]\nsteps = 20\nnegatives = shuffle\n"
+                                   "[estimator.nwj]\nsteps = 30\n", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "estimator", &sec), IM_OK);
+    ck_assert_int_eq(im_section_int(&ctx, &sec, "steps", &steps), IM_OK);
+    ck_assert_int_eq(steps, 20);   /* [estimator.mine] before [estimator] */
+    ck_assert_int_eq(im_section_string(&ctx, &sec, "negatives", &neg), IM_OK);
+    ck_assert_str_eq(neg, "shuffle");
+    ck_assert_int_eq(im_config_set(&ctx, &cfg, "estimator.plugin=infonce"), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_OK);   /* negatives: infonce lacks it, mine has it */
+    ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "estimator", &sec), IM_OK);
+    ck_assert_int_eq(im_section_int(&ctx, &sec, "steps", &steps), IM_OK);
+    ck_assert_int_eq(steps, 10);   /* no [estimator.infonce]: [estimator] */
+    ck_assert_int_eq(im_config_set(&ctx, &cfg, "estimator.nwj.steps=40"), IM_OK);
+    ck_assert_int_eq(im_config_set(&ctx, &cfg, "estimator.plugin=nwj"), IM_OK);
+    ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "estimator", &sec), IM_OK);
+    ck_assert_int_eq(im_section_int(&ctx, &sec, "steps", &steps), IM_OK);
+    ck_assert_int_eq(steps, 40);   /* --set reaches a per-plugin section */
+    im_config_free(&cfg);
+
+    /* an unselected plugin's section is still checked */
+    ck_assert_int_eq(validate_with("[estimator.nwj]\nnegatives = shufle\n", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:11: estimator.nwj.negatives: 'shufle' is not one of all|shuffle");
+    ck_assert_int_eq(validate_with("[estimator.nwj]\nstepz = 3\n", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:11: estimator.nwj.stepz: unknown key for estimator 'nwj'; did you mean 'steps'?");
+    ck_assert_int_eq(validate_with("[estimator.nwj]\nplugin = mine\n", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:11: estimator.nwj.plugin: the plugin is chosen in [estimator], not in its own section");
+    ck_assert_int_eq(validate_with("[estimator.minee]\nsteps = 3\n", &cfg), IM_EPLUGIN);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "t.ini:11: [estimator.minee]: "));
+    ck_assert_ptr_nonnull(strstr(ctx.err, "minee"));
+    ck_assert_int_eq(validate_with("[encoder.mlp]\nhidden = 3\n", &cfg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "t.ini:11: [encoder.mlp] refines [encoder], which is missing");
+    /* a [estimator] key no estimator takes is still a typo; a value must fit */
+    ck_assert_int_eq(validate_with("k = 3\n", &cfg), IM_OK);   /* ksg's: ignored by mine */
+    ck_assert_int_eq(validate_with("k = -3\n", &cfg), IM_ECONFIG);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "t.ini:10: estimator.k: "));
+}
+END_TEST
+
+/* The resolved configuration: one spelling for one computation. */
+START_TEST(resolved_configuration_and_hash)
+{
+    im_config a, b, ra, rb;
+    char ignored[256];
+    ck_assert_int_eq(parse_valid("", &a), IM_OK);
+    ck_assert_int_eq(parse_valid("[estimator.mine]\nsteps = 4000\n[estimator.nwj]\nsteps = 5\n", &b), IM_OK);
+    ck_assert_int_eq(im_config_resolve(&ctx, &a, reg, &ra, ignored, sizeof ignored), IM_OK);
+    ck_assert_str_eq(ignored, "");
+    ck_assert_int_eq(im_config_resolve(&ctx, &b, reg, &rb, NULL, 0), IM_OK);
+    ck_assert_str_eq(im_config_find(&ra, "estimator", "steps")->value, "4000");   /* the default, spelled out */
+    ck_assert_ptr_null(im_config_find(&rb, "estimator.nwj", "steps"));            /* not selected: not there */
+    ck_assert_uint_eq(im_config_hash(&ra, "v"), im_config_hash(&rb, "v"));
+    ck_assert_int_eq(im_config_set(&ctx, &b, "task.output=elsewhere.jsonl"), IM_OK);   /* where, not what */
+    im_config_free(&rb);
+    ck_assert_int_eq(im_config_resolve(&ctx, &b, reg, &rb, NULL, 0), IM_OK);
+    ck_assert_uint_eq(im_config_hash(&ra, "v"), im_config_hash(&rb, "v"));
+    ck_assert_int_eq(im_config_set(&ctx, &b, "estimator.mine.steps=4001"), IM_OK);
+    im_config_free(&rb);
+    ck_assert_int_eq(im_config_resolve(&ctx, &b, reg, &rb, NULL, 0), IM_OK);
+    ck_assert_uint_ne(im_config_hash(&ra, "v"), im_config_hash(&rb, "v"));
+    im_config_free(&ra);
+    im_config_free(&rb);
+    im_config_free(&a);
+    im_config_free(&b);
+}
+END_TEST
+
 START_TEST(sweep_expands_cartesian_product)
 {
     char text[2048];
@@ -172,11 +257,26 @@ START_TEST(sweep_expands_cartesian_product)
     ck_assert_str_eq(runs[11].sweep_label, "estimator.hidden=32 task.seed=3 estimator.plugin=pearson");
     ck_assert_ptr_null(im_config_find(&runs[0], "sweep", "task.seed"));
     ck_assert_str_eq(im_config_find(&runs[5], "task", "seed")->value, "3");
-    /* pearson takes no `hidden`: that run fails validation at the sweep line */
+    /* pearson takes no `hidden`, mine does: the pearson runs ignore it
+     * (and name it), so one file sweeps over both */
     ck_assert_int_eq(im_config_validate(&ctx, &runs[0], reg), IM_OK);
-    ck_assert_int_eq(im_config_validate(&ctx, &runs[1], reg), IM_ECONFIG);
-    ck_assert_str_eq(ctx.err, "s.ini:11: estimator.hidden: unknown key for estimator 'pearson'; see infomin-run "
-                              "--describe pearson");
+    ck_assert_int_eq(im_config_validate(&ctx, &runs[1], reg), IM_OK);
+    im_config resolved;
+    char ignored[256];
+    ck_assert_int_eq(im_config_resolve(&ctx, &runs[1], reg, &resolved, ignored, sizeof ignored), IM_OK);
+    ck_assert_str_eq(ignored, "estimator.hidden (not keys of estimator 'pearson')");
+    ck_assert_ptr_null(im_config_find(&resolved, "estimator", "hidden"));
+    im_config_free(&resolved);
+    /* runs 1 and 3 differ only in a key pearson ignores: one configuration */
+    ck_assert_uint_ne(im_config_hash(&runs[0], "v"), im_config_hash(&runs[1], "v"));
+    im_config r1, r7;
+    ck_assert_int_eq(im_config_resolve(&ctx, &runs[1], reg, &r1, NULL, 0), IM_OK);
+    ck_assert_int_eq(im_config_resolve(&ctx, &runs[7], reg, &r7, NULL, 0), IM_OK);
+    ck_assert_str_eq(runs[7].sweep_label, "estimator.hidden=32 task.seed=1 estimator.plugin=pearson");
+    ck_assert_uint_eq(im_config_hash(&r1, "v"), im_config_hash(&r7, "v"));
+    ck_assert_uint_ne(im_config_hash(&r1, "v"), im_config_hash(&r1, "w"));   /* the version salts it */
+    im_config_free(&r1);
+    im_config_free(&r7);
     im_config_free_all(runs, n);
     im_config_free(&cfg);
 }
@@ -208,7 +308,7 @@ START_TEST(cli_misspelled_key_exits_2_naming_file_line_key)
     snprintf(args, sizeof args, "%s -q", ini);
     ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
     char expect[1024];
-    snprintf(expect, sizeof expect, "infomin-run: %s:7: estimator.stpes: unknown key for estimator 'mine'; did you mean 'steps'?\n", ini);
+    snprintf(expect, sizeof expect, "infomin-run: %s:7: estimator.stpes: unknown key for estimator 'mine' or any other estimator; did you mean 'steps'?\n", ini);
     ck_assert_str_eq(out, expect);
     ck_assert_int_eq(test_run_cli("/nonexistent.ini", out, sizeof out), 2);
     ck_assert_str_eq(out, "infomin-run: /nonexistent.ini: cannot open: No such file or directory\n");
@@ -277,6 +377,8 @@ int main(void)
     tcase_add_test(tc, set_overrides_and_is_validated);
     tcase_add_test(tc, typed_getters_use_ini_then_defaults);
     tcase_add_test(tc, sweep_expands_cartesian_product);
+    tcase_add_test(tc, per_plugin_sections);
+    tcase_add_test(tc, resolved_configuration_and_hash);
     tcase_add_test(tc, set_pins_a_swept_key);
     tcase_add_test(tc, cli_misspelled_key_exits_2_naming_file_line_key);
     suite_add_tcase(s, tc);

@@ -16,6 +16,7 @@ const im_param_spec im_task_common_params[] = {
 
 int im_section_kind(const char *section)
 {
+    if (strchr(section, '.')) return -1;   /* a per-plugin section, not a plugin's */
     size_t n = strcspn(section, ":");
     for (int k = 0; k < IM_KIND_COUNT; k++) {
         const char *name = im_kind_name((im_kind)k);
@@ -85,6 +86,26 @@ static const im_config_entry *first_entry_of(const im_config *cfg, const char *s
     return NULL;
 }
 
+int im_section_refinement(const char *section, char *base, size_t size, const char **plugin)
+{
+    const char *dot = strrchr(section, '.');
+    if (!dot || dot == section || !dot[1] || (size_t)(dot - section) >= size) return 0;
+    memcpy(base, section, (size_t)(dot - section));
+    base[dot - section] = '\0';
+    if (im_section_kind(base) < 0) return 0;
+    *plugin = dot + 1;
+    return 1;
+}
+
+/* The entry of key for a bound section: [NAME.PLUGIN] before [NAME]. */
+const im_config_entry *im_section_entry(const im_section *sec, const char *key)
+{
+    char refined[256];
+    snprintf(refined, sizeof refined, "%s.%s", sec->name, sec->plugin->name);
+    const im_config_entry *e = im_config_find(sec->cfg, refined, key);
+    return e ? e : im_config_find(sec->cfg, sec->name, key);
+}
+
 im_status im_config_section(im_ctx *ctx, const im_config *cfg, const im_registry *reg, const char *name,
                             im_section *out)
 {
@@ -110,33 +131,91 @@ im_status im_config_section(im_ctx *ctx, const im_config *cfg, const im_registry
     return IM_OK;
 }
 
+/* A key of [NAME] the selected plugin does not take: accepted (and ignored
+ * in this run) when another plugin of the kind takes it with this value, so
+ * one file swaps between plugins in one line and a typo is still caught. */
+const im_param_spec *im_section_other_spec(const im_registry *reg, im_kind kind, const char *key, const char *value)
+{
+    const im_param_spec *found = NULL;
+    char reason[512];
+    for (int i = 0; i < im_registry_count(reg); i++) {
+        const char *origin;
+        const im_plugin *p = im_registry_get(reg, i, &origin);
+        if (p->kind != kind) continue;
+        const im_param_spec *spec = spec_in(p->params, key);
+        if (spec && !im_check_value(spec, value, reason, sizeof reason)) return spec;
+        if (spec && !found) found = spec;
+    }
+    return found;
+}
+
+static im_status check_entry(im_ctx *ctx, const im_section *sec, const im_config_entry *e, const im_registry *reg,
+                             int refined)
+{
+    char where[512], reason[512], hint[128];
+    if (strcmp(e->key, "plugin") == 0)
+        return refined ? im_fail(ctx, IM_ECONFIG, "%s: %s.plugin: the plugin is chosen in [%s], not in its own section",
+                                 im_config_where(e, where, sizeof where), e->section, sec->name)
+                       : IM_OK;
+    const im_param_spec *spec = spec_for(sec, e->key);
+    if (!spec && !refined) {
+        const im_param_spec *other = im_section_other_spec(reg, sec->kind, e->key, e->value);
+        if (other && !im_check_value(other, e->value, reason, sizeof reason)) return IM_OK;   /* ignored here */
+        if (other)
+            return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: %s", im_config_where(e, where, sizeof where), e->section,
+                           e->key, reason);
+    }
+    if (!spec) {
+        suggest(sec, e->key, hint, sizeof hint);
+        return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: unknown key for %s '%s'%s%s%s", im_config_where(e, where, sizeof where),
+                       e->section, e->key, im_kind_name(sec->kind), sec->plugin->name,
+                       refined ? "" : " or any other ", refined ? "" : im_kind_name(sec->kind), hint);
+    }
+    if (im_check_value(spec, e->value, reason, sizeof reason))
+        return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: %s", im_config_where(e, where, sizeof where), e->section, e->key,
+                       reason);
+    return IM_OK;
+}
+
 static im_status validate_section(im_ctx *ctx, const im_config *cfg, const im_registry *reg, const char *name)
 {
     im_section sec;
     im_status st = im_config_section(ctx, cfg, reg, name, &sec);
-    if (st) return st;
-    char where[512], reason[512], hint[128];
-    for (int i = 0; i < cfg->count; i++) {
-        const im_config_entry *e = &cfg->entries[i];
-        if (strcmp(e->section, name) != 0 || strcmp(e->key, "plugin") == 0) continue;
-        const im_param_spec *spec = spec_for(&sec, e->key);
-        if (!spec) {
-            suggest(&sec, e->key, hint, sizeof hint);
-            return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: unknown key for %s '%s'%s",
-                           im_config_where(e, where, sizeof where), name, e->key, im_kind_name(sec.kind),
-                           sec.plugin->name, hint);
-        }
-        if (im_check_value(spec, e->value, reason, sizeof reason))
-            return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: %s", im_config_where(e, where, sizeof where), name, e->key,
-                           reason);
-    }
+    for (int i = 0; !st && i < cfg->count; i++)
+        if (strcmp(cfg->entries[i].section, name) == 0) st = check_entry(ctx, &sec, &cfg->entries[i], reg, 0);
     /* every key is well-formed: now the plugin's rules across keys */
-    return sec.plugin->validate ? sec.plugin->validate(ctx, &sec) : IM_OK;
+    if (!st && sec.plugin->validate) st = sec.plugin->validate(ctx, &sec);
+    return st;
+}
+
+/* [NAME.PLUGIN]: checked against PLUGIN's keys whether or not [NAME] selects
+ * it in this run, so a typo in a swept-out plugin's keys is found too. */
+static im_status validate_refinement(im_ctx *ctx, const im_config *cfg, const im_registry *reg,
+                                     const im_config_entry *first, const char *base, const char *plugin_name)
+{
+    char where[512];
+    im_kind kind = (im_kind)im_section_kind(base);
+    im_config_where(first, where, sizeof where);
+    if (!im_config_has_section(cfg, base))
+        return im_fail(ctx, IM_ECONFIG, "%s: [%s] refines [%s], which is missing", where, first->section, base);
+    const im_plugin *plugin = im_registry_find(reg, kind, plugin_name);
+    if (!plugin) {
+        im_registry_not_found(ctx, reg, kind, plugin_name);
+        return im_fail_prefix(ctx, "%s: [%s]", where, first->section);
+    }
+    im_section sec = { cfg, base, kind, plugin };
+    for (int i = 0; i < cfg->count; i++)
+        if (strcmp(cfg->entries[i].section, first->section) == 0) {
+            im_status st = check_entry(ctx, &sec, &cfg->entries[i], reg, 1);
+            if (st) return st;
+        }
+    return IM_OK;
 }
 
 im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registry *reg)
 {
-    char where[512];
+    char where[512], base[256];
+    const char *plugin_name;
     if (!im_config_has_section(cfg, "task"))
         return im_fail(ctx, IM_ECONFIG, "%s: missing section [task] (it names the application: plugin = NAME)",
                        cfg->path);
@@ -144,11 +223,16 @@ im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registr
         const char *name = cfg->entries[i].section;
         if (first_entry_of(cfg, name) != &cfg->entries[i]) continue;   /* each section once */
         if (strcmp(name, "sweep") == 0) continue;
-        if (im_section_kind(name) < 0)
+        im_status st;
+        if (im_section_refinement(name, base, sizeof base, &plugin_name))
+            st = validate_refinement(ctx, cfg, reg, &cfg->entries[i], base, plugin_name);
+        else if (im_section_kind(name) < 0)
             return im_fail(ctx, IM_ECONFIG,
-                           "%s: [%s]: unknown section (expected task, dataset, encoder, estimator, KIND:LABEL or sweep)",
+                           "%s: [%s]: unknown section (expected task, dataset, encoder, estimator, KIND:LABEL, "
+                           "KIND.PLUGIN or sweep)",
                            im_config_where(&cfg->entries[i], where, sizeof where), name);
-        im_status st = validate_section(ctx, cfg, reg, name);
+        else
+            st = validate_section(ctx, cfg, reg, name);
         if (st) return st;
     }
     return IM_OK;
@@ -157,7 +241,7 @@ im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registr
 im_status im_section_fail(im_ctx *ctx, const im_section *sec, const char *key, const char *fmt, ...)
 {
     char where[512], reason[768];
-    const im_config_entry *e = im_config_find(sec->cfg, sec->name, key);
+    const im_config_entry *e = im_section_entry(sec, key);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
@@ -170,7 +254,7 @@ im_status im_section_fail(im_ctx *ctx, const im_section *sec, const char *key, c
 
 int im_section_has(const im_section *sec, const char *key)
 {
-    return im_config_find(sec->cfg, sec->name, key) != NULL;
+    return spec_for(sec, key) && im_section_entry(sec, key);
 }
 
 /* The text of key (INI value or default) and where it came from. */
@@ -184,7 +268,7 @@ static im_status raw_value(im_ctx *ctx, const im_section *sec, const char *key, 
     if (strcmp(spec->type, type) != 0)
         return im_fail(ctx, IM_EINVAL, "%s '%s' reads %s key '%s' as %s", im_kind_name(sec->kind), sec->plugin->name,
                        spec->type, key, type);
-    const im_config_entry *e = im_config_find(sec->cfg, sec->name, key);
+    const im_config_entry *e = im_section_entry(sec, key);
     if (e) {
         *value = e->value;
         im_config_where(e, where, size);

@@ -165,6 +165,130 @@ double im_curve_get(const im_curve *curve, int row, int col)
     return v && json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The curve handles for a record whose curves came from JSON. */
+static void attach_curves(im_record *rec)
+{
+    const char *key;
+    json_t *value;
+    rec->n_curves = 0;
+    json_object_foreach(rec->curves, key, value)
+    {
+        json_t *rows = json_object_get(value, "rows"), *cols = json_object_get(value, "columns");
+        if (rec->n_curves == MAX_CURVES || !json_is_array(rows) || !json_is_array(cols)) continue;
+        rec->curve_names[rec->n_curves] = key;
+        rec->curve_handles[rec->n_curves].rows = rows;
+        rec->curve_handles[rec->n_curves].n_cols = (int)json_array_size(cols);
+        rec->n_curves++;
+    }
+}
+
+/* Replace a record's metrics and curves with (copies of) another's. */
+static void take_results(im_record *rec, json_t *metrics, json_t *curves)
+{
+    json_decref(rec->metrics);
+    json_decref(rec->curves);
+    rec->metrics = metrics;
+    rec->curves = curves;
+    json_object_set(rec->root, "metrics", metrics);
+    json_object_set(rec->root, "curves", curves);
+    attach_curves(rec);
+}
+
+void im_record_meta(im_record *rec, const char *key, const char *value)
+{
+    if (rec) json_object_set_new(rec->root, key, json_string(value));
+}
+
+const char *im_record_get_meta(const im_record *rec, const char *key)
+{
+    json_t *v = rec ? json_object_get(rec->root, key) : NULL;
+    return v && json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+void im_record_adopt(im_record *rec, const im_record *from, const char *how)
+{
+    take_results(rec, json_deep_copy(from->metrics), json_deep_copy(from->curves));
+    static const char *const copied[] = { "status", "error", "wall_seconds", "config_hash", "threads" };
+    for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
+        json_t *v = json_object_get(from->root, copied[i]);
+        if (v) json_object_set_new(rec->root, copied[i], json_deep_copy(v));
+    }
+    if (how) json_object_set_new(rec->root, how, json_integer(from->run_index));
+}
+
+im_record *im_record_parse(const char *text, char *err, size_t size)
+{
+    json_error_t jerr;
+    json_t *root = json_loads(text, 0, &jerr);
+    json_t *run = root ? json_object_get(root, "run") : NULL;
+    json_t *metrics = root ? json_object_get(root, "metrics") : NULL, *curves = root ? json_object_get(root, "curves") : NULL;
+    const char *why = !root                                            ? jerr.text
+                      : !json_is_object(root)                          ? "not a JSON object"
+                      : !json_is_integer(run)                          ? "no integer 'run'"
+                      : !json_is_object(metrics) || !json_is_object(curves) ? "no 'metrics' and 'curves' objects"
+                                                                       : NULL;
+    im_record *rec = why ? NULL : calloc(1, sizeof *rec);
+    if (!rec) {
+        snprintf(err, size, "%s", why ? why : "out of memory");
+        json_decref(root);
+        return NULL;
+    }
+    rec->root = root;
+    rec->run_index = (int)json_integer_value(run);
+    rec->metrics = json_incref(metrics);
+    rec->curves = json_incref(curves);
+    attach_curves(rec);
+    json_t *sweep = json_object_get(root, "sweep");
+    if (json_is_string(sweep)) rec->label = strdup(json_string_value(sweep));
+    return rec;
+}
+
+char *im_record_dump(const im_record *rec)
+{
+    return json_dumps(rec->root, JSON_COMPACT | JSON_REAL_PRECISION(9));
+}
+
+im_status im_results_read(im_ctx *ctx, const char *path, im_record ***out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char *line = NULL, err[256];
+    size_t cap = 0;
+    int line_no = 0, have = 0;
+    im_status st = IM_OK;
+    im_record **recs = NULL;
+    while (!st && getline(&line, &cap, f) > 0) {
+        line_no++;
+        if (line[strspn(line, " \t\r\n")] == '\0') continue;
+        if (*n == have) {
+            have = have ? 2 * have : 64;
+            im_record **grown = realloc(recs, sizeof *grown * (size_t)have);
+            if (!grown) {
+                st = im_fail(ctx, IM_ENOMEM, "%s: out of memory", path);
+                break;
+            }
+            recs = grown;
+        }
+        recs[*n] = im_record_parse(line, err, sizeof err);
+        if (!recs[*n])
+            st = im_fail(ctx, IM_EIO, "%s:%d: not an infomin record: %s", path, line_no, err);
+        else
+            (*n)++;
+    }
+    free(line);
+    fclose(f);
+    if (st) {
+        for (int i = 0; i < *n; i++) im_record_free(recs[i]);
+        free(recs);
+        *n = 0;
+        return st;
+    }
+    *out = recs;
+    return IM_OK;
+}
+
 void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds)
 {
     json_object_set_new(rec->root, "status", json_string(status));

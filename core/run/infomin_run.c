@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "infomin/infomin.h"
+#include "run.h"
 
 #define EXIT_RUN_FAILED 1
 #define EXIT_USAGE 2
@@ -22,14 +22,22 @@ static void usage(FILE *out)
             "\n"
             "Runs the task named in TASK.ini ([task] plugin = NAME) with the dataset,\n"
             "encoder and estimator plugins its sections name; every [sweep] combination\n"
-            "is one run and one JSON line in the output file.\n"
+            "is one run and one JSON line in the output file. Cells whose resolved\n"
+            "configuration is the same run once and share the record.\n"
             "\n"
             "  --set SECTION.KEY=VALUE  override one key (repeatable); a key [sweep]\n"
             "                           varies is pinned to VALUE\n"
             "  --seed N                 same as --set task.seed=N\n"
             "  -o, --output FILE        JSONL results file (default: task.output, else\n"
             "                           results/<ini name>.jsonl)\n"
-            "  --threads N              threads for matrix products (default: all online CPUs)\n"
+            "  --threads N              threads for matrix products (default: all online CPUs;\n"
+            "                           with --jobs, split among the jobs)\n"
+            "  -j, --jobs N             run N sweep cells at once, each in its own process\n"
+            "                           (default 1); records are written in cell order\n"
+            "  --dry-run                print every cell (index, hash, swept values, cells that\n"
+            "                           repeat another) and run nothing\n"
+            "  --resume                 keep the records of the results file whose configuration\n"
+            "                           hash matches a cell and that finished ok; run the rest\n"
             "  --plugin-path DIRS       extra plugin directories, ':'-separated, searched first\n"
             "  --list                   list every plugin found, by kind\n"
             "  --describe NAME          the INI keys of plugin NAME, with types and defaults\n"
@@ -103,25 +111,29 @@ static int describe_plugin(const im_registry *reg, const char *name)
 typedef struct {
     const char *ini, *output, *plugin_path, *describe;
     const char *sets[MAX_SETS];
-    int n_sets, threads, list, quiet;
+    int n_sets, threads, jobs, list, quiet, dry_run, resume;
 } cli_args;
 
 static int parse_args(int argc, char **argv, cli_args *a)
 {
-    enum { OPT_SET = 256, OPT_SEED, OPT_THREADS, OPT_PLUGIN_PATH, OPT_LIST, OPT_DESCRIBE, OPT_VERSION };
+    enum { OPT_SET = 256, OPT_SEED, OPT_THREADS, OPT_PLUGIN_PATH, OPT_LIST, OPT_DESCRIBE, OPT_VERSION, OPT_DRY_RUN,
+           OPT_RESUME };
     static const struct option longopts[] = {
         { "set", required_argument, 0, OPT_SET },       { "seed", required_argument, 0, OPT_SEED },
         { "output", required_argument, 0, 'o' },        { "threads", required_argument, 0, OPT_THREADS },
         { "plugin-path", required_argument, 0, OPT_PLUGIN_PATH },
         { "list", no_argument, 0, OPT_LIST },           { "describe", required_argument, 0, OPT_DESCRIBE },
         { "quiet", no_argument, 0, 'q' },               { "help", no_argument, 0, 'h' },
-        { "version", no_argument, 0, OPT_VERSION },     { 0, 0, 0, 0 }
+        { "version", no_argument, 0, OPT_VERSION },     { "jobs", required_argument, 0, 'j' },
+        { "dry-run", no_argument, 0, OPT_DRY_RUN },     { "resume", no_argument, 0, OPT_RESUME },
+        { 0, 0, 0, 0 }
     };
     static char seed_set[64];
     memset(a, 0, sizeof *a);
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+    a->jobs = 1;
+    while ((c = getopt_long(argc, argv, "o:qhj:", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_SET:
         case OPT_SEED:
@@ -137,16 +149,20 @@ static int parse_args(int argc, char **argv, cli_args *a)
             }
             break;
         case 'o': a->output = optarg; break;
-        case OPT_THREADS: {
+        case OPT_THREADS:
+        case 'j': {
             char *end;
             long n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 1024) {
-                fprintf(stderr, "infomin-run: --threads: expected a thread count from 1 to 1024, got '%s'\n", optarg);
+                fprintf(stderr, "infomin-run: %s: expected a %s count from 1 to 1024, got '%s'\n",
+                        c == 'j' ? "--jobs" : "--threads", c == 'j' ? "process" : "thread", optarg);
                 return EXIT_USAGE;
             }
-            a->threads = (int)n;
+            *(c == 'j' ? &a->jobs : &a->threads) = (int)n;
             break;
         }
+        case OPT_DRY_RUN: a->dry_run = 1; break;
+        case OPT_RESUME: a->resume = 1; break;
         case OPT_PLUGIN_PATH: a->plugin_path = optarg; break;
         case OPT_LIST: a->list = 1; break;
         case OPT_DESCRIBE: a->describe = optarg; break;
@@ -191,27 +207,6 @@ static int prepare_runs(im_ctx *ctx, const cli_args *a, im_config **runs, int *n
         return EXIT_USAGE;
     }
     return 0;
-}
-
-static int run_one(im_ctx *ctx, const im_config *cfg, int index, im_record *rec)
-{
-    im_section task;
-    int seed = 1;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &task);
-    if (!st) st = im_section_int(ctx, &task, "seed", &seed);
-    if (st) return st;
-    im_rng rng;
-    im_rng_seed(&rng, (uint64_t)seed);
-    const im_task_vt *vt = task.plugin->vtable;
-    double t0 = im_seconds();
-    st = vt->run(ctx, cfg, &rng, rec);
-    if (!st && im_record_nonfinite(rec))
-        st = im_fail(ctx, IM_ENUMERIC, "task %s: metric '%s' came out NaN or infinite: not reported", task.plugin->name,
-                     im_record_nonfinite(rec));
-    const char *status = !st ? "ok" : (st == IM_EINTERRUPTED ? "interrupted" : "failed");
-    im_record_finish(rec, status, st ? ctx->err : NULL, im_seconds() - t0);
-    if (st) fprintf(stderr, "infomin-run: run %d %s: %s\n", index, status, ctx->err);
-    return st;
 }
 
 /* The signal that asked infomin-run to stop (0: none). The one global of
@@ -264,42 +259,96 @@ static im_status output_writable(im_ctx *ctx, const char *path)
     return IM_OK;
 }
 
-/* Every run in order, the results file rewritten after each (an
- * interrupted sweep keeps what it finished); *written records made.
- * Returns the number of failures. */
-static int run_all(im_ctx *ctx, const cli_args *a, const im_config *runs, int n_runs, const char *output,
-                   im_record **recs, int *written)
-{
-    int failed = 0;
-    *written = 0;
-    for (int i = 0; i < n_runs; i++) {
-        if (n_runs > 1 && !a->quiet)
-            fprintf(stderr, "infomin-run: run %d/%d %s\n", i + 1, n_runs, runs[i].sweep_label ? runs[i].sweep_label : "");
-        recs[i] = im_record_new(&runs[i], i);
-        if (!recs[i]) break;
-        *written = i + 1;
-        failed += run_one(ctx, &runs[i], i, recs[i]) != IM_OK;
-        if (im_results_write(ctx, output, recs, *written)) {
-            fprintf(stderr, "infomin-run: %s\n", ctx->err);
-            failed++;
-            break;
-        }
-        if (im_interrupted(ctx)) break;   /* the record of the run it stopped is written: no new run */
-    }
-    return failed + (*written < n_runs);
-}
-
 /* The task's cross-run summary (a trade-off plot, ...), if it has one. */
-static int summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int written)
+static int summarize(im_ctx *ctx, const sweep_plan *plan)
 {
     im_section task;
-    if (!written || im_config_section(ctx, &runs[0], ctx->registry, "task", &task)) return 0;
+    int written = plan_written(plan);
+    if (!written || im_config_section(ctx, &plan->cells[0], ctx->registry, "task", &task)) return 0;
     const im_task_vt *vt = task.plugin->vtable;
-    if (vt->summarize && vt->summarize(ctx, runs, recs, written)) {
-        fprintf(stderr, "infomin-run: summary: %s\n", ctx->err);
-        return 1;
+    if (!vt->summarize) return 0;
+    /* the cells that have a record, in order, with their configs */
+    im_config *cfgs = malloc(sizeof *cfgs * (size_t)written);
+    im_record **recs = malloc(sizeof *recs * (size_t)written);
+    int n = 0, bad = !cfgs || !recs;
+    for (int i = 0; !bad && i < plan->n; i++)
+        if (plan->recs[i]) cfgs[n] = plan->cells[i], recs[n++] = plan->recs[i];
+    if (bad || vt->summarize(ctx, cfgs, recs, n)) {
+        fprintf(stderr, "infomin-run: summary: %s\n", bad ? "out of memory" : ctx->err);
+        bad = 1;
     }
-    return 0;
+    free(cfgs);
+    free(recs);
+    return bad;
+}
+
+static void print_table(const sweep_plan *plan)
+{
+    im_record **recs = malloc(sizeof *recs * (size_t)plan->n);
+    int n = 0;
+    for (int i = 0; recs && i < plan->n; i++)
+        if (plan->recs[i]) recs[n++] = plan->recs[i];
+    if (recs && n) im_results_print_table(stdout, recs, n);
+    free(recs);
+}
+
+/* Threads for each of `jobs` processes: --threads (else every online CPU)
+ * split among them, at least one each. */
+static int threads_per_job(const cli_args *a)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int total = a->threads ? a->threads : (cpus > 0 ? (int)cpus : 1);
+    return total / a->jobs > 0 ? total / a->jobs : 1;
+}
+
+/* Dry run, resume, then the cells still to run by the chosen scheduler;
+ * the summary and the table. Returns the exit status. */
+static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
+{
+    if (a->dry_run) {
+        plan_print(stdout, plan);
+        return 0;
+    }
+    if (output_writable(ctx, plan->output)) {   /* found now, not after a run has computed */
+        fprintf(stderr, "infomin-run: %s\n", ctx->err);
+        return EXIT_USAGE;
+    }
+    if (a->resume) {
+        int taken = plan_resume(ctx, plan);
+        if (taken < 0) {
+            fprintf(stderr, "infomin-run: --resume: %s\n", ctx->err);
+            return EXIT_USAGE;
+        }
+        if (!a->quiet) fprintf(stderr, "infomin-run: resume: %d of %d cells already in %s\n", plan_written(plan), plan->n, plan->output);
+    }
+    int *todo = malloc(sizeof *todo * (size_t)plan->n);
+    if (!todo) return EXIT_RUN_FAILED;
+    int n_todo = plan_todo(plan, todo), jobs = a->jobs < n_todo ? a->jobs : (n_todo ? n_todo : 1);
+    int bad = 0, threads = jobs > 1 ? threads_per_job(a) : (a->threads ? a->threads : threads_per_job(a));
+    if (im_pool_new(ctx, jobs > 1 ? 1 : threads, &ctx->pool)) {
+        fprintf(stderr, "infomin-run: %s\n", ctx->err);
+        free(todo);
+        return EXIT_RUN_FAILED;
+    }
+    if (jobs > 1 && !a->quiet)
+        fprintf(stderr, "infomin-run: %d cells in %d processes of %d thread%s\n", n_todo, jobs, threads,
+                threads == 1 ? "" : "s");
+    catch_stop_signals();
+    ctx->interrupt = &stop_signal;
+    if (n_todo == 0 && plan_written(plan))
+        bad = plan_write(ctx, plan) != IM_OK;
+    else
+        bad = jobs > 1 ? run_jobs(ctx, plan, todo, n_todo, jobs, threads) : run_here(ctx, plan, todo, n_todo);
+    free(todo);
+    if (!stop_signal) bad += summarize(ctx, plan);
+    if (!a->quiet) print_table(plan);
+    if (plan_written(plan)) printf("results: %s\n", plan->output);
+    if (stop_signal) {   /* the shell's convention: 128 + the signal */
+        fprintf(stderr, "infomin-run: stopped by signal %d after %d of %d runs; the results file holds whole records only\n",
+                (int)stop_signal, plan_written(plan), plan->n);
+        return 128 + stop_signal;
+    }
+    return bad || plan_failed(plan) || plan_written(plan) < plan->n ? EXIT_RUN_FAILED : 0;
 }
 
 int main(int argc, char **argv)
@@ -325,36 +374,17 @@ int main(int argc, char **argv)
         im_registry_free(ctx.registry);
         return rc;
     }
-    int threads = a.threads ? a.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    im_record **recs = calloc((size_t)n_runs, sizeof *recs);
-    char output[4096];
-    int failed = 0, written = 0, usage_error = 0;
-    if (!recs || im_pool_new(&ctx, threads > 0 ? threads : 1, &ctx.pool)) {
-        fprintf(stderr, "infomin-run: %s\n", recs ? ctx.err : "out of memory");
-        failed = 1;
+    sweep_plan plan;
+    if (plan_make(&ctx, runs, n_runs, &plan)) {
+        fprintf(stderr, "infomin-run: %s\n", ctx.err);
+        rc = EXIT_USAGE;
     } else {
-        results_path(&runs[0], output, sizeof output);
-        usage_error = output_writable(&ctx, output) != IM_OK;   /* found now, not after a run has computed */
-        if (usage_error) fprintf(stderr, "infomin-run: %s\n", ctx.err);
+        plan.quiet = a.quiet;
+        results_path(&runs[0], plan.output, sizeof plan.output);
+        rc = run_plan(&ctx, &a, &plan);
     }
-    if (!failed && !usage_error) {
-        catch_stop_signals();
-        ctx.interrupt = &stop_signal;
-        failed = run_all(&ctx, &a, runs, n_runs, output, recs, &written);
-        if (!stop_signal) failed += summarize(&ctx, runs, recs, written);
-        if (!a.quiet && written) im_results_print_table(stdout, recs, written);
-        if (written) printf("results: %s\n", output);
-    }
-    for (int i = 0; i < written; i++) im_record_free(recs[i]);
-    free(recs);
-    im_config_free_all(runs, n_runs);
+    plan_free(&plan);
     im_pool_free(ctx.pool);
     im_registry_free(ctx.registry);
-    if (usage_error) return EXIT_USAGE;
-    if (stop_signal) {   /* the shell's convention: 128 + the signal */
-        fprintf(stderr, "infomin-run: stopped by signal %d after %d of %d runs; the results file holds whole records only\n",
-                (int)stop_signal, written, n_runs);
-        return 128 + stop_signal;
-    }
-    return failed ? EXIT_RUN_FAILED : 0;
+    return rc;
 }

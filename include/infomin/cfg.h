@@ -14,6 +14,8 @@
 #ifndef INFOMIN_CFG_H
 #define INFOMIN_CFG_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include "api.h"
 #include "plugin.h"
 #include "status.h"
@@ -58,12 +60,30 @@ IM_API const char *im_config_where(const im_config_entry *e, char *buf, int size
 
 /* Kind of a section from its name ("estimator:leakage" -> IM_ESTIMATOR); -1 if none. */
 IM_API int im_section_kind(const char *section);
+/* A per-plugin section "NAME.PLUGIN" ([estimator.mine], [estimator:leakage.slice]):
+ * 1 with NAME copied to base and *plugin pointing at PLUGIN; else 0. Its
+ * keys apply, before those of [NAME], when [NAME] selects PLUGIN, and are
+ * checked against PLUGIN's keys in every run. */
+IM_API int im_section_refinement(const char *section, char *base, size_t size, const char **plugin);
 /* Validate every section against its plugin's spec (registry lookups). */
 IM_API im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg);
 /* Bind a section; IM_ECONFIG if it is missing or names no known plugin. */
 IM_API im_status im_config_section(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg,
                                    const char *name, im_section *out);
 IM_API int im_config_has_section(const im_config *cfg, const char *name);
+
+/* The configuration a run computes with, in one spelling: each plugin
+ * section's plugin and the effective value (INI or default) of every key
+ * that plugin takes, per-plugin sections merged, task.output left out. Keys
+ * of [NAME] the selected plugin does not take (allowed when another plugin
+ * of the kind takes them) are listed in `ignored` ("estimator.k (estimator
+ * 'mine' does not take it)", comma-separated; may be NULL). */
+IM_API im_status im_config_resolve(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg, im_config *out,
+                                   char *ignored, size_t size);
+IM_API void im_config_drop_section(im_config *cfg, const char *name);
+/* FNV-1a of the entries sorted by section and key, then salt (the code
+ * version): equal for equal configurations whatever their order; never 0. */
+IM_API uint64_t im_config_hash(const im_config *cfg, const char *salt);
 
 /* Expand [sweep] into the Cartesian product of configs (without the sweep
  * section). *out is an array of *n configs the caller frees with

@@ -35,6 +35,21 @@ IM_API const char *im_record_text(const im_record *rec, const char *key);   /* a
 IM_API int im_record_ok(const im_record *rec);                              /* finished with status ok */
 
 IM_API int im_record_run(const im_record *rec);
+/* A string at the record's top level beside run, sweep and config
+ * ("config_hash", "ignored"), and reading one back (NULL if absent). */
+IM_API void im_record_meta(im_record *rec, const char *key, const char *value);
+IM_API const char *im_record_get_meta(const im_record *rec, const char *key);
+/* rec takes a copy of from's results (metrics, curves, status, error, wall
+ * time, hash) and keeps its own run, sweep and config; `how` (e.g.
+ * "same_as", "resumed_from"; may be NULL) records from's run index. */
+IM_API void im_record_adopt(im_record *rec, const im_record *from, const char *how);
+/* One JSONL line back into a record; NULL with the reason in err. */
+IM_API im_record *im_record_parse(const char *text, char *err, size_t size);
+/* The record as one line of JSON (malloc'd, no newline; NULL: no memory). */
+IM_API char *im_record_dump(const im_record *rec);
+/* Every record of a JSONL file; errors name file:line. Free each record
+ * and the array. */
+IM_API im_status im_results_read(im_ctx *ctx, const char *path, im_record ***recs, int *n);
 
 /* Write every record, one per line, atomically (tmp file + rename). */
 IM_API im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n);

@@ -16,6 +16,11 @@ typedef struct im_task_vt {
      * records (failed runs included, status in the record): cross-run
      * outputs such as a trade-off plot. */
     im_status (*summarize)(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
+    /* Optional (since 0.4): 0 when this configuration leaves section `name`
+     * unused (fairness with beta = 0 creates no estimator). The section then
+     * drops out of the resolved configuration, so sweep cells that differ
+     * only there run once. NULL: every section is used. */
+    int (*uses_section)(im_ctx *ctx, const im_config *cfg, const char *name);
 } im_task_vt;
 
 #endif

@@ -1,0 +1,47 @@
+/* cell.c — one cell of a sweep, run in this process, and the sequential
+ * scheduler. */
+#include <stdio.h>
+#include <string.h>
+#include "run.h"
+
+im_record *cell_run(im_ctx *ctx, const sweep_plan *plan, int cell)
+{
+    const im_config *cfg = &plan->cells[cell];
+    im_record *rec = im_record_new(cfg, cell);
+    if (!rec) return NULL;
+    im_section task;
+    int seed = 1;
+    double t0 = im_seconds();
+    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &task);
+    if (!st) st = im_section_int(ctx, &task, "seed", &seed);
+    if (!st) {
+        im_rng rng;
+        im_rng_seed(&rng, (uint64_t)seed);
+        const im_task_vt *vt = task.plugin->vtable;
+        st = vt->run(ctx, cfg, &rng, rec);
+        if (!st && im_record_nonfinite(rec))
+            st = im_fail(ctx, IM_ENUMERIC, "task %s: metric '%s' came out NaN or infinite: not reported",
+                         task.plugin->name, im_record_nonfinite(rec));
+    }
+    const char *status = !st ? "ok" : (st == IM_EINTERRUPTED ? "interrupted" : "failed");
+    im_record_finish(rec, status, st ? ctx->err : NULL, im_seconds() - t0);
+    if (st) fprintf(stderr, "infomin-run: run %d %s: %s\n", cell, status, ctx->err);
+    return rec;
+}
+
+int run_here(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo)
+{
+    for (int k = 0; k < n_todo; k++) {
+        int i = todo[k];
+        if (plan->n > 1 && !plan->quiet)
+            fprintf(stderr, "infomin-run: run %d/%d %s\n", i + 1, plan->n,
+                    plan->cells[i].sweep_label ? plan->cells[i].sweep_label : "");
+        im_record *rec = cell_run(ctx, plan, i);
+        if (!rec || plan_store(ctx, plan, i, rec)) {
+            fprintf(stderr, "infomin-run: %s\n", rec ? ctx->err : "out of memory");
+            return 1;
+        }
+        if (im_interrupted(ctx)) break;   /* the record of the run it stopped is written: no new run */
+    }
+    return 0;
+}

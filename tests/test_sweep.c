@@ -1,0 +1,228 @@
+/* test_sweep.c — infomin-run's sweep machinery end to end: --dry-run,
+ * cells that repeat another, --jobs (cell order, failures and crashes
+ * recorded), --resume after a kill -9. The test task `probe`
+ * (tests/plugins/sweep) draws a number from the seed, pauses, fails or
+ * aborts on request. */
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "test_util.h"
+
+static im_ctx ctx;
+
+static const char *probe_ini =
+    "[task]\n"
+    "plugin = probe\n"
+    "%s\n"
+    "[sweep]\n"
+    "%s\n";
+
+/* infomin-run with the probe plugin's folder on the path. */
+static int probe_cli(const char *args, char *out, size_t size)
+{
+    char all[8192];
+    snprintf(all, sizeof all, "--plugin-path %s/tests/plugins/sweep %s", test_builddir(), args);
+    return test_run_cli(all, out, size);
+}
+
+static void write_probe(char *path, size_t size, const char *name, const char *task_keys, const char *sweep)
+{
+    char text[2048];
+    snprintf(text, sizeof text, probe_ini, task_keys, sweep);
+    test_write_file(path, size, name, text);
+}
+
+static im_record **read_records(const char *path, int *n)
+{
+    im_record **recs;
+    ck_assert_msg(im_results_read(&ctx, path, &recs, n) == IM_OK, "%s", ctx.err);
+    return recs;
+}
+
+static void free_records(im_record **recs, int n)
+{
+    for (int i = 0; i < n; i++) im_record_free(recs[i]);
+    free(recs);
+}
+
+static double value_of(const im_record *rec)
+{
+    double v = -1;
+    ck_assert(im_record_metric(rec, "value", &v));
+    return v;
+}
+
+static int count(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++) n++;
+    return n;
+}
+
+START_TEST(dry_run_lists_cells_and_runs_nothing)
+{
+    char ini[4096], out[16384], args[8192];
+    /* the estimator keys for mine change nothing when gaussian is selected */
+    test_write_file(ini, sizeof ini, "dry.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 2\n"
+                    "[estimator]\nplugin = gaussian\n[estimator.mine]\nsteps = 10\n"
+                    "[sweep]\nestimator.plugin = gaussian, mine\nestimator.mine.steps = 10, 20\n");
+    snprintf(args, sizeof args, "%s --dry-run -o %s/dry.jsonl", ini, test_tmpdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "4 cells, 3 to compute") != NULL, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "cell 1 "));
+    ck_assert_ptr_nonnull(strstr(out, "estimator.plugin=gaussian estimator.mine.steps=20  = cell 0"));
+    ck_assert_int_eq(count(out, "= cell"), 1);
+    snprintf(args, sizeof args, "%s/dry.jsonl", test_tmpdir());
+    ck_assert_int_ne(access(args, F_OK), 0);   /* nothing written */
+}
+END_TEST
+
+START_TEST(duplicate_cells_share_one_record)
+{
+    char ini[4096], out[16384], args[8192], res[4096];
+    test_write_file(ini, sizeof ini, "dup.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 2\nn_train = 500\n"
+                    "n_val = 100\nn_test = 300\n[estimator]\nplugin = gaussian\n"
+                    "[sweep]\nestimator.mine.steps = 10, 20\n");
+    snprintf(res, sizeof res, "%s/dup.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s -q -o %s", ini, res);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    int n;
+    im_record **recs = read_records(res, &n);
+    ck_assert_int_eq(n, 2);
+    double a, b;
+    ck_assert(im_record_metric(recs[0], "estimate", &a) && im_record_metric(recs[1], "estimate", &b));
+    ck_assert(a == b);
+    ck_assert_int_eq(im_record_run(recs[1]), 1);
+    ck_assert_str_eq(im_record_get_meta(recs[1], "config_hash"), im_record_get_meta(recs[0], "config_hash"));
+    free_records(recs, n);
+}
+END_TEST
+
+START_TEST(jobs_write_cells_in_order_with_the_same_numbers)
+{
+    char ini[4096], out[16384], args[8192], seq[4096], par[4096];
+    /* cell 0 pauses longest: it finishes last with two jobs */
+    write_probe(ini, sizeof ini, "jobs.ini", "", "task.seed = 1..2\ntask.pause_ms = 600, 0, 50\n");
+    snprintf(seq, sizeof seq, "%s/seq.jsonl", test_tmpdir());
+    snprintf(par, sizeof par, "%s/par.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s -q -o %s", ini, seq);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    snprintf(args, sizeof args, "%s -o %s --jobs 2", ini, par);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "6 cells in 2 processes"));
+    int ns, np;
+    im_record **s = read_records(seq, &ns), **p = read_records(par, &np);
+    ck_assert_int_eq(ns, 6);
+    ck_assert_int_eq(np, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(im_record_run(p[i]), i);
+        ck_assert(value_of(s[i]) == value_of(p[i]));
+    }
+    ck_assert(value_of(s[0]) != value_of(s[3]));   /* the seed matters */
+    free_records(s, ns);
+    free_records(p, np);
+}
+END_TEST
+
+START_TEST(failed_and_crashed_cells_are_recorded_and_the_rest_go_on)
+{
+    char ini[4096], out[16384], args[8192], res[4096];
+    write_probe(ini, sizeof ini, "fail.ini", "", "task.outcome = ok, fail, crash, ok\n");
+    snprintf(res, sizeof res, "%s/fail.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s -q -o %s --jobs 2", ini, res);
+    ck_assert_int_eq(probe_cli(args, out, sizeof out), 1);   /* some failed */
+    int n;
+    im_record **recs = read_records(res, &n);
+    ck_assert_int_eq(n, 4);
+    ck_assert(im_record_ok(recs[0]) && im_record_ok(recs[3]));
+    ck_assert(!im_record_ok(recs[1]) && !im_record_ok(recs[2]));
+    ck_assert_str_eq(im_record_get_meta(recs[1], "error"), "probe: failing as asked");
+    ck_assert_msg(strstr(im_record_get_meta(recs[2], "error"), "died of signal 6") != NULL, "%s",
+                  im_record_get_meta(recs[2], "error"));
+    free_records(recs, n);
+}
+END_TEST
+
+static int lines_in(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    int n = 0, c;
+    if (!f) return 0;
+    while ((c = fgetc(f)) != EOF) n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+START_TEST(resume_after_kill_runs_only_the_missing_cells)
+{
+    char ini[4096], out[16384], args[8192], res[4096], ref[4096], exe[4096], plugins[4096];
+    write_probe(ini, sizeof ini, "resume.ini", "pause_ms = 300\n", "task.seed = 1..6\n");
+    snprintf(res, sizeof res, "%s/resume.jsonl", test_tmpdir());
+    snprintf(ref, sizeof ref, "%s/ref.jsonl", test_tmpdir());
+    snprintf(exe, sizeof exe, "%s/infomin-run", test_builddir());
+    snprintf(plugins, sizeof plugins, "%s/tests/plugins/sweep", test_builddir());
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(exe, exe, "--plugin-path", plugins, "-q", "-o", res, ini, (char *)NULL);
+        _exit(127);
+    }
+    for (int waited = 0; lines_in(res) < 2 && waited < 20000; waited += 20) {
+        struct timespec t = { 0, 20 * 1000 * 1000 };
+        nanosleep(&t, NULL);
+    }
+    kill(pid, SIGKILL);   /* no chance to tidy up */
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert(WIFSIGNALED(status));
+    int kept = lines_in(res);
+    ck_assert_int_ge(kept, 2);
+    ck_assert_int_lt(kept, 6);
+    snprintf(args, sizeof args, "%s -o %s --resume", ini, res);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    char expect[128];
+    snprintf(expect, sizeof expect, "resume: %d of 6 cells already in", kept);
+    ck_assert_msg(strstr(out, expect) != NULL, "%s", out);
+    ck_assert_int_eq(count(out, "infomin-run: run "), 6 - kept);
+    for (int i = 0; i < kept; i++) {   /* the kept cells are not run again */
+        snprintf(expect, sizeof expect, "run %d/6 ", i + 1);
+        ck_assert_ptr_null(strstr(out, expect));
+    }
+    /* the same numbers as a run never killed (the pause changes nothing) */
+    snprintf(args, sizeof args, "%s -q -o %s --set task.pause_ms=0", ini, ref);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    int n, nr;
+    im_record **recs = read_records(res, &n), **refs = read_records(ref, &nr);
+    ck_assert_int_eq(n, 6);
+    for (int i = 0; i < 6; i++) ck_assert(value_of(recs[i]) == value_of(refs[i]));
+    free_records(recs, n);
+    free_records(refs, nr);
+    /* everything there: nothing runs; another configuration: everything runs */
+    snprintf(args, sizeof args, "%s -o %s --resume", ini, res);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "resume: 6 of 6 cells"));
+    ck_assert_int_eq(count(out, "infomin-run: run "), 0);
+    snprintf(args, sizeof args, "%s -o %s --resume --set task.value=2 --set task.pause_ms=0", ini, res);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "resume: 0 of 6 cells"));
+}
+END_TEST
+
+int main(void)
+{
+    im_ctx_init(&ctx);
+    Suite *s = suite_create("sweep");
+    TCase *tc = tcase_create("cli");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, dry_run_lists_cells_and_runs_nothing);
+    tcase_add_test(tc, duplicate_cells_share_one_record);
+    tcase_add_test(tc, jobs_write_cells_in_order_with_the_same_numbers);
+    tcase_add_test(tc, failed_and_crashed_cells_are_recorded_and_the_rest_go_on);
+    tcase_add_test(tc, resume_after_kill_runs_only_the_missing_cells);
+    suite_add_tcase(s, tc);
+    return test_run_suite(s);
+}
