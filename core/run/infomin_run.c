@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "run.h"
+#ifdef IM_WITH_MPI
+#include <mpi.h>
+#endif
 
 #define EXIT_RUN_FAILED 1
 #define EXIT_USAGE 2
@@ -112,6 +115,8 @@ typedef struct {
     const char *ini, *output, *plugin_path, *describe;
     const char *sets[MAX_SETS];
     int n_sets, threads, jobs, list, quiet, dry_run, resume;
+    int rank, ranks;   /* MPI: this process's rank and the world's size (else 0 and 1) */
+    int *released;     /* MPI rank 0: the worker ranks told to stop */
 } cli_args;
 
 static int parse_args(int argc, char **argv, cli_args *a)
@@ -202,8 +207,10 @@ static int prepare_runs(im_ctx *ctx, const cli_args *a, im_config **runs, int *n
     }
     if (cfg.path) im_config_free(&cfg);
     if (st) {
-        fprintf(stderr, "infomin-run: %s\n", ctx->err);
-        print_refusals(ctx->registry);
+        if (a->rank == 0) {   /* every rank finds the same error: one says it */
+            fprintf(stderr, "infomin-run: %s\n", ctx->err);
+            print_refusals(ctx->registry);
+        }
         return EXIT_USAGE;
     }
     return 0;
@@ -325,6 +332,7 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
     if (!todo) return EXIT_RUN_FAILED;
     int n_todo = plan_todo(plan, todo), jobs = a->jobs < n_todo ? a->jobs : (n_todo ? n_todo : 1);
     int bad = 0, threads = jobs > 1 ? threads_per_job(a) : (a->threads ? a->threads : threads_per_job(a));
+    if (a->ranks > 1) jobs = 1, threads = 1;   /* rank 0 hands out cells and computes nothing */
     if (im_pool_new(ctx, jobs > 1 ? 1 : threads, &ctx->pool)) {
         fprintf(stderr, "infomin-run: %s\n", ctx->err);
         free(todo);
@@ -337,6 +345,10 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
     ctx->interrupt = &stop_signal;
     if (n_todo == 0 && plan_written(plan))
         bad = plan_write(ctx, plan) != IM_OK;
+#ifdef IM_WITH_MPI
+    else if (a->ranks > 1)
+        bad = run_mpi_root(ctx, plan, todo, n_todo, a->released);
+#endif
     else
         bad = jobs > 1 ? run_jobs(ctx, plan, todo, n_todo, jobs, threads) : run_here(ctx, plan, todo, n_todo);
     free(todo);
@@ -351,40 +363,78 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
     return bad || plan_failed(plan) || plan_written(plan) < plan->n ? EXIT_RUN_FAILED : 0;
 }
 
+#ifdef IM_WITH_MPI
+/* A worker rank: the same plan as rank 0, then cells until told to stop. */
+static int serve_cells(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
+{
+    ctx->progress = 0;
+    if (im_pool_new(ctx, a->threads ? a->threads : 1, &ctx->pool)) {
+        fprintf(stderr, "infomin-run: rank %d: %s\n", a->rank, ctx->err);
+        MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);   /* rank 0 would wait for it forever */
+    }
+    catch_stop_signals();
+    ctx->interrupt = &stop_signal;
+    return run_mpi_worker(ctx, plan);
+}
+#endif
+
+/* The plan, then this process's part of it: everything (infomin-run, or
+ * rank 0 of an MPI run handing out cells), or serving cells (other ranks). */
+static int plan_and_run(im_ctx *ctx, cli_args *a)
+{
+    im_config *runs = NULL;
+    int n_runs = 0;
+    int rc = prepare_runs(ctx, a, &runs, &n_runs);
+    if (rc) return rc;
+    sweep_plan plan;
+    if (plan_make(ctx, runs, n_runs, &plan)) {
+        if (a->rank == 0) fprintf(stderr, "infomin-run: %s\n", ctx->err);
+        rc = EXIT_USAGE;
+    } else {
+        plan.quiet = a->quiet;
+        results_path(&runs[0], plan.output, sizeof plan.output);
+#ifdef IM_WITH_MPI
+        if (a->rank > 0)
+            rc = serve_cells(ctx, a, &plan);
+        else
+#endif
+            rc = run_plan(ctx, a, &plan);
+    }
+    plan_free(&plan);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc < 0 ? 0 : rc;
+    a.ranks = 1;
+#ifdef IM_WITH_MPI
+    MPI_Init(&argc, &argv);
+    a.rank = mpi_rank();
+    a.ranks = mpi_size();
+    a.released = calloc((size_t)a.ranks, sizeof *a.released);
+    if (a.jobs > 1 && a.rank == 0)
+        fprintf(stderr, "infomin-run: --jobs is ignored under MPI: each rank runs one cell at a time\n");
+    a.jobs = 1;
+#endif
     im_ctx ctx;
     im_ctx_init(&ctx);
     ctx.registry = im_registry_new();
     if (!ctx.registry) return EXIT_RUN_FAILED;
     ctx.progress = !a.quiet && isatty(STDERR_FILENO);
     im_registry_load_search_path(&ctx, ctx.registry, a.plugin_path);
-    if (a.list || a.describe) {
-        rc = a.list ? list_plugins(ctx.registry) : describe_plugin(ctx.registry, a.describe);
-        im_registry_free(ctx.registry);
-        return rc;
-    }
-    im_config *runs = NULL;
-    int n_runs = 0;
-    rc = prepare_runs(&ctx, &a, &runs, &n_runs);
-    if (rc) {
-        im_registry_free(ctx.registry);
-        return rc;
-    }
-    sweep_plan plan;
-    if (plan_make(&ctx, runs, n_runs, &plan)) {
-        fprintf(stderr, "infomin-run: %s\n", ctx.err);
-        rc = EXIT_USAGE;
-    } else {
-        plan.quiet = a.quiet;
-        results_path(&runs[0], plan.output, sizeof plan.output);
-        rc = run_plan(&ctx, &a, &plan);
-    }
-    plan_free(&plan);
+    if (a.list || a.describe)
+        rc = a.rank ? 0 : a.list ? list_plugins(ctx.registry) : describe_plugin(ctx.registry, a.describe);
+    else
+        rc = plan_and_run(&ctx, &a);
     im_pool_free(ctx.pool);
     im_registry_free(ctx.registry);
+#ifdef IM_WITH_MPI
+    if (a.rank == 0 && a.released) mpi_release(a.released);   /* whatever ended rank 0's part */
+    free(a.released);
+    MPI_Finalize();
+#endif
     return rc;
 }

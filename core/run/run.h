@@ -51,4 +51,15 @@ im_record *cell_run(im_ctx *ctx, const sweep_plan *plan, int cell);
 int run_here(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo);
 int run_jobs(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo, int jobs, int threads_per_job);
 
+#ifdef IM_WITH_MPI
+/* mpi.c: rank and size of MPI_COMM_WORLD; rank 0's queue (each worker
+ * rank gets one cell at a time); mpi_release tells every worker rank not
+ * yet told (released[rank] == 0) to stop; a worker rank's loop. */
+int mpi_rank(void);
+int mpi_size(void);
+void mpi_release(int *released);
+int run_mpi_root(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo, int *released);
+int run_mpi_worker(im_ctx *ctx, sweep_plan *plan);
+#endif
+
 #endif
