@@ -212,6 +212,69 @@ START_TEST(resume_after_kill_runs_only_the_missing_cells)
 }
 END_TEST
 
+/* infomin-report on records written by hand: groups, means, sds, formats. */
+static int report_cli(const char *args, char *out, size_t size)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s/infomin-report %s 2>&1", test_builddir(), args);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+#define RECORD(run, est, level, seed, value, status)                                                         \
+    "{\"run\":" #run ",\"sweep\":\"estimator.plugin=" est " dataset.mi=" level " task.seed=" seed "\","        \
+    "\"config\":{\"estimator\":{\"plugin\":\"" est "\"},\"dataset\":{\"mi\":\"" level "\"},\"task\":{\"seed\":\"" \
+    seed "\"}},\"metrics\":{\"estimate\":" value ",\"true_mi\":" level ",\"unit\":\"nats\"},\"curves\":{},"    \
+    "\"status\":\"" status "\"}\n"
+
+START_TEST(report_averages_over_seeds_in_every_format)
+{
+    char res[4096], out[16384], args[8192], png[4096];
+    test_write_file(res, sizeof res, "rep.jsonl",
+                    RECORD(0, "a", "2", "1", "1.0", "ok") RECORD(1, "a", "2", "2", "3.0", "ok")
+                    RECORD(2, "a", "4", "1", "4.0", "ok") RECORD(3, "a", "4", "2", "9.0", "failed")
+                    RECORD(4, "b", "2", "1", "2.0", "ok") RECORD(5, "b", "2", "2", "2.0", "ok")
+                    RECORD(6, "b", "4", "1", "5.0", "ok") RECORD(7, "b", "4", "2", "7.0", "ok"));
+    snprintf(args, sizeof args, "%s --metric estimate", res);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "estimate by dataset.mi") != NULL, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "1 record not ok, left out"));
+    /* a: mean 2, sd sqrt(2) at 2; 4 alone at 4 (the failed record left out) */
+    ck_assert_msg(strstr(out, "\na         ") && strstr(out, "  2 ± 1.4               4\n"), "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "    6 ± 1.4\n"));
+    ck_assert_ptr_nonnull(strstr(out, "mean ± sample sd over 1 to 2 records per cell (task.seed)"));
+    snprintf(args, sizeof args, "%s --metric estimate --format csv", res);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "estimator.plugin,dataset.mi,metric,mean,sd,n\n"));
+    ck_assert_ptr_nonnull(strstr(out, "\"b\",\"4\",estimate,6,1.41421356,2\n"));
+    ck_assert_ptr_nonnull(strstr(out, "\"a\",\"4\",estimate,4,,1\n"));
+    snprintf(args, sizeof args, "%s --metric estimate --format md", res);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "| estimator.plugin | 2 | 4 |\n|---|---:|---:|\n| a | 2 ± 1.4 | 4 |\n"));
+    snprintf(png, sizeof png, "%s/rep.png", test_tmpdir());
+    snprintf(args, sizeof args, "%s --plot %s --y estimate --reference true_mi", res, png);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
+    ck_assert_int_eq(access(png, R_OK), 0);
+    /* mistakes are named */
+    snprintf(args, sizeof args, "%s --plot %s --y nothing", res, png);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 2);
+    ck_assert_ptr_nonnull(strstr(out, "no metric 'nothing' in the records"));
+    snprintf(args, sizeof args, "%s --x task.nothing", res);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 2);
+    ck_assert_ptr_nonnull(strstr(out, "--x task.nothing: not a swept key of these records"));
+    char bad[4096];
+    test_write_file(bad, sizeof bad, "bad.jsonl", RECORD(0, "a", "2", "1", "1.0", "ok") "{\"run\": 1, \"metr\n");
+    ck_assert_int_eq(report_cli(bad, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "bad.jsonl:2: not an infomin record") != NULL, "%s", out);
+    ck_assert_int_eq(report_cli("/nonexistent/x.jsonl", out, sizeof out), 1);
+    ck_assert_ptr_nonnull(strstr(out, "/nonexistent/x.jsonl: cannot open"));
+}
+END_TEST
+
 int main(void)
 {
     im_ctx_init(&ctx);
@@ -223,6 +286,7 @@ int main(void)
     tcase_add_test(tc, jobs_write_cells_in_order_with_the_same_numbers);
     tcase_add_test(tc, failed_and_crashed_cells_are_recorded_and_the_rest_go_on);
     tcase_add_test(tc, resume_after_kill_runs_only_the_missing_cells);
+    tcase_add_test(tc, report_averages_over_seeds_in_every_format);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

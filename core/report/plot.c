@@ -24,10 +24,11 @@ static void data_range(const im_series *series, int n_series, double *x0, double
         for (int i = 0; i < series[s].n; i++) {
             if (!isfinite(series[s].y[i]) || !isfinite(series[s].x[i])) continue;
             markers |= series[s].markers || series[s].n == 1;
+            double err = series[s].y_err && isfinite(series[s].y_err[i]) ? fabs(series[s].y_err[i]) : 0;
             *x0 = fmin(*x0, series[s].x[i]);
             *x1 = fmax(*x1, series[s].x[i]);
-            *y0 = fmin(*y0, series[s].y[i]);
-            *y1 = fmax(*y1, series[s].y[i]);
+            *y0 = fmin(*y0, series[s].y[i] - err);
+            *y1 = fmax(*y1, series[s].y[i] + err);
         }
     if (!isfinite(*x0)) *x0 = 0, *x1 = 1, *y0 = 0, *y1 = 1;
     if (*x1 <= *x0) *x1 = *x0 + 1;
@@ -67,6 +68,17 @@ static void draw_series(const im_series *s)
     }
     free(x);
     free(y);
+}
+
+/* y ± err at each point with a finite error */
+static void draw_errors(const im_series *s)
+{
+    if (!s->y_err) return;
+    for (int i = 0; i < s->n; i++) {
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || !isfinite(s->y_err[i]) || s->y_err[i] <= 0) continue;
+        PLFLT x = s->x[i], lo = s->y[i] - fabs(s->y_err[i]), hi = s->y[i] + fabs(s->y_err[i]);
+        plerry(1, &x, &lo, &hi);
+    }
 }
 
 /* each point's tag, just above it */
@@ -130,6 +142,8 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
         pllsty(series[s].dashed ? 2 : 1);
         plwidth(series[s].dashed ? 2.0 : 1.5);
         draw_series(&series[s]);
+        pllsty(1);
+        draw_errors(&series[s]);
         plschr(0, 0.7);
         draw_tags(&series[s], spec->tag_prefix, y1 - y0);
         plschr(0, 1.0);

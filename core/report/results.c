@@ -194,6 +194,26 @@ static void take_results(im_record *rec, json_t *metrics, json_t *curves)
     attach_curves(rec);
 }
 
+int im_record_metric_names(const im_record *rec, const char **names, int cap)
+{
+    const char *key;
+    json_t *v;
+    int n = 0;
+    json_object_foreach(rec->metrics, key, v)
+    {
+        if (json_is_number(v) && n < cap) names[n++] = key;
+    }
+    return n;
+}
+
+const char *im_record_config_value(const im_record *rec, const char *section, const char *key)
+{
+    json_t *v = json_object_get(json_object_get(json_object_get(rec->root, "config"), section), key);
+    return v && json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+const char *im_record_label(const im_record *rec) { return rec ? rec->label : NULL; }
+
 void im_record_meta(im_record *rec, const char *key, const char *value)
 {
     if (rec) json_object_set_new(rec->root, key, json_string(value));

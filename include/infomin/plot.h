@@ -15,6 +15,7 @@ typedef struct im_series {
     int dashed;              /* 1: a reference line (e.g. the true MI) */
     int markers;             /* 1: draw points too */
     const double *tags;      /* NULL, or a number written beside each point (e.g. its beta) */
+    const double *y_err;     /* NULL, or an error bar y ± y_err at each point (e.g. sd over seeds) */
 } im_series;
 
 typedef struct im_plot_spec {

@@ -43,6 +43,13 @@ IM_API const char *im_record_get_meta(const im_record *rec, const char *key);
  * time, hash) and keeps its own run, sweep and config; `how` (e.g.
  * "same_as", "resumed_from"; may be NULL) records from's run index. */
 IM_API void im_record_adopt(im_record *rec, const im_record *from, const char *how);
+/* The names of the record's numeric metrics, in the order written (at
+ * most cap; the strings live as long as the record); the count. */
+IM_API int im_record_metric_names(const im_record *rec, const char **names, int cap);
+/* A value of the record's configuration as written ("estimator", "plugin"), or NULL. */
+IM_API const char *im_record_config_value(const im_record *rec, const char *section, const char *key);
+/* The sweep label ("estimator.plugin=club task.seed=2"), or NULL. */
+IM_API const char *im_record_label(const im_record *rec);
 /* One JSONL line back into a record; NULL with the reason in err. */
 IM_API im_record *im_record_parse(const char *text, char *err, size_t size);
 /* The record as one line of JSON (malloc'd, no newline; NULL: no memory). */

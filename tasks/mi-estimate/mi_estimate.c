@@ -130,6 +130,7 @@ static void report_estimate(const im_estimator *est, const im_dataset *ds, doubl
         if (est->vt->unit == IM_UNIT_NATS) {
             /* a relative error means nothing near independence */
             double rel = ds->true_mi > 1e-3 ? (estimate - ds->true_mi) / ds->true_mi : NAN;
+            im_record_num(rec, "bias", estimate - ds->true_mi);   /* signed: the ablation table */
             im_record_num(rec, "abs_error", fabs(estimate - ds->true_mi));
             if (!isnan(rel)) im_record_num(rec, "rel_error", rel);
             if (isnan(rel))
