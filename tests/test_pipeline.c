@@ -68,7 +68,7 @@ START_TEST(shipped_ini_files_validate)
         "mi-staircase/staircase.ini", "mi-staircase/staircase-club.ini", "independence-test/independence.ini",
         "fairness/adult.ini", "fairness/adult-penalties.ini", "fairness/adult-reference.ini",
         "fairness/communities.ini", "fairness/census.ini", "fairness/census-reference.ini",
-        "dim/fashion-mnist.ini", "dim/tiny.ini",
+        "dim/fashion-mnist.ini", "dim/tiny.ini", "mi-estimate/ablation.ini",
     };
     /* validation checks that the data files exist: without the real ones,
      * empty stand-ins in a folder of our own (this process only) */
@@ -94,6 +94,22 @@ START_TEST(shipped_ini_files_validate)
         ck_assert_int_ge(n, 1);
         for (int r = 0; r < n; r++) ck_assert_msg(im_config_validate(&ctx, &runs[r], reg) == IM_OK, "%s", ctx.err);
         im_config_free_all(runs, n);
+        /* the one-line swap: every estimator in place of the file's */
+        for (int i = 0; im_config_has_section(&cfg, "estimator") && i < im_registry_count(reg); i++) {
+            const char *origin;
+            const im_plugin *p = im_registry_get(reg, i, &origin);
+            if (p->kind != IM_ESTIMATOR) continue;
+            char set[128];
+            im_config swapped;
+            snprintf(set, sizeof set, "estimator.plugin=%s", p->name);
+            ck_assert_int_eq(im_config_clone(&ctx, &cfg, &swapped), IM_OK);
+            ck_assert_int_eq(im_config_set(&ctx, &swapped, set), IM_OK);
+            ck_assert_msg(im_config_expand_sweep(&ctx, &swapped, &runs, &n) == IM_OK, "%s", ctx.err);
+            for (int r = 0; r < n; r++)
+                ck_assert_msg(im_config_validate(&ctx, &runs[r], reg) == IM_OK, "%s --set %s: %s", files[f], set, ctx.err);
+            im_config_free_all(runs, n);
+            im_config_free(&swapped);
+        }
         im_config_free(&cfg);
     }
     im_registry_free(reg);

@@ -64,7 +64,10 @@ static void usage(FILE *out)
             "  --y METRIC        the plotted metric (default: the first --metric, else estimate)\n"
             "  --reference METRIC  a dashed line of this metric's mean at each x (e.g. true_mi)\n"
             "  --title, --x-label, --y-label TEXT   the plot's labels\n"
-            "  -h, --help        this text\n");
+            "  -h, --help        this text\n"
+            "  --version         print the version\n"
+            "\n"
+            "Exit status: 0 ok, 1 a file could not be read or written, 2 usage.\n");
 }
 
 static int parse_args(int argc, char **argv, report_args *a)
@@ -74,7 +77,8 @@ static int parse_args(int argc, char **argv, report_args *a)
         { "over", 1, 0, O_OVER },       { "metric", 1, 0, O_METRIC }, { "format", 1, 0, O_FORMAT },
         { "plot", 1, 0, O_PLOT },       { "x", 1, 0, O_X },           { "y", 1, 0, O_Y },
         { "reference", 1, 0, O_REF },   { "title", 1, 0, O_TITLE },   { "x-label", 1, 0, O_XL },
-        { "y-label", 1, 0, O_YL },      { "help", 0, 0, 'h' },        { 0, 0, 0, 0 }
+        { "y-label", 1, 0, O_YL },      { "help", 0, 0, 'h' },        { "version", 0, 0, 'V' },
+        { 0, 0, 0, 0 }
     };
     memset(a, 0, sizeof *a);
     a->over = "task.seed";
@@ -100,6 +104,7 @@ static int parse_args(int argc, char **argv, report_args *a)
         case O_XL: a->x_label = optarg; break;
         case O_YL: a->y_label = optarg; break;
         case 'h': usage(stdout); return -1;
+        case 'V': printf("infomin-report %s\n", im_version()); return -1;
         default:
             fprintf(stderr, "infomin-report: unknown option or missing value: '%s'\n", argv[optind - 1]);
             usage(stderr);

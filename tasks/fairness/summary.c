@@ -85,6 +85,9 @@ im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_record *cons
             if (n_lines == MAX_LINES) continue;
             names[n_lines++] = pen;
         }
+        int dup = 0;   /* one point per beta: cells sharing a record (beta 0 under each penalty) */
+        for (int j = 0; j < counts[line] && j < 256; j++) dup |= betas[line][j] == beta;
+        if (dup) continue;
         int k = counts[line]++;   /* insertion by beta */
         if (k >= 256) continue;
         while (k > 0 && betas[line][k - 1] > beta) {
