@@ -7,19 +7,20 @@ rm -rf "$out"
 mkdir -p "$out"
 ini=tasks/mi-estimate/ablation.ini
 short="--set estimator.steps=300 --set dataset.n_train=2000 --set dataset.n_test=1000 --set estimator.smi.slices=5"
-./infomin-run $ini --dry-run | tee "$out/plan.txt" | head -3
+./infomin-run $ini --dry-run > "$out/plan.txt"
+head -3 "$out/plan.txt"
 grep -q "165 cells, 165 to compute" "$out/plan.txt"
-# 33 cells: 11 estimators x 3 seeds at one level
-./infomin-run $ini $short --set dataset.mi=4 --jobs 2 -q -o "$out/a.jsonl" > /dev/null 2> "$out/a.err" &
+# 55 cells: 11 estimators x 5 levels, one seed
+./infomin-run $ini $short --set task.seed=1 --jobs 2 -q -o "$out/a.jsonl" > /dev/null 2> "$out/a.err" &
 pid=$!
-while [ "$(wc -l < "$out/a.jsonl" 2>/dev/null || echo 0)" -lt 5 ]; do sleep 0.2; done
+while [ "$(cat "$out/a.jsonl" 2>/dev/null | wc -l)" -lt 5 ]; do sleep 0.2; done
 kill -TERM $pid
 wait $pid || true
 kept=$(wc -l < "$out/a.jsonl")
-echo "killed with $kept of 33 records written"
-./infomin-run $ini $short --set dataset.mi=4 --jobs 2 -o "$out/a.jsonl" --resume > "$out/b.out" 2> "$out/b.err"
+echo "killed with $kept of 55 records written"
+./infomin-run $ini $short --set task.seed=1 --jobs 2 -o "$out/a.jsonl" --resume > "$out/b.out" 2> "$out/b.err"
 grep "resume:" "$out/b.err"
-test "$(wc -l < "$out/a.jsonl")" -eq 33
+test "$(wc -l < "$out/a.jsonl")" -eq 55
 if grep -q '"status":"interrupted"' "$out/a.jsonl"; then echo "an interrupted record survived --resume"; exit 1; fi
 ./infomin-report "$out/a.jsonl" --metric bias --metric estimate --plot "$out/a.png" --y estimate --reference true_mi
 test -s "$out/a.png"

@@ -108,6 +108,11 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     double x0, x1, y0, y1;
     data_range(series, n_series, &x0, &x1, &y0, &y1);
     if (spec->y_max > spec->y_min) y0 = spec->y_min, y1 = spec->y_max;
+    for (int s = 0; s < n_series; s++)   /* room for the tags above the top points */
+        if (series[s].tags) {
+            y1 += 0.04 * (y1 - y0);
+            break;
+        }
     plsstrm(0);
     plsdev("pngcairo");
     plsfnam(tmp);
@@ -126,17 +131,35 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     pladv(0);
     plvpor(0.10, right, 0.12, 0.90);
     plwind(x0, x1, y0, y1);
-    plbox("bcnstg", 0, 0, "bcnstvg", 0, 0);
+    plscol0(14, 200, 200, 200);   /* a light grid under black axes */
+    plcol0(14);
+    plbox("g", 0, 0, "g", 0, 0);
+    plcol0(15);
+    plbox("bcnst", 0, 0, "bcnstv", 0, 0);
     pllab(spec->x_label, spec->y_label, spec->title);
-    static const int palette[][3] = { { 31, 119, 180 }, { 214, 39, 40 }, { 44, 160, 44 }, { 255, 127, 14 },
-                                      { 148, 103, 189 }, { 140, 86, 75 }, { 227, 119, 194 }, { 127, 127, 127 },
-                                      { 188, 189, 34 }, { 23, 190, 207 } };
+    plssym(0, 1.4);   /* markers a person can see */
+    int outside = 0;   /* a fixed y range hides points: say how many */
+    for (int s = 0; s < n_series; s++)
+        for (int i = 0; i < series[s].n; i++)
+            outside += isfinite(series[s].y[i]) && (series[s].y[i] < y0 || series[s].y[i] > y1);
+    if (outside) {
+        char note[96];
+        snprintf(note, sizeof note, "%d point%s outside the y range not shown", outside, outside == 1 ? "" : "s");
+        plschr(0, 0.7);
+        plmtex("t", 0.6, 1.0, 1.0, note);
+        plschr(0, 1.0);
+    }
+    /* 16 colours a reader can tell apart: no two lines of a plot share one */
+    static const int palette[MAX_SERIES][3] = { { 31, 119, 180 }, { 214, 39, 40 }, { 44, 160, 44 }, { 255, 127, 14 },
+                                                { 148, 103, 189 }, { 140, 86, 75 }, { 227, 119, 194 }, { 127, 127, 127 },
+                                                { 188, 189, 34 }, { 23, 190, 207 }, { 0, 0, 0 }, { 0, 0, 128 },
+                                                { 128, 0, 0 }, { 0, 128, 128 }, { 128, 128, 0 }, { 255, 215, 0 } };
     PLINT opts[MAX_SERIES], colors[MAX_SERIES], styles[MAX_SERIES], text_colors[MAX_SERIES];
     PLFLT widths[MAX_SERIES], symbol_scales[MAX_SERIES];
     PLINT symbol_numbers[MAX_SERIES];
     const char *names[MAX_SERIES], *symbols[MAX_SERIES];
     for (int s = 0; s < n_series; s++) {
-        const int *rgb = palette[s % 10];
+        const int *rgb = palette[s];
         plscol0(1 + s, rgb[0], rgb[1], rgb[2]);
         plcol0(1 + s);
         pllsty(series[s].dashed ? 2 : 1);
@@ -147,10 +170,14 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
         plschr(0, 0.7);
         draw_tags(&series[s], spec->tag_prefix, y1 - y0);
         plschr(0, 1.0);
-        int points = series[s].markers || series[s].n == 1;
-        opts[s] = PL_LEGEND_LINE | (points ? PL_LEGEND_SYMBOL : 0);
+        /* the legend shows what the plot draws: a line when some line
+         * has two points, a marker when points are marked */
+        int finite = 0;
+        for (int i = 0; i < series[s].n; i++) finite += isfinite(series[s].x[i]) && isfinite(series[s].y[i]);
+        int points = series[s].markers || finite <= 1;
+        opts[s] = (finite > 1 ? PL_LEGEND_LINE : 0) | (points ? PL_LEGEND_SYMBOL : 0);
         symbols[s] = "•";
-        symbol_scales[s] = 1.0;
+        symbol_scales[s] = 1.4;
         symbol_numbers[s] = 1;
         colors[s] = 1 + s;
         styles[s] = series[s].dashed ? 2 : 1;

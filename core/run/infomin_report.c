@@ -15,7 +15,7 @@
 #define MAX_FILES 64
 
 typedef struct {
-    const char *over, *format, *plot, *x, *y, *reference, *title, *x_label, *y_label;
+    const char *over, *format, *plot, *x, *y, *reference, *reference_label, *title, *x_label, *y_label;
     const char *metrics[MAX_METRICS];
     int n_metrics;
     const char *files[MAX_FILES];
@@ -37,7 +37,7 @@ typedef struct {
     char *keys[MAX_KEYS];     /* swept keys but `over`, first-seen order */
     int n_keys;
     const char *metrics[MAX_METRICS];
-    int n_metrics;
+    int n_metrics, n_shown;   /* metrics collected; the first n_shown are printed */
     group *groups;
     int n_groups, cap_groups;
     char unit[32];            /* the records' "unit" when they agree */
@@ -63,6 +63,7 @@ static void usage(FILE *out)
             "                    error bars of one sd\n"
             "  --y METRIC        the plotted metric (default: the first --metric, else estimate)\n"
             "  --reference METRIC  a dashed line of this metric's mean at each x (e.g. true_mi)\n"
+            "  --reference-label TEXT  its legend entry (default: the metric's name)\n"
             "  --title, --x-label, --y-label TEXT   the plot's labels\n"
             "  -h, --help        this text\n"
             "  --version         print the version\n"
@@ -72,11 +73,12 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, report_args *a)
 {
-    enum { O_OVER = 256, O_METRIC, O_FORMAT, O_PLOT, O_X, O_Y, O_REF, O_TITLE, O_XL, O_YL };
+    enum { O_OVER = 256, O_METRIC, O_FORMAT, O_PLOT, O_X, O_Y, O_REF, O_REFL, O_TITLE, O_XL, O_YL };
     static const struct option opts[] = {
         { "over", 1, 0, O_OVER },       { "metric", 1, 0, O_METRIC }, { "format", 1, 0, O_FORMAT },
         { "plot", 1, 0, O_PLOT },       { "x", 1, 0, O_X },           { "y", 1, 0, O_Y },
         { "reference", 1, 0, O_REF },   { "title", 1, 0, O_TITLE },   { "x-label", 1, 0, O_XL },
+        { "reference-label", 1, 0, O_REFL },
         { "y-label", 1, 0, O_YL },      { "help", 0, 0, 'h' },        { "version", 0, 0, 'V' },
         { 0, 0, 0, 0 }
     };
@@ -100,6 +102,7 @@ static int parse_args(int argc, char **argv, report_args *a)
         case O_X: a->x = optarg; break;
         case O_Y: a->y = optarg; break;
         case O_REF: a->reference = optarg; break;
+        case O_REFL: a->reference_label = optarg; break;
         case O_TITLE: a->title = optarg; break;
         case O_XL: a->x_label = optarg; break;
         case O_YL: a->y_label = optarg; break;
@@ -240,6 +243,11 @@ static int build_table(table *t, const report_args *a, im_record **recs, int n)
                 t->metrics[t->n_metrics++] = names[m];
     }
     for (int m = 0; m < a->n_metrics; m++) t->metrics[t->n_metrics++] = a->metrics[m];
+    t->n_shown = t->n_metrics;
+    const char *plotted[2] = { a->y, a->reference };   /* collected for the plot even when not printed */
+    for (int p = 0; p < 2; p++)
+        if (plotted[p] && find_index((char *const *)t->metrics, t->n_metrics, plotted[p]) < 0 && t->n_metrics < MAX_METRICS)
+            t->metrics[t->n_metrics++] = plotted[p];
     int units = 0;
     for (int i = 0; i < n; i++) {
         if (!im_record_ok(recs[i])) {
@@ -320,7 +328,7 @@ static void print_csv(const table *t)
 {
     for (int k = 0; k < t->n_keys; k++) printf("%s,", t->keys[k]);
     printf("metric,mean,sd,n\n");
-    for (int m = 0; m < t->n_metrics; m++)
+    for (int m = 0; m < t->n_shown; m++)
         for (int g = 0; g < t->n_groups; g++) {
             const sample *s = &t->groups[g].m[m];
             if (!s->n) continue;
@@ -383,13 +391,19 @@ static void print_pivot(const table *t, int col_key, int md, const char *over)
     for (int k = 0; k < t->n_keys; k++)
         if (k != col_key) snprintf(head + strlen(head), sizeof head - strlen(head), "%s%s", *head ? " " : "", t->keys[k]);
     if (!*head) snprintf(head, sizeof head, "(all)");
-    int row_w = (int)strlen(head), cell_w = 14;
+    int row_w = (int)strlen(head);
     for (int r = 0; r < n_rows; r++)
         if ((int)strlen(rows[r]) > row_w) row_w = (int)strlen(rows[r]);
     for (int c = 0; c < n_cols; c++) cells[c] = malloc(64);
-    for (int m = 0; m < t->n_metrics; m++) {
-        int any = 0;
-        for (int g = 0; g < t->n_groups; g++) any |= t->groups[g].m[m].n > 0;
+    for (int m = 0; m < t->n_shown; m++) {
+        int any = 0, cell_w = 0;
+        for (int g = 0; g < t->n_groups; g++) {
+            any |= t->groups[g].m[m].n > 0;
+            cell_text(&t->groups[g].m[m], cells[0], 64);   /* the widest cell sets the width */
+            if (text_width(cells[0]) > cell_w) cell_w = text_width(cells[0]);
+        }
+        for (int c = 0; c < n_cols; c++)
+            if (text_width(cols[c]) > cell_w) cell_w = text_width(cols[c]);
         if (!any) continue;
         if (col_key >= 0)
             printf(md ? "\n**%s** by %s\n\n" : "\n%s by %s\n", t->metrics[m], t->keys[col_key]);
@@ -475,7 +489,7 @@ static int plot_report(im_ctx *ctx, const table *t, int col_key, const report_ar
             while (at > 0 && xs[at - 1] > x) xs[at] = xs[at - 1], ys[at] = ys[at - 1], at--;
             xs[at] = x, ys[at] = mean;
         }
-        names[n_series] = strdup(a->reference);
+        names[n_series] = strdup(a->reference_label ? a->reference_label : a->reference);
         series[n_series++] = (im_series){ .name = names[n_lines], .x = xs, .y = ys, .n = k, .dashed = 1 };
     }
     char y_label[256];

@@ -301,11 +301,11 @@ static void print_table(const sweep_plan *plan)
 
 /* Threads for each of `jobs` processes: --threads (else every online CPU)
  * split among them, at least one each. */
-static int threads_per_job(const cli_args *a)
+static int threads_per_job(const cli_args *a, int jobs)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int total = a->threads ? a->threads : (cpus > 0 ? (int)cpus : 1);
-    return total / a->jobs > 0 ? total / a->jobs : 1;
+    return total / jobs > 0 ? total / jobs : 1;
 }
 
 /* Dry run, resume, then the cells still to run by the chosen scheduler;
@@ -331,7 +331,7 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
     int *todo = malloc(sizeof *todo * (size_t)plan->n);
     if (!todo) return EXIT_RUN_FAILED;
     int n_todo = plan_todo(plan, todo), jobs = a->jobs < n_todo ? a->jobs : (n_todo ? n_todo : 1);
-    int bad = 0, threads = jobs > 1 ? threads_per_job(a) : (a->threads ? a->threads : threads_per_job(a));
+    int bad = 0, threads = threads_per_job(a, jobs);
     if (a->ranks > 1) jobs = 1, threads = 1;   /* rank 0 hands out cells and computes nothing */
     if (im_pool_new(ctx, jobs > 1 ? 1 : threads, &ctx->pool)) {
         fprintf(stderr, "infomin-run: %s\n", ctx->err);

@@ -108,7 +108,7 @@ im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_record *cons
     im_output_path(&runs[0], -1, "-tradeoff.png", path, sizeof path);
     im_plot_spec spec = { .title = "utility against leakage (one point per beta)",
                           .x_label = "rho*(Z;T) on test (lower is fairer)",
-                          .y_label = strcmp(quality_key, "rmse") == 0 ? "test RMSE (lower is better)" : "test accuracy",
+                          .y_label = strcmp(quality_key, "rmse") == 0 ? "test RMSE of standardised Y (lower is better)" : "test accuracy",
                           .tag_prefix = "β=" };
     im_status st = n_lines ? im_plot_lines(ctx, path, &spec, series, n_lines) : IM_OK;
     if (!st && n_lines) printf("trade-off plot: %s\n", path);
