@@ -448,8 +448,13 @@ static int plot_report(im_ctx *ctx, const table *t, int col_key, const report_ar
                 a->x ? a->x : "");
         return 2;
     }
-    if (ym < 0 || (a->reference && rm < 0)) {
-        fprintf(stderr, "infomin-report: --plot: no metric '%s' in the records\n", ym < 0 ? y : a->reference);
+    int have_y = 0, have_ref = 0;   /* collected is not found: some record must carry it */
+    for (int g = 0; g < t->n_groups; g++) {
+        have_y |= ym >= 0 && t->groups[g].m[ym].n > 0;
+        have_ref |= rm >= 0 && t->groups[g].m[rm].n > 0;
+    }
+    if (!have_y || (a->reference && !have_ref)) {
+        fprintf(stderr, "infomin-report: --plot: no metric '%s' in the records\n", !have_y ? y : a->reference);
         return 2;
     }
     char *names[MAX_LINES + 1], label[512];
