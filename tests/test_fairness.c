@@ -2,6 +2,9 @@
  * and must be removed from Z, and the task's refusals (generated data only;
  * the loaders of the real tables are tested in test_tabular.c). */
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include "registry_fixture.h"
 
 
@@ -106,6 +109,147 @@ START_TEST(constant_sensitive_column_is_refused)
 }
 END_TEST
 
+/* A checkpoint file: read back as written; every kind of damage refused
+ * with the file named. */
+START_TEST(checkpoint_files_are_checked)
+{
+    im_params params = { 0 }, other = { 0 };
+    im_param *w = im_params_add(&ctx, &params, "w", 2, 3);
+    ck_assert_ptr_nonnull(w);
+    for (int i = 0; i < 6; i++) w->value[i] = (im_real)i, w->m[i] = (im_real)(10 + i), w->v[i] = (im_real)(20 + i);
+    ck_assert_ptr_nonnull(im_params_add(&ctx, &other, "w", 3, 2));
+    int epoch = 7, got = 0;
+    im_checkpoint *ck = im_checkpoint_new(42);
+    ck_assert_int_eq(im_checkpoint_put(&ctx, ck, "epoch", &epoch, sizeof epoch), IM_OK);
+    ck_assert_int_eq(im_checkpoint_put_params(&ctx, ck, "model", &params), IM_OK);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/c.ckpt", test_tmpdir());
+    ck_assert_int_eq(im_checkpoint_write(&ctx, ck, path), IM_OK);
+    im_checkpoint_free(ck);
+    for (int i = 0; i < 6; i++) w->value[i] = w->m[i] = w->v[i] = 0;
+    ck_assert_msg(im_checkpoint_read(&ctx, path, 42, &ck) == IM_OK, "%s", ctx.err);
+    ck_assert_int_eq(im_checkpoint_get(&ctx, ck, "epoch", &got, sizeof got), IM_OK);
+    ck_assert_int_eq(got, 7);
+    ck_assert_int_eq(im_checkpoint_get_params(&ctx, ck, "model", &params), IM_OK);
+    ck_assert(w->value[5] == 5 && w->m[5] == 15 && w->v[5] == 25);
+    ck_assert_int_eq(im_checkpoint_get(&ctx, ck, "epoch", &got, 2), IM_EIO);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "block 'epoch' holds 4 bytes, the run needs 2"));
+    ck_assert_int_eq(im_checkpoint_get(&ctx, ck, "rng", &got, sizeof got), IM_EIO);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "c.ckpt: no block 'rng'"));
+    ck_assert_int_eq(im_checkpoint_get_params(&ctx, ck, "model", &other), IM_EIO);
+    ck_assert_msg(strstr(ctx.err, "'model' holds parameters of another shape (w 2 3;), the run has w 3 2;") != NULL, "%s",
+                  ctx.err);
+    im_checkpoint_free(ck);
+    /* another configuration */
+    ck_assert_int_eq(im_checkpoint_read(&ctx, path, 43, &ck), IM_EIO);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "written for another configuration"));
+    /* damage: one flipped byte, a cut file, another version, not a checkpoint, none */
+    FILE *f = fopen(path, "rb");
+    unsigned char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    struct { size_t at, len; unsigned char byte; const char *expect; } cases[] = {
+        { 60, n, 0, "checksum mismatch" },   /* a flipped byte in a block */
+        { 0, n - 5, 1, "checksum mismatch" },    /* cut short */
+        { 8, n, 0, "format version 3, this build reads version 1" },
+        { 0, n, 0, "not an infomin checkpoint" },
+    };
+    for (int c = 0; c < 4; c++) {
+        unsigned char bad[4096];
+        memcpy(bad, buf, n);
+        if (c == 0) bad[60] ^= 0x40;
+        if (c == 2) bad[8] = 3;
+        if (c == 3) bad[0] = 'X';
+        f = fopen(path, "wb");
+        fwrite(bad, 1, cases[c].len, f);
+        fclose(f);
+        ck_assert_int_eq(im_checkpoint_read(&ctx, path, 42, &ck), IM_EIO);
+        ck_assert_msg(strstr(ctx.err, cases[c].expect) != NULL, "case %d: %s", c, ctx.err);
+        ck_assert_ptr_nonnull(strstr(ctx.err, "c.ckpt"));
+    }
+    unlink(path);
+    ck_assert_int_eq(im_checkpoint_read(&ctx, path, 42, &ck), IM_EIO);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "cannot read"));
+    im_params_free(&params);
+    im_params_free(&other);
+}
+END_TEST
+
+START_TEST(checkpointing_an_estimator_without_state_hooks_is_refused)
+{
+    const char *text = "[task]\nplugin = fairness\nbeta = 1\ncheckpoint_every = 1\nepochs = 2\n[dataset]\nplugin = planted\n"
+                       "[encoder]\nplugin = mlp\n[estimator]\nplugin = mine\nsteps = 10\n";
+    im_config cfg;
+    im_record *rec;
+    ck_assert_int_eq(run_task(text, &cfg, &rec), IM_EINVAL);
+    ck_assert_str_eq(ctx.err, "fairness: checkpoint_every: estimator 'mine' cannot save its state (no state hooks); use "
+                              "slice, renyi, tc, club, hsic, pearson or dcor, or set checkpoint_every = 0");
+    im_record_free(rec);
+    im_config_free(&cfg);
+}
+END_TEST
+
+static int exists(const char *path) { return access(path, F_OK) == 0; }
+
+/* kill -9 a checkpointing run after its first checkpoint, --resume it: the
+ * numbers of the run never killed (same seed, one thread). */
+START_TEST(killed_checkpointed_run_resumes_to_the_same_numbers)
+{
+    char ini[1024], ref[1024], res[1024], ckpt[1024], exe[1024], args[4096], out[16384];
+    test_write_file(ini, sizeof ini, "ck.ini",
+                    "[task]\nplugin = fairness\nepochs = 12\nbeta = 3\ncheckpoint_every = 1\nrenyi_steps = 300\n"
+                    "adversary_epochs = 5\nseed = 3\n[dataset]\nplugin = planted\nn_train = 20000\n"
+                    "[encoder]\nplugin = mlp\nhidden = 32,32\nout = 8\n[estimator]\nplugin = slice\nn_slice = 20\n");
+    snprintf(ref, sizeof ref, "%s/ck-ref.jsonl", test_tmpdir());
+    snprintf(res, sizeof res, "%s/ck.jsonl", test_tmpdir());
+    snprintf(ckpt, sizeof ckpt, "%s/ck.ckpt", test_tmpdir());
+    snprintf(exe, sizeof exe, "%s/infomin-run", test_builddir());
+    snprintf(args, sizeof args, "%s -q --threads 1 -o %s", ini, ref);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(exe, exe, "-q", "--threads", "1", "-o", res, ini, (char *)NULL);
+        _exit(127);
+    }
+    for (int waited = 0; !exists(ckpt) && waited < 60000; waited++) {
+        struct timespec t = { 0, 1000 * 1000 };
+        nanosleep(&t, NULL);
+    }
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFSIGNALED(status), "the run ended before it could be killed");
+    ck_assert(exists(ckpt));
+    ck_assert(!exists(res));   /* killed in training: no record yet */
+    snprintf(args, sizeof args, "%s -q --threads 1 -o %s --resume", ini, res);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_msg(strstr(out, "fairness: resumed from ") != NULL, "%s", out);
+    ck_assert(!exists(ckpt));   /* finished: removed */
+    im_record **a, **b;
+    int na, nb;
+    ck_assert_int_eq(im_results_read(&ctx, ref, &a, &na), IM_OK);
+    ck_assert_int_eq(im_results_read(&ctx, res, &b, &nb), IM_OK);
+    ck_assert_int_eq(na, 1);
+    ck_assert_int_eq(nb, 1);
+    const char *names[64];
+    int n = im_record_metric_names(a[0], names, 64);
+    ck_assert_int_ge(n, 5);
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(names[i], "seconds_per_epoch")) continue;
+        double x, y;
+        ck_assert(im_record_metric(a[0], names[i], &x) && im_record_metric(b[0], names[i], &y));
+        ck_assert_msg(x == y, "%s: %.17g uninterrupted, %.17g resumed", names[i], x, y);
+    }
+    im_record_free(a[0]);
+    im_record_free(b[0]);
+    free(a);
+    free(b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fairness");
@@ -116,6 +260,9 @@ int main(void)
     tcase_add_test(tc, malformed_reference_rho_is_refused_before_training);
     tcase_add_test(tc, dataset_without_sensitive_column_is_refused);
     tcase_add_test(tc, constant_sensitive_column_is_refused);
+    tcase_add_test(tc, checkpoint_files_are_checked);
+    tcase_add_test(tc, checkpointing_an_estimator_without_state_hooks_is_refused);
+    tcase_add_test(tc, killed_checkpointed_run_resumes_to_the_same_numbers);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

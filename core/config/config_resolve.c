@@ -17,7 +17,8 @@
 static im_status put_keys(im_ctx *ctx, const im_section *sec, const im_param_spec *table, im_config *out)
 {
     for (const im_param_spec *p = table; p && p->key; p++) {
-        if (sec->kind == IM_TASK && strcmp(p->key, "output") == 0) continue;   /* where, not what */
+        /* where results go and how often state is saved change no number */
+        if (sec->kind == IM_TASK && (!strcmp(p->key, "output") || !strcmp(p->key, "checkpoint_every"))) continue;
         const im_config_entry *e = im_section_entry(sec, p->key);
         const char *value = e ? e->value : p->default_value;
         if (!value) continue;

@@ -424,6 +424,7 @@ int main(int argc, char **argv)
     ctx.registry = im_registry_new();
     if (!ctx.registry) return EXIT_RUN_FAILED;
     ctx.progress = !a.quiet && isatty(STDERR_FILENO);
+    ctx.resume = a.resume;   /* tasks that checkpoint continue a killed cell */
     im_registry_load_search_path(&ctx, ctx.registry, a.plugin_path);
     if (a.list || a.describe)
         rc = a.rank ? 0 : a.list ? list_plugins(ctx.registry) : describe_plugin(ctx.registry, a.describe);

@@ -74,7 +74,8 @@ IM_API int im_config_has_section(const im_config *cfg, const char *name);
 
 /* The configuration a run computes with, in one spelling: each plugin
  * section's plugin and the effective value (INI or default) of every key
- * that plugin takes, per-plugin sections merged, task.output left out. Keys
+ * that plugin takes, per-plugin sections merged, task.output and
+ * task.checkpoint_every left out (they change no number). Keys
  * of [NAME] the selected plugin does not take (allowed when another plugin
  * of the kind takes them) are listed in `ignored` ("estimator.k (estimator
  * 'mine' does not take it)", comma-separated; may be NULL). */

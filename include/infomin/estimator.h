@@ -53,6 +53,15 @@ typedef struct im_estimator_vt {
      * statistics that describe the weights left behind (MINE's moving
      * average of E_q[e^T]). */
     void (*restart)(void *self);
+    /* since 0.4 (appended; optional): the instance's state beyond its
+     * params, for checkpoints: state_size() bytes that state_save writes and
+     * state_load reads back into an instance created from the same section
+     * and sizes (fitted matrices, a private generator, moving averages).
+     * An estimator whose params are all its state returns 0. NULL: it
+     * cannot be checkpointed, and tasks say so before training. */
+    size_t (*state_size)(void *self);
+    void (*state_save)(void *self, void *buf);
+    void (*state_load)(void *self, const void *buf);
 } im_estimator_vt;
 
 /* Generic-trainer settings, read from the estimator's section. */

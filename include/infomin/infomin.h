@@ -29,5 +29,6 @@
 #include "bounds.h"
 #include "critic.h"
 #include "tabular.h"
+#include "checkpoint.h"
 
 #endif

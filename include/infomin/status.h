@@ -38,6 +38,9 @@ typedef struct im_ctx {
      * loops poll im_interrupted() and stop with IM_EINTERRUPTED. NULL: never.
      * im_ctx is always the host's: fields are appended, plugins only read. */
     const volatile int *interrupt;
+    /* since 0.4: set by the host for --resume: a task that checkpoints
+     * (checkpoint_every) continues a killed run from its checkpoint. */
+    int resume;
 } im_ctx;
 
 IM_API void im_ctx_init(im_ctx *ctx);

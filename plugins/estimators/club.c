@@ -11,6 +11,7 @@
  * or, with club_sample = true, over one shuffled partner per row (CLUBSample). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "infomin/infomin.h"
 
 static const im_param_spec club_params[] = {
@@ -139,6 +140,11 @@ static im_status club_select(void *self, im_ctx *ctx, const im_mat *x, const im_
     return club_eval(self, ctx, x, y, 1, score);
 }
 
+/* Checkpoints: the private generator (the weights are params). */
+static size_t club_state_size(void *self) { return sizeof(im_rng); }
+static void club_state_save(void *self, void *buf) { memcpy(buf, &((club *)self)->rng, sizeof(im_rng)); }
+static void club_state_load(void *self, const void *buf) { memcpy(&((club *)self)->rng, buf, sizeof(im_rng)); }
+
 static const im_estimator_vt club_vt = {
     IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_UPPER,
@@ -149,6 +155,9 @@ static const im_estimator_vt club_vt = {
     .params = club_param_list,
     .estimate = club_estimate,
     .select = club_select,
+    .state_size = club_state_size,
+    .state_save = club_state_save,
+    .state_load = club_state_load,
 };
 static const im_plugin club_plugin = IM_PLUGIN(IM_ESTIMATOR, "club",
                                        "CLUB upper bound, Gaussian q(y|x) fitted by likelihood", club_params, &club_vt);

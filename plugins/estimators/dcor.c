@@ -53,6 +53,11 @@ static im_tensor *dcor_objective(void *self, im_graph *g, im_tensor *x, im_tenso
     return im_pair_dependence_tape(g, distances(g, x), distances(g, y), im_centring_u(n));
 }
 
+/* Nothing beyond the section's keys: a checkpoint holds no state of it. */
+static size_t no_state(void *self) { return 0; }
+static void no_save(void *self, void *buf) {}
+static void no_load(void *self, const void *buf) {}
+
 static const im_estimator_vt dcor_vt = {
     IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
@@ -61,6 +66,9 @@ static const im_estimator_vt dcor_vt = {
     .destroy = dcor_destroy,
     .objective = dcor_objective,
     .estimate = dcor_estimate,
+    .state_size = no_state,
+    .state_save = no_save,
+    .state_load = no_load,
 };
 static const im_plugin dcor_plugin = IM_PLUGIN(IM_ESTIMATOR, "dcor",
                                        "bias-corrected distance correlation R^2 (U-centred, Szekely-Rizzo 2014)",

@@ -11,6 +11,7 @@
  * estimates need no n×n matrix. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "infomin/infomin.h"
 #include "infomin/stats.h"
 
@@ -98,6 +99,21 @@ static im_tensor *hsic_objective(void *self, im_graph *g, im_tensor *x, im_tenso
     return im_pair_dependence_tape(g, k, l, im_centring_v(n));
 }
 
+/* Checkpoints: the fitted bandwidths. */
+static size_t hsic_state_size(void *self) { return 2 * sizeof(double); }
+static void hsic_state_save(void *self, void *buf)
+{
+    const hsic *h = self;
+    memcpy(buf, &h->sigma_x, sizeof(double));
+    memcpy((char *)buf + sizeof(double), &h->sigma_y, sizeof(double));
+}
+static void hsic_state_load(void *self, const void *buf)
+{
+    hsic *h = self;
+    memcpy(&h->sigma_x, buf, sizeof(double));
+    memcpy(&h->sigma_y, (const char *)buf + sizeof(double), sizeof(double));
+}
+
 static const im_estimator_vt hsic_vt = {
     IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
@@ -107,6 +123,9 @@ static const im_estimator_vt hsic_vt = {
     .objective = hsic_objective,
     .fit = hsic_fit,
     .estimate = hsic_estimate,
+    .state_size = hsic_state_size,
+    .state_save = hsic_state_save,
+    .state_load = hsic_state_load,
 };
 static const im_plugin hsic_plugin = IM_PLUGIN(IM_ESTIMATOR, "hsic",
                                        "normalised HSIC, Gaussian kernels, median-heuristic bandwidths", hsic_params,

@@ -46,6 +46,11 @@ static im_tensor *pearson_objective(void *self, im_graph *g, im_tensor *x, im_te
     return im_mean(g, im_abs(g, corr), IM_ALL);
 }
 
+/* Nothing beyond the section's keys: a checkpoint holds no state of it. */
+static size_t no_state(void *self) { return 0; }
+static void no_save(void *self, void *buf) {}
+static void no_load(void *self, const void *buf) {}
+
 static const im_estimator_vt pearson_vt = {
     IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
@@ -53,6 +58,9 @@ static const im_estimator_vt pearson_vt = {
     .create = pearson_create,
     .destroy = pearson_destroy,
     .objective = pearson_objective,
+    .state_size = no_state,
+    .state_save = no_save,
+    .state_load = no_load,
 };
 static const im_plugin pearson_plugin = IM_PLUGIN(IM_ESTIMATOR, "pearson",
                                           "mean |Pearson correlation| over all column pairs (linear dependence)",

@@ -8,6 +8,7 @@
  * Reported as a correlation in [0, 1]: 0 for independence. The objective is
  * the same quantity, differentiable in x, y and f's weights alike. */
 #include <stdlib.h>
+#include <string.h>
 #include "infomin/infomin.h"
 
 static const im_param_spec renyi_params[] = {
@@ -59,6 +60,11 @@ static im_tensor *renyi_objective(void *self, im_graph *g, im_tensor *x, im_tens
     return im_mean(g, im_abs(g, corr), IM_ALL);
 }
 
+/* Checkpoints: the private generator (the weights are params). */
+static size_t renyi_state_size(void *self) { return sizeof(im_rng); }
+static void renyi_state_save(void *self, void *buf) { memcpy(buf, &((renyi *)self)->rng, sizeof(im_rng)); }
+static void renyi_state_load(void *self, const void *buf) { memcpy(&((renyi *)self)->rng, buf, sizeof(im_rng)); }
+
 static const im_estimator_vt renyi_vt = {
     IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_LOWER,
@@ -67,6 +73,9 @@ static const im_estimator_vt renyi_vt = {
     .destroy = renyi_destroy,
     .objective = renyi_objective,
     .params = renyi_param_list,
+    .state_size = renyi_state_size,
+    .state_save = renyi_state_save,
+    .state_load = renyi_state_load,
 };
 static const im_plugin renyi_plugin = IM_PLUGIN(IM_ESTIMATOR, "renyi",
                                         "neural Renyi maximal correlation: max |corr(f(x), y)|", renyi_params,

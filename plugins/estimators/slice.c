@@ -139,6 +139,50 @@ static im_status slice_fit(void *self, im_ctx *ctx, const im_mat *x, const im_ma
     return st;
 }
 
+/* Checkpoints: whether fitted, the generator of the directions, and the
+ * fitted directions, weights and means. */
+static void slice_mats(slice *s, im_mat **mats)
+{
+    mats[0] = &s->theta, mats[1] = &s->phi, mats[2] = &s->wx, mats[3] = &s->wy, mats[4] = &s->mean_f, mats[5] = &s->mean_g;
+}
+
+static size_t slice_state_size(void *self)
+{
+    im_mat *mats[6];
+    size_t n = sizeof(int) + sizeof(im_rng);
+    slice_mats(self, mats);
+    for (int i = 0; i < 6; i++) n += sizeof(im_real) * (size_t)mats[i]->rows * (size_t)mats[i]->cols;
+    return n;
+}
+
+static void slice_state_save(void *self, void *buf)
+{
+    slice *s = self;
+    im_mat *mats[6];
+    char *p = buf;
+    memcpy(p, &s->fitted, sizeof(int)), p += sizeof(int);
+    memcpy(p, &s->rng, sizeof(im_rng)), p += sizeof(im_rng);
+    slice_mats(s, mats);
+    for (int i = 0; i < 6; i++) {
+        size_t n = sizeof(im_real) * (size_t)mats[i]->rows * (size_t)mats[i]->cols;
+        memcpy(p, mats[i]->data, n), p += n;
+    }
+}
+
+static void slice_state_load(void *self, const void *buf)
+{
+    slice *s = self;
+    im_mat *mats[6];
+    const char *p = buf;
+    memcpy(&s->fitted, p, sizeof(int)), p += sizeof(int);
+    memcpy(&s->rng, p, sizeof(im_rng)), p += sizeof(im_rng);
+    slice_mats(s, mats);
+    for (int i = 0; i < 6; i++) {
+        size_t n = sizeof(im_real) * (size_t)mats[i]->rows * (size_t)mats[i]->cols;
+        memcpy(mats[i]->data, p, n), p += n;
+    }
+}
+
 static const im_estimator_vt slice_vt = {
     IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
@@ -147,6 +191,9 @@ static const im_estimator_vt slice_vt = {
     .destroy = slice_destroy,
     .objective = slice_objective,
     .fit = slice_fit,
+    .state_size = slice_state_size,
+    .state_save = slice_state_save,
+    .state_load = slice_state_load,
 };
 static const im_plugin slice_plugin = IM_PLUGIN(IM_ESTIMATOR, "slice",
                                         "sliced dependence (Scalable Infomin): top CCA corr of tanh-slice features",

@@ -4,6 +4,7 @@
  * log p(x, y) / (p(x) p(y)), so the mean logit over joint pairs estimates
  * KL(p(x,y) ‖ p(x)p(y)) = I(X;Y). Trained by binary cross-entropy. */
 #include <stdlib.h>
+#include <string.h>
 #include "infomin/infomin.h"
 
 static const im_param_spec tc_params[] = {
@@ -121,6 +122,11 @@ static im_status tc_select(void *self, im_ctx *ctx, const im_mat *x, const im_ma
     return tc_eval(self, ctx, x, y, 1, score);
 }
 
+/* Checkpoints: the private generator (the weights are params). */
+static size_t tc_state_size(void *self) { return sizeof(im_rng); }
+static void tc_state_save(void *self, void *buf) { memcpy(buf, &((tc *)self)->rng, sizeof(im_rng)); }
+static void tc_state_load(void *self, const void *buf) { memcpy(&((tc *)self)->rng, buf, sizeof(im_rng)); }
+
 static const im_estimator_vt tc_vt = {
     IM_VT_SIZE(im_estimator_vt),
     .bound = IM_BOUND_ESTIMATE,
@@ -131,6 +137,9 @@ static const im_estimator_vt tc_vt = {
     .params = tc_param_list,
     .estimate = tc_estimate,
     .select = tc_select,
+    .state_size = tc_state_size,
+    .state_save = tc_state_save,
+    .state_load = tc_state_load,
 };
 static const im_plugin tc_plugin = IM_PLUGIN(IM_ESTIMATOR, "tc",
                                      "neural total correlation: joint-vs-permuted classifier log-odds", tc_params,

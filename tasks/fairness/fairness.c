@@ -33,6 +33,9 @@ static const im_param_spec fairness_params[] = {
     { "adversary_epochs", "int", "20", "leakage adversary: epochs on frozen training Z", ">=1" },
     { "renyi_steps", "int", "2000", "rho*(Z;T): steps of the fresh renyi critic on validation Z", ">=1" },
     { "ksg_slices", "int", "20", "random 2-D projections of Z for the KSG leakage", ">=1" },
+    { "checkpoint_every", "int", "0",
+      "epochs between checkpoints of the training state (0: none); infomin-run --resume continues a killed run "
+      "from the last one", ">=0" },
     { "select_accuracy", "float", "0.8",
       "sweep summary: per penalty, the beta with the lowest rho*(Z;T) among runs at least this accurate", "0..1" },
     { "reference_rho", "string", "",
@@ -88,6 +91,7 @@ static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
     if (!st) st = im_section_int(ctx, s, "adversary_epochs", &o->adv_epochs);
     if (!st) st = im_section_int(ctx, s, "renyi_steps", &o->renyi_steps);
     if (!st) st = im_section_int(ctx, s, "ksg_slices", &o->ksg_slices);
+    if (!st) st = im_section_int(ctx, s, "checkpoint_every", &o->checkpoint_every);
     return st;
 }
 
@@ -109,6 +113,19 @@ static im_status check_sensitive(im_ctx *ctx, const im_dataset *ds)
         if (!count[g])
             return im_fail(ctx, IM_EINVAL, "fairness: no test row of dataset %s has T = %d: the fairness gaps and the "
                            "adversary's AUC are undefined (a larger test split or another seed)", ds->name, g);
+    return IM_OK;
+}
+
+/* The run's checkpoint file (<output>[-run<k>].ckpt) and the hash of its
+ * resolved configuration, which a checkpoint must carry to be continued. */
+static im_status checkpoint_target(im_ctx *ctx, const im_config *cfg, const im_record *rec, checkpointing *ck)
+{
+    im_config resolved;
+    im_status st = im_config_resolve(ctx, cfg, ctx->registry, &resolved, NULL, 0);
+    if (st) return st;
+    ck->hash = im_config_hash(&resolved, im_version());
+    im_config_free(&resolved);
+    im_output_path(cfg, im_record_run(rec), ".ckpt", ck->path, sizeof ck->path);
     return IM_OK;
 }
 
@@ -134,7 +151,9 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
         st = im_fail(ctx, IM_EINVAL, "fairness: estimator %s is not differentiable: it cannot be a penalty",
                      est->plugin->name);
     double spe = 0, quality = 0;
-    if (!st) st = fairness_train(ctx, &s, &ds, &m, est, rng, &spe);
+    checkpointing ck = { .resume = ctx->resume };
+    if (!st && s.checkpoint_every) st = checkpoint_target(ctx, cfg, rec, &ck);
+    if (!st) st = fairness_train(ctx, &s, &ds, &m, est, rng, &ck, &spe);
     if (!st) st = im_mat_alloc(ctx, &ztr, ds.train.x.rows, m.dz);
     if (!st) st = im_mat_alloc(ctx, &zva, ds.val.x.rows, m.dz);
     if (!st) st = im_mat_alloc(ctx, &zte, ds.test.x.rows, m.dz);

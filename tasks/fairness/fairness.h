@@ -8,7 +8,7 @@
 
 typedef struct {
     double beta, lr, weight_decay;
-    int epochs, batch, inner_steps, refit_every, refit_rows, adv_epochs, renyi_steps, ksg_slices;
+    int epochs, batch, inner_steps, refit_every, refit_rows, adv_epochs, renyi_steps, ksg_slices, checkpoint_every;
     int adv_hidden[8], n_adv_hidden;
 } settings;
 
@@ -27,10 +27,21 @@ void fairness_model_free(model *m);
 im_status fairness_model_init(im_ctx *ctx, const im_config *cfg, int in_dim, im_rng *rng, model *m);
 /* Z of every row of x into z (rows x dz), on a graph of its own. */
 im_status fairness_encode(im_ctx *ctx, const model *m, const im_mat *x, im_mat *z);
+/* Where and whether training checkpoints (checkpoint_every > 0): the file,
+ * the hash of the run's configuration it must carry, and whether to
+ * continue from it (--resume). */
+typedef struct {
+    char path[4096];
+    uint64_t hash;
+    int resume;
+} checkpointing;
+
 /* Train encoder and head (and the estimator's critic, when trained) on the
- * training split; wall seconds per epoch into *seconds_per_epoch. */
+ * training split; wall seconds per epoch into *seconds_per_epoch. With
+ * s->checkpoint_every, the state after every that many epochs goes to
+ * ck->path (removed when training ends), and a resumed run starts from it. */
 im_status fairness_train(im_ctx *ctx, const settings *s, const im_dataset *ds, model *m, im_estimator *est,
-                         im_rng *rng, double *seconds_per_epoch);
+                         im_rng *rng, const checkpointing *ck, double *seconds_per_epoch);
 
 /* The audit (audit.c): task quality and fairness gaps of the head on test Z,
  * and three leakage measures independent of the training penalty. */

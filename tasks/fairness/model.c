@@ -6,7 +6,9 @@
  * `refit_rows` training rows every `refit_every` steps. */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "fairness.h"
 
 void fairness_model_free(model *m)
@@ -192,16 +194,110 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, int fits, im_r
     return st;
 }
 
+/* ---- checkpoints: everything the remaining steps read ----
+ * the epoch, the run's generator, the batcher's permutation and place, the
+ * encoder's and head's weights with their Adam moments and step count,
+ * the estimator's weights and its own state (state hooks), the seconds
+ * trained so far. */
+
+static im_params *critic_params(const trainer *t)
+{
+    return t->est && t->est->vt->params ? t->est->vt->params(t->est->self) : NULL;
+}
+
+/* What cannot be saved is said before the first step, not at the first save. */
+static im_status checkpoint_supported(im_ctx *ctx, const trainer *t)
+{
+    if (t->m->vt->set_training)
+        return im_fail(ctx, IM_EINVAL, "fairness: checkpoint_every: the encoder has layers with running statistics "
+                       "(batch norm) that checkpoints do not hold; set checkpoint_every = 0");
+    if (t->est && !t->est->vt->state_size)
+        return im_fail(ctx, IM_EINVAL, "fairness: checkpoint_every: estimator '%s' cannot save its state (no state "
+                       "hooks); use slice, renyi, tc, club, hsic, pearson or dcor, or set checkpoint_every = 0",
+                       t->est->plugin->name);
+    return IM_OK;
+}
+
+static im_status save_checkpoint(im_ctx *ctx, const trainer *t, const checkpointing *c, int epoch, const im_rng *rng,
+                                 double seconds)
+{
+    im_checkpoint *ck = im_checkpoint_new(c->hash);
+    if (!ck) return im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    im_params *cp = critic_params(t);
+    size_t state_n = t->est ? t->est->vt->state_size(t->est->self) : 0;
+    void *state = malloc(state_n + 1);
+    im_status st = state ? IM_OK : im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    if (!st) st = im_checkpoint_put(ctx, ck, "epoch", &epoch, sizeof epoch);
+    if (!st) st = im_checkpoint_put(ctx, ck, "seconds", &seconds, sizeof seconds);
+    if (!st) st = im_checkpoint_put(ctx, ck, "rng", rng, sizeof *rng);
+    if (!st) st = im_checkpoint_put(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
+    if (!st) st = im_checkpoint_put(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
+    if (!st) st = im_checkpoint_put_params(ctx, ck, "model", &t->m->all);
+    if (!st) st = im_checkpoint_put(ctx, ck, "model.adam_t", &t->opt.t, sizeof t->opt.t);
+    if (!st && cp) st = im_checkpoint_put_params(ctx, ck, "estimator", cp);
+    if (!st && cp) st = im_checkpoint_put(ctx, ck, "estimator.adam_t", &t->critic_opt.t, sizeof t->critic_opt.t);
+    if (!st && t->est) {
+        t->est->vt->state_save(t->est->self, state);
+        st = im_checkpoint_put(ctx, ck, "estimator.state", state, state_n);
+    }
+    if (!st) st = im_checkpoint_write(ctx, ck, c->path);
+    free(state);
+    im_checkpoint_free(ck);
+    return st;
+}
+
+static im_status load_checkpoint(im_ctx *ctx, trainer *t, const checkpointing *c, int *epoch, im_rng *rng,
+                                 double *seconds)
+{
+    im_checkpoint *ck;
+    im_status st = im_checkpoint_read(ctx, c->path, c->hash, &ck);
+    if (st) return st;
+    im_params *cp = critic_params(t);
+    size_t state_n = t->est ? t->est->vt->state_size(t->est->self) : 0;
+    void *state = malloc(state_n + 1);
+    if (!state) st = im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    if (!st) st = im_checkpoint_get(ctx, ck, "epoch", epoch, sizeof *epoch);
+    if (!st && (*epoch < 1 || *epoch >= t->s->epochs))
+        st = im_fail(ctx, IM_EIO, "checkpoint %s: epoch %d is outside 1..%d", c->path, *epoch, t->s->epochs - 1);
+    if (!st) st = im_checkpoint_get(ctx, ck, "seconds", seconds, sizeof *seconds);
+    if (!st) st = im_checkpoint_get(ctx, ck, "rng", rng, sizeof *rng);
+    if (!st) st = im_checkpoint_get(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
+    if (!st) st = im_checkpoint_get(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
+    if (!st && (t->batcher.cursor < 0 || t->batcher.cursor > t->batcher.n_rows))
+        st = im_fail(ctx, IM_EIO, "checkpoint %s: batcher place %d outside 0..%d", c->path, t->batcher.cursor,
+                     t->batcher.n_rows);
+    if (!st) st = im_checkpoint_get_params(ctx, ck, "model", &t->m->all);
+    if (!st) st = im_checkpoint_get(ctx, ck, "model.adam_t", &t->opt.t, sizeof t->opt.t);
+    if (!st && cp) st = im_checkpoint_get_params(ctx, ck, "estimator", cp);
+    if (!st && cp) st = im_checkpoint_get(ctx, ck, "estimator.adam_t", &t->critic_opt.t, sizeof t->critic_opt.t);
+    if (!st && t->est) st = im_checkpoint_get(ctx, ck, "estimator.state", state, state_n);
+    if (!st && t->est) t->est->vt->state_load(t->est->self, state);
+    free(state);
+    im_checkpoint_free(ck);
+    return st;
+}
+
 im_status fairness_train(im_ctx *ctx, const settings *s, const im_dataset *ds, model *m, im_estimator *est,
-                         im_rng *rng, double *seconds_per_epoch)
+                         im_rng *rng, const checkpointing *ck, double *seconds_per_epoch)
 {
     trainer t = { .s = s, .ds = ds, .m = m, .est = est };
     int batch = s->batch < ds->train.x.rows ? s->batch : ds->train.x.rows;
     int steps_per_epoch = (ds->train.x.rows + batch - 1) / batch, total = s->epochs * steps_per_epoch;
-    int fits = est && est->vt->fit && !est->vt->params;
+    int fits = est && est->vt->fit && !est->vt->params, first = 0, every = s->checkpoint_every;
+    double before = 0;   /* seconds trained before a resume */
     im_status st = trainer_init(ctx, &t, batch, fits, rng);
+    if (!st && every) st = checkpoint_supported(ctx, &t);
+    if (!st && every && ck->resume && access(ck->path, F_OK) == 0) {
+        int epoch = 0;
+        st = load_checkpoint(ctx, &t, ck, &epoch, rng, &before);
+        if (!st) fprintf(stderr, "fairness: resumed from %s after epoch %d of %d\n", ck->path, epoch, s->epochs);
+        first = epoch * steps_per_epoch;
+    } else if (!st && every && access(ck->path, F_OK) == 0) {
+        fprintf(stderr, "fairness: starting over; %s holds an earlier run's checkpoint (infomin-run --resume continues "
+                "it)\n", ck->path);
+    }
     double t0 = im_seconds();
-    for (int step = 0; step < total && !st; step++) {
+    for (int step = first; step < total && !st; step++) {
         if (im_interrupted(ctx)) {
             st = im_fail(ctx, IM_EINTERRUPTED, "fairness: interrupted at step %d of %d", step, total);
             break;
@@ -211,9 +307,13 @@ im_status fairness_train(im_ctx *ctx, const settings *s, const im_dataset *ds, m
         if (!st && est) st = critic_steps(&t);
         if (!st) st = encoder_step(&t);
         if ((step + 1) % 20 == 0) im_progress(ctx, "fairness", step + 1, total, NULL);
+        int epoch = (step + 1) / steps_per_epoch;
+        if (!st && every && (step + 1) % steps_per_epoch == 0 && epoch % every == 0 && epoch < s->epochs)
+            st = save_checkpoint(ctx, &t, ck, epoch, rng, before + im_seconds() - t0);
     }
     im_progress_done(ctx);
-    *seconds_per_epoch = (im_seconds() - t0) / s->epochs;
+    *seconds_per_epoch = (before + im_seconds() - t0) / s->epochs;
+    if (!st && every) unlink(ck->path);   /* finished: nothing to continue */
     trainer_free(&t);
     return st;
 }
