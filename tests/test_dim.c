@@ -2,6 +2,9 @@
  * feature map, training vs evaluation mode, gradients, refusals) and the
  * dim task, end to end on a few hundred Fashion-MNIST images when the
  * Debian package's files are there. */
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <jansson.h>
 #include <math.h>
 #include <unistd.h>
@@ -183,6 +186,58 @@ START_TEST(dim_tiny_runs_every_method_end_to_end)
 }
 END_TEST
 
+/* kill -9 a Deep InfoMax run (batch norm, a prior discriminator) after its
+ * first checkpoint, --resume it: the never-killed run's metrics and curve. */
+START_TEST(killed_dim_run_resumes_to_the_same_numbers)
+{
+    if (access(FASHION, R_OK) != 0) {
+        fprintf(stderr, "test_dim: %s absent: the checkpoint run is skipped\n", FASHION);
+        return;
+    }
+    char args[2048], ref[600], res[600], ckpt[600], exe[600], ini[600];
+    static char out[1 << 16];
+    const char *sets = "--set task.method=dim --set task.epochs=6 --set task.checkpoint_every=1 "
+                       "--set dataset.n_train=1600 -q --threads 1";
+    snprintf(ini, sizeof ini, "%s/tasks/dim/tiny.ini", test_srcdir());
+    snprintf(ref, sizeof ref, "%s/ck-ref.jsonl", test_tmpdir());
+    snprintf(res, sizeof res, "%s/ck.jsonl", test_tmpdir());
+    snprintf(ckpt, sizeof ckpt, "%s/ck.ckpt", test_tmpdir());
+    snprintf(exe, sizeof exe, "%s/infomin-run", test_builddir());
+    snprintf(args, sizeof args, "%s %s -o %s", ini, sets, ref);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(exe, exe, ini, "--set", "task.method=dim", "--set", "task.epochs=6", "--set", "task.checkpoint_every=1",
+              "--set", "dataset.n_train=1600", "-q", "--threads", "1", "-o", res, (char *)NULL);
+        _exit(127);
+    }
+    for (int waited = 0; access(ckpt, F_OK) != 0 && waited < 120000; waited++) {
+        struct timespec t = { 0, 1000 * 1000 };
+        nanosleep(&t, NULL);
+    }
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFSIGNALED(status), "the run ended before it could be killed");
+    snprintf(args, sizeof args, "%s %s -o %s --resume", ini, sets, res);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_msg(strstr(out, "dim: resumed from ") != NULL, "%s", out);
+    ck_assert_int_ne(access(ckpt, F_OK), 0);   /* finished: removed */
+    json_t *a = record_of(ref, 0), *b = record_of(res, 0);
+    static const char *const keys[] = { "linear_code", "mlp_code", "linear_features", "mlp_features" };
+    for (int i = 0; i < 4; i++) ck_assert_msg(metric(a, keys[i]) == metric(b, keys[i]), "%s", keys[i]);
+    json_t *ra = json_object_get(json_object_get(json_object_get(a, "curves"), "probe"), "rows");
+    json_t *rb = json_object_get(json_object_get(json_object_get(b, "curves"), "probe"), "rows");
+    ck_assert_int_eq((int)json_array_size(ra), 7);
+    ck_assert(json_equal(ra, rb));   /* the epochs before the kill come from the checkpoint */
+    json_decref(a);
+    json_decref(b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dim");
@@ -192,6 +247,7 @@ int main(void)
     tcase_add_test(tc, conv_encoder_gives_code_and_feature_map);
     tcase_add_test(tc, conv_encoder_refusals_are_named);
     tcase_add_test(tc, dim_tiny_runs_every_method_end_to_end);
+    tcase_add_test(tc, killed_dim_run_resumes_to_the_same_numbers);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

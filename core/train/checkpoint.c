@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "infomin/checkpoint.h"
 #include "infomin/output.h"
+#include "infomin/results.h"
 
 static const char MAGIC[8] = { 'I', 'M', 'C', 'K', 'P', 'T', '\r', '\n' };
 
@@ -313,5 +314,16 @@ im_status im_checkpoint_get_params(im_ctx *ctx, const im_checkpoint *ck, const c
         memcpy(p->m, b->data + at, n), at += n;
         memcpy(p->v, b->data + at, n), at += n;
     }
+    return IM_OK;
+}
+
+im_status im_checkpoint_target(im_ctx *ctx, const im_config *cfg, int run, char *path, size_t size, uint64_t *hash)
+{
+    im_config resolved;
+    im_status st = im_config_resolve(ctx, cfg, ctx->registry, &resolved, NULL, 0);
+    if (st) return st;
+    *hash = im_config_hash(&resolved, im_version());
+    im_config_free(&resolved);
+    im_output_path(cfg, run, ".ckpt", path, size);
     return IM_OK;
 }

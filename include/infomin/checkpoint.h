@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "api.h"
+#include "cfg.h"
 #include "param.h"
 #include "status.h"
 
@@ -41,5 +42,11 @@ IM_API im_status im_checkpoint_read(im_ctx *ctx, const char *path, uint64_t conf
  * or of another size. */
 IM_API im_status im_checkpoint_get(im_ctx *ctx, const im_checkpoint *ck, const char *name, void *data, size_t size);
 IM_API im_status im_checkpoint_get_params(im_ctx *ctx, const im_checkpoint *ck, const char *name, const im_params *params);
+
+/* A run's checkpoint file, <output>[-run<k>].ckpt (run: the record's index),
+ * and the hash of its resolved configuration (with the version), which the
+ * checkpoint must carry to be continued. Uses ctx->registry. */
+IM_API im_status im_checkpoint_target(im_ctx *ctx, const im_config *cfg, int run, char *path, size_t size,
+                                      uint64_t *hash);
 
 #endif

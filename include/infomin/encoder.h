@@ -34,6 +34,13 @@ typedef struct im_encoder_vt {
      * of shape *shape: the "conv" features of Deep InfoMax's evaluation.
      * NULL: none. */
     im_tensor *(*forward_features)(void *self, im_graph *g, im_tensor *x, im_tensor **features, im_shape *shape);
+    /* Appended in 0.4, optional: the state beyond the params as bytes, for
+     * checkpoints (batch norm's running statistics, a dropout generator),
+     * as the estimator's hooks. 0 bytes: the params are all of it. NULL:
+     * the encoder cannot be checkpointed, and tasks say so before training. */
+    size_t (*state_size)(void *self);
+    void (*state_save)(void *self, void *buf);
+    void (*state_load)(void *self, const void *buf);
 } im_encoder_vt;
 
 /* An encoder instance (core/train/encoder.c): the plugin named in a

@@ -205,10 +205,44 @@ static im_tensor *conv_forward_features(void *self, im_graph *g, im_tensor *x, i
 static im_params *conv_param_list(void *self) { return &((encoder *)self)->params; }
 static void conv_set_training(void *self, int training) { ((encoder *)self)->training = training; }
 
+/* Checkpoints: the dropout generator and every batch-norm layer's running
+ * means and variances (2·C values each; the weights are params). */
+static size_t bn_values(const im_batch_norm_layer *bn) { return bn->running ? 2 * (size_t)bn->shape.c : 0; }
+
+static size_t conv_state_size(void *self)
+{
+    encoder *e = self;
+    size_t n = 0;
+    for (int l = 0; l < MAX_CONV; l++) n += bn_values(&e->conv_bn[l]);
+    for (int l = 0; l < MAX_DENSE; l++) n += bn_values(&e->dense_bn[l]);
+    return sizeof(im_rng) + sizeof(im_real) * n;
+}
+
+/* Copy the state between the encoder and buf, in the order of conv_state_size. */
+static void conv_state_copy(encoder *e, unsigned char *buf, int save)
+{
+    im_batch_norm_layer *bns[MAX_CONV + MAX_DENSE];
+    for (int l = 0; l < MAX_CONV; l++) bns[l] = &e->conv_bn[l];
+    for (int l = 0; l < MAX_DENSE; l++) bns[MAX_CONV + l] = &e->dense_bn[l];
+    save ? memcpy(buf, &e->rng, sizeof e->rng) : memcpy(&e->rng, buf, sizeof e->rng);
+    buf += sizeof e->rng;
+    for (int l = 0; l < MAX_CONV + MAX_DENSE; l++) {
+        size_t n = sizeof(im_real) * bn_values(bns[l]);
+        if (!n) continue;
+        save ? memcpy(buf, bns[l]->running, n) : memcpy(bns[l]->running, buf, n);
+        buf += n;
+    }
+}
+
+static void conv_state_save(void *self, void *buf) { conv_state_copy(self, buf, 1); }
+static void conv_state_load(void *self, const void *buf) { conv_state_copy(self, (unsigned char *)buf, 0); }
+
 static const im_encoder_vt conv_vt = { IM_VT_SIZE(im_encoder_vt), .create = conv_create, .destroy = conv_destroy,
                                        .forward = conv_forward, .params = conv_param_list,
                                        .create_image = conv_create_image, .forward_local = conv_forward_local,
-                                       .set_training = conv_set_training, .forward_features = conv_forward_features };
+                                       .set_training = conv_set_training, .forward_features = conv_forward_features,
+                                       .state_size = conv_state_size, .state_save = conv_state_save,
+                                       .state_load = conv_state_load };
 static const im_plugin conv_plugin = IM_PLUGIN(IM_ENCODER, "conv",
                                                "convolutional encoder for images, with its local feature map",
                                                conv_params, &conv_vt);

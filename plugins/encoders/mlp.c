@@ -51,8 +51,14 @@ static void mlp_destroy(void *self)
 static im_tensor *mlp_forward(void *self, im_graph *g, im_tensor *x) { return im_mlp_forward(g, &((encoder *)self)->net, x); }
 static im_params *mlp_param_list(void *self) { return &((encoder *)self)->params; }
 
+/* Checkpoints: the weights are params; nothing else changes. */
+static size_t mlp_state_size(void *self) { return 0; }
+static void mlp_state_save(void *self, void *buf) {}
+static void mlp_state_load(void *self, const void *buf) {}
+
 static const im_encoder_vt mlp_vt = { IM_VT_SIZE(im_encoder_vt), .create = mlp_create, .destroy = mlp_destroy, .forward = mlp_forward,
-                                      .params = mlp_param_list };
+                                      .params = mlp_param_list, .state_size = mlp_state_size,
+                                      .state_save = mlp_state_save, .state_load = mlp_state_load };
 static const im_plugin mlp_plugin = IM_PLUGIN(IM_ENCODER, "mlp", "multilayer perceptron encoder Z = MLP(X)",
                                       mlp_params, &mlp_vt);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mlp_plugin, NULL };

@@ -41,6 +41,9 @@ static const im_param_spec dim_params[] = {
     { "probe_features", "string", "local",
       "conv features the probes read: the local feature map, or the last convolution block", "local|last" },
     { "curve_rows", "int", "2000", "train and test images of the linear probe after every epoch (0: no curve)", ">=0" },
+    { "checkpoint_every", "int", "0",
+      "epochs between checkpoints of the training state (0: none); infomin-run --resume continues a killed run "
+      "from the last one", ">=0" },
     IM_PARAMS_END
 };
 
@@ -72,6 +75,7 @@ static im_status read_settings(im_ctx *ctx, const im_section *sec, dim_settings 
     if (!st) st = im_section_int(ctx, sec, "probe_hidden", &s->probe_hidden);
     if (!st) st = im_section_float(ctx, sec, "probe_lr", &s->probe_lr);
     if (!st) st = im_section_int(ctx, sec, "curve_rows", &s->curve_rows);
+    if (!st) st = im_section_int(ctx, sec, "checkpoint_every", &s->checkpoint_every);
     if (!st) st = im_section_string(ctx, sec, "probe_features", &features);
     if (st) return st;
     s->method = method_of(s->method_name);
@@ -150,8 +154,12 @@ static im_status dim_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     im_encoder enc = { 0 };
     double t0 = im_seconds(), spe = 0;
     if (!st && s.method != METHOD_RAW) st = im_encoder_new(ctx, cfg, "encoder", ds.train.x.cols, ds.x_shape, rng, &enc);
-    if (!st && (s.method == METHOD_DIM || s.method == METHOD_SUPERVISED))
-        st = dim_train(ctx, &s, &ds, &enc, rng, rec, &spe);
+    dim_checkpointing ck = { .resume = ctx->resume };
+    int trains = s.method == METHOD_DIM || s.method == METHOD_SUPERVISED;
+    if (!st && trains && s.checkpoint_every)
+        st = im_checkpoint_target(ctx, cfg, im_record_run(rec), ck.path, sizeof ck.path, &ck.hash);
+    if (!st && trains)
+        st = dim_train(ctx, &s, &ds, &enc, rng, &ck, rec, &spe);
     else if (!st && s.curve_rows > 0) {   /* untrained: one point, the level the curves start from */
         double acc[2];
         st = dim_quick_probe(ctx, &s, &ds, s.method == METHOD_RAW ? NULL : &enc, rng, acc);

@@ -21,6 +21,7 @@ typedef struct {
     int probe_rows, probe_epochs, probe_hidden;
     double probe_lr;
     int curve_rows;            /* rows of the per-epoch probe (0: none) */
+    int checkpoint_every;      /* epochs between checkpoints (0: none) */
     im_encode_what features;   /* what the "features" probes read: the local map or the last block */
 } dim_settings;
 
@@ -49,10 +50,20 @@ im_status dim_quick_probe(im_ctx *ctx, const dim_settings *s, const im_dataset *
  * linear_code, linear_features (epoch 0: before training). */
 im_curve *dim_curve(im_record *rec);
 
+/* Where training checkpoints go, the configuration hash they carry, and
+ * whether to continue from one (--resume). */
+typedef struct {
+    char path[4096];
+    uint64_t hash;
+    int resume;
+} dim_checkpointing;
+
 /* Train the encoder by Deep InfoMax (METHOD_DIM) or with a linear
- * classification head (METHOD_SUPERVISED); curves into rec. */
+ * classification head (METHOD_SUPERVISED); curves into rec. With
+ * s->checkpoint_every, the state after every that many epochs goes to
+ * ck->path (removed at the end), and a resumed run starts from it. */
 im_status dim_train(im_ctx *ctx, const dim_settings *s, const im_dataset *ds, im_encoder *enc, im_rng *rng,
-                    im_record *rec, double *seconds_per_epoch);
+                    const dim_checkpointing *ck, im_record *rec, double *seconds_per_epoch);
 
 im_status dim_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
 

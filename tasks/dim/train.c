@@ -18,7 +18,9 @@
  * pairs in one product. */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "dim.h"
 
 /* An embedding network of the critics: MLP(a) + W·a. */
@@ -215,21 +217,114 @@ static im_status step(im_ctx *ctx, trainer *t, im_rng *rng)
     return IM_OK;
 }
 
+/* ---- checkpoints: everything the remaining epochs read ----
+ * the epoch, the generator, the batcher's permutation and place, the
+ * encoder's, critics' (or head's) and prior discriminator's weights with
+ * their Adam moments and step counts, the encoder's own state (batch norm's
+ * running statistics), the seconds trained and the curve so far. */
+
+#define CURVE_COLS 6
+
+static im_status save_checkpoint(im_ctx *ctx, const trainer *t, const dim_checkpointing *c, int epoch,
+                                 const im_rng *rng, double seconds, const im_curve *curve)
+{
+    im_checkpoint *ck = im_checkpoint_new(c->hash);
+    const im_encoder *e = t->enc;
+    size_t enc_n = e->vt->state_size(e->self);
+    int rows = im_curve_rows(curve);
+    double *points = malloc(sizeof(double) * CURVE_COLS * (size_t)(rows + 1));
+    void *state = malloc(enc_n + 1);
+    im_status st = ck && points && state ? IM_OK : im_fail(ctx, IM_ENOMEM, "dim: out of memory");
+    for (int r = 0; !st && r < rows; r++)
+        for (int c2 = 0; c2 < CURVE_COLS; c2++) points[r * CURVE_COLS + c2] = im_curve_get(curve, r, c2);
+    if (!st) e->vt->state_save(e->self, state);
+    if (!st) st = im_checkpoint_put(ctx, ck, "encoder.state", state, enc_n);
+    if (!st) st = im_checkpoint_put(ctx, ck, "epoch", &epoch, sizeof epoch);
+    if (!st) st = im_checkpoint_put(ctx, ck, "seconds", &seconds, sizeof seconds);
+    if (!st) st = im_checkpoint_put(ctx, ck, "curve.rows", &rows, sizeof rows);
+    if (!st) st = im_checkpoint_put(ctx, ck, "curve", points, sizeof(double) * CURVE_COLS * (size_t)rows);
+    if (!st) st = im_checkpoint_put(ctx, ck, "rng", rng, sizeof *rng);
+    if (!st) st = im_checkpoint_put(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
+    if (!st) st = im_checkpoint_put(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
+    if (!st) st = im_checkpoint_put_params(ctx, ck, "model", &t->all);
+    if (!st) st = im_checkpoint_put(ctx, ck, "model.adam_t", &t->opt.t, sizeof t->opt.t);
+    if (!st) st = im_checkpoint_put_params(ctx, ck, "prior", &t->prior_params);
+    if (!st) st = im_checkpoint_put(ctx, ck, "prior.adam_t", &t->prior_opt.t, sizeof t->prior_opt.t);
+    if (!st) st = im_checkpoint_write(ctx, ck, c->path);
+    free(points);
+    free(state);
+    im_checkpoint_free(ck);
+    return st;
+}
+
+static im_status load_checkpoint(im_ctx *ctx, trainer *t, const dim_checkpointing *c, int *epoch, im_rng *rng,
+                                 double *seconds, im_curve *curve)
+{
+    im_checkpoint *ck;
+    im_status st = im_checkpoint_read(ctx, c->path, c->hash, &ck);
+    if (st) return st;
+    const im_encoder *e = t->enc;
+    size_t enc_n = e->vt->state_size(e->self);
+    void *state = malloc(enc_n + 1);
+    double *points = NULL;
+    int rows = 0;
+    if (!state) st = im_fail(ctx, IM_ENOMEM, "dim: out of memory");
+    if (!st) st = im_checkpoint_get(ctx, ck, "encoder.state", state, enc_n);
+    if (!st) e->vt->state_load(e->self, state);
+    if (!st) st = im_checkpoint_get(ctx, ck, "epoch", epoch, sizeof *epoch);
+    if (!st && (*epoch < 1 || *epoch >= t->s->epochs))
+        st = im_fail(ctx, IM_EIO, "checkpoint %s: epoch %d is outside 1..%d", c->path, *epoch, t->s->epochs - 1);
+    if (!st) st = im_checkpoint_get(ctx, ck, "seconds", seconds, sizeof *seconds);
+    if (!st) st = im_checkpoint_get(ctx, ck, "curve.rows", &rows, sizeof rows);
+    if (!st && (rows < 0 || rows > t->s->epochs + 1))
+        st = im_fail(ctx, IM_EIO, "checkpoint %s: a curve of %d rows for %d epochs", c->path, rows, t->s->epochs);
+    if (!st && !(points = malloc(sizeof(double) * CURVE_COLS * (size_t)(rows + 1))))
+        st = im_fail(ctx, IM_ENOMEM, "dim: out of memory");
+    if (!st) st = im_checkpoint_get(ctx, ck, "curve", points, sizeof(double) * CURVE_COLS * (size_t)rows);
+    if (!st) st = im_checkpoint_get(ctx, ck, "rng", rng, sizeof *rng);
+    if (!st) st = im_checkpoint_get(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
+    if (!st) st = im_checkpoint_get(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
+    if (!st && (t->batcher.cursor < 0 || t->batcher.cursor > t->batcher.n_rows))
+        st = im_fail(ctx, IM_EIO, "checkpoint %s: batcher place %d outside 0..%d", c->path, t->batcher.cursor,
+                     t->batcher.n_rows);
+    if (!st) st = im_checkpoint_get_params(ctx, ck, "model", &t->all);
+    if (!st) st = im_checkpoint_get(ctx, ck, "model.adam_t", &t->opt.t, sizeof t->opt.t);
+    if (!st) st = im_checkpoint_get_params(ctx, ck, "prior", &t->prior_params);
+    if (!st) st = im_checkpoint_get(ctx, ck, "prior.adam_t", &t->prior_opt.t, sizeof t->prior_opt.t);
+    for (int r = 0; !st && r < rows; r++) im_curve_add(curve, points + r * CURVE_COLS);
+    free(points);
+    free(state);
+    im_checkpoint_free(ck);
+    return st;
+}
+
 im_status dim_train(im_ctx *ctx, const dim_settings *s, const im_dataset *ds, im_encoder *enc, im_rng *rng,
-                    im_record *rec, double *seconds_per_epoch)
+                    const dim_checkpointing *ck, im_record *rec, double *seconds_per_epoch)
 {
     trainer t = { .s = s, .ds = ds, .enc = enc };
     im_status st = trainer_init(ctx, &t, rng);
     int n = ds->train.x.rows, batch = s->batch, steps = n / batch;   /* whole batches: batch norm needs >1 row */
+    int every = s->checkpoint_every, first = 1;
     im_curve *curve = dim_curve(rec);
     double train_seconds = 0, acc[2];
-    if (!st && s->curve_rows > 0) {   /* epoch 0: the initial encoder */
-        st = dim_quick_probe(ctx, s, ds, enc, rng, acc);
-        if (!st) im_curve_add(curve, (double[]){ 0, NAN, NAN, NAN, acc[0], acc[1] });
+    if (!st && every && !enc->vt->state_size)
+        st = im_fail(ctx, IM_EINVAL, "dim: checkpoint_every: encoder '%s' cannot save its state (no state hooks); set "
+                     "checkpoint_every = 0", enc->name);
+    if (!st && every && ck->resume && access(ck->path, F_OK) == 0) {
+        int epoch = 0;
+        st = load_checkpoint(ctx, &t, ck, &epoch, rng, &train_seconds, curve);
+        if (!st) fprintf(stderr, "dim: resumed from %s after epoch %d of %d\n", ck->path, epoch, s->epochs);
+        first = epoch + 1;
+    } else if (!st) {
+        if (every && access(ck->path, F_OK) == 0)
+            fprintf(stderr, "dim: starting over; %s holds an earlier run's checkpoint (infomin-run --resume continues "
+                    "it)\n", ck->path);
+        if (s->curve_rows > 0) st = dim_quick_probe(ctx, s, ds, enc, rng, acc);   /* epoch 0: the initial encoder */
+        if (!st && s->curve_rows > 0) im_curve_add(curve, (double[]){ 0, NAN, NAN, NAN, acc[0], acc[1] });
     }
     char label[64], detail[96];
     snprintf(label, sizeof label, "%s", s->method_name);
-    for (int epoch = 1; epoch <= s->epochs && !st; epoch++) {
+    for (int epoch = first; epoch <= s->epochs && !st; epoch++) {
         double t0 = im_seconds();
         memset(t.sums, 0, sizeof t.sums);
         for (int k = 0; k < steps && !st; k++) {
@@ -254,9 +349,12 @@ im_status dim_train(im_ctx *ctx, const dim_settings *s, const im_dataset *ds, im
         if (!st)
             im_curve_add(curve, (double[]){ epoch, t.sums[0] / steps, s->method == METHOD_DIM && s->beta > 0 ? t.sums[1] / steps : NAN,
                                             s->method == METHOD_DIM && s->alpha > 0 ? t.sums[2] / steps : NAN, acc[0], acc[1] });
+        if (!st && every && epoch % every == 0 && epoch < s->epochs)
+            st = save_checkpoint(ctx, &t, ck, epoch, rng, train_seconds, curve);
     }
     im_progress_done(ctx);
     *seconds_per_epoch = train_seconds / s->epochs;
+    if (!st && every) unlink(ck->path);   /* finished: nothing to continue */
     trainer_free(&t);
     return st;
 }

@@ -116,19 +116,6 @@ static im_status check_sensitive(im_ctx *ctx, const im_dataset *ds)
     return IM_OK;
 }
 
-/* The run's checkpoint file (<output>[-run<k>].ckpt) and the hash of its
- * resolved configuration, which a checkpoint must carry to be continued. */
-static im_status checkpoint_target(im_ctx *ctx, const im_config *cfg, const im_record *rec, checkpointing *ck)
-{
-    im_config resolved;
-    im_status st = im_config_resolve(ctx, cfg, ctx->registry, &resolved, NULL, 0);
-    if (st) return st;
-    ck->hash = im_config_hash(&resolved, im_version());
-    im_config_free(&resolved);
-    im_output_path(cfg, im_record_run(rec), ".ckpt", ck->path, sizeof ck->path);
-    return IM_OK;
-}
-
 static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     im_section sec;
@@ -152,7 +139,8 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
                      est->plugin->name);
     double spe = 0, quality = 0;
     checkpointing ck = { .resume = ctx->resume };
-    if (!st && s.checkpoint_every) st = checkpoint_target(ctx, cfg, rec, &ck);
+    if (!st && s.checkpoint_every)
+        st = im_checkpoint_target(ctx, cfg, im_record_run(rec), ck.path, sizeof ck.path, &ck.hash);
     if (!st) st = fairness_train(ctx, &s, &ds, &m, est, rng, &ck, &spe);
     if (!st) st = im_mat_alloc(ctx, &ztr, ds.train.x.rows, m.dz);
     if (!st) st = im_mat_alloc(ctx, &zva, ds.val.x.rows, m.dz);

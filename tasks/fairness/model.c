@@ -208,9 +208,9 @@ static im_params *critic_params(const trainer *t)
 /* What cannot be saved is said before the first step, not at the first save. */
 static im_status checkpoint_supported(im_ctx *ctx, const trainer *t)
 {
-    if (t->m->vt->set_training)
-        return im_fail(ctx, IM_EINVAL, "fairness: checkpoint_every: the encoder has layers with running statistics "
-                       "(batch norm) that checkpoints do not hold; set checkpoint_every = 0");
+    if (!t->m->vt->state_size)
+        return im_fail(ctx, IM_EINVAL, "fairness: checkpoint_every: the encoder cannot save its state (no state "
+                       "hooks); set checkpoint_every = 0");
     if (t->est && !t->est->vt->state_size)
         return im_fail(ctx, IM_EINVAL, "fairness: checkpoint_every: estimator '%s' cannot save its state (no state "
                        "hooks); use slice, renyi, tc, club, hsic, pearson or dcor, or set checkpoint_every = 0",
@@ -224,9 +224,13 @@ static im_status save_checkpoint(im_ctx *ctx, const trainer *t, const checkpoint
     im_checkpoint *ck = im_checkpoint_new(c->hash);
     if (!ck) return im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
     im_params *cp = critic_params(t);
-    size_t state_n = t->est ? t->est->vt->state_size(t->est->self) : 0;
-    void *state = malloc(state_n + 1);
+    size_t state_n = t->est ? t->est->vt->state_size(t->est->self) : 0, enc_n = t->m->vt->state_size(t->m->enc);
+    void *state = malloc(state_n + enc_n + 1);
     im_status st = state ? IM_OK : im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    if (!st) {
+        t->m->vt->state_save(t->m->enc, state);
+        st = im_checkpoint_put(ctx, ck, "encoder.state", state, enc_n);
+    }
     if (!st) st = im_checkpoint_put(ctx, ck, "epoch", &epoch, sizeof epoch);
     if (!st) st = im_checkpoint_put(ctx, ck, "seconds", &seconds, sizeof seconds);
     if (!st) st = im_checkpoint_put(ctx, ck, "rng", rng, sizeof *rng);
@@ -253,9 +257,11 @@ static im_status load_checkpoint(im_ctx *ctx, trainer *t, const checkpointing *c
     im_status st = im_checkpoint_read(ctx, c->path, c->hash, &ck);
     if (st) return st;
     im_params *cp = critic_params(t);
-    size_t state_n = t->est ? t->est->vt->state_size(t->est->self) : 0;
-    void *state = malloc(state_n + 1);
+    size_t state_n = t->est ? t->est->vt->state_size(t->est->self) : 0, enc_n = t->m->vt->state_size(t->m->enc);
+    void *state = malloc(state_n + enc_n + 1);
     if (!state) st = im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    if (!st) st = im_checkpoint_get(ctx, ck, "encoder.state", state, enc_n);
+    if (!st) t->m->vt->state_load(t->m->enc, state);
     if (!st) st = im_checkpoint_get(ctx, ck, "epoch", epoch, sizeof *epoch);
     if (!st && (*epoch < 1 || *epoch >= t->s->epochs))
         st = im_fail(ctx, IM_EIO, "checkpoint %s: epoch %d is outside 1..%d", c->path, *epoch, t->s->epochs - 1);
