@@ -1,5 +1,6 @@
 /* rng.c — xoshiro256++ (Blackman & Vigna) seeded through splitmix64. */
 #include <math.h>
+#include <string.h>
 #include "infomin/rng.h"
 
 static uint64_t splitmix64(uint64_t *state)
@@ -114,4 +115,18 @@ double im_rng_gamma(im_rng *rng, double shape)
         if (u < 1 - 0.0331 * z * z * z * z) return d * v;
         if (u > 0 && log(u) < 0.5 * z * z + d * (1 - v + log(v))) return d * v;
     }
+}
+
+void im_rng_pack(const im_rng *rng, unsigned char *out)
+{
+    memcpy(out, rng->s, sizeof rng->s);
+    memcpy(out + 32, &rng->spare_normal, 8);
+    memcpy(out + 40, &rng->has_spare, 4);
+}
+
+void im_rng_unpack(im_rng *rng, const unsigned char *in)
+{
+    memcpy(rng->s, in, sizeof rng->s);
+    memcpy(&rng->spare_normal, in + 32, 8);
+    memcpy(&rng->has_spare, in + 40, 4);
 }

@@ -12,6 +12,11 @@ typedef struct im_rng {
     int has_spare;
 } im_rng;
 
+/* A generator's state as IM_RNG_BYTES bytes with no padding (what a
+ * checkpoint holds: the struct's padding is never written). */
+#define IM_RNG_BYTES 44
+IM_API void im_rng_pack(const im_rng *rng, unsigned char *out);
+IM_API void im_rng_unpack(im_rng *rng, const unsigned char *in);
 IM_API void im_rng_seed(im_rng *rng, uint64_t seed);
 /* An independent stream derived from rng (advances rng once). */
 IM_API void im_rng_split(im_rng *rng, im_rng *child);

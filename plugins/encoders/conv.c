@@ -215,7 +215,7 @@ static size_t conv_state_size(void *self)
     size_t n = 0;
     for (int l = 0; l < MAX_CONV; l++) n += bn_values(&e->conv_bn[l]);
     for (int l = 0; l < MAX_DENSE; l++) n += bn_values(&e->dense_bn[l]);
-    return sizeof(im_rng) + sizeof(im_real) * n;
+    return IM_RNG_BYTES + sizeof(im_real) * n;
 }
 
 /* Copy the state between the encoder and buf, in the order of conv_state_size. */
@@ -224,12 +224,18 @@ static void conv_state_copy(encoder *e, unsigned char *buf, int save)
     im_batch_norm_layer *bns[MAX_CONV + MAX_DENSE];
     for (int l = 0; l < MAX_CONV; l++) bns[l] = &e->conv_bn[l];
     for (int l = 0; l < MAX_DENSE; l++) bns[MAX_CONV + l] = &e->dense_bn[l];
-    save ? memcpy(buf, &e->rng, sizeof e->rng) : memcpy(&e->rng, buf, sizeof e->rng);
-    buf += sizeof e->rng;
+    if (save)
+        im_rng_pack(&e->rng, buf);
+    else
+        im_rng_unpack(&e->rng, buf);
+    buf += IM_RNG_BYTES;
     for (int l = 0; l < MAX_CONV + MAX_DENSE; l++) {
         size_t n = sizeof(im_real) * bn_values(bns[l]);
         if (!n) continue;
-        save ? memcpy(buf, bns[l]->running, n) : memcpy(bns[l]->running, buf, n);
+        if (save)
+            memcpy(buf, bns[l]->running, n);
+        else
+            memcpy(bns[l]->running, buf, n);
         buf += n;
     }
 }

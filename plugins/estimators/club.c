@@ -141,9 +141,9 @@ static im_status club_select(void *self, im_ctx *ctx, const im_mat *x, const im_
 }
 
 /* Checkpoints: the private generator (the weights are params). */
-static size_t club_state_size(void *self) { return sizeof(im_rng); }
-static void club_state_save(void *self, void *buf) { memcpy(buf, &((club *)self)->rng, sizeof(im_rng)); }
-static void club_state_load(void *self, const void *buf) { memcpy(&((club *)self)->rng, buf, sizeof(im_rng)); }
+static size_t club_state_size(void *self) { return IM_RNG_BYTES; }
+static void club_state_save(void *self, void *buf) { im_rng_pack(&((club *)self)->rng, buf); }
+static void club_state_load(void *self, const void *buf) { im_rng_unpack(&((club *)self)->rng, buf); }
 
 static const im_estimator_vt club_vt = {
     IM_VT_SIZE(im_estimator_vt),

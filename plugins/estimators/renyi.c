@@ -61,9 +61,9 @@ static im_tensor *renyi_objective(void *self, im_graph *g, im_tensor *x, im_tens
 }
 
 /* Checkpoints: the private generator (the weights are params). */
-static size_t renyi_state_size(void *self) { return sizeof(im_rng); }
-static void renyi_state_save(void *self, void *buf) { memcpy(buf, &((renyi *)self)->rng, sizeof(im_rng)); }
-static void renyi_state_load(void *self, const void *buf) { memcpy(&((renyi *)self)->rng, buf, sizeof(im_rng)); }
+static size_t renyi_state_size(void *self) { return IM_RNG_BYTES; }
+static void renyi_state_save(void *self, void *buf) { im_rng_pack(&((renyi *)self)->rng, buf); }
+static void renyi_state_load(void *self, const void *buf) { im_rng_unpack(&((renyi *)self)->rng, buf); }
 
 static const im_estimator_vt renyi_vt = {
     IM_VT_SIZE(im_estimator_vt),

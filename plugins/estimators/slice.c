@@ -149,7 +149,7 @@ static void slice_mats(slice *s, im_mat **mats)
 static size_t slice_state_size(void *self)
 {
     im_mat *mats[6];
-    size_t n = sizeof(int) + sizeof(im_rng);
+    size_t n = sizeof(int) + IM_RNG_BYTES;
     slice_mats(self, mats);
     for (int i = 0; i < 6; i++) n += sizeof(im_real) * (size_t)mats[i]->rows * (size_t)mats[i]->cols;
     return n;
@@ -161,7 +161,7 @@ static void slice_state_save(void *self, void *buf)
     im_mat *mats[6];
     char *p = buf;
     memcpy(p, &s->fitted, sizeof(int)), p += sizeof(int);
-    memcpy(p, &s->rng, sizeof(im_rng)), p += sizeof(im_rng);
+    im_rng_pack(&s->rng, (unsigned char *)p), p += IM_RNG_BYTES;
     slice_mats(s, mats);
     for (int i = 0; i < 6; i++) {
         size_t n = sizeof(im_real) * (size_t)mats[i]->rows * (size_t)mats[i]->cols;
@@ -175,7 +175,7 @@ static void slice_state_load(void *self, const void *buf)
     im_mat *mats[6];
     const char *p = buf;
     memcpy(&s->fitted, p, sizeof(int)), p += sizeof(int);
-    memcpy(&s->rng, p, sizeof(im_rng)), p += sizeof(im_rng);
+    im_rng_unpack(&s->rng, (const unsigned char *)p), p += IM_RNG_BYTES;
     slice_mats(s, mats);
     for (int i = 0; i < 6; i++) {
         size_t n = sizeof(im_real) * (size_t)mats[i]->rows * (size_t)mats[i]->cols;

@@ -123,9 +123,9 @@ static im_status tc_select(void *self, im_ctx *ctx, const im_mat *x, const im_ma
 }
 
 /* Checkpoints: the private generator (the weights are params). */
-static size_t tc_state_size(void *self) { return sizeof(im_rng); }
-static void tc_state_save(void *self, void *buf) { memcpy(buf, &((tc *)self)->rng, sizeof(im_rng)); }
-static void tc_state_load(void *self, const void *buf) { memcpy(&((tc *)self)->rng, buf, sizeof(im_rng)); }
+static size_t tc_state_size(void *self) { return IM_RNG_BYTES; }
+static void tc_state_save(void *self, void *buf) { im_rng_pack(&((tc *)self)->rng, buf); }
+static void tc_state_load(void *self, const void *buf) { im_rng_unpack(&((tc *)self)->rng, buf); }
 
 static const im_estimator_vt tc_vt = {
     IM_VT_SIZE(im_estimator_vt),

@@ -243,7 +243,9 @@ static im_status save_checkpoint(im_ctx *ctx, const trainer *t, const dim_checkp
     if (!st) st = im_checkpoint_put(ctx, ck, "seconds", &seconds, sizeof seconds);
     if (!st) st = im_checkpoint_put(ctx, ck, "curve.rows", &rows, sizeof rows);
     if (!st) st = im_checkpoint_put(ctx, ck, "curve", points, sizeof(double) * CURVE_COLS * (size_t)rows);
-    if (!st) st = im_checkpoint_put(ctx, ck, "rng", rng, sizeof *rng);
+    unsigned char packed[IM_RNG_BYTES];
+    im_rng_pack(rng, packed);
+    if (!st) st = im_checkpoint_put(ctx, ck, "rng", packed, sizeof packed);
     if (!st) st = im_checkpoint_put(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
     if (!st) st = im_checkpoint_put(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
     if (!st) st = im_checkpoint_put_params(ctx, ck, "model", &t->all);
@@ -281,7 +283,9 @@ static im_status load_checkpoint(im_ctx *ctx, trainer *t, const dim_checkpointin
     if (!st && !(points = malloc(sizeof(double) * CURVE_COLS * (size_t)(rows + 1))))
         st = im_fail(ctx, IM_ENOMEM, "dim: out of memory");
     if (!st) st = im_checkpoint_get(ctx, ck, "curve", points, sizeof(double) * CURVE_COLS * (size_t)rows);
-    if (!st) st = im_checkpoint_get(ctx, ck, "rng", rng, sizeof *rng);
+    unsigned char packed[IM_RNG_BYTES];
+    if (!st) st = im_checkpoint_get(ctx, ck, "rng", packed, sizeof packed);
+    if (!st) im_rng_unpack(rng, packed);
     if (!st) st = im_checkpoint_get(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
     if (!st) st = im_checkpoint_get(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
     if (!st && (t->batcher.cursor < 0 || t->batcher.cursor > t->batcher.n_rows))

@@ -233,7 +233,9 @@ static im_status save_checkpoint(im_ctx *ctx, const trainer *t, const checkpoint
     }
     if (!st) st = im_checkpoint_put(ctx, ck, "epoch", &epoch, sizeof epoch);
     if (!st) st = im_checkpoint_put(ctx, ck, "seconds", &seconds, sizeof seconds);
-    if (!st) st = im_checkpoint_put(ctx, ck, "rng", rng, sizeof *rng);
+    unsigned char packed[IM_RNG_BYTES];
+    im_rng_pack(rng, packed);
+    if (!st) st = im_checkpoint_put(ctx, ck, "rng", packed, sizeof packed);
     if (!st) st = im_checkpoint_put(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
     if (!st) st = im_checkpoint_put(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
     if (!st) st = im_checkpoint_put_params(ctx, ck, "model", &t->m->all);
@@ -266,7 +268,9 @@ static im_status load_checkpoint(im_ctx *ctx, trainer *t, const checkpointing *c
     if (!st && (*epoch < 1 || *epoch >= t->s->epochs))
         st = im_fail(ctx, IM_EIO, "checkpoint %s: epoch %d is outside 1..%d", c->path, *epoch, t->s->epochs - 1);
     if (!st) st = im_checkpoint_get(ctx, ck, "seconds", seconds, sizeof *seconds);
-    if (!st) st = im_checkpoint_get(ctx, ck, "rng", rng, sizeof *rng);
+    unsigned char packed[IM_RNG_BYTES];
+    if (!st) st = im_checkpoint_get(ctx, ck, "rng", packed, sizeof packed);
+    if (!st) im_rng_unpack(rng, packed);
     if (!st) st = im_checkpoint_get(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
     if (!st) st = im_checkpoint_get(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
     if (!st && (t->batcher.cursor < 0 || t->batcher.cursor > t->batcher.n_rows))
