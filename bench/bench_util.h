@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include "infomin/clock.h"
 
-static double now(void) { return im_seconds(); }   /* the library's clock */
+static inline double now(void) { return im_seconds(); }   /* the library's clock */
 
 /* Best of 5 runs of a 2048³ cblas_sgemm at OpenBLAS's current thread count,
  * GFLOP/s: the machine's matrix-product speed, measured in the same run. */
-static double sgemm_gflops(void)
+static inline double sgemm_gflops(void)
 {
     const int n = 2048;
     float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n), *c = malloc(sizeof(float) * n * n);
