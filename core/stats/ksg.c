@@ -2,13 +2,18 @@
  *
  * Per point: the distance ε_i to its k-th neighbour in the joint space
  * (x, y), then the numbers of points strictly within ε_i in x alone and in y
- * alone. Joint kNN and both marginal counts are k-d tree queries: a kNN
- * search pruned by box distance, and a range count that takes whole
- * subtrees whose box lies inside the ball. In high dimension a k-d tree
- * visits nearly every leaf, so above TREE_MAX_DIM the same queries run as a
- * blocked brute-force scan (bench/bench_ksg measures both). Queries are
- * independent and split across the context's thread pool. */
+ * alone. The joint kNN is a k-d tree search pruned by box distance; a
+ * marginal of one dimension is counted by two galloping searches in its
+ * sorted values, one of several dimensions by a k-d tree range count that
+ * takes whole subtrees inside the ball. The phases run over the points in
+ * the order of the index they read (bench/bench_ksg: a million points). In
+ * high dimension a k-d tree visits nearly every leaf, so above TREE_MAX_DIM
+ * the same queries run as a blocked brute-force scan (bench_estimators).
+ * Queries are independent and split across the context's thread pool; the
+ * terms are summed in point order, so the estimate does not depend on the
+ * thread count. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "infomin/pool.h"
@@ -77,7 +82,12 @@ static void select_median(kd_tree *t, int dim, int lo, int hi, int mid)
     }
 }
 
-static int kd_build_node(kd_tree *t, int start, int count)
+/* The node over rows [start, start + count): split at the median of the
+ * widest side of `loose` (a box that holds the rows: the parent's, cut at
+ * its split), children first; its own, tight box is then its leaf's rows
+ * or its children's boxes merged. Every level but the leaves reads no
+ * points: O(n) for the boxes, not O(n log n). */
+static int kd_build_node(kd_tree *t, int start, int count, const double *loose)
 {
     int id = t->n_nodes++, d = t->d;
     kd_node *node = &t->nodes[id];
@@ -85,23 +95,35 @@ static int kd_build_node(kd_tree *t, int start, int count)
     node->count = count;
     node->left = node->right = -1;
     double *lo = t->box + (long)id * 2 * d, *hi = lo + d;
-    for (int c = 0; c < d; c++) lo[c] = INFINITY, hi[c] = -INFINITY;
-    for (int i = start; i < start + count; i++)
-        for (int c = 0; c < d; c++) {
-            double v = t->pts[(long)i * d + c];
-            lo[c] = v < lo[c] ? v : lo[c];
-            hi[c] = v > hi[c] ? v : hi[c];
-        }
-    if (count <= LEAF_SIZE) return id;
+    if (count <= LEAF_SIZE) {
+        for (int c = 0; c < d; c++) lo[c] = INFINITY, hi[c] = -INFINITY;
+        for (int i = start; i < start + count; i++)
+            for (int c = 0; c < d; c++) {
+                double v = t->pts[(long)i * d + c];
+                lo[c] = v < lo[c] ? v : lo[c];
+                hi[c] = v > hi[c] ? v : hi[c];
+            }
+        return id;
+    }
     int dim = 0;
     for (int c = 1; c < d; c++)
-        if (hi[c] - lo[c] > hi[dim] - lo[dim]) dim = c;
+        if (loose[d + c] - loose[c] > loose[d + dim] - loose[dim]) dim = c;
     int half = count / 2;
     select_median(t, dim, start, start + count, start + half);
-    int left = kd_build_node(t, start, half);
-    int right = kd_build_node(t, start + half, count - half);
-    t->nodes[id].left = left;   /* t->nodes does not move: sized up front */
-    t->nodes[id].right = right;
+    double split = t->pts[(long)(start + half) * d + dim], child[2 * TREE_MAX_DIM];
+    memcpy(child, loose, sizeof(double) * 2 * d);
+    child[d + dim] = split;   /* the left rows are at most the median */
+    int left = kd_build_node(t, start, half, child);
+    child[d + dim] = loose[d + dim];
+    child[dim] = split;       /* the right rows at least */
+    int right = kd_build_node(t, start + half, count - half, child);
+    node->left = left;
+    node->right = right;
+    const double *l = t->box + (long)left * 2 * d, *r = t->box + (long)right * 2 * d;
+    for (int c = 0; c < d; c++) {
+        lo[c] = l[c] < r[c] ? l[c] : r[c];
+        hi[c] = l[d + c] > r[d + c] ? l[d + c] : r[d + c];
+    }
     return id;
 }
 
@@ -118,7 +140,15 @@ static int kd_build(kd_tree *t, const double *src, int n, int d)
     if (!t->pts || !t->order || !t->nodes || !t->box) return 0;
     memcpy(t->pts, src, sizeof(double) * (size_t)n * d);
     for (int i = 0; i < n; i++) t->order[i] = i;
-    kd_build_node(t, 0, n);
+    double root[2 * TREE_MAX_DIM];
+    for (int c = 0; c < d; c++) root[c] = INFINITY, root[d + c] = -INFINITY;
+    for (long i = 0; i < n; i++)
+        for (int c = 0; c < d; c++) {
+            double v = t->pts[i * d + c];
+            root[c] = v < root[c] ? v : root[c];
+            root[d + c] = v > root[d + c] ? v : root[d + c];
+        }
+    kd_build_node(t, 0, n, root);
     return 1;
 }
 
@@ -207,44 +237,49 @@ typedef struct {
     int i;
 } ranked;
 
-static int ranked_less(const ranked *a, const ranked *b) { return a->v < b->v || (a->v == b->v && a->i < b->i); }
-
-/* Sort by value (ties by index): quicksort, median of three, insertion
- * sort below 16, the smaller side first (a stack of log n). No comparator
- * calls: qsort's took a third of a million-point estimate. */
-static void sort_ranked(ranked *a, long n)
+/* The bits of v as an unsigned key in the order of the values (the sign
+ * bit flipped for positives, every bit for negatives). */
+static uint64_t order_key(double v)
 {
-    while (n > 16) {
-        long mid = n / 2, last = n - 1;
-        if (ranked_less(&a[mid], &a[0])) { ranked t = a[mid]; a[mid] = a[0]; a[0] = t; }
-        if (ranked_less(&a[last], &a[0])) { ranked t = a[last]; a[last] = a[0]; a[0] = t; }
-        if (ranked_less(&a[last], &a[mid])) { ranked t = a[last]; a[last] = a[mid]; a[mid] = t; }
-        ranked pivot = a[mid];
-        long i = 0, j = last;
-        while (i <= j) {
-            while (ranked_less(&a[i], &pivot)) i++;
-            while (ranked_less(&pivot, &a[j])) j--;
-            if (i <= j) {
-                ranked t = a[i];
-                a[i++] = a[j];
-                a[j--] = t;
-            }
-        }
-        if (j + 1 < n - i) {   /* recurse on the smaller part, loop on the larger */
-            sort_ranked(a, j + 1);
-            a += i;
-            n -= i;
-        } else {
-            sort_ranked(a + i, n - i);
-            n = j + 1;
-        }
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return bits >> 63 ? ~bits : bits | 0x8000000000000000ull;
+}
+
+/* Sort by value, ties in index order: a stable LSD radix sort, four passes
+ * of 16 bits through a second buffer (qsort's comparator calls took a third
+ * of a million-point estimate; a comparison sort still took a tenth). The
+ * input is in index order, so stability orders ties by index. 0: no memory. */
+static int sort_ranked(ranked *a, long n)
+{
+    enum { BITS = 16, BUCKETS = 1 << BITS };
+    ranked *tmp = malloc(sizeof *tmp * (size_t)n);
+    long *count = malloc(sizeof *count * BUCKETS);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return 0;
     }
-    for (long i = 1; i < n; i++) {
-        ranked t = a[i];
-        long j = i;
-        while (j > 0 && ranked_less(&t, &a[j - 1])) a[j] = a[j - 1], j--;
-        a[j] = t;
+    ranked *src = a, *dst = tmp;
+    for (int pass = 0; pass < 64 / BITS; pass++) {
+        int shift = pass * BITS;
+        memset(count, 0, sizeof *count * BUCKETS);
+        for (long i = 0; i < n; i++) count[(order_key(src[i].v) >> shift) & (BUCKETS - 1)]++;
+        long sum = 0;
+        for (long b = 0; b < BUCKETS; b++) {
+            long c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (long i = 0; i < n; i++) dst[count[(order_key(src[i].v) >> shift) & (BUCKETS - 1)]++] = src[i];
+        ranked *t = src;
+        src = dst;
+        dst = t;
     }
+    /* an even number of passes: the result is back in a */
+    free(tmp);
+    free(count);
+    return 1;
 }
 
 typedef struct {
@@ -302,6 +337,7 @@ typedef struct {
     int use_tree;
     double *eps;         /* per point: the distance to its k-th joint neighbour */
     int *nx, *ny;        /* per point: the marginal counts within it */
+    double *psi_table;   /* ψ(m + 1) for every count m that occurs */
     double *psi_sum;     /* per point: ψ(n_x + 1) + ψ(n_y + 1) */
 } ksg_job;
 
@@ -392,10 +428,25 @@ static void count_range(void *arg, long lo, long hi)
     }
 }
 
+/* ψ of the counts from a table of ψ(1 .. max + 1): the counts are small
+ * and repeat, and the table holds the same values im_digamma gives. */
 static void psi_range(void *arg, long lo, long hi)
 {
     const ksg_job *j = arg;
-    for (long i = lo; i < hi; i++) j->psi_sum[i] = psi_of(j->eps[i], j->nx[i], j->ny[i]);
+    for (long i = lo; i < hi; i++) {
+        int drop = j->eps[i] > 0;   /* the point itself, counted unless ε = 0 */
+        j->psi_sum[i] = j->psi_table[j->nx[i] - drop] + j->psi_table[j->ny[i] - drop];
+    }
+}
+
+/* psi_table[m] = ψ(m + 1) for m up to the largest count. */
+static int make_psi_table(ksg_job *j)
+{
+    int most = 0;
+    for (int i = 0; i < j->n; i++) most = j->nx[i] > most ? j->nx[i] : most, most = j->ny[i] > most ? j->ny[i] : most;
+    if (!(j->psi_table = malloc(sizeof(double) * ((size_t)most + 1)))) return 0;
+    for (int m = 0; m <= most; m++) j->psi_table[m] = im_digamma(m + 1.0);
+    return 1;
 }
 
 /* A marginal's index: sorted values and ranks in 1-D, else a k-d tree. */
@@ -412,7 +463,10 @@ static int marginal_index(kd_tree *t, sorted_marginal *m, const double *v, int n
         return 0;
     }
     for (int i = 0; i < n; i++) r[i] = (ranked){ v[i], i };
-    sort_ranked(r, n);
+    if (!sort_ranked(r, n)) {
+        free(r);
+        return 0;
+    }
     for (int k = 0; k < n; k++) m->sorted[k] = r[k].v, m->index[k] = r[k].i;
     free(r);
     return 1;
@@ -449,7 +503,10 @@ im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, i
         im_pool_for(ctx->pool, n, 256, knn_range, &j);
         im_pool_for(ctx->pool, n, 256, count_range, &cx);
         im_pool_for(ctx->pool, n, 256, count_range, &cy);
-        im_pool_for(ctx->pool, n, 4096, psi_range, &j);
+        if (make_psi_table(&j))
+            im_pool_for(ctx->pool, n, 4096, psi_range, &j);
+        else
+            st = im_fail(ctx, IM_ENOMEM, "ksg: out of memory (n = %d)", n);
     } else if (!st) {
         im_pool_for(ctx->pool, n, 256, brute_range, &j);
     }
@@ -470,5 +527,6 @@ im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, i
     free(j.eps);
     free(j.nx);
     free(j.ny);
+    free(j.psi_table);
     return st;
 }
