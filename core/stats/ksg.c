@@ -152,7 +152,7 @@ static int kd_build(kd_tree *t, const double *src, int n, int d)
     return 1;
 }
 
-static double box_distance(const double *lo, const double *hi, const double *q, int d)
+static inline double box_distance(const double *lo, const double *hi, const double *q, int d)
 {
     double dist = 0;
     for (int c = 0; c < d; c++) {
@@ -162,7 +162,7 @@ static double box_distance(const double *lo, const double *hi, const double *q, 
     return dist;
 }
 
-static double max_norm(const double *a, const double *b, int d)
+static inline double max_norm(const double *a, const double *b, int d)
 {
     double dist = 0;
     for (int c = 0; c < d; c++) {
@@ -173,7 +173,7 @@ static double max_norm(const double *a, const double *b, int d)
 }
 
 /* best[0..k) sorted ascending; insert dist if it beats best[k-1] */
-static void keep_best(double *best, int k, double dist)
+static inline void keep_best(double *best, int k, double dist)
 {
     if (dist >= best[k - 1]) return;
     int i = k - 1;
@@ -184,27 +184,42 @@ static void keep_best(double *best, int k, double dist)
     best[i] = dist;
 }
 
-/* The k nearest of q in the subtree node_id, whose box lies at `dist` from
- * q (computed once, by the parent, which orders its children by it). */
-static void kd_knn(const kd_tree *t, int node_id, double dist, const double *q, int self_pos, double *best, int k)
+/* The k nearest of q (best[0..k) ascending, self_pos left out): a
+ * depth-first search with an explicit stack, the nearer child first, a
+ * node skipped when its box is no nearer than the k-th best. Each box
+ * distance is computed once, by the parent. Inlined with a constant d for
+ * the 2-D joint space (the loops over coordinates unroll). */
+static inline __attribute__((always_inline)) void knn_search(const kd_tree *t, const double *q, int self_pos,
+                                                             double *best, int k, const int d)
 {
-    if (dist >= best[k - 1]) return;
-    const kd_node *node = &t->nodes[node_id];
-    if (node->left < 0) {
-        for (int i = node->start; i < node->start + node->count; i++)
-            if (i != self_pos) keep_best(best, k, max_norm(t->pts + (long)i * t->d, q, t->d));
-        return;
+    int stack[128];   /* one pushed net per level: depth + 1 */
+    double near[128];
+    int top = 0;
+    stack[top] = 0, near[top++] = 0;   /* q lies in the root's box */
+    while (top) {
+        top--;
+        int id = stack[top];
+        if (near[top] >= best[k - 1]) continue;
+        const kd_node *node = &t->nodes[id];
+        if (node->left < 0) {
+            for (int i = node->start; i < node->start + node->count; i++)
+                if (i != self_pos) keep_best(best, k, max_norm(t->pts + (long)i * d, q, d));
+            continue;
+        }
+        const double *llo = t->box + (long)node->left * 2 * d, *rlo = t->box + (long)node->right * 2 * d;
+        double dl = box_distance(llo, llo + d, q, d), dr = box_distance(rlo, rlo + d, q, d);
+        int left_first = dl <= dr;   /* pushed last, popped first */
+        stack[top] = left_first ? node->right : node->left, near[top++] = left_first ? dr : dl;
+        stack[top] = left_first ? node->left : node->right, near[top++] = left_first ? dl : dr;
     }
-    /* nearer child first: its points tighten the bound sooner */
-    const double *llo = t->box + (long)node->left * 2 * t->d, *rlo = t->box + (long)node->right * 2 * t->d;
-    double dl = box_distance(llo, llo + t->d, q, t->d), dr = box_distance(rlo, rlo + t->d, q, t->d);
-    if (dl <= dr) {
-        kd_knn(t, node->left, dl, q, self_pos, best, k);
-        kd_knn(t, node->right, dr, q, self_pos, best, k);
-    } else {
-        kd_knn(t, node->right, dr, q, self_pos, best, k);
-        kd_knn(t, node->left, dl, q, self_pos, best, k);
-    }
+}
+
+static void kd_knn(const kd_tree *t, const double *q, int self_pos, double *best, int k)
+{
+    if (t->d == 2)
+        knn_search(t, q, self_pos, best, k, 2);
+    else
+        knn_search(t, q, self_pos, best, k, t->d);
 }
 
 /* points at max-norm distance < r from q (q itself included) */
@@ -392,7 +407,7 @@ static void knn_range(void *arg, long lo, long hi)
     double best[KSG_MAX_K];
     for (long p = lo; p < hi; p++) {
         for (int m = 0; m < j->k; m++) best[m] = INFINITY;
-        kd_knn(&j->tj, 0, 0, j->tj.pts + p * dz, (int)p, best, j->k);   /* q lies in the root's box */
+        kd_knn(&j->tj, j->tj.pts + p * dz, (int)p, best, j->k);
         j->eps[j->tj.order[p]] = best[j->k - 1];
     }
 }
