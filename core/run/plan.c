@@ -104,8 +104,16 @@ int plan_resume(im_ctx *ctx, sweep_plan *plan)
             break;
         }
     }
-    int unmatched = n_old;
-    for (int i = 0; i < plan->n; i++) unmatched -= plan->resumed[i];
+    int unmatched = 0;   /* records no cell of this sweep can use (copies of a used one are used) */
+    for (int k = 0; k < n_old; k++) {
+        const char *h = im_record_get_meta(old[k], "config_hash");
+        int used = 0;
+        for (int i = 0; h && im_record_ok(old[k]) && i < plan->n && !used; i++) {
+            snprintf(hex, sizeof hex, "%016" PRIx64, plan->hash[i]);
+            used = strcmp(h, hex) == 0;
+        }
+        unmatched += !used;
+    }
     if (unmatched > 0 && !plan->quiet)
         fprintf(stderr, "infomin-run: resume: %d record%s of %s match%s no finished cell of this sweep (another "
                 "configuration or version, or not ok): run again, not kept\n", unmatched, unmatched == 1 ? "" : "s",
