@@ -69,9 +69,10 @@ static im_record *collect(im_ctx *ctx, sweep_plan *plan, const worker *w, int st
     else if (access(w->path, R_OK) != 0)
         snprintf(why, sizeof why, "worker process %ld exited with status %d and left no record", (long)w->pid,
                  WEXITSTATUS(status));
-    else if (im_results_read(ctx, w->path, &got, &n) || n != 1)
-        snprintf(why, sizeof why, "worker process %ld left an unreadable record: %s", (long)w->pid,
-                 n != 1 && !*ctx->err ? "not one record" : ctx->err);
+    else if (im_results_read(ctx, w->path, &got, &n))
+        snprintf(why, sizeof why, "worker process %ld left an unreadable record: %s", (long)w->pid, ctx->err);
+    else if (n != 1)
+        snprintf(why, sizeof why, "worker process %ld left %d records, not one", (long)w->pid, n);
     if (!*why) {
         rec = got[0];
         got[0] = NULL;

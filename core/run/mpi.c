@@ -10,6 +10,7 @@
  * signal (mpirun forwards SIGINT and SIGTERM) stops each rank's run; rank 0
  * collects the interrupted records and hands out nothing new. */
 #include <mpi.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,10 +57,9 @@ static im_record *receive_record(int from, int *cell, char *why, size_t size)
     MPI_Probe(from, TAG_RECORD, MPI_COMM_WORLD, &status);
     MPI_Get_count(&status, MPI_CHAR, &len);
     char *text = malloc((size_t)len + 1);
-    if (!text) {
-        snprintf(why, size, "out of memory for a record of %d bytes", len);
-        MPI_Recv(NULL, 0, MPI_CHAR, from, TAG_RECORD, MPI_COMM_WORLD, MPI_STATUS_IGNORE);   /* truncates: error */
-        return NULL;
+    if (!text) {   /* the message cannot be left unreceived: the job cannot go on */
+        fprintf(stderr, "infomin-run: rank 0: out of memory for a record of %d bytes from rank %d\n", len, from);
+        MPI_Abort(MPI_COMM_WORLD, 1);
     }
     MPI_Recv(text, len, MPI_CHAR, from, TAG_RECORD, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     text[len] = '\0';
