@@ -2,9 +2,6 @@
  * feature map, training vs evaluation mode, gradients, refusals) and the
  * dim task, end to end on a few hundred Fashion-MNIST images when the
  * Debian package's files are there. */
-#include <signal.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <jansson.h>
 #include <math.h>
 #include <unistd.h>
@@ -205,22 +202,9 @@ START_TEST(killed_dim_run_resumes_to_the_same_numbers)
     snprintf(exe, sizeof exe, "%s/infomin-run", test_builddir());
     snprintf(args, sizeof args, "%s %s -o %s", ini, sets, ref);
     ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        freopen("/dev/null", "w", stdout);
-        freopen("/dev/null", "w", stderr);
-        execl(exe, exe, ini, "--set", "task.method=dim", "--set", "task.epochs=6", "--set", "task.checkpoint_every=1",
-              "--set", "dataset.n_train=1600", "-q", "--threads", "1", "-o", res, (char *)NULL);
-        _exit(127);
-    }
-    for (int waited = 0; access(ckpt, F_OK) != 0 && waited < 120000; waited++) {
-        struct timespec t = { 0, 1000 * 1000 };
-        nanosleep(&t, NULL);
-    }
-    kill(pid, SIGKILL);
-    int status;
-    waitpid(pid, &status, 0);
+    char *argv[] = { exe, ini, "--set", "task.method=dim", "--set", "task.epochs=6", "--set", "task.checkpoint_every=1",
+                     "--set", "dataset.n_train=1600", "-q", "--threads", "1", "-o", res, NULL };
+    int status = test_kill_when_exists(argv, ckpt);
     ck_assert_msg(WIFSIGNALED(status), "the run ended before it could be killed");
     snprintf(args, sizeof args, "%s %s -o %s --resume", ini, sets, res);
     ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);

@@ -2,9 +2,6 @@
  * and must be removed from Z, and the task's refusals (generated data only;
  * the loaders of the real tables are tested in test_tabular.c). */
 #include <math.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <time.h>
 #include "registry_fixture.h"
 
 
@@ -206,21 +203,8 @@ START_TEST(killed_checkpointed_run_resumes_to_the_same_numbers)
     snprintf(exe, sizeof exe, "%s/infomin-run", test_builddir());
     snprintf(args, sizeof args, "%s -q --threads 1 -o %s", ini, ref);
     ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        freopen("/dev/null", "w", stdout);
-        freopen("/dev/null", "w", stderr);
-        execl(exe, exe, "-q", "--threads", "1", "-o", res, ini, (char *)NULL);
-        _exit(127);
-    }
-    for (int waited = 0; !exists(ckpt) && waited < 60000; waited++) {
-        struct timespec t = { 0, 1000 * 1000 };
-        nanosleep(&t, NULL);
-    }
-    kill(pid, SIGKILL);
-    int status;
-    waitpid(pid, &status, 0);
+    char *argv[] = { exe, "-q", "--threads", "1", "-o", res, ini, NULL };
+    int status = test_kill_when_exists(argv, ckpt);
     ck_assert_msg(WIFSIGNALED(status), "the run ended before it could be killed");
     ck_assert(exists(ckpt));
     ck_assert(!exists(res));   /* killed in training: no record yet */

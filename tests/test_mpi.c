@@ -1,20 +1,9 @@
 /* test_mpi.c — built with ./configure --with-mpi: a sweep across three MPI
  * ranks (rank 0 hands out cells, two compute) writes the same records as
  * infomin-run in one process, with the same seeds and thread count. */
-#include <sys/wait.h>
 #include "test_util.h"
 
 static im_ctx ctx;
-
-static int run_shell(const char *cmd, char *out, size_t size)
-{
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t n = fread(out, 1, size - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 START_TEST(mpi_sweep_equals_the_single_process_run)
 {
@@ -26,10 +15,10 @@ START_TEST(mpi_sweep_equals_the_single_process_run)
     snprintf(one, sizeof one, "%s/one.jsonl", test_tmpdir());
     snprintf(many, sizeof many, "%s/many.jsonl", test_tmpdir());
     snprintf(cmd, sizeof cmd, "%s/infomin-run %s -q --threads 1 -o %s 2>&1", test_builddir(), ini, one);
-    ck_assert_msg(run_shell(cmd, out, sizeof out) == 0, "%s", out);
+    ck_assert_msg(test_run_command(cmd, out, sizeof out) == 0, "%s", out);
     snprintf(cmd, sizeof cmd, "mpirun %s --oversubscribe -np 3 %s/infomin-run-mpi %s --threads 1 -o %s 2>&1",
              geteuid() == 0 ? "--allow-run-as-root" : "", test_builddir(), ini, many);
-    ck_assert_msg(run_shell(cmd, out, sizeof out) == 0, "%s", out);
+    ck_assert_msg(test_run_command(cmd, out, sizeof out) == 0, "%s", out);
     ck_assert_msg(strstr(out, "on rank 1") && strstr(out, "on rank 2"), "both worker ranks computed: %s", out);
     ck_assert_ptr_null(strstr(out, "on rank 0"));
     im_record **a, **b;

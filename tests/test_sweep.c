@@ -61,7 +61,7 @@ static int count(const char *text, const char *needle)
 
 START_TEST(dry_run_lists_cells_and_runs_nothing)
 {
-    char ini[4096], out[16384], args[8192];
+    char ini[1024], out[16384], args[8192];
     /* the estimator keys for mine change nothing when gaussian is selected */
     test_write_file(ini, sizeof ini, "dry.ini",
                     "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 2\n"
@@ -80,7 +80,7 @@ END_TEST
 
 START_TEST(duplicate_cells_share_one_record)
 {
-    char ini[4096], out[16384], args[8192], res[4096];
+    char ini[1024], out[16384], args[8192], res[1024];
     test_write_file(ini, sizeof ini, "dup.ini",
                     "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\ndim = 2\nn_train = 500\n"
                     "n_val = 100\nn_test = 300\n[estimator]\nplugin = gaussian\n"
@@ -102,7 +102,7 @@ END_TEST
 
 START_TEST(jobs_write_cells_in_order_with_the_same_numbers)
 {
-    char ini[4096], out[16384], args[8192], seq[4096], par[4096];
+    char ini[1024], out[16384], args[8192], seq[1024], par[1024];
     /* cell 0 pauses longest: it finishes last with two jobs */
     write_probe(ini, sizeof ini, "jobs.ini", "", "task.seed = 1..2\ntask.pause_ms = 600, 0, 50\n");
     snprintf(seq, sizeof seq, "%s/seq.jsonl", test_tmpdir());
@@ -128,7 +128,7 @@ END_TEST
 
 START_TEST(failed_and_crashed_cells_are_recorded_and_the_rest_go_on)
 {
-    char ini[4096], out[16384], args[8192], res[4096];
+    char ini[1024], out[16384], args[8192], res[1024];
     write_probe(ini, sizeof ini, "fail.ini", "", "task.outcome = ok, fail, crash, ok\n");
     snprintf(res, sizeof res, "%s/fail.jsonl", test_tmpdir());
     snprintf(args, sizeof args, "%s -q -o %s --jobs 2", ini, res);
@@ -157,7 +157,7 @@ static int lines_in(const char *path)
 
 START_TEST(resume_after_kill_runs_only_the_missing_cells)
 {
-    char ini[4096], out[16384], args[8192], res[4096], ref[4096], exe[4096], plugins[4096];
+    char ini[1024], out[16384], args[8192], res[1024], ref[1024], exe[1024], plugins[1024];
     write_probe(ini, sizeof ini, "resume.ini", "pause_ms = 300\n", "task.seed = 1..6\n");
     snprintf(res, sizeof res, "%s/resume.jsonl", test_tmpdir());
     snprintf(ref, sizeof ref, "%s/ref.jsonl", test_tmpdir());
@@ -215,14 +215,9 @@ END_TEST
 /* infomin-report on records written by hand: groups, means, sds, formats. */
 static int report_cli(const char *args, char *out, size_t size)
 {
-    char cmd[8192];
+    char cmd[16384];
     snprintf(cmd, sizeof cmd, "%s/infomin-report %s 2>&1", test_builddir(), args);
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t n = fread(out, 1, size - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return test_run_command(cmd, out, size);
 }
 
 #define RECORD(run, est, level, seed, value, status)                                                         \
@@ -233,7 +228,7 @@ static int report_cli(const char *args, char *out, size_t size)
 
 START_TEST(report_averages_over_seeds_in_every_format)
 {
-    char res[4096], out[16384], args[8192], png[4096];
+    char res[1024], out[16384], args[8192], png[1024];
     test_write_file(res, sizeof res, "rep.jsonl",
                     RECORD(0, "a", "2", "1", "1.0", "ok") RECORD(1, "a", "2", "2", "3.0", "ok")
                     RECORD(2, "a", "4", "1", "4.0", "ok") RECORD(3, "a", "4", "2", "9.0", "failed")
@@ -268,7 +263,7 @@ START_TEST(report_averages_over_seeds_in_every_format)
     snprintf(args, sizeof args, "%s --x task.nothing", res);
     ck_assert_int_eq(report_cli(args, out, sizeof out), 2);
     ck_assert_ptr_nonnull(strstr(out, "--x task.nothing: not a swept key of these records"));
-    char bad[4096];
+    char bad[1024];
     test_write_file(bad, sizeof bad, "bad.jsonl", RECORD(0, "a", "2", "1", "1.0", "ok") "{\"run\": 1, \"metr\n");
     ck_assert_int_eq(report_cli(bad, out, sizeof out), 1);
     ck_assert_msg(strstr(out, "bad.jsonl:2: not an infomin record") != NULL, "%s", out);

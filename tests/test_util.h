@@ -4,6 +4,9 @@
 #define INFOMIN_TEST_UTIL_H
 
 #include <check.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -62,16 +65,44 @@ static inline void test_write_file(char *buf, size_t size, const char *name, con
 }
 
 /* Run infomin-run with args; exit code returned, stdout+stderr into out. */
-static inline int test_run_cli(const char *args, char *out, size_t size)
+/* Run a shell command; its exit code, and what it printed into out. */
+static inline int test_run_command(const char *cmd, char *out, size_t size)
 {
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s/infomin-run %s 2>&1", test_builddir(), args);
     FILE *p = popen(cmd, "r");
     ck_assert_ptr_nonnull(p);
     size_t n = fread(out, 1, size - 1, p);
     out[n] = '\0';
     int status = pclose(p);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static inline int test_run_cli(const char *args, char *out, size_t size)
+{
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd, "%s/infomin-run %s 2>&1", test_builddir(), args);
+    return test_run_command(cmd, out, size);
+}
+
+/* Start the program argv[0] (its output thrown away), wait until `path`
+ * exists, kill -9 it: a crash at that moment. The wait status, which the
+ * caller checks says "killed" (else the run ended first). */
+static inline int test_kill_when_exists(char *const argv[], const char *path)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    for (int waited = 0; access(path, F_OK) != 0 && waited < 120000; waited++) {
+        struct timespec t = { 0, 1000 * 1000 };
+        nanosleep(&t, NULL);
+    }
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    return status;
 }
 
 static inline int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

@@ -317,6 +317,47 @@ im_status im_checkpoint_get_params(im_ctx *ctx, const im_checkpoint *ck, const c
     return IM_OK;
 }
 
+im_status im_checkpoint_put_rng(im_ctx *ctx, im_checkpoint *ck, const char *name, const im_rng *rng)
+{
+    unsigned char packed[IM_RNG_BYTES];
+    im_rng_pack(rng, packed);
+    return im_checkpoint_put(ctx, ck, name, packed, sizeof packed);
+}
+
+im_status im_checkpoint_get_rng(im_ctx *ctx, const im_checkpoint *ck, const char *name, im_rng *rng)
+{
+    unsigned char packed[IM_RNG_BYTES];
+    im_status st = im_checkpoint_get(ctx, ck, name, packed, sizeof packed);
+    if (!st) im_rng_unpack(rng, packed);
+    return st;
+}
+
+im_status im_checkpoint_put_batcher(im_ctx *ctx, im_checkpoint *ck, const char *name, const im_batcher *b)
+{
+    char key[256];
+    snprintf(key, sizeof key, "%s.cursor", name);
+    im_status st = im_checkpoint_put(ctx, ck, key, &b->cursor, sizeof b->cursor);
+    snprintf(key, sizeof key, "%s.order", name);
+    return st ? st : im_checkpoint_put(ctx, ck, key, b->order, sizeof(int) * (size_t)b->n_rows);
+}
+
+im_status im_checkpoint_get_batcher(im_ctx *ctx, const im_checkpoint *ck, const char *name, im_batcher *b)
+{
+    char key[256];
+    int cursor;
+    snprintf(key, sizeof key, "%s.cursor", name);
+    im_status st = im_checkpoint_get(ctx, ck, key, &cursor, sizeof cursor);
+    if (!st && (cursor < 0 || cursor > b->n_rows))
+        st = im_fail(ctx, IM_EIO, "checkpoint %s: %s: place %d outside 0..%d", ck->path, name, cursor, b->n_rows);
+    snprintf(key, sizeof key, "%s.order", name);
+    if (!st) st = im_checkpoint_get(ctx, ck, key, b->order, sizeof(int) * (size_t)b->n_rows);
+    for (int i = 0; !st && i < b->n_rows; i++)   /* rows the batcher will index with */
+        if (b->order[i] < 0 || b->order[i] >= b->n_rows)
+            st = im_fail(ctx, IM_EIO, "checkpoint %s: %s: row %d outside 0..%d", ck->path, name, b->order[i], b->n_rows - 1);
+    if (!st) b->cursor = cursor;
+    return st;
+}
+
 im_status im_checkpoint_target(im_ctx *ctx, const im_config *cfg, int run, char *path, size_t size, uint64_t *hash)
 {
     im_config resolved;

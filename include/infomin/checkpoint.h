@@ -16,8 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "api.h"
+#include "batcher.h"
 #include "cfg.h"
 #include "param.h"
+#include "rng.h"
 #include "status.h"
 
 #define IM_CHECKPOINT_VERSION 1
@@ -42,6 +44,14 @@ IM_API im_status im_checkpoint_read(im_ctx *ctx, const char *path, uint64_t conf
  * or of another size. */
 IM_API im_status im_checkpoint_get(im_ctx *ctx, const im_checkpoint *ck, const char *name, void *data, size_t size);
 IM_API im_status im_checkpoint_get_params(im_ctx *ctx, const im_checkpoint *ck, const char *name, const im_params *params);
+
+/* A generator (packed: IM_RNG_BYTES) and a batcher (its permutation and
+ * place, checked on the way back), the two pieces of state every training
+ * loop checkpoints. */
+IM_API im_status im_checkpoint_put_rng(im_ctx *ctx, im_checkpoint *ck, const char *name, const im_rng *rng);
+IM_API im_status im_checkpoint_get_rng(im_ctx *ctx, const im_checkpoint *ck, const char *name, im_rng *rng);
+IM_API im_status im_checkpoint_put_batcher(im_ctx *ctx, im_checkpoint *ck, const char *name, const im_batcher *b);
+IM_API im_status im_checkpoint_get_batcher(im_ctx *ctx, const im_checkpoint *ck, const char *name, im_batcher *b);
 
 /* A run's checkpoint file, <output>[-run<k>].ckpt (run: the record's index),
  * and the hash of its resolved configuration (with the version), which the

@@ -233,11 +233,8 @@ static im_status save_checkpoint(im_ctx *ctx, const trainer *t, const checkpoint
     }
     if (!st) st = im_checkpoint_put(ctx, ck, "epoch", &epoch, sizeof epoch);
     if (!st) st = im_checkpoint_put(ctx, ck, "seconds", &seconds, sizeof seconds);
-    unsigned char packed[IM_RNG_BYTES];
-    im_rng_pack(rng, packed);
-    if (!st) st = im_checkpoint_put(ctx, ck, "rng", packed, sizeof packed);
-    if (!st) st = im_checkpoint_put(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
-    if (!st) st = im_checkpoint_put(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
+    if (!st) st = im_checkpoint_put_rng(ctx, ck, "rng", rng);
+    if (!st) st = im_checkpoint_put_batcher(ctx, ck, "batcher", &t->batcher);
     if (!st) st = im_checkpoint_put_params(ctx, ck, "model", &t->m->all);
     if (!st) st = im_checkpoint_put(ctx, ck, "model.adam_t", &t->opt.t, sizeof t->opt.t);
     if (!st && cp) st = im_checkpoint_put_params(ctx, ck, "estimator", cp);
@@ -268,14 +265,8 @@ static im_status load_checkpoint(im_ctx *ctx, trainer *t, const checkpointing *c
     if (!st && (*epoch < 1 || *epoch >= t->s->epochs))
         st = im_fail(ctx, IM_EIO, "checkpoint %s: epoch %d is outside 1..%d", c->path, *epoch, t->s->epochs - 1);
     if (!st) st = im_checkpoint_get(ctx, ck, "seconds", seconds, sizeof *seconds);
-    unsigned char packed[IM_RNG_BYTES];
-    if (!st) st = im_checkpoint_get(ctx, ck, "rng", packed, sizeof packed);
-    if (!st) im_rng_unpack(rng, packed);
-    if (!st) st = im_checkpoint_get(ctx, ck, "batcher.cursor", &t->batcher.cursor, sizeof t->batcher.cursor);
-    if (!st) st = im_checkpoint_get(ctx, ck, "batcher.order", t->batcher.order, sizeof(int) * (size_t)t->batcher.n_rows);
-    if (!st && (t->batcher.cursor < 0 || t->batcher.cursor > t->batcher.n_rows))
-        st = im_fail(ctx, IM_EIO, "checkpoint %s: batcher place %d outside 0..%d", c->path, t->batcher.cursor,
-                     t->batcher.n_rows);
+    if (!st) st = im_checkpoint_get_rng(ctx, ck, "rng", rng);
+    if (!st) st = im_checkpoint_get_batcher(ctx, ck, "batcher", &t->batcher);
     if (!st) st = im_checkpoint_get_params(ctx, ck, "model", &t->m->all);
     if (!st) st = im_checkpoint_get(ctx, ck, "model.adam_t", &t->opt.t, sizeof t->opt.t);
     if (!st && cp) st = im_checkpoint_get_params(ctx, ck, "estimator", cp);
