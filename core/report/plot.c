@@ -107,6 +107,12 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     fclose(probe);
     double x0, x1, y0, y1;
     data_range(series, n_series, &x0, &x1, &y0, &y1);
+    /* whole-number x (epochs, levels) over a short range: a tick per unit,
+     * not PLplot's half steps (an "epoch 0.5" a reader would look for) */
+    int whole = 1;
+    for (int s = 0; s < n_series && whole; s++)
+        for (int i = 0; i < series[s].n && whole; i++) whole = !isfinite(series[s].x[i]) || series[s].x[i] == floor(series[s].x[i]);
+    double x_tick = whole && x1 - x0 <= 12 ? 1 : 0;
     if (spec->y_max > spec->y_min) y0 = spec->y_min, y1 = spec->y_max;
     for (int s = 0; s < n_series; s++)   /* room for the tags above the top points */
         if (series[s].tags) {
@@ -133,9 +139,9 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     plwind(x0, x1, y0, y1);
     plscol0(14, 200, 200, 200);   /* a light grid under black axes */
     plcol0(14);
-    plbox("g", 0, 0, "g", 0, 0);
+    plbox("g", x_tick, 0, "g", 0, 0);
     plcol0(15);
-    plbox("bcnst", 0, 0, "bcnstv", 0, 0);
+    plbox("bcnst", x_tick, 0, "bcnstv", 0, 0);
     pllab(spec->x_label, spec->y_label, spec->title);
     plssym(0, 1.4);   /* markers a person can see */
     int outside = 0;   /* a fixed y range hides points: say how many */
