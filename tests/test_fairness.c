@@ -212,10 +212,8 @@ START_TEST(killed_checkpointed_run_resumes_to_the_same_numbers)
     ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
     ck_assert_msg(strstr(out, "fairness: resumed from ") != NULL, "%s", out);
     ck_assert(!exists(ckpt));   /* finished: removed */
-    im_record **a, **b;
     int na, nb;
-    ck_assert_int_eq(im_results_read(&ctx, ref, &a, &na), IM_OK);
-    ck_assert_int_eq(im_results_read(&ctx, res, &b, &nb), IM_OK);
+    im_record **a = test_read_records(&ctx, ref, &na), **b = test_read_records(&ctx, res, &nb);
     ck_assert_int_eq(na, 1);
     ck_assert_int_eq(nb, 1);
     const char *names[64];
@@ -227,10 +225,8 @@ START_TEST(killed_checkpointed_run_resumes_to_the_same_numbers)
         ck_assert(im_record_metric(a[0], names[i], &x) && im_record_metric(b[0], names[i], &y));
         ck_assert_msg(x == y, "%s: %.17g uninterrupted, %.17g resumed", names[i], x, y);
     }
-    im_record_free(a[0]);
-    im_record_free(b[0]);
-    free(a);
-    free(b);
+    test_free_records(a, na);
+    test_free_records(b, nb);
 }
 END_TEST
 

@@ -21,10 +21,8 @@ START_TEST(mpi_sweep_equals_the_single_process_run)
     ck_assert_msg(test_run_command(cmd, out, sizeof out) == 0, "%s", out);
     ck_assert_msg(strstr(out, "on rank 1") && strstr(out, "on rank 2"), "both worker ranks computed: %s", out);
     ck_assert_ptr_null(strstr(out, "on rank 0"));
-    im_record **a, **b;
     int na, nb;
-    ck_assert_msg(im_results_read(&ctx, one, &a, &na) == IM_OK, "%s", ctx.err);
-    ck_assert_msg(im_results_read(&ctx, many, &b, &nb) == IM_OK, "%s", ctx.err);
+    im_record **a = test_read_records(&ctx, one, &na), **b = test_read_records(&ctx, many, &nb);
     ck_assert_int_eq(na, 8);
     ck_assert_int_eq(nb, 8);
     const char *metrics[] = { "estimate", "true_mi" };
@@ -38,11 +36,9 @@ START_TEST(mpi_sweep_equals_the_single_process_run)
             ck_assert(im_record_metric(b[i], metrics[m], &y));
             ck_assert_msg(x == y, "run %d %s: %.17g alone, %.17g under MPI", i, metrics[m], x, y);
         }
-        im_record_free(a[i]);
-        im_record_free(b[i]);
     }
-    free(a);
-    free(b);
+    test_free_records(a, na);
+    test_free_records(b, nb);
 }
 END_TEST
 

@@ -32,19 +32,6 @@ static void write_probe(char *path, size_t size, const char *name, const char *t
     test_write_file(path, size, name, text);
 }
 
-static im_record **read_records(const char *path, int *n)
-{
-    im_record **recs;
-    ck_assert_msg(im_results_read(&ctx, path, &recs, n) == IM_OK, "%s", ctx.err);
-    return recs;
-}
-
-static void free_records(im_record **recs, int n)
-{
-    for (int i = 0; i < n; i++) im_record_free(recs[i]);
-    free(recs);
-}
-
 static double value_of(const im_record *rec)
 {
     double v = -1;
@@ -89,14 +76,14 @@ START_TEST(duplicate_cells_share_one_record)
     snprintf(args, sizeof args, "%s -q -o %s", ini, res);
     ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
     int n;
-    im_record **recs = read_records(res, &n);
+    im_record **recs = test_read_records(&ctx, res, &n);
     ck_assert_int_eq(n, 2);
     double a, b;
     ck_assert(im_record_metric(recs[0], "estimate", &a) && im_record_metric(recs[1], "estimate", &b));
     ck_assert(a == b);
     ck_assert_int_eq(im_record_run(recs[1]), 1);
     ck_assert_str_eq(im_record_get_meta(recs[1], "config_hash"), im_record_get_meta(recs[0], "config_hash"));
-    free_records(recs, n);
+    test_free_records(recs, n);
 }
 END_TEST
 
@@ -113,7 +100,7 @@ START_TEST(jobs_write_cells_in_order_with_the_same_numbers)
     ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
     ck_assert_ptr_nonnull(strstr(out, "6 cells in 2 processes"));
     int ns, np;
-    im_record **s = read_records(seq, &ns), **p = read_records(par, &np);
+    im_record **s = test_read_records(&ctx, seq, &ns), **p = test_read_records(&ctx, par, &np);
     ck_assert_int_eq(ns, 6);
     ck_assert_int_eq(np, 6);
     for (int i = 0; i < 6; i++) {
@@ -121,8 +108,8 @@ START_TEST(jobs_write_cells_in_order_with_the_same_numbers)
         ck_assert(value_of(s[i]) == value_of(p[i]));
     }
     ck_assert(value_of(s[0]) != value_of(s[3]));   /* the seed matters */
-    free_records(s, ns);
-    free_records(p, np);
+    test_free_records(s, ns);
+    test_free_records(p, np);
 }
 END_TEST
 
@@ -134,14 +121,14 @@ START_TEST(failed_and_crashed_cells_are_recorded_and_the_rest_go_on)
     snprintf(args, sizeof args, "%s -q -o %s --jobs 2", ini, res);
     ck_assert_int_eq(probe_cli(args, out, sizeof out), 1);   /* some failed */
     int n;
-    im_record **recs = read_records(res, &n);
+    im_record **recs = test_read_records(&ctx, res, &n);
     ck_assert_int_eq(n, 4);
     ck_assert(im_record_ok(recs[0]) && im_record_ok(recs[3]));
     ck_assert(!im_record_ok(recs[1]) && !im_record_ok(recs[2]));
     ck_assert_str_eq(im_record_get_meta(recs[1], "error"), "probe: failing as asked");
     ck_assert_msg(strstr(im_record_get_meta(recs[2], "error"), "died of signal 6") != NULL, "%s",
                   im_record_get_meta(recs[2], "error"));
-    free_records(recs, n);
+    test_free_records(recs, n);
 }
 END_TEST
 
@@ -196,11 +183,11 @@ START_TEST(resume_after_kill_runs_only_the_missing_cells)
     snprintf(args, sizeof args, "%s -q -o %s --set task.pause_ms=0", ini, ref);
     ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
     int n, nr;
-    im_record **recs = read_records(res, &n), **refs = read_records(ref, &nr);
+    im_record **recs = test_read_records(&ctx, res, &n), **refs = test_read_records(&ctx, ref, &nr);
     ck_assert_int_eq(n, 6);
     for (int i = 0; i < 6; i++) ck_assert(value_of(recs[i]) == value_of(refs[i]));
-    free_records(recs, n);
-    free_records(refs, nr);
+    test_free_records(recs, n);
+    test_free_records(refs, nr);
     /* everything there: nothing runs; another configuration: everything runs */
     snprintf(args, sizeof args, "%s -o %s --resume", ini, res);
     ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);

@@ -105,6 +105,21 @@ static inline int test_kill_when_exists(char *const argv[], const char *path)
     return status;
 }
 
+/* Every record of a results file (the suite's ctx reports); free with
+ * test_free_records. */
+static inline im_record **test_read_records(im_ctx *ctx, const char *path, int *n)
+{
+    im_record **recs;
+    ck_assert_msg(im_results_read(ctx, path, &recs, n) == IM_OK, "%s", ctx->err);
+    return recs;
+}
+
+static inline void test_free_records(im_record **recs, int n)
+{
+    for (int i = 0; i < n; i++) im_record_free(recs[i]);
+    free(recs);
+}
+
 static inline int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb, (void)flag, (void)ftw;

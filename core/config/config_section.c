@@ -134,7 +134,7 @@ im_status im_config_section(im_ctx *ctx, const im_config *cfg, const im_registry
 /* A key of [NAME] the selected plugin does not take: accepted (and ignored
  * in this run) when another plugin of the kind takes it with this value, so
  * one file swaps between plugins in one line and a typo is still caught. */
-const im_param_spec *im_section_other_spec(const im_registry *reg, im_kind kind, const char *key, const char *value)
+static const im_param_spec *other_spec(const im_registry *reg, im_kind kind, const char *key, const char *value)
 {
     const im_param_spec *found = NULL;
     char reason[512];
@@ -159,7 +159,7 @@ static im_status check_entry(im_ctx *ctx, const im_section *sec, const im_config
                        : IM_OK;
     const im_param_spec *spec = spec_for(sec, e->key);
     if (!spec && !refined) {
-        const im_param_spec *other = im_section_other_spec(reg, sec->kind, e->key, e->value);
+        const im_param_spec *other = other_spec(reg, sec->kind, e->key, e->value);
         if (other && !im_check_value(other, e->value, reason, sizeof reason)) return IM_OK;   /* ignored here */
         if (other)
             return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: %s", im_config_where(e, where, sizeof where), e->section,

@@ -17,14 +17,9 @@ int im_parse_floats(const char *s, double *out, int cap);
 /* 0 when value fits spec (type and range); else 1 with reason in buf. */
 int im_check_value(const im_param_spec *spec, const char *value, char *reason, int size);
 
-struct im_registry;
 struct im_section;
 struct im_config_entry;
 /* The entry a bound section reads for key: [NAME.PLUGIN] before [NAME]. */
 const struct im_config_entry *im_section_entry(const struct im_section *sec, const char *key);
-/* A spec of key in some plugin of kind (one that accepts value if any does),
- * or NULL: what makes a key of [NAME] the selected plugin lacks acceptable. */
-const im_param_spec *im_section_other_spec(const struct im_registry *reg, im_kind kind, const char *key,
-                                           const char *value);
 
 #endif

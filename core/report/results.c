@@ -228,7 +228,7 @@ const char *im_record_get_meta(const im_record *rec, const char *key)
 void im_record_adopt(im_record *rec, const im_record *from, const char *how)
 {
     take_results(rec, json_deep_copy(from->metrics), json_deep_copy(from->curves));
-    static const char *const copied[] = { "status", "error", "wall_seconds", "config_hash", "threads" };
+    static const char *const copied[] = { "status", "error", "wall_seconds", "config_hash" };
     for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
         json_t *v = json_object_get(from->root, copied[i]);
         if (v) json_object_set_new(rec->root, copied[i], json_deep_copy(v));

@@ -40,8 +40,7 @@ im_status plan_make(im_ctx *ctx, im_config *cells, int n, sweep_plan *plan)
     plan->same_as = calloc((size_t)n, sizeof *plan->same_as);
     plan->ignored = calloc((size_t)n, sizeof *plan->ignored);
     plan->recs = calloc((size_t)n, sizeof *plan->recs);
-    plan->resumed = calloc((size_t)n, sizeof *plan->resumed);
-    if (!plan->hash || !plan->same_as || !plan->ignored || !plan->recs || !plan->resumed)
+    if (!plan->hash || !plan->same_as || !plan->ignored || !plan->recs)
         return im_fail(ctx, IM_ENOMEM, "sweep: out of memory");
     for (int i = 0; i < n; i++) {
         im_status st = cell_hash(ctx, &cells[i], &plan->hash[i], &plan->ignored[i]);
@@ -62,7 +61,6 @@ void plan_free(sweep_plan *plan)
     free(plan->same_as);
     free(plan->ignored);
     free(plan->recs);
-    free(plan->resumed);
     memset(plan, 0, sizeof *plan);
 }
 
@@ -99,7 +97,6 @@ int plan_resume(im_ctx *ctx, sweep_plan *plan)
             if (!rec) break;
             im_record_adopt(rec, old[k], NULL);
             plan->recs[i] = rec;
-            plan->resumed[i] = 1;
             taken++;
             break;
         }

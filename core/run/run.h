@@ -18,7 +18,6 @@ typedef struct {
     int *same_as;        /* -1, or the first cell with the same hash */
     char **ignored;      /* keys the cell's plugins do not take, or NULL */
     im_record **recs;    /* the cell's record once run, resumed or copied */
-    int *resumed;        /* 1: the record came from the results file */
     char output[4096];   /* the results file */
     int quiet;
 } sweep_plan;
