@@ -2,7 +2,11 @@
  *
  * inih's handler does not receive line numbers in Debian's build, so the
  * reader we hand to ini_parse_stream counts the lines it returns: when the
- * handler runs, the count is the line of that key. */
+ * handler runs, the count is the line of that key.
+ *
+ * A long value continues on indented lines (inih hands each to the handler
+ * under the same key): they are joined with a space, so a sweep's list of
+ * 40 names can span lines. */
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -101,6 +105,8 @@ typedef struct {
     im_config *cfg;
     const char *origin;
     int line;             /* lines handed to inih so far */
+    int indented;         /* the line begins with a blank: a continuation */
+    int last;             /* entry the previous key went to (-1: none) */
     im_status status;     /* first handler error          */
     FILE *file;
     const char *text;     /* string source                */
@@ -116,6 +122,7 @@ static char *check_line(parse_state *ps, char *str, int num, int more)
     size_t len = strlen(str);
     const char *p = str;
     while (*p == ' ' || *p == '\t') p++;
+    ps->indented = p != str;
     if (more && len == (size_t)num - 1 && str[len - 1] != '\n')
         ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: line longer than %d characters", ps->origin, ps->line,
                              num - 2);
@@ -162,12 +169,25 @@ static int on_entry(void *user, const char *section, const char *key, const char
         return 0;
     }
     const im_config_entry *prev = im_config_find(ps->cfg, section, key);
+    if (prev && ps->indented && ps->last >= 0 && prev == &ps->cfg->entries[ps->last]) {
+        size_t n = strlen(prev->value), m = strlen(value);
+        char *joined = realloc(prev->value, n + m + 2);
+        if (!joined) {
+            ps->status = im_fail(ps->ctx, IM_ENOMEM, "config: out of memory");
+            return 0;
+        }
+        joined[n] = ' ';
+        memcpy(joined + n + 1, value, m + 1);
+        ps->cfg->entries[ps->last].value = joined;
+        return 1;
+    }
     if (prev) {
         ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: %s.%s: given twice (first at line %d)", ps->origin,
                              ps->line, section, key, prev->line);
         return 0;
     }
     ps->status = im_config_put(ps->ctx, ps->cfg, section, key, value, ps->origin, ps->line);
+    ps->last = ps->cfg->count - 1;
     return ps->status == IM_OK;
 }
 
@@ -189,7 +209,7 @@ im_status im_config_load(im_ctx *ctx, const char *path, im_config *cfg)
     FILE *f = fopen(path, "r");
     if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
     cfg->path = dup_str(path);
-    parse_state ps = { ctx, cfg, path, 0, IM_OK, f, NULL };
+    parse_state ps = { ctx, cfg, path, 0, 0, -1, IM_OK, f, NULL };
     int rc = ini_parse_stream(read_line_file, &ps, on_entry, &ps);
     fclose(f);
     im_status st = finish_parse(&ps, rc);
@@ -201,7 +221,7 @@ im_status im_config_parse_string(im_ctx *ctx, const char *text, const char *orig
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->path = dup_str(origin);
-    parse_state ps = { ctx, cfg, origin, 0, IM_OK, NULL, text };
+    parse_state ps = { ctx, cfg, origin, 0, 0, -1, IM_OK, NULL, text };
     int rc = ini_parse_stream(read_line_string, &ps, on_entry, &ps);
     im_status st = finish_parse(&ps, rc);
     if (st) im_config_free(cfg);

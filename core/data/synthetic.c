@@ -172,3 +172,18 @@ im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, doub
     im_synth_free(&gen);
     return st;
 }
+
+/* Additive uniform noise (Beyond Normal): the density of Y given X is
+ * 1/(2ε) on [X − ε, X + ε], so I = h(Y) − log 2ε; Y's density, the
+ * convolution of uniforms of widths a ≤ b, is a trapezoid with entropy
+ * log b + a/(2b): a = 2ε, b = 1 for ε ≤ ½, else a = 1, b = 2ε. */
+void im_additive_noise_sample(im_rng *rng, double eps, double *x, double *y)
+{
+    *x = im_rng_uniform(rng);
+    *y = *x + eps * (2 * im_rng_uniform(rng) - 1);
+}
+
+double im_additive_noise_mi(double eps)
+{
+    return eps <= 0.5 ? eps - log(2 * eps) : 1 / (4 * eps);
+}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "infomin/plot.h"
 #include "infomin/output.h"
+#include "plot_page.h"
 
 #define MAX_SERIES 16
 
@@ -96,15 +97,7 @@ static void draw_tags(const im_series *s, const char *prefix, double y_span)
 im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec, const im_series *series, int n_series)
 {
     if (n_series > MAX_SERIES) n_series = MAX_SERIES;
-    char tmp[4096], geometry[64];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.png", path, (long)getpid());
-    snprintf(geometry, sizeof geometry, "%dx%d", spec->width ? spec->width : 900, spec->height ? spec->height : 600);
-    /* PLplot exits the process when it cannot open its output: make sure it can */
-    im_status st = im_mkdir_parents(ctx, path);
-    if (st) return st;
-    FILE *probe = fopen(tmp, "wb");
-    if (!probe) return im_fail(ctx, IM_EIO, "%s: cannot write the plot: %s", tmp, strerror(errno));
-    fclose(probe);
+    char tmp[4096];
     double x0, x1, y0, y1;
     data_range(series, n_series, &x0, &x1, &y0, &y1);
     /* whole-number x (epochs, levels) over a short range: a tick per unit,
@@ -119,15 +112,9 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
             y1 += 0.04 * (y1 - y0);
             break;
         }
-    plsstrm(0);
-    plsdev("pngcairo");
-    plsfnam(tmp);
-    plsetopt("geometry", geometry);
-    plscolbg(255, 255, 255);
-    plinit();
-    plcol0(15);   /* black axes on white */
-    plscol0(15, 0, 0, 0);
-    plcol0(15);
+    im_status st = im_plot_page_open(ctx, path, spec->width ? spec->width : 900, spec->height ? spec->height : 600,
+                                     tmp, sizeof tmp);
+    if (st) return st;
     /* the frame leaves the right of the page to the legend: its sample line
      * and the longest name (~0.0085 of the page a character at its size) */
     size_t longest = 0;
@@ -196,6 +183,32 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     pllegend(&legend_w, &legend_h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE,
              0.02, 0.0, 0.05, 0, 15, 1, 0, 0, n_series, opts, 0.8, 0.75, 1.8, 0.0, text_colors,
              names, NULL, NULL, NULL, NULL, colors, styles, widths, colors, symbol_scales, symbol_numbers, symbols);
+    return im_plot_page_close(ctx, tmp, path);
+}
+
+im_status im_plot_page_open(im_ctx *ctx, const char *path, int width, int height, char *tmp, size_t tmp_size)
+{
+    char geometry[64];
+    snprintf(tmp, tmp_size, "%s.tmp.%ld.png", path, (long)getpid());
+    snprintf(geometry, sizeof geometry, "%dx%d", width, height);
+    im_status st = im_mkdir_parents(ctx, path);
+    if (st) return st;
+    FILE *probe = fopen(tmp, "wb");
+    if (!probe) return im_fail(ctx, IM_EIO, "%s: cannot write the plot: %s", tmp, strerror(errno));
+    fclose(probe);
+    plsstrm(0);
+    plsdev("pngcairo");
+    plsfnam(tmp);
+    plsetopt("geometry", geometry);
+    plscolbg(255, 255, 255);
+    plinit();
+    plscol0(15, 0, 0, 0);   /* black axes on white */
+    plcol0(15);
+    return IM_OK;
+}
+
+im_status im_plot_page_close(im_ctx *ctx, const char *tmp, const char *path)
+{
     plend1();
     if (rename(tmp, path) != 0) {
         int err = errno;

@@ -100,14 +100,42 @@ IM_API im_status im_synth_validate(im_ctx *ctx, const im_section *sec);
 IM_API im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, double nu, im_dataset *ds,
                                   double *gauss_mi);
 
-/* MI-preserving elementwise bijections (core/transform.c). */
-#define IM_TRANSFORM_CHOICES "none|cubic|halfcube|asinh|wiggly|normal-cdf"
+/* MI-preserving bijections (core/data/transform.c): elementwise ones and
+ * one of whole rows (spiral, 2 or more columns). */
+#define IM_TRANSFORM_CHOICES "none|cubic|halfcube|asinh|wiggly|normal-cdf|bimodal|spiral"
 #define IM_TRANSFORM_PARAMS                                                                                   \
     { "transform", "string", "none", "elementwise bijection (MI is invariant: true_mi carries over)",         \
       IM_TRANSFORM_CHOICES },                                                                                 \
     { "transform_on", "string", "both", "which variables the transform applies to", "x|y|both" }
 IM_API im_status im_transform_mat(im_ctx *ctx, const char *name, im_mat *m);
+/* The same for the X or Y side: wiggly and bimodal differ between them
+ * (im_transform_mat is the X side). */
+IM_API im_status im_transform_role(im_ctx *ctx, const char *name, im_role role, im_mat *m);
+/* Beyond Normal's Swiss roll of u in (0, 1): t = 1.5π(1 + 2u),
+ * out[2i..2i+1] = (t cos t, t sin t) / 21 — an embedding of the line in R². */
+IM_API void im_swiss_roll(const double *u, int n, double *out);
 /* Apply the section's transform / transform_on keys to every split. */
 IM_API im_status im_dataset_transform(im_ctx *ctx, const im_section *sec, im_dataset *ds);
+
+/* Jointly Gaussian (X, Y) with any joint covariance, or the multivariate
+ * Student-t on it (ν > 0 degrees of freedom; 0: Gaussian), and its exact MI
+ * (core/data/mvn.c). */
+typedef struct im_mvn {
+    int dx, dy;
+    double nu;
+    double *chol;   /* (dx + dy)² Cholesky factor of the covariance */
+    double mi;      /* I(X;Y), nats */
+} im_mvn;
+/* cov: (dx + dy)² row-major, positive definite (else IM_EINVAL). */
+IM_API im_status im_mvn_init(im_ctx *ctx, im_mvn *g, int dx, int dy, const double *cov, double nu);
+/* One sample; z is dx + dy doubles of scratch. */
+IM_API void im_mvn_sample(const im_mvn *g, im_rng *rng, double *z, double *x, double *y);
+IM_API void im_mvn_free(im_mvn *g);
+/* What ν degrees of freedom add to the Gaussian MI of the dispersion. */
+IM_API double im_student_mi_correction(double nu, int dx, int dy);
+/* X ~ U(0, 1), Y = X + N with N ~ U(−ε, ε): I = ε − log 2ε for ε ≤ ½, else
+ * 1/(4ε) (core/data/synthetic.c). */
+IM_API void im_additive_noise_sample(im_rng *rng, double eps, double *x, double *y);
+IM_API double im_additive_noise_mi(double eps);
 
 #endif

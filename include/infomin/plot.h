@@ -31,4 +31,25 @@ typedef struct im_plot_spec {
 
 IM_API im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec, const im_series *series, int n_series);
 
+/* A table of coloured cells (rows x columns, row-major arrays): a value
+ * coloured on a diverging scale (blue below the centre, white at it, red
+ * above; clamped to [v_min, v_max]; NaN: a grey cell, no data), a number
+ * written in each cell, and marked cells outlined. A colour bar with the
+ * given ticks stands beside the table. */
+typedef struct im_heatmap {
+    const char *title, *note;          /* note: one line under the title (NULL: none) */
+    int rows, cols;
+    const char *const *row_names, *const *col_names;
+    const double *value;               /* rows x cols */
+    const double *text;                /* rows x cols, written "%.2f" (NaN or NULL: nothing) */
+    const int *mark;                   /* rows x cols, 1: outlined (NULL: none) */
+    double v_min, v_center, v_max;
+    const char *scale_label;           /* under the colour bar */
+    const double *ticks;               /* values on the colour bar */
+    const char *const *tick_names;     /* their labels */
+    int n_ticks;
+} im_heatmap;
+
+IM_API im_status im_plot_heatmap(im_ctx *ctx, const char *path, const im_heatmap *h);
+
 #endif

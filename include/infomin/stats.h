@@ -20,6 +20,10 @@ IM_API double im_median_sorted(const double *v, long n);
 /* The q-quantile (0 <= q <= 1) of an ascending array, linear between order
  * statistics (position q·(n − 1)). */
 IM_API double im_quantile_sorted(const double *v, long n, double q);
+/* Every column of the n x cols row-major data replaced by its normal
+ * scores Φ⁻¹((rank − ½)/n), ties at their mean rank (core/stats/copula.c):
+ * an increasing map per column, so the MI is unchanged. */
+IM_API im_status im_normal_scores(im_ctx *ctx, double *data, int n, int cols);
 
 /* Canonical correlation analysis of x (n x p) and y (n x q), in double:
  * Σxx^{-1/2} Σxy Σyy^{-1/2} = U diag(ρ) Vᵀ, with `ridge` added to the

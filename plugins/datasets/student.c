@@ -25,14 +25,6 @@ static const im_param_spec student_params[] = {
     IM_PARAMS_END
 };
 
-static double f(double s) { return s * im_digamma(s) - lgamma(s); }
-
-double student_mi_correction(double nu, int dx, int dy);
-double student_mi_correction(double nu, int dx, int dy)
-{
-    return f((nu + dx) / 2) + f((nu + dy) / 2) - f((nu + dx + dy) / 2) - f(nu / 2);
-}
-
 static im_status student_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     double nu, mi;
@@ -43,7 +35,7 @@ static im_status student_create(im_ctx *ctx, const im_section *sec, im_rng *rng,
     if (!st) st = im_dataset_transform(ctx, sec, ds);
     ds->y_kind = IM_VAR_CONTINUOUS;
     ds->has_true_mi = 1;
-    ds->true_mi = mi + student_mi_correction(nu, dim, dim);
+    ds->true_mi = mi + im_student_mi_correction(nu, dim, dim);
     return st;
 }
 

@@ -1,0 +1,172 @@
+/* mi_benchmark.c — task `mi-benchmark`: one estimator on one task of known
+ * MI, over seeds, with the protocol of the Beyond-Normal benchmark (Czyż et
+ * al., NeurIPS 2023) as its defaults. Seed i draws the same sample for every
+ * estimator (a data generator split from the run's, which the task seed
+ * alone decides), and its own generator for the estimator's weights.
+ *
+ *   closed-form estimators (nothing to train: ksg, gaussian, ...) estimate
+ *     on the whole sample (train + test split of the dataset);
+ *   trained estimators fit on the training split and estimate on the test
+ *     split (the paper's 50/50 split for its neural estimators), over the
+ *     first `trained_seeds` seeds only (they cost seconds, not milliseconds).
+ * The cell is solved when the mean estimate lies within a factor
+ * `solved_ratio` of the truth: |log(mean / true)| < log solved_ratio (the
+ * paper's rule, 1.5); a mean ≤ 0 is never solved. Estimates are reported as
+ * computed: a lower bound may fall below 0 (clip_negative clips each seed's
+ * estimate at 0, and says so). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mi_benchmark.h"
+
+static const im_param_spec mi_benchmark_params[] = {
+    { "seeds", "int", "10", "samples (seeds) per cell for estimators that train nothing", "1..1000" },
+    { "trained_seeds", "int", "3", "samples (seeds) per cell for trained estimators (the first of the same seeds)",
+      "1..1000" },
+    { "solved_ratio", "float", "1.5", "solved: the mean estimate within this factor of the true MI", ">1" },
+    { "clip_negative", "bool", "false", "clip each seed's estimate at 0 before the mean (recorded)", NULL },
+    { "heatmap", "bool", "true", "after a sweep: <output>-heatmap.png, tasks x estimators", NULL },
+    IM_PARAMS_END
+};
+
+typedef struct {
+    int seeds, trained_seeds, clip;
+    double solved_ratio;
+} settings;
+
+static im_status read_settings(im_ctx *ctx, const im_config *cfg, settings *s)
+{
+    im_section sec;
+    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
+    if (!st) st = im_section_int(ctx, &sec, "seeds", &s->seeds);
+    if (!st) st = im_section_int(ctx, &sec, "trained_seeds", &s->trained_seeds);
+    if (!st) st = im_section_float(ctx, &sec, "solved_ratio", &s->solved_ratio);
+    if (!st) st = im_section_bool(ctx, &sec, "clip_negative", &s->clip);
+    return st;
+}
+
+/* rows of a above rows of b (same width) into out */
+static im_status stack_rows(im_ctx *ctx, const im_mat *a, const im_mat *b, im_mat *out)
+{
+    im_status st = im_mat_alloc(ctx, out, a->rows + b->rows, a->cols);
+    if (st) return st;
+    memcpy(out->data, a->data, sizeof(im_real) * (size_t)a->rows * a->cols);
+    memcpy(im_mat_row(out, a->rows), b->data, sizeof(im_real) * (size_t)b->rows * b->cols);
+    return IM_OK;
+}
+
+static int is_trained(const im_estimator *est)
+{
+    return est->vt->params && est->vt->params(est->self);
+}
+
+/* One seed: the estimate and whether the estimator trains. The first seed's
+ * training curves go into rec. */
+static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, im_rng *est_rng, im_record *curves,
+                          im_dataset *ds, double *estimate, int *trained)
+{
+    im_estimator *est = NULL;
+    im_status st = im_dataset_load(ctx, cfg, "dataset", data_rng, ds);
+    if (st) return st;
+    if (!ds->has_true_mi) {
+        st = im_fail(ctx, IM_EINVAL, "mi-benchmark: dataset %s has no known MI to compare with", ds->name);
+        goto out;
+    }
+    st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, est_rng, &est);
+    if (st) goto out;
+    *trained = is_trained(est);
+    if (*trained) {
+        st = im_estimator_fit(ctx, est, &ds->train.x, &ds->train.y, &ds->val.x, &ds->val.y, curves);
+        if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &ds->test.y, estimate);
+    } else {
+        im_mat x = { 0 }, y = { 0 };
+        st = stack_rows(ctx, &ds->train.x, &ds->test.x, &x);
+        if (!st) st = stack_rows(ctx, &ds->train.y, &ds->test.y, &y);
+        if (!st) st = im_estimator_estimate(ctx, est, &x, &y, estimate);
+        im_mat_free(&x);
+        im_mat_free(&y);
+    }
+    if (!st && est->vt->unit != IM_UNIT_NATS)
+        st = im_fail(ctx, IM_EINVAL, "mi-benchmark: estimator %s reports %s, not nats: it cannot be compared with the "
+                     "true MI", est->plugin->name, im_unit_name(est->vt->unit));
+out:
+    im_estimator_free(est);
+    return st;
+}
+
+/* InfoNCE never exceeds log(batch): the ceiling beside its estimate. */
+static void infonce_ceiling(im_ctx *ctx, const im_config *cfg, im_record *rec)
+{
+    im_section sec;
+    int batch;
+    if (im_config_section(ctx, cfg, ctx->registry, "estimator", &sec) || strcmp(sec.plugin->name, "infonce") != 0 ||
+        im_section_int(ctx, &sec, "batch", &batch))
+        return;
+    im_record_num(rec, "infonce_ceiling", log((double)batch));
+}
+
+static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
+{
+    settings s;
+    im_status st = read_settings(ctx, cfg, &s);
+    if (st) return st;
+    double *v = malloc(sizeof(double) * (size_t)s.seeds), true_mi = NAN, seconds = 0;
+    if (!v) return im_fail(ctx, IM_ENOMEM, "mi-benchmark: out of memory");
+    im_curve *per_seed = im_record_curve(rec, "seeds", 2, (const char *const[]){ "seed", "estimate" });
+    char name[64] = "", estimator[64] = "";
+    int n = 0, trained = 0, clipped = 0;
+    for (int i = 0; i < s.seeds && !st && (!trained || i < s.trained_seeds); i++) {
+        im_rng data_rng, est_rng;
+        im_rng_split(rng, &data_rng);
+        im_rng_split(rng, &est_rng);
+        im_dataset ds;
+        double t0 = im_seconds();
+        st = one_seed(ctx, cfg, &data_rng, &est_rng, i == 0 ? rec : NULL, &ds, &v[n], &trained);
+        seconds += im_seconds() - t0;
+        if (!st) {
+            true_mi = ds.true_mi;
+            snprintf(name, sizeof name, "%s", ds.name);
+            if (s.clip && v[n] < 0) v[n] = 0, clipped++;
+            im_curve_add(per_seed, (double[]){ i + 1, v[n] });
+            n++;
+        }
+        im_dataset_free(&ds);
+    }
+    if (!st) {
+        im_section sec;
+        if (!im_config_section(ctx, cfg, ctx->registry, "estimator", &sec))
+            snprintf(estimator, sizeof estimator, "%s", sec.plugin->name);
+        double mean = 0, var = 0;
+        for (int i = 0; i < n; i++) mean += v[i] / n;
+        for (int i = 0; i < n; i++) var += (v[i] - mean) * (v[i] - mean);
+        double sd = n > 1 ? sqrt(var / (n - 1)) : 0, ratio = mean / true_mi;
+        int solved = mean > 0 && fabs(log(ratio)) < log(s.solved_ratio);
+        im_record_str(rec, "task", name);
+        im_record_str(rec, "estimator", estimator);
+        im_record_num(rec, "true_mi", true_mi);
+        im_record_num(rec, "estimate", mean);
+        im_record_num(rec, "estimate_sd", sd);
+        im_record_num(rec, "ratio", ratio);
+        if (mean > 0) im_record_num(rec, "log_ratio", log(ratio));
+        im_record_num(rec, "solved", solved);
+        im_record_num(rec, "seeds", n);
+        im_record_num(rec, "seconds_per_seed", seconds / n);
+        if (s.clip) im_record_num(rec, "clipped", clipped);
+        infonce_ceiling(ctx, cfg, rec);
+        printf("%s on %s: %.4f ± %.4f nats over %d seed%s, true %.4f, ratio %.3f: %s", estimator, name, mean, sd, n,
+               n == 1 ? "" : "s", true_mi, ratio, solved ? "solved" : "not solved");
+        double ceiling;
+        if (im_record_metric(rec, "infonce_ceiling", &ceiling)) printf(" (InfoNCE ceiling log batch = %.3f)", ceiling);
+        printf("\n");
+    }
+    free(v);
+    return st;
+}
+
+static const im_task_vt mi_benchmark_vt = { IM_VT_SIZE(im_task_vt), .run = mi_benchmark_run,
+                                            .summarize = mi_benchmark_summarize };
+static const im_plugin mi_benchmark = IM_PLUGIN(IM_TASK, "mi-benchmark",
+                                       "estimators x tasks of known MI over seeds: solved matrix and heatmap (Beyond Normal)",
+                                       mi_benchmark_params, &mi_benchmark_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mi_benchmark, NULL };
