@@ -5,7 +5,7 @@
  * alone decides), and its own generator for the estimator's weights.
  *
  *   closed-form estimators (nothing to train: ksg, gaussian, ...) estimate
- *     on the whole sample (train + test split of the dataset);
+ *     on the whole sample (the dataset's three splits stacked);
  *   trained estimators fit on the training split and estimate on the test
  *     split (the paper's 50/50 split for its neural estimators), over the
  *     first `trained_seeds` seeds only (they cost seconds, not milliseconds).
@@ -46,13 +46,15 @@ static im_status read_settings(im_ctx *ctx, const im_config *cfg, settings *s)
     return st;
 }
 
-/* rows of a above rows of b (same width) into out */
-static im_status stack_rows(im_ctx *ctx, const im_mat *a, const im_mat *b, im_mat *out)
+/* the rows of a, b and c, one above the other (same width), into out */
+static im_status stack_rows(im_ctx *ctx, const im_mat *a, const im_mat *b, const im_mat *c, im_mat *out)
 {
-    im_status st = im_mat_alloc(ctx, out, a->rows + b->rows, a->cols);
+    im_status st = im_mat_alloc(ctx, out, a->rows + b->rows + c->rows, a->cols);
     if (st) return st;
-    memcpy(out->data, a->data, sizeof(im_real) * (size_t)a->rows * a->cols);
-    memcpy(im_mat_row(out, a->rows), b->data, sizeof(im_real) * (size_t)b->rows * b->cols);
+    size_t row = sizeof(im_real) * (size_t)a->cols;
+    memcpy(out->data, a->data, row * (size_t)a->rows);
+    if (b->rows) memcpy(im_mat_row(out, a->rows), b->data, row * (size_t)b->rows);
+    if (c->rows) memcpy(im_mat_row(out, a->rows + b->rows), c->data, row * (size_t)c->rows);
     return IM_OK;
 }
 
@@ -81,8 +83,8 @@ static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, i
         if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &ds->test.y, estimate);
     } else {
         im_mat x = { 0 }, y = { 0 };
-        st = stack_rows(ctx, &ds->train.x, &ds->test.x, &x);
-        if (!st) st = stack_rows(ctx, &ds->train.y, &ds->test.y, &y);
+        st = stack_rows(ctx, &ds->train.x, &ds->val.x, &ds->test.x, &x);
+        if (!st) st = stack_rows(ctx, &ds->train.y, &ds->val.y, &ds->test.y, &y);
         if (!st) st = im_estimator_estimate(ctx, est, &x, &y, estimate);
         im_mat_free(&x);
         im_mat_free(&y);

@@ -3,7 +3,10 @@
  * tasks it solves and its time, the tasks no estimator solves; drawn:
  * <output>-heatmap.png coloured by log(estimate / true), solved cells
  * outlined. An estimator column is the sweep label without the dataset
- * and seed keys ("ksg", "infonce hidden=256,256"). */
+ * and seed keys and without keys of other plugins' sections ("ksg",
+ * "ksg input=copula", "infonce hidden=256,256"); a cell that repeats
+ * another's configuration (a swept key of another plugin's section) is
+ * counted once. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,17 +23,23 @@ typedef struct {
     int *solved, *have;
 } matrix;
 
-/* The record's column name: its sweep label without dataset.* and
- * task.seed, "estimator.plugin=" and "estimator." dropped. */
+/* The record's column name: its sweep label without dataset.* and task.*,
+ * "estimator.plugin=" and "estimator." dropped, and a key of a per-plugin
+ * section kept (as its key) only for that plugin. */
 static void column_name(const im_record *rec, char *out, size_t size)
 {
     const char *label = im_record_label(rec), *est = im_record_text(rec, "estimator");
     out[0] = '\0';
-    char buf[1024];
+    char buf[1024], own[80];
     snprintf(buf, sizeof buf, "%s", label ? label : "");
+    snprintf(own, sizeof own, "estimator.%s.", est ? est : "");
     for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         if (strncmp(tok, "dataset.", 8) == 0 || strncmp(tok, "task.", 5) == 0) continue;
-        if (strncmp(tok, "estimator.plugin=", 17) == 0) tok += 17;
+        char *eq = strchr(tok, '='), *dot = strchr(tok, '.');
+        int per_plugin = eq && dot && strchr(dot + 1, '.') && strchr(dot + 1, '.') < eq;
+        if (per_plugin && strncmp(tok, own, strlen(own)) != 0) continue;
+        if (per_plugin) tok += strlen(own);
+        else if (strncmp(tok, "estimator.plugin=", 17) == 0) tok += 17;
         else if (strncmp(tok, "estimator.", 10) == 0) tok += 10;
         size_t len = strlen(out);
         snprintf(out + len, size - len, "%s%s", len ? " " : "", tok);
@@ -60,7 +69,7 @@ static im_status collect(im_ctx *ctx, im_record *const *recs, int n, matrix *m)
     for (int i = 0; i < n; i++) {
         double ratio, solved, secs, seeds, truth;
         const char *task = im_record_text(recs[i], "task");
-        if (!im_record_ok(recs[i]) || !task || !im_record_metric(recs[i], "ratio", &ratio) ||
+        if (!im_record_ok(recs[i]) || !task || im_record_get_meta(recs[i], "same_as") || !im_record_metric(recs[i], "ratio", &ratio) ||
             !im_record_metric(recs[i], "solved", &solved) || !im_record_metric(recs[i], "seconds_per_seed", &secs) ||
             !im_record_metric(recs[i], "seeds", &seeds) || !im_record_metric(recs[i], "true_mi", &truth))
             continue;
@@ -80,8 +89,10 @@ static im_status collect(im_ctx *ctx, im_record *const *recs, int n, matrix *m)
 
 static void print_table(const matrix *m, double solved_ratio)
 {
-    printf("\nmean estimate / true MI (* solved: within a factor %g)\n%-31s %7s", solved_ratio, "task", "true");
-    for (int c = 0; c < m->n_cols; c++) printf(" %10.10s", m->cols[c]);
+    printf("\nmean estimate / true MI (* solved: within a factor %g), estimators:\n", solved_ratio);
+    for (int c = 0; c < m->n_cols; c++) printf("  [%d] %s\n", c + 1, m->cols[c]);
+    printf("%-31s %7s", "task", "true");
+    for (int c = 0; c < m->n_cols; c++) printf(" %8s%d]", "[", c + 1);
     printf("\n");
     for (int r = 0; r < m->n_rows; r++) {
         printf("%-31s %7.3f", m->rows[r], m->true_mi[r]);
