@@ -102,6 +102,17 @@ START_TEST(malformed_lines_and_structure)
     ck_assert_str_eq(ctx.err, "m.ini:1: seed: key outside any section (start with [task])");
     ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nseed = 1\nseed = 2\n", "m.ini", &cfg), IM_ECONFIG);
     ck_assert_str_eq(ctx.err, "m.ini:3: task.seed: given twice (first at line 2)");
+    /* a value continues on indented lines, joined with a space; a key
+     * repeated after another key, or unindented, is still a repeat */
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[sweep]\ndataset.task = a, b,\n    c, d,\n\td\ntask.seed = 1\n",
+                                            "m.ini", &cfg), IM_OK);
+    ck_assert_str_eq(im_config_find(&cfg, "sweep", "dataset.task")->value, "a, b, c, d, d");
+    ck_assert_int_eq(im_config_find(&cfg, "sweep", "dataset.task")->line, 2);
+    im_config_free(&cfg);
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nseed = 1\nplugin = x\n  seed = 2\n", "m.ini", &cfg),
+                     IM_ECONFIG);   /* inih would make plugin "x seed = 2" */
+    ck_assert_str_eq(ctx.err, "m.ini:4: an indented line continues the value of task.plugin above; start a key at "
+                              "the beginning of its line");
     ck_assert_int_eq(validate_with("[estimatr]\nplugin = mine", &cfg), IM_ECONFIG);
     ck_assert_str_eq(ctx.err, "t.ini:11: [estimatr]: unknown section (expected task, dataset, encoder, estimator, "
                               "KIND:LABEL, KIND.PLUGIN or sweep)");

@@ -6,7 +6,8 @@
  *
  * A long value continues on indented lines (inih hands each to the handler
  * under the same key): they are joined with a space, so a sweep's list of
- * 40 names can span lines. */
+ * 40 names can span lines. An indented line holding '=' is refused: it is
+ * a key written indented, which inih would have glued to the value above. */
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -170,6 +171,11 @@ static int on_entry(void *user, const char *section, const char *key, const char
     }
     const im_config_entry *prev = im_config_find(ps->cfg, section, key);
     if (prev && ps->indented && ps->last >= 0 && prev == &ps->cfg->entries[ps->last]) {
+        if (strchr(value, '=')) {
+            ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: an indented line continues the value of %s.%s above; "
+                                 "start a key at the beginning of its line", ps->origin, ps->line, section, key);
+            return 0;
+        }
         size_t n = strlen(prev->value), m = strlen(value);
         char *joined = realloc(prev->value, n + m + 2);
         if (!joined) {

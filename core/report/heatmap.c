@@ -1,6 +1,7 @@
 /* heatmap.c — a table of coloured cells as a PNG (PLplot, pngcairo): the
  * benchmark's tasks x estimators, say. Sized from the table: a row of
- * 22 px, a column of 92 px, the row names' width on the left. */
+ * 22 px, a column of 100 px, the row names' width on the left; text at a
+ * fixed size (PLplot's default grows with the page). */
 #include <math.h>
 #include <plplot.h>
 #include <stdio.h>
@@ -9,7 +10,9 @@
 #include "plot_page.h"
 
 #define ROW_PX 22
-#define COL_PX 92
+#define COL_PX 100
+#define TEXT_MM 3.2    /* character height in mm (PLplot scales it with the page: measured, not derived) */
+#define CHAR_PX 6.5    /* the width a character of that height takes, generously (measured on the PNG) */
 
 /* A diverging palette in colour map 1: blue (0), white (0.5), red (1). */
 static void diverging_palette(void)
@@ -56,7 +59,7 @@ static void draw_cells(const im_heatmap *h)
                 char s[32];
                 snprintf(s, sizeof s, "%.2f", t);
                 plcol0(15);
-                plptex(c + 0.5, y0 + 0.3, 1, 0, 0.5, s);
+                plptex(c + 0.5, y0 + 0.5, 1, 0, 0.5, s);
             }
         }
     plcol0(15);
@@ -73,12 +76,22 @@ static void draw_cells(const im_heatmap *h)
     plwidth(1.0);
 }
 
-/* Outside the viewport, where plptex would be clipped: plmtex. */
+/* Outside the viewport, where plptex would be clipped: plmtex. A column
+ * name is split at its first space over two lines ("ksg" over
+ * "input=copula"). */
 static void draw_names(const im_heatmap *h)
 {
     plcol0(15);
     for (int r = 0; r < h->rows; r++) plmtex("lv", 0.6, (h->rows - r - 0.5) / h->rows, 1.0, h->row_names[r]);
-    for (int c = 0; c < h->cols; c++) plmtex("t", 0.7, (c + 0.5) / h->cols, 0.5, h->col_names[c]);
+    for (int c = 0; c < h->cols; c++) {
+        char first[128];
+        snprintf(first, sizeof first, "%s", h->col_names[c]);
+        char *space = strchr(first, ' ');
+        if (space) *space = '\0';
+        double pos = (c + 0.5) / h->cols;
+        plmtex("t", space ? 2.0 : 0.7, pos, 0.5, first);
+        if (space) plmtex("t", 0.7, pos, 0.5, space + 1);
+    }
 }
 
 /* A vertical bar right of the table, the palette from v_min to v_max. */
@@ -94,13 +107,11 @@ static void draw_colour_bar(const im_heatmap *h, double left, double right)
     }
     plcol0(15);
     outline_box(0, h->v_min, 1, h->v_max);
-    plschr(0, 0.75);
     for (int i = 0; i < h->n_ticks; i++) {
         pljoin(0.7, h->ticks[i], 1, h->ticks[i]);
         plmtex("rv", 0.5, (h->ticks[i] - h->v_min) / (h->v_max - h->v_min), 0, h->tick_names[i]);
     }
-    if (h->scale_label) plmtex("t", 1.0, 0.5, 0.5, h->scale_label);
-    plschr(0, 1.0);
+    if (h->scale_label) plmtex("b", 2.5, 0.5, 0.5, h->scale_label);
 }
 
 im_status im_plot_heatmap(im_ctx *ctx, const char *path, const im_heatmap *h)
@@ -108,29 +119,26 @@ im_status im_plot_heatmap(im_ctx *ctx, const char *path, const im_heatmap *h)
     size_t longest = 8;
     for (int r = 0; r < h->rows; r++)
         if (strlen(h->row_names[r]) > longest) longest = strlen(h->row_names[r]);
-    int label_px = 30 + 8 * (int)longest, bar_px = 150;
-    int width = label_px + COL_PX * h->cols + bar_px, height = 140 + ROW_PX * h->rows;
+    int label_px = 20 + (int)(CHAR_PX * (double)longest), bar_px = 170;
+    int width = label_px + COL_PX * h->cols + bar_px, height = 150 + ROW_PX * h->rows;
     char tmp[4096];
     im_status st = im_plot_page_open(ctx, path, width, height, tmp, sizeof tmp);
     if (st) return st;
     diverging_palette();
     double left = (double)label_px / width, right = (double)(label_px + COL_PX * h->cols) / width;
-    double bottom = 20.0 / height, top = 1 - 90.0 / height;
+    double bottom = 20.0 / height, top = 1 - 75.0 / height;
     pladv(0);
-    plschr(0, 0.75);
+    plschr(TEXT_MM, 1.0);
     plvpor(left, right, bottom, top);
     plwind(0, h->cols, 0, h->rows);
     draw_cells(h);
     draw_names(h);
-    plschr(0, 1.0);
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
-    plptex(0.5, 1 - 25.0 / height, 1, 0, 0.5, h->title);
-    if (h->note) {
-        plschr(0, 0.75);
-        plptex(0.5, 1 - 48.0 / height, 1, 0, 0.5, h->note);
-        plschr(0, 1.0);
-    }
+    plschr(TEXT_MM, 1.3);
+    plptex(0.5, 1 - 22.0 / height, 1, 0, 0.5, h->title);
+    plschr(TEXT_MM, 1.0);
+    if (h->note) plptex(0.5, 1 - 44.0 / height, 1, 0, 0.5, h->note);
     draw_colour_bar(h, right + 25.0 / width, right + 45.0 / width);
     return im_plot_page_close(ctx, tmp, path);
 }

@@ -21,6 +21,7 @@ typedef struct {
     int n_rows, n_cols;
     double *ratio, *seconds, *true_mi;   /* n_rows x n_cols (true_mi per row) */
     int *solved, *have;
+    int failed;                          /* cells whose run did not finish ok */
 } matrix;
 
 /* The record's column name: its sweep label without dataset.* and task.*,
@@ -69,6 +70,11 @@ static im_status collect(im_ctx *ctx, im_record *const *recs, int n, matrix *m)
     for (int i = 0; i < n; i++) {
         double ratio, solved, secs, seeds, truth;
         const char *task = im_record_text(recs[i], "task");
+        if (!im_record_ok(recs[i]) && !im_record_get_meta(recs[i], "same_as")) {
+            const char *label = im_record_label(recs[i]);
+            printf("failed: %s\n", label ? label : "(the only cell)");
+            m->failed++;
+        }
         if (!im_record_ok(recs[i]) || !task || im_record_get_meta(recs[i], "same_as") || !im_record_metric(recs[i], "ratio", &ratio) ||
             !im_record_metric(recs[i], "solved", &solved) || !im_record_metric(recs[i], "seconds_per_seed", &secs) ||
             !im_record_metric(recs[i], "seeds", &seeds) || !im_record_metric(recs[i], "true_mi", &truth))
@@ -130,6 +136,9 @@ static void print_table(const matrix *m, double solved_ratio)
         if (!solved) printf("no estimator solves %s\n", m->rows[r]);
     }
     printf("tasks solved by at least one estimator: %d of %d\n", any, m->n_rows);
+    if (m->failed)
+        printf("%d cell%s failed (their records say why; '-' in the table): rerun them with --resume\n", m->failed,
+               m->failed == 1 ? "" : "s");
 }
 
 /* log(estimate / true), a mean ≤ 0 drawn at the bottom of the scale. */
