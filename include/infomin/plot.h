@@ -52,4 +52,18 @@ typedef struct im_heatmap {
 
 IM_API im_status im_plot_heatmap(im_ctx *ctx, const char *path, const im_heatmap *h);
 
+/* Point clouds in panels side by side, all on one x and one y range (the
+ * union of every finite point, with a margin) so that the panels compare:
+ * e.g. real samples, then a vanilla and a regularised generator's. Each
+ * series is drawn as small dots in its own colour and named under its
+ * panel. */
+typedef struct im_scatter_panel {
+    const char *title;
+    const im_series *series;   /* x, y, n and name are read */
+    int n_series;
+} im_scatter_panel;
+
+IM_API im_status im_plot_scatter(im_ctx *ctx, const char *path, const char *title, const im_scatter_panel *panels,
+                                 int n_panels);
+
 #endif

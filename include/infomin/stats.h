@@ -25,6 +25,19 @@ IM_API double im_quantile_sorted(const double *v, long n, double q);
  * an increasing map per column, so the MI is unchanged. */
 IM_API im_status im_normal_scores(im_ctx *ctx, double *data, int n, int cols);
 
+/* Mode coverage of n samples (n x dim) against k mode centres
+ * (core/stats/modes.c): high quality within `radius` of the nearest centre;
+ * a mode captured with at least min_share·n of them; the reverse KL of
+ * their histogram over the modes to uniform (log k when none is high
+ * quality). counts: k ints of scratch, left holding the histogram. */
+typedef struct im_mode_stats {
+    int captured, high_quality;
+    double quality;      /* high_quality / n */
+    double reverse_kl;   /* nats */
+} im_mode_stats;
+IM_API im_status im_mode_coverage(im_ctx *ctx, const double *centres, int k, int dim, double radius,
+                                  const double *samples, int n, double min_share, int *counts, im_mode_stats *out);
+
 /* Canonical correlation analysis of x (n x p) and y (n x q), in double:
  * Σxx^{-1/2} Σxy Σyy^{-1/2} = U diag(ρ) Vᵀ, with `ridge` added to the
  * diagonals of Σxx and Σyy. Fills rho[0..min(p,q)) in decreasing order and,

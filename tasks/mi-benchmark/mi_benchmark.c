@@ -115,7 +115,7 @@ static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     if (st) return st;
     double *v = malloc(sizeof(double) * (size_t)s.seeds), true_mi = NAN, seconds = 0;
     if (!v) return im_fail(ctx, IM_ENOMEM, "mi-benchmark: out of memory");
-    im_curve *per_seed = im_record_curve(rec, "seeds", 2, (const char *const[]){ "seed", "estimate" });
+    im_curve *per_seed = im_record_curve(rec, "per_seed", 2, (const char *const[]){ "seed", "estimate" });
     char name[64] = "", estimator[64] = "";
     int n = 0, trained = 0, clipped = 0;
     for (int i = 0; i < s.seeds && !st && (!trained || i < s.trained_seeds); i++) {
