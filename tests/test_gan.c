@@ -137,38 +137,39 @@ START_TEST(mi_term_gradient_reaches_the_generator)
 }
 END_TEST
 
+/* tasks/gan/tiny.ini and bigan-tiny.ini through infomin-run: records,
+ * the table, the picture. */
 START_TEST(gan_runs_end_to_end)
 {
-    char ini[512], out[16384], args[1024];
-    test_write_file(ini, sizeof ini, "gan.ini",
-                    "[task]\nplugin = gan\nsteps = 60\nbatch = 64\neval_samples = 500\nplot_samples = 200\n"
-                    "log_every = 20\n[dataset]\nplugin = gaussian-grid\nn_train = 1000\nn_test = 1000\n"
-                    "[encoder:generator]\nplugin = mlp\nhidden = 32\nout = 2\n"
-                    "[encoder:discriminator]\nplugin = mlp\nhidden = 32\nout = 1\n"
-                    "[estimator]\nplugin = mine\nhidden = 16\ninput = raw\n"
-                    "[sweep]\ntask.mine_beta = 0, 1\n");
-    snprintf(args, sizeof args, "%s -o %s/gan.jsonl --threads 1", ini, test_tmpdir());
-    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
-    ck_assert_ptr_nonnull(strstr(out, "per mine_beta, mean ± sd over runs (25 modes):"));
-    char path[512];
-    snprintf(path, sizeof path, "%s/gan-samples.png", test_tmpdir());
-    ck_assert_int_eq(access(path, R_OK), 0);
-    snprintf(path, sizeof path, "%s/gan.jsonl", test_tmpdir());
-    int n;
-    im_record **recs = test_read_records(&ctx, path, &n);
-    ck_assert_int_eq(n, 2);
-    for (int i = 0; i < 2; i++) {
-        double modes, q, kl;
-        ck_assert(im_record_ok(recs[i]));
-        ck_assert(im_record_metric(recs[i], "modes_captured", &modes) && modes >= 0 && modes <= 25);
-        ck_assert(im_record_metric(recs[i], "high_quality", &q) && q >= 0 && q <= 1);
-        ck_assert(im_record_metric(recs[i], "reverse_kl", &kl) && kl >= 0 && kl <= log(25.0) + 1e-9);
-        const im_curve *train = im_record_find_curve(recs[i], "train"), *samples = im_record_find_curve(recs[i], "samples");
-        ck_assert(train && im_curve_rows(train) == 3);
-        ck_assert(samples && im_curve_rows(samples) == 200);
-        ck_assert_int_eq(isnan(im_curve_get(train, 2, 3)), i == 0);   /* the MI term only with beta > 0 */
+    char out[16384], args[1024], path[512];
+    const char *const inis[2] = { "tiny", "bigan-tiny" };
+    for (int t = 0; t < 2; t++) {
+        snprintf(args, sizeof args, "%s/tasks/gan/%s.ini -o %s/%s.jsonl --threads 1", test_srcdir(), inis[t],
+                 test_tmpdir(), inis[t]);
+        ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+        ck_assert_ptr_nonnull(strstr(out, "per mine_beta, mean ± sd over runs (25 modes):"));
+        snprintf(path, sizeof path, "%s/%s-samples.png", test_tmpdir(), inis[t]);
+        ck_assert_int_eq(access(path, R_OK), 0);
+        snprintf(path, sizeof path, "%s/%s.jsonl", test_tmpdir(), inis[t]);
+        int n;
+        im_record **recs = test_read_records(&ctx, path, &n);
+        ck_assert_int_eq(n, 2);
+        for (int i = 0; i < 2; i++) {
+            double modes, q, kl, recon;
+            ck_assert(im_record_ok(recs[i]));
+            ck_assert(im_record_metric(recs[i], "modes_captured", &modes) && modes >= 0 && modes <= 25);
+            ck_assert(im_record_metric(recs[i], "high_quality", &q) && q >= 0 && q <= 1);
+            ck_assert(im_record_metric(recs[i], "reverse_kl", &kl) && kl >= 0 && kl <= log(25.0) + 1e-9);
+            ck_assert_int_eq(im_record_metric(recs[i], "reconstruction", &recon), t == 1);
+            const im_curve *train = im_record_find_curve(recs[i], "train");
+            const im_curve *samples = im_record_find_curve(recs[i], "samples");
+            ck_assert(train && im_curve_rows(train) == 3);
+            ck_assert(samples && im_curve_rows(samples) == 200);
+            ck_assert_int_eq(isnan(im_curve_get(train, 2, 3)), i == 0);   /* the MI term only with beta > 0 */
+        }
+        test_free_records(recs, n);
     }
-    test_free_records(recs, n);
+    char ini[512];
     /* a generator of the wrong width, an estimator without an objective */
     test_write_file(ini, sizeof ini, "bad.ini",
                     "[task]\nplugin = gan\nsteps = 2\nmine_beta = 1\n[dataset]\nplugin = spiral\n"

@@ -69,7 +69,8 @@ START_TEST(shipped_ini_files_validate)
         "fairness/adult.ini", "fairness/adult-penalties.ini", "fairness/adult-reference.ini",
         "fairness/communities.ini", "fairness/census.ini", "fairness/census-reference.ini",
         "dim/fashion-mnist.ini", "dim/tiny.ini", "mi-estimate/ablation.ini", "mi-benchmark/beyond-normal.ini",
-        "mi-benchmark/quick.ini",
+        "mi-benchmark/quick.ini", "gan/25gaussians.ini", "gan/spiral.ini", "gan/bigan.ini", "gan/tiny.ini",
+        "gan/bigan-tiny.ini",
     };
     /* validation checks that the data files exist: without the real ones,
      * empty stand-ins in a folder of our own (this process only) */

@@ -4,21 +4,18 @@
  * estimator plugin with a differentiable objective (train.c).
  *
  * Evaluation on eval_samples samples of G, codes uniform, against the
- * modes of the data: a mode's centre is the mean of its class in the test
- * split (Y = the mode), its radius radius_sd times the within-class
- * standard deviation (pooled over modes and coordinates: 3σ = 0.15 for the
- * 25 Gaussians). A sample is of high quality within the radius of its
- * nearest centre; a mode is captured when at least mode_share of the
- * samples (1%: a quarter of a fair share of 25) are its high-quality
- * samples; the reverse KL is that of the high-quality samples' histogram
- * over the modes to uniform (core/stats/modes.c). */
+ * modes of the data (metrics.c): a sample is of high quality within
+ * radius_sd within-mode sd of its nearest mode centre; a mode is captured
+ * when at least mode_share of the samples (1%: a quarter of a fair share
+ * of 25) are its high-quality samples; the reverse KL is that of the
+ * high-quality samples' histogram over the modes to uniform. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gan.h"
 
-static const im_param_spec gan_params[] = {
+const im_param_spec gan_params[] = {
     { "steps", "int", "5000", "generator updates (one discriminator and critic_steps critic updates each)", ">=1" },
     { "batch", "int", "256", "real and generated samples per step", ">=2" },
     { "noise_dim", "int", "8", "width of the noise ε in G's input [ε, one-hot c]", ">=1" },
@@ -36,7 +33,7 @@ static const im_param_spec gan_params[] = {
     IM_PARAMS_END
 };
 
-static im_status read_settings(im_ctx *ctx, const im_config *cfg, gan_settings *s)
+im_status gan_read_settings(im_ctx *ctx, const im_config *cfg, gan_settings *s)
 {
     im_section sec;
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
@@ -57,77 +54,15 @@ static im_status read_settings(im_ctx *ctx, const im_config *cfg, gan_settings *
     return st;
 }
 
-/* Mode centres (class means of the test split) and the pooled within-class
- * sd; centres is k x dim. */
-static im_status mode_centres(im_ctx *ctx, const im_split *test, int k, double *centres, double *sd)
-{
-    int dim = test->x.cols, *count = calloc((size_t)k, sizeof(int));
-    if (!count) return im_fail(ctx, IM_ENOMEM, "gan: out of memory");
-    memset(centres, 0, sizeof(double) * (size_t)k * dim);
-    for (int r = 0; r < test->x.rows; r++) {
-        int c = (int)im_mat_row(&test->y, r)[0];
-        count[c]++;
-        for (int j = 0; j < dim; j++) centres[(size_t)c * dim + j] += im_mat_row(&test->x, r)[j];
-    }
-    im_status st = IM_OK;
-    for (int c = 0; c < k && !st; c++) {
-        if (count[c] < 2)
-            st = im_fail(ctx, IM_EINVAL, "gan: mode %d has %d test samples: its centre and spread need at least 2 "
-                         "(give more test rows)", c, count[c]);
-        for (int j = 0; j < dim; j++) centres[(size_t)c * dim + j] /= count[c] ? count[c] : 1;
-    }
-    double ss = 0;
-    for (int r = 0; r < test->x.rows; r++) {
-        int c = (int)im_mat_row(&test->y, r)[0];
-        for (int j = 0; j < dim; j++) {
-            double d = im_mat_row(&test->x, r)[j] - centres[(size_t)c * dim + j];
-            ss += d * d;
-        }
-    }
-    *sd = sqrt(ss / ((double)(test->x.rows - k) * dim));
-    free(count);
-    return st;
-}
-
-/* The first two coordinates of up to n rows as a curve (x, y[, code]). */
-static void keep_points(im_record *rec, const char *name, const im_mat *m, const int *codes, int n)
-{
-    static const char *const cols[] = { "x", "y", "code" };
-    im_curve *c = im_record_curve(rec, name, codes ? 3 : 2, cols);
-    for (int r = 0; r < n && r < m->rows; r++)
-        im_curve_add(c, (double[]){ im_mat_row(m, r)[0], im_mat_row(m, r)[1], codes ? codes[r] : 0 });
-}
-
 static im_status evaluate(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const gan_model *m, im_rng *rng,
                           im_record *rec)
 {
-    int k = m->codes, dim = m->x_dim, n = s->eval_samples;
-    double *centres = malloc(sizeof(double) * (size_t)k * dim), *samples = NULL, sd = 0;
-    int *counts = malloc(sizeof(int) * (size_t)k), *codes = malloc(sizeof(int) * (size_t)n);
+    int *codes = malloc(sizeof(int) * (size_t)s->eval_samples);
     im_mat gen = { 0 };
-    im_status st = centres && counts && codes ? IM_OK : im_fail(ctx, IM_ENOMEM, "gan: out of memory");
-    if (!st) st = mode_centres(ctx, &ds->test, k, centres, &sd);
-    if (!st) st = gan_generate(ctx, m, n, rng, &gen, codes);
-    if (!st && !(samples = im_mat_to_double(&gen))) st = im_fail(ctx, IM_ENOMEM, "gan: out of memory");
-    im_mode_stats ms;
-    if (!st) st = im_mode_coverage(ctx, centres, k, dim, s->radius_sd * sd, samples, n, s->mode_share, counts, &ms);
-    if (!st) {
-        im_record_num(rec, "modes_captured", ms.captured);
-        im_record_num(rec, "modes", k);
-        im_record_num(rec, "high_quality", ms.quality);
-        im_record_num(rec, "reverse_kl", ms.reverse_kl);
-        im_record_num(rec, "mode_radius", s->radius_sd * sd);
-        printf("gan on %s, mine_beta %g: %d of %d modes captured, %.1f%% high-quality samples, reverse KL %.3f nats\n",
-               ds->name, s->mine_beta, ms.captured, k, 100 * ms.quality, ms.reverse_kl);
-        if (dim >= 2 && s->plot_samples > 0) {
-            keep_points(rec, "samples", &gen, codes, s->plot_samples);
-            keep_points(rec, "real", &ds->test.x, NULL, s->plot_samples);
-        }
-    }
+    im_status st = codes ? IM_OK : im_fail(ctx, IM_ENOMEM, "gan: out of memory");
+    if (!st) st = gan_generate(ctx, m, s->eval_samples, rng, &gen, codes);
+    if (!st) st = gan_score_samples(ctx, s, ds, &gen, codes, rec);
     im_mat_free(&gen);
-    free(centres);
-    free(samples);
-    free(counts);
     free(codes);
     return st;
 }
@@ -161,7 +96,7 @@ static im_status build(im_ctx *ctx, const im_config *cfg, const gan_settings *s,
 static im_status gan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     gan_settings s;
-    im_status st = read_settings(ctx, cfg, &s);
+    im_status st = gan_read_settings(ctx, cfg, &s);
     if (st) return st;
     im_dataset ds;
     st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
@@ -198,4 +133,4 @@ static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summ
 static const im_plugin gan = IM_PLUGIN(IM_TASK, "gan",
                                "GAN on a 2-D mixture, optionally MINE-regularised (beta * I(G([eps, c]); c)): mode coverage",
                                gan_params, &gan_vt);
-IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gan, NULL };
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gan, &gan_bigan_plugin, NULL };

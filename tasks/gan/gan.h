@@ -1,6 +1,7 @@
-/* gan.h — the task `gan`, shared by its files: gan.c (keys, one run),
- * train.c (the alternating updates), summary.c (after a sweep: the table
- * over seeds and the picture). */
+/* gan.h — the tasks `gan` and `bigan`, shared by their files: gan.c (keys,
+ * one run), train.c (the GAN's alternating updates), bigan.c (ALI/BiGAN),
+ * metrics.c (mode coverage), summary.c (after a sweep: the table over
+ * seeds and the picture). */
 #ifndef GAN_H
 #define GAN_H
 
@@ -26,5 +27,14 @@ im_status gan_train(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, ga
  * here); the codes into codes (n ints) when not NULL. */
 im_status gan_generate(im_ctx *ctx, const gan_model *m, int n, im_rng *rng, im_mat *out, int *codes);
 im_status gan_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
+/* Mode coverage of the generated rows against the modes of ds (metrics.c):
+ * into rec, one line on stdout, and the first plot_samples points (with
+ * their codes when not NULL) as curves for the picture. */
+im_status gan_score_samples(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const im_mat *gen,
+                            const int *codes, im_record *rec);
+/* The task keys both tasks read, and reading them (gan.c). */
+im_status gan_read_settings(im_ctx *ctx, const im_config *cfg, gan_settings *s);
+extern const im_param_spec gan_params[];   /* gan.c: both tasks' keys */
+extern const im_plugin gan_bigan_plugin;   /* bigan.c */
 
 #endif

@@ -1,7 +1,8 @@
-/* summary.c — after a sweep of the gan task: per mine_beta, the mean ± sd
- * over its runs (seeds) of the modes captured, the high-quality share and
- * the reverse KL; and <output>-samples.png: real samples, then the first
- * run of each beta's generated ones, side by side on one scale. */
+/* summary.c — after a sweep of the gan or bigan task: per mine_beta, the
+ * mean ± sd over its runs (seeds) of the modes captured, the high-quality
+ * share, the reverse KL (and bigan's reconstruction error); and
+ * <output>-samples.png: real samples, then the first run of each beta's
+ * generated ones, side by side on one scale. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 typedef struct {
     double beta;
     int n;
-    double sum[3], sum2[3];   /* modes captured, high-quality share, reverse KL */
+    double sum[4], sum2[4];   /* modes captured, high-quality share, reverse KL, reconstruction */
     const im_record *first;
 } beta_group;
 
@@ -61,7 +62,7 @@ static im_status draw_samples(im_ctx *ctx, const im_config *cfg, const beta_grou
     }
     char path[4096];
     im_output_path(cfg, -1, "-samples.png", path, sizeof path);
-    im_status st = im_plot_scatter(ctx, path, "GAN samples (each beta's first run)", panels, n_panels);
+    im_status st = im_plot_scatter(ctx, path, "generated samples (each beta's first run)", panels, n_panels);
     if (!st) printf("samples: %s\n", path);
     for (int i = 0; i <= n_groups; i++) free(points[i]);
     return st;
@@ -72,7 +73,7 @@ im_status gan_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
     beta_group groups[MAX_BETAS];
     int n_groups = 0;
     for (int i = 0; i < n; i++) {
-        double beta, v[3];
+        double beta, v[4];
         if (!im_record_ok(recs[i]) || !im_record_metric(recs[i], "mine_beta", &beta) ||
             !im_record_metric(recs[i], "modes_captured", &v[0]) || !im_record_metric(recs[i], "high_quality", &v[1]) ||
             !im_record_metric(recs[i], "reverse_kl", &v[2]))
@@ -84,18 +85,22 @@ im_status gan_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
             groups[n_groups++] = (beta_group){ .beta = beta, .first = recs[i] };
         }
         groups[g].n++;
-        for (int k = 0; k < 3; k++) groups[g].sum[k] += v[k], groups[g].sum2[k] += v[k] * v[k];
+        if (!im_record_metric(recs[i], "reconstruction", &v[3])) v[3] = NAN;   /* gan: none */
+        for (int k = 0; k < 4; k++) groups[g].sum[k] += v[k], groups[g].sum2[k] += v[k] * v[k];
     }
     if (!n_groups) return IM_OK;
     double modes = 0;
     im_record_metric(groups[0].first, "modes", &modes);
-    printf("\nper mine_beta, mean ± sd over runs (%g modes):\n%-10s %4s %18s %22s %18s\n", modes, "mine_beta", "runs",
-           "modes captured", "high-quality share", "reverse KL, nats");
+    int recon = !isnan(groups[0].sum[3]);
+    printf("\nper mine_beta, mean ± sd over runs (%g modes):\n%-10s %4s %18s %22s %18s%s\n", modes, "mine_beta", "runs",
+           "modes captured", "high-quality share", "reverse KL, nats", recon ? "   |x - G(E(x))|" : "");
     for (int g = 0; g < n_groups; g++) {
-        double m[3], sd[3];
-        for (int k = 0; k < 3; k++) mean_sd(&groups[g], k, &m[k], &sd[k]);
-        printf("%-10g %4d %10.2f ± %5.2f %14.3f ± %5.3f %10.3f ± %5.3f\n", groups[g].beta, groups[g].n, m[0], sd[0],
-               m[1], sd[1], m[2], sd[2]);
+        double m[4], sd[4];
+        for (int k = 0; k < 4; k++) mean_sd(&groups[g], k, &m[k], &sd[k]);
+        printf("%-10g %4d %10.2f ± %5.2f %14.3f ± %5.3f %10.3f ± %5.3f", groups[g].beta, groups[g].n, m[0], sd[0], m[1],
+               sd[1], m[2], sd[2]);
+        if (recon) printf(" %8.4f ± %6.4f", m[3], sd[3]);
+        printf("\n");
     }
     return draw_samples(ctx, &runs[0], groups, n_groups);
 }
