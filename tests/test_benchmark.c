@@ -299,6 +299,12 @@ START_TEST(benchmark_sweep_end_to_end)
     ck_assert(im_record_metric(r, "solved", &solved) && solved == 1);
     for (int i = 0; i < n; i++) ck_assert(im_record_ok(recs[i]));
     test_free_records(recs, n);
+    /* an estimator in correlation units has no place beside the true MI */
+    snprintf(args, sizeof args, "%s -o %s/slice.jsonl --set estimator.plugin=slice --set dataset.task=1v1-normal "
+             "--set estimator.plugin=slice", ini, test_tmpdir());
+    ck_assert_int_ne(test_run_cli(args, out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "mi-benchmark: estimator slice reports correlation, not nats: it cannot be "
+                                      "compared with the true MI"));
 }
 END_TEST
 

@@ -76,6 +76,9 @@ static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, i
         goto out;
     }
     st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, est_rng, &est);
+    if (!st && est->vt->unit != IM_UNIT_NATS)
+        st = im_fail(ctx, IM_EINVAL, "mi-benchmark: estimator %s reports %s, not nats: it cannot be compared with the "
+                     "true MI", est->plugin->name, im_unit_name(est->vt->unit));
     if (st) goto out;
     *trained = is_trained(est);
     if (*trained) {
@@ -89,9 +92,6 @@ static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, i
         im_mat_free(&x);
         im_mat_free(&y);
     }
-    if (!st && est->vt->unit != IM_UNIT_NATS)
-        st = im_fail(ctx, IM_EINVAL, "mi-benchmark: estimator %s reports %s, not nats: it cannot be compared with the "
-                     "true MI", est->plugin->name, im_unit_name(est->vt->unit));
 out:
     im_estimator_free(est);
     return st;
