@@ -225,6 +225,14 @@ const char *im_record_get_meta(const im_record *rec, const char *key)
     return v && json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+int im_record_get_meta_int(const im_record *rec, const char *key, long *out)
+{
+    json_t *v = rec ? json_object_get(rec->root, key) : NULL;
+    if (!v || !json_is_integer(v)) return 0;
+    *out = (long)json_integer_value(v);
+    return 1;
+}
+
 void im_record_adopt(im_record *rec, const im_record *from, const char *how)
 {
     take_results(rec, json_deep_copy(from->metrics), json_deep_copy(from->curves));

@@ -39,6 +39,9 @@ IM_API int im_record_run(const im_record *rec);
  * ("config_hash", "ignored"), and reading one back (NULL if absent). */
 IM_API void im_record_meta(im_record *rec, const char *key, const char *value);
 IM_API const char *im_record_get_meta(const im_record *rec, const char *key);
+/* An integer at the top level ("same_as": the run whose record this one
+ * repeats); 1 and *out when present. */
+IM_API int im_record_get_meta_int(const im_record *rec, const char *key, long *out);
 /* rec takes a copy of from's results (metrics, curves, status, error, wall
  * time, hash) and keeps its own run, sweep and config; `how` (e.g.
  * "same_as", "resumed_from"; may be NULL) records from's run index. */

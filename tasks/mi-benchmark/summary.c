@@ -70,12 +70,14 @@ static im_status collect(im_ctx *ctx, im_record *const *recs, int n, matrix *m)
     for (int i = 0; i < n; i++) {
         double ratio, solved, secs, seeds, truth;
         const char *task = im_record_text(recs[i], "task");
-        if (!im_record_ok(recs[i]) && !im_record_get_meta(recs[i], "same_as")) {
+        long first;
+        if (im_record_get_meta_int(recs[i], "same_as", &first)) continue;   /* counted at its first cell */
+        if (!im_record_ok(recs[i])) {
             const char *label = im_record_label(recs[i]);
             printf("failed: %s\n", label ? label : "(the only cell)");
             m->failed++;
         }
-        if (!im_record_ok(recs[i]) || !task || im_record_get_meta(recs[i], "same_as") || !im_record_metric(recs[i], "ratio", &ratio) ||
+        if (!im_record_ok(recs[i]) || !task || !im_record_metric(recs[i], "ratio", &ratio) ||
             !im_record_metric(recs[i], "solved", &solved) || !im_record_metric(recs[i], "seconds_per_seed", &secs) ||
             !im_record_metric(recs[i], "seeds", &seeds) || !im_record_metric(recs[i], "true_mi", &truth))
             continue;
@@ -167,7 +169,7 @@ static im_status draw_heatmap(im_ctx *ctx, const im_config *cfg, const matrix *m
         double ticks[7];
         for (int i = 0; i < 7; i++) ticks[i] = log(tick_ratio[i]);
         char note[160], path[4096];
-        snprintf(note, sizeof note, "number: mean estimate / true MI; outlined: solved (within a factor %g)",
+        snprintf(note, sizeof note, "number: mean estimate / true MI; outlined: solved (within a factor %g); grey: the run failed",
                  solved_ratio);
         im_heatmap h = { .title = "MI estimators on tasks of known MI", .note = note, .rows = m->n_rows,
                          .cols = m->n_cols, .row_names = rows, .col_names = cols, .value = value, .text = text,
