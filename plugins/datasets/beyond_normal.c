@@ -79,7 +79,7 @@ static const bn_task tasks[] = {
 _Static_assert(sizeof tasks / sizeof tasks[0] == 40, "the benchmark has 40 tasks");
 
 static const im_param_spec bn_params[] = {
-    { "task", "string", "1v1-normal", "one of the 40 tasks (infomin-run --describe beyond-normal lists them below)", NULL },
+    { "task", "string", "1v1-normal", "one of the 40 tasks by name (a wrong name is answered with the list)", NULL },
     { "n", "int", "10000", "rows in the sample (the paper's heatmap: 10,000)", ">=8" },
     { "train_fraction", "float", "0.5", "share of the rows a trained estimator trains on; it estimates on the rest",
       "0.05..0.95" },
