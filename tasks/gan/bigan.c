@@ -112,13 +112,6 @@ static void trainer_free(trainer *t)
     im_batcher_free(&t->batcher);
 }
 
-static void adam(im_optim *opt, const im_params *p, double lr, double beta1, im_ctx *ctx)
-{
-    im_adam_init(opt, p, lr);
-    opt->beta1 = beta1;
-    opt->pool = ctx->pool;
-}
-
 static im_status trainer_init(im_ctx *ctx, trainer *t, im_rng *rng, im_record *rec)
 {
     const gan_settings *s = t->s;
@@ -132,9 +125,9 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_rng *rng, im_record *r
     if (!st) st = im_batcher_init(ctx, &t->batcher, t->ds->train.x.rows, rng);
     if (st) return st;
     for (int r = 0; r < b; r++) t->ones.data[r] = 1, t->zeros.data[r] = 0;
-    adam(&t->opt_eg, &t->m->eg, s->lr_g, s->adam_beta1, ctx);
-    adam(&t->opt_d, im_encoder_params(&t->m->disc), s->lr_d, s->adam_beta1, ctx);
-    if (critic_params(t)) adam(&t->opt_critic, critic_params(t), s->lr_critic, s->adam_beta1, ctx);
+    gan_adam(&t->opt_eg, &t->m->eg, s->lr_g, s->adam_beta1, ctx);
+    gan_adam(&t->opt_d, im_encoder_params(&t->m->disc), s->lr_d, s->adam_beta1, ctx);
+    if (critic_params(t)) gan_adam(&t->opt_critic, critic_params(t), s->lr_critic, s->adam_beta1, ctx);
     static const char *const cols[] = { "step", "loss_d", "loss_eg", "mi_term" };
     t->curve = im_record_curve(rec, "train", 4, cols);
     return IM_OK;
@@ -242,12 +235,7 @@ static im_status build(im_ctx *ctx, const im_config *cfg, const gan_settings *s,
                      m->disc.out_dim);
     if (!st) st = im_params_view_append(ctx, &m->eg, im_encoder_params(&m->enc));
     if (!st) st = im_params_view_append(ctx, &m->eg, im_encoder_params(&m->gen));
-    if (!st && s->mine_beta > 0) {
-        st = im_estimator_new(ctx, cfg, "estimator", m->x_dim, m->z_dim, rng, est);
-        if (!st && !(*est)->vt->objective)
-            st = im_fail(ctx, IM_EINVAL, "bigan: estimator %s has no differentiable objective: it cannot be the MI "
-                         "term (use mine, nwj, infonce, jsd, smile, ...)", (*est)->plugin->name);
-    }
+    if (!st && s->mine_beta > 0) st = gan_mi_estimator(ctx, cfg, "bigan", m->x_dim, m->z_dim, rng, est);
     return st;
 }
 
@@ -278,18 +266,8 @@ static im_status bigan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_re
     return st;
 }
 
-static int bigan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
-{
-    im_section task;
-    double beta = 1;
-    if (strcmp(name, "estimator") != 0) return 1;
-    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_float(ctx, &task, "mine_beta", &beta))
-        return 1;
-    return beta > 0;
-}
-
 static const im_task_vt bigan_vt = { IM_VT_SIZE(im_task_vt), .run = bigan_run, .summarize = gan_summarize,
-                                     .uses_section = bigan_uses_section };
+                                     .uses_section = gan_uses_section };
 const im_plugin gan_bigan_plugin = IM_PLUGIN(IM_TASK, "bigan",
                                      "ALI/BiGAN on a 2-D mixture, optionally with beta * I(X; E(X)): modes, reconstruction",
                                      gan_params, &bigan_vt);

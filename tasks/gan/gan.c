@@ -84,12 +84,7 @@ static im_status build(im_ctx *ctx, const im_config *cfg, const gan_settings *s,
     if (!st && m->disc.out_dim != 1)
         st = im_fail(ctx, IM_ECONFIG, "gan: [encoder:discriminator] makes %d columns: set out = 1 (a logit)",
                      m->disc.out_dim);
-    if (!st && s->mine_beta > 0) {
-        st = im_estimator_new(ctx, cfg, "estimator", m->x_dim, m->codes, rng, est);
-        if (!st && !(*est)->vt->objective)
-            st = im_fail(ctx, IM_EINVAL, "gan: estimator %s has no differentiable objective: it cannot be the MI term "
-                         "(use mine, nwj, infonce, jsd, smile, ...)", (*est)->plugin->name);
-    }
+    if (!st && s->mine_beta > 0) st = gan_mi_estimator(ctx, cfg, "gan", m->x_dim, m->codes, rng, est);
     return st;
 }
 
@@ -118,7 +113,17 @@ static im_status gan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     return st;
 }
 
-static int gan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
+im_status gan_mi_estimator(im_ctx *ctx, const im_config *cfg, const char *task, int x_dim, int y_dim, im_rng *rng,
+                           im_estimator **est)
+{
+    im_status st = im_estimator_new(ctx, cfg, "estimator", x_dim, y_dim, rng, est);
+    if (!st && !(*est)->vt->objective)
+        st = im_fail(ctx, IM_EINVAL, "%s: estimator %s has no differentiable objective: it cannot be the MI term (use "
+                     "mine, nwj, infonce, jsd, smile, ...)", task, (*est)->plugin->name);
+    return st;
+}
+
+int gan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
     im_section task;
     double beta = 1;

@@ -32,6 +32,14 @@ im_status gan_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
  * their codes when not NULL) as curves for the picture. */
 im_status gan_score_samples(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const im_mat *gen,
                             const int *codes, im_record *rec);
+/* Adam with the tasks' first-moment decay, on the context's pool (train.c). */
+void gan_adam(im_optim *opt, const im_params *params, double lr, double beta1, im_ctx *ctx);
+/* The MI term's estimator from [estimator] (x_dim and y_dim wide); refused
+ * when it has no differentiable objective; `task` names the task (gan.c). */
+im_status gan_mi_estimator(im_ctx *ctx, const im_config *cfg, const char *task, int x_dim, int y_dim, im_rng *rng,
+                           im_estimator **est);
+/* Both tasks read [estimator] only with mine_beta > 0 (gan.c). */
+int gan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name);
 /* The task keys both tasks read, and reading them (gan.c). */
 im_status gan_read_settings(im_ctx *ctx, const im_config *cfg, gan_settings *s);
 extern const im_param_spec gan_params[];   /* gan.c: both tasks' keys */

@@ -126,7 +126,7 @@ static void trainer_free(trainer *t)
     im_batcher_free(&t->batcher);
 }
 
-static void adam(im_optim *opt, const im_params *p, double lr, double beta1, im_ctx *ctx)
+void gan_adam(im_optim *opt, const im_params *p, double lr, double beta1, im_ctx *ctx)
 {
     im_adam_init(opt, p, lr);
     opt->beta1 = beta1;
@@ -147,10 +147,10 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_rng *rng, im_record *r
     if (!st) st = im_batcher_init(ctx, &t->batcher, t->ds->train.x.rows, rng);
     if (st) return st;
     for (int r = 0; r < b; r++) t->ones.data[r] = 1, t->zeros.data[r] = 0;
-    adam(&t->opt_g, im_encoder_params(&t->m->gen), s->lr_g, s->adam_beta1, ctx);
-    adam(&t->opt_d, im_encoder_params(&t->m->disc), s->lr_d, s->adam_beta1, ctx);
+    gan_adam(&t->opt_g, im_encoder_params(&t->m->gen), s->lr_g, s->adam_beta1, ctx);
+    gan_adam(&t->opt_d, im_encoder_params(&t->m->disc), s->lr_d, s->adam_beta1, ctx);
     im_params *cp = critic_params(t);
-    if (cp) adam(&t->opt_critic, cp, s->lr_critic, s->adam_beta1, ctx);
+    if (cp) gan_adam(&t->opt_critic, cp, s->lr_critic, s->adam_beta1, ctx);
     static const char *const cols[] = { "step", "loss_d", "loss_g", "mi_term" };
     t->curve = im_record_curve(rec, "train", 4, cols);
     return IM_OK;
