@@ -67,20 +67,6 @@ static im_status discriminator_step(trainer *t, double *loss_d)
     return IM_OK;
 }
 
-static im_status critic_step(trainer *t)
-{
-    im_params *cp = critic_params(t);
-    im_status st = IM_OK;
-    for (int k = 0; cp && k < t->s->critic_steps && !st; k++) {
-        im_graph_reset(t->g);
-        im_params_zero_grad(cp);
-        im_tensor *obj = t->est->vt->objective(t->est->self, t->g, im_input(t->g, &t->real), im_input(t->g, &t->code));
-        st = im_backward(t->g, im_neg(t->g, obj));
-        if (!st) im_optim_step(&t->opt_critic);
-    }
-    return st;
-}
-
 static im_status encoder_generator_step(trainer *t, double *loss_eg, double *mi)
 {
     im_graph *g = t->g;
@@ -149,7 +135,7 @@ static im_status train(im_ctx *ctx, const gan_settings *s, const im_dataset *ds,
         for (long i = 0; i < (long)t.z.rows * t.z.cols; i++) t.z.data[i] = (im_real)im_rng_normal(rng);
         double ld, leg, mi;
         st = discriminator_step(&t, &ld);
-        if (!st) st = critic_step(&t);
+        if (!st) st = gan_critic_steps(t.g, est, &t.opt_critic, &t.real, &t.code, s->critic_steps);
         if (!st) st = encoder_generator_step(&t, &leg, &mi);
         if (st) break;
         sum[0] += ld, sum[1] += leg, sum[2] += isnan(mi) ? 0 : mi, since++;

@@ -32,6 +32,9 @@ im_status gan_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
  * their codes when not NULL) as curves for the picture. */
 im_status gan_score_samples(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const im_mat *gen,
                             const int *codes, im_record *rec);
+/* `steps` Adam ascents of the estimator's objective on (x, y), held fixed
+ * (train.c); nothing when the estimator trains nothing. */
+im_status gan_critic_steps(im_graph *g, im_estimator *est, im_optim *opt, const im_mat *x, const im_mat *y, int steps);
 /* Adam with the tasks' first-moment decay, on the context's pool (train.c). */
 void gan_adam(im_optim *opt, const im_params *params, double lr, double beta1, im_ctx *ctx);
 /* The MI term's estimator from [estimator] (x_dim and y_dim wide); refused

@@ -81,18 +81,16 @@ static im_status discriminator_step(trainer *t, double *loss_d)
     return IM_OK;
 }
 
-static im_status critic_step(trainer *t)
+im_status gan_critic_steps(im_graph *g, im_estimator *est, im_optim *opt, const im_mat *x, const im_mat *y, int steps)
 {
-    im_params *cp = critic_params(t);
-    if (!cp) return IM_OK;
+    im_params *cp = est && est->vt->params ? est->vt->params(est->self) : NULL;
     im_status st = IM_OK;
-    for (int k = 0; k < t->s->critic_steps && !st; k++) {
-        im_graph_reset(t->g);
-        im_params_zero_grad(cp);
-        im_tensor *obj = t->est->vt->objective(t->est->self, t->g, im_input(t->g, &t->fake),
-                                               im_input(t->g, &t->onehot));
-        st = im_backward(t->g, im_neg(t->g, obj));
-        if (!st) im_optim_step(&t->opt_critic);
+    for (int k = 0; cp && k < steps && !st; k++) {
+        im_graph_reset(g);
+        im_params_zero_grad(cp);   /* what the generator's pass left there */
+        im_tensor *obj = est->vt->objective(est->self, g, im_input(g, x), im_input(g, y));
+        st = im_backward(g, im_neg(g, obj));
+        if (!st) im_optim_step(opt);
     }
     return st;
 }
@@ -172,7 +170,7 @@ im_status gan_train(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, ga
         draw_latent(m, rng, &t.z, &t.onehot, NULL);
         double ld, lg, mi;
         st = discriminator_step(&t, &ld);
-        if (!st) st = critic_step(&t);
+        if (!st) st = gan_critic_steps(t.g, est, &t.opt_critic, &t.fake, &t.onehot, s->critic_steps);
         if (!st) st = generator_step(&t, &lg, &mi);
         if (st) break;
         sum_d += ld, sum_g += lg, sum_mi += isnan(mi) ? 0 : mi, since++;
