@@ -45,7 +45,7 @@ im_status im_plot_scatter(im_ctx *ctx, const char *path, const char *title, cons
     static const int palette[MAX_PANEL_SERIES][3] = { { 160, 160, 160 }, { 31, 119, 180 }, { 214, 39, 40 },
                                                       { 44, 160, 44 },   { 255, 127, 14 }, { 148, 103, 189 },
                                                       { 140, 86, 75 },   { 227, 119, 194 } };
-    int width = 40 + PANEL_PX * n_panels, height = PANEL_PX + 110;
+    int width = 40 + PANEL_PX * n_panels, height = PANEL_PX + 150;
     char tmp[4096];
     double r[4];
     shared_range(panels, n_panels, r);
@@ -55,14 +55,16 @@ im_status im_plot_scatter(im_ctx *ctx, const char *path, const char *title, cons
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
     plptex(0.5, 1 - 20.0 / height, 1, 0, 0.5, title);
-    double side = (double)(PANEL_PX - 70) / width, top = 1 - 60.0 / height;
+    double side = (double)(PANEL_PX - 70) / width, top = 1 - 80.0 / height;
     for (int p = 0; p < n_panels; p++) {
         double left = (40.0 + PANEL_PX * p + 40) / width;
         plvpor(left, left + side, top - (double)(PANEL_PX - 70) / height, top);
         plwind(r[0], r[1], r[2], r[3]);
         plcol0(15);
         plbox("bcnst", 0, 0, "bcnstv", 0, 0);
+        plschr(0, 0.85);   /* a panel's title stays within its width */
         plmtex("t", 0.8, 0.5, 0.5, panels[p].title);
+        plschr(0, 1.0);
         plssym(0, 0.35);
         for (int s = 0; s < panels[p].n_series && s < MAX_PANEL_SERIES; s++) {
             plscol0(1 + s, palette[s][0], palette[s][1], palette[s][2]);

@@ -53,7 +53,7 @@ static im_status draw_samples(im_ctx *ctx, const im_config *cfg, const beta_grou
     for (int b = 0; b < n_groups; b++) {
         points[b + 1] = curve_points(groups[b].first, "samples", &n);
         if (!points[b + 1]) continue;
-        snprintf(titles[b + 1], sizeof titles[b + 1], groups[b].beta > 0 ? "generator, MINE beta = %g" : "generator, vanilla (beta = %g)",
+        snprintf(titles[b + 1], sizeof titles[b + 1], groups[b].beta > 0 ? "MINE, beta = %g" : "vanilla, beta = %g",
                  groups[b].beta);
         series[b + 1][0] = real;   /* under the generated points: where the modes are */
         series[b + 1][1] = (im_series){ .name = "generated samples (blue)", .x = points[b + 1], .y = points[b + 1] + n,
