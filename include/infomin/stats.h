@@ -101,4 +101,15 @@ IM_API im_tensor *im_pair_dependence_tape(im_graph *g, im_tensor *a, im_tensor *
  * median heuristic for Gaussian kernel widths). */
 IM_API double im_median_distance(const double *x, int n, int d, int max_rows);
 
+/* I(X;Z) through a known Gaussian channel, Z | X = x_j ~ N(mu_j, diag
+ * var_j) (a stochastic encoder), from m inputs drawn from p(x) and one draw
+ * z_i of the channel per input (Poole et al. 2019, section 2.3):
+ *   lower = mean_i [log p(z_i|x_i) − log (1/m) Σ_j p(z_i|x_j)]          ≤ log m
+ *   upper = mean_i [log p(z_i|x_i) − log (1/(m−1)) Σ_{j≠i} p(z_i|x_j)]
+ * The first is a lower bound on I(X;Z) (and, in expectation over the draws,
+ * the exact MI of X uniform on the m inputs); the second, leave-one-out, an
+ * upper bound. mu, var and z are m x k doubles, row-major; var > 0. */
+IM_API im_status im_gaussian_channel_mi(im_ctx *ctx, const double *mu, const double *var, const double *z, int m, int k,
+                                        double *lower, double *upper);
+
 #endif
