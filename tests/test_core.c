@@ -13,6 +13,7 @@
 #include "infomin/param.h"
 #include "infomin/pool.h"
 #include "infomin/rng.h"
+#include "infomin/sparse.h"
 
 /* One critic step, as the trainer does it: arena reset, forward, backward,
  * Adam. After the first step the arena must not grow at all. */
@@ -288,6 +289,59 @@ START_TEST(thread_pool_claims_parts_and_backs_off_after_a_stall)
 }
 END_TEST
 
+/* CSR from unordered entries (repeats summed, columns sorted), refusals by
+ * place, and the GCN normalisation of a hand-made graph: a path 0-1-2, a
+ * self-loop on 2 (replaced by 1) and an isolated node 3. */
+START_TEST(sparse_matrices_and_gcn_normalisation)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_csr a, norm;
+    const int r[] = { 1, 0, 2, 1, 2, 0 }, c[] = { 0, 1, 1, 2, 2, 1 };
+    ck_assert_int_eq(im_csr_from_entries(&ctx, 4, 4, r, c, NULL, 6, &a), IM_OK);
+    ck_assert_int_eq(a.nnz, 5);   /* (0,1) given twice */
+    const long ptr[] = { 0, 1, 3, 5, 5 };
+    const int cols[] = { 1, 0, 2, 1, 2 };
+    for (int i = 0; i <= 4; i++) ck_assert_int_eq(a.row_ptr[i], ptr[i]);
+    for (int i = 0; i < 5; i++) ck_assert_int_eq(a.col[i], cols[i]);
+    ck_assert_double_eq(a.val[0], 2);
+    ck_assert_int_eq(im_csr_gcn_norm(&ctx, &a, &norm), IM_EINVAL);   /* (0,1) weighs 2, (1,0) 1 */
+    ck_assert_str_eq(ctx.err, "GCN normalisation: the adjacency is not symmetric: (0, 1) = 2, (1, 0) = 1");
+    im_csr_free(&a);
+    const int r2[] = { 0, 1, 1, 2, 2 }, c2[] = { 1, 0, 2, 1, 2 };
+    ck_assert_int_eq(im_csr_from_entries(&ctx, 4, 4, r2, c2, NULL, 5, &a), IM_OK);
+    ck_assert_int_eq(im_csr_gcn_norm(&ctx, &a, &norm), IM_OK);
+    /* degrees of A + I: 2, 3, 2, 1; Â = D^-1/2 (A + I) D^-1/2 */
+    const double d[4] = { 2, 3, 2, 1 };
+    double dense[4][4] = { { 0 } };
+    for (int i = 0; i < 4; i++)
+        for (long k = norm.row_ptr[i]; k < norm.row_ptr[i + 1]; k++) dense[i][norm.col[k]] = norm.val[k];
+    const int adj[4][4] = { { 1, 1, 0, 0 }, { 1, 1, 1, 0 }, { 0, 1, 1, 0 }, { 0, 0, 0, 1 } };
+    for (int i = 0; i < 4; i++) {
+        double weighted = 0;   /* Â D^½ 1 = D^½ 1: each row's sum weighted by √d */
+        for (int j = 0; j < 4; j++) {
+            ck_assert_double_eq_tol(dense[i][j], adj[i][j] / sqrt(d[i] * d[j]), 1e-6);
+            weighted += dense[i][j] * sqrt(d[j]);
+        }
+        ck_assert_double_eq_tol(weighted, sqrt(d[i]), 1e-6);
+    }
+    ck_assert_double_eq_tol(dense[3][3], 1, 1e-7);   /* an isolated node keeps itself */
+    double sums[4];
+    im_csr_row_sums(&norm, sums);
+    ck_assert_double_eq_tol(sums[0], 0.5 + 1 / sqrt(6.0), 1e-6);
+    im_csr_free(&norm);
+    im_csr_free(&a);
+    const int bad_r[] = { 0, 4 }, bad_c[] = { 0, 0 };
+    ck_assert_int_eq(im_csr_from_entries(&ctx, 4, 4, bad_r, bad_c, NULL, 2, &a), IM_EINVAL);
+    ck_assert_str_eq(ctx.err, "sparse matrix 4x4: entry 1 at (4, 0) is outside it");
+    const double neg[] = { 1, -1 };
+    const int ok_r[] = { 0, 1 }, ok_c[] = { 1, 0 };
+    ck_assert_int_eq(im_csr_from_entries(&ctx, 2, 2, ok_r, ok_c, neg, 2, &a), IM_OK);
+    ck_assert_int_eq(im_csr_gcn_norm(&ctx, &a, &norm), IM_EINVAL);
+    im_csr_free(&a);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
     Suite *s = suite_create("core");
@@ -299,6 +353,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, rng_is_reproducible_and_well_distributed);
     tcase_add_test(tc, thread_pool_changes_no_number);
     tcase_add_test(tc, thread_pool_claims_parts_and_backs_off_after_a_stall);
+    tcase_add_test(tc, sparse_matrices_and_gcn_normalisation);
     suite_add_tcase(s, tc);
     return s;
 }

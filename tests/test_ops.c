@@ -14,6 +14,7 @@
 #include "infomin/param.h"
 #include "infomin/pool.h"
 #include "infomin/rng.h"
+#include "infomin/sparse.h"
 #include "infomin/stats.h"
 
 #define MAX_IN 3
@@ -177,6 +178,26 @@ static im_tensor *b_concat_rows(im_graph *g, im_tensor **x) { return im_concat_r
 static im_tensor *b_slice_cols(im_graph *g, im_tensor **x) { return im_slice_cols(g, x[0], 1, 2); }
 static im_tensor *b_slice_rows(im_graph *g, im_tensor **x) { return im_slice_rows(g, x[0], 2, 3); }
 static im_tensor *b_gather(im_graph *g, im_tensor **x) { return im_gather_rows(g, x[0], gather_idx, 5); }
+/* a 4x5 sparse matrix with an empty row, a repeated position (summed) and
+ * negative values; made once, reachable to the end */
+static const im_csr *sparse_4x5(void)
+{
+    static im_csr a;
+    if (!a.rows) {
+        static const int r[] = { 0, 0, 2, 2, 3, 0, 3 }, c[] = { 1, 4, 0, 2, 3, 1, 0 };
+        static const double v[] = { 0.5, -1.2, 2.0, 0.3, 1.1, 0.25, -0.7 };
+        im_ctx ctx;
+        im_ctx_init(&ctx);
+        ck_assert_int_eq(im_csr_from_entries(&ctx, 4, 5, r, c, v, 7, &a), IM_OK);
+    }
+    return &a;
+}
+static im_tensor *b_spmm(im_graph *g, im_tensor **x) { return im_spmm(g, sparse_4x5(), x[0]); }
+/* the product twice on one input: the scatter accumulates */
+static im_tensor *b_spmm_twice(im_graph *g, im_tensor **x)
+{
+    return im_add(g, im_spmm(g, sparse_4x5(), x[0]), im_tanh(g, im_spmm(g, sparse_4x5(), x[0])));
+}
 static im_tensor *b_outer_add(im_graph *g, im_tensor **x) { return im_outer_add(g, x[0], x[1]); }
 static im_tensor *b_standardize(im_graph *g, im_tensor **x) { return im_standardize_cols(g, x[0], 1e-3); }
 static im_tensor *b_ce(im_graph *g, im_tensor **x) { return im_cross_entropy_logits(g, x[0], labels); }
@@ -320,6 +341,8 @@ static const grad_case cases[] = {
     { "slice_cols", 1, { { 3, 5 } }, b_slice_cols, 0, 0 },
     { "slice_rows", 1, { { 6, 2 } }, b_slice_rows, 0, 0 },
     { "gather_rows (repeats)", 1, { { 4, 3 } }, b_gather, 0, 0 },
+    { "spmm 4x5 sparse · 5x3", 1, { { 5, 3 } }, b_spmm, 0, 0 },
+    { "spmm twice on one input", 1, { { 5, 2 } }, b_spmm_twice, 0, 0 },
     { "diag", 1, { { 4, 4 } }, b_diag, 0, 0 },
     { "offdiag", 1, { { 4, 4 } }, b_offdiag, 0, 0 },
     { "reshape 3x4 -> 2x6", 1, { { 3, 4 } }, b_reshape, 0, 0 },

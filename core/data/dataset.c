@@ -1,5 +1,6 @@
 /* dataset.c — instantiating dataset plugins and checking what they return. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "infomin/data.h"
 #include "infomin/registry.h"
@@ -14,6 +15,9 @@ void im_dataset_free(im_dataset *ds)
         im_mat_free(&splits[s]->y);
         im_mat_free(&splits[s]->t);
     }
+    if (ds->adjacency) im_csr_free(ds->adjacency);
+    free(ds->adjacency);
+    ds->adjacency = NULL;
 }
 
 im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols)
@@ -60,6 +64,11 @@ im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds)
             if (st) return st;
         }
     }
+    const im_csr *a = ds->adjacency;
+    long nodes = (long)ds->train.x.rows + ds->val.x.rows + ds->test.x.rows;
+    if (a && (a->rows != nodes || a->cols != nodes))
+        return im_fail(ctx, IM_EINVAL, "dataset %s: the adjacency is %dx%d, the splits hold %ld nodes", ds->name,
+                       a->rows, a->cols, nodes);
     return IM_OK;
 }
 

@@ -45,7 +45,10 @@ im_status im_plot_scatter(im_ctx *ctx, const char *path, const char *title, cons
     static const int palette[MAX_PANEL_SERIES][3] = { { 160, 160, 160 }, { 31, 119, 180 }, { 214, 39, 40 },
                                                       { 44, 160, 44 },   { 255, 127, 14 }, { 148, 103, 189 },
                                                       { 140, 86, 75 },   { 227, 119, 194 } };
-    int width = 40 + PANEL_PX * n_panels, height = PANEL_PX + 150;
+    int most = 0;   /* the names under a panel, one line each: room for the longest list */
+    for (int p = 0; p < n_panels; p++) most = panels[p].n_series > most ? panels[p].n_series : most;
+    if (most > MAX_PANEL_SERIES) most = MAX_PANEL_SERIES;
+    int width = 40 + PANEL_PX * n_panels, height = PANEL_PX + 150 + 26 * (most > 2 ? most - 2 : 0);
     char tmp[4096];
     double r[4];
     shared_range(panels, n_panels, r);
@@ -55,7 +58,7 @@ im_status im_plot_scatter(im_ctx *ctx, const char *path, const char *title, cons
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
     plptex(0.5, 1 - 20.0 / height, 1, 0, 0.5, title);
-    double side = (double)(PANEL_PX - 70) / width, top = 1 - 80.0 / height;
+    double side = (double)(PANEL_PX - 70) / width, top = 1 - 80.0 / height;   /* panels of PANEL_PX − 70 square */
     for (int p = 0; p < n_panels; p++) {
         double left = (40.0 + PANEL_PX * p + 40) / width;
         plvpor(left, left + side, top - (double)(PANEL_PX - 70) / height, top);

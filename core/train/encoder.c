@@ -64,6 +64,13 @@ void im_encoder_set_training(const im_encoder *e, int training)
 
 im_params *im_encoder_params(const im_encoder *e) { return e->vt->params(e->self); }
 
+im_status im_encoder_set_graph(im_ctx *ctx, const im_encoder *e, const im_csr *adjacency)
+{
+    if (!e->vt->set_graph)
+        return im_fail(ctx, IM_EINVAL, "encoder %s does not read a graph (use gcn)", e->name);
+    return e->vt->set_graph(e->self, ctx, adjacency);
+}
+
 #define ENCODE_ROWS 500   /* rows per evaluation pass: bounds the arena */
 
 im_status im_encoder_encode(im_ctx *ctx, const im_encoder *e, const im_mat *x, im_encode_what what, im_mat *out)

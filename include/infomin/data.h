@@ -8,6 +8,7 @@
 #include "cfg.h"
 #include "mat.h"
 #include "rng.h"
+#include "sparse.h"
 
 typedef enum { IM_VAR_NONE, IM_VAR_CONTINUOUS, IM_VAR_BINARY, IM_VAR_CLASSES } im_var_kind;
 
@@ -25,6 +26,11 @@ typedef struct im_dataset {
     /* Appended in 0.3: image datasets set the shape of an X row (C, H, W;
      * C·H·W = X's columns); all zero for vectors. */
     im_shape x_shape;
+    /* Appended in 0.5: a graph dataset (node level) sets the adjacency of
+     * one undirected graph over all its rows, numbered in split order
+     * (train rows, then val, then test); NULL for every other dataset.
+     * Owned by the dataset (im_dataset_free). */
+    im_csr *adjacency;
 } im_dataset;
 
 /* Appended fields only (plugin.h); required: create. */

@@ -8,6 +8,7 @@
 #include "param.h"
 #include "mat.h"
 #include "rng.h"
+#include "sparse.h"
 
 /* Appended fields only (plugin.h); required: all four below. */
 typedef struct im_encoder_vt {
@@ -41,6 +42,12 @@ typedef struct im_encoder_vt {
     size_t (*state_size)(void *self);
     void (*state_save)(void *self, void *buf);
     void (*state_load)(void *self, const void *buf);
+    /* Appended in 0.5, optional: the graph whose nodes the rows of the next
+     * forward passes are (an undirected adjacency, square and symmetric;
+     * not owned, it must outlive those passes). The encoder derives what it
+     * propagates with (GCN: D^-1/2 (A + I) D^-1/2). NULL: the encoder reads
+     * rows independently, and graph tasks refuse it by name. */
+    im_status (*set_graph)(void *self, im_ctx *ctx, const im_csr *adjacency);
 } im_encoder_vt;
 
 /* An encoder instance (core/train/encoder.c): the plugin named in a
@@ -65,6 +72,9 @@ IM_API im_tensor *im_encoder_forward_local(im_graph *g, const im_encoder *e, im_
 IM_API im_tensor *im_encoder_forward_features(im_graph *g, const im_encoder *e, im_tensor *x, im_tensor **features,
                                               im_shape *shape);
 IM_API void im_encoder_set_training(const im_encoder *e, int training);
+/* The graph of the next passes' rows; fails naming an encoder without the
+ * hook (not a graph encoder). */
+IM_API im_status im_encoder_set_graph(im_ctx *ctx, const im_encoder *e, const im_csr *adjacency);
 IM_API im_params *im_encoder_params(const im_encoder *e);
 /* What im_encoder_encode returns for each row. */
 typedef enum { IM_ENCODE_CODE, IM_ENCODE_LOCAL, IM_ENCODE_FEATURES } im_encode_what;

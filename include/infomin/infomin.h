@@ -10,6 +10,7 @@
 #include "rng.h"
 #include "clock.h"
 #include "graph.h"
+#include "sparse.h"
 #include "param.h"
 #include "nn.h"
 #include "optim.h"
@@ -30,5 +31,6 @@
 #include "critic.h"
 #include "tabular.h"
 #include "checkpoint.h"
+#include "probe.h"
 
 #endif

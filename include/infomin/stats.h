@@ -112,4 +112,9 @@ IM_API double im_median_distance(const double *x, int n, int d, int max_rows);
 IM_API im_status im_gaussian_channel_mi(im_ctx *ctx, const double *mu, const double *var, const double *z, int m, int k,
                                         double *lower, double *upper);
 
+/* The n rows of x (n x d doubles) projected onto their top k principal
+ * components, into out (n x k); each component's sign fixed by its largest
+ * loading. For pictures (2-D projections of embeddings). */
+IM_API im_status im_pca_project(im_ctx *ctx, const double *x, int n, int d, int k, double *out);
+
 #endif

@@ -45,8 +45,6 @@ typedef struct {
 bn_code_tensors bn_code_of(im_graph *g, const bn_settings *s, const bn_model *m, im_tensor *h, im_tensor *eps);
 /* VIB's rate: mean over rows of KL(N(μ, σ²) ‖ N(0, I)), 1x1. */
 im_tensor *bn_vib_kl(im_graph *g, const bn_code_tensors *c, int k);
-/* Class labels of a one-column Y (malloc'd). */
-int *bn_labels(im_ctx *ctx, const im_mat *y);
 
 /* One evaluation on the test split: error (argmax of the softmax averaged
  * over eval_samples draws of Z), Î(Z;Y) = H(Y) − cross-entropy (nats, a

@@ -67,14 +67,3 @@ im_tensor *bn_vib_kl(im_graph *g, const bn_code_tensors *c, int k)
     im_tensor *per_row = im_add_scalar(g, im_sum(g, terms, IM_ROWWISE), -(double)k);
     return im_scale(g, im_mean(g, per_row, IM_ALL), 0.5);
 }
-
-int *bn_labels(im_ctx *ctx, const im_mat *y)
-{
-    int *labels = malloc(sizeof(int) * (size_t)(y->rows ? y->rows : 1));
-    if (!labels) {
-        im_fail(ctx, IM_ENOMEM, "bottleneck: out of memory");
-        return NULL;
-    }
-    for (int r = 0; r < y->rows; r++) labels[r] = (int)y->data[(size_t)r * y->cols];
-    return labels;
-}

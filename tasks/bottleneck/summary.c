@@ -155,9 +155,9 @@ static im_status plot_plane(im_ctx *ctx, const im_config *cfg, const group *grou
     if (!st && n) {
         char path[4096];
         im_output_path(cfg, -1, "-plane.png", path, sizeof path);
-        im_plot_spec spec = { .title = "Information plane, test split (points: epochs 0, 1, ...; each setting's first run)",
+        im_plot_spec spec = { .title = "Information plane (test split; a point per epoch)",
                               .x_label = "I(X;Z), nats (Gaussian-channel lower bound)",
-                              .y_label = "I(Z;Y), nats (H(Y) - cross-entropy)" };
+                              .y_label = "I(Z;Y), nats (H(Y) - cross-entropy)", .width = 1200, .height = 650 };
         st = im_plot_lines(ctx, path, &spec, series, n);
         if (!st) printf("information plane: %s\n", path);
     }

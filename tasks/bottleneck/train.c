@@ -110,7 +110,7 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, im_rng *rng, i
     im_status st = im_mat_alloc(ctx, &t->xb, batch, tr->x.cols);
     if (!st) st = im_mat_alloc(ctx, &t->eps, batch, t->m->k);
     if (!st) st = im_mat_alloc(ctx, &t->zb, batch, t->m->k);
-    if (!st && !(t->labels = bn_labels(ctx, &tr->y))) st = ctx->status;
+    if (!st && !(t->labels = im_class_labels(ctx, &tr->y, tr->y.rows))) st = ctx->status;
     if (!st && !(t->yb = malloc(sizeof(int) * (size_t)batch))) st = im_fail(ctx, IM_ENOMEM, "bottleneck: out of memory");
     if (!st && !(t->g = im_graph_new(ctx))) st = ctx->status;
     if (!st) st = im_batcher_init(ctx, &t->batcher, tr->x.rows, rng);

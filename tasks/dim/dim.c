@@ -104,7 +104,7 @@ static im_status probe_all(im_ctx *ctx, const dim_settings *s, const im_dataset 
 {
     int n_train = s->probe_rows && s->probe_rows < ds->train.x.rows ? s->probe_rows : ds->train.x.rows;
     im_mat xtr = { n_train, ds->train.x.cols, ds->train.x.data };
-    int *ltr = dim_labels(ctx, &ds->train.y, n_train), *lte = dim_labels(ctx, &ds->test.y, ds->test.x.rows);
+    int *ltr = im_class_labels(ctx, &ds->train.y, n_train), *lte = im_class_labels(ctx, &ds->test.y, ds->test.x.rows);
     im_status st = ltr && lte ? IM_OK : ctx->status;
     static const char *const set_names[2] = { "code", "features" };
     for (int set = enc ? 0 : 1; set < 2 && !st; set++) {
@@ -117,10 +117,10 @@ static im_status probe_all(im_ctx *ctx, const dim_settings *s, const im_dataset 
             tr = &ftr;
             te = &fte;
         }
-        probe_data d = { tr, te, ltr, lte, ds->y_classes };
+        im_probe_data d = { tr, te, ltr, lte, ds->y_classes };
         double lin = NAN, mlp = NAN;
-        if (!st) st = dim_probe(ctx, &d, 0, s->probe_epochs, s->probe_lr, rng, &lin);
-        if (!st) st = dim_probe(ctx, &d, s->probe_hidden, s->probe_epochs, s->probe_lr, rng, &mlp);
+        if (!st) st = im_probe_accuracy(ctx, &d, 0, s->probe_epochs, s->probe_lr, rng, &lin);
+        if (!st) st = im_probe_accuracy(ctx, &d, s->probe_hidden, s->probe_epochs, s->probe_lr, rng, &mlp);
         if (!st) {
             char key[64];
             snprintf(key, sizeof key, "linear_%s", set_names[set]);

@@ -25,21 +25,6 @@ typedef struct {
     im_encode_what features;   /* what the "features" probes read: the local map or the last block */
 } dim_settings;
 
-/* A probe's data: features of training and test rows and their classes. */
-typedef struct {
-    const im_mat *train, *test;
-    const int *train_labels, *test_labels;
-    int classes;
-} probe_data;
-
-/* Test accuracy of a classifier trained on frozen features, standardised
- * with the training rows' statistics: multinomial logistic regression
- * (hidden = 0) or one hidden ReLU layer. */
-im_status dim_probe(im_ctx *ctx, const probe_data *d, int hidden, int epochs, double lr, im_rng *rng, double *accuracy);
-
-/* The classes of a split's Y (one column of class indices), malloc'd. */
-int *dim_labels(im_ctx *ctx, const im_mat *y, int n);
-
 /* Linear-probe accuracy on the code and the conv features (enc NULL: the
  * pixels; acc[0] NaN) of the first curve_rows training and test rows: the
  * per-epoch curve. */

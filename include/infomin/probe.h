@@ -1,0 +1,28 @@
+/* probe.h — linear (or one-hidden-layer) probes on frozen features: how
+ * much of a label a representation makes readable (Deep InfoMax's and Deep
+ * Graph Infomax's evaluation). */
+#ifndef INFOMIN_PROBE_H
+#define INFOMIN_PROBE_H
+
+#include "api.h"
+#include "mat.h"
+#include "rng.h"
+
+/* A probe's data: features of training and test rows and their classes. */
+typedef struct im_probe_data {
+    const im_mat *train, *test;
+    const int *train_labels, *test_labels;
+    int classes;
+} im_probe_data;
+
+/* Test accuracy of a classifier trained on frozen features, standardised
+ * with the training rows' statistics: multinomial logistic regression
+ * (hidden = 0) or one hidden ReLU layer; Adam, batches of 256, `epochs`
+ * passes and at least 500 steps. */
+IM_API im_status im_probe_accuracy(im_ctx *ctx, const im_probe_data *d, int hidden, int epochs, double lr, im_rng *rng,
+                                   double *accuracy);
+/* The classes of the first n rows of a one-column Y of class indices
+ * (malloc'd; NULL with the message in ctx). */
+IM_API int *im_class_labels(im_ctx *ctx, const im_mat *y, int n);
+
+#endif

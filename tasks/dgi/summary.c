@@ -1,0 +1,153 @@
+/* summary.c — after a sweep of the dgi task: probe accuracy per method
+ * (mean ± sd over its runs), and <output>-pca.png: the 2-D PCA of the test
+ * nodes' raw features, a random GCN's and DGI's embeddings (each method's
+ * first run), coloured by community. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dgi.h"
+
+#define MAX_GROUPS 16
+#define MAX_CLASSES 16
+
+#define MAX_SEEDS 64
+
+typedef struct {
+    char label[96];
+    int n, head_n;
+    double sum, sq, head_sum, seconds;
+    const im_record *first;
+    char seed[MAX_SEEDS][24];   /* each run's seed and accuracy, to pair with the random encoder's */
+    double acc[MAX_SEEDS];
+} group;
+
+/* Mean and sd of g's accuracy minus the random encoder's on the same seed
+ * (the same graph); the pairs found into *pairs, the positive ones into
+ * *wins. */
+static void paired_gain(const group *g, const group *random, double *mean, double *sd, int *pairs, int *wins)
+{
+    double sum = 0, sq = 0;
+    *pairs = *wins = 0;
+    for (int i = 0; i < g->n && i < MAX_SEEDS; i++)
+        for (int j = 0; j < random->n && j < MAX_SEEDS; j++) {
+            if (strcmp(g->seed[i], random->seed[j]) != 0) continue;
+            double d = g->acc[i] - random->acc[j];
+            sum += d, sq += d * d, ++*pairs, *wins += d > 0;
+        }
+    *mean = *pairs ? sum / *pairs : NAN;
+    *sd = *pairs > 1 ? sqrt(fmax(0, (sq - *pairs * *mean * *mean) / (*pairs - 1))) : 0;
+}
+
+/* A run's group: its sweep values but the seed, else its method. */
+static void label_of(const im_config *cfg, const im_record *rec, char *buf, size_t size)
+{
+    const char *p = cfg->sweep_label ? cfg->sweep_label : "";
+    size_t used = 0;
+    buf[0] = 0;
+    while (*p) {
+        size_t len = strcspn(p, " ");
+        const char *tok = p;
+        size_t tlen = len;
+        if (strncmp(tok, "task.method=", 12) == 0) tok += 12, tlen -= 12;
+        if (strncmp(p, "task.seed=", 10) != 0 && used + tlen + 2 < size)
+            used += (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? " " : "", (int)tlen, tok);
+        p += len;
+        while (*p == ' ') p++;
+    }
+    if (!used) snprintf(buf, size, "%s", im_record_text(rec, "method"));
+}
+
+static im_status draw_pca(im_ctx *ctx, const im_config *cfg, const group *groups, int n_groups)
+{
+    static const char *const order[] = { "raw", "random", "supervised", "dgi" };
+    static const char *const titles[] = { "raw features", "random GCN", "supervised GCN", "DGI" };
+    im_scatter_panel panels[4];
+    im_series series[4][MAX_CLASSES];
+    double *xy[4] = { 0 };
+    char names[MAX_CLASSES][32];
+    int n_panels = 0;
+    im_status st = IM_OK;
+    for (int c = 0; c < MAX_CLASSES; c++) snprintf(names[c], sizeof names[c], "community %d", c);
+    for (int m = 0; m < 4 && !st; m++) {
+        const im_record *rec = NULL;
+        for (int i = 0; i < n_groups && !rec; i++)
+            if (strcmp(im_record_text(groups[i].first, "method"), order[m]) == 0) rec = groups[i].first;
+        const im_curve *c = rec ? im_record_find_curve(rec, "pca") : NULL;
+        int rows = c ? im_curve_rows(c) : 0, classes = 0;
+        if (!rows || !(xy[n_panels] = malloc(sizeof(double) * 2 * (size_t)rows))) continue;
+        for (int r = 0; r < rows; r++) classes = fmax(classes, im_curve_get(c, r, 2) + 1);
+        if (classes > MAX_CLASSES) classes = MAX_CLASSES;
+        /* one series per community: its points packed together in xy */
+        int at = 0;
+        for (int k = 0; k < classes; k++) {
+            int first = at;
+            for (int r = 0; r < rows; r++)
+                if ((int)im_curve_get(c, r, 2) == k) xy[n_panels][at] = im_curve_get(c, r, 0), xy[n_panels][rows + at++] = im_curve_get(c, r, 1);
+            series[n_panels][k] = (im_series){ .name = names[k], .x = xy[n_panels] + first,
+                                               .y = xy[n_panels] + rows + first, .n = at - first };
+        }
+        panels[n_panels] = (im_scatter_panel){ .title = titles[m], .series = series[n_panels], .n_series = classes };
+        n_panels++;
+    }
+    if (n_panels) {
+        char path[4096];
+        im_output_path(cfg, -1, "-pca.png", path, sizeof path);
+        st = im_plot_scatter(ctx, path, "test nodes, first two principal components (each method's first run)", panels,
+                             n_panels);
+        if (!st) printf("PCA picture: %s\n", path);
+    }
+    for (int i = 0; i < 4; i++) free(xy[i]);
+    return st;
+}
+
+im_status dgi_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n)
+{
+    group groups[MAX_GROUPS];
+    int n_groups = 0;
+    for (int i = 0; i < n; i++) {
+        double acc, head, secs = 0;
+        if (!im_record_ok(recs[i]) || !im_record_text(recs[i], "method") ||
+            !im_record_metric(recs[i], "probe_accuracy", &acc))
+            continue;
+        char label[96];
+        label_of(&runs[i], recs[i], label, sizeof label);
+        int g = 0;
+        while (g < n_groups && strcmp(groups[g].label, label) != 0) g++;
+        if (g == n_groups) {
+            if (n_groups == MAX_GROUPS) continue;
+            groups[n_groups++] = (group){ .first = recs[i] };
+            snprintf(groups[g].label, sizeof groups[g].label, "%s", label);
+        }
+        if (groups[g].n < MAX_SEEDS) {
+            const char *seed = im_record_config_value(recs[i], "task", "seed");
+            snprintf(groups[g].seed[groups[g].n], sizeof groups[g].seed[0], "%s", seed ? seed : "1");
+            groups[g].acc[groups[g].n] = acc;
+        }
+        groups[g].n++, groups[g].sum += acc, groups[g].sq += acc * acc;
+        if (im_record_metric(recs[i], "head_accuracy", &head)) groups[g].head_n++, groups[g].head_sum += head;
+        if (im_record_metric(recs[i], "train_seconds", &secs)) groups[g].seconds += secs;
+    }
+    if (!n_groups) return IM_OK;
+    const group *random = NULL;
+    for (int g = 0; g < n_groups && !random; g++)
+        if (strcmp(im_record_text(groups[g].first, "method"), "random") == 0) random = &groups[g];
+    printf("\nnode classification on the test nodes: logistic-regression probe on frozen embeddings "
+           "(mean ± sd over runs)\n%-28s %4s %18s %26s %10s %9s\n", "method", "runs", "probe accuracy",
+           "minus random, same seed", "own head", "s/run");
+    for (int g = 0; g < n_groups; g++) {
+        const group *gr = &groups[g];
+        double mean = gr->sum / gr->n, sd = gr->n > 1 ? sqrt(fmax(0, (gr->sq - gr->n * mean * mean) / (gr->n - 1))) : 0;
+        char head[24] = "-", gain[48] = "-";
+        if (gr->head_n) snprintf(head, sizeof head, "%.4f", gr->head_sum / gr->head_n);
+        double gm, gsd;
+        int pairs, wins;
+        if (random && gr != random) {
+            paired_gain(gr, random, &gm, &gsd, &pairs, &wins);
+            if (pairs) snprintf(gain, sizeof gain, "%+.4f ± %.4f (%d/%d up)", gm, gsd, wins, pairs);
+        }
+        printf("%-28.28s %4d %10.4f ± %5.4f %26s %10s %9.1f\n", gr->label, gr->n, mean, sd, gain, head,
+               gr->seconds / gr->n);
+    }
+    return draw_pca(ctx, &runs[0], groups, n_groups);
+}

@@ -1,0 +1,203 @@
+/* train.c — the two trainings of the dgi task, full batch (every node in
+ * every step: the graph is one sample).
+ *
+ * Deep Graph Infomax (Veličković et al., ICLR 2019): node embeddings
+ * H = E(X, A) and H̃ = E(X̃, A) of the corrupted graph (the feature rows
+ * shuffled, the edges kept), the summary s = σ(mean_i h_i), the bilinear
+ * discriminator D(h, s) = hᵀ W s, and the Jensen–Shannon (binary
+ * cross-entropy) objective: real pairs (h_i, s) against corrupted ones
+ * (h̃_i, s). Adam; training stops when the loss has not improved for
+ * `patience` epochs, and the best epoch's weights are kept, as in DGI.
+ *
+ * The supervised baseline: the same encoder and a linear head trained on
+ * the training nodes' labels, the weights of the best validation accuracy
+ * kept. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dgi.h"
+
+/* The best weights so far, to go back to. */
+typedef struct {
+    const im_params *params;
+    im_real *saved;
+    double best;
+    int since;
+} best_keeper;
+
+static im_status keeper_init(im_ctx *ctx, best_keeper *k, const im_params *params)
+{
+    k->params = params;
+    k->saved = malloc(sizeof(im_real) * (size_t)(im_params_numel(params) + 1));
+    k->best = -INFINITY;
+    k->since = 0;
+    return k->saved ? IM_OK : im_fail(ctx, IM_ENOMEM, "dgi: out of memory");
+}
+
+/* score: higher is better; returns 1 when it improved */
+static int keeper_offer(best_keeper *k, double score)
+{
+    if (score > k->best) {
+        k->best = score;
+        k->since = 0;
+        im_params_save(k->params, k->saved);
+        return 1;
+    }
+    k->since++;
+    return 0;
+}
+
+static void keeper_restore(best_keeper *k)
+{
+    if (isfinite(k->best)) im_params_load(k->params, k->saved);
+    free(k->saved);
+    k->saved = NULL;
+}
+
+typedef struct {
+    im_params disc;   /* W of the bilinear discriminator */
+    im_param *w;
+    im_params all;
+    im_mat shuffled, ones, zeros;
+    int *perm;
+} infomax;
+
+static void infomax_free(infomax *m)
+{
+    im_params_free(&m->disc);
+    im_params_view_free(&m->all);
+    im_mat_free(&m->shuffled);
+    im_mat_free(&m->ones);
+    im_mat_free(&m->zeros);
+    free(m->perm);
+}
+
+static im_status infomax_init(im_ctx *ctx, const dgi_graph *gr, im_encoder *enc, im_rng *rng, infomax *m)
+{
+    int n = gr->x.rows, d = enc->out_dim;
+    im_status st = (m->w = im_params_add(ctx, &m->disc, "dgi.bilinear", d, d)) ? IM_OK : ctx->status;
+    if (!st) im_init_xavier(m->w, rng);
+    if (!st) st = im_params_view_append(ctx, &m->all, im_encoder_params(enc));
+    if (!st) st = im_params_view_append(ctx, &m->all, &m->disc);
+    if (!st) st = im_mat_alloc(ctx, &m->shuffled, n, gr->x.cols);
+    if (!st) st = im_mat_alloc(ctx, &m->ones, n, 1);
+    if (!st) st = im_mat_alloc(ctx, &m->zeros, n, 1);
+    if (!st && !(m->perm = malloc(sizeof(int) * (size_t)n))) st = im_fail(ctx, IM_ENOMEM, "dgi: out of memory");
+    for (int r = 0; !st && r < n; r++) m->ones.data[r] = 1;
+    return st;
+}
+
+/* ½ [BCE(D(H, s), 1) + BCE(D(H̃, s), 0)] */
+static im_tensor *infomax_loss(im_graph *g, const dgi_graph *gr, im_encoder *enc, infomax *m)
+{
+    im_tensor *h = im_encoder_forward(g, enc, im_input(g, &gr->x));
+    im_tensor *h_corrupt = im_encoder_forward(g, enc, im_input(g, &m->shuffled));
+    im_tensor *summary = im_sigmoid(g, im_mean(g, h, IM_COLWISE));                       /* 1 x d */
+    im_tensor *ws = im_matmul(g, im_param_tensor(g, m->w), summary, 0, 1);                /* d x 1 */
+    im_tensor *real = im_bce_logits(g, im_matmul(g, h, ws, 0, 0), im_input(g, &m->ones));
+    im_tensor *fake = im_bce_logits(g, im_matmul(g, h_corrupt, ws, 0, 0), im_input(g, &m->zeros));
+    return im_scale(g, im_add(g, real, fake), 0.5);
+}
+
+im_status dgi_train_infomax(im_ctx *ctx, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc, im_rng *rng,
+                            im_record *rec, int *epochs_run)
+{
+    infomax m = { 0 };
+    best_keeper keep = { 0 };
+    im_graph *g = im_graph_new(ctx);
+    im_status st = g ? infomax_init(ctx, gr, enc, rng, &m) : ctx->status;
+    if (!st) st = keeper_init(ctx, &keep, &m.all);
+    im_optim opt;
+    if (!st) {
+        im_adam_init(&opt, &m.all, s->lr);
+        opt.weight_decay = s->weight_decay;
+        opt.pool = ctx->pool;
+    }
+    static const char *const cols[] = { "epoch", "loss" };
+    im_curve *curve = im_record_curve(rec, "train", 2, cols);
+    int epoch = 0;
+    for (epoch = 1; epoch <= s->epochs && !st && keep.since < s->patience; epoch++) {
+        if (im_interrupted(ctx)) {
+            st = im_fail(ctx, IM_EINTERRUPTED, "dgi: interrupted in epoch %d", epoch);
+            break;
+        }
+        im_rng_permutation(rng, m.perm, gr->x.rows);   /* the corruption: features shuffled over the nodes */
+        for (int r = 0; r < gr->x.rows; r++) im_mat_copy_row(&m.shuffled, r, &gr->x, m.perm[r]);
+        im_graph_reset(g);
+        im_tensor *loss = infomax_loss(g, gr, enc, &m);
+        st = loss ? im_backward(g, loss) : ctx->status;
+        if (!st && !isfinite(im_item(loss)))
+            st = im_fail(ctx, IM_ENUMERIC, "dgi: loss is %g in epoch %d (lower lr)", im_item(loss), epoch);
+        if (st) break;
+        keeper_offer(&keep, -im_item(loss));   /* the weights of this loss, before the step */
+        im_optim_step(&opt);
+        im_curve_add(curve, (double[]){ epoch, im_item(loss) });
+        if (epoch % 10 == 0) im_progress(ctx, "dgi", epoch, s->epochs, NULL);
+    }
+    im_progress_done(ctx);
+    *epochs_run = epoch - 1;
+    if (keep.saved) keeper_restore(&keep);
+    im_graph_free(g);
+    infomax_free(&m);
+    return st;
+}
+
+/* Accuracy of the head on rows [r0, r0 + n) of the graph's nodes. */
+static double head_accuracy(const im_tensor *logits, const int *labels, int r0, int n, int classes)
+{
+    int correct = 0;
+    for (int r = r0; r < r0 + n; r++) {
+        const im_real *l = logits->val + (size_t)r * classes;
+        int best = 0;
+        for (int c = 1; c < classes; c++)
+            if (l[c] > l[best]) best = c;
+        correct += best == labels[r];
+    }
+    return n ? (double)correct / n : NAN;
+}
+
+im_status dgi_train_supervised(im_ctx *ctx, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc, im_rng *rng,
+                               im_record *rec, double *test_accuracy)
+{
+    im_params head_params = { 0 }, all = { 0 };
+    im_linear_layer head;
+    best_keeper keep = { 0 };
+    im_graph *g = im_graph_new(ctx);
+    im_status st = g ? im_linear_layer_init(ctx, &head, &head_params, "dgi.head", enc->out_dim, gr->classes,
+                                            IM_ACT_NONE, rng)
+                     : ctx->status;
+    if (!st) st = im_params_view_append(ctx, &all, im_encoder_params(enc));
+    if (!st) st = im_params_view_append(ctx, &all, &head_params);
+    if (!st) st = keeper_init(ctx, &keep, &all);
+    im_optim opt;
+    if (!st) {
+        im_adam_init(&opt, &all, s->lr);
+        opt.weight_decay = s->weight_decay;
+        opt.pool = ctx->pool;
+    }
+    static const char *const cols[] = { "epoch", "loss", "val_accuracy" };
+    im_curve *curve = im_record_curve(rec, "train", 3, cols);
+    for (int epoch = 1; epoch <= s->epochs && !st && keep.since < s->patience; epoch++) {
+        im_graph_reset(g);
+        im_tensor *logits = im_linear_layer_forward(g, &head, im_encoder_forward(g, enc, im_input(g, &gr->x)));
+        im_tensor *loss = im_cross_entropy_logits(g, im_slice_rows(g, logits, 0, gr->n_train), gr->labels);
+        st = loss ? im_backward(g, loss) : ctx->status;
+        if (st) break;
+        double val = head_accuracy(logits, gr->labels, gr->n_train, gr->n_val, gr->classes);
+        keeper_offer(&keep, gr->n_val ? val : -im_item(loss));   /* no validation nodes: the training loss */
+        im_optim_step(&opt);
+        im_curve_add(curve, (double[]){ epoch, im_item(loss), val });
+    }
+    if (keep.saved) keeper_restore(&keep);
+    if (!st) {
+        im_graph_reset(g);
+        im_graph_set_grad(g, 0);
+        im_tensor *logits = im_linear_layer_forward(g, &head, im_encoder_forward(g, enc, im_input(g, &gr->x)));
+        st = logits ? IM_OK : ctx->status;
+        if (!st) *test_accuracy = head_accuracy(logits, gr->labels, gr->n_train + gr->n_val, gr->n_test, gr->classes);
+    }
+    im_graph_free(g);
+    im_params_free(&head_params);
+    im_params_view_free(&all);
+    return st;
+}
