@@ -1,7 +1,7 @@
-/* test_dgi.c — graphs: the sbm dataset (deterministic per seed, symmetric,
- * the degree and the share of edges within communities it promises), the
- * gcn encoder's refusals, PCA on data of known variances, and the dgi task
- * end to end (records, table, picture) with its errors. */
+/* test_dgi.c — graphs: the sbm and graph-collection datasets (deterministic
+ * per seed, the structure they promise), the graph encoders' refusals, PCA
+ * on data of known variances, and the dgi and infograph tasks end to end
+ * (records, table, picture) with their errors. */
 #include <math.h>
 #include "registry_fixture.h"
 #include "infomin/stats.h"
@@ -107,7 +107,7 @@ START_TEST(graph_encoders_are_asked_for_their_graph)
     const int r[] = { 0, 1 }, c[] = { 1, 0 };
     ck_assert_int_eq(im_csr_from_entries(&ctx, 3, 3, r, c, NULL, 2, &a), IM_OK);
     ck_assert_int_ne(im_encoder_set_graph(&ctx, &mlp, &a), IM_OK);
-    ck_assert_str_eq(ctx.err, "encoder mlp does not read a graph (use gcn)");
+    ck_assert_str_eq(ctx.err, "encoder mlp does not read a graph (use gcn or gin)");
     im_graph *g = im_graph_new(&ctx);
     im_mat x;
     im_mat_alloc(&ctx, &x, 3, 2);
@@ -163,7 +163,80 @@ START_TEST(dgi_runs_end_to_end)
                     "[task]\nplugin = dgi\n[dataset]\nplugin = sbm\nnodes = 50\n[encoder]\nplugin = mlp\n");
     snprintf(args, sizeof args, "%s -o %s/mlp.jsonl", ini, test_tmpdir());
     ck_assert_int_ne(test_run_cli(args, out, sizeof out), 0);
-    ck_assert_ptr_nonnull(strstr(out, "encoder mlp does not read a graph (use gcn)"));
+    ck_assert_ptr_nonnull(strstr(out, "encoder mlp does not read a graph (use gcn or gin)"));
+}
+END_TEST
+
+/* graph-collection: the same seed, the same graphs; no edge between two
+ * graphs; X the degree histogram of each; every family near its degree. */
+START_TEST(graph_collection_is_the_collection_it_promises)
+{
+    im_config cfg;
+    parse("[task]\nplugin = infograph\n[dataset]\nplugin = graph-collection\nn_train = 150\nn_val = 0\n"
+          "n_test = 50\n[encoder]\nplugin = gin\n", &cfg);
+    im_dataset a, b;
+    im_rng rng;
+    im_rng_seed(&rng, 4);
+    ck_assert_msg(im_dataset_load(&ctx, &cfg, "dataset", &rng, &a) == IM_OK, "%s", ctx.err);
+    im_rng_seed(&rng, 4);
+    ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &b), IM_OK);
+    const im_graph_set *gs = a.graphs;
+    ck_assert_ptr_nonnull(gs);
+    ck_assert_int_eq(gs->n_graphs, 200);
+    ck_assert_int_eq(gs->adjacency.nnz, b.graphs->adjacency.nnz);
+    ck_assert_mem_eq(gs->node_start, b.graphs->node_start, sizeof(int) * 201);
+    ck_assert_int_eq(a.y_classes, 5);
+    double degree_sum[5] = { 0 }, nodes[5] = { 0 };
+    for (int g = 0; g < gs->n_graphs; g++) {
+        const im_split *sp = g < 150 ? &a.train : &a.test;
+        int row = g < 150 ? g : g - 150, label = (int)im_mat_row(&sp->y, row)[0];
+        int n = gs->node_start[g + 1] - gs->node_start[g];
+        ck_assert(n >= 20 && n <= 40);
+        double hist = 0;
+        for (int c = 0; c < sp->x.cols; c++) hist += im_mat_row(&sp->x, row)[c];
+        ck_assert_double_eq_tol(hist, 1, 1e-5);
+        for (int v = gs->node_start[g]; v < gs->node_start[g + 1]; v++)
+            for (long e = gs->adjacency.row_ptr[v]; e < gs->adjacency.row_ptr[v + 1]; e++) {
+                ck_assert(gs->adjacency.col[e] >= gs->node_start[g] && gs->adjacency.col[e] < gs->node_start[g + 1]);
+                ck_assert_int_ne(gs->adjacency.col[e], v);
+            }
+        degree_sum[label] += (double)(gs->adjacency.row_ptr[gs->node_start[g + 1]] -
+                                      gs->adjacency.row_ptr[gs->node_start[g]]);
+        nodes[label] += n;
+    }
+    for (int f = 0; f < 5; f++) ck_assert_msg(fabs(degree_sum[f] / nodes[f] - 4) < 0.6, "family %d: mean degree %.2f", f,
+                                              degree_sum[f] / nodes[f]);
+    im_dataset_free(&a);
+    im_dataset_free(&b);
+    im_config_free(&cfg);
+}
+END_TEST
+
+/* tasks/infograph/tiny.ini through infomin-run; a dataset that is not a
+ * collection refused by name. */
+START_TEST(infograph_runs_end_to_end)
+{
+    char out[16384], args[1024], path[512], ini[512];
+    snprintf(args, sizeof args, "%s/tasks/infograph/tiny.ini -o %s/ig.jsonl --threads 1", test_srcdir(), test_tmpdir());
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "graph classification on the test graphs"));
+    snprintf(path, sizeof path, "%s/ig.jsonl", test_tmpdir());
+    int n;
+    im_record **recs = test_read_records(&ctx, path, &n);
+    ck_assert_int_eq(n, 3);
+    for (int i = 0; i < n; i++) {
+        double acc;
+        ck_assert(im_record_ok(recs[i]));
+        ck_assert(im_record_metric(recs[i], "probe_accuracy", &acc) && acc >= 0 && acc <= 1);
+    }
+    const im_curve *c = im_record_find_curve(recs[2], "train");
+    ck_assert(c && im_curve_rows(c) == 2);
+    test_free_records(recs, n);
+    test_write_file(ini, sizeof ini, "notgraphs.ini",
+                    "[task]\nplugin = infograph\n[dataset]\nplugin = sbm\nnodes = 50\n[encoder]\nplugin = gin\n");
+    snprintf(args, sizeof args, "%s -o %s/ng.jsonl", ini, test_tmpdir());
+    ck_assert_int_ne(test_run_cli(args, out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "infograph: dataset sbm is not a collection of graphs: use graph-collection"));
 }
 END_TEST
 
@@ -177,6 +250,8 @@ int main(void)
     tcase_add_test(tc, pca_finds_the_directions_of_known_variance);
     tcase_add_test(tc, graph_encoders_are_asked_for_their_graph);
     tcase_add_test(tc, dgi_runs_end_to_end);
+    tcase_add_test(tc, graph_collection_is_the_collection_it_promises);
+    tcase_add_test(tc, infograph_runs_end_to_end);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

@@ -18,6 +18,13 @@ void im_dataset_free(im_dataset *ds)
     if (ds->adjacency) im_csr_free(ds->adjacency);
     free(ds->adjacency);
     ds->adjacency = NULL;
+    if (ds->graphs) {
+        free(ds->graphs->node_start);
+        im_mat_free(&ds->graphs->node_x);
+        im_csr_free(&ds->graphs->adjacency);
+        free(ds->graphs);
+        ds->graphs = NULL;
+    }
 }
 
 im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols)
@@ -69,6 +76,15 @@ im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds)
     if (a && (a->rows != nodes || a->cols != nodes))
         return im_fail(ctx, IM_EINVAL, "dataset %s: the adjacency is %dx%d, the splits hold %ld nodes", ds->name,
                        a->rows, a->cols, nodes);
+    const im_graph_set *gs = ds->graphs;
+    if (gs && gs->n_graphs != nodes)   /* the splits' rows are graphs here */
+        return im_fail(ctx, IM_EINVAL, "dataset %s: %d graphs, the splits hold %ld rows", ds->name, gs->n_graphs, nodes);
+    for (int i = 0; gs && i < gs->n_graphs; i++)
+        if (gs->node_start[i + 1] <= gs->node_start[i])
+            return im_fail(ctx, IM_EINVAL, "dataset %s: graph %d has no node", ds->name, i);
+    if (gs && (gs->node_x.rows != gs->node_start[gs->n_graphs] || gs->adjacency.rows != gs->node_x.rows))
+        return im_fail(ctx, IM_EINVAL, "dataset %s: %d nodes, %d feature rows, a %dx%d adjacency", ds->name,
+                       gs->node_start[gs->n_graphs], gs->node_x.rows, gs->adjacency.rows, gs->adjacency.cols);
     return IM_OK;
 }
 

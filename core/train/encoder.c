@@ -67,7 +67,7 @@ im_params *im_encoder_params(const im_encoder *e) { return e->vt->params(e->self
 im_status im_encoder_set_graph(im_ctx *ctx, const im_encoder *e, const im_csr *adjacency)
 {
     if (!e->vt->set_graph)
-        return im_fail(ctx, IM_EINVAL, "encoder %s does not read a graph (use gcn)", e->name);
+        return im_fail(ctx, IM_EINVAL, "encoder %s does not read a graph (use gcn or gin)", e->name);
     return e->vt->set_graph(e->self, ctx, adjacency);
 }
 

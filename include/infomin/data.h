@@ -16,6 +16,16 @@ typedef struct im_split {
     im_mat x, y, t;     /* same row count; t may be empty (0 columns) */
 } im_split;
 
+/* Many small graphs, one per row of the splits (graph-level learning): all
+ * their nodes numbered graph after graph in split order, node features,
+ * and one block-diagonal adjacency (undirected, no self-loops). */
+typedef struct im_graph_set {
+    int n_graphs;       /* the splits' rows: train, then val, then test */
+    int *node_start;    /* n_graphs + 1: graph i holds nodes [node_start[i], node_start[i+1]) */
+    im_mat node_x;      /* one row per node */
+    im_csr adjacency;   /* node_start[n_graphs] square, no edge between graphs */
+} im_graph_set;
+
 typedef struct im_dataset {
     char name[64];
     im_split train, val, test;
@@ -31,6 +41,10 @@ typedef struct im_dataset {
      * (train rows, then val, then test); NULL for every other dataset.
      * Owned by the dataset (im_dataset_free). */
     im_csr *adjacency;
+    /* Appended in 0.5: a graph-level dataset sets the graphs its rows are
+     * (X then holds a per-graph feature vector, Y the graph's label); NULL
+     * for every other dataset. Owned by the dataset. */
+    im_graph_set *graphs;
 } im_dataset;
 
 /* Appended fields only (plugin.h); required: create. */

@@ -111,7 +111,7 @@ static void print_table(const group *groups, int n_groups)
         for (int k = 0; k < N_METRICS; k++) mean_sd(g, k, &m[k], &sd[k]);
         char upper[16], penalty[16] = "-";
         if (g->count[5]) snprintf(penalty, sizeof penalty, "%.3g", m[5]);
-        if (g->count[2]) snprintf(upper, sizeof upper, "%.2f", m[2]);
+        if (g->count[2]) snprintf(upper, sizeof upper, fabs(m[2]) < 1e4 ? "%.2f" : "%.3g", m[2]);
         else snprintf(upper, sizeof upper, "inf");
         printf("%-32.32s %4d %9.2f ± %4.2f %12.2f .. %-9s %9.3f ± %4.3f %9s %8.1f\n", g->name, g->n, 100 * m[0],
                100 * sd[0], m[1], upper, m[3], sd[3], penalty, m[4]);
@@ -146,6 +146,10 @@ static im_status plot_plane(im_ctx *ctx, const im_config *cfg, const group *grou
         series[n] = (im_series){ .name = groups[i].name, .x = xy[n], .y = xy[n] + rows, .n = rows, .markers = 1 };
         n++;
     }
+    /* a diverged run (its cross-entropy in the thousands) would flatten
+     * every other line: the y range stops half a nat below 0, and the
+     * plot says how many points it leaves out */
+    if (y_lo < -0.5) y_lo = -0.5;
     double log_m, ceil_x[2], ceil_y[2] = { y_lo, y_hi };
     if (!st && n && im_record_metric(groups[0].first, "info_rows_log", &log_m)) {
         ceil_x[0] = ceil_x[1] = log_m;
@@ -157,7 +161,8 @@ static im_status plot_plane(im_ctx *ctx, const im_config *cfg, const group *grou
         im_output_path(cfg, -1, "-plane.png", path, sizeof path);
         im_plot_spec spec = { .title = "Information plane (test split; a point per epoch)",
                               .x_label = "I(X;Z), nats (Gaussian-channel lower bound)",
-                              .y_label = "I(Z;Y), nats (H(Y) - cross-entropy)", .width = 1200, .height = 650 };
+                              .y_label = "I(Z;Y), nats (H(Y) - cross-entropy)", .width = 1200, .height = 650,
+                              .y_min = y_lo, .y_max = y_hi + 0.05 * (y_hi - y_lo) };
         st = im_plot_lines(ctx, path, &spec, series, n);
         if (!st) printf("information plane: %s\n", path);
     }

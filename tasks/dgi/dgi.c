@@ -76,7 +76,8 @@ static void graph_free(dgi_graph *gr)
 }
 
 /* The probe on rows of f (every node's features or embedding), and the
- * 2-D PCA of the first pca_rows test nodes as the curve "pca". */
+ * 2-D PCA of the first pca_rows test nodes as the curve "pca", in units of
+ * the first component's sd. */
 static im_status evaluate(im_ctx *ctx, const dgi_settings *s, const dgi_graph *gr, const im_mat *f, im_rng *rng,
                           im_record *rec)
 {
@@ -90,7 +91,12 @@ static im_status evaluate(im_ctx *ctx, const dgi_settings *s, const dgi_graph *g
     if (st || m < 2) return st;
     double *x = im_mat_to_double(&(im_mat){ m, f->cols, test.data }), *xy = malloc(sizeof(double) * 2 * (size_t)m);
     st = x && xy ? im_pca_project(ctx, x, m, f->cols, f->cols < 2 ? 1 : 2, xy) : im_fail(ctx, IM_ENOMEM, "dgi: out of memory");
-    if (!st) {
+    if (!st) {   /* in units of the first component's sd: embeddings of any scale share the picture's axes */
+        int k = f->cols < 2 ? 1 : 2;
+        double ss = 0;
+        for (int r = 0; r < m; r++) ss += xy[k * r] * xy[k * r];
+        double inv = ss > 0 ? 1 / sqrt(ss / (m - 1)) : 1;
+        for (int i = 0; i < k * m; i++) xy[i] *= inv;
         static const char *const cols[] = { "pc1", "pc2", "label" };
         im_curve *c = im_record_curve(rec, "pca", 3, cols);
         for (int r = 0; r < m; r++)

@@ -93,7 +93,7 @@ static im_status draw_pca(im_ctx *ctx, const im_config *cfg, const group *groups
     if (n_panels) {
         char path[4096];
         im_output_path(cfg, -1, "-pca.png", path, sizeof path);
-        st = im_plot_scatter(ctx, path, "test nodes, first two principal components (each method's first run)", panels,
+        st = im_plot_scatter(ctx, path, "test nodes, first two principal components in units of the first one's sd (each method's first run)", panels,
                              n_panels);
         if (!st) printf("PCA picture: %s\n", path);
     }
