@@ -85,6 +85,11 @@ im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds)
     if (gs && (gs->node_x.rows != gs->node_start[gs->n_graphs] || gs->adjacency.rows != gs->node_x.rows))
         return im_fail(ctx, IM_EINVAL, "dataset %s: %d nodes, %d feature rows, a %dx%d adjacency", ds->name,
                        gs->node_start[gs->n_graphs], gs->node_x.rows, gs->adjacency.rows, gs->adjacency.cols);
+    if (gs) {
+        char what[128];
+        snprintf(what, sizeof what, "dataset %s: node features", ds->name);
+        return im_mat_check_finite(ctx, &gs->node_x, what);
+    }
     return IM_OK;
 }
 
