@@ -468,6 +468,127 @@ START_TEST(fashion_mnist_package_files_have_the_published_counts)
 }
 END_TEST
 
+/* ---- generated images: dsprites, and the Fashion-MNIST variants ---- */
+
+static void load_keys(const char *dataset_keys, uint64_t seed, im_dataset *ds)
+{
+    char text[512];
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\n%s\n[estimator]\nplugin = gaussian\n",
+             dataset_keys);
+    im_config cfg;
+    parse(text, &cfg);
+    im_rng rng;
+    im_rng_seed(&rng, seed);
+    ck_assert_msg(im_dataset_load(&ctx, &cfg, "dataset", &rng, ds) == IM_OK, "%s", ctx.err);
+    im_config_free(&cfg);
+}
+
+/* Every factor takes its stated number of values (3·6·40·32·32 = 737,280
+ * images on the grid); the same seed draws the same images; a square of
+ * scale 1 at orientation 0 covers its 20x20 pixels, an ellipse of scale 1
+ * its π·10·5. */
+START_TEST(dsprites_is_the_grid_it_promises)
+{
+    im_dataset a, b;
+    load_keys("plugin = dsprites\nn_train = 20000\nn_val = 0\nn_test = 100", 5, &a);
+    load_keys("plugin = dsprites\nn_train = 20000\nn_val = 0\nn_test = 100", 5, &b);
+    ck_assert(a.x_shape.c == 1 && a.x_shape.h == 64 && a.x_shape.w == 64);
+    ck_assert_int_eq(a.train.t.cols, 5);
+    ck_assert_int_eq(a.y_classes, 3);
+    ck_assert_mem_eq(a.train.x.data, b.train.x.data, sizeof(im_real) * 4096 * 100);
+    const int sizes[5] = { 3, 6, 40, 32, 32 };
+    long grid = 1;
+    for (int k = 0; k < 5; k++) {
+        char seen[64] = { 0 };
+        int distinct = 0;
+        for (int r = 0; r < a.train.x.rows; r++) {
+            double v = im_mat_row(&a.train.t, r)[k] * (sizes[k] - 1);
+            int i = (int)lround(v);
+            ck_assert_double_eq_tol(v, i, 1e-4);
+            if (!seen[i]) seen[i] = 1, distinct++;
+        }
+        ck_assert_int_eq(distinct, sizes[k]);
+        grid *= distinct;
+    }
+    ck_assert_int_eq(grid, 737280);
+    int squares = 0, ellipses = 0;
+    for (int r = 0; r < a.train.x.rows; r++) {
+        const im_real *t = im_mat_row(&a.train.t, r), *x = im_mat_row(&a.train.x, r);
+        ck_assert_double_eq(im_mat_row(&a.train.y, r)[0], lround(2 * t[0]));   /* Y: the shape */
+        if (t[1] != 1 || t[2] != 0) continue;
+        double on = 0;
+        for (int p = 0; p < 4096; p++) on += x[p];
+        if (t[0] == 0) ck_assert_msg(on >= 380 && on <= 441, "square: %g pixels", on), squares++;
+        if (t[0] == 0.5) ck_assert_msg(fabs(on - M_PI * 50) < 15, "ellipse: %g pixels", on), ellipses++;
+    }
+    ck_assert_int_gt(squares + ellipses, 0);
+    im_dataset_free(&a);
+    im_dataset_free(&b);
+}
+END_TEST
+
+static int fashion_package(void)
+{
+    if (access("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", R_OK) == 0) return 1;
+    fprintf(stderr, "fashion-mnist package files absent: variant checks not run\n");
+    return 0;
+}
+
+/* The tint follows the class in training (correlation 0.9 of the rows,
+ * plus the uniform draws that land on it), not in test; each pixel is the
+ * grey value times its colour. */
+START_TEST(colored_fashion_mnist_ties_colour_to_class_in_training_only)
+{
+    if (!fashion_package()) return;
+    im_dataset a, b;
+    load_keys("plugin = colored-fashion-mnist\nn_train = 3000\nn_val = 0\nn_test = 3000\ncolours = 3", 2, &a);
+    load_keys("plugin = colored-fashion-mnist\nn_train = 3000\nn_val = 0\nn_test = 3000\ncolours = 3", 2, &b);
+    ck_assert_mem_eq(a.test.x.data, b.test.x.data, sizeof(im_real) * 2352 * 50);
+    ck_assert(a.x_shape.c == 3 && a.train.x.cols == 3 * 784 && a.t_classes == 3);
+    const im_split *sp[2] = { &a.train, &a.test };
+    double agree[2] = { 0, 0 };
+    for (int s = 0; s < 2; s++)
+        for (int r = 0; r < sp[s]->x.rows; r++)
+            agree[s] += (int)im_mat_row(&sp[s]->t, r)[0] == (int)im_mat_row(&sp[s]->y, r)[0] % 3;
+    ck_assert_double_eq_tol(agree[0] / 3000, 0.9 + 0.1 / 3, 0.02);
+    ck_assert_double_eq_tol(agree[1] / 3000, 1.0 / 3, 0.03);
+    /* red: the green and blue planes are 0.15 of the red one */
+    for (int r = 0; r < 50; r++) {
+        if (im_mat_row(&a.test.t, r)[0] != 0) continue;
+        const im_real *x = im_mat_row(&a.test.x, r);
+        for (int p = 0; p < 784; p++) ck_assert_double_eq_tol(x[784 + p], 0.15 * x[p], 1e-6);
+    }
+    im_dataset_free(&a);
+    im_dataset_free(&b);
+}
+END_TEST
+
+/* Source rows are the grey image three times; target rows are blended
+ * (the channels differ); about target_share of each split is target. */
+START_TEST(fashion_mnist_m_has_two_domains)
+{
+    if (!fashion_package()) return;
+    im_dataset a, b;
+    load_keys("plugin = fashion-mnist-m\nn_train = 2000\nn_val = 0\nn_test = 500\ntextures = 8", 3, &a);
+    load_keys("plugin = fashion-mnist-m\nn_train = 2000\nn_val = 0\nn_test = 500\ntextures = 8", 3, &b);
+    ck_assert_mem_eq(a.train.x.data, b.train.x.data, sizeof(im_real) * 2352 * 20);
+    ck_assert(a.x_shape.c == 3 && a.t_kind == IM_VAR_BINARY);
+    int target = 0;
+    for (int r = 0; r < a.train.x.rows; r++) {
+        const im_real *x = im_mat_row(&a.train.x, r);
+        double diff = 0;
+        for (int p = 0; p < 784; p++) diff += fabs(x[p] - x[784 + p]) + fabs(x[p] - x[1568 + p]);
+        int is_target = im_mat_row(&a.train.t, r)[0] == 1;
+        target += is_target;
+        if (is_target) ck_assert_double_gt(diff, 1);
+        else ck_assert_double_eq(diff, 0);
+    }
+    ck_assert_double_eq_tol(target / 2000.0, 0.5, 0.04);
+    im_dataset_free(&a);
+    im_dataset_free(&b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("datasets");
@@ -485,6 +606,9 @@ int main(void)
     tcase_add_test(data, fashion_mnist_reads_idx_files_with_their_shape);
     tcase_add_test(data, fashion_mnist_names_bad_idx_files);
     tcase_add_test(data, fashion_mnist_package_files_have_the_published_counts);
+    tcase_add_test(data, dsprites_is_the_grid_it_promises);
+    tcase_add_test(data, colored_fashion_mnist_ties_colour_to_class_in_training_only);
+    tcase_add_test(data, fashion_mnist_m_has_two_domains);
     suite_add_tcase(s, data);
     return test_run_suite(s);
 }

@@ -14,20 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "infomin/infomin.h"
+#include "fashion_mnist.h"
 
-#define DEFAULT_PATH "/usr/share/datasets/fashion-mnist"
+#define DEFAULT_PATH FASHION_DEFAULT_PATH
 #define N_CLASSES 10
 
-static const im_param_spec fashion_params[] = {
-    { "path", "string", DEFAULT_PATH,
-      "folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-... (${VAR} expands)", NULL },
-    { "n_train", "int", "0", "training images (0: all the training file holds after validation)", ">=0" },
-    { "n_val", "int", "5000", "validation images, carved from the training file", ">=0" },
-    { "n_test", "int", "0", "test images (0: the whole test file)", ">=0" },
-    { "scale", "string", "unit", "pixel scaling: unit = p/255, centered = 2·p/255 − 1", "unit|centered" },
-    IM_PARAMS_END
-};
+static const im_param_spec fashion_params[] = { FASHION_PARAMS, IM_PARAMS_END };
 
 /* folder/name.gz, or folder/name when only the uncompressed file is there. */
 static void file_in(char *buf, size_t size, const char *folder, const char *name)
@@ -87,7 +79,7 @@ static void fill_split(im_split *s, const idx_pair *p, const int *perm, int firs
     }
 }
 
-static im_status fashion_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
+im_status fashion_load(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
 {
     char folder[1024];
     int n[3];
@@ -143,8 +135,8 @@ static im_status fashion_create(im_ctx *ctx, const im_section *sec, im_rng *rng,
     return st;
 }
 
-static const im_dataset_vt fashion_vt = { IM_VT_SIZE(im_dataset_vt), .create = fashion_create };
+static const im_dataset_vt fashion_vt = { IM_VT_SIZE(im_dataset_vt), .create = fashion_load };
 static const im_plugin fashion = IM_PLUGIN(IM_DATASET, "fashion-mnist",
                                            "Fashion-MNIST images (28x28, 10 classes) from the IDX files",
                                            fashion_params, &fashion_vt);
-IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &fashion, NULL };
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &fashion, &colored_fashion_plugin, &fashion_m_plugin, NULL };
