@@ -93,6 +93,23 @@ START_TEST(pca_finds_the_directions_of_known_variance)
 }
 END_TEST
 
+/* runs paired by seed, whatever their order; unmatched seeds left out */
+START_TEST(paired_difference_matches_seeds)
+{
+    const long ka[4] = { 1, 2, 3, 9 }, kb[3] = { 3, 1, 2 };
+    const double a[4] = { 0.80, 0.70, 0.90, 0.10 }, b[3] = { 0.85, 0.75, 0.72 };
+    im_paired d;
+    im_paired_difference(ka, a, 4, kb, b, 3, &d);
+    ck_assert_int_eq(d.pairs, 3);
+    ck_assert_int_eq(d.up, 2);   /* +0.05, −0.02, +0.05 */
+    ck_assert_double_eq_tol(d.mean, 0.08 / 3, 1e-12);
+    ck_assert_double_eq_tol(d.sd, sqrt((2 * pow(0.05 - 0.08 / 3, 2) + pow(-0.02 - 0.08 / 3, 2)) / 2), 1e-12);
+    im_paired_difference(ka, a, 1, kb + 1, b + 1, 2, &d);   /* seed 1 alone */
+    ck_assert_int_eq(d.pairs, 1);
+    ck_assert_double_eq(d.sd, 0);
+}
+END_TEST
+
 START_TEST(graph_encoders_are_asked_for_their_graph)
 {
     im_config cfg;
@@ -248,6 +265,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, sbm_is_the_graph_it_promises);
     tcase_add_test(tc, pca_finds_the_directions_of_known_variance);
+    tcase_add_test(tc, paired_difference_matches_seeds);
     tcase_add_test(tc, graph_encoders_are_asked_for_their_graph);
     tcase_add_test(tc, dgi_runs_end_to_end);
     tcase_add_test(tc, graph_collection_is_the_collection_it_promises);

@@ -117,4 +117,14 @@ IM_API im_status im_gaussian_channel_mi(im_ctx *ctx, const double *mu, const dou
  * loading. For pictures (2-D projections of embeddings). */
 IM_API im_status im_pca_project(im_ctx *ctx, const double *x, int n, int d, int k, double *out);
 
+/* Scores of two methods on keyed runs (the seeds): the mean and sd of
+ * a_i − b_j over the pairs with equal keys, how many pairs, how many of
+ * them positive. */
+typedef struct {
+    double mean, sd;
+    int pairs, up;
+} im_paired;
+IM_API void im_paired_difference(const long *key_a, const double *a, int na, const long *key_b, const double *b, int nb,
+                                 im_paired *out);
+
 #endif

@@ -18,26 +18,9 @@ typedef struct {
     int n, head_n;
     double sum, sq, head_sum, seconds;
     const im_record *first;
-    char seed[MAX_SEEDS][24];   /* each run's seed and accuracy, to pair with the random encoder's */
+    long seed[MAX_SEEDS];   /* each run's seed and accuracy, to pair with the random encoder's */
     double acc[MAX_SEEDS];
 } group;
-
-/* Mean and sd of g's accuracy minus the random encoder's on the same seed
- * (the same graph); the pairs found into *pairs, the positive ones into
- * *wins. */
-static void paired_gain(const group *g, const group *random, double *mean, double *sd, int *pairs, int *wins)
-{
-    double sum = 0, sq = 0;
-    *pairs = *wins = 0;
-    for (int i = 0; i < g->n && i < MAX_SEEDS; i++)
-        for (int j = 0; j < random->n && j < MAX_SEEDS; j++) {
-            if (strcmp(g->seed[i], random->seed[j]) != 0) continue;
-            double d = g->acc[i] - random->acc[j];
-            sum += d, sq += d * d, ++*pairs, *wins += d > 0;
-        }
-    *mean = *pairs ? sum / *pairs : NAN;
-    *sd = *pairs > 1 ? sqrt(fmax(0, (sq - *pairs * *mean * *mean) / (*pairs - 1))) : 0;
-}
 
 /* A run's group: its sweep values but the seed, else its method. */
 static void label_of(const im_config *cfg, const im_record *rec, char *buf, size_t size)
@@ -121,7 +104,7 @@ im_status dgi_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
         }
         if (groups[g].n < MAX_SEEDS) {
             const char *seed = im_record_config_value(recs[i], "task", "seed");
-            snprintf(groups[g].seed[groups[g].n], sizeof groups[g].seed[0], "%s", seed ? seed : "1");
+            groups[g].seed[groups[g].n] = seed ? strtol(seed, NULL, 10) : 1;
             groups[g].acc[groups[g].n] = acc;
         }
         groups[g].n++, groups[g].sum += acc, groups[g].sq += acc * acc;
@@ -140,12 +123,11 @@ im_status dgi_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
         double mean = gr->sum / gr->n, sd = gr->n > 1 ? sqrt(fmax(0, (gr->sq - gr->n * mean * mean) / (gr->n - 1))) : 0;
         char head[24] = "-", gain[48] = "-";
         if (gr->head_n) snprintf(head, sizeof head, "%.4f", gr->head_sum / gr->head_n);
-        double gm, gsd;
-        int pairs, wins;
-        if (random && gr != random) {
-            paired_gain(gr, random, &gm, &gsd, &pairs, &wins);
-            if (pairs) snprintf(gain, sizeof gain, "%+.4f ± %.4f (%d/%d up)", gm, gsd, wins, pairs);
-        }
+        im_paired d = { 0 };
+        if (random && gr != random)
+            im_paired_difference(gr->seed, gr->acc, gr->n < MAX_SEEDS ? gr->n : MAX_SEEDS, random->seed, random->acc,
+                                 random->n < MAX_SEEDS ? random->n : MAX_SEEDS, &d);
+        if (d.pairs) snprintf(gain, sizeof gain, "%+.4f ± %.4f (%d/%d up)", d.mean, d.sd, d.up, d.pairs);
         printf("%-28.28s %4d %10.4f ± %5.4f %26s %10s %9.1f\n", gr->label, gr->n, mean, sd, gain, head,
                gr->seconds / gr->n);
     }

@@ -3,7 +3,9 @@
  * histogram on the same seed (the same graphs). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "infomin/stats.h"
 #include "infograph.h"
 
 #define MAX_GROUPS 16
@@ -13,7 +15,7 @@ typedef struct {
     char method[32];
     int n;
     double sum, sq, seconds;
-    char seed[MAX_SEEDS][24];
+    long seed[MAX_SEEDS];
     double acc[MAX_SEEDS];
 } group;
 
@@ -35,7 +37,7 @@ im_status ig_summarize(im_ctx *ctx, const im_config *runs, im_record *const *rec
         group *gr = &groups[g];
         if (gr->n < MAX_SEEDS) {
             const char *seed = im_record_config_value(recs[i], "task", "seed");
-            snprintf(gr->seed[gr->n], sizeof gr->seed[0], "%s", seed ? seed : "1");
+            gr->seed[gr->n] = seed ? strtol(seed, NULL, 10) : 1;
             gr->acc[gr->n] = acc;
         }
         im_record_metric(recs[i], "train_seconds", &secs);
@@ -52,18 +54,11 @@ im_status ig_summarize(im_ctx *ctx, const im_config *runs, im_record *const *rec
         const group *gr = &groups[g];
         double mean = gr->sum / gr->n, sd = gr->n > 1 ? sqrt(fmax(0, (gr->sq - gr->n * mean * mean) / (gr->n - 1))) : 0;
         char gain[48] = "-";
-        double sum = 0, sq = 0;
-        int pairs = 0, up = 0;
-        for (int i = 0; base && gr != base && i < gr->n && i < MAX_SEEDS; i++)
-            for (int j = 0; j < base->n && j < MAX_SEEDS; j++)
-                if (strcmp(gr->seed[i], base->seed[j]) == 0) {
-                    double d = gr->acc[i] - base->acc[j];
-                    sum += d, sq += d * d, pairs++, up += d > 0;
-                }
-        if (pairs) {
-            double m = sum / pairs, s = pairs > 1 ? sqrt(fmax(0, (sq - pairs * m * m) / (pairs - 1))) : 0;
-            snprintf(gain, sizeof gain, "%+.4f ± %.4f (%d/%d up)", m, s, up, pairs);
-        }
+        im_paired d = { 0 };
+        if (base && gr != base)
+            im_paired_difference(gr->seed, gr->acc, gr->n < MAX_SEEDS ? gr->n : MAX_SEEDS, base->seed, base->acc,
+                                 base->n < MAX_SEEDS ? base->n : MAX_SEEDS, &d);
+        if (d.pairs) snprintf(gain, sizeof gain, "%+.4f ± %.4f (%d/%d up)", d.mean, d.sd, d.up, d.pairs);
         printf("%-12s %4d %10.4f ± %5.4f %30s %9.1f\n", gr->method, gr->n, mean, sd, gain, gr->seconds / gr->n);
     }
     (void)ctx;
