@@ -83,6 +83,12 @@ START_TEST(bottleneck_runs_end_to_end)
              test_tmpdir());
     ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
     ck_assert_ptr_nonnull(strstr(out, "bottleneck, test split (mean ± sd over runs; I in nats):"));
+    /* none reads no beta: the shipped sweep's none cells at other betas repeat the first (uses_key) */
+    char dry[65536];
+    snprintf(args, sizeof args, "%s/tasks/bottleneck/fashion-mnist.ini --dry-run", test_srcdir());
+    ck_assert_msg(test_run_cli(args, dry, sizeof dry) == 0, "%s", dry);
+    ck_assert_ptr_nonnull(strstr(dry, "54 cells, 30 to compute"));
+    ck_assert_ptr_nonnull(strstr(dry, "task.regularizer=none estimator.plugin=mine task.beta=1e-2 task.seed=1  = cell 0"));
     ck_assert_ptr_nonnull(strstr(out, "\nvib beta=0.01 "));
     ck_assert_ptr_nonnull(strstr(out, "\nclub beta=0.01 "));
     snprintf(path, sizeof path, "%s/tiny-plane.png", test_tmpdir());

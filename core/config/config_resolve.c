@@ -73,12 +73,13 @@ im_status im_config_resolve(im_ctx *ctx, const im_config *cfg, const im_registry
     return st;
 }
 
-void im_config_drop_section(im_config *cfg, const char *name)
+/* Drops the entries of section `name` (every key when key is NULL). */
+static void drop_entries(im_config *cfg, const char *name, const char *key)
 {
     int w = 0;
     for (int i = 0; i < cfg->count; i++) {
         im_config_entry *e = &cfg->entries[i];
-        if (strcmp(e->section, name) == 0) {
+        if (strcmp(e->section, name) == 0 && (!key || strcmp(e->key, key) == 0)) {
             free(e->section);
             free(e->key);
             free(e->value);
@@ -89,6 +90,10 @@ void im_config_drop_section(im_config *cfg, const char *name)
     }
     cfg->count = w;
 }
+
+void im_config_drop_section(im_config *cfg, const char *name) { drop_entries(cfg, name, NULL); }
+
+void im_config_drop_key(im_config *cfg, const char *section, const char *key) { drop_entries(cfg, section, key); }
 
 static int by_section_key(const void *a, const void *b)
 {

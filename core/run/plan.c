@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include "run.h"
 
-/* The resolved configuration without the sections the task says this
- * configuration does not use; its hash salted with the version. */
+/* The resolved configuration without the sections and keys the task says
+ * this configuration does not use; its hash salted with the version. */
 static im_status cell_hash(im_ctx *ctx, const im_config *cell, uint64_t *hash, char **ignored)
 {
     im_config resolved;
@@ -24,6 +24,17 @@ static im_status cell_hash(im_ctx *ctx, const im_config *cell, uint64_t *hash, c
         if (im_section_kind(name) >= 0 && strcmp(name, "task") != 0 && im_config_find(&resolved, name, "plugin") &&
             !vt->uses_section(ctx, cell, name))
             im_config_drop_section(&resolved, name);
+    }
+    /* keys the task says this configuration leaves unused (from the end:
+     * dropping shifts the entries after it) */
+    for (int i = resolved.count - 1; vt && vt->uses_key && i >= 0; i--) {
+        im_config_entry *e = &resolved.entries[i];
+        if (strcmp(e->key, "plugin") != 0 && !vt->uses_key(ctx, cell, e->section, e->key)) {
+            char section[128], key[128];
+            snprintf(section, sizeof section, "%s", e->section);
+            snprintf(key, sizeof key, "%s", e->key);
+            im_config_drop_key(&resolved, section, key);
+        }
     }
     *hash = im_config_hash(&resolved, im_version());
     im_config_free(&resolved);

@@ -82,6 +82,7 @@ IM_API int im_config_has_section(const im_config *cfg, const char *name);
 IM_API im_status im_config_resolve(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg, im_config *out,
                                    char *ignored, size_t size);
 IM_API void im_config_drop_section(im_config *cfg, const char *name);
+IM_API void im_config_drop_key(im_config *cfg, const char *section, const char *key);
 /* FNV-1a of the entries sorted by section and key, then salt (the code
  * version): equal for equal configurations whatever their order; never 0. */
 IM_API uint64_t im_config_hash(const im_config *cfg, const char *salt);

@@ -21,6 +21,11 @@ typedef struct im_task_vt {
      * drops out of the resolved configuration, so sweep cells that differ
      * only there run once. NULL: every section is used. */
     int (*uses_section)(im_ctx *ctx, const im_config *cfg, const char *name);
+    /* Optional (since 0.5): the same for one key of a used section: 0 when
+     * this configuration leaves it unused (bottleneck's beta with
+     * regularizer = none); the key then drops out of the resolved
+     * configuration. NULL: every key of a used section counts. */
+    int (*uses_key)(im_ctx *ctx, const im_config *cfg, const char *section, const char *key);
 } im_task_vt;
 
 #endif

@@ -162,8 +162,20 @@ static int bottleneck_uses_section(im_ctx *ctx, const im_config *cfg, const char
     return strcmp(reg, "estimator") == 0;
 }
 
+/* With regularizer = none, beta weighs nothing: cells that differ only
+ * in it run once. */
+static int bottleneck_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
+{
+    im_section task;
+    const char *reg = "vib";
+    if (strcmp(section, "task") != 0 || strcmp(key, "beta") != 0) return 1;
+    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_string(ctx, &task, "regularizer", &reg))
+        return 1;
+    return strcmp(reg, "none") != 0;
+}
+
 static const im_task_vt bottleneck_vt = { IM_VT_SIZE(im_task_vt), .run = bottleneck_run, .summarize = bn_summarize,
-                                          .uses_section = bottleneck_uses_section };
+                                          .uses_section = bottleneck_uses_section, .uses_key = bottleneck_uses_key };
 static const im_plugin bottleneck = IM_PLUGIN(IM_TASK, "bottleneck",
                                               "information bottleneck: cross-entropy + beta * I(X;Z) (VIB's KL or any "
                                               "estimator), test error and the information plane",
