@@ -41,16 +41,7 @@ static im_status tint(im_ctx *ctx, im_split *s, int k, double correlation, int s
         for (int ch = 0; ch < 3; ch++)   /* NCHW: one plane per channel */
             for (int i = 0; i < shape_pixels; i++) out[ch * shape_pixels + i] = (im_real)(grey[i] * palette[c][ch]);
     }
-    if (st) {
-        im_mat_free(&rgb);
-        im_mat_free(&colour);
-        return st;
-    }
-    im_mat_free(&s->x);
-    im_mat_free(&s->t);
-    s->x = rgb;
-    s->t = colour;
-    return IM_OK;
+    return fashion_replace(s, st, &rgb, &colour);
 }
 
 static im_status colored_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)

@@ -78,16 +78,7 @@ static im_status blend_split(im_ctx *ctx, im_split *s, const double *tex, int n_
                     out[ch * pixels + y * side + x] = (im_real)(centered ? 2 * v - 1 : v);
                 }
     }
-    if (st) {
-        im_mat_free(&rgb);
-        im_mat_free(&domain);
-        return st;
-    }
-    im_mat_free(&s->x);
-    im_mat_free(&s->t);
-    s->x = rgb;
-    s->t = domain;
-    return IM_OK;
+    return fashion_replace(s, st, &rgb, &domain);
 }
 
 static im_status fashion_m_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)

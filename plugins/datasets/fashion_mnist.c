@@ -135,6 +135,15 @@ im_status fashion_load(im_ctx *ctx, const im_section *sec, im_rng *rng, im_datas
     return st;
 }
 
+im_status fashion_replace(im_split *s, im_status st, im_mat *x, im_mat *t)
+{
+    im_mat *old_x = st ? x : &s->x, *old_t = st ? t : &s->t;
+    im_mat_free(old_x);
+    im_mat_free(old_t);
+    if (!st) s->x = *x, s->t = *t;
+    return st;
+}
+
 static const im_dataset_vt fashion_vt = { IM_VT_SIZE(im_dataset_vt), .create = fashion_load };
 static const im_plugin fashion = IM_PLUGIN(IM_DATASET, "fashion-mnist",
                                            "Fashion-MNIST images (28x28, 10 classes) from the IDX files",

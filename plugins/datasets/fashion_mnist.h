@@ -17,6 +17,10 @@
 
 /* The grey images of the splits the section asks for (fashion_mnist.c). */
 im_status fashion_load(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds);
+/* A variant's split: X and T replaced by x and t when st is IM_OK (the
+ * grey ones freed), else x and t freed and the split left as it was;
+ * returns st. */
+im_status fashion_replace(im_split *s, im_status st, im_mat *x, im_mat *t);
 extern const im_plugin colored_fashion_plugin;   /* colored_fashion.c */
 extern const im_plugin fashion_m_plugin;         /* fashion_m.c */
 
