@@ -113,8 +113,10 @@ static void print_table(const group *groups, int n_groups)
         if (g->count[5]) snprintf(penalty, sizeof penalty, "%.3g", m[5]);
         if (g->count[2]) snprintf(upper, sizeof upper, fabs(m[2]) < 1e4 ? "%.2f" : "%.3g", m[2]);
         else snprintf(upper, sizeof upper, "inf");
-        printf("%-32.32s %4d %9.2f ± %4.2f %12.2f .. %-9s %9.3f ± %4.3f %9s %8.1f\n", g->name, g->n, 100 * m[0],
-               100 * sd[0], m[1], upper, m[3], sd[3], penalty, m[4]);
+        char izy[32];   /* a diverged run's cross-entropy runs to thousands: its digits, not a wide column */
+        snprintf(izy, sizeof izy, fabs(m[3]) < 1e3 ? "%.3f ± %.3f" : "%.3g ± %.3g", m[3], sd[3]);
+        printf("%-32.32s %4d %9.2f ± %4.2f %12.2f .. %-9s %16s %9s %8.1f\n", g->name, g->n, 100 * m[0], 100 * sd[0],
+               m[1], upper, izy, penalty, m[4]);
     }
     double log_m = NAN;
     if (n_groups) im_record_metric(groups[0].first, "info_rows_log", &log_m);
