@@ -81,8 +81,10 @@ im_status im_encoder_encode(im_ctx *ctx, const im_encoder *e, const im_mat *x, i
     im_graph_set_grad(g, 0);
     im_encoder_set_training(e, 0);
     im_status st = IM_OK;
-    for (int r0 = 0; r0 < x->rows && !st; r0 += ENCODE_ROWS) {
-        int n = x->rows - r0 < ENCODE_ROWS ? x->rows - r0 : ENCODE_ROWS;
+    /* a graph encoder's rows are the nodes of one graph: one pass takes them all */
+    int block = e->vt->set_graph ? (x->rows > 0 ? x->rows : 1) : ENCODE_ROWS;
+    for (int r0 = 0; r0 < x->rows && !st; r0 += block) {
+        int n = x->rows - r0 < block ? x->rows - r0 : block;
         im_graph_reset(g);
         im_tensor *in = im_leaf(g, n, x->cols, im_mat_row(x, r0), 0), *map = NULL, *z;
         im_shape ms;

@@ -80,7 +80,8 @@ IM_API im_params *im_encoder_params(const im_encoder *e);
 typedef enum { IM_ENCODE_CODE, IM_ENCODE_LOCAL, IM_ENCODE_FEATURES } im_encode_what;
 /* The code, the local map or the features (flattened) of every row of x,
  * in evaluation mode with the tape off, into out (allocated here); the
- * encoder is left in training mode. */
+ * encoder is left in training mode. Blocks of rows, but for a graph
+ * encoder (set_graph), whose rows are one graph's nodes: one pass. */
 IM_API im_status im_encoder_encode(im_ctx *ctx, const im_encoder *e, const im_mat *x, im_encode_what what,
                                    im_mat *out);
 

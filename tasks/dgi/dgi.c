@@ -107,22 +107,6 @@ static im_status evaluate(im_ctx *ctx, const dgi_settings *s, const dgi_graph *g
     return st;
 }
 
-/* Every node's embedding in one pass (a graph encoder sees the whole
- * graph; im_encoder_encode's blocks of rows would cut it). */
-static im_status embed(im_ctx *ctx, const im_encoder *enc, const im_mat *x, im_mat *out)
-{
-    im_graph *g = im_graph_new(ctx);
-    if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
-    im_encoder_set_training(enc, 0);
-    im_tensor *h = im_encoder_forward(g, enc, im_input(g, x));
-    im_encoder_set_training(enc, 1);
-    im_status st = h ? im_mat_alloc(ctx, out, h->rows, h->cols) : ctx->status;
-    if (!st) memcpy(out->data, h->val, sizeof(im_real) * (size_t)h->rows * h->cols);
-    im_graph_free(g);
-    return st;
-}
-
 static im_status dgi_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     im_section sec;
@@ -144,7 +128,7 @@ static im_status dgi_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     if (!st && s.method == DGI_TRAINED) st = dgi_train_infomax(ctx, &s, &gr, &enc, rng, rec, &epochs);
     if (!st && s.method == DGI_SUPERVISED) st = dgi_train_supervised(ctx, &s, &gr, &enc, rng, rec, &head);
     double train_seconds = im_seconds() - t0;
-    if (!st && s.method != DGI_RAW) st = embed(ctx, &enc, &gr.x, &emb);
+    if (!st && s.method != DGI_RAW) st = im_encoder_encode(ctx, &enc, &gr.x, IM_ENCODE_CODE, &emb);
     if (!st) st = evaluate(ctx, &s, &gr, s.method == DGI_RAW ? &gr.x : &emb, rng, rec);
     if (!st) {
         double acc = NAN;
