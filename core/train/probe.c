@@ -7,7 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include "infomin/batcher.h"
+#include "infomin/estimator.h"
 #include "infomin/nn.h"
 #include "infomin/optim.h"
 #include "infomin/probe.h"
@@ -106,5 +108,24 @@ im_status im_probe_accuracy(im_ctx *ctx, const im_probe_data *d, int hidden, int
     im_mat_free(&te);
     im_mat_free(&xb);
     free(yb);
+    return st;
+}
+
+im_status im_probe_rho_star(im_ctx *ctx, const im_mat *z_fit, const im_mat *t_fit, const im_mat *z_eval,
+                            const im_mat *t_eval, int steps, im_rng *rng, double *rho)
+{
+    char text[256];
+    snprintf(text, sizeof text, "[estimator:leakage]\nplugin = renyi\nsteps = %d\nbatch = %d\n", steps,
+             z_fit->rows < 256 ? z_fit->rows : 256);   /* a small fitting split: one batch of all of it */
+    im_config cfg;
+    im_status st = im_config_parse_string(ctx, text, "rho* critic", &cfg);
+    if (st) return st;
+    im_estimator *est = NULL;
+    *rho = NAN;
+    st = im_estimator_new(ctx, &cfg, "estimator:leakage", z_fit->cols, t_fit->cols, rng, &est);
+    if (!st) st = im_estimator_fit(ctx, est, z_fit, t_fit, NULL, NULL, NULL);
+    if (!st) st = im_estimator_estimate(ctx, est, z_eval, t_eval, rho);
+    im_estimator_free(est);
+    im_config_free(&cfg);
     return st;
 }

@@ -32,5 +32,7 @@
 #include "tabular.h"
 #include "checkpoint.h"
 #include "probe.h"
+#include "penalty.h"
+#include "groups.h"
 
 #endif

@@ -5,6 +5,7 @@
 #define INFOMIN_PLOT_H
 
 #include "api.h"
+#include "real.h"
 #include "status.h"
 
 /* One legend entry: a line, its points, optional tags. */
@@ -65,5 +66,20 @@ typedef struct im_scatter_panel {
 
 IM_API im_status im_plot_scatter(im_ctx *ctx, const char *path, const char *title, const im_scatter_panel *panels,
                                  int n_panels);
+
+/* Images in a grid of tiles, each a person can look at: a title and a
+ * note over it, a name over each column (e.g. "input", "colour 2"), the
+ * tiles drawn pixel for pixel, enlarged to about 60 px. A tile is channels
+ * (1: grey, 3: RGB, one plane after another) x height x width values in
+ * [0, 1] (clamped). */
+typedef struct im_image_grid {
+    const char *title, *note;              /* note: one line under the title (NULL: none) */
+    int rows, cols;                        /* tiles */
+    int channels, height, width;           /* of one tile */
+    const im_real *pixels;                 /* rows·cols tiles, row after row */
+    const char *const *col_names;          /* cols names (NULL: none) */
+} im_image_grid;
+
+IM_API im_status im_plot_image_grid(im_ctx *ctx, const char *path, const im_image_grid *grid);
 
 #endif

@@ -24,5 +24,10 @@ IM_API im_status im_probe_accuracy(im_ctx *ctx, const im_probe_data *d, int hidd
 /* The classes of the first n rows of a one-column Y of class indices
  * (malloc'd; NULL with the message in ctx). */
 IM_API int *im_class_labels(im_ctx *ctx, const im_mat *y, int n);
+/* ρ*(Z;T), the Hirschfeld–Gebelein–Rényi maximal correlation as Scalable
+ * Infomin Learning measures leakage: a fresh `renyi` critic trained for
+ * `steps` on (z_fit, t_fit), its correlation reported on (z_eval, t_eval). */
+IM_API im_status im_probe_rho_star(im_ctx *ctx, const im_mat *z_fit, const im_mat *t_fit, const im_mat *z_eval,
+                                   const im_mat *t_eval, int steps, im_rng *rng, double *rho);
 
 #endif

@@ -7,6 +7,7 @@
 #include "api.h"
 #include "graph.h"
 #include "mat.h"
+#include "rng.h"
 #include "status.h"
 
 /* ψ(x) = d/dx log Γ(x), x > 0 (recurrence to x ≥ 6, then the asymptotic series). */
@@ -126,5 +127,13 @@ typedef struct {
 } im_paired;
 IM_API void im_paired_difference(const long *key_a, const double *a, int na, const long *key_b, const double *b, int nb,
                                  im_paired *out);
+
+/* The mutual information gap of a code z over known discrete factors
+ * (core/stats/mig.c): the first `rows` rows of both; a factor column with
+ * more than max_levels distinct values (continuous) or one value is left
+ * out (per_factor NaN). per_factor: factors->cols values; *mig the mean
+ * over the factors kept (NaN: none). */
+IM_API im_status im_mig(im_ctx *ctx, const im_mat *z, const im_mat *factors, int rows, int max_levels,
+                        im_rng *rng, double *mig, double *per_factor);
 
 #endif

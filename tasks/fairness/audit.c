@@ -169,20 +169,9 @@ im_status fairness_adversary(im_ctx *ctx, const settings *s, const im_dataset *d
 im_status fairness_renyi_leakage(im_ctx *ctx, const settings *s, const im_dataset *ds, const im_mat *zva,
                                const im_mat *zte, im_rng *rng, im_record *rec)
 {
-    char text[256];
-    snprintf(text, sizeof text, "[estimator:leakage]\nplugin = renyi\nsteps = %d\nbatch = %d\n", s->renyi_steps,
-             zva->rows < 256 ? zva->rows : 256);   /* a small validation split: one batch of all of it */
-    im_config cfg;
-    im_status st = im_config_parse_string(ctx, text, "fairness leakage critic", &cfg);
-    if (st) return st;
-    im_estimator *est = NULL;
-    double rho = NAN;
-    st = im_estimator_new(ctx, &cfg, "estimator:leakage", zva->cols, 1, rng, &est);
-    if (!st) st = im_estimator_fit(ctx, est, zva, &ds->val.t, NULL, NULL, NULL);
-    if (!st) st = im_estimator_estimate(ctx, est, zte, &ds->test.t, &rho);
+    double rho;
+    im_status st = im_probe_rho_star(ctx, zva, &ds->val.t, zte, &ds->test.t, s->renyi_steps, rng, &rho);
     if (!st) im_record_num(rec, "rho_star", rho);
-    im_estimator_free(est);
-    im_config_free(&cfg);
     return st;
 }
 

@@ -1,0 +1,111 @@
+/* penalty.c — an estimator as a training penalty (penalty.h): the refits
+ * and critic updates between encoder steps. */
+#include <stdlib.h>
+#include <string.h>
+#include "infomin/optim.h"
+#include "infomin/penalty.h"
+
+im_status im_penalty_opts_read(im_ctx *ctx, const im_section *sec, im_penalty_opts *o)
+{
+    im_status st = im_section_int(ctx, sec, "inner_steps", &o->inner_steps);
+    if (!st) st = im_section_int(ctx, sec, "refit_every", &o->refit_every);
+    if (!st) st = im_section_int(ctx, sec, "refit_rows", &o->refit_rows);
+    return st;
+}
+
+static int fits(const im_penalty *p) { return p->est->vt->fit && !p->critic; }
+
+im_status im_penalty_new(im_ctx *ctx, const im_config *cfg, const char *section, int dz, int dt,
+                         const im_penalty_opts *o, int train_rows, im_rng *rng, im_penalty *p)
+{
+    memset(p, 0, sizeof *p);
+    p->o = *o;
+    im_status st = im_estimator_new(ctx, cfg, section, dz, dt, rng, &p->est);
+    if (st) return st;
+    if (!p->est->vt->objective)
+        return im_fail(ctx, IM_EINVAL, "estimator %s is not differentiable: it cannot be a penalty (slice, club, tc, "
+                       "renyi, pearson, dcor, hsic and the variational bounds can)", p->est->plugin->name);
+    p->critic = p->est->vt->params ? p->est->vt->params(p->est->self) : NULL;
+    if (p->critic) {
+        im_train_opts t;
+        st = im_train_opts_read(ctx, &p->est->sec, &t);
+        if (!st) im_train_opts_adam(ctx, &t, p->critic, &p->opt);
+        if (!st && !(p->g = im_graph_new(ctx))) st = ctx->status;
+    }
+    if (!st && fits(p)) {
+        int n = o->refit_rows < train_rows ? o->refit_rows : train_rows;
+        if (!(p->order = malloc(sizeof(int) * (size_t)train_rows))) return im_fail(ctx, IM_ENOMEM, "penalty: out of memory");
+        p->refit_x.rows = n;   /* the sizes; allocated at the first refit, when the widths are known */
+    }
+    return st;
+}
+
+void im_penalty_free(im_penalty *p)
+{
+    im_estimator_free(p->est);
+    im_graph_free(p->g);
+    im_mat_free(&p->zb);
+    free(p->order);
+    im_mat_free(&p->refit_x);
+    im_mat_free(&p->refit_t);
+    memset(p, 0, sizeof *p);
+}
+
+const char *im_penalty_name(const im_penalty *p) { return p->est ? p->est->plugin->name : "none"; }
+
+/* New directions and CCA (slice) on the Z of a fresh row sample. */
+static im_status refit(im_ctx *ctx, im_penalty *p, const im_encoder *enc, const im_mat *x, const im_mat *t, im_rng *rng)
+{
+    int n = p->refit_x.rows;
+    im_status st = IM_OK;
+    if (!p->refit_x.data) {
+        st = im_mat_alloc(ctx, &p->refit_x, n, x->cols);
+        if (!st) st = im_mat_alloc(ctx, &p->refit_t, n, t->cols);
+        if (st) return st;
+    }
+    im_rng_permutation(rng, p->order, x->rows);
+    for (int k = 0; k < n; k++) {
+        im_mat_copy_row(&p->refit_x, k, x, p->order[k]);
+        im_mat_copy_row(&p->refit_t, k, t, p->order[k]);
+    }
+    im_mat z;
+    st = im_encoder_encode(ctx, enc, &p->refit_x, IM_ENCODE_CODE, &z);
+    if (!st) st = p->est->vt->fit(p->est->self, ctx, &z, &p->refit_t, NULL, NULL, NULL);
+    im_mat_free(&z);
+    return st;
+}
+
+/* inner_steps ascents of the critic's objective on the batch held fixed */
+static im_status critic_steps(im_ctx *ctx, im_penalty *p, const im_real *z, const im_mat *tb, int dz)
+{
+    if (p->zb.rows != tb->rows || p->zb.cols != dz) {
+        im_mat_free(&p->zb);
+        im_status st = im_mat_alloc(ctx, &p->zb, tb->rows, dz);
+        if (st) return st;
+    }
+    memcpy(p->zb.data, z, sizeof(im_real) * (size_t)tb->rows * (size_t)dz);
+    im_status st = IM_OK;
+    for (int k = 0; k < p->o.inner_steps && !st; k++) {
+        im_graph_reset(p->g);
+        im_params_zero_grad(p->critic);   /* drop what the encoder's pass left there */
+        im_tensor *obj = p->est->vt->objective(p->est->self, p->g, im_input(p->g, &p->zb), im_input(p->g, tb));
+        st = obj ? im_backward(p->g, im_neg(p->g, obj)) : ctx->status;
+        if (!st) im_optim_step(&p->opt);
+    }
+    return st;
+}
+
+im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_encoder *enc, const im_mat *x,
+                             const im_mat *t, const im_real *z, const im_mat *tb, im_rng *rng)
+{
+    if (!p->est) return IM_OK;
+    im_status st = IM_OK;
+    if (fits(p) && step % p->o.refit_every == 0) st = refit(ctx, p, enc, x, t, rng);
+    if (!st && p->critic) st = critic_steps(ctx, p, z, tb, enc->out_dim);
+    return st;
+}
+
+im_tensor *im_penalty_value(im_graph *g, const im_penalty *p, im_tensor *z, im_tensor *t)
+{
+    return p->est->vt->objective(p->est->self, g, z, t);
+}

@@ -1,0 +1,57 @@
+/* penalty.h — an estimator plugin used as the training penalty
+ * β·Î(Z;T) of an infomin task (disentangle, domain-adapt): what it needs
+ * between encoder steps. A trained estimator (a critic: renyi, club, tc,
+ * the variational bounds) takes `inner_steps` Adam updates on the batch's
+ * Z, detached, before each encoder step — the alternation of Scalable
+ * Infomin Learning's adversarial baselines; a fitted closed-form one
+ * (slice: new directions and CCA) is refitted on the Z of `refit_rows`
+ * training rows every `refit_every` steps; the rest (pearson, dcor, hsic)
+ * need nothing. The encoder step then adds β times the estimator's
+ * objective, differentiable in Z, with the critic held fixed. */
+#ifndef INFOMIN_PENALTY_H
+#define INFOMIN_PENALTY_H
+
+#include "api.h"
+#include "encoder.h"
+#include "estimator.h"
+
+typedef struct im_penalty_opts {
+    int inner_steps, refit_every, refit_rows;
+} im_penalty_opts;
+
+/* Spec entries for the three keys (a task's table); the refit defaults are
+ * the caller's: an encoder pass over refit_rows is paid every refit_every
+ * steps. */
+#define IM_PENALTY_PARAMS(refit_every, refit_rows)                                                            \
+    { "inner_steps", "int", "5", "critic updates per encoder update (trained estimators)", ">=0" },          \
+    { "refit_every", "int", refit_every, "steps between refits of fitted closed-form estimators (slice)", ">=1" }, \
+    { "refit_rows", "int", refit_rows, "training rows whose Z a refit uses (all when fewer)", ">=16" }
+IM_API im_status im_penalty_opts_read(im_ctx *ctx, const im_section *sec, im_penalty_opts *o);
+
+typedef struct im_penalty {
+    im_estimator *est;     /* owned */
+    im_penalty_opts o;
+    im_params *critic;     /* the estimator's trained weights, or NULL */
+    im_optim opt;          /* on critic, from the estimator's trainer keys */
+    im_graph *g;           /* the critic's steps */
+    im_mat zb;             /* the batch's Z, detached */
+    int *order;            /* refits: a permutation of the training rows */
+    im_mat refit_x, refit_t;
+} im_penalty;
+
+/* The estimator in [section] for Z of dz columns and T of dt, refusing one
+ * without a differentiable objective by name. train_rows: the training
+ * split's size (refits sample from it). */
+IM_API im_status im_penalty_new(im_ctx *ctx, const im_config *cfg, const char *section, int dz, int dt,
+                                const im_penalty_opts *o, int train_rows, im_rng *rng, im_penalty *out);
+IM_API void im_penalty_free(im_penalty *p);
+IM_API const char *im_penalty_name(const im_penalty *p);
+/* Before the encoder step `step` (from 0): a refit when due, on the Z of a
+ * fresh sample of the training rows (x, t) made by enc; then the critic's
+ * updates on the batch's Z values z (rows of tb, dz columns) and tb. */
+IM_API im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_encoder *enc, const im_mat *x,
+                                    const im_mat *t, const im_real *z, const im_mat *tb, im_rng *rng);
+/* The estimator's objective at (z, t) on g: the penalty before β. */
+IM_API im_tensor *im_penalty_value(im_graph *g, const im_penalty *p, im_tensor *z, im_tensor *t);
+
+#endif
