@@ -1,6 +1,7 @@
 /* groups.c — a sweep's runs pooled over seeds (groups.h). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "infomin/groups.h"
 
@@ -67,4 +68,22 @@ int im_group_stat(const im_run_group *g, const char *metric, double *mean, doubl
     *mean = count ? sum / count : NAN;
     *sd = count > 1 ? sqrt(fmax(0, (sq - count * *mean * *mean) / (count - 1))) : 0;
     return count;
+}
+
+/* the group's seeds and values of a metric (NaN where absent) */
+static int seeds_and_values(const im_run_group *g, const char *metric, long *seed, double *value)
+{
+    for (int k = 0; k < g->n; k++) {
+        seed[k] = atol(seed_of(g->run[k]));
+        if (!im_record_metric(g->run[k], metric, &value[k])) value[k] = NAN;
+    }
+    return g->n;
+}
+
+void im_group_paired(const im_run_group *a, const im_run_group *b, const char *metric, im_paired *out)
+{
+    long ka[IM_GROUP_MAX_RUNS], kb[IM_GROUP_MAX_RUNS];
+    double va[IM_GROUP_MAX_RUNS], vb[IM_GROUP_MAX_RUNS];
+    int na = seeds_and_values(a, metric, ka, va), nb = seeds_and_values(b, metric, kb, vb);
+    im_paired_difference(ka, va, na, kb, vb, nb, out);
 }

@@ -13,6 +13,7 @@ void im_paired_difference(const long *key_a, const double *a, int na, const long
         for (int j = 0; j < nb; j++) {
             if (key_a[i] != key_b[j]) continue;
             double d = a[i] - b[j];
+            if (!isfinite(d)) continue;   /* a run without the score */
             sum += d, sq += d * d, out->pairs++, out->up += d > 0;
         }
     int n = out->pairs;

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "results.h"
+#include "stats.h"
 
 #define IM_GROUP_MAX_RUNS 64
 
@@ -27,5 +28,8 @@ IM_API int im_group_runs(im_record *const *recs, int n, void (*name)(const im_re
 /* Mean and sample sd of a metric over the group's runs with a finite value
  * of it; returns how many had one (0: *mean NaN). */
 IM_API int im_group_stat(const im_run_group *g, const char *metric, double *mean, double *sd);
+
+/* A metric of group a minus group b on the same seeds (im_paired_difference). */
+IM_API void im_group_paired(const im_run_group *a, const im_run_group *b, const char *metric, im_paired *out);
 
 #endif

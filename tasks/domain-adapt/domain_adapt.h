@@ -1,0 +1,39 @@
+/* domain_adapt.h — private to the domain-adapt task: settings, the model
+ * (encoder + classifier), training (train.c), the metrics (evaluate.c)
+ * and the sweep summary (summary.c). */
+#ifndef INFOMIN_TASK_DOMAIN_ADAPT_H
+#define INFOMIN_TASK_DOMAIN_ADAPT_H
+
+#include "infomin/infomin.h"
+
+typedef enum { DA_SOURCE_ONLY, DA_INFOMIN } da_method;
+
+typedef struct {
+    da_method method;
+    double beta, lr, select_source_drop;
+    int epochs, batch, adversary_hidden, adversary_epochs, renyi_steps;
+    im_penalty_opts pen;
+} da_settings;
+
+/* Encoder plugin Z_c = f(X) and a linear classifier on Z_c. */
+typedef struct {
+    im_encoder enc;
+    im_params head_params, all;   /* all: encoder's and head's, not owned */
+    im_linear_layer head;
+    int classes;
+} da_model;
+
+/* The training split's rows by domain (T = 0 source, 1 target). */
+typedef struct {
+    int *rows[2];
+    int n[2];
+} da_domains;
+
+im_status da_train(im_ctx *ctx, const da_settings *s, const im_dataset *ds, const da_domains *dom, da_model *m,
+                   im_penalty *pen, im_rng *rng, double *spe);
+/* Source and target test accuracy, a fresh domain classifier on Z_c, ρ*. */
+im_status da_evaluate(im_ctx *ctx, const da_settings *s, const im_dataset *ds, const da_model *m, im_rng *rng,
+                      im_record *rec);
+im_status da_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
+
+#endif
