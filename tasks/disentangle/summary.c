@@ -22,13 +22,14 @@ static void run_name(const im_record *rec, char *buf, size_t size)
 
 static const char *const pooled[] = { "task.beta=", "estimator.plugin=", NULL };
 
-/* "0.123 ± 0.004", or "-" without values */
+/* "0.123 ± 0.004" (one run: "0.123"), or "-" without values */
 static const char *cell(const im_run_group *g, const char *metric, const char *fmt, char *buf, size_t size)
 {
     double mean, sd;
-    if (!im_group_stat(g, metric, &mean, &sd)) return "-";
+    int n = im_group_stat(g, metric, &mean, &sd);
+    if (!n) return "-";
     char f[32];
-    snprintf(f, sizeof f, "%s ± %s", fmt, fmt);
+    snprintf(f, sizeof f, n > 1 ? "%s ± %s" : "%s", fmt, fmt);
     snprintf(buf, size, f, mean, sd);
     return buf;
 }

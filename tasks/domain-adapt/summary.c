@@ -32,11 +32,13 @@ static const im_run_group *named(const im_run_group *groups, int n, const char *
     return NULL;
 }
 
+/* "0.8512 ± 0.0040" (one run: "0.8512"), or "-" without values */
 static const char *mean_sd(const im_run_group *g, const char *metric, char *buf, size_t size)
 {
     double mean, sd;
-    if (!im_group_stat(g, metric, &mean, &sd)) return "-";
-    snprintf(buf, size, "%.4f ± %.4f", mean, sd);
+    int n = im_group_stat(g, metric, &mean, &sd);
+    if (!n) return "-";
+    snprintf(buf, size, n > 1 ? "%.4f ± %.4f" : "%.4f", mean, sd);
     return buf;
 }
 
