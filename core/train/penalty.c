@@ -33,9 +33,9 @@ im_status im_penalty_new(im_ctx *ctx, const im_config *cfg, const char *section,
         if (!st && !(p->g = im_graph_new(ctx))) st = ctx->status;
     }
     if (!st && fits(p)) {
-        int n = o->refit_rows < train_rows ? o->refit_rows : train_rows;
-        if (!(p->order = malloc(sizeof(int) * (size_t)train_rows))) return im_fail(ctx, IM_ENOMEM, "penalty: out of memory");
-        p->refit_x.rows = n;   /* the sizes; allocated at the first refit, when the widths are known */
+        p->refit_n = o->refit_rows < train_rows ? o->refit_rows : train_rows;
+        if (!(p->order = malloc(sizeof(int) * (size_t)train_rows)))
+            return im_fail(ctx, IM_ENOMEM, "penalty: out of memory");
     }
     return st;
 }
@@ -56,7 +56,7 @@ const char *im_penalty_name(const im_penalty *p) { return p->est ? p->est->plugi
 /* New directions and CCA (slice) on the Z of a fresh row sample. */
 static im_status refit(im_ctx *ctx, im_penalty *p, const im_encoder *enc, const im_mat *x, const im_mat *t, im_rng *rng)
 {
-    int n = p->refit_x.rows;
+    int n = p->refit_n;
     im_status st = IM_OK;
     if (!p->refit_x.data) {
         st = im_mat_alloc(ctx, &p->refit_x, n, x->cols);

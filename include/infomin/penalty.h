@@ -35,8 +35,9 @@ typedef struct im_penalty {
     im_optim opt;          /* on critic, from the estimator's trainer keys */
     im_graph *g;           /* the critic's steps */
     im_mat zb;             /* the batch's Z, detached */
-    int *order;            /* refits: a permutation of the training rows */
-    im_mat refit_x, refit_t;
+    int *order;            /* refits: a permutation of the training rows, */
+    int refit_n;           /* the rows a refit reads (its first ones), */
+    im_mat refit_x, refit_t;   /* their X and T (allocated at the first refit) */
 } im_penalty;
 
 /* The estimator in [section] for Z of dz columns and T of dt, refusing one
