@@ -56,6 +56,30 @@ START_TEST(mig_of_known_codes)
 }
 END_TEST
 
+/* The swap grid's writer: a valid grid becomes a PNG (no temporary file
+ * left), a tile it cannot draw is refused naming the file. */
+START_TEST(image_grid_writes_and_refuses)
+{
+    static im_real pixels[2 * 3 * 3 * 8 * 8];
+    for (size_t i = 0; i < sizeof pixels / sizeof pixels[0]; i++) pixels[i] = (im_real)(i % 7) / 6;
+    const char *names[3] = { "input", "T = 0", "T = 1" };
+    char path[512];
+    snprintf(path, sizeof path, "%s/grid.png", test_tmpdir());
+    im_image_grid g = { .title = "t", .rows = 2, .cols = 3, .channels = 3, .height = 8, .width = 8, .pixels = pixels,
+                        .col_names = names };
+    ck_assert_msg(im_plot_image_grid(&ctx, path, &g) == IM_OK, "%s", ctx.err);
+    FILE *f = fopen(path, "rb");
+    unsigned char magic[8] = { 0 };
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fread(magic, 1, 8, f), 8);
+    fclose(f);
+    ck_assert_int_eq(memcmp(magic, "\x89PNG\r\n\x1a\n", 8), 0);
+    g.channels = 2;
+    ck_assert_int_eq(im_plot_image_grid(&ctx, path, &g), IM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "grid.png: an image grid of 2 x 3 tiles of 2 x 8 x 8 pixels cannot be drawn"));
+}
+END_TEST
+
 static const im_record *find(im_record *const *recs, int n, const char *penalty)
 {
     for (int i = 0; i < n; i++) {
@@ -171,6 +195,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, mig_of_known_codes);
+    tcase_add_test(tc, image_grid_writes_and_refuses);
     tcase_add_test(tc, disentangle_runs_end_to_end);
     tcase_add_test(tc, slice_removes_the_nuisance);
     tcase_add_test(tc, disentangle_names_bad_settings);

@@ -50,13 +50,14 @@ static void draw_tile(const im_image_grid *g, const im_real *tile, int zoom, dou
 im_status im_plot_image_grid(im_ctx *ctx, const char *path, const im_image_grid *g)
 {
     if (g->rows < 1 || g->cols < 1 || (g->channels != 1 && g->channels != 3) || g->height < 1 || g->width < 1)
-        return im_fail(ctx, IM_EINVAL, "%s: an image grid of %d x %d tiles of %d x %d x %d pixels cannot be drawn", path,
-                       g->rows, g->cols, g->channels, g->height, g->width);
+        return im_fail(ctx, IM_EINVAL, "%s: an image grid of %d x %d tiles of %d x %d x %d pixels cannot be drawn",
+                       path, g->rows, g->cols, g->channels, g->height, g->width);
     int zoom = g->height >= 60 ? 1 : (int)lround(60.0 / g->height);
     int tile_w = g->width * zoom, tile_h = g->height * zoom, col_w = tile_w < 84 ? 84 : tile_w;
     int page_w = 2 * MARGIN + g->cols * col_w + (g->cols - 1) * GAP, page_h = HEAD + MARGIN + g->rows * (tile_h + GAP);
     /* room for the title and the note (about 8 px a character at their size) */
-    int text_w = 40 + 8 * (int)(g->title ? strlen(g->title) : 0), note_w = 40 + 7 * (int)(g->note ? strlen(g->note) : 0);
+    int text_w = 40 + 8 * (int)(g->title ? strlen(g->title) : 0);
+    int note_w = 40 + 7 * (int)(g->note ? strlen(g->note) : 0);
     if (page_w < text_w) page_w = text_w;
     if (page_w < note_w) page_w = note_w;
     double left0 = (page_w - (g->cols * col_w + (g->cols - 1) * GAP)) / 2.0;

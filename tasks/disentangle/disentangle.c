@@ -151,8 +151,8 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
         st = im_fail(ctx, IM_EINVAL, "disentangle: dataset %s has no T: the task needs a nuisance factor to remove",
                      ds.name);
     else if (s.nuisance >= ds.train.t.cols)
-        st = im_fail(ctx, IM_EINVAL, "disentangle: nuisance = %d, but dataset %s has %d T column%s", s.nuisance, ds.name,
-                     ds.train.t.cols, ds.train.t.cols == 1 ? "" : "s");
+        st = im_fail(ctx, IM_EINVAL, "disentangle: nuisance = %d, but dataset %s has %d T column%s", s.nuisance,
+                     ds.name, ds.train.t.cols, ds.train.t.cols == 1 ? "" : "s");
     if (!st && (ds.val.x.rows < 16 || ds.test.x.rows < 16))
         st = im_fail(ctx, IM_EINVAL, "disentangle: dataset %s needs at least 16 validation and 16 test rows (the "
                      "adversary learns on validation Z)", ds.name);
@@ -171,7 +171,8 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
         im_record_num(rec, "train_bce", bce);
         st = dt_evaluate(ctx, &s, &ds, &lv, &va, &te, &m, rng, rec);
     }
-    if (!st && s.grid_rows && ds.x_shape.c) st = dt_swap_grid(ctx, cfg, &s, &ds, &lv, &te, &m, im_penalty_name(&pen), rec);
+    if (!st && s.grid_rows && ds.x_shape.c)
+        st = dt_swap_grid(ctx, cfg, &s, &ds, &lv, &te, &m, im_penalty_name(&pen), rec);
     if (!st) {
         double mse = NAN, acc = NAN, chance = NAN, rho = NAN;
         im_record_metric(rec, "mse", &mse);
@@ -196,7 +197,8 @@ static int disentangle_uses_section(im_ctx *ctx, const im_config *cfg, const cha
     im_section task;
     double beta = 1;
     if (strcmp(name, "estimator") != 0) return 1;
-    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_float(ctx, &task, "beta", &beta)) return 1;
+    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_float(ctx, &task, "beta", &beta))
+        return 1;
     return beta > 0;
 }
 

@@ -21,7 +21,10 @@
 static double squared_error(const im_mat *a, const im_mat *b)
 {
     double se = 0;
-    for (long i = 0; i < (long)a->rows * a->cols; i++) se += ((double)a->data[i] - b->data[i]) * (a->data[i] - b->data[i]);
+    for (long i = 0; i < (long)a->rows * a->cols; i++) {
+        double d = (double)a->data[i] - b->data[i];
+        se += d * d;
+    }
     return se / ((double)a->rows * a->cols);
 }
 

@@ -106,7 +106,8 @@ static im_status step(im_ctx *ctx, trainer *t, double beta, const im_dataset *ds
     im_graph_reset(g);
     im_tensor *z = im_encoder_forward(g, &m->enc, im_input(g, &t->xb));
     if (!z) return ctx->status;
-    im_status st = pen ? im_penalty_prepare(ctx, pen, k, &m->enc, &ds->train.x, &tr->value, z->val, &t->tb, rng) : IM_OK;
+    im_status st = IM_OK;
+    if (pen) st = im_penalty_prepare(ctx, pen, k, &m->enc, &ds->train.x, &tr->value, z->val, &t->tb, rng);
     if (st) return st;
     im_tensor *bce = im_bce_logits(g, decoder_logits(g, m, z, im_input(g, &t->ob)), im_input(g, &t->xb));
     im_tensor *loss = pen ? im_add(g, bce, im_scale(g, im_penalty_value(g, pen, z, im_input(g, &t->tb)), beta)) : bce;

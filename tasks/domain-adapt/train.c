@@ -70,7 +70,8 @@ im_status da_train(im_ctx *ctx, const da_settings *s, const im_dataset *ds, cons
     long per_epoch = (dom->n[0] + t.half - 1) / t.half, total = per_epoch * s->epochs;
     im_status st = im_mat_alloc(ctx, &t.xb, batch, ds->train.x.cols);
     if (!st) st = im_mat_alloc(ctx, &t.tb, batch, 1);
-    if (!st && !(t.yb = malloc(sizeof(int) * (size_t)batch))) st = im_fail(ctx, IM_ENOMEM, "domain-adapt: out of memory");
+    if (!st && !(t.yb = malloc(sizeof(int) * (size_t)batch)))
+        st = im_fail(ctx, IM_ENOMEM, "domain-adapt: out of memory");
     for (int d = 0; d < 2 && !st; d++) st = im_batcher_init(ctx, &t.from[d], dom->n[d], rng);
     if (!st && !(t.g = im_graph_new(ctx))) st = ctx->status;
     if (!st) {
