@@ -30,7 +30,7 @@ static const im_param_spec domain_adapt_params[] = {
     { "adversary_hidden", "int", "128", "domain classifier on Z_c: hidden width (0: linear)", ">=0" },
     { "adversary_epochs", "int", "20", "domain classifier: epochs on validation Z_c", ">=1" },
     { "renyi_steps", "int", "1000", "rho*(Z_c; domain): steps of the fresh renyi critic", ">=1" },
-    { "select_source_drop", "float", "0.02",
+    { "select_source_drop", "float", "0.05",
       "sweep summary: per penalty, the beta with the least domain accuracy among settings whose source accuracy is "
       "at most this far below none's (no target label is read)", ">=0" },
     IM_PARAMS_END
