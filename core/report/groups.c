@@ -20,7 +20,8 @@ static void group_key(const im_record *rec, void (*name)(const im_record *, char
     name(rec, buf, size);
     const char *p = im_record_label(rec);
     size_t used = strlen(buf);
-    while (p && *p && used < size) {
+    if (!p) return;   /* not part of a sweep */
+    while (*p && used < size) {
         size_t len = strcspn(p, " ");
         if (!skipped(p, skip) && used + len + 2 < size)
             used += (size_t)snprintf(buf + used, size - used, " %.*s", (int)len, p);
