@@ -5,9 +5,9 @@
  * standardised first (training rows' mean and sd), so one learning rate
  * suits pixels, codes, feature maps and node embeddings. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 #include "infomin/batcher.h"
 #include "infomin/estimator.h"
 #include "infomin/nn.h"
