@@ -5,6 +5,7 @@
 #define INFOMIN_PROBE_H
 
 #include "api.h"
+#include "cfg.h"
 #include "mat.h"
 #include "rng.h"
 
@@ -29,5 +30,18 @@ IM_API int *im_class_labels(im_ctx *ctx, const im_mat *y, int n);
  * `steps` on (z_fit, t_fit), its correlation reported on (z_eval, t_eval). */
 IM_API im_status im_probe_rho_star(im_ctx *ctx, const im_mat *z_fit, const im_mat *t_fit, const im_mat *z_eval,
                                    const im_mat *t_eval, int steps, im_rng *rng, double *rho);
+
+/* Leakage measured apart from any training penalty (the infomin tasks'
+ * audits): a fresh classifier reading T from validation codes, scored on
+ * test codes, and ρ*'s critic. The keys, spliced into a task's table, and
+ * their reader. */
+typedef struct im_leakage_opts {
+    int adversary_hidden, adversary_epochs, renyi_steps;
+} im_leakage_opts;
+#define IM_LEAKAGE_PARAMS                                                                                      \
+    { "adversary_hidden", "int", "128", "fresh classifier of T from the codes: hidden width (0: linear)", ">=0" }, \
+    { "adversary_epochs", "int", "20", "that classifier: epochs on the validation codes", ">=1" },            \
+    { "renyi_steps", "int", "1000", "rho*(Z;T): steps of the fresh renyi critic on the validation codes", ">=1" }
+IM_API im_status im_leakage_opts_read(im_ctx *ctx, const im_section *sec, im_leakage_opts *o);
 
 #endif

@@ -29,9 +29,7 @@ static const im_param_spec disentangle_params[] = {
     { "warmup", "float", "0", "epochs over which the penalty weight rises linearly from 0 to beta", ">=0" },
     { "decoder_hidden", "ints", "1024,1024", "hidden widths of the MLP decoder [Z, onehot T] -> pixels", ">=1" },
     IM_PENALTY_PARAMS("20", "8000"),
-    { "adversary_hidden", "int", "128", "adversary: hidden width (0: linear)", ">=0" },
-    { "adversary_epochs", "int", "20", "adversary: epochs on validation Z", ">=1" },
-    { "renyi_steps", "int", "1000", "rho*(Z;T): steps of the fresh renyi critic on validation Z", ">=1" },
+    IM_LEAKAGE_PARAMS,
     { "mig_rows", "int", "5000", "test rows the mutual information gap reads (0: no MIG)", ">=0" },
     { "grid_rows", "int", "8", "test images in the swap grid (0: no grid)", "0..32" },
     { "select_mse_ratio", "float", "1.5",
@@ -50,9 +48,7 @@ static im_status read_settings(im_ctx *ctx, const im_section *sec, dt_settings *
     if (!st) st = im_section_float(ctx, sec, "warmup", &s->warmup);
     if (!st) st = im_section_ints(ctx, sec, "decoder_hidden", s->decoder_hidden, 8, &s->n_decoder_hidden);
     if (!st) st = im_penalty_opts_read(ctx, sec, &s->pen);
-    if (!st) st = im_section_int(ctx, sec, "adversary_hidden", &s->adversary_hidden);
-    if (!st) st = im_section_int(ctx, sec, "adversary_epochs", &s->adversary_epochs);
-    if (!st) st = im_section_int(ctx, sec, "renyi_steps", &s->renyi_steps);
+    if (!st) st = im_leakage_opts_read(ctx, sec, &s->leak);
     if (!st) st = im_section_int(ctx, sec, "mig_rows", &s->mig_rows);
     if (!st) st = im_section_int(ctx, sec, "grid_rows", &s->grid_rows);
     if (!st) st = im_section_float(ctx, sec, "select_mse_ratio", &s->select_mse_ratio);

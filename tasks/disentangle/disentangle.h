@@ -11,9 +11,10 @@
 
 typedef struct {
     double beta, lr, warmup, select_mse_ratio;
-    int epochs, batch, nuisance, adversary_hidden, adversary_epochs, renyi_steps, mig_rows, grid_rows;
+    int epochs, batch, nuisance, mig_rows, grid_rows;
     int decoder_hidden[8], n_decoder_hidden;
     im_penalty_opts pen;
+    im_leakage_opts leak;
 } dt_settings;
 
 /* The nuisance T (one column of the dataset's T) per split: its values (the

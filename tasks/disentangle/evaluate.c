@@ -63,12 +63,12 @@ im_status dt_evaluate(im_ctx *ctx, const dt_settings *s, const im_dataset *ds, c
     double acc, rho;
     if (!st) {
         im_probe_data d = { &zva, &zte, va->level, te->level, lv->n };
-        st = im_probe_accuracy(ctx, &d, s->adversary_hidden, s->adversary_epochs, 1e-3, rng, &acc);
+        st = im_probe_accuracy(ctx, &d, s->leak.adversary_hidden, s->leak.adversary_epochs, 1e-3, rng, &acc);
     }
     if (!st) {
         im_record_num(rec, "adversary_accuracy", acc);
         im_record_num(rec, "adversary_chance", chance(lv, te, zte.rows));
-        st = im_probe_rho_star(ctx, &zva, &va->value, &zte, &te->value, s->renyi_steps, rng, &rho);
+        st = im_probe_rho_star(ctx, &zva, &va->value, &zte, &te->value, s->leak.renyi_steps, rng, &rho);
     }
     if (!st) im_record_num(rec, "rho_star", rho);
     if (!st && ds->y_kind == IM_VAR_CLASSES) {
@@ -76,7 +76,7 @@ im_status dt_evaluate(im_ctx *ctx, const dt_settings *s, const im_dataset *ds, c
         y_te = y_va ? im_class_labels(ctx, &ds->test.y, zte.rows) : NULL;
         if (!y_te) st = ctx->status;
         im_probe_data d = { &zva, &zte, y_va, y_te, ds->y_classes };
-        if (!st) st = im_probe_accuracy(ctx, &d, 0, s->adversary_epochs, 1e-3, rng, &acc);
+        if (!st) st = im_probe_accuracy(ctx, &d, 0, s->leak.adversary_epochs, 1e-3, rng, &acc);
         if (!st) im_record_num(rec, "class_accuracy", acc);
     }
     if (!st && s->mig_rows) st = record_mig(ctx, s, ds, &zte, rng, rec);

@@ -27,9 +27,7 @@ static const im_param_spec domain_adapt_params[] = {
     { "batch", "int", "128", "images per step (infomin: half source, half target)", ">=4" },
     { "lr", "float", "1e-3", "Adam learning rate of encoder and classifier", ">0" },
     IM_PENALTY_PARAMS("20", "4000"),
-    { "adversary_hidden", "int", "128", "domain classifier on Z_c: hidden width (0: linear)", ">=0" },
-    { "adversary_epochs", "int", "20", "domain classifier: epochs on validation Z_c", ">=1" },
-    { "renyi_steps", "int", "1000", "rho*(Z_c; domain): steps of the fresh renyi critic", ">=1" },
+    IM_LEAKAGE_PARAMS,
     { "select_source_drop", "float", "0.05",
       "sweep summary: per penalty, the beta with the least domain accuracy among settings whose source accuracy is "
       "at most this far below none's (no target label is read)", ">=0" },
@@ -46,9 +44,7 @@ static im_status read_settings(im_ctx *ctx, const im_section *sec, da_settings *
     if (!st) st = im_section_int(ctx, sec, "batch", &s->batch);
     if (!st) st = im_section_float(ctx, sec, "lr", &s->lr);
     if (!st) st = im_penalty_opts_read(ctx, sec, &s->pen);
-    if (!st) st = im_section_int(ctx, sec, "adversary_hidden", &s->adversary_hidden);
-    if (!st) st = im_section_int(ctx, sec, "adversary_epochs", &s->adversary_epochs);
-    if (!st) st = im_section_int(ctx, sec, "renyi_steps", &s->renyi_steps);
+    if (!st) st = im_leakage_opts_read(ctx, sec, &s->leak);
     if (!st) st = im_section_float(ctx, sec, "select_source_drop", &s->select_source_drop);
     if (!st && s->method == DA_SOURCE_ONLY) s->beta = 0;
     return st;

@@ -11,8 +11,9 @@ typedef enum { DA_SOURCE_ONLY, DA_INFOMIN } da_method;
 typedef struct {
     da_method method;
     double beta, lr, select_source_drop;
-    int epochs, batch, adversary_hidden, adversary_epochs, renyi_steps;
+    int epochs, batch;
     im_penalty_opts pen;
+    im_leakage_opts leak;
 } da_settings;
 
 /* Encoder plugin Z_c = f(X) and a linear classifier on Z_c. */

@@ -49,14 +49,14 @@ im_status da_evaluate(im_ctx *ctx, const da_settings *s, const im_dataset *ds, c
     }
     if (!st) {
         im_probe_data d = { &zva, &zte, d_va, d_te, 2 };
-        st = im_probe_accuracy(ctx, &d, s->adversary_hidden, s->adversary_epochs, 1e-3, rng, &dom_acc);
+        st = im_probe_accuracy(ctx, &d, s->leak.adversary_hidden, s->leak.adversary_epochs, 1e-3, rng, &dom_acc);
     }
     if (!st) {
         long target = 0;
         for (int r = 0; r < zte.rows; r++) target += d_te[r];
         im_record_num(rec, "domain_accuracy", dom_acc);
         im_record_num(rec, "domain_chance", fmax(target, zte.rows - target) / (double)zte.rows);
-        st = im_probe_rho_star(ctx, &zva, &ds->val.t, &zte, &ds->test.t, s->renyi_steps, rng, &rho);
+        st = im_probe_rho_star(ctx, &zva, &ds->val.t, &zte, &ds->test.t, s->leak.renyi_steps, rng, &rho);
     }
     if (!st) im_record_num(rec, "rho_star", rho);
     free(d_va);
