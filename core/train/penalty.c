@@ -105,6 +105,15 @@ im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_enc
     return st;
 }
 
+int im_penalty_weighted(im_ctx *ctx, const im_config *cfg)
+{
+    im_section task;
+    double beta = 1;
+    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_float(ctx, &task, "beta", &beta))
+        return 1;
+    return beta > 0;
+}
+
 im_tensor *im_penalty_value(im_graph *g, const im_penalty *p, im_tensor *z, im_tensor *t)
 {
     return p->est->vt->objective(p->est->self, g, z, t);

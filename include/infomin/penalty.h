@@ -52,6 +52,10 @@ IM_API const char *im_penalty_name(const im_penalty *p);
  * updates on the batch's Z values z (rows of tb, dz columns) and tb. */
 IM_API im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_encoder *enc, const im_mat *x,
                                     const im_mat *t, const im_real *z, const im_mat *tb, im_rng *rng);
+/* Whether a configuration's penalty is on: [task] beta > 0 (1 too when it
+ * cannot be read: the run will say why). Tasks' uses_section hooks drop
+ * [estimator] when it is off, so β = 0 under several estimators runs once. */
+IM_API int im_penalty_weighted(im_ctx *ctx, const im_config *cfg);
 /* The estimator's objective at (z, t) on g: the penalty before β. */
 IM_API im_tensor *im_penalty_value(im_graph *g, const im_penalty *p, im_tensor *z, im_tensor *t);
 

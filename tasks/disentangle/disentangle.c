@@ -51,7 +51,6 @@ static im_status read_settings(im_ctx *ctx, const im_section *sec, dt_settings *
     if (!st) st = im_leakage_opts_read(ctx, sec, &s->leak);
     if (!st) st = im_section_int(ctx, sec, "mig_rows", &s->mig_rows);
     if (!st) st = im_section_int(ctx, sec, "grid_rows", &s->grid_rows);
-    if (!st) st = im_section_float(ctx, sec, "select_mse_ratio", &s->select_mse_ratio);
     return st;
 }
 
@@ -190,12 +189,7 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
 /* β = 0 trains without a penalty: [estimator] is not read. */
 static int disentangle_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
-    im_section task;
-    double beta = 1;
-    if (strcmp(name, "estimator") != 0) return 1;
-    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_float(ctx, &task, "beta", &beta))
-        return 1;
-    return beta > 0;
+    return strcmp(name, "estimator") != 0 || im_penalty_weighted(ctx, cfg);
 }
 
 static const im_task_vt disentangle_vt = { IM_VT_SIZE(im_task_vt), .run = disentangle_run,

@@ -45,7 +45,6 @@ static im_status read_settings(im_ctx *ctx, const im_section *sec, da_settings *
     if (!st) st = im_section_float(ctx, sec, "lr", &s->lr);
     if (!st) st = im_penalty_opts_read(ctx, sec, &s->pen);
     if (!st) st = im_leakage_opts_read(ctx, sec, &s->leak);
-    if (!st) st = im_section_float(ctx, sec, "select_source_drop", &s->select_source_drop);
     if (!st && s->method == DA_SOURCE_ONLY) s->beta = 0;
     return st;
 }
@@ -150,32 +149,23 @@ static im_status domain_adapt_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     return st;
 }
 
-static int infomin_with_penalty(im_ctx *ctx, const im_config *cfg, int *source_only)
+static int source_only(im_ctx *ctx, const im_config *cfg)
 {
     im_section task;
     const char *method = "infomin";
-    double beta = 1;
-    if (!im_config_section(ctx, cfg, ctx->registry, "task", &task)) {
-        im_section_string(ctx, &task, "method", &method);
-        im_section_float(ctx, &task, "beta", &beta);
-    }
-    *source_only = strcmp(method, "source-only") == 0;
-    return !*source_only && beta > 0;
+    if (!im_config_section(ctx, cfg, ctx->registry, "task", &task)) im_section_string(ctx, &task, "method", &method);
+    return strcmp(method, "source-only") == 0;
 }
 
 /* [estimator] is read only with a penalty; beta not at all by source-only. */
 static int domain_adapt_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
-    int source_only;
-    return strcmp(name, "estimator") != 0 || infomin_with_penalty(ctx, cfg, &source_only);
+    return strcmp(name, "estimator") != 0 || (!source_only(ctx, cfg) && im_penalty_weighted(ctx, cfg));
 }
 
 static int domain_adapt_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
 {
-    int source_only;
-    if (strcmp(section, "task") != 0 || strcmp(key, "beta") != 0) return 1;
-    infomin_with_penalty(ctx, cfg, &source_only);
-    return !source_only;
+    return strcmp(section, "task") != 0 || strcmp(key, "beta") != 0 || !source_only(ctx, cfg);
 }
 
 static const im_task_vt domain_adapt_vt = { IM_VT_SIZE(im_task_vt), .run = domain_adapt_run,

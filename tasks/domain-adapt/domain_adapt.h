@@ -10,7 +10,7 @@ typedef enum { DA_SOURCE_ONLY, DA_INFOMIN } da_method;
 
 typedef struct {
     da_method method;
-    double beta, lr, select_source_drop;
+    double beta, lr;
     int epochs, batch;
     im_penalty_opts pen;
     im_leakage_opts leak;

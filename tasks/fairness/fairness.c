@@ -177,11 +177,7 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
 /* β = 0 trains without a penalty: [estimator] is not read. */
 static int fairness_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
-    im_section task;
-    double beta = 1;
-    if (strcmp(name, "estimator") != 0) return 1;
-    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_float(ctx, &task, "beta", &beta)) return 1;
-    return beta > 0;
+    return strcmp(name, "estimator") != 0 || im_penalty_weighted(ctx, cfg);
 }
 
 static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_run, .summarize = fairness_summarize,
