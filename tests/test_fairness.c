@@ -50,6 +50,78 @@ START_TEST(penalty_removes_a_planted_sensitive_attribute)
 }
 END_TEST
 
+/* The published reference's recipe (refit_on = batch: new slices and CCA
+ * on every batch itself) removes the planted T too. */
+START_TEST(refit_on_the_batch_removes_a_planted_sensitive_attribute)
+{
+    double auc_none = fairness_metric("plugin = slice\nn_slice = 20", 0, "adversary_auc");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "[task]\nplugin = fairness\nepochs = 10\nbeta = 3\nbatch = 500\nrefit_on = batch\nrenyi_steps = 500\n"
+             "[dataset]\nplugin = planted\n[encoder]\nplugin = mlp\nhidden = 32,32\nout = 8\n"
+             "[estimator]\nplugin = slice\nn_slice = 20\n");
+    im_config cfg;
+    im_record *rec;
+    ck_assert_msg(run_task(text, &cfg, &rec) == IM_OK, "%s", ctx.err);
+    double auc = NAN;
+    ck_assert(im_record_metric(rec, "adversary_auc", &auc));
+    ck_assert_double_lt(auc, auc_none - 0.1);
+    im_record_free(rec);
+    im_config_free(&cfg);
+}
+END_TEST
+
+/* warmup: the weight rises as (step + 1) / (warmup · steps per epoch), so a
+ * warm-up shorter than one step is no warm-up (identical numbers), and one
+ * over all epochs trains a different model. */
+START_TEST(warmup_ramps_the_penalty_weight)
+{
+    const char *fmt = "[task]\nplugin = fairness\nepochs = 4\nbeta = 3\nwarmup = %s\nrenyi_steps = 50\n"
+                      "adversary_epochs = 2\n[dataset]\nplugin = planted\n[encoder]\nplugin = mlp\nhidden = 16\n"
+                      "out = 4\n[estimator]\nplugin = pearson\n";
+    double acc[3];
+    const char *warmup[3] = { "0", "0.0001", "4" };
+    for (int i = 0; i < 3; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, fmt, warmup[i]);
+        im_config cfg;
+        im_record *rec;
+        ck_assert_msg(run_task(text, &cfg, &rec) == IM_OK, "%s", ctx.err);
+        ck_assert(im_record_metric(rec, "accuracy", &acc[i]));
+        im_record_free(rec);
+        im_config_free(&cfg);
+    }
+    ck_assert_double_eq(acc[0], acc[1]);
+    ck_assert_double_ne(acc[0], acc[2]);
+}
+END_TEST
+
+/* A sweep over seeds: the summary pools them (mean ± sd per setting, the
+ * choice made on the means, each seed's spread), and the trade-off plot is
+ * written. */
+START_TEST(sweep_summary_pools_seeds)
+{
+    char ini[4096], out[65536], args[8192];
+    test_write_file(ini, sizeof ini, "seeds.ini",
+                    "[task]\nplugin = fairness\nepochs = 3\nrenyi_steps = 50\nadversary_epochs = 2\n"
+                    "select_accuracy = 0.5\n[dataset]\nplugin = planted\n[encoder]\nplugin = mlp\nhidden = 16\n"
+                    "out = 4\n[estimator]\nplugin = pearson\n[sweep]\nestimator.plugin = pearson, slice\n"
+                    "task.beta = 0, 1\ntask.seed = 1..2\n");
+    snprintf(args, sizeof args, "%s -o %s/seeds --threads 1", ini, test_tmpdir());
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_msg(strstr(out, "fairness, test split (mean ± sd over seeds)") != NULL, "%s", out);
+    /* three settings of two seeds each: β = 0 shared by both penalties counts once */
+    ck_assert_msg(strstr(out, "\nnone                              2 ") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "\npearson beta=1                    2 ") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "\nslice beta=1                      2 ") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "lowest mean rho*(Z;T) with mean accuracy >= 0.5") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "[2 seeds]") != NULL, "%s", out);
+    char png[4096];
+    snprintf(png, sizeof png, "%s/seeds-tradeoff.png", test_tmpdir());
+    ck_assert_msg(access(png, F_OK) == 0, "%s", png);
+}
+END_TEST
+
 START_TEST(malformed_reference_rho_is_refused_before_training)
 {
     /* refused by the task's validate hook, with the configuration */
@@ -237,6 +309,9 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, penalty_removes_a_planted_sensitive_attribute);
+    tcase_add_test(tc, refit_on_the_batch_removes_a_planted_sensitive_attribute);
+    tcase_add_test(tc, warmup_ramps_the_penalty_weight);
+    tcase_add_test(tc, sweep_summary_pools_seeds);
     tcase_add_test(tc, malformed_reference_rho_is_refused_before_training);
     tcase_add_test(tc, dataset_without_sensitive_column_is_refused);
     tcase_add_test(tc, constant_sensitive_column_is_refused);

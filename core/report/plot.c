@@ -26,8 +26,9 @@ static void data_range(const im_series *series, int n_series, double *x0, double
             if (!isfinite(series[s].y[i]) || !isfinite(series[s].x[i])) continue;
             markers |= series[s].markers || series[s].n == 1;
             double err = series[s].y_err && isfinite(series[s].y_err[i]) ? fabs(series[s].y_err[i]) : 0;
-            *x0 = fmin(*x0, series[s].x[i]);
-            *x1 = fmax(*x1, series[s].x[i]);
+            double xerr = series[s].x_err && isfinite(series[s].x_err[i]) ? fabs(series[s].x_err[i]) : 0;
+            *x0 = fmin(*x0, series[s].x[i] - xerr);
+            *x1 = fmax(*x1, series[s].x[i] + xerr);
             *y0 = fmin(*y0, series[s].y[i] - err);
             *y1 = fmax(*y1, series[s].y[i] + err);
         }
@@ -71,14 +72,20 @@ static void draw_series(const im_series *s)
     free(y);
 }
 
-/* y ± err at each point with a finite error */
+/* y ± y_err and x ± x_err at each point with a finite error */
 static void draw_errors(const im_series *s)
 {
-    if (!s->y_err) return;
     for (int i = 0; i < s->n; i++) {
-        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || !isfinite(s->y_err[i]) || s->y_err[i] <= 0) continue;
-        PLFLT x = s->x[i], lo = s->y[i] - fabs(s->y_err[i]), hi = s->y[i] + fabs(s->y_err[i]);
-        plerry(1, &x, &lo, &hi);
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i])) continue;
+        PLFLT x = s->x[i], y = s->y[i];
+        if (s->y_err && isfinite(s->y_err[i]) && s->y_err[i] > 0) {
+            PLFLT lo = y - fabs(s->y_err[i]), hi = y + fabs(s->y_err[i]);
+            plerry(1, &x, &lo, &hi);
+        }
+        if (s->x_err && isfinite(s->x_err[i]) && s->x_err[i] > 0) {
+            PLFLT lo = x - fabs(s->x_err[i]), hi = x + fabs(s->x_err[i]);
+            plerrx(1, &lo, &hi, &y);
+        }
     }
 }
 

@@ -29,6 +29,10 @@ static const im_param_spec fairness_params[] = {
     { "inner_steps", "int", "5", "critic updates per encoder update (trained estimators)", ">=0" },
     { "refit_every", "int", "5", "steps between refits of fitted closed-form estimators (slice)", ">=1" },
     { "refit_rows", "int", "20000", "training rows whose Z a refit uses (all when fewer)", ">=16" },
+    { "refit_on", "string", "rows",
+      "what slice's refits fit: rows (refit_rows training rows every refit_every steps) or batch (the published "
+      "reference's recipe: every step, on the step's own batch)", "rows|batch" },
+    { "warmup", "float", "0", "epochs over which the penalty weight rises linearly from 0 to beta", ">=0" },
     { "adversary_hidden", "ints", "64,64", "leakage adversary: hidden widths", ">=1" },
     { "adversary_epochs", "int", "20", "leakage adversary: epochs on frozen training Z", ">=1" },
     { "renyi_steps", "int", "2000", "rho*(Z;T): steps of the fresh renyi critic on validation Z", ">=1" },
@@ -87,6 +91,10 @@ static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
     if (!st) st = im_section_int(ctx, s, "inner_steps", &o->inner_steps);
     if (!st) st = im_section_int(ctx, s, "refit_every", &o->refit_every);
     if (!st) st = im_section_int(ctx, s, "refit_rows", &o->refit_rows);
+    const char *refit_on = "rows";
+    if (!st) st = im_section_string(ctx, s, "refit_on", &refit_on);
+    o->refit_on_batch = strcmp(refit_on, "batch") == 0;
+    if (!st) st = im_section_float(ctx, s, "warmup", &o->warmup);
     if (!st) st = im_section_ints(ctx, s, "adversary_hidden", o->adv_hidden, 8, &o->n_adv_hidden);
     if (!st) st = im_section_int(ctx, s, "adversary_epochs", &o->adv_epochs);
     if (!st) st = im_section_int(ctx, s, "renyi_steps", &o->renyi_steps);

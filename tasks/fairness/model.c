@@ -130,7 +130,16 @@ static im_status refit(trainer *t, im_rng *rng)
     return st;
 }
 
-static im_status encoder_step(trainer *t)
+/* The reference recipe (refit_on = batch): new slices and CCA on the Z of
+ * the step's own batch. */
+static im_status refit_on_batch(trainer *t)
+{
+    im_status st = encode_batch(t);
+    if (!st) st = t->est->vt->fit(t->est->self, im_graph_ctx(t->g), &t->zb, &t->tb, NULL, NULL, NULL);
+    return st;
+}
+
+static im_status encoder_step(trainer *t, double beta)
 {
     im_graph_reset(t->g);
     im_tensor *z = t->m->vt->forward(t->m->enc, t->g, im_input(t->g, &t->xb));
@@ -138,7 +147,7 @@ static im_status encoder_step(trainer *t)
     im_tensor *loss = task_loss(t, logits);
     if (t->est) {
         im_tensor *penalty = t->est->vt->objective(t->est->self, t->g, z, im_input(t->g, &t->tb));
-        loss = im_add(t->g, loss, im_scale(t->g, penalty, t->s->beta));
+        loss = im_add(t->g, loss, im_scale(t->g, penalty, beta));
     }
     im_status st = im_backward(t->g, loss);
     if (!st && !isfinite(im_item(loss)))
@@ -183,7 +192,7 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, int fits, im_r
             if (!st) im_train_opts_adam(ctx, &o, cp, &t->critic_opt);
         }
     }
-    if (!st && fits) {
+    if (!st && fits && !t->s->refit_on_batch) {
         int n = t->s->refit_rows < ds->train.x.rows ? t->s->refit_rows : ds->train.x.rows;
         if (!(t->refit_order = malloc(sizeof(int) * (size_t)ds->train.x.rows)))
             st = im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
@@ -304,9 +313,11 @@ im_status fairness_train(im_ctx *ctx, const settings *s, const im_dataset *ds, m
             break;
         }
         next_batch(&t, rng);
-        if (fits && step % s->refit_every == 0) st = refit(&t, rng);
+        if (fits && s->refit_on_batch) st = refit_on_batch(&t);
+        else if (fits && step % s->refit_every == 0) st = refit(&t, rng);
         if (!st && est) st = critic_steps(&t);
-        if (!st) st = encoder_step(&t);
+        double ramp = s->warmup > 0 ? (step + 1) / (s->warmup * steps_per_epoch) : 1;
+        if (!st) st = encoder_step(&t, s->beta * (ramp < 1 ? ramp : 1));
         if ((step + 1) % 20 == 0) im_progress(ctx, "fairness", step + 1, total, NULL);
         int epoch = (step + 1) / steps_per_epoch;
         if (!st && every && (step + 1) % steps_per_epoch == 0 && epoch % every == 0 && epoch < s->epochs)
