@@ -25,6 +25,9 @@ static const im_param_spec fairness_params[] = {
     { "epochs", "int", "20", "passes over the training split", ">=1" },
     { "batch", "int", "256", "rows per step", ">=4" },
     { "lr", "float", "1e-3", "Adam learning rate of the encoder and head", ">0" },
+    { "lr_schedule", "string", "constant",
+      "constant, or cosine: the encoder's and head's learning rate falls from lr to 0 over the run (the code "
+      "settles instead of moving with the last refits)", "constant|cosine" },
     { "weight_decay", "float", "0", "decoupled weight decay of the encoder and head", ">=0" },
     { "inner_steps", "int", "5", "critic updates per encoder update (trained estimators)", ">=0" },
     { "refit_every", "int", "5", "steps between refits of fitted closed-form estimators (slice)", ">=1" },
@@ -87,6 +90,9 @@ static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
     if (!st) st = im_section_int(ctx, s, "epochs", &o->epochs);
     if (!st) st = im_section_int(ctx, s, "batch", &o->batch);
     if (!st) st = im_section_float(ctx, s, "lr", &o->lr);
+    const char *schedule = "constant";
+    if (!st) st = im_section_string(ctx, s, "lr_schedule", &schedule);
+    o->cosine = strcmp(schedule, "cosine") == 0;
     if (!st) st = im_section_float(ctx, s, "weight_decay", &o->weight_decay);
     if (!st) st = im_section_int(ctx, s, "inner_steps", &o->inner_steps);
     if (!st) st = im_section_int(ctx, s, "refit_every", &o->refit_every);

@@ -9,6 +9,7 @@
 typedef struct {
     double beta, lr, weight_decay, warmup;
     int refit_on_batch;   /* refit_on = batch: the reference recipe */
+    int cosine;           /* lr_schedule = cosine */
     int epochs, batch, inner_steps, refit_every, refit_rows, adv_epochs, renyi_steps, ksg_slices, checkpoint_every;
     int adv_hidden[8], n_adv_hidden;
 } settings;

@@ -316,6 +316,7 @@ im_status fairness_train(im_ctx *ctx, const settings *s, const im_dataset *ds, m
         if (fits && s->refit_on_batch) st = refit_on_batch(&t);
         else if (fits && step % s->refit_every == 0) st = refit(&t, rng);
         if (!st && est) st = critic_steps(&t);
+        if (s->cosine) t.opt.lr = s->lr * 0.5 * (1 + cos(M_PI * step / total));
         double ramp = s->warmup > 0 ? (step + 1) / (s->warmup * steps_per_epoch) : 1;
         if (!st) st = encoder_step(&t, s->beta * (ramp < 1 ? ramp : 1));
         if ((step + 1) % 20 == 0) im_progress(ctx, "fairness", step + 1, total, NULL);
