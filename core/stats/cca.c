@@ -1,7 +1,8 @@
 /* cca.c — canonical correlation analysis in double precision on LAPACK.
  *
  * Each covariance is whitened by a K with K Σ Kᵀ = I: K = L⁻¹ from the
- * Cholesky factor Σ = LLᵀ (dpotrf, dtrtri: p³/3 flops each), or, when Σ is
+ * Cholesky factor Σ = LLᵀ (dpotrf: p³/3 flops; K is applied by triangular
+ * solves, never formed: p²q flops for the q columns), or, when Σ is
  * singular (no ridge and a constant or duplicated column), K = Σ^{-1/2} from
  * the symmetric eigendecomposition (dsyev) with eigenvalues below 1e-12 of
  * the largest counted as zero, so a constant column gives correlation 0
@@ -62,18 +63,53 @@ static int inverse_sqrt(double *s, int p, double *out, double *work)
     return 1;
 }
 
-/* k with k·s·kᵀ = I for a symmetric p x p s (destroyed): L⁻¹ when s is
- * positive definite, else s^{-1/2}. work holds p*p doubles. */
-static int whitener(double *s, int p, double *k, double *work)
+/* A whitener K with K Σ Kᵀ = I, kept as the Cholesky factor L of Σ
+ * (K = L⁻¹, applied by triangular solves: no inverse is formed) or, when Σ
+ * is singular, as K = Σ^{-1/2} itself. */
+typedef struct {
+    double *m;   /* p x p: L (lower triangle read) or K */
+    int p, cholesky;
+} whitener;
+
+/* Σ (p x p, symmetric, destroyed) into w; work holds p*p doubles. */
+static int whitener_fit(double *s, int p, whitener *w, double *work)
 {
-    memcpy(work, s, sizeof(double) * (size_t)p * p);
-    if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', p, work, p) == 0 &&
-        LAPACKE_dtrtri(LAPACK_ROW_MAJOR, 'L', 'N', p, work, p) == 0) {
-        for (int i = 0; i < p; i++)
-            for (int j = 0; j < p; j++) k[i * p + j] = j <= i ? work[i * p + j] : 0.0;
-        return 1;
+    w->p = p;
+    memcpy(w->m, s, sizeof(double) * (size_t)p * p);
+    /* Σ is symmetric, so its row-major array is its column-major one: the
+     * column-major upper factor U (Σ = UᵀU) read row-major is L = Uᵀ, with
+     * no transposition by LAPACKE. */
+    w->cholesky = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', p, w->m, p) == 0;
+    return w->cholesky || inverse_sqrt(s, p, w->m, work);
+}
+
+/* b (rows x cols) ← K b (left) or b Kᵀ (right); work holds rows*cols doubles */
+static void whiten(const whitener *w, int left, double *b, int rows, int cols, double *work)
+{
+    if (w->cholesky) {   /* L⁻¹ b: solve L X = b;  b L⁻ᵀ: solve X Lᵀ = b */
+        cblas_dtrsm(CblasRowMajor, left ? CblasLeft : CblasRight, CblasLower, left ? CblasNoTrans : CblasTrans,
+                    CblasNonUnit, rows, cols, 1.0, w->m, w->p, b, cols);
+        return;
     }
-    return inverse_sqrt(s, p, k, work);
+    if (left)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, cols, rows, 1.0, w->m, rows, b, cols, 0.0, work, cols);
+    else
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, cols, 1.0, b, cols, w->m, cols, 0.0, work, cols);
+    memcpy(b, work, sizeof(double) * (size_t)rows * cols);
+}
+
+/* out ← Kᵀ v (p entries; v read with stride inc) */
+static void unwhiten(const whitener *w, const double *v, int inc, double *out)
+{
+    for (int i = 0; i < w->p; i++) out[i] = v[(size_t)i * inc];
+    if (w->cholesky) cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, w->p, w->m, w->p, out, 1);
+    else {
+        double *copy = malloc(sizeof(double) * (size_t)w->p);
+        if (!copy) return;   /* cannot happen for the sizes CCA allocates first; left as v */
+        memcpy(copy, out, sizeof(double) * (size_t)w->p);
+        cblas_dgemv(CblasRowMajor, CblasTrans, w->p, w->p, 1.0, w->m, w->p, copy, 1, 0.0, out, 1);
+        free(copy);
+    }
 }
 
 im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, int q, double ridge, im_cca_result *out)
@@ -83,9 +119,9 @@ im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, in
     int k = p < q ? p : q, big = p > q ? p : q;
     size_t pp = (size_t)p * p, qq = (size_t)q * q, pq = (size_t)p * q;
     double *xc = malloc(sizeof(double) * (size_t)n * p), *yc = malloc(sizeof(double) * (size_t)n * q);
-    double *sxx = malloc(sizeof(double) * pp), *syy = malloc(sizeof(double) * qq), *sxy = malloc(sizeof(double) * pq);
-    double *kx = malloc(sizeof(double) * pp), *ky = malloc(sizeof(double) * qq);
-    double *work = malloc(sizeof(double) * (size_t)big * big), *t = malloc(sizeof(double) * pq);
+    double *sxx = malloc(sizeof(double) * pp), *syy = malloc(sizeof(double) * qq), *t = malloc(sizeof(double) * pq);
+    whitener kx = { .m = malloc(sizeof(double) * pp) }, ky = { .m = malloc(sizeof(double) * qq) };
+    double *work = malloc(sizeof(double) * ((size_t)big * big > pq ? (size_t)big * big : pq));
     double *u = malloc(sizeof(double) * (size_t)p * k), *vt = malloc(sizeof(double) * (size_t)k * q);
     out->rho = malloc(sizeof(double) * (size_t)k);
     out->wx = malloc(sizeof(double) * (size_t)p);
@@ -93,8 +129,8 @@ im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, in
     out->mx = malloc(sizeof(double) * (size_t)p);
     out->my = malloc(sizeof(double) * (size_t)q);
     im_status st = IM_OK;
-    if (!xc || !yc || !sxx || !syy || !sxy || !kx || !ky || !work || !t || !u || !vt || !out->rho ||
-        !out->wx || !out->wy || !out->mx || !out->my)
+    if (!xc || !yc || !sxx || !syy || !t || !kx.m || !ky.m || !work || !u || !vt || !out->rho || !out->wx ||
+        !out->wy || !out->mx || !out->my)
         st = im_fail(ctx, IM_ENOMEM, "cca: out of memory (%d x %d and %d x %d)", n, p, n, q);
     if (!st) {
         center(x, n, p, xc, out->mx);
@@ -105,24 +141,24 @@ im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, in
         cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, q, n, scale, yc, q, 0.0, syy, q);
         mirror_lower(sxx, p);
         mirror_lower(syy, q);
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, p, q, n, scale, xc, p, yc, q, 0.0, sxy, q);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, p, q, n, scale, xc, p, yc, q, 0.0, t, q);
         for (int i = 0; i < p; i++) sxx[i * p + i] += ridge;
         for (int i = 0; i < q; i++) syy[i * q + i] += ridge;
-        if (!whitener(sxx, p, kx, work) || !whitener(syy, q, ky, work))
+        if (!whitener_fit(sxx, p, &kx, work) || !whitener_fit(syy, q, &ky, work))
             st = im_fail(ctx, IM_ENUMERIC, "cca: whitening failed (eigendecomposition did not converge)");
     }
     if (!st) {
         /* t = kx · sxy · kyᵀ */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, p, q, p, 1.0, kx, p, sxy, q, 0.0, work, q);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, p, q, q, 1.0, work, q, ky, q, 0.0, t, q);
+        whiten(&kx, 1, t, p, q, work);
+        whiten(&ky, 0, t, p, q, work);
         if (LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', p, q, t, q, out->rho, u, k, vt, q) != 0)
             st = im_fail(ctx, IM_ENUMERIC, "cca: SVD did not converge");
     }
     if (!st) {
         for (int i = 0; i < k; i++) out->rho[i] = out->rho[i] > 1.0 ? 1.0 : out->rho[i];
         /* top weights: wx = kxᵀ·u[:,0], wy = kyᵀ·vt[0,:]ᵀ */
-        cblas_dgemv(CblasRowMajor, CblasTrans, p, p, 1.0, kx, p, u, k, 0.0, out->wx, 1);
-        cblas_dgemv(CblasRowMajor, CblasTrans, q, q, 1.0, ky, q, vt, 1, 0.0, out->wy, 1);
+        unwhiten(&kx, u, k, out->wx);
+        unwhiten(&ky, vt, 1, out->wy);
         out->p = p;
         out->q = q;
         out->k = k;
@@ -131,9 +167,8 @@ im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, in
     free(yc);
     free(sxx);
     free(syy);
-    free(sxy);
-    free(kx);
-    free(ky);
+    free(kx.m);
+    free(ky.m);
     free(work);
     free(t);
     free(u);

@@ -130,26 +130,25 @@ static im_status refit(trainer *t, im_rng *rng)
     return st;
 }
 
-/* The reference recipe (refit_on = batch): new slices and CCA on the Z of
- * the step's own batch. */
-static im_status refit_on_batch(trainer *t)
-{
-    im_status st = encode_batch(t);
-    if (!st) st = t->est->vt->fit(t->est->self, im_graph_ctx(t->g), &t->zb, &t->tb, NULL, NULL, NULL);
-    return st;
-}
-
 static im_status encoder_step(trainer *t, double beta)
 {
     im_graph_reset(t->g);
     im_tensor *z = t->m->vt->forward(t->m->enc, t->g, im_input(t->g, &t->xb));
     im_tensor *logits = im_linear_layer_forward(t->g, &t->m->head, z);
     im_tensor *loss = task_loss(t, logits);
+    im_status st = IM_OK;
+    if (t->est && t->s->refit_on_batch && t->est->vt->fit && !t->est->vt->params) {
+        /* the reference recipe: new slices and CCA on this batch's Z, from
+         * the forward pass the step makes anyway */
+        memcpy(t->zb.data, z->val, sizeof(im_real) * (size_t)t->zb.rows * t->zb.cols);
+        st = t->est->vt->fit(t->est->self, im_graph_ctx(t->g), &t->zb, &t->tb, NULL, NULL, NULL);
+        if (st) return st;
+    }
     if (t->est) {
         im_tensor *penalty = t->est->vt->objective(t->est->self, t->g, z, im_input(t->g, &t->tb));
         loss = im_add(t->g, loss, im_scale(t->g, penalty, beta));
     }
-    im_status st = im_backward(t->g, loss);
+    st = im_backward(t->g, loss);
     if (!st && !isfinite(im_item(loss)))
         st = im_fail(im_graph_ctx(t->g), IM_ENUMERIC, "fairness: loss is %g (lower lr or beta)", im_item(loss));
     if (!st) im_optim_step(&t->opt);
@@ -313,8 +312,7 @@ im_status fairness_train(im_ctx *ctx, const settings *s, const im_dataset *ds, m
             break;
         }
         next_batch(&t, rng);
-        if (fits && s->refit_on_batch) st = refit_on_batch(&t);
-        else if (fits && step % s->refit_every == 0) st = refit(&t, rng);
+        if (fits && !s->refit_on_batch && step % s->refit_every == 0) st = refit(&t, rng);
         if (!st && est) st = critic_steps(&t);
         if (s->cosine) t.opt.lr = s->lr * 0.5 * (1 + cos(M_PI * step / total));
         double ramp = s->warmup > 0 ? (step + 1) / (s->warmup * steps_per_epoch) : 1;
