@@ -13,12 +13,15 @@
  * large cblas_sgemm measured in the same run at the same thread count. A
  * ratio near 1 means the step is as fast as its matrix products allow.
  *
- * A second table repeats the runs with one busy process competing for the
+ * A second table prices the smooth activations: tanh and elu critics
+ * against the ReLU one, one thread, same run.
+ *
+ * A third table repeats the runs with one busy process competing for the
  * cores (a child of this program spinning, stopped at the end), as on any
  * shared workstation or cluster node: the default thread count must then
  * cost about what one thread costs.
  *
- *   usage: bench_critic [steps]      (prints two tables; exits 0) */
+ *   usage: bench_critic [steps]      (prints three tables; exits 0) */
 #include <cblas.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,13 +56,13 @@ static int compare_doubles(const void *a, const void *b)
 
 /* steps/s of the median block: the machine is shared, and one slow block
  * (another tenant's burst) should not decide the figure. */
-static int run_mine(im_ctx *ctx, int batch, int steps, double *rate)
+static int run_mine(im_ctx *ctx, int batch, int steps, const char *activation, double *rate)
 {
     char ini[1024];
     snprintf(ini, sizeof ini,
              "[task]\nplugin = mi-estimate\n[estimator]\nplugin = mine\nnegatives = shuffle\nhidden = 256,256\nbatch = %d\n"
-             "steps = %d\nlr = 1e-4\neval_every = 1000000\nlog_every = 1000000\n",
-             batch, steps);
+             "steps = %d\nlr = 1e-4\neval_every = 1000000\nlog_every = 1000000\nactivation = %s\n",
+             batch, steps, activation);
     im_config cfg;
     im_status st = im_config_parse_string(ctx, ini, "bench", &cfg);
     if (st) return st;
@@ -109,6 +112,29 @@ static int set_threads(im_ctx *ctx, int threads)
     return 0;
 }
 
+/* The smooth activations' price: the same critic with tanh and elu hidden
+ * layers against ReLU, one thread, in the same run (their exp/tanh run on
+ * SLEEF's vector functions, core/engine/vmath.c). */
+static int activations(im_ctx *ctx, int steps, const char *only)
+{
+    if (only || set_threads(ctx, 1)) return only ? 0 : 1;
+    const char *acts[] = { "relu", "tanh", "elu" };
+    printf("\nhidden activation, one thread (time per step against ReLU's):\n");
+    printf("%-5s %12s %12s %12s %10s %10s\n", "B", "relu st/s", "tanh st/s", "elu st/s", "tanh/relu", "elu/relu");
+    int batches[] = { 64, 256 };
+    for (int k = 0; k < 2; k++) {
+        double rate[3];
+        for (int a = 0; a < 3; a++)
+            if (run_mine(ctx, batches[k], steps, acts[a], &rate[a])) {
+                fprintf(stderr, "bench_critic: %s\n", ctx->err);
+                return 1;
+            }
+        printf("%-5d %12.1f %12.1f %12.1f %10.3f %10.3f\n", batches[k], rate[0], rate[1], rate[2], rate[0] / rate[1],
+               rate[0] / rate[2]);
+    }
+    return 0;
+}
+
 /* steps/s at 1 and 2 threads for each batch size while a child process
  * spins on one core; the slowdown of 2 threads against 1 is the figure. */
 static int contended(im_ctx *ctx, int steps, const char *only)
@@ -128,7 +154,7 @@ static int contended(im_ctx *ctx, int steps, const char *only)
         double rate[2];
         for (int threads = 1; threads <= 2 && !rc; threads++) {
             rc = set_threads(ctx, threads);
-            if (!rc && run_mine(ctx, batches[k], steps, &rate[threads - 1])) {
+            if (!rc && run_mine(ctx, batches[k], steps, "relu", &rate[threads - 1])) {
                 fprintf(stderr, "bench_critic: %s\n", ctx->err);
                 rc = 1;
             }
@@ -167,7 +193,7 @@ int main(int argc, char **argv)
             snprintf(key, sizeof key, "%d,%d", threads, batches[k]);
             if (only && strcmp(only, key) != 0) continue;
             double rate;
-            if (run_mine(&ctx, batches[k], steps, &rate)) {
+            if (run_mine(&ctx, batches[k], steps, "relu", &rate)) {
                 fprintf(stderr, "bench_critic: %s\n", ctx.err);
                 return 1;
             }
@@ -177,7 +203,8 @@ int main(int argc, char **argv)
                    rate / limit);
         }
     }
-    int rc = contended(&ctx, steps, only);
+    int rc = activations(&ctx, steps, only);
+    if (!rc) rc = contended(&ctx, steps, only);
     im_pool_free(ctx.pool);
     im_registry_free(ctx.registry);
     return rc;

@@ -1,6 +1,7 @@
 /* test_core.c — the float32 core as users link it: arena reuse, optimisers,
  * RNG reproducibility, MLP training. */
 #include <check.h>
+#include <float.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,6 +69,55 @@ static double quadratic_step(im_graph *g, im_param *p, const float *a, const flo
     ck_assert_int_eq(im_backward(g, loss), IM_OK);
     return im_item(loss);
 }
+
+/* The vectorised transcendental ops (SLEEF, core/engine/vmath.c) against
+ * libm in double: 1,003 values (the vector body and a scalar tail) over
+ * [-40, 40], within a few float ulps; overflow and NaN as libm has them. */
+typedef im_tensor *(*unary_op)(im_graph *, im_tensor *);
+static im_tensor *op_elu(im_graph *g, im_tensor *x) { return im_elu(g, x, 1.0); }
+static double ref_elu(double x) { return x > 0 ? x : expm1(x); }
+static double ref_sigmoid(double x) { return 1 / (1 + exp(-x)); }
+static double ref_softplus(double x) { return fmax(x, 0) + log1p(exp(-fabs(x))); }
+static double ref_log_abs(double x) { return log(fabs(x)); }
+
+START_TEST(vectorised_transcendentals_match_libm)
+{
+    struct { const char *name; unary_op op; double (*ref)(double); int positive; } cases[] = {
+        { "tanh", im_tanh, tanh, 0 }, { "exp", im_exp, exp, 0 }, { "log", im_log, ref_log_abs, 1 },
+        { "sigmoid", im_sigmoid, ref_sigmoid, 0 }, { "softplus", im_softplus, ref_softplus, 0 },
+        { "elu", op_elu, ref_elu, 0 },
+    };
+    enum { N = 1003 };
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_graph *g = im_graph_new(&ctx);
+    im_mat x;
+    ck_assert_int_eq(im_mat_alloc(&ctx, &x, N, 1), IM_OK);
+    for (int c = 0; c < (int)(sizeof cases / sizeof cases[0]); c++) {
+        for (int i = 0; i < N; i++) {
+            double v = -40 + 80.0 * i / (N - 1);
+            x.data[i] = (float)(cases[c].positive ? fabs(v) + 1e-3 : v);
+        }
+        x.data[N - 1] = NAN;
+        im_graph_reset(g);
+        im_tensor *y = cases[c].op(g, im_input(g, &x));
+        ck_assert_ptr_nonnull(y);
+        for (int i = 0; i < N - 1; i++) {
+            double want = cases[c].ref(x.data[i]), got = y->val[i];
+            if (isinf((float)want)) {
+                ck_assert_msg(isinf(got) && (got > 0) == (want > 0), "%s(%g) = %g, libm %g", cases[c].name, x.data[i],
+                              got, want);
+                continue;
+            }
+            double tol = 4 * FLT_EPSILON * fabs(want) + 1e-37;
+            ck_assert_msg(fabs(got - want) <= tol, "%s(%.9g) = %.9g, libm %.9g", cases[c].name, x.data[i], got, want);
+        }
+        ck_assert_msg(isnan(y->val[N - 1]), "%s(NaN) = %g", cases[c].name, y->val[N - 1]);
+    }
+    im_mat_free(&x);
+    im_graph_free(g);
+}
+END_TEST
 
 START_TEST(adam_minimises_a_convex_quadratic)
 {
@@ -348,6 +398,7 @@ static Suite *core_suite(void)
     TCase *tc = tcase_create("numeric");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, arena_does_not_grow_over_1000_steps);
+    tcase_add_test(tc, vectorised_transcendentals_match_libm);
     tcase_add_test(tc, adam_minimises_a_convex_quadratic);
     tcase_add_test(tc, sgd_momentum_and_clipping);
     tcase_add_test(tc, rng_is_reproducible_and_well_distributed);

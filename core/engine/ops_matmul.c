@@ -4,6 +4,7 @@
 #include <string.h>
 #include <tgmath.h>
 #include "blas.h"
+#include "vmath.h"
 #include "infomin/graph.h"
 
 /* C = op(A)·op(B); flags in iarg[0..1].
@@ -66,7 +67,7 @@ int im_activation_fusable(im_activation act) { return act >= IM_ACT_NONE && act 
 /* y[r,:] = act(y[r,:] + b) in place */
 static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int rows, int o, im_activation act)
 {
-    const im_real zero = 0, one = 1;
+    const im_real zero = 0;
     for (int r = 0; r < rows; r++) {
         im_real *restrict yr = y + (long)r * o;
         if (b)
@@ -74,17 +75,10 @@ static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int
         switch (act) {
         case IM_ACT_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : zero; break;
         case IM_ACT_LEAKY_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : LEAKY_SLOPE * yr[j]; break;
-        case IM_ACT_ELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : expm1(yr[j]); break;
-        case IM_ACT_TANH: for (int j = 0; j < o; j++) yr[j] = tanh(yr[j]); break;
-        case IM_ACT_SIGMOID:
-            for (int j = 0; j < o; j++) {
-                im_real e = exp(-fabs(yr[j]));
-                yr[j] = yr[j] >= zero ? one / (one + e) : e / (one + e);
-            }
-            break;
-        case IM_ACT_SOFTPLUS:
-            for (int j = 0; j < o; j++) yr[j] = (yr[j] > zero ? yr[j] : zero) + log1p(exp(-fabs(yr[j])));
-            break;
+        case IM_ACT_ELU: im_velu(yr, yr, o, 1); break;
+        case IM_ACT_TANH: im_vtanh(yr, yr, o); break;
+        case IM_ACT_SIGMOID: im_vsigmoid(yr, yr, o); break;
+        case IM_ACT_SOFTPLUS: im_vsoftplus(yr, yr, o); break;
         default: break;
         }
     }
@@ -107,7 +101,7 @@ static void act_backward(im_real *restrict d, const im_real *restrict dy, const 
         break;
     case IM_ACT_TANH: for (long i = 0; i < n; i++) d[i] = dy[i] * (one - y[i] * y[i]); break;
     case IM_ACT_SIGMOID: for (long i = 0; i < n; i++) d[i] = dy[i] * y[i] * (one - y[i]); break;
-    case IM_ACT_SOFTPLUS: for (long i = 0; i < n; i++) d[i] = dy[i] * -expm1(-y[i]); break;
+    case IM_ACT_SOFTPLUS: im_vsoftplus_grad(d, dy, y, n, 0); break;
     default: for (long i = 0; i < n; i++) d[i] = dy[i]; break;
     }
 }

@@ -3,6 +3,7 @@
 #include <tgmath.h>
 #include "infomin/graph.h"
 #include "infomin/pool.h"
+#include "vmath.h"
 
 typedef enum {
     U_SCALE, U_ADD_SCALAR, U_RELU, U_LEAKY_RELU, U_ELU, U_TANH, U_SIGMOID, U_SOFTPLUS,
@@ -17,25 +18,18 @@ static const char *const unary_names[] = {
 static void unary_forward(unary_kind kind, im_real *restrict y, const im_real *restrict x, long n, im_real p0,
                           im_real p1)
 {
-    const im_real zero = 0, one = 1;
+    const im_real zero = 0;
     switch (kind) {
     case U_SCALE: for (long i = 0; i < n; i++) y[i] = p0 * x[i]; break;
     case U_ADD_SCALAR: for (long i = 0; i < n; i++) y[i] = x[i] + p0; break;
     case U_RELU: for (long i = 0; i < n; i++) y[i] = x[i] > zero ? x[i] : zero; break;
     case U_LEAKY_RELU: for (long i = 0; i < n; i++) y[i] = x[i] > zero ? x[i] : p0 * x[i]; break;
-    case U_ELU: for (long i = 0; i < n; i++) y[i] = x[i] > zero ? x[i] : p0 * expm1(x[i]); break;
-    case U_TANH: for (long i = 0; i < n; i++) y[i] = tanh(x[i]); break;
-    case U_SIGMOID:
-        for (long i = 0; i < n; i++) {   /* stable for large |x| */
-            im_real e = exp(-fabs(x[i]));
-            y[i] = x[i] >= zero ? one / (one + e) : e / (one + e);
-        }
-        break;
-    case U_SOFTPLUS:   /* log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}) */
-        for (long i = 0; i < n; i++) y[i] = (x[i] > zero ? x[i] : zero) + log1p(exp(-fabs(x[i])));
-        break;
-    case U_EXP: for (long i = 0; i < n; i++) y[i] = exp(x[i]); break;
-    case U_LOG: for (long i = 0; i < n; i++) y[i] = log(x[i]); break;
+    case U_ELU: im_velu(y, x, n, p0); break;
+    case U_TANH: im_vtanh(y, x, n); break;
+    case U_SIGMOID: im_vsigmoid(y, x, n); break;
+    case U_SOFTPLUS: im_vsoftplus(y, x, n); break;
+    case U_EXP: im_vexp(y, x, n); break;
+    case U_LOG: im_vlog(y, x, n); break;
     case U_SQUARE: for (long i = 0; i < n; i++) y[i] = x[i] * x[i]; break;
     case U_SQRT: for (long i = 0; i < n; i++) y[i] = sqrt(x[i]); break;
     case U_ABS: for (long i = 0; i < n; i++) y[i] = fabs(x[i]); break;
@@ -67,9 +61,7 @@ static void unary_backward_kernel(unary_kind kind, im_real *restrict dx, const i
         break;
     case U_TANH: for (long i = 0; i < n; i++) dx[i] += dy[i] * (one - y[i] * y[i]); break;
     case U_SIGMOID: for (long i = 0; i < n; i++) dx[i] += dy[i] * y[i] * (one - y[i]); break;
-    case U_SOFTPLUS:   /* σ(x) = 1 - e^{-softplus(x)} */
-        for (long i = 0; i < n; i++) dx[i] += dy[i] * -expm1(-y[i]);
-        break;
+    case U_SOFTPLUS: im_vsoftplus_grad(dx, dy, y, n, 1); break;
     case U_EXP: for (long i = 0; i < n; i++) dx[i] += dy[i] * y[i]; break;
     case U_LOG: for (long i = 0; i < n; i++) dx[i] += dy[i] / x[i]; break;
     case U_SQUARE: for (long i = 0; i < n; i++) dx[i] += 2 * x[i] * dy[i]; break;

@@ -1,0 +1,146 @@
+/* vmath.c — array transcendental functions on SLEEF (vmath.h). y may be x. */
+#include <tgmath.h>
+#include "vmath.h"
+
+#if defined(__SSE2__) && !defined(IM_NO_SLEEF)
+#include <immintrin.h>
+#include <sleef.h>
+
+/* SLEEF's AVX2 kernels are declared by sleef.h only when the whole file is
+ * built for AVX; they are declared here and called from functions built for
+ * AVX2 (target attribute) when the CPU has it, so one binary runs on any
+ * x86-64 and uses 8 floats per call where it can. */
+#ifdef IM_REAL_DOUBLE
+#define W4 2                   /* SSE2 width */
+#define W8 4                   /* AVX2 width */
+#define V8 __m256d
+#define LOAD4(p) _mm_loadu_pd(p)
+#define STORE4(p, v) _mm_storeu_pd(p, v)
+#define LOAD8(p) _mm256_loadu_pd(p)
+#define STORE8(p, v) _mm256_storeu_pd(p, v)
+#define SLEEF4(name) Sleef_##name##d2_u10
+#define SLEEF8(name) Sleef_##name##d4_u10avx2
+#else
+#define W4 4
+#define W8 8
+#define V8 __m256
+#define LOAD4(p) _mm_loadu_ps(p)
+#define STORE4(p, v) _mm_storeu_ps(p, v)
+#define LOAD8(p) _mm256_loadu_ps(p)
+#define STORE8(p, v) _mm256_storeu_ps(p, v)
+#define SLEEF4(name) Sleef_##name##f4_u10
+#define SLEEF8(name) Sleef_##name##f8_u10avx2
+#endif
+
+#define AVX2_KERNEL(name)                                                                                          \
+    V8 SLEEF8(name)(V8);                                                                                           \
+    __attribute__((target("avx2,fma"))) static long name##_avx2(im_real *y, const im_real *x, long n)               \
+    {                                                                                                              \
+        long i = 0;                                                                                                \
+        for (; i + W8 <= n; i += W8) STORE8(y + i, SLEEF8(name)(LOAD8(x + i)));                                   \
+        return i;                                                                                                  \
+    }
+AVX2_KERNEL(exp)
+AVX2_KERNEL(expm1)
+AVX2_KERNEL(log)
+AVX2_KERNEL(log1p)
+AVX2_KERNEL(tanh)
+
+static int have_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
+/* the vector body (AVX2, else SSE2); i is where the scalar tail starts */
+#define VECTOR_LOOP(name)                                                                                          \
+    long i = have_avx2() ? name##_avx2(y, x, n) : 0;                                                               \
+    for (; i + W4 <= n; i += W4) STORE4(y + i, SLEEF4(name)(LOAD4(x + i)));
+#else
+#define VECTOR_LOOP(name) long i = 0;
+#endif
+
+void im_vexp(im_real *y, const im_real *x, long n)
+{
+    VECTOR_LOOP(exp)
+    for (; i < n; i++) y[i] = exp(x[i]);
+}
+
+void im_vexpm1(im_real *y, const im_real *x, long n)
+{
+    VECTOR_LOOP(expm1)
+    for (; i < n; i++) y[i] = expm1(x[i]);
+}
+
+void im_vlog(im_real *y, const im_real *x, long n)
+{
+    VECTOR_LOOP(log)
+    for (; i < n; i++) y[i] = log(x[i]);
+}
+
+void im_vlog1p(im_real *y, const im_real *x, long n)
+{
+    VECTOR_LOOP(log1p)
+    for (; i < n; i++) y[i] = log1p(x[i]);
+}
+
+void im_vtanh(im_real *y, const im_real *x, long n)
+{
+    VECTOR_LOOP(tanh)
+    for (; i < n; i++) y[i] = tanh(x[i]);
+}
+
+/* The activations, through a stack buffer of CHUNK values (y may be x). */
+#define CHUNK 256
+
+/* σ(x), stable: e = e^{-|x|}, then 1/(1+e) or e/(1+e) */
+void im_vsigmoid(im_real *y, const im_real *x, long n)
+{
+    const im_real zero = 0, one = 1;
+    im_real e[CHUNK];
+    for (long i0 = 0; i0 < n; i0 += CHUNK) {
+        long m = n - i0 < CHUNK ? n - i0 : CHUNK;
+        for (long k = 0; k < m; k++) e[k] = -fabs(x[i0 + k]);
+        im_vexp(e, e, m);
+        for (long k = 0; k < m; k++) y[i0 + k] = x[i0 + k] >= zero ? one / (one + e[k]) : e[k] / (one + e[k]);
+    }
+}
+
+/* log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}) */
+void im_vsoftplus(im_real *y, const im_real *x, long n)
+{
+    const im_real zero = 0;
+    im_real e[CHUNK];
+    for (long i0 = 0; i0 < n; i0 += CHUNK) {
+        long m = n - i0 < CHUNK ? n - i0 : CHUNK;
+        for (long k = 0; k < m; k++) e[k] = -fabs(x[i0 + k]);
+        im_vexp(e, e, m);
+        im_vlog1p(e, e, m);
+        for (long k = 0; k < m; k++) y[i0 + k] = (x[i0 + k] > zero ? x[i0 + k] : zero) + e[k];
+    }
+}
+
+/* x > 0 ? x : alpha (e^x − 1); expm1 of min(x, 0), which cannot overflow */
+void im_velu(im_real *y, const im_real *x, long n, im_real alpha)
+{
+    const im_real zero = 0;
+    im_real e[CHUNK];
+    for (long i0 = 0; i0 < n; i0 += CHUNK) {
+        long m = n - i0 < CHUNK ? n - i0 : CHUNK;
+        for (long k = 0; k < m; k++) e[k] = x[i0 + k] > zero ? zero : x[i0 + k];   /* NaN stays NaN */
+        im_vexpm1(e, e, m);
+        for (long k = 0; k < m; k++) y[i0 + k] = x[i0 + k] > zero ? x[i0 + k] : alpha * e[k];
+    }
+}
+
+/* d = dy · σ(x) (or d += with accumulate), σ(x) = 1 − e^{−y} written
+ * through y = softplus(x) */
+void im_vsoftplus_grad(im_real *d, const im_real *dy, const im_real *y, long n, int accumulate)
+{
+    im_real e[CHUNK];
+    for (long i0 = 0; i0 < n; i0 += CHUNK) {
+        long m = n - i0 < CHUNK ? n - i0 : CHUNK;
+        for (long k = 0; k < m; k++) e[k] = -y[i0 + k];
+        im_vexpm1(e, e, m);
+        if (accumulate)
+            for (long k = 0; k < m; k++) d[i0 + k] += dy[i0 + k] * -e[k];
+        else
+            for (long k = 0; k < m; k++) d[i0 + k] = dy[i0 + k] * -e[k];
+    }
+}

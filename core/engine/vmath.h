@@ -1,0 +1,24 @@
+/* vmath.h — private to the engine: exp, expm1, log, log1p and tanh over
+ * arrays of im_real, four floats (two doubles) at a time through SLEEF's
+ * 1-ulp functions (libsleef; the SSE2-width entry points, which pick the
+ * best kernel the CPU has at run time), the tail and non-x86 builds through
+ * libm. glibc's scalar tanhf/expm1f were a sixth of a slice refit and make
+ * smooth critics several times slower than ReLU ones (measured: bench/). */
+#ifndef INFOMIN_VMATH_H
+#define INFOMIN_VMATH_H
+
+#include "infomin/real.h"
+
+void im_vexp(im_real *y, const im_real *x, long n);
+void im_vexpm1(im_real *y, const im_real *x, long n);
+void im_vlog(im_real *y, const im_real *x, long n);
+void im_vlog1p(im_real *y, const im_real *x, long n);
+void im_vtanh(im_real *y, const im_real *x, long n);
+/* the activations built on them (y may be x) */
+void im_vsigmoid(im_real *y, const im_real *x, long n);
+void im_vsoftplus(im_real *y, const im_real *x, long n);
+void im_velu(im_real *y, const im_real *x, long n, im_real alpha);
+/* d = dy · softplus'(x) written through y = softplus(x); d += with accumulate */
+void im_vsoftplus_grad(im_real *d, const im_real *dy, const im_real *y, long n, int accumulate);
+
+#endif
