@@ -80,15 +80,17 @@ typedef struct {
 
 static void print_table(const im_run_group *groups, int n, const metrics *m)
 {
+    int w = 20;   /* the setting column: as wide as the longest name */
+    for (int i = 0; i < n; i++) w = (int)strlen(groups[i].key) > w ? (int)strlen(groups[i].key) : w;
     printf("\nfairness, test split (mean ± sd over seeds):\n");
-    printf("%-30s %4s %18s %18s %18s %18s %8s\n", "setting", "runs", m->classification ? "accuracy" : "RMSE",
+    printf("%-*s %4s %18s %18s %18s %18s %8s\n", w, "setting", "runs", m->classification ? "accuracy" : "RMSE",
            m->classification ? "delta DP" : "", m->classification ? "adversary AUC" : "adversary R2", "rho*(Z;T)",
            "s/epoch");
     for (int i = 0; i < n; i++) {
         char a[4][48];
         double spe, sd;
         im_group_stat(&groups[i], "seconds_per_epoch", &spe, &sd);
-        printf("%-30.30s %4d %18s %18s %18s %18s %8.2f\n", groups[i].key, groups[i].n,
+        printf("%-*s %4d %18s %18s %18s %18s %8.2f\n", w, groups[i].key, groups[i].n,
                cell(&groups[i], m->quality, "%.4f", a[0], sizeof a[0]),
                m->classification ? cell(&groups[i], "delta_dp", "%.4f", a[1], sizeof a[1]) : "",
                cell(&groups[i], m->adversary, "%.4f", a[2], sizeof a[2]),
