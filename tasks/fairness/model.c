@@ -3,7 +3,10 @@
  * estimators alternate with the encoder (`inner_steps` critic updates on the
  * detached Z of the batch, then one encoder update through the critic held
  * fixed); fitted closed-form estimators (slice) are refitted on the Z of
- * `refit_rows` training rows every `refit_every` steps. */
+ * `refit_rows` training rows every `refit_every` steps, or (refit_on =
+ * batch, the published reference's recipe) on every batch's own Z. The
+ * weight rises linearly from 0 to beta over `warmup` epochs, and the
+ * learning rate may follow a cosine to 0 (lr_schedule). */
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -66,6 +69,7 @@ typedef struct {
     const im_dataset *ds;
     model *m;
     im_estimator *est;     /* NULL when beta = 0 */
+    int fits;              /* est is a fitted closed-form estimator (slice): refits, no critic */
     im_optim opt, critic_opt;
     im_graph *g;
     im_mat xb, yb, tb, zb;
@@ -137,7 +141,7 @@ static im_status encoder_step(trainer *t, double beta)
     im_tensor *logits = im_linear_layer_forward(t->g, &t->m->head, z);
     im_tensor *loss = task_loss(t, logits);
     im_status st = IM_OK;
-    if (t->est && t->s->refit_on_batch && t->est->vt->fit && !t->est->vt->params) {
+    if (t->fits && t->s->refit_on_batch) {
         /* the reference recipe: new slices and CCA on this batch's Z, from
          * the forward pass the step makes anyway */
         memcpy(t->zb.data, z->val, sizeof(im_real) * (size_t)t->zb.rows * t->zb.cols);
@@ -171,7 +175,7 @@ static void trainer_free(trainer *t)
 
 /* Batches, graph, optimisers (the critic's from its trainer keys) and, for
  * fitted estimators, the refit buffers: all before the first step. */
-static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, int fits, im_rng *rng)
+static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, im_rng *rng)
 {
     const im_dataset *ds = t->ds;
     im_status st = im_mat_alloc(ctx, &t->xb, batch, ds->train.x.cols);
@@ -191,7 +195,7 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, int fits, im_r
             if (!st) im_train_opts_adam(ctx, &o, cp, &t->critic_opt);
         }
     }
-    if (!st && fits && !t->s->refit_on_batch) {
+    if (!st && t->fits && !t->s->refit_on_batch) {
         int n = t->s->refit_rows < ds->train.x.rows ? t->s->refit_rows : ds->train.x.rows;
         if (!(t->refit_order = malloc(sizeof(int) * (size_t)ds->train.x.rows)))
             st = im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
@@ -293,8 +297,9 @@ im_status fairness_train(im_ctx *ctx, const settings *s, const im_dataset *ds, m
     int batch = s->batch < ds->train.x.rows ? s->batch : ds->train.x.rows;
     int steps_per_epoch = (ds->train.x.rows + batch - 1) / batch, total = s->epochs * steps_per_epoch;
     int fits = est && est->vt->fit && !est->vt->params, first = 0, every = s->checkpoint_every;
+    t.fits = fits;
     double before = 0;   /* seconds trained before a resume */
-    im_status st = trainer_init(ctx, &t, batch, fits, rng);
+    im_status st = trainer_init(ctx, &t, batch, rng);
     if (!st && every) st = checkpoint_supported(ctx, &t);
     if (!st && every && ck->resume && access(ck->path, F_OK) == 0) {
         int epoch = 0;
