@@ -60,6 +60,15 @@ int im_group_runs(im_record *const *recs, int n, void (*name)(const im_record *r
     return n_groups;
 }
 
+void im_group_penalty_name(const im_record *rec, char *buf, size_t size)
+{
+    const char *pen = im_record_text(rec, "penalty");
+    double beta = 0;
+    im_record_metric(rec, "beta", &beta);
+    if (!pen || beta == 0) snprintf(buf, size, "none");
+    else snprintf(buf, size, "%s beta=%g", pen, beta);
+}
+
 int im_group_stat(const im_run_group *g, const char *metric, double *mean, double *sd)
 {
     double sum = 0, sq = 0, v;

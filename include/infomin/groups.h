@@ -25,6 +25,13 @@ typedef struct im_run_group {
  * most max_groups; later groups are dropped). */
 IM_API int im_group_runs(im_record *const *recs, int n, void (*name)(const im_record *rec, char *buf, size_t size),
                          const char *const *skip, im_run_group *groups, int max_groups);
+/* The usual name of a penalised run: "none" (β = 0, or no "penalty" text),
+ * else "<penalty> beta=<β>", from the record's "penalty" text and "beta"
+ * metric; with IM_GROUP_PENALTY_KEYS as the skip list (the sweep labels it
+ * stands for) it groups a sweep over estimators, β and seeds by setting. */
+IM_API void im_group_penalty_name(const im_record *rec, char *buf, size_t size);
+#define IM_GROUP_PENALTY_KEYS { "task.beta=", "estimator.plugin=", NULL }
+
 /* Mean and sample sd of a metric over the group's runs with a finite value
  * of it; returns how many had one (0: *mean NaN). */
 IM_API int im_group_stat(const im_run_group *g, const char *metric, double *mean, double *sd);

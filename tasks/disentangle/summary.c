@@ -10,17 +10,7 @@
 
 #define MAX_GROUPS 64
 
-/* "none", "slice beta=10" */
-static void run_name(const im_record *rec, char *buf, size_t size)
-{
-    const char *pen = im_record_text(rec, "penalty");
-    double beta = 0;
-    im_record_metric(rec, "beta", &beta);
-    if (!pen || beta == 0) snprintf(buf, size, "none");
-    else snprintf(buf, size, "%s beta=%g", pen, beta);
-}
-
-static const char *const pooled[] = { "task.beta=", "estimator.plugin=", NULL };
+static const char *const pooled[] = IM_GROUP_PENALTY_KEYS;
 
 /* "0.123 ± 0.004" (one run: "0.123"), or "-" without values */
 static const char *cell(const im_run_group *g, const char *metric, const char *fmt, char *buf, size_t size)
@@ -100,7 +90,7 @@ im_status dt_summarize(im_ctx *ctx, const im_config *runs, im_record *const *rec
 {
     if (n < 2) return IM_OK;
     im_run_group groups[MAX_GROUPS];
-    int n_groups = im_group_runs(recs, n, run_name, pooled, groups, MAX_GROUPS);
+    int n_groups = im_group_runs(recs, n, im_group_penalty_name, pooled, groups, MAX_GROUPS);
     if (!n_groups) return IM_OK;
     im_section sec;
     double ratio;

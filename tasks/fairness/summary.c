@@ -15,17 +15,7 @@
 #define MAX_GROUPS 64
 #define MAX_LINES 16
 
-/* "none", "slice beta=10" */
-static void run_name(const im_record *rec, char *buf, size_t size)
-{
-    const char *pen = im_record_text(rec, "penalty");
-    double beta = 0;
-    im_record_metric(rec, "beta", &beta);
-    if (!pen || beta == 0) snprintf(buf, size, "none");
-    else snprintf(buf, size, "%s beta=%g", pen, beta);
-}
-
-static const char *const pooled[] = { "task.beta=", "estimator.plugin=", NULL };
+static const char *const pooled[] = IM_GROUP_PENALTY_KEYS;
 
 static const char *penalty_of(const im_run_group *g)
 {
@@ -46,7 +36,7 @@ static double beta_of(const im_run_group *g)
 static const char *extra_of(const im_run_group *g)
 {
     char name[128];
-    run_name(g->run[0], name, sizeof name);
+    im_group_penalty_name(g->run[0], name, sizeof name);
     size_t len = strlen(name);
     return strncmp(g->key, name, len) == 0 ? g->key + len : g->key;
 }
@@ -260,7 +250,7 @@ im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_record *cons
     if (n < 2) return IM_OK;
     im_run_group *groups = malloc(sizeof *groups * MAX_GROUPS);
     if (!groups) return im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
-    int n_groups = im_group_runs(recs, n, run_name, pooled, groups, MAX_GROUPS);
+    int n_groups = im_group_runs(recs, n, im_group_penalty_name, pooled, groups, MAX_GROUPS);
     metrics m = { "accuracy", "adversary_auc", 1 };
     double mean, sd;
     int has_accuracy = 0;
