@@ -133,6 +133,29 @@ START_TEST(sweep_summary_pools_seeds)
 }
 END_TEST
 
+/* The summary's keys stay out of the cells' hashes: a new accuracy floor
+ * re-chooses among the same runs (--resume reruns nothing); a key the runs
+ * read changes the hash. */
+START_TEST(summary_keys_leave_the_cell_hash)
+{
+    char ini[4096], out[8192], args[8192], hash[3][24];
+    test_write_file(ini, sizeof ini, "hash.ini",
+                    "[task]\nplugin = fairness\nbeta = 1\n[dataset]\nplugin = planted\n[encoder]\nplugin = mlp\n"
+                    "[estimator]\nplugin = slice\n");
+    const char *sets[3] = { "", "--set task.select_accuracy=0.9 --set task.reference_rho=slice:0.1",
+                            "--set task.warmup=1" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "%s --dry-run %s", ini, sets[i]);
+        ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+        const char *cell = strstr(out, "cell 0 ");
+        ck_assert_msg(cell != NULL, "%s", out);
+        snprintf(hash[i], sizeof hash[i], "%.23s", cell);   /* "cell 0 " and the hash's 16 hex digits */
+    }
+    ck_assert_str_eq(hash[0], hash[1]);
+    ck_assert_str_ne(hash[0], hash[2]);
+}
+END_TEST
+
 START_TEST(malformed_reference_rho_is_refused_before_training)
 {
     /* refused by the task's validate hook, with the configuration */
@@ -323,6 +346,7 @@ int main(void)
     tcase_add_test(tc, refit_on_the_batch_removes_a_planted_sensitive_attribute);
     tcase_add_test(tc, warmup_ramps_the_penalty_weight);
     tcase_add_test(tc, sweep_summary_pools_seeds);
+    tcase_add_test(tc, summary_keys_leave_the_cell_hash);
     tcase_add_test(tc, malformed_reference_rho_is_refused_before_training);
     tcase_add_test(tc, dataset_without_sensitive_column_is_refused);
     tcase_add_test(tc, constant_sensitive_column_is_refused);

@@ -192,8 +192,16 @@ static int disentangle_uses_section(im_ctx *ctx, const im_config *cfg, const cha
     return strcmp(name, "estimator") != 0 || im_penalty_weighted(ctx, cfg);
 }
 
+/* select_mse_ratio is read by the sweep summary only: it stays out of a
+ * cell's hash (changing it re-chooses among the same runs). */
+static int disentangle_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
+{
+    return strcmp(section, "task") != 0 || strcmp(key, "select_mse_ratio") != 0;
+}
+
 static const im_task_vt disentangle_vt = { IM_VT_SIZE(im_task_vt), .run = disentangle_run,
-                                           .summarize = dt_summarize, .uses_section = disentangle_uses_section };
+                                           .summarize = dt_summarize, .uses_section = disentangle_uses_section,
+                                           .uses_key = disentangle_uses_key };
 static const im_plugin disentangle = IM_PLUGIN(IM_TASK, "disentangle",
                                                "autoencoder whose code keeps no information about a nuisance T: "
                                                "BCE + beta * penalty(Z, T), decoder given T",

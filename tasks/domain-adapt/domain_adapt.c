@@ -163,9 +163,13 @@ static int domain_adapt_uses_section(im_ctx *ctx, const im_config *cfg, const ch
     return strcmp(name, "estimator") != 0 || (!source_only(ctx, cfg) && im_penalty_weighted(ctx, cfg));
 }
 
+/* source-only reads no beta; select_source_drop is read by the sweep
+ * summary only: neither enters a cell's hash. */
 static int domain_adapt_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
 {
-    return strcmp(section, "task") != 0 || strcmp(key, "beta") != 0 || !source_only(ctx, cfg);
+    if (strcmp(section, "task") != 0) return 1;
+    if (strcmp(key, "select_source_drop") == 0) return 0;
+    return strcmp(key, "beta") != 0 || !source_only(ctx, cfg);
 }
 
 static const im_task_vt domain_adapt_vt = { IM_VT_SIZE(im_task_vt), .run = domain_adapt_run,

@@ -194,8 +194,16 @@ static int fairness_uses_section(im_ctx *ctx, const im_config *cfg, const char *
     return strcmp(name, "estimator") != 0 || im_penalty_weighted(ctx, cfg);
 }
 
+/* The keys only the sweep summary reads (its choice rule, published
+ * figures) stay out of a cell's hash: changing them re-chooses among the
+ * same runs, and --resume reruns nothing. */
+static int fairness_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
+{
+    return strcmp(section, "task") != 0 || (strcmp(key, "select_accuracy") != 0 && strcmp(key, "reference_rho") != 0);
+}
+
 static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_run, .summarize = fairness_summarize,
-                                        .uses_section = fairness_uses_section };
+                                        .uses_section = fairness_uses_section, .uses_key = fairness_uses_key };
 static const im_plugin fairness = IM_PLUGIN(IM_TASK, "fairness",
                                     "infomin fairness: encoder + head, task loss + beta * penalty(Z, T), leakage audit",
                                     fairness_params, &fairness_vt, .validate = fairness_validate);
