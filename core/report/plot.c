@@ -89,14 +89,34 @@ static void draw_errors(const im_series *s)
     }
 }
 
-/* each point's tag, just above it */
-static void draw_tags(const im_series *s, const char *prefix, double y_span)
+/* The tags already written, as boxes in fractions of the frame: a tag that
+ * would overprint one of them is left out (the table beside a plot has
+ * every number; a pile of overprinted tags reads as none). */
+typedef struct {
+    double x0[256], x1[256], y0[256], y1[256];
+    int n;
+} tag_boxes;
+
+/* each point's tag, just above it, unless it would overprint another */
+static void draw_tags(const im_series *s, const char *prefix, double x_lo, double x_span, double y_lo, double y_span,
+                      tag_boxes *placed)
 {
     if (!s->tags) return;
     for (int i = 0; i < s->n; i++) {
         if (!isfinite(s->x[i]) || !isfinite(s->y[i])) continue;
         char text[64];
         snprintf(text, sizeof text, "%s%g", prefix ? prefix : "", s->tags[i]);
+        /* about 1.2% of the frame's width a character at the tags' size */
+        double cx = (s->x[i] - x_lo) / x_span, cy = (s->y[i] - y_lo) / y_span + 0.02, half = 0.006 * strlen(text);
+        int clash = 0;
+        for (int k = 0; k < placed->n && !clash; k++)
+            clash = cx - half < placed->x1[k] && cx + half > placed->x0[k] && cy < placed->y1[k] &&
+                    cy + 0.035 > placed->y0[k];
+        if (clash) continue;
+        if (placed->n < 256) {
+            int k = placed->n++;
+            placed->x0[k] = cx - half, placed->x1[k] = cx + half, placed->y0[k] = cy, placed->y1[k] = cy + 0.035;
+        }
         plptex(s->x[i], s->y[i] + 0.02 * y_span, 1, 0, 0.5, text);
     }
 }
@@ -154,6 +174,7 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
                                                 { 148, 103, 189 }, { 140, 86, 75 }, { 227, 119, 194 }, { 127, 127, 127 },
                                                 { 188, 189, 34 }, { 23, 190, 207 }, { 0, 0, 0 }, { 0, 0, 128 },
                                                 { 128, 0, 0 }, { 0, 128, 128 }, { 128, 128, 0 }, { 255, 215, 0 } };
+    tag_boxes placed = { .n = 0 };
     PLINT opts[MAX_SERIES], colors[MAX_SERIES], styles[MAX_SERIES], text_colors[MAX_SERIES];
     PLFLT widths[MAX_SERIES], symbol_scales[MAX_SERIES];
     PLINT symbol_numbers[MAX_SERIES];
@@ -168,7 +189,7 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
         pllsty(1);
         draw_errors(&series[s]);
         plschr(0, 0.7);
-        draw_tags(&series[s], spec->tag_prefix, y1 - y0);
+        draw_tags(&series[s], spec->tag_prefix, x0, x1 - x0, y0, y1 - y0, &placed);
         plschr(0, 1.0);
         /* the legend shows what the plot draws: a line when some line
          * has two points, a marker when points are marked */
