@@ -62,10 +62,11 @@ static void spread(const im_run_group *g, const char *metric, double *lo, double
         if (im_record_metric(g->run[k], metric, &v) && isfinite(v)) *lo = fmin(*lo, v), *hi = fmax(*hi, v);
 }
 
-/* The metrics this sweep has: accuracy or RMSE, adversary AUC or R². */
+/* The metrics this sweep has: accuracy (binary Y) or RMSE, and the
+ * adversary's AUC (binary T) or R²; ΔDP only for a binary Y and T. */
 typedef struct {
     const char *quality, *adversary;
-    int classification;
+    int classification, binary_t;
 } metrics;
 
 static void print_table(const im_run_group *groups, int n, const metrics *m)
@@ -74,7 +75,7 @@ static void print_table(const im_run_group *groups, int n, const metrics *m)
     for (int i = 0; i < n; i++) w = (int)strlen(groups[i].key) > w ? (int)strlen(groups[i].key) : w;
     printf("\nfairness, test split (mean ± sd over seeds):\n");
     printf("%-*s %4s %18s %18s %18s %18s %8s\n", w, "setting", "runs", m->classification ? "accuracy" : "RMSE",
-           m->classification ? "delta DP" : "", m->classification ? "adversary AUC" : "adversary R2", "rho*(Z;T)",
+           m->classification && m->binary_t ? "delta DP" : "", m->binary_t ? "adversary AUC" : "adversary R2", "rho*(Z;T)",
            "s/epoch");
     for (int i = 0; i < n; i++) {
         char a[4][48];
@@ -82,7 +83,7 @@ static void print_table(const im_run_group *groups, int n, const metrics *m)
         im_group_stat(&groups[i], "seconds_per_epoch", &spe, &sd);
         printf("%-*s %4d %18s %18s %18s %18s %8.2f\n", w, groups[i].key, groups[i].n,
                cell(&groups[i], m->quality, "%.4f", a[0], sizeof a[0]),
-               m->classification ? cell(&groups[i], "delta_dp", "%.4f", a[1], sizeof a[1]) : "",
+               m->classification && m->binary_t ? cell(&groups[i], "delta_dp", "%.4f", a[1], sizeof a[1]) : "",
                cell(&groups[i], m->adversary, "%.4f", a[2], sizeof a[2]),
                cell(&groups[i], "rho_star", "%.4f", a[3], sizeof a[3]), spe);
     }
@@ -204,7 +205,7 @@ static void print_choice(const im_run_group *g, const char *name, const metrics 
     char a[3][64];
     printf("  %-24s %s %s, rho* %s, %s %s", name, m->classification ? "accuracy" : "RMSE",
            with_spread(g, m->quality, a[0], sizeof a[0]), with_spread(g, "rho_star", a[1], sizeof a[1]),
-           m->classification ? "AUC" : "R2", with_spread(g, m->adversary, a[2], sizeof a[2]));
+           m->binary_t ? "AUC" : "R2", with_spread(g, m->adversary, a[2], sizeof a[2]));
     double published;
     if (reference_value(reference, penalty_of(g), &published)) printf(" (published rho* %.3f)", published);
     printf(" [%d seed%s]\n", g->n, g->n == 1 ? "" : "s");
@@ -251,11 +252,13 @@ im_status fairness_summarize(im_ctx *ctx, const im_config *runs, im_record *cons
     im_run_group *groups = malloc(sizeof *groups * MAX_GROUPS);
     if (!groups) return im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
     int n_groups = im_group_runs(recs, n, im_group_penalty_name, pooled, groups, MAX_GROUPS);
-    metrics m = { "accuracy", "adversary_auc", 1 };
     double mean, sd;
-    int has_accuracy = 0;
-    for (int i = 0; i < n_groups; i++) has_accuracy |= im_group_stat(&groups[i], "accuracy", &mean, &sd) > 0;
-    if (!has_accuracy) m = (metrics){ "rmse", "adversary_r2", 0 };
+    int has_accuracy = 0, has_auc = 0;
+    for (int i = 0; i < n_groups; i++) {
+        has_accuracy |= im_group_stat(&groups[i], "accuracy", &mean, &sd) > 0;
+        has_auc |= im_group_stat(&groups[i], "adversary_auc", &mean, &sd) > 0;
+    }
+    metrics m = { has_accuracy ? "accuracy" : "rmse", has_auc ? "adversary_auc" : "adversary_r2", has_accuracy, has_auc };
     line lines[MAX_LINES];
     int n_lines = collect_lines(groups, n_groups, lines);
     im_status st = IM_OK;
