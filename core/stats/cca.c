@@ -28,15 +28,15 @@ void im_cca_free(im_cca_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* centred copy of x (n x p) and its column means */
-static void center(const double *x, int n, int p, double *xc, double *mean)
+/* x (n x p) centred in place, and its column means */
+static void center(double *x, int n, int p, double *mean)
 {
     for (int c = 0; c < p; c++) mean[c] = 0;
     for (long r = 0; r < n; r++)
         for (int c = 0; c < p; c++) mean[c] += x[r * p + c];
     for (int c = 0; c < p; c++) mean[c] /= n;
     for (long r = 0; r < n; r++)
-        for (int c = 0; c < p; c++) xc[r * p + c] = x[r * p + c] - mean[c];
+        for (int c = 0; c < p; c++) x[r * p + c] -= mean[c];
 }
 
 static void mirror_lower(double *s, int p)
@@ -116,9 +116,24 @@ im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, in
 {
     memset(out, 0, sizeof *out);
     if (n < 2 || p < 1 || q < 1) return im_fail(ctx, IM_EINVAL, "cca: need n >= 2 rows and columns, got %dx%d, %dx%d", n, p, n, q);
+    double *xc = malloc(sizeof(double) * (size_t)n * p), *yc = malloc(sizeof(double) * (size_t)n * q);
+    im_status st = xc && yc ? IM_OK : im_fail(ctx, IM_ENOMEM, "cca: out of memory (%d x %d and %d x %d)", n, p, n, q);
+    if (!st) {
+        memcpy(xc, x, sizeof(double) * (size_t)n * p);
+        memcpy(yc, y, sizeof(double) * (size_t)n * q);
+        st = im_cca_inplace(ctx, xc, yc, n, p, q, ridge, out);
+    }
+    free(xc);
+    free(yc);
+    return st;
+}
+
+im_status im_cca_inplace(im_ctx *ctx, double *xc, double *yc, int n, int p, int q, double ridge, im_cca_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n < 2 || p < 1 || q < 1) return im_fail(ctx, IM_EINVAL, "cca: need n >= 2 rows and columns, got %dx%d, %dx%d", n, p, n, q);
     int k = p < q ? p : q, big = p > q ? p : q;
     size_t pp = (size_t)p * p, qq = (size_t)q * q, pq = (size_t)p * q;
-    double *xc = malloc(sizeof(double) * (size_t)n * p), *yc = malloc(sizeof(double) * (size_t)n * q);
     double *sxx = malloc(sizeof(double) * pp), *syy = malloc(sizeof(double) * qq), *t = malloc(sizeof(double) * pq);
     whitener kx = { .m = malloc(sizeof(double) * pp) }, ky = { .m = malloc(sizeof(double) * qq) };
     double *work = malloc(sizeof(double) * ((size_t)big * big > pq ? (size_t)big * big : pq));
@@ -129,12 +144,12 @@ im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, in
     out->mx = malloc(sizeof(double) * (size_t)p);
     out->my = malloc(sizeof(double) * (size_t)q);
     im_status st = IM_OK;
-    if (!xc || !yc || !sxx || !syy || !t || !kx.m || !ky.m || !work || !u || !vt || !out->rho || !out->wx ||
+    if (!sxx || !syy || !t || !kx.m || !ky.m || !work || !u || !vt || !out->rho || !out->wx ||
         !out->wy || !out->mx || !out->my)
         st = im_fail(ctx, IM_ENOMEM, "cca: out of memory (%d x %d and %d x %d)", n, p, n, q);
     if (!st) {
-        center(x, n, p, xc, out->mx);
-        center(y, n, q, yc, out->my);
+        center(xc, n, p, out->mx);
+        center(yc, n, q, out->my);
         double scale = 1.0 / (n - 1);
         /* the covariances by dsyrk (half a dgemm's flops), mirrored */
         cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, p, n, scale, xc, p, 0.0, sxx, p);
@@ -163,8 +178,6 @@ im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, in
         out->q = q;
         out->k = k;
     }
-    free(xc);
-    free(yc);
     free(sxx);
     free(syy);
     free(kx.m);

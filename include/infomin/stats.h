@@ -53,6 +53,9 @@ typedef struct {
 
 IM_API im_status im_cca(im_ctx *ctx, const double *x, const double *y, int n, int p, int q, double ridge, im_cca_result *out);
 IM_API void im_cca_free(im_cca_result *r);
+/* The same, centring x and y in place (their contents are lost): no copy
+ * of the data, for callers whose x and y are scratch (slice's refits). */
+IM_API im_status im_cca_inplace(im_ctx *ctx, double *x, double *y, int n, int p, int q, double ridge, im_cca_result *out);
 /* The same from float sample matrices. */
 IM_API im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, double ridge, im_cca_result *out);
 

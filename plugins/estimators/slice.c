@@ -36,6 +36,11 @@ typedef struct {
     im_mat wx, wy;            /* 3S x 1 canonical weights */
     im_mat mean_f, mean_g;    /* 1 x 3S feature means */
     im_rng rng;
+    /* scratch of the refits, kept between them (the reference recipe fits
+     * every step): the features' graph and their values in double */
+    im_graph *g;
+    double *fx, *fy;
+    size_t fx_cap, fy_cap;
 } slice;
 
 static void slice_destroy(void *self)
@@ -43,6 +48,9 @@ static void slice_destroy(void *self)
     slice *s = self;
     im_mat *mats[] = { &s->theta, &s->phi, &s->wx, &s->wy, &s->mean_f, &s->mean_g };
     for (int i = 0; i < 6; i++) im_mat_free(mats[i]);
+    im_graph_free(s->g);
+    free(s->fx);
+    free(s->fy);
     free(s);
 }
 
@@ -92,21 +100,28 @@ static im_tensor *slice_objective(void *self, im_graph *g, im_tensor *x, im_tens
     return im_abs(g, corr);
 }
 
-/* features of a whole matrix, as doubles for the CCA */
-static im_status features_of(im_ctx *ctx, const im_mat *m, const im_mat *dirs, double **out)
+/* features of a whole matrix, as doubles for the CCA, into *out (grown to
+ * *cap doubles when short); on the estimator's own graph */
+static im_status features_of(slice *s, im_ctx *ctx, const im_mat *m, const im_mat *dirs, double **out, size_t *cap)
 {
-    im_graph *g = im_graph_new(ctx);
-    if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
-    im_tensor *f = features(g, im_input(g, m), dirs);
-    im_status st = f ? IM_OK : ctx->status;
-    if (!st) {
-        *out = malloc(sizeof(double) * (size_t)f->rows * (size_t)f->cols);
-        if (!*out) st = im_fail(ctx, IM_ENOMEM, "slice: out of memory");
-        for (long i = 0; !st && i < (long)f->rows * f->cols; i++) (*out)[i] = f->val[i];
+    if (s->g && im_graph_ctx(s->g) != ctx) {   /* errors go to the caller's context */
+        im_graph_free(s->g);
+        s->g = NULL;
     }
-    im_graph_free(g);
-    return st;
+    if (!s->g && !(s->g = im_graph_new(ctx))) return ctx->status;
+    im_graph_reset(s->g);
+    im_graph_set_grad(s->g, 0);
+    im_tensor *f = features(s->g, im_input(s->g, m), dirs);
+    if (!f) return ctx->status;
+    size_t n = (size_t)f->rows * (size_t)f->cols;
+    if (n > *cap) {
+        double *grown = realloc(*out, sizeof(double) * n);
+        if (!grown) return im_fail(ctx, IM_ENOMEM, "slice: out of memory");
+        *out = grown;
+        *cap = n;
+    }
+    for (size_t i = 0; i < n; i++) (*out)[i] = f->val[i];
+    return IM_OK;
 }
 
 static im_status slice_fit(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, const im_mat *xv,
@@ -115,12 +130,11 @@ static im_status slice_fit(void *self, im_ctx *ctx, const im_mat *x, const im_ma
     slice *s = self;
     im_mat_random_unit_rows(&s->theta, &s->rng);   /* new slices at every fit */
     im_mat_random_unit_rows(&s->phi, &s->rng);
-    double *fx = NULL, *fy = NULL;
     im_cca_result cca;
     int fx_cols = 3 * s->sx, fy_cols = 3 * s->sy;
-    im_status st = features_of(ctx, x, &s->theta, &fx);
-    if (!st) st = features_of(ctx, y, &s->phi, &fy);
-    if (!st) st = im_cca(ctx, fx, fy, x->rows, fx_cols, fy_cols, s->ridge, &cca);
+    im_status st = features_of(s, ctx, x, &s->theta, &s->fx, &s->fx_cap);
+    if (!st) st = features_of(s, ctx, y, &s->phi, &s->fy, &s->fy_cap);
+    if (!st) st = im_cca_inplace(ctx, s->fx, s->fy, x->rows, fx_cols, fy_cols, s->ridge, &cca);
     if (!st) {
         for (int i = 0; i < fx_cols; i++) {
             s->wx.data[i] = (im_real)cca.wx[i];
@@ -134,8 +148,6 @@ static im_status slice_fit(void *self, im_ctx *ctx, const im_mat *x, const im_ma
         im_cca_free(&cca);
         s->fitted = 1;
     }
-    free(fx);
-    free(fy);
     return st;
 }
 
