@@ -80,6 +80,17 @@ int im_group_stat(const im_run_group *g, const char *metric, double *mean, doubl
     return count;
 }
 
+const char *im_group_format(const im_run_group *g, const char *metric, const char *fmt, char *buf, size_t size)
+{
+    double mean, sd;
+    int n = im_group_stat(g, metric, &mean, &sd);
+    if (!n) return "-";
+    char f[64];
+    snprintf(f, sizeof f, n > 1 ? "%s ± %s" : "%s", fmt, fmt);
+    snprintf(buf, size, f, mean, sd);
+    return buf;
+}
+
 /* the group's seeds and values of a metric (NaN where absent) */
 static int seeds_and_values(const im_run_group *g, const char *metric, long *seed, double *value)
 {

@@ -36,6 +36,11 @@ IM_API void im_group_penalty_name(const im_record *rec, char *buf, size_t size);
  * of it; returns how many had one (0: *mean NaN). */
 IM_API int im_group_stat(const im_run_group *g, const char *metric, double *mean, double *sd);
 
+/* The metric as "0.123 ± 0.004" (mean ± sd; one run: "0.123") with the
+ * printf format fmt for each number, in buf; "-" when no run has it.
+ * Returns the text. */
+IM_API const char *im_group_format(const im_run_group *g, const char *metric, const char *fmt, char *buf, size_t size);
+
 /* A metric of group a minus group b on the same seeds (im_paired_difference). */
 IM_API void im_group_paired(const im_run_group *a, const im_run_group *b, const char *metric, im_paired *out);
 

@@ -12,18 +12,6 @@
 
 static const char *const pooled[] = IM_GROUP_PENALTY_KEYS;
 
-/* "0.123 ± 0.004" (one run: "0.123"), or "-" without values */
-static const char *cell(const im_run_group *g, const char *metric, const char *fmt, char *buf, size_t size)
-{
-    double mean, sd;
-    int n = im_group_stat(g, metric, &mean, &sd);
-    if (!n) return "-";
-    char f[32];
-    snprintf(f, sizeof f, n > 1 ? "%s ± %s" : "%s", fmt, fmt);
-    snprintf(buf, size, f, mean, sd);
-    return buf;
-}
-
 static void print_table(const im_run_group *groups, int n)
 {
     printf("\ndisentangle, test split (mean ± sd over seeds):\n");
@@ -35,11 +23,11 @@ static void print_table(const im_run_group *groups, int n)
         im_group_stat(&groups[i], "adversary_chance", &chance, &sd);
         im_group_stat(&groups[i], "seconds_per_epoch", &spe, &sd);
         printf("%-26.26s %4d %20s %16s %6.3f %16s %16s %16s %7.1f\n", groups[i].key, groups[i].n,
-               cell(&groups[i], "mse", "%.5f", a[0], sizeof a[0]),
-               cell(&groups[i], "adversary_accuracy", "%.3f", a[1], sizeof a[1]), chance,
-               cell(&groups[i], "rho_star", "%.3f", a[2], sizeof a[2]),
-               cell(&groups[i], "class_accuracy", "%.3f", a[3], sizeof a[3]),
-               cell(&groups[i], "mig", "%.3f", a[4], sizeof a[4]), spe);
+               im_group_format(&groups[i], "mse", "%.5f", a[0], sizeof a[0]),
+               im_group_format(&groups[i], "adversary_accuracy", "%.3f", a[1], sizeof a[1]), chance,
+               im_group_format(&groups[i], "rho_star", "%.3f", a[2], sizeof a[2]),
+               im_group_format(&groups[i], "class_accuracy", "%.3f", a[3], sizeof a[3]),
+               im_group_format(&groups[i], "mig", "%.3f", a[4], sizeof a[4]), spe);
     }
 }
 

@@ -41,18 +41,6 @@ static const char *extra_of(const im_run_group *g)
     return strncmp(g->key, name, len) == 0 ? g->key + len : g->key;
 }
 
-/* "0.123 ± 0.004" (one run: "0.123"), or "-" without values */
-static const char *cell(const im_run_group *g, const char *metric, const char *fmt, char *buf, size_t size)
-{
-    double mean, sd;
-    int n = im_group_stat(g, metric, &mean, &sd);
-    if (!n) return "-";
-    char f[32];
-    snprintf(f, sizeof f, n > 1 ? "%s ± %s" : "%s", fmt, fmt);
-    snprintf(buf, size, f, mean, sd);
-    return buf;
-}
-
 /* least and greatest value of a metric over the group's seeds */
 static void spread(const im_run_group *g, const char *metric, double *lo, double *hi)
 {
@@ -82,10 +70,10 @@ static void print_table(const im_run_group *groups, int n, const metrics *m)
         double spe, sd;
         im_group_stat(&groups[i], "seconds_per_epoch", &spe, &sd);
         printf("%-*s %4d %18s %18s %18s %18s %8.2f\n", w, groups[i].key, groups[i].n,
-               cell(&groups[i], m->quality, "%.4f", a[0], sizeof a[0]),
-               m->classification && m->binary_t ? cell(&groups[i], "delta_dp", "%.4f", a[1], sizeof a[1]) : "",
-               cell(&groups[i], m->adversary, "%.4f", a[2], sizeof a[2]),
-               cell(&groups[i], "rho_star", "%.4f", a[3], sizeof a[3]), spe);
+               im_group_format(&groups[i], m->quality, "%.4f", a[0], sizeof a[0]),
+               m->classification && m->binary_t ? im_group_format(&groups[i], "delta_dp", "%.4f", a[1], sizeof a[1]) : "",
+               im_group_format(&groups[i], m->adversary, "%.4f", a[2], sizeof a[2]),
+               im_group_format(&groups[i], "rho_star", "%.4f", a[3], sizeof a[3]), spe);
     }
 }
 
