@@ -7,9 +7,10 @@
 #include <sleef.h>
 
 /* SLEEF's AVX2 kernels are declared by sleef.h only when the whole file is
- * built for AVX; they are declared here and called from functions built for
- * AVX2 (target attribute) when the CPU has it, so one binary runs on any
- * x86-64 and uses 8 floats per call where it can. */
+ * built for AVX; they are declared here, for AVX2 like the functions that
+ * call them (target attribute: clang refuses an AVX vector passed across a
+ * declaration without it), and called when the CPU has AVX2, so one binary
+ * runs on any x86-64 and uses 8 floats per call where it can. */
 #ifdef IM_REAL_DOUBLE
 #define W4 2                   /* SSE2 width */
 #define W8 4                   /* AVX2 width */
@@ -33,7 +34,7 @@
 #endif
 
 #define AVX2_KERNEL(name)                                                                                          \
-    V8 SLEEF8(name)(V8);                                                                                           \
+    __attribute__((target("avx2,fma"))) V8 SLEEF8(name)(V8);                                                       \
     __attribute__((target("avx2,fma"))) static long name##_avx2(im_real *y, const im_real *x, long n)               \
     {                                                                                                              \
         long i = 0;                                                                                                \
