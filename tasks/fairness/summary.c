@@ -151,7 +151,7 @@ static im_status plot_tradeoff(im_ctx *ctx, const im_config *cfg, const im_run_g
     }
     char path[4096];
     im_output_path(cfg, -1, "-tradeoff.png", path, sizeof path);
-    im_plot_spec spec = { .title = "utility against leakage (mean ± sd over seeds; each line starts at none)",
+    im_plot_spec spec = { .title = "utility against leakage (mean ± sd over seeds)",
                           .x_label = "rho*(Z;T) on test (lower is fairer)",
                           .y_label = m->classification ? "test accuracy" : "test RMSE of standardised Y (lower is better)",
                           .tag_prefix = "β=" };
