@@ -121,8 +121,9 @@ int main(int argc, char **argv)
         return 1;
     }
     double flops = image_flops();
-    printf("\nconv encoder 64-128-256 (4x4 s2) + dense 1024 + code 64 + head 10, batch norm, ReLU, Adam; batch %d\n",
-           BATCH);
+    char blas[96];
+    printf("\nconv encoder 64-128-256 (4x4 s2) + dense 1024 + code 64 + head 10, batch norm, ReLU, Adam; batch %d; %s\n",
+           BATCH, im_blas_kernels(blas, sizeof blas));
     printf("%-7s %10s %12s %12s %10s %8s\n", "threads", "images/s", "MFLOP/image", "sgemm GF/s", "limit/s", "ratio");
     for (int threads = 1; threads <= 2; threads++) {
         openblas_set_num_threads(threads);

@@ -178,7 +178,9 @@ int main(int argc, char **argv)
         return 1;
     }
     const int widths[] = { 40, 256, 256, 1 };
-    printf("critic 40-256-256-1 (ReLU), DV loss + EMA, Adam; %d steps; B joint + B shuffled rows\n", steps);
+    char blas[96];
+    printf("critic 40-256-256-1 (ReLU), DV loss + EMA, Adam; %d steps; B joint + B shuffled rows; %s\n", steps,
+           im_blas_kernels(blas, sizeof blas));
     printf("%-7s %-5s %10s %12s %12s %10s %8s\n", "threads", "B", "steps/s", "MFLOP/step", "sgemm GF/s", "limit/s",
            "ratio");
     const char *only = getenv("BENCH_ONLY");   /* "threads,batch" for profiling one case */

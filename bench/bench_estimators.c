@@ -52,7 +52,9 @@ int main(int argc, char **argv)
         y.data[i] = 0.8f * x.data[i] + 0.6f * (float)im_rng_normal(&rng);
     }
     const char *names[] = { "mine", "nwj", "infonce", "jsd", "smile", "club", "tc" };
-    printf("critic estimators, 20-D x and y, 2 x 256 critics, %d steps, %d threads (sgemm %.1f GFLOP/s)\n", steps, threads, peak);
+    char blas[96];
+    printf("critic estimators, 20-D x and y, 2 x 256 critics, %d steps, %d threads (sgemm %.1f GFLOP/s, %s)\n", steps,
+           threads, peak, im_blas_kernels(blas, sizeof blas));
     printf("%-8s %5s %10s %12s %8s\n", "name", "B", "steps/s", "limit/s", "ratio");
     for (int e = 0; e < 7; e++)
         for (int bi = 0; bi < 2; bi++) {

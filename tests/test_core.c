@@ -72,7 +72,8 @@ static double quadratic_step(im_graph *g, im_param *p, const float *a, const flo
 
 /* The vectorised transcendental ops (SLEEF, core/engine/vmath.c) against
  * libm in double: 1,003 values (the vector body and a scalar tail) over
- * [-40, 40], within a few float ulps; overflow and NaN as libm has them. */
+ * [-40, 40] and the float range's ends, within a few float ulps; overflow
+ * and NaN as libm has them. */
 typedef im_tensor *(*unary_op)(im_graph *, im_tensor *);
 static im_tensor *op_elu(im_graph *g, im_tensor *x) { return im_elu(g, x, 1.0); }
 static double ref_elu(double x) { return x > 0 ? x : expm1(x); }
@@ -85,7 +86,7 @@ START_TEST(vectorised_transcendentals_match_libm)
     struct { const char *name; unary_op op; double (*ref)(double); int positive; } cases[] = {
         { "tanh", im_tanh, tanh, 0 }, { "exp", im_exp, exp, 0 }, { "log", im_log, ref_log_abs, 1 },
         { "sigmoid", im_sigmoid, ref_sigmoid, 0 }, { "softplus", im_softplus, ref_softplus, 0 },
-        { "elu", op_elu, ref_elu, 0 },
+        { "elu", op_elu, ref_elu, 0 }, { "asinh", im_asinh, asinh, 0 },
     };
     enum { N = 1003 };
     im_ctx ctx;
@@ -98,6 +99,8 @@ START_TEST(vectorised_transcendentals_match_libm)
             double v = -40 + 80.0 * i / (N - 1);
             x.data[i] = (float)(cases[c].positive ? fabs(v) + 1e-3 : v);
         }
+        x.data[N - 3] = 3e38f;
+        x.data[N - 2] = cases[c].positive ? 1e-30f : -3e38f;
         x.data[N - 1] = NAN;
         im_graph_reset(g);
         im_tensor *y = cases[c].op(g, im_input(g, &x));

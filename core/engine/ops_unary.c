@@ -35,7 +35,7 @@ static void unary_forward(unary_kind kind, im_real *restrict y, const im_real *r
     case U_ABS: for (long i = 0; i < n; i++) y[i] = fabs(x[i]); break;
     case U_SIN: for (long i = 0; i < n; i++) y[i] = sin(x[i]); break;
     case U_CLAMP: for (long i = 0; i < n; i++) y[i] = x[i] < p0 ? p0 : (x[i] > p1 ? p1 : x[i]); break;
-    case U_ASINH: for (long i = 0; i < n; i++) y[i] = asinh(x[i]); break;
+    case U_ASINH: im_vasinh(y, x, n); break;
     }
 }
 

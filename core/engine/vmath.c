@@ -46,6 +46,7 @@ AVX2_KERNEL(expm1)
 AVX2_KERNEL(log)
 AVX2_KERNEL(log1p)
 AVX2_KERNEL(tanh)
+AVX2_KERNEL(asinh)
 
 static int have_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 
@@ -85,6 +86,12 @@ void im_vtanh(im_real *y, const im_real *x, long n)
 {
     VECTOR_LOOP(tanh)
     for (; i < n; i++) y[i] = tanh(x[i]);
+}
+
+void im_vasinh(im_real *y, const im_real *x, long n)
+{
+    VECTOR_LOOP(asinh)
+    for (; i < n; i++) y[i] = asinh(x[i]);
 }
 
 /* The activations, through a stack buffer of CHUNK values (y may be x). */

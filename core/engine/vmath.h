@@ -1,4 +1,4 @@
-/* vmath.h — private to the engine: exp, expm1, log, log1p and tanh over
+/* vmath.h — private to the engine: exp, expm1, log, log1p, tanh and asinh over
  * arrays of im_real, four floats (two doubles) at a time through SLEEF's
  * 1-ulp functions (libsleef; the SSE2-width entry points, which pick the
  * best kernel the CPU has at run time), the tail and non-x86 builds through
@@ -14,6 +14,7 @@ void im_vexpm1(im_real *y, const im_real *x, long n);
 void im_vlog(im_real *y, const im_real *x, long n);
 void im_vlog1p(im_real *y, const im_real *x, long n);
 void im_vtanh(im_real *y, const im_real *x, long n);
+void im_vasinh(im_real *y, const im_real *x, long n);   /* the critics' input squash */
 /* the activations built on them (y may be x) */
 void im_vsigmoid(im_real *y, const im_real *x, long n);
 void im_vsoftplus(im_real *y, const im_real *x, long n);

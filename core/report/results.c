@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "infomin/kernels.h"
 #include "infomin/output.h"
 #include "infomin/results.h"
 #include "config.h"   /* autoconf: PACKAGE_VERSION */
@@ -56,6 +57,8 @@ im_record *im_record_new(const im_config *cfg, int run_index)
     rec->curves = json_object();
     rec->run_index = run_index;
     json_object_set_new(rec->root, "infomin_version", json_string(PACKAGE_VERSION));
+    char blas[96];
+    json_object_set_new(rec->root, "blas", json_string(im_blas_kernels(blas, sizeof blas)));
     json_object_set_new(rec->root, "run", json_integer(run_index));
     json_object_set_new(rec->root, "ini", json_string(cfg->path ? cfg->path : ""));
     if (cfg->sweep_label) {

@@ -9,6 +9,7 @@
 #include "batcher.h"
 #include "rng.h"
 #include "clock.h"
+#include "kernels.h"
 #include "graph.h"
 #include "sparse.h"
 #include "param.h"
