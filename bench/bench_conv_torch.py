@@ -4,7 +4,8 @@
 The conv encoder's defaults on 28x28 grey images: conv 64, 128, 256 (4x4,
 stride 2, padding 1) each with batch norm and ReLU, dense 1024 (batch norm,
 ReLU), code 64, a linear head to 10 classes, cross-entropy, Adam; batch 128
-of random images; images/s of the median of 5 blocks at 1 and 2 threads.
+of random images; images/s of the median of 5 blocks on one core and on two
+(PyTorch's and its BLAS's threads: twin_threads.py).
 Run with Debian's python3-torch:
 
     /usr/bin/python3 bench/bench_conv_torch.py [steps per block]
@@ -14,6 +15,8 @@ import time
 
 import torch
 from torch import nn
+
+from twin_threads import CONFIGS, blas_name, set_threads
 
 BATCH = 128
 
@@ -27,8 +30,8 @@ def model():
         nn.Linear(1024, 64), nn.Linear(64, 10))
 
 
-def run(threads, steps):
-    torch.set_num_threads(threads)
+def run(threads, blas_threads, steps):
+    set_threads(threads, blas_threads)
     torch.manual_seed(1)
     net = model()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -54,10 +57,10 @@ def run(threads, steps):
 
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    print(f"\nPyTorch {torch.__version__}, the same conv encoder step, batch {BATCH}")
-    print(f"{'threads':<7} {'images/s':>10}")
-    for threads in (1, 2):
-        print(f"{threads:<7} {run(threads, steps):10.1f}")
+    print(f"\nPyTorch {torch.__version__}, the same conv encoder step, batch {BATCH}; {blas_name()}")
+    print(f"{'threads':<8} {'images/s':>10}")
+    for label, threads, blas_threads in CONFIGS:
+        print(f"{label:<8} {run(threads, blas_threads, steps):10.1f}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 """The bench_critic workload in PyTorch, for a side-by-side comparison.
 
 Critic 40 -> 256 -> 256 -> 1 (ReLU) on B joint + B shuffled rows, the DV loss
-with MINE's EMA-corrected gradient, Adam; 1000 steps at batch 64 and 256, at
-1 and 2 threads. Run with Debian's python3-torch:
+with MINE's EMA-corrected gradient, Adam; 1000 steps at batch 64 and 256, on
+one core and on two (PyTorch's threads and its BLAS's both set: see
+twin_threads.py), and with one PyTorch thread over a BLAS on both cores.
+Run with Debian's python3-torch:
 
     /usr/bin/python3 bench/bench_critic_torch.py [steps]
 """
@@ -13,9 +15,11 @@ import time
 
 import torch
 
+from twin_threads import CONFIGS, blas_name, set_threads
 
-def run(batch, steps, threads):
-    torch.set_num_threads(threads)
+
+def run(batch, steps, threads, blas_threads):
+    set_threads(threads, blas_threads)
     torch.manual_seed(1)
     n, d = 20000, 20
     x = torch.randn(n, d)
@@ -53,11 +57,11 @@ def run(batch, steps, threads):
 
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    print(f"pytorch {torch.__version__}: critic 40-256-256-1, DV + EMA, Adam; {steps} steps")
-    print(f"{'threads':<7} {'B':<5} {'steps/s':>10}")
-    for threads in (1, 2):
+    print(f"pytorch {torch.__version__}: critic 40-256-256-1, DV + EMA, Adam; {steps} steps; {blas_name()}")
+    print(f"{'threads':<8} {'B':<5} {'steps/s':>10}")
+    for label, threads, blas_threads in CONFIGS:
         for batch in (64, 256):
-            print(f"{threads:<7} {batch:<5} {run(batch, steps, threads):10.1f}")
+            print(f"{label:<8} {batch:<5} {run(batch, steps, threads, blas_threads):10.1f}")
 
 
 if __name__ == "__main__":

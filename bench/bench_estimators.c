@@ -56,9 +56,13 @@ int main(int argc, char **argv)
     printf("critic estimators, 20-D x and y, 2 x 256 critics, %d steps, %d threads (sgemm %.1f GFLOP/s, %s)\n", steps,
            threads, peak, im_blas_kernels(blas, sizeof blas));
     printf("%-8s %5s %10s %12s %8s\n", "name", "B", "steps/s", "limit/s", "ratio");
+    const char *only = getenv("BENCH_ONLY");   /* "name,batch" for profiling one case */
     for (int e = 0; e < 7; e++)
         for (int bi = 0; bi < 2; bi++) {
             int batch = bi ? 256 : 64;
+            char key[32];
+            snprintf(key, sizeof key, "%s,%d", names[e], batch);
+            if (only && strcmp(only, key) != 0) continue;
             char text[256];
             snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[estimator]\nplugin = %s\nbatch = %d\n%s", names[e],
                      batch, e < 5 ? "hidden = 256,256\ninput = raw\n" : "");

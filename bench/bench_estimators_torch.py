@@ -5,6 +5,7 @@ B x B batch pairs, the NWJ bound (joint pairs on the diagonal, the others
 the product of marginals), Adam 5e-4. The first layer is applied to the B
 rows of each side and broadcast-added (W [x; y] = Wx x + Wy y), as an expert
 would write it and as infomin does, rather than on B^2 concatenated rows.
+On one core and on two (PyTorch's and its BLAS's threads: twin_threads.py).
 
     /usr/bin/python3 bench/bench_estimators_torch.py [steps]
 """
@@ -14,9 +15,11 @@ import time
 
 import torch
 
+from twin_threads import CONFIGS, blas_name, set_threads
 
-def run(batch, steps, threads):
-    torch.set_num_threads(threads)
+
+def run(batch, steps, threads, blas_threads):
+    set_threads(threads, blas_threads)
     torch.manual_seed(1)
     n, d, h = 20000, 20, 256
     x = torch.randn(n, d)
@@ -48,11 +51,12 @@ def run(batch, steps, threads):
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     print(f"pytorch {torch.__version__}: all-pairs concat critic 40-256-256-1, NWJ, Adam; "
-          f"{steps} steps (B = 256: {steps // 8 + 1})")
-    print(f"{'threads':<7} {'B':<5} {'steps/s':>10}")
-    for threads in (1, 2):
+          f"{steps} steps (B = 256: {steps // 8 + 1}); {blas_name()}")
+    print(f"{'threads':<8} {'B':<5} {'steps/s':>10}")
+    for label, threads, blas_threads in CONFIGS:
         for batch in (64, 256):
-            print(f"{threads:<7} {batch:<5} {run(batch, steps if batch == 64 else steps // 8 + 1, threads):10.1f}")
+            rate = run(batch, steps if batch == 64 else steps // 8 + 1, threads, blas_threads)
+            print(f"{label:<8} {batch:<5} {rate:10.1f}")
 
 
 if __name__ == "__main__":

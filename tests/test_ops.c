@@ -425,6 +425,46 @@ START_TEST(conv_split_over_threads_matches_one_thread)
 }
 END_TEST
 
+/* The outer add (the all-pairs critic's first layer) split over a pool:
+ * values and both gradients identical to one thread's, bit for bit. */
+static void outer_pass(im_pool *pool, const double *a, const double *b, const double *c, double *out)
+{
+    enum { NA = 48, NB = 40, H = 64 };
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    ctx.pool = pool;
+    im_graph *g = im_graph_new(&ctx);
+    im_tensor *at = im_leaf(g, NA, H, (double *)a, 1), *bt = im_leaf(g, NB, H, (double *)b, 1);
+    im_tensor *y = im_outer_add(g, at, bt);
+    ck_assert_ptr_nonnull(y);
+    ck_assert_int_eq(im_backward(g, im_sum(g, im_mul(g, y, im_leaf(g, NA * NB, H, (double *)c, 0)), IM_ALL)), IM_OK);
+    memcpy(out, y->val, sizeof(double) * NA * NB * H);
+    memcpy(out + NA * NB * H, at->grad, sizeof(double) * NA * H);
+    memcpy(out + NA * NB * H + NA * H, bt->grad, sizeof(double) * NB * H);
+    im_graph_free(g);
+}
+
+START_TEST(outer_add_split_over_threads_matches_one_thread)
+{
+    enum { NA = 48, NB = 40, H = 64, N = NA * NB * H + (NA + NB) * H };
+    static double a[NA * H], b[NB * H], c[NA * NB * H], one[N], three[N];
+    im_rng rng;
+    im_rng_seed(&rng, 6);
+    for (int i = 0; i < NA * H; i++) a[i] = im_rng_normal(&rng);
+    for (int i = 0; i < NB * H; i++) b[i] = im_rng_normal(&rng);
+    for (int i = 0; i < NA * NB * H; i++) c[i] = im_rng_normal(&rng);
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_pool *pool;
+    ck_assert_int_eq(im_pool_new(&ctx, 3, &pool), IM_OK);
+    outer_pass(NULL, a, b, c, one);
+    outer_pass(pool, a, b, c, three);
+    for (int i = 0; i < N; i++) ck_assert_msg(one[i] == three[i], "value %d: %.17g vs %.17g", i, one[i], three[i]);
+    ck_assert(one[NA * NB * H] != 0);   /* the gradients were written */
+    im_pool_free(pool);
+}
+END_TEST
+
 /* Image ops refuse shapes that do not match their input, by name. */
 START_TEST(image_shape_errors_are_named)
 {
@@ -553,6 +593,7 @@ static Suite *ops_suite(void)
     tcase_add_loop_test(tc, op_gradient_matches_finite_differences, 0, N_CASES);
     tcase_add_test(tc, shape_errors_are_sticky_and_named);
     tcase_add_test(tc, conv_split_over_threads_matches_one_thread);
+    tcase_add_test(tc, outer_add_split_over_threads_matches_one_thread);
     tcase_add_test(tc, image_shape_errors_are_named);
     suite_add_tcase(s, tc);
     TCase *maps = tcase_create("input maps");

@@ -3,6 +3,7 @@
  * from. */
 #include <string.h>
 #include "infomin/graph.h"
+#include "infomin/pool.h"
 
 #define ROW(t, r) ((t)->val + (long)(r) * (t)->cols)
 #define GROW(p, t, r) ((p) + (long)(r) * (t)->cols)
@@ -133,17 +134,53 @@ im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n)
 
 /* out[i*nb + j, :] = a[i,:] + b[j,:]
  * da[i,:] += Σ_j dout[i*nb+j,:] ;  db[j,:] += Σ_i dout[i*nb+j,:] */
+/* The outer add's passes over the pool, split by rows of a (forward and da)
+ * or of b (db). Each gradient row sums its terms in the order one serial
+ * loop would, so the result does not depend on the thread count; dy is read
+ * twice (B²·h values, in cache at the sizes of a critic step) so that no two
+ * parts write one row. */
+typedef struct {
+    const im_tensor *a, *b, *y;
+    im_real *da, *db;
+} outer_job;
+
+static void outer_rows(void *arg, long lo, long hi)
+{
+    const outer_job *j = arg;
+    int nb = j->b->rows, cols = j->a->cols;
+    for (long i = lo; i < hi; i++)
+        for (int k = 0; k < nb; k++) {
+            im_real *yr = ROW(j->y, i * nb + k);
+            const im_real *ar = ROW(j->a, i), *br = ROW(j->b, k);
+            for (int c = 0; c < cols; c++) yr[c] = ar[c] + br[c];
+        }
+}
+
+static void outer_grad_a(void *arg, long lo, long hi)
+{
+    const outer_job *j = arg;
+    int nb = j->b->rows, cols = j->a->cols;
+    for (long i = lo; i < hi; i++)
+        for (int k = 0; k < nb; k++) add_into(GROW(j->da, j->a, i), GROW(j->y->grad, j->y, i * nb + k), cols);
+}
+
+static void outer_grad_b(void *arg, long lo, long hi)
+{
+    const outer_job *j = arg;
+    int na = j->a->rows, nb = j->b->rows, cols = j->a->cols;
+    for (int i = 0; i < na; i++)
+        for (long k = lo; k < hi; k++) add_into(GROW(j->db, j->b, k), GROW(j->y->grad, j->y, (long)i * nb + k), cols);
+}
+
+#define OUTER_MIN_CHUNK 16384   /* values per part before a split pays */
+
 static void outer_add_backward(im_graph *g, im_node *n)
 {
-    im_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
-    im_real *da = im_grad_of(g, a), *db = im_grad_of(g, b);
-    int cols = y->cols;
-    for (int i = 0; i < a->rows; i++)
-        for (int j = 0; j < b->rows; j++) {
-            const im_real *dy = GROW(y->grad, y, (long)i * b->rows + j);
-            if (da) add_into(GROW(da, a, i), dy, cols);
-            if (db) add_into(GROW(db, b, j), dy, cols);
-        }
+    outer_job j = { n->in[0], n->in[1], n->out, im_grad_of(g, n->in[0]), im_grad_of(g, n->in[1]) };
+    im_pool *pool = im_graph_ctx(g)->pool;
+    long row_a = (long)j.b->rows * j.y->cols + 1, row_b = (long)j.a->rows * j.y->cols + 1;   /* values per part row */
+    if (j.da) im_pool_for(pool, j.a->rows, OUTER_MIN_CHUNK / row_a + 1, outer_grad_a, &j);
+    if (j.db) im_pool_for(pool, j.b->rows, OUTER_MIN_CHUNK / row_b + 1, outer_grad_b, &j);
 }
 
 im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b)
@@ -153,12 +190,8 @@ im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b)
         return im_op_fail(g, "im_outer_add: column counts differ (%d vs %d)", a->cols, b->cols);
     im_tensor *y = im_tensor_new(g, a->rows * b->rows, a->cols);
     if (!y) return NULL;
-    for (int i = 0; i < a->rows; i++)
-        for (int j = 0; j < b->rows; j++) {
-            im_real *yr = ROW(y, (long)i * b->rows + j);
-            const im_real *ar = ROW(a, i), *br = ROW(b, j);
-            for (int c = 0; c < a->cols; c++) yr[c] = ar[c] + br[c];
-        }
+    outer_job j = { a, b, y, NULL, NULL };
+    im_pool_for(im_graph_ctx(g)->pool, a->rows, OUTER_MIN_CHUNK / ((long)b->rows * a->cols + 1) + 1, outer_rows, &j);
     im_graph_record(g, "outer_add", y, outer_add_backward, a, b, NULL);
     return y;
 }

@@ -1,5 +1,6 @@
 /* ops_unary.c — elementwise functions y = f(x) and their derivatives.
  * One switch per call, outside the loop: no per-element dispatch. */
+#include <string.h>
 #include <tgmath.h>
 #include "infomin/graph.h"
 #include "infomin/pool.h"
@@ -84,6 +85,7 @@ typedef struct {
     im_real *out;
     const im_real *x, *y, *dy;
     im_real p0, p1;
+    int fresh;   /* backward: out is a new gradient buffer, zeroed here chunk by chunk */
 } unary_job;
 
 static void forward_range(void *arg, long lo, long hi)
@@ -95,16 +97,18 @@ static void forward_range(void *arg, long lo, long hi)
 static void backward_range(void *arg, long lo, long hi)
 {
     const unary_job *j = arg;
+    if (j->fresh) memset(j->out + lo, 0, sizeof(im_real) * (size_t)(hi - lo));   /* in cache, on every thread */
     unary_backward_kernel(j->kind, j->out + lo, j->x + lo, j->y + lo, j->dy + lo, hi - lo, j->p0, j->p1);
 }
 
 static void unary_backward(im_graph *g, im_node *node)
 {
     im_tensor *xt = node->in[0], *yt = node->out;
-    im_real *dx = im_grad_of(g, xt);
+    double beta;
+    im_real *dx = im_grad_dest(g, xt, &beta);
     if (!dx) return;
     unary_job j = { (unary_kind)node->iarg[0], dx, xt->val, yt->val, yt->grad, (im_real)node->farg[0],
-                    (im_real)node->farg[1] };
+                    (im_real)node->farg[1], beta == 0 };
     im_pool_for(im_graph_ctx(g)->pool, (long)xt->rows * xt->cols, MIN_CHUNK, backward_range, &j);
 }
 
@@ -113,7 +117,7 @@ static im_tensor *unary(im_graph *g, im_tensor *x, unary_kind kind, double p0, d
     if (!x) return NULL;
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
     if (!y) return NULL;
-    unary_job j = { kind, y->val, x->val, NULL, NULL, (im_real)p0, (im_real)p1 };
+    unary_job j = { kind, y->val, x->val, NULL, NULL, (im_real)p0, (im_real)p1, 0 };
     im_pool_for(im_graph_ctx(g)->pool, (long)x->rows * x->cols, MIN_CHUNK, forward_range, &j);
     im_node *n = im_graph_record(g, unary_names[kind], y, unary_backward, x, NULL, NULL);
     if (n) {
