@@ -6,53 +6,73 @@
 #include <immintrin.h>
 #include <sleef.h>
 
-/* SLEEF's AVX2 kernels are declared by sleef.h only when the whole file is
- * built for AVX; they are declared here, for AVX2 like the functions that
- * call them (target attribute: clang refuses an AVX vector passed across a
- * declaration without it), and called when the CPU has AVX2, so one binary
- * runs on any x86-64 and uses 8 floats per call where it can. */
+/* SLEEF's AVX2 and AVX-512 kernels are declared by sleef.h only when the
+ * whole file is built for that ISA; they are declared here, with the target
+ * attribute of the functions that call them (clang refuses a vector passed
+ * across a declaration without it), and called when the CPU has the ISA, so
+ * one binary runs on any x86-64 and uses 16 floats per call where it can. */
 #ifdef IM_REAL_DOUBLE
 #define W4 2                   /* SSE2 width */
 #define W8 4                   /* AVX2 width */
+#define W16 8                  /* AVX-512 width */
 #define V8 __m256d
+#define V16 __m512d
 #define LOAD4(p) _mm_loadu_pd(p)
 #define STORE4(p, v) _mm_storeu_pd(p, v)
 #define LOAD8(p) _mm256_loadu_pd(p)
 #define STORE8(p, v) _mm256_storeu_pd(p, v)
+#define LOAD16(p) _mm512_loadu_pd(p)
+#define STORE16(p, v) _mm512_storeu_pd(p, v)
 #define SLEEF4(name) Sleef_##name##d2_u10
 #define SLEEF8(name) Sleef_##name##d4_u10avx2
+#define SLEEF16(name) Sleef_##name##d8_u10avx512f
 #else
 #define W4 4
 #define W8 8
+#define W16 16
 #define V8 __m256
+#define V16 __m512
 #define LOAD4(p) _mm_loadu_ps(p)
 #define STORE4(p, v) _mm_storeu_ps(p, v)
 #define LOAD8(p) _mm256_loadu_ps(p)
 #define STORE8(p, v) _mm256_storeu_ps(p, v)
+#define LOAD16(p) _mm512_loadu_ps(p)
+#define STORE16(p, v) _mm512_storeu_ps(p, v)
 #define SLEEF4(name) Sleef_##name##f4_u10
 #define SLEEF8(name) Sleef_##name##f8_u10avx2
+#define SLEEF16(name) Sleef_##name##f16_u10avx512f
 #endif
 
-#define AVX2_KERNEL(name)                                                                                          \
+#define SIMD_KERNELS(name)                                                                                         \
     __attribute__((target("avx2,fma"))) V8 SLEEF8(name)(V8);                                                       \
-    __attribute__((target("avx2,fma"))) static long name##_avx2(im_real *y, const im_real *x, long n)               \
+    __attribute__((target("avx2,fma"))) static long name##_avx2(im_real *y, const im_real *x, long n)              \
     {                                                                                                              \
         long i = 0;                                                                                                \
-        for (; i + W8 <= n; i += W8) STORE8(y + i, SLEEF8(name)(LOAD8(x + i)));                                   \
+        for (; i + W8 <= n; i += W8) STORE8(y + i, SLEEF8(name)(LOAD8(x + i)));                                    \
+        return i;                                                                                                  \
+    }                                                                                                              \
+    __attribute__((target("avx512f"))) V16 SLEEF16(name)(V16);                                                     \
+    __attribute__((target("avx512f"))) static long name##_avx512(im_real *y, const im_real *x, long n)             \
+    {                                                                                                              \
+        long i = 0;                                                                                                \
+        for (; i + W16 <= n; i += W16) STORE16(y + i, SLEEF16(name)(LOAD16(x + i)));                               \
         return i;                                                                                                  \
     }
-AVX2_KERNEL(exp)
-AVX2_KERNEL(expm1)
-AVX2_KERNEL(log)
-AVX2_KERNEL(log1p)
-AVX2_KERNEL(tanh)
-AVX2_KERNEL(asinh)
+SIMD_KERNELS(exp)
+SIMD_KERNELS(expm1)
+SIMD_KERNELS(log)
+SIMD_KERNELS(log1p)
+SIMD_KERNELS(tanh)
+SIMD_KERNELS(asinh)
 
 static int have_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+static int have_avx512(void) { return __builtin_cpu_supports("avx512f"); }
 
-/* the vector body (AVX2, else SSE2); i is where the scalar tail starts */
+/* the vector body (AVX-512, then AVX2, then SSE2 for what is left); i is
+ * where the scalar tail starts */
 #define VECTOR_LOOP(name)                                                                                          \
-    long i = have_avx2() ? name##_avx2(y, x, n) : 0;                                                               \
+    long i = have_avx512() ? name##_avx512(y, x, n) : 0;                                                           \
+    if (have_avx2()) i += name##_avx2(y + i, x + i, n - i);                                                        \
     for (; i + W4 <= n; i += W4) STORE4(y + i, SLEEF4(name)(LOAD4(x + i)));
 #else
 #define VECTOR_LOOP(name) long i = 0;

@@ -1,9 +1,10 @@
-/* vmath.h — private to the engine: exp, expm1, log, log1p, tanh and asinh over
- * arrays of im_real, four floats (two doubles) at a time through SLEEF's
- * 1-ulp functions (libsleef; the SSE2-width entry points, which pick the
- * best kernel the CPU has at run time), the tail and non-x86 builds through
- * libm. glibc's scalar tanhf/expm1f were a sixth of a slice refit and make
- * smooth critics several times slower than ReLU ones (measured: bench/). */
+/* vmath.h — private to the engine: exp, expm1, log, log1p, tanh and asinh
+ * over arrays of im_real through SLEEF's 1-ulp vector functions: 16 floats
+ * (8 doubles) a call where the CPU has AVX-512, 8 with AVX2, 4 with SSE2,
+ * chosen at run time; the tail and non-x86 builds through libm. glibc's
+ * scalar tanhf/expm1f were a sixth of a slice refit and made smooth critics
+ * several times slower than ReLU ones; SLEEF's AVX-512 tanh is 2-3x its AVX2
+ * one on the development machine (measured: bench/). */
 #ifndef INFOMIN_VMATH_H
 #define INFOMIN_VMATH_H
 
