@@ -8,7 +8,8 @@
  * For the all-pairs concat critic the sgemm-bound limit is printed beside it:
  * the step's matrix-product FLOPs (first layer on B rows per side, the other
  * layers on B² rows; forward, weight gradients, input gradients past the
- * first layer) over the GFLOP/s of a large sgemm in the same run.
+ * first layer) over the GFLOP/s of a large sgemm in the same run. NWJ is
+ * timed again on one thread (beside the PyTorch twin's one-core row).
  *
  *   usage: bench_estimators [steps] [threads]     (prints a table) */
 #include <cblas.h>
@@ -26,6 +27,38 @@ static double all_pairs_flops(int b)
     double first = 2.0 * b * 20 * 256 * 2;                 /* x and y halves, forward        */
     double rest = 2.0 * (double)b * b * (256.0 * 256 + 256); /* layers 2-3 on B² rows, forward */
     return first * 2 + rest * 3;                            /* + weight (and input) gradients */
+}
+
+/* Steps/s of `steps` Adam steps of one estimator (all_pairs: Poole's 2 x 256
+ * critic on raw inputs, ReLU, every B² pair; B = 256 runs an eighth of the
+ * steps), after 5 steps of warm-up. */
+static int time_estimator(im_ctx *ctx, const char *name, int all_pairs, int batch, int steps, const im_mat *x,
+                          const im_mat *y, im_rng *rng, double *rate)
+{
+    char text[256];
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[estimator]\nplugin = %s\nbatch = %d\n%s", name, batch,
+             all_pairs ? "hidden = 256,256\nactivation = relu\ninput = raw\n" : "");
+    im_config cfg;
+    im_estimator *est = NULL;
+    im_train_opts opts;
+    int bad = im_config_parse_string(ctx, text, "bench", &cfg) != IM_OK;
+    if (!bad) bad = im_estimator_new(ctx, &cfg, "estimator", x->cols, y->cols, rng, &est) ||
+                    im_train_opts_read(ctx, &est->sec, &opts);
+    if (!bad) {
+        opts.eval_every = opts.log_every = 1 << 30;
+        opts.steps = 5;   /* warm-up */
+        bad = im_train_critic(ctx, est, &opts, x, y, NULL, NULL, NULL) != IM_OK;
+    }
+    if (!bad) {
+        opts.steps = batch == 256 && all_pairs ? steps / 8 + 1 : steps;   /* B² = 65536 pairs: fewer steps */
+        double t0 = now();
+        bad = im_train_critic(ctx, est, &opts, x, y, NULL, NULL, NULL) != IM_OK;
+        *rate = opts.steps / (now() - t0);
+    }
+    if (bad) fprintf(stderr, "bench_estimators: %s\n", ctx->err);
+    im_estimator_free(est);
+    im_config_free(&cfg);
+    return bad;
 }
 
 int main(int argc, char **argv)
@@ -63,37 +96,33 @@ int main(int argc, char **argv)
             char key[32];
             snprintf(key, sizeof key, "%s,%d", names[e], batch);
             if (only && strcmp(only, key) != 0) continue;
-            char text[256];
-            snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[estimator]\nplugin = %s\nbatch = %d\n%s", names[e],
-                     batch, e < 5 ? "hidden = 256,256\ninput = raw\n" : "");
-            im_config cfg;
-            im_estimator *est;
-            im_train_opts opts;
-            if (im_config_parse_string(&ctx, text, "bench", &cfg) ||
-                im_estimator_new(&ctx, &cfg, "estimator", d, d, &rng, &est) ||
-                im_train_opts_read(&ctx, &est->sec, &opts)) {
-                fprintf(stderr, "bench_estimators: %s\n", ctx.err);
-                return 1;
-            }
-            opts.eval_every = opts.log_every = 1 << 30;
-            opts.steps = 5;   /* warm-up */
-            im_train_critic(&ctx, est, &opts, &x, &y, NULL, NULL, NULL);
-            opts.steps = batch == 256 && e < 5 ? steps / 8 + 1 : steps;   /* B² = 65536 pairs: fewer steps */
-            double t0 = now();
-            if (im_train_critic(&ctx, est, &opts, &x, &y, NULL, NULL, NULL)) {
-                fprintf(stderr, "bench_estimators: %s\n", ctx.err);
-                return 1;
-            }
-            double rate = opts.steps / (now() - t0);
+            double rate;
+            if (time_estimator(&ctx, names[e], e < 5, batch, steps, &x, &y, &rng, &rate)) return 1;
             if (e < 5) {
                 double limit = peak * 1e9 / all_pairs_flops(batch);
                 printf("%-8s %5d %10.1f %12.1f %8.3f\n", names[e], batch, rate, limit, rate / limit);
             } else {
                 printf("%-8s %5d %10.1f %12s %8s\n", names[e], batch, rate, "-", "-");
             }
-            im_estimator_free(est);
-            im_config_free(&cfg);
         }
+    /* one all-pairs bound again on one thread: the PyTorch twin's one-core row */
+    if (threads != 1 && !only) {
+        im_pool_free(ctx.pool);
+        openblas_set_num_threads(1);
+        double peak1 = sgemm_gflops();
+        if (im_pool_new(&ctx, 1, &ctx.pool)) return 1;
+        printf("\nnwj on one thread (sgemm %.1f GFLOP/s)\n", peak1);
+        for (int bi = 0; bi < 2; bi++) {
+            int batch = bi ? 256 : 64;
+            double rate;
+            if (time_estimator(&ctx, "nwj", 1, batch, steps, &x, &y, &rng, &rate)) return 1;
+            double limit = peak1 * 1e9 / all_pairs_flops(batch);
+            printf("%-8s %5d %10.1f %12.1f %8.3f\n", "nwj", batch, rate, limit, rate / limit);
+        }
+        im_pool_free(ctx.pool);
+        openblas_set_num_threads(threads);
+        if (im_pool_new(&ctx, threads, &ctx.pool)) return 1;
+    }
     /* KSG: the neighbour search at the sizes the estimator family promises */
     printf("\nksg (k = 3), %d threads: seconds per estimate\n%-22s %10s %10s %10s\n", threads, "data", "seconds",
            "estimate", "true MI");
