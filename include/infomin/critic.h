@@ -50,7 +50,7 @@ typedef struct im_critic {
 #define IM_CRITIC_PARAMS(hidden)                                                                         \
     { "critic", "string", "concat", "critic architecture: MLP on [x, y], or g(x)·h(y)", "concat|separable" }, \
     { "hidden", "ints", hidden, "critic hidden layer widths", ">=1" },                                  \
-    { "activation", "string", "relu", "critic hidden activation", IM_ACTIVATION_CHOICES },              \
+    { "activation", "string", "tanh", "critic hidden activation", IM_ACTIVATION_CHOICES },              \
     { "embed", "int", "32", "separable critic: width of g(x) and h(y)", ">=1" },                        \
     { "input", "string", "auto",                                                                        \
       "per-column increasing map before the critic (MI-preserving): Gaussian copula (quantile), asinh "  \
