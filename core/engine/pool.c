@@ -50,6 +50,7 @@
 #include <sched.h>
 
 #define SPIN_ITERATIONS (1 << 12)   /* worker: pauses before sleeping (~50 µs) */
+#define YIELD_EVERY 256             /* worker: pauses between yields of its core while spinning */
 #define WAIT_SPINS 256              /* caller: pauses before yielding its core */
 #define BACKOFF_FIRST 16            /* jobs run serially after a first loss */
 #define BACKOFF_MAX 4096
@@ -96,7 +97,10 @@ static void *worker_main(void *p)
     im_pool *pool = p;
     unsigned seen = 0;
     for (;;) {
-        for (int spin = 0; spin < SPIN_ITERATIONS && atomic_load(&pool->generation) == seen; spin++) CPU_RELAX();
+        for (int spin = 1; spin <= SPIN_ITERATIONS && atomic_load(&pool->generation) == seen; spin++) {
+            CPU_RELAX();
+            if (spin % YIELD_EVERY == 0) sched_yield();   /* a thread of another process waiting for this core runs */
+        }
         if (atomic_load(&pool->generation) == seen) {
             pthread_mutex_lock(&pool->mutex);
             atomic_fetch_add(&pool->sleepers, 1);
