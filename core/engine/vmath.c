@@ -23,9 +23,9 @@
 #define STORE8(p, v) _mm256_storeu_pd(p, v)
 #define LOAD16(p) _mm512_loadu_pd(p)
 #define STORE16(p, v) _mm512_storeu_pd(p, v)
-#define SLEEF4(name) Sleef_##name##d2_u10
-#define SLEEF8(name) Sleef_##name##d4_u10avx2
-#define SLEEF16(name) Sleef_##name##d8_u10avx512f
+#define SLEEF4(name, acc) Sleef_##name##d2_##acc
+#define SLEEF8(name, acc) Sleef_##name##d4_##acc##avx2
+#define SLEEF16(name, acc) Sleef_##name##d8_##acc##avx512f
 #else
 #define W4 4
 #define W8 8
@@ -38,79 +38,79 @@
 #define STORE8(p, v) _mm256_storeu_ps(p, v)
 #define LOAD16(p) _mm512_loadu_ps(p)
 #define STORE16(p, v) _mm512_storeu_ps(p, v)
-#define SLEEF4(name) Sleef_##name##f4_u10
-#define SLEEF8(name) Sleef_##name##f8_u10avx2
-#define SLEEF16(name) Sleef_##name##f16_u10avx512f
+#define SLEEF4(name, acc) Sleef_##name##f4_##acc
+#define SLEEF8(name, acc) Sleef_##name##f8_##acc##avx2
+#define SLEEF16(name, acc) Sleef_##name##f16_##acc##avx512f
 #endif
 
-#define SIMD_KERNELS(name)                                                                                         \
-    __attribute__((target("avx2,fma"))) V8 SLEEF8(name)(V8);                                                       \
+#define SIMD_KERNELS(name, acc)                                                                                    \
+    __attribute__((target("avx2,fma"))) V8 SLEEF8(name, acc)(V8);                                                  \
     __attribute__((target("avx2,fma"))) static long name##_avx2(im_real *y, const im_real *x, long n)              \
     {                                                                                                              \
         long i = 0;                                                                                                \
-        for (; i + W8 <= n; i += W8) STORE8(y + i, SLEEF8(name)(LOAD8(x + i)));                                    \
+        for (; i + W8 <= n; i += W8) STORE8(y + i, SLEEF8(name, acc)(LOAD8(x + i)));                               \
         return i;                                                                                                  \
     }                                                                                                              \
-    __attribute__((target("avx512f"))) V16 SLEEF16(name)(V16);                                                     \
+    __attribute__((target("avx512f"))) V16 SLEEF16(name, acc)(V16);                                                \
     __attribute__((target("avx512f"))) static long name##_avx512(im_real *y, const im_real *x, long n)             \
     {                                                                                                              \
         long i = 0;                                                                                                \
-        for (; i + W16 <= n; i += W16) STORE16(y + i, SLEEF16(name)(LOAD16(x + i)));                               \
+        for (; i + W16 <= n; i += W16) STORE16(y + i, SLEEF16(name, acc)(LOAD16(x + i)));                          \
         return i;                                                                                                  \
     }
-SIMD_KERNELS(exp)
-SIMD_KERNELS(expm1)
-SIMD_KERNELS(log)
-SIMD_KERNELS(log1p)
-SIMD_KERNELS(tanh)
-SIMD_KERNELS(asinh)
+SIMD_KERNELS(exp, u10)
+SIMD_KERNELS(expm1, u10)
+SIMD_KERNELS(log, u10)
+SIMD_KERNELS(log1p, u10)
+SIMD_KERNELS(tanh, u35)   /* an activation: 3.5 ulp, 3x the 1-ulp kernel's speed */
+SIMD_KERNELS(asinh, u10)
 
 static int have_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 static int have_avx512(void) { return __builtin_cpu_supports("avx512f"); }
 
 /* the vector body (AVX-512, then AVX2, then SSE2 for what is left); i is
  * where the scalar tail starts */
-#define VECTOR_LOOP(name)                                                                                          \
+#define VECTOR_LOOP(name, acc)                                                                                     \
     long i = have_avx512() ? name##_avx512(y, x, n) : 0;                                                           \
     if (have_avx2()) i += name##_avx2(y + i, x + i, n - i);                                                        \
-    for (; i + W4 <= n; i += W4) STORE4(y + i, SLEEF4(name)(LOAD4(x + i)));
+    for (; i + W4 <= n; i += W4) STORE4(y + i, SLEEF4(name, acc)(LOAD4(x + i)));
 #else
-#define VECTOR_LOOP(name) long i = 0;
+#define VECTOR_LOOP(name, acc) long i = 0;
 #endif
 
 void im_vexp(im_real *y, const im_real *x, long n)
 {
-    VECTOR_LOOP(exp)
+    VECTOR_LOOP(exp, u10)
     for (; i < n; i++) y[i] = exp(x[i]);
 }
 
 void im_vexpm1(im_real *y, const im_real *x, long n)
 {
-    VECTOR_LOOP(expm1)
+    VECTOR_LOOP(expm1, u10)
     for (; i < n; i++) y[i] = expm1(x[i]);
 }
 
 void im_vlog(im_real *y, const im_real *x, long n)
 {
-    VECTOR_LOOP(log)
+    VECTOR_LOOP(log, u10)
     for (; i < n; i++) y[i] = log(x[i]);
 }
 
 void im_vlog1p(im_real *y, const im_real *x, long n)
 {
-    VECTOR_LOOP(log1p)
+    VECTOR_LOOP(log1p, u10)
     for (; i < n; i++) y[i] = log1p(x[i]);
 }
 
 void im_vtanh(im_real *y, const im_real *x, long n)
 {
-    VECTOR_LOOP(tanh)
+    VECTOR_LOOP(tanh, u35)
     for (; i < n; i++) y[i] = tanh(x[i]);
 }
 
 void im_vasinh(im_real *y, const im_real *x, long n)
 {
-    VECTOR_LOOP(asinh)
+    VECTOR_LOOP(asinh, u10)
     for (; i < n; i++) y[i] = asinh(x[i]);
 }
 

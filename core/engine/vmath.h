@@ -1,10 +1,11 @@
 /* vmath.h — private to the engine: exp, expm1, log, log1p, tanh and asinh
- * over arrays of im_real through SLEEF's 1-ulp vector functions: 16 floats
- * (8 doubles) a call where the CPU has AVX-512, 8 with AVX2, 4 with SSE2,
- * chosen at run time; the tail and non-x86 builds through libm. glibc's
- * scalar tanhf/expm1f were a sixth of a slice refit and made smooth critics
- * several times slower than ReLU ones; SLEEF's AVX-512 tanh is 2-3x its AVX2
- * one on the development machine (measured: bench/). */
+ * over arrays of im_real through SLEEF's vector functions: 16 floats (8
+ * doubles) a call where the CPU has AVX-512, 8 with AVX2, 4 with SSE2,
+ * chosen at run time; the tail and non-x86 builds through libm. All are the
+ * 1-ulp variants but tanh, an activation, which takes the 3.5-ulp one (3x
+ * faster; its rounding is far below a training run's noise). glibc's scalar
+ * tanhf/expm1f were a sixth of a slice refit and made smooth critics
+ * several times slower than ReLU ones (measured: bench/). */
 #ifndef INFOMIN_VMATH_H
 #define INFOMIN_VMATH_H
 
