@@ -35,7 +35,9 @@
  * came in time) tells little: a sleeping worker is expected to be late, so
  * only 32 of those in a row count as a loss, or 4 in a row while the
  * workers were awake (spinning but not running: another process has their
- * core). The parts, and so the numbers, are the same either way. */
+ * core), and only jobs of 20 µs or more count at all: a spinning worker
+ * inside sched_yield misses a shorter job (counting those sent a quiet
+ * machine's B = 64 critic serial in one run of two). The parts, and so the numbers, are the same either way. */
 #include <cblas.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -59,6 +61,7 @@
 #define BACKOFF_FIRST 16            /* jobs run serially after a first loss */
 #define BACKOFF_MAX 4096
 #define ALONE_LIMIT 32              /* no worker helped: 1 a job (8 when awake) */
+#define ALONE_MIN_SECONDS 20e-6     /* a job shorter than this done alone tells nothing */
 #define CREDIT_MAX 1e-3             /* seconds of gains that can absorb losses */
 #define LOSS_MIN 1e-4               /* seconds lost beyond the credit that make a loss */
 
@@ -198,7 +201,7 @@ void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg)
     double wall = im_seconds() - t0, alone_cost = own ? (t1 - t0) / own * pool->n_threads : wall;
     int lost;
     if (own == pool->n_threads) {   /* no worker came: try again, but not forever */
-        pool->alone += asleep ? 1 : 8;
+        if (wall >= ALONE_MIN_SECONDS) pool->alone += asleep ? 1 : 8;
         lost = pool->alone >= ALONE_LIMIT;
     } else {
         pool->alone = 0;
