@@ -122,6 +122,29 @@ START_TEST(vectorised_transcendentals_match_libm)
 }
 END_TEST
 
+/* A layer's tanh (the fused bias + activation, SLEEF's 3.5-ulp kernel):
+ * rows of 17 values (a 16-wide vector and a tail) through an identity
+ * weight, against libm within 4 float ulps. */
+START_TEST(layer_tanh_matches_libm)
+{
+    enum { ROWS = 59, K = 17 };
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_graph *g = im_graph_new(&ctx);
+    im_tensor *x = im_const(g, ROWS, K, 0), *w = im_const(g, K, K, 0);
+    for (int i = 0; i < ROWS * K; i++) x->val[i] = (float)(-40 + 80.0 * i / (ROWS * K - 1));
+    for (int k = 0; k < K; k++) w->val[k * K + k] = 1;
+    im_tensor *y = im_linear_act(g, x, w, NULL, IM_ACT_TANH);
+    ck_assert_ptr_nonnull(y);
+    for (int i = 0; i < ROWS * K; i++) {
+        double want = tanh((double)x->val[i]);
+        ck_assert_msg(fabs(y->val[i] - want) <= 4 * FLT_EPSILON * fabs(want) + 1e-37, "tanh(%.9g) = %.9g, libm %.9g",
+                      x->val[i], y->val[i], want);
+    }
+    im_graph_free(g);
+}
+END_TEST
+
 START_TEST(adam_minimises_a_convex_quadratic)
 {
     im_ctx ctx;
@@ -402,6 +425,7 @@ static Suite *core_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, arena_does_not_grow_over_1000_steps);
     tcase_add_test(tc, vectorised_transcendentals_match_libm);
+    tcase_add_test(tc, layer_tanh_matches_libm);
     tcase_add_test(tc, adam_minimises_a_convex_quadratic);
     tcase_add_test(tc, sgd_momentum_and_clipping);
     tcase_add_test(tc, rng_is_reproducible_and_well_distributed);

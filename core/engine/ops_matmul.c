@@ -76,7 +76,7 @@ static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int
         case IM_ACT_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : zero; break;
         case IM_ACT_LEAKY_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : LEAKY_SLOPE * yr[j]; break;
         case IM_ACT_ELU: im_velu(yr, yr, o, 1); break;
-        case IM_ACT_TANH: im_vtanh(yr, yr, o); break;
+        case IM_ACT_TANH: im_vtanh_act(yr, yr, o); break;
         case IM_ACT_SIGMOID: im_vsigmoid(yr, yr, o); break;
         case IM_ACT_SOFTPLUS: im_vsoftplus(yr, yr, o); break;
         default: break;
