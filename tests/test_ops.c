@@ -199,6 +199,12 @@ static im_tensor *b_spmm_twice(im_graph *g, im_tensor **x)
     return im_add(g, im_spmm(g, sparse_4x5(), x[0]), im_tanh(g, im_spmm(g, sparse_4x5(), x[0])));
 }
 static im_tensor *b_outer_add(im_graph *g, im_tensor **x) { return im_outer_add(g, x[0], x[1]); }
+#define OUTER_ACT(name, act) \
+    static im_tensor *name(im_graph *g, im_tensor **x) { return im_outer_add_act(g, x[0], x[1], act); }
+OUTER_ACT(b_outer_relu, IM_ACT_RELU)
+OUTER_ACT(b_outer_elu, IM_ACT_ELU)
+OUTER_ACT(b_outer_tanh, IM_ACT_TANH)
+OUTER_ACT(b_outer_softplus, IM_ACT_SOFTPLUS)
 static im_tensor *b_standardize(im_graph *g, im_tensor **x) { return im_standardize_cols(g, x[0], 1e-3); }
 static im_tensor *b_ce(im_graph *g, im_tensor **x) { return im_cross_entropy_logits(g, x[0], labels); }
 static im_tensor *b_bce(im_graph *g, im_tensor **x)
@@ -349,6 +355,10 @@ static const grad_case cases[] = {
     { "transpose", 1, { { 3, 5 } }, b_transpose, 0, 0 },
     { "logdet of a covariance", 1, { { 6, 3 } }, b_logdet, 0, 0 },
     { "outer_add", 2, { { 3, 2 }, { 4, 2 } }, b_outer_add, 0, 0 },
+    { "outer_add+relu", 2, { { 3, 2 }, { 4, 2 } }, b_outer_relu, 0, 0 },
+    { "outer_add+elu", 2, { { 3, 2 }, { 4, 2 } }, b_outer_elu, 0, 0 },
+    { "outer_add+tanh", 2, { { 3, 2 }, { 4, 2 } }, b_outer_tanh, 0, 0 },
+    { "outer_add+softplus", 2, { { 3, 2 }, { 4, 2 } }, b_outer_softplus, 0, 0 },
     { "standardize_cols", 1, { { 6, 3 } }, b_standardize, 0, 0 },
     { "cross_entropy_logits", 1, { { 7, 3 } }, b_ce, 0, 0 },
     { "bce_logits", 2, { { 5, 1 }, { 5, 1 } }, b_bce, 0, 1 },
@@ -425,8 +435,9 @@ START_TEST(conv_split_over_threads_matches_one_thread)
 }
 END_TEST
 
-/* The outer add (the all-pairs critic's first layer) split over a pool:
- * values and both gradients identical to one thread's, bit for bit. */
+/* The outer add with its activation (the all-pairs critic's first layer)
+ * split over a pool: values and both gradients identical to one thread's,
+ * bit for bit. */
 static void outer_pass(im_pool *pool, const double *a, const double *b, const double *c, double *out)
 {
     enum { NA = 48, NB = 40, H = 64 };
@@ -435,7 +446,7 @@ static void outer_pass(im_pool *pool, const double *a, const double *b, const do
     ctx.pool = pool;
     im_graph *g = im_graph_new(&ctx);
     im_tensor *at = im_leaf(g, NA, H, (double *)a, 1), *bt = im_leaf(g, NB, H, (double *)b, 1);
-    im_tensor *y = im_outer_add(g, at, bt);
+    im_tensor *y = im_outer_add_act(g, at, bt, IM_ACT_TANH);
     ck_assert_ptr_nonnull(y);
     ck_assert_int_eq(im_backward(g, im_sum(g, im_mul(g, y, im_leaf(g, NA * NB, H, (double *)c, 0)), IM_ALL)), IM_OK);
     memcpy(out, y->val, sizeof(double) * NA * NB * H);

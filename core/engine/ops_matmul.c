@@ -3,8 +3,8 @@
 #include <math.h>
 #include <string.h>
 #include <tgmath.h>
+#include "act.h"
 #include "blas.h"
-#include "vmath.h"
 #include "infomin/graph.h"
 
 /* C = op(A)·op(B); flags in iarg[0..1].
@@ -60,51 +60,7 @@ im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int t
  *   dx += d·w ; dw += dᵀ·x ; db += Σ_n d
  * Fusing saves the pre-activation tensor and two passes over it per layer. */
 
-#define LEAKY_SLOPE ((im_real)IM_LEAKY_RELU_SLOPE)
-
 int im_activation_fusable(im_activation act) { return act >= IM_ACT_NONE && act <= IM_ACT_SOFTPLUS; }
-
-/* y[r,:] = act(y[r,:] + b) in place */
-static void bias_act_forward(im_real *restrict y, const im_real *restrict b, int rows, int o, im_activation act)
-{
-    const im_real zero = 0;
-    for (int r = 0; r < rows; r++) {
-        im_real *restrict yr = y + (long)r * o;
-        if (b)
-            for (int j = 0; j < o; j++) yr[j] += b[j];
-        switch (act) {
-        case IM_ACT_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : zero; break;
-        case IM_ACT_LEAKY_RELU: for (int j = 0; j < o; j++) yr[j] = yr[j] > zero ? yr[j] : LEAKY_SLOPE * yr[j]; break;
-        case IM_ACT_ELU: im_velu(yr, yr, o, 1); break;
-        case IM_ACT_TANH: im_vtanh_act(yr, yr, o); break;
-        case IM_ACT_SIGMOID: im_vsigmoid(yr, yr, o); break;
-        case IM_ACT_SOFTPLUS: im_vsoftplus(yr, yr, o); break;
-        default: break;
-        }
-    }
-}
-
-/* d = dy ⊙ act'(y), with act' written through y */
-static void act_backward(im_real *restrict d, const im_real *restrict dy, const im_real *restrict y, long n, im_activation act)
-{
-    const im_real zero = 0, one = 1;
-    switch (act) {
-    case IM_ACT_RELU: for (long i = 0; i < n; i++) d[i] = dy[i] * (im_real)(y[i] > zero); break;
-    case IM_ACT_LEAKY_RELU:
-        for (long i = 0; i < n; i++) d[i] = dy[i] * (LEAKY_SLOPE + (one - LEAKY_SLOPE) * (im_real)(y[i] > zero));
-        break;
-    case IM_ACT_ELU:
-        for (long i = 0; i < n; i++) {
-            im_real pos = (im_real)(y[i] > zero);
-            d[i] = dy[i] * (pos + (one - pos) * (y[i] + one));
-        }
-        break;
-    case IM_ACT_TANH: for (long i = 0; i < n; i++) d[i] = dy[i] * (one - y[i] * y[i]); break;
-    case IM_ACT_SIGMOID: for (long i = 0; i < n; i++) d[i] = dy[i] * y[i] * (one - y[i]); break;
-    case IM_ACT_SOFTPLUS: im_vsoftplus_grad(d, dy, y, n, 0); break;
-    default: for (long i = 0; i < n; i++) d[i] = dy[i]; break;
-    }
-}
 
 #define MIN_CHUNK 16384   /* elements per thread before a split pays */
 
@@ -117,13 +73,13 @@ typedef struct {
 static void bias_act_rows(void *arg, long lo, long hi)
 {
     const act_job *j = arg;
-    bias_act_forward(j->y + lo * j->o, j->b, (int)(hi - lo), j->o, j->act);
+    im_bias_act_rows(j->y + lo * j->o, j->b, (int)(hi - lo), j->o, j->act);
 }
 
 static void act_backward_range(void *arg, long lo, long hi)
 {
     const act_job *j = arg;
-    act_backward(j->d + lo, j->dy + lo, j->y + lo, hi - lo, j->act);
+    im_act_grad(j->d + lo, j->dy + lo, j->y + lo, hi - lo, j->act);
 }
 
 /* db[j] += Σ_r d[r, j], split by columns */

@@ -2,6 +2,7 @@
  * data movement: backward scatters the gradient back where each value came
  * from. */
 #include <string.h>
+#include "act.h"
 #include "infomin/graph.h"
 #include "infomin/pool.h"
 
@@ -138,63 +139,103 @@ im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n)
  * or of b (db). Each gradient row sums its terms in the order one serial
  * loop would, so the result does not depend on the thread count; dy is read
  * twice (B²·h values, in cache at the sizes of a critic step) so that no two
- * parts write one row. */
+ * parts write one row. With an activation fused (act != IM_ACT_NONE) each
+ * pass reads dy ⊙ act'(y) off the output in chunks on the stack: no B²·h
+ * pre-activation tensor, no separate activation op or its gradient buffer. */
 typedef struct {
     const im_tensor *a, *b, *y;
     im_real *da, *db;
+    im_activation act;
 } outer_job;
 
 static void outer_rows(void *arg, long lo, long hi)
 {
     const outer_job *j = arg;
     int nb = j->b->rows, cols = j->a->cols;
-    for (long i = lo; i < hi; i++)
+    for (long i = lo; i < hi; i++) {
         for (int k = 0; k < nb; k++) {
             im_real *yr = ROW(j->y, i * nb + k);
             const im_real *ar = ROW(j->a, i), *br = ROW(j->b, k);
             for (int c = 0; c < cols; c++) yr[c] = ar[c] + br[c];
         }
+        if (j->act != IM_ACT_NONE) im_bias_act_rows(ROW(j->y, i * nb), NULL, nb, cols, j->act);
+    }
+}
+
+#define GRAD_CHUNK 512   /* values of dy ⊙ act'(y) on the stack at a time */
+
+/* dst + q·dst_stride += the gradient reaching output row r0 + q, q < n
+ * (dst_stride 0: all into one row), in order of q. Rows r0.. are
+ * contiguous, so dy ⊙ act'(y) is formed a stack chunk of whole rows at a
+ * time (one call per 8 rows of 64). */
+static void add_rows_grad(const outer_job *j, long r0, long n, im_real *dst, long dst_stride)
+{
+    int cols = j->y->cols;
+    const im_real *dy = GROW(j->y->grad, j->y, r0), *y = ROW(j->y, r0);
+    if (j->act == IM_ACT_NONE) {
+        for (long q = 0; q < n; q++) add_into(dst + q * dst_stride, dy + q * cols, cols);
+        return;
+    }
+    im_real d[GRAD_CHUNK];
+    if (cols > GRAD_CHUNK) {   /* wide rows: chunks within each row */
+        for (long q = 0; q < n; q++)
+            for (int c0 = 0; c0 < cols; c0 += GRAD_CHUNK) {
+                int m = cols - c0 < GRAD_CHUNK ? cols - c0 : GRAD_CHUNK;
+                im_act_grad(d, dy + q * cols + c0, y + q * cols + c0, m, j->act);
+                add_into(dst + q * dst_stride + c0, d, m);
+            }
+        return;
+    }
+    long per = GRAD_CHUNK / cols;
+    for (long q0 = 0; q0 < n; q0 += per) {
+        long m = n - q0 < per ? n - q0 : per;
+        im_act_grad(d, dy + q0 * cols, y + q0 * cols, m * cols, j->act);
+        for (long q = 0; q < m; q++) add_into(dst + (q0 + q) * dst_stride, d + q * cols, cols);
+    }
 }
 
 static void outer_grad_a(void *arg, long lo, long hi)
 {
     const outer_job *j = arg;
-    int nb = j->b->rows, cols = j->a->cols;
-    for (long i = lo; i < hi; i++)
-        for (int k = 0; k < nb; k++) add_into(GROW(j->da, j->a, i), GROW(j->y->grad, j->y, i * nb + k), cols);
+    int nb = j->b->rows;
+    for (long i = lo; i < hi; i++) add_rows_grad(j, i * nb, nb, GROW(j->da, j->a, i), 0);
 }
 
 static void outer_grad_b(void *arg, long lo, long hi)
 {
     const outer_job *j = arg;
-    int na = j->a->rows, nb = j->b->rows, cols = j->a->cols;
-    for (int i = 0; i < na; i++)
-        for (long k = lo; k < hi; k++) add_into(GROW(j->db, j->b, k), GROW(j->y->grad, j->y, (long)i * nb + k), cols);
+    int na = j->a->rows, nb = j->b->rows;
+    for (int i = 0; i < na; i++) add_rows_grad(j, (long)i * nb + lo, hi - lo, GROW(j->db, j->b, lo), j->b->cols);
 }
 
 #define OUTER_MIN_CHUNK 16384   /* values per part before a split pays */
 
 static void outer_add_backward(im_graph *g, im_node *n)
 {
-    outer_job j = { n->in[0], n->in[1], n->out, im_grad_of(g, n->in[0]), im_grad_of(g, n->in[1]) };
+    outer_job j = { n->in[0], n->in[1], n->out, im_grad_of(g, n->in[0]), im_grad_of(g, n->in[1]),
+                    (im_activation)n->iarg[0] };
     im_pool *pool = im_graph_ctx(g)->pool;
     long row_a = (long)j.b->rows * j.y->cols + 1, row_b = (long)j.a->rows * j.y->cols + 1;   /* values per part row */
     if (j.da) im_pool_for(pool, j.a->rows, OUTER_MIN_CHUNK / row_a + 1, outer_grad_a, &j);
     if (j.db) im_pool_for(pool, j.b->rows, OUTER_MIN_CHUNK / row_b + 1, outer_grad_b, &j);
 }
 
-im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b)
+im_tensor *im_outer_add_act(im_graph *g, im_tensor *a, im_tensor *b, im_activation act)
 {
     if (!a || !b) return NULL;
     if (a->cols != b->cols)
         return im_op_fail(g, "im_outer_add: column counts differ (%d vs %d)", a->cols, b->cols);
+    if (!im_activation_fusable(act)) return im_op_fail(g, "im_outer_add_act: activation %d cannot be fused", act);
     im_tensor *y = im_tensor_new(g, a->rows * b->rows, a->cols);
     if (!y) return NULL;
-    outer_job j = { a, b, y, NULL, NULL };
+    outer_job j = { a, b, y, NULL, NULL, act };
     im_pool_for(im_graph_ctx(g)->pool, a->rows, OUTER_MIN_CHUNK / ((long)b->rows * a->cols + 1) + 1, outer_rows, &j);
-    im_graph_record(g, "outer_add", y, outer_add_backward, a, b, NULL);
+    im_node *n = im_graph_record(g, "outer_add", y, outer_add_backward, a, b, NULL);
+    if (n) n->iarg[0] = act;
     return y;
 }
+
+im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b) { return im_outer_add_act(g, a, b, IM_ACT_NONE); }
 
 /* out[i] = x[i,i] (square x -> n x 1) */
 static void diag_backward(im_graph *g, im_node *n)

@@ -89,7 +89,8 @@ static im_tensor *concat_scores(im_graph *g, const im_critic *c, im_tensor *x, i
     im_tensor *ax = im_linear(g, x, im_slice_cols(g, w, 0, c->dx), im_layer_bias(g, first, frozen));
     im_tensor *ay = im_linear(g, y, im_slice_cols(g, w, c->dx, c->dy), NULL);
     im_activation act = c->net.n_layers > 1 ? c->net.act : c->net.out_act;
-    im_tensor *h = im_activate(g, im_outer_add(g, ax, ay), act);
+    im_tensor *h = im_activation_fusable(act) ? im_outer_add_act(g, ax, ay, act)
+                                              : im_activate(g, im_outer_add(g, ax, ay), act);
     im_tensor *t = im_mlp_forward_ex(g, &c->net, h, 1, frozen);
     return im_reshape(g, t, x->rows, y->rows);
 }

@@ -155,6 +155,10 @@ IM_API im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int 
 /* out[i*nb + j, :] = a[i,:] + b[j,:]: every (i, j) pair, for critics scored
  * on all B×B pairs without building B² concatenated inputs. */
 IM_API im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b);
+/* act(a[i,:] + b[j,:]) in one pass, the gradient read off the output (a
+ * fusable activation: im_activation_fusable); the all-pairs critic's first
+ * layer. */
+IM_API im_tensor *im_outer_add_act(im_graph *g, im_tensor *a, im_tensor *b, im_activation act);
 /* Square matrices: the diagonal (n x 1) and the off-diagonal entries row by
  * row (n(n-1) x 1): critic scores T(x_i, y_i) and T(x_i, y_j), i != j. */
 IM_API im_tensor *im_diag(im_graph *g, im_tensor *x);
