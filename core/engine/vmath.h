@@ -3,7 +3,7 @@
  * doubles) a call where the CPU has AVX-512, 8 with AVX2, 4 with SSE2,
  * chosen at run time; the tail and non-x86 builds through libm. All are the
  * 1-ulp variants; a layer's tanh activation (im_vtanh_act, the fused
- * bias + activation) takes the 3.5-ulp one, 3x faster, while tanh inside a
+ * activation of act.c) takes the 3.5-ulp one, 3x faster, while tanh inside a
  * statistic (slice's features) keeps 1 ulp: changing it moved a
  * disentanglement run's ρ* from 0.10 to 0.17 (chaos or not, the fairness
  * figures were measured with it). glibc's scalar
