@@ -133,9 +133,10 @@ im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n)
     return y;
 }
 
-/* out[i*nb + j, :] = a[i,:] + b[j,:]
- * da[i,:] += Σ_j dout[i*nb+j,:] ;  db[j,:] += Σ_i dout[i*nb+j,:] */
-/* The outer add's passes over the pool, split by rows of a (forward and da)
+/* out[i*nb + j, :] = act(a[i,:] + b[j,:])
+ * da[i,:] += Σ_j d[i*nb+j,:] ;  db[j,:] += Σ_i d[i*nb+j,:],  d = dout ⊙ act'(out)
+ *
+ * The outer add's passes over the pool, split by rows of a (forward and da)
  * or of b (db). Each gradient row sums its terms in the order one serial
  * loop would, so the result does not depend on the thread count; dy is read
  * twice (B²·h values, in cache at the sizes of a critic step) so that no two
@@ -172,6 +173,7 @@ static void add_rows_grad(const outer_job *j, long r0, long n, im_real *dst, lon
 {
     int cols = j->y->cols;
     const im_real *dy = GROW(j->y->grad, j->y, r0), *y = ROW(j->y, r0);
+    if (cols == 0) return;
     if (j->act == IM_ACT_NONE) {
         for (long q = 0; q < n; q++) add_into(dst + q * dst_stride, dy + q * cols, cols);
         return;
