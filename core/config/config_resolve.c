@@ -12,16 +12,18 @@
 #include <string.h>
 #include "config_value.h"
 #include "infomin/cfg.h"
+#include "infomin/fields.h"
 #include "infomin/registry.h"
 
 static im_status put_keys(im_ctx *ctx, const im_section *sec, const im_param_spec *table, im_config *out)
 {
     for (const im_param_spec *p = table; p && p->key; p++) {
-        /* where results go and how often state is saved change no number */
-        if (sec->kind == IM_TASK && (!strcmp(p->key, "output") || !strcmp(p->key, "checkpoint_every"))) continue;
+        /* where results go changes no number */
+        if (table == im_task_common_params && !strcmp(p->key, "output")) continue;
         const im_config_entry *e = im_section_entry(sec, p->key);
         const char *value = e ? e->value : p->default_value;
-        if (!value) continue;
+        /* nor do the keys the plugin's field table says so of (fields.h) */
+        if (!value || !im_field_hashed(sec->plugin->fields, p->key, value)) continue;
         im_status st = im_config_put(ctx, out, sec->name, p->key, value, e ? e->origin : "default", e ? e->line : 0);
         if (st) return st;
     }

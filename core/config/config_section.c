@@ -33,7 +33,7 @@ static const im_param_spec *spec_in(const im_param_spec *table, const char *key)
     return NULL;
 }
 
-static const im_param_spec *spec_for(const im_section *sec, const char *key)
+const im_param_spec *im_section_spec(const im_section *sec, const char *key)
 {
     const im_param_spec *p = spec_in(sec->plugin->params, key);
     if (!p && sec->kind == IM_TASK) p = spec_in(im_task_common_params, key);
@@ -157,7 +157,7 @@ static im_status check_entry(im_ctx *ctx, const im_section *sec, const im_config
         return refined ? im_fail(ctx, IM_ECONFIG, "%s: %s.plugin: the plugin is chosen in [%s], not in its own section",
                                  im_config_where(e, where, sizeof where), e->section, sec->name)
                        : IM_OK;
-    const im_param_spec *spec = spec_for(sec, e->key);
+    const im_param_spec *spec = im_section_spec(sec, e->key);
     if (!spec && !refined) {
         const im_param_spec *other = other_spec(reg, sec->kind, e->key, e->value);
         if (other && !im_check_value(other, e->value, reason, sizeof reason)) return IM_OK;   /* ignored here */
@@ -254,14 +254,14 @@ im_status im_section_fail(im_ctx *ctx, const im_section *sec, const char *key, c
 
 int im_section_has(const im_section *sec, const char *key)
 {
-    return spec_for(sec, key) && im_section_entry(sec, key);
+    return im_section_spec(sec, key) && im_section_entry(sec, key);
 }
 
 /* The text of key (INI value or default) and where it came from. */
 static im_status raw_value(im_ctx *ctx, const im_section *sec, const char *key, const char *type,
                            const char **value, char *where, int size)
 {
-    const im_param_spec *spec = spec_for(sec, key);
+    const im_param_spec *spec = im_section_spec(sec, key);
     if (!spec)
         return im_fail(ctx, IM_EINVAL, "%s '%s' reads key '%s' it does not declare", im_kind_name(sec->kind),
                        sec->plugin->name, key);

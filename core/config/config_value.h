@@ -21,5 +21,8 @@ struct im_section;
 struct im_config_entry;
 /* The entry a bound section reads for key: [NAME.PLUGIN] before [NAME]. */
 const struct im_config_entry *im_section_entry(const struct im_section *sec, const char *key);
+/* The declaration of key in the section's plugin (and, for tasks, the keys
+ * every task takes); NULL if it declares none. */
+const im_param_spec *im_section_spec(const struct im_section *sec, const char *key);
 
 #endif

@@ -161,6 +161,7 @@ const im_curve *im_record_find_curve(const im_record *rec, const char *name)
 }
 
 int im_curve_rows(const im_curve *curve) { return curve ? (int)json_array_size(curve->rows) : 0; }
+int im_curve_cols(const im_curve *curve) { return curve ? curve->n_cols : 0; }
 
 double im_curve_get(const im_curve *curve, int row, int col)
 {

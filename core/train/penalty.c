@@ -10,6 +10,10 @@ im_status im_penalty_opts_read(im_ctx *ctx, const im_section *sec, im_penalty_op
     im_status st = im_section_int(ctx, sec, "inner_steps", &o->inner_steps);
     if (!st) st = im_section_int(ctx, sec, "refit_every", &o->refit_every);
     if (!st) st = im_section_int(ctx, sec, "refit_rows", &o->refit_rows);
+    const char *on = "rows";
+    if (!st) st = im_section_string(ctx, sec, "refit_on", &on);
+    o->refit_on_batch = strcmp(on, "batch") == 0;
+    if (!st) st = im_section_float(ctx, sec, "warmup", &o->warmup);
     return st;
 }
 
@@ -32,7 +36,7 @@ im_status im_penalty_new(im_ctx *ctx, const im_config *cfg, const char *section,
         if (!st) im_train_opts_adam(ctx, &t, p->critic, &p->opt);
         if (!st && !(p->g = im_graph_new(ctx))) st = ctx->status;
     }
-    if (!st && fits(p)) {
+    if (!st && fits(p) && !o->refit_on_batch) {
         p->refit_n = o->refit_rows < train_rows ? o->refit_rows : train_rows;
         if (!(p->order = malloc(sizeof(int) * (size_t)train_rows)))
             return im_fail(ctx, IM_ENOMEM, "penalty: out of memory");
@@ -75,15 +79,21 @@ static im_status refit(im_ctx *ctx, im_penalty *p, const im_encoder *enc, const 
     return st;
 }
 
-/* inner_steps ascents of the critic's objective on the batch held fixed */
-static im_status critic_steps(im_ctx *ctx, im_penalty *p, const im_real *z, const im_mat *tb, int dz)
+/* The batch's Z values into zb (sized on first use). */
+static im_status hold_batch(im_ctx *ctx, im_penalty *p, const im_real *z, int rows, int dz)
 {
-    if (p->zb.rows != tb->rows || p->zb.cols != dz) {
+    if (p->zb.rows != rows || p->zb.cols != dz) {
         im_mat_free(&p->zb);
-        im_status st = im_mat_alloc(ctx, &p->zb, tb->rows, dz);
+        im_status st = im_mat_alloc(ctx, &p->zb, rows, dz);
         if (st) return st;
     }
-    memcpy(p->zb.data, z, sizeof(im_real) * (size_t)tb->rows * (size_t)dz);
+    memcpy(p->zb.data, z, sizeof(im_real) * (size_t)rows * (size_t)dz);
+    return IM_OK;
+}
+
+/* inner_steps ascents of the critic's objective on the batch held fixed */
+static im_status critic_steps(im_ctx *ctx, im_penalty *p, const im_mat *tb)
+{
     im_status st = IM_OK;
     for (int k = 0; k < p->o.inner_steps && !st; k++) {
         im_graph_reset(p->g);
@@ -100,18 +110,12 @@ im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_enc
 {
     if (!p->est) return IM_OK;
     im_status st = IM_OK;
-    if (fits(p) && step % p->o.refit_every == 0) st = refit(ctx, p, enc, x, t, rng);
-    if (!st && p->critic) st = critic_steps(ctx, p, z, tb, enc->out_dim);
+    if (fits(p) && !p->o.refit_on_batch && step % p->o.refit_every == 0) st = refit(ctx, p, enc, x, t, rng);
+    if (!st && (p->critic || (fits(p) && p->o.refit_on_batch))) st = hold_batch(ctx, p, z, tb->rows, enc->out_dim);
+    /* the reference recipe: new slices and CCA on this batch's Z */
+    if (!st && fits(p) && p->o.refit_on_batch) st = p->est->vt->fit(p->est->self, ctx, &p->zb, tb, NULL, NULL, NULL);
+    if (!st && p->critic) st = critic_steps(ctx, p, tb);
     return st;
-}
-
-int im_penalty_weighted(im_ctx *ctx, const im_config *cfg)
-{
-    im_section task;
-    double beta = 1;
-    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_float(ctx, &task, "beta", &beta))
-        return 1;
-    return beta > 0;
 }
 
 im_tensor *im_penalty_value(im_graph *g, const im_penalty *p, im_tensor *z, im_tensor *t)

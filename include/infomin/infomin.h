@@ -35,5 +35,8 @@
 #include "probe.h"
 #include "penalty.h"
 #include "groups.h"
+#include "fields.h"
+#include "taskkit.h"
+#include "loop.h"
 
 #endif

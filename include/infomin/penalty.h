@@ -14,18 +14,35 @@
 #include "api.h"
 #include "encoder.h"
 #include "estimator.h"
+#include "fields.h"
 
 typedef struct im_penalty_opts {
     int inner_steps, refit_every, refit_rows;
+    /* since 0.6 */
+    double warmup;         /* epochs over which the weight rises from 0 (the loop's ramp) */
+    int refit_on_batch;    /* refit_on = batch: refits on every step's own Z, not on refit_rows rows */
 } im_penalty_opts;
 
-/* Spec entries for the three keys (a task's table); the refit defaults are
- * the caller's: an encoder pass over refit_rows is paid every refit_every
- * steps. */
+/* Spec entries for the penalty's keys (a task's table); the refit defaults
+ * are the caller's: an encoder pass over refit_rows is paid every
+ * refit_every steps. */
 #define IM_PENALTY_PARAMS(refit_every, refit_rows)                                                            \
     { "inner_steps", "int", "5", "critic updates per encoder update (trained estimators)", ">=0" },          \
     { "refit_every", "int", refit_every, "steps between refits of fitted closed-form estimators (slice)", ">=1" }, \
-    { "refit_rows", "int", refit_rows, "training rows whose Z a refit uses (all when fewer)", ">=16" }
+    { "refit_rows", "int", refit_rows, "training rows whose Z a refit uses (all when fewer)", ">=16" },      \
+    { "refit_on", "string", "rows",                                                                           \
+      "what slice's refits fit: rows (refit_rows training rows every refit_every steps) or batch (the published " \
+      "reference's recipe: every step, on the step's own batch)", "rows|batch" },                            \
+    { "warmup", "float", "0", "epochs over which the penalty weight rises linearly from 0 to beta", ">=0" }
+/* The field-table entries (fields.h) for a settings struct T holding an
+ * im_penalty_opts as member m. A task whose figures predate refit_on or
+ * warmup (added to every penalty in 0.6) names the value that computes
+ * what it did before ("rows", "0"): at it the key stays out of the cell
+ * hash; NULL: always hashed. */
+#define IM_PENALTY_FIELDS(T, m, refit_on_neutral, warmup_neutral)                                               \
+    IM_FIELD(T, m.inner_steps, "inner_steps"), IM_FIELD(T, m.refit_every, "refit_every"),                    \
+    IM_FIELD(T, m.refit_rows, "refit_rows"), IM_FIELD(T, m.refit_on_batch, "refit_on", .neutral = (refit_on_neutral)), \
+    IM_FIELD(T, m.warmup, "warmup", .neutral = (warmup_neutral))
 IM_API im_status im_penalty_opts_read(im_ctx *ctx, const im_section *sec, im_penalty_opts *o);
 
 typedef struct im_penalty {
@@ -48,14 +65,11 @@ IM_API im_status im_penalty_new(im_ctx *ctx, const im_config *cfg, const char *s
 IM_API void im_penalty_free(im_penalty *p);
 IM_API const char *im_penalty_name(const im_penalty *p);
 /* Before the encoder step `step` (from 0): a refit when due, on the Z of a
- * fresh sample of the training rows (x, t) made by enc; then the critic's
- * updates on the batch's Z values z (rows of tb, dz columns) and tb. */
+ * fresh sample of the training rows (x, t) made by enc (refit_on = batch:
+ * on the batch's own Z, every step); then the critic's updates on the
+ * batch's Z values z (rows of tb, dz columns) and tb. */
 IM_API im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_encoder *enc, const im_mat *x,
                                     const im_mat *t, const im_real *z, const im_mat *tb, im_rng *rng);
-/* Whether a configuration's penalty is on: [task] beta > 0 (1 too when it
- * cannot be read: the run will say why). Tasks' uses_section hooks drop
- * [estimator] when it is off, so β = 0 under several estimators runs once. */
-IM_API int im_penalty_weighted(im_ctx *ctx, const im_config *cfg);
 /* The estimator's objective at (z, t) on g: the penalty before β. */
 IM_API im_tensor *im_penalty_value(im_graph *g, const im_penalty *p, im_tensor *z, im_tensor *t);
 

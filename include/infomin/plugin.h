@@ -36,6 +36,7 @@
 #include "status.h"
 
 struct im_section;
+struct im_field;
 
 #define IM_ABI_VERSION 3
 
@@ -74,6 +75,10 @@ typedef struct im_plugin {
      * one-character delimiter); fails with IM_ECONFIG and
      * "file:line: section.key: reason". */
     im_status (*validate)(im_ctx *ctx, const struct im_section *sec);
+    /* since 0.6 (appended): optional. Where each key goes in the plugin's
+     * settings struct (im_fields_read) and which keys stay out of a cell's
+     * hash (fields.h); NULL: none, every key is hashed. */
+    const struct im_field *fields;
 } im_plugin;
 
 /* A descriptor, every field named (designated initialisers); optional

@@ -5,6 +5,7 @@
 #define INFOMIN_PROBE_H
 
 #include "api.h"
+#include "fields.h"
 #include "cfg.h"
 #include "mat.h"
 #include "rng.h"
@@ -42,6 +43,10 @@ typedef struct im_leakage_opts {
     { "adversary_hidden", "int", "128", "fresh classifier of T from the codes: hidden width (0: linear)", ">=0" }, \
     { "adversary_epochs", "int", "20", "that classifier: epochs on the validation codes", ">=1" },            \
     { "renyi_steps", "int", "1000", "rho*(Z;T): steps of the fresh renyi critic on the validation codes", ">=1" }
+/* The field-table entries (fields.h) for member m of settings struct T. */
+#define IM_LEAKAGE_FIELDS(T, m)                                                                                \
+    IM_FIELD(T, m.adversary_hidden, "adversary_hidden"), IM_FIELD(T, m.adversary_epochs, "adversary_epochs"), \
+    IM_FIELD(T, m.renyi_steps, "renyi_steps")
 IM_API im_status im_leakage_opts_read(im_ctx *ctx, const im_section *sec, im_leakage_opts *o);
 
 #endif

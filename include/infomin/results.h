@@ -27,6 +27,7 @@ IM_API void im_record_str(im_record *rec, const char *key, const char *value);
 IM_API im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const char *const *cols);
 IM_API void im_curve_add(im_curve *curve, const double *row);
 IM_API int im_curve_rows(const im_curve *curve);
+IM_API int im_curve_cols(const im_curve *curve);
 IM_API const im_curve *im_record_find_curve(const im_record *rec, const char *name);   /* NULL if absent */
 IM_API double im_curve_get(const im_curve *curve, int row, int col);
 IM_API void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds);

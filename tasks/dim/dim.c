@@ -47,52 +47,45 @@ static const im_param_spec dim_params[] = {
     IM_PARAMS_END
 };
 
-static int method_of(const char *name)
-{
-    static const char *const names[] = { "raw", "random", "supervised" };
-    for (int i = 0; i < 3; i++)
-        if (strcmp(name, names[i]) == 0) return i;
-    return METHOD_DIM;
-}
+static const im_field dim_fields[] = {
+    IM_FIELD(dim_settings, method, "method"),
+    IM_FIELD(dim_settings, bound, "estimator"),
+    IM_FIELD(dim_settings, gaussian_prior, "prior"),
+    IM_FIELD(dim_settings, alpha, "alpha"),
+    IM_FIELD(dim_settings, beta, "beta"),
+    IM_FIELD(dim_settings, gamma, "gamma"),
+    IM_FIELD(dim_settings, epochs, "epochs"),
+    IM_FIELD(dim_settings, batch, "batch"),
+    IM_FIELD(dim_settings, lr, "lr"),
+    IM_FIELD(dim_settings, critic_hidden, "critic_hidden"),
+    IM_FIELD(dim_settings, embed, "embed"),
+    IM_FIELD(dim_settings, probe_rows, "probe_rows"),
+    IM_FIELD(dim_settings, probe_epochs, "probe_epochs"),
+    IM_FIELD(dim_settings, probe_hidden, "probe_hidden"),
+    IM_FIELD(dim_settings, probe_lr, "probe_lr"),
+    IM_FIELD(dim_settings, curve_rows, "curve_rows"),
+    IM_FIELD(dim_settings, features_last, "probe_features"),
+    IM_FIELD(dim_settings, checkpoint_every, "checkpoint_every", .unhashed = 1),   /* changes no number */
+    IM_FIELDS_END
+};
 
-static im_status read_settings(im_ctx *ctx, const im_section *sec, dim_settings *s)
+/* What the keys imply: the paper's weights for dim-l and dim-g. */
+static void derive(dim_settings *s)
 {
-    const char *bound, *prior, *features;
-    memset(s, 0, sizeof *s);
-    im_status st = im_section_string(ctx, sec, "method", &s->method_name);
-    if (!st) st = im_section_string(ctx, sec, "estimator", &bound);
-    if (!st) st = im_section_string(ctx, sec, "prior", &prior);
-    if (!st) st = im_section_float(ctx, sec, "alpha", &s->alpha);
-    if (!st) st = im_section_float(ctx, sec, "beta", &s->beta);
-    if (!st) st = im_section_float(ctx, sec, "gamma", &s->gamma);
-    if (!st) st = im_section_int(ctx, sec, "epochs", &s->epochs);
-    if (!st) st = im_section_int(ctx, sec, "batch", &s->batch);
-    if (!st) st = im_section_float(ctx, sec, "lr", &s->lr);
-    if (!st) st = im_section_int(ctx, sec, "critic_hidden", &s->critic_hidden);
-    if (!st) st = im_section_int(ctx, sec, "embed", &s->embed);
-    if (!st) st = im_section_int(ctx, sec, "probe_rows", &s->probe_rows);
-    if (!st) st = im_section_int(ctx, sec, "probe_epochs", &s->probe_epochs);
-    if (!st) st = im_section_int(ctx, sec, "probe_hidden", &s->probe_hidden);
-    if (!st) st = im_section_float(ctx, sec, "probe_lr", &s->probe_lr);
-    if (!st) st = im_section_int(ctx, sec, "curve_rows", &s->curve_rows);
-    if (!st) st = im_section_int(ctx, sec, "checkpoint_every", &s->checkpoint_every);
-    if (!st) st = im_section_string(ctx, sec, "probe_features", &features);
-    if (st) return st;
-    s->method = method_of(s->method_name);
-    s->bound = strcmp(bound, "infonce") == 0 ? BOUND_INFONCE : strcmp(bound, "mine") == 0 ? BOUND_DV : BOUND_JSD;
-    s->gaussian_prior = strcmp(prior, "gaussian") == 0;
-    s->features = strcmp(features, "last") == 0 ? IM_ENCODE_FEATURES : IM_ENCODE_LOCAL;
-    if (strcmp(s->method_name, "dim-l") == 0) s->alpha = 0, s->beta = 1, s->gamma = 0.1;
-    if (strcmp(s->method_name, "dim-g") == 0) s->alpha = 1, s->beta = 0, s->gamma = 1;
-    return IM_OK;
+    static const char *const names[] = { "dim-l", "dim-g", "dim", "supervised", "random", "raw" };
+    s->method_name = names[s->method];
+    s->infomax = s->method <= METHOD_DIM;
+    s->features = s->features_last ? IM_ENCODE_FEATURES : IM_ENCODE_LOCAL;
+    if (s->method == METHOD_DIM_L) s->alpha = 0, s->beta = 1, s->gamma = 0.1;
+    if (s->method == METHOD_DIM_G) s->alpha = 1, s->beta = 0, s->gamma = 1;
 }
 
 /* A DIM without an MI term would only match the prior. */
 static im_status dim_validate(im_ctx *ctx, const im_section *sec)
 {
     dim_settings s;
-    im_status st = read_settings(ctx, sec, &s);
-    if (!st && strcmp(s.method_name, "dim") == 0 && s.alpha == 0 && s.beta == 0)
+    im_status st = im_fields_read(ctx, sec, &s);
+    if (!st && s.method == METHOD_DIM && s.alpha == 0 && s.beta == 0)
         st = im_section_fail(ctx, sec, "alpha", "alpha and beta are both 0: method = dim needs an MI term");
     return st;
 }
@@ -139,37 +132,29 @@ static im_status probe_all(im_ctx *ctx, const dim_settings *s, const im_dataset 
 
 static im_status dim_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
-    dim_settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = read_settings(ctx, &sec, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
-    if (ds.x_shape.c < 1 || ds.y_kind != IM_VAR_CLASSES || ds.y_classes < 2)
-        st = im_fail(ctx, IM_EINVAL, "dim: dataset %s needs images (a shape) and class labels", ds.name);
-    if (!st && ds.train.x.rows < s.batch)
-        st = im_fail(ctx, IM_EINVAL, "dim: %d training images, fewer than one batch of %d", ds.train.x.rows, s.batch);
+    dim_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_NEEDS_IMAGES | IM_NEEDS_CLASSES);
+    derive(&s);
+    const im_dataset *ds = &t.ds;
+    if (!st && ds->train.x.rows < s.batch)
+        st = im_fail(ctx, IM_EINVAL, "dim: %d training images, fewer than one batch of %d", ds->train.x.rows, s.batch);
     im_encoder enc = { 0 };
     double t0 = im_seconds(), spe = 0;
-    if (!st && s.method != METHOD_RAW) st = im_encoder_new(ctx, cfg, "encoder", ds.train.x.cols, ds.x_shape, rng, &enc);
-    dim_checkpointing ck = { .resume = ctx->resume };
-    int trains = s.method == METHOD_DIM || s.method == METHOD_SUPERVISED;
-    if (!st && trains && s.checkpoint_every)
-        st = im_checkpoint_target(ctx, cfg, im_record_run(rec), ck.path, sizeof ck.path, &ck.hash);
+    if (!st && s.method != METHOD_RAW) st = im_encoder_new(ctx, cfg, "encoder", ds->train.x.cols, ds->x_shape, rng, &enc);
+    int trains = s.infomax || s.method == METHOD_SUPERVISED;
     if (!st && trains)
-        st = dim_train(ctx, &s, &ds, &enc, rng, &ck, rec, &spe);
+        st = dim_train(&t, &s, &enc, &spe);
     else if (!st && s.curve_rows > 0) {   /* untrained: one point, the level the curves start from */
         double acc[2];
-        st = dim_quick_probe(ctx, &s, &ds, s.method == METHOD_RAW ? NULL : &enc, rng, acc);
+        st = dim_quick_probe(ctx, &s, ds, s.method == METHOD_RAW ? NULL : &enc, rng, acc);
         if (!st) im_curve_add(dim_curve(rec), (double[]){ 0, NAN, NAN, NAN, acc[0], acc[1] });
     }
     double train_seconds = im_seconds() - t0;
-    if (!st) st = probe_all(ctx, &s, &ds, s.method == METHOD_RAW ? NULL : &enc, rng, rec);
+    if (!st) st = probe_all(ctx, &s, ds, s.method == METHOD_RAW ? NULL : &enc, rng, rec);
     if (!st) {
         im_record_str(rec, "method", s.method_name);
-        if (s.method == METHOD_DIM) {
+        if (s.infomax) {
             static const char *const bound_names[] = { "jsd", "infonce", "mine" };
             im_record_str(rec, "estimator", bound_names[s.bound]);
             im_record_num(rec, "alpha", s.alpha);
@@ -184,12 +169,12 @@ static im_status dim_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
         im_record_metric(rec, "mlp_code", &v[1]);
         im_record_metric(rec, "linear_features", &v[2]);
         im_record_metric(rec, "mlp_features", &v[3]);
-        printf("dim on %s, %s: probe accuracy", ds.name, s.method_name);
+        printf("dim on %s, %s: probe accuracy", ds->name, s.method_name);
         if (s.method != METHOD_RAW) printf(" code linear %.4f mlp %.4f,", v[0], v[1]);
         printf(" features linear %.4f mlp %.4f (train %.0f s)\n", v[2], v[3], train_seconds);
     }
     im_encoder_free(&enc);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
@@ -197,5 +182,6 @@ static const im_task_vt dim_vt = { IM_VT_SIZE(im_task_vt), .run = dim_run, .summ
 static const im_plugin dim_plugin = IM_PLUGIN(IM_TASK, "dim",
                                               "Deep InfoMax on images (global/local MI, prior matching), probed "
                                               "beside raw, random and supervised baselines",
-                                              dim_params, &dim_vt, .validate = dim_validate);
+                                              dim_params, &dim_vt, .validate = dim_validate,
+                                              .fields = dim_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &dim_plugin, NULL };

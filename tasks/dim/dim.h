@@ -6,15 +6,15 @@
 
 #include "infomin/infomin.h"
 
-typedef enum { METHOD_RAW, METHOD_RANDOM, METHOD_SUPERVISED, METHOD_DIM } dim_method;
+/* The method and estimator keys' choices, in their order. */
+typedef enum { METHOD_DIM_L, METHOD_DIM_G, METHOD_DIM, METHOD_SUPERVISED, METHOD_RANDOM, METHOD_RAW } dim_method;
 typedef enum { BOUND_JSD, BOUND_INFONCE, BOUND_DV } dim_bound;
 
 typedef struct {
-    dim_method method;
-    const char *method_name;   /* as given: dim-l, dim-g, dim, supervised, random, raw */
-    dim_bound bound;
+    int method;                /* dim_method */
+    int bound;                 /* dim_bound */
     double alpha, beta, gamma; /* global MI, local MI, prior matching    */
-    int gaussian_prior;
+    int gaussian_prior;        /* prior = gaussian */
     int epochs, batch;
     double lr;
     int critic_hidden, embed;
@@ -22,6 +22,10 @@ typedef struct {
     double probe_lr;
     int curve_rows;            /* rows of the per-epoch probe (0: none) */
     int checkpoint_every;      /* epochs between checkpoints (0: none) */
+    int features_last;         /* probe_features = last */
+    /* derived from the above */
+    const char *method_name;   /* as given: dim-l, dim-g, dim, supervised, random, raw */
+    int infomax;               /* a Deep InfoMax method (dim-l, dim-g, dim) */
     im_encode_what features;   /* what the "features" probes read: the local map or the last block */
 } dim_settings;
 
@@ -35,20 +39,11 @@ im_status dim_quick_probe(im_ctx *ctx, const dim_settings *s, const im_dataset *
  * linear_code, linear_features (epoch 0: before training). */
 im_curve *dim_curve(im_record *rec);
 
-/* Where training checkpoints go, the configuration hash they carry, and
- * whether to continue from one (--resume). */
-typedef struct {
-    char path[4096];
-    uint64_t hash;
-    int resume;
-} dim_checkpointing;
-
-/* Train the encoder by Deep InfoMax (METHOD_DIM) or with a linear
- * classification head (METHOD_SUPERVISED); curves into rec. With
- * s->checkpoint_every, the state after every that many epochs goes to
- * ck->path (removed at the end), and a resumed run starts from it. */
-im_status dim_train(im_ctx *ctx, const dim_settings *s, const im_dataset *ds, im_encoder *enc, im_rng *rng,
-                    const dim_checkpointing *ck, im_record *rec, double *seconds_per_epoch);
+/* Train the encoder by Deep InfoMax (s->infomax) or with a linear
+ * classification head (METHOD_SUPERVISED) on the task's training split;
+ * curves into its record. With s->checkpoint_every, a killed run
+ * continues on --resume. */
+im_status dim_train(im_task *t, const dim_settings *s, im_encoder *enc, double *seconds_per_epoch);
 
 im_status dim_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
 

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include "dim.h"
 
 /* An embedding network of the critics: MLP(a) + W·a. */
@@ -29,6 +28,9 @@ typedef struct {
     im_linear_layer skip;
 } embed_net;
 
+/* What Deep InfoMax trains beside the encoder: the critics' embedding
+ * networks, the prior's discriminator (or the supervised baseline's head),
+ * their optimisers and the batch's buffers. */
 typedef struct {
     const dim_settings *s;
     const im_dataset *ds;
@@ -39,10 +41,8 @@ typedef struct {
     im_linear_layer head;
     im_params critic_params, prior_params, all;
     im_optim opt, prior_opt;
-    im_graph *g;
     im_mat xb, vb;             /* images of the batch, prior samples */
     int *labels, *gather;
-    im_batcher batcher;
     double sums[3];            /* per epoch: loss, local MI, global MI */
 } trainer;
 
@@ -51,12 +51,10 @@ static void trainer_free(trainer *t)
     im_params_free(&t->critic_params);
     im_params_free(&t->prior_params);
     im_params_view_free(&t->all);
-    im_graph_free(t->g);
     im_mat_free(&t->xb);
     im_mat_free(&t->vb);
     free(t->labels);
     free(t->gather);
-    im_batcher_free(&t->batcher);
 }
 
 /* The shape of the encoder's feature map, from one evaluation pass. */
@@ -91,12 +89,12 @@ static im_tensor *embed_forward(im_graph *g, const embed_net *e, im_tensor *a)
     return im_add(g, im_mlp_forward(g, &e->mlp, a), im_linear_layer_forward(g, &e->skip, a));
 }
 
-static im_status trainer_init(im_ctx *ctx, trainer *t, im_rng *rng)
+static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, im_rng *rng)
 {
     const dim_settings *s = t->s;
-    int dz = t->enc->out_dim, batch = s->batch;
+    int dz = t->enc->out_dim;
     im_status st = IM_OK;
-    if (s->method == METHOD_DIM) {
+    if (s->infomax) {
         st = map_shape(ctx, t);
         int mm = t->map.h * t->map.w;
         if (!st && s->beta > 0) {
@@ -121,8 +119,6 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_rng *rng)
     if (!st) st = im_params_view_append(ctx, &t->all, &t->critic_params);
     if (!st) st = im_mat_alloc(ctx, &t->xb, batch, t->ds->train.x.cols);
     if (!st && !(t->labels = malloc(sizeof(int) * (size_t)batch))) st = im_fail(ctx, IM_ENOMEM, "dim: out of memory");
-    if (!st && !(t->g = im_graph_new(ctx))) st = ctx->status;
-    if (!st) st = im_batcher_init(ctx, &t->batcher, t->ds->train.x.rows, rng);
     if (st) return st;
     im_adam_init(&t->opt, &t->all, s->lr);
     t->opt.pool = ctx->pool;
@@ -178,178 +174,86 @@ static im_tensor *prior_loss(im_graph *g, trainer *t, im_tensor *z, im_rng *rng)
     return im_add(g, d_loss, im_scale(g, e_loss, t->s->gamma));
 }
 
-static im_status step(im_ctx *ctx, trainer *t, im_rng *rng)
+/* The step's loss on g: Deep InfoMax's, or the baseline's cross-entropy. */
+static im_tensor *step_loss(im_graph *g, trainer *t, im_rng *rng, double *il, double *ig)
 {
     const dim_settings *s = t->s;
-    im_graph *g = t->g;
-    im_graph_reset(g);
     im_tensor *x = im_input(g, &t->xb), *map = NULL, *loss;
-    double il = 0, ig = 0;
-    if (s->method == METHOD_DIM) {
-        im_shape shape;
-        im_tensor *z = im_encoder_forward_local(g, t->enc, x, &map, &shape);
-        loss = im_const(g, 1, 1, 0);
-        if (s->beta > 0) {
-            im_tensor *mi = local_mi(g, t, map, z);
-            if (mi) il = im_item(mi);
-            loss = im_sub(g, loss, im_scale(g, mi, s->beta));
-        }
-        if (s->alpha > 0) {
-            im_tensor *mi = bound(g, s->bound, scores(g, t, &t->global_x, &t->global_z, map, z));
-            if (mi) ig = im_item(mi);
-            loss = im_sub(g, loss, im_scale(g, mi, s->alpha));
-        }
-        if (s->gamma > 0) loss = im_add(g, loss, prior_loss(g, t, z, rng));
-    } else {
+    *il = *ig = 0;
+    if (!s->infomax) {
         im_tensor *z = im_encoder_forward(g, t->enc, x);
-        loss = im_cross_entropy_logits(g, im_linear_layer_forward(g, &t->head, z), t->labels);
+        return im_cross_entropy_logits(g, im_linear_layer_forward(g, &t->head, z), t->labels);
     }
-    if (!loss) return ctx->status;
-    im_status st = im_backward(g, loss);
-    if (!st && !isfinite(im_item(loss)))
-        return im_fail(ctx, IM_ENUMERIC, "dim: the loss is %g (lower lr)", im_item(loss));
-    if (st) return st;
-    im_optim_step(&t->opt);
-    if (t->prior_params.count) im_optim_step(&t->prior_opt);
-    t->sums[0] += im_item(loss);
-    t->sums[1] += il;
-    t->sums[2] += ig;
-    return IM_OK;
+    im_shape shape;
+    im_tensor *z = im_encoder_forward_local(g, t->enc, x, &map, &shape);
+    loss = im_const(g, 1, 1, 0);
+    if (s->beta > 0) {
+        im_tensor *mi = local_mi(g, t, map, z);
+        if (mi) *il = im_item(mi);
+        loss = im_sub(g, loss, im_scale(g, mi, s->beta));
+    }
+    if (s->alpha > 0) {
+        im_tensor *mi = bound(g, s->bound, scores(g, t, &t->global_x, &t->global_z, map, z));
+        if (mi) *ig = im_item(mi);
+        loss = im_sub(g, loss, im_scale(g, mi, s->alpha));
+    }
+    if (s->gamma > 0) loss = im_add(g, loss, prior_loss(g, t, z, rng));
+    return loss;
 }
 
-/* ---- checkpoints: everything the remaining epochs read ----
- * the epoch, the generator, the batcher's permutation and place, the
- * encoder's, critics' (or head's) and prior discriminator's weights with
- * their Adam moments and step counts, the encoder's own state (batch norm's
- * running statistics), the seconds trained and the curve so far. */
-
-#define CURVE_COLS 6
-
-static im_status save_checkpoint(im_ctx *ctx, const trainer *t, const dim_checkpointing *c, int epoch,
-                                 const im_rng *rng, double seconds, const im_curve *curve)
+im_status dim_train(im_task *task, const dim_settings *s, im_encoder *enc, double *seconds_per_epoch)
 {
-    im_checkpoint *ck = im_checkpoint_new(c->hash);
-    const im_encoder *e = t->enc;
-    size_t enc_n = e->vt->state_size(e->self);
-    int rows = im_curve_rows(curve);
-    double *points = malloc(sizeof(double) * CURVE_COLS * (size_t)(rows + 1));
-    void *state = malloc(enc_n + 1);
-    im_status st = ck && points && state ? IM_OK : im_fail(ctx, IM_ENOMEM, "dim: out of memory");
-    for (int r = 0; !st && r < rows; r++)
-        for (int c2 = 0; c2 < CURVE_COLS; c2++) points[r * CURVE_COLS + c2] = im_curve_get(curve, r, c2);
-    if (!st) e->vt->state_save(e->self, state);
-    if (!st) st = im_checkpoint_put(ctx, ck, "encoder.state", state, enc_n);
-    if (!st) st = im_checkpoint_put(ctx, ck, "epoch", &epoch, sizeof epoch);
-    if (!st) st = im_checkpoint_put(ctx, ck, "seconds", &seconds, sizeof seconds);
-    if (!st) st = im_checkpoint_put(ctx, ck, "curve.rows", &rows, sizeof rows);
-    if (!st) st = im_checkpoint_put(ctx, ck, "curve", points, sizeof(double) * CURVE_COLS * (size_t)rows);
-    if (!st) st = im_checkpoint_put_rng(ctx, ck, "rng", rng);
-    if (!st) st = im_checkpoint_put_batcher(ctx, ck, "batcher", &t->batcher);
-    if (!st) st = im_checkpoint_put_params(ctx, ck, "model", &t->all);
-    if (!st) st = im_checkpoint_put(ctx, ck, "model.adam_t", &t->opt.t, sizeof t->opt.t);
-    if (!st) st = im_checkpoint_put_params(ctx, ck, "prior", &t->prior_params);
-    if (!st) st = im_checkpoint_put(ctx, ck, "prior.adam_t", &t->prior_opt.t, sizeof t->prior_opt.t);
-    if (!st) st = im_checkpoint_write(ctx, ck, c->path);
-    free(points);
-    free(state);
-    im_checkpoint_free(ck);
-    return st;
-}
-
-static im_status load_checkpoint(im_ctx *ctx, trainer *t, const dim_checkpointing *c, int *epoch, im_rng *rng,
-                                 double *seconds, im_curve *curve)
-{
-    im_checkpoint *ck;
-    im_status st = im_checkpoint_read(ctx, c->path, c->hash, &ck);
-    if (st) return st;
-    const im_encoder *e = t->enc;
-    size_t enc_n = e->vt->state_size(e->self);
-    void *state = malloc(enc_n + 1);
-    double *points = NULL;
-    int rows = 0;
-    if (!state) st = im_fail(ctx, IM_ENOMEM, "dim: out of memory");
-    if (!st) st = im_checkpoint_get(ctx, ck, "encoder.state", state, enc_n);
-    if (!st) e->vt->state_load(e->self, state);
-    if (!st) st = im_checkpoint_get(ctx, ck, "epoch", epoch, sizeof *epoch);
-    if (!st && (*epoch < 1 || *epoch >= t->s->epochs))
-        st = im_fail(ctx, IM_EIO, "checkpoint %s: epoch %d is outside 1..%d", c->path, *epoch, t->s->epochs - 1);
-    if (!st) st = im_checkpoint_get(ctx, ck, "seconds", seconds, sizeof *seconds);
-    if (!st) st = im_checkpoint_get(ctx, ck, "curve.rows", &rows, sizeof rows);
-    if (!st && (rows < 0 || rows > t->s->epochs + 1))
-        st = im_fail(ctx, IM_EIO, "checkpoint %s: a curve of %d rows for %d epochs", c->path, rows, t->s->epochs);
-    if (!st && !(points = malloc(sizeof(double) * CURVE_COLS * (size_t)(rows + 1))))
-        st = im_fail(ctx, IM_ENOMEM, "dim: out of memory");
-    if (!st) st = im_checkpoint_get(ctx, ck, "curve", points, sizeof(double) * CURVE_COLS * (size_t)rows);
-    if (!st) st = im_checkpoint_get_rng(ctx, ck, "rng", rng);
-    if (!st) st = im_checkpoint_get_batcher(ctx, ck, "batcher", &t->batcher);
-    if (!st) st = im_checkpoint_get_params(ctx, ck, "model", &t->all);
-    if (!st) st = im_checkpoint_get(ctx, ck, "model.adam_t", &t->opt.t, sizeof t->opt.t);
-    if (!st) st = im_checkpoint_get_params(ctx, ck, "prior", &t->prior_params);
-    if (!st) st = im_checkpoint_get(ctx, ck, "prior.adam_t", &t->prior_opt.t, sizeof t->prior_opt.t);
-    for (int r = 0; !st && r < rows; r++) im_curve_add(curve, points + r * CURVE_COLS);
-    free(points);
-    free(state);
-    im_checkpoint_free(ck);
-    return st;
-}
-
-im_status dim_train(im_ctx *ctx, const dim_settings *s, const im_dataset *ds, im_encoder *enc, im_rng *rng,
-                    const dim_checkpointing *ck, im_record *rec, double *seconds_per_epoch)
-{
+    im_ctx *ctx = task->ctx;
+    im_rng *rng = task->rng;
+    const im_dataset *ds = &task->ds;
     trainer t = { .s = s, .ds = ds, .enc = enc };
-    im_status st = trainer_init(ctx, &t, rng);
-    int n = ds->train.x.rows, batch = s->batch, steps = n / batch;   /* whole batches: batch norm needs >1 row */
-    int every = s->checkpoint_every, first = 1;
-    im_curve *curve = dim_curve(rec);
-    double train_seconds = 0, acc[2];
-    if (!st && every && !enc->vt->state_size)
-        st = im_fail(ctx, IM_EINVAL, "dim: checkpoint_every: encoder '%s' cannot save its state (no state hooks); set "
-                     "checkpoint_every = 0", enc->name);
-    if (!st && every && ck->resume && access(ck->path, F_OK) == 0) {
-        int epoch = 0;
-        st = load_checkpoint(ctx, &t, ck, &epoch, rng, &train_seconds, curve);
-        if (!st) fprintf(stderr, "dim: resumed from %s after epoch %d of %d\n", ck->path, epoch, s->epochs);
-        first = epoch + 1;
-    } else if (!st) {
-        if (every && access(ck->path, F_OK) == 0)
-            fprintf(stderr, "dim: starting over; %s holds an earlier run's checkpoint (infomin-run --resume continues "
-                    "it)\n", ck->path);
-        if (s->curve_rows > 0) st = dim_quick_probe(ctx, s, ds, enc, rng, acc);   /* epoch 0: the initial encoder */
-        if (!st && s->curve_rows > 0) im_curve_add(curve, (double[]){ 0, NAN, NAN, NAN, acc[0], acc[1] });
+    im_loop l = { 0 };
+    /* whole batches: batch norm needs more than one row */
+    im_status st = trainer_init(ctx, &t, s->batch, rng);
+    if (!st) st = im_loop_begin(&l, task, &(im_loop_opts){ .name = "dim", .epochs = s->epochs, .rows = ds->train.x.rows,
+                                                            .batch = s->batch, .whole_batches = 1,
+                                                            .checkpoint_every = s->checkpoint_every });
+    im_curve *curve = dim_curve(task->rec);
+    double probe_seconds = 0, acc[2];   /* the per-epoch probes' time is not training time */
+    /* a checkpoint: the encoder's, critics' (or head's) and prior
+     * discriminator's weights with their Adam moments, the encoder's own
+     * state (batch norm's running statistics), the curve so far */
+    if (!st) st = im_loop_keep_params(&l, "model", &t.all, &t.opt);
+    if (!st) st = im_loop_keep_params(&l, "prior", &t.prior_params, &t.prior_opt);
+    if (!st) st = im_loop_keep_encoder(&l, "encoder", enc);
+    if (!st) st = im_loop_keep_curve(&l, "curve", curve);
+    if (!st) st = im_loop_keep_bytes(&l, "probe_seconds", &probe_seconds, sizeof probe_seconds);
+    if (!st) st = im_loop_resume(&l);
+    if (!st && !l.resumed && s->curve_rows > 0) {   /* epoch 0: the initial encoder */
+        st = dim_quick_probe(ctx, s, ds, enc, rng, acc);
+        if (!st) im_curve_add(curve, (double[]){ 0, NAN, NAN, NAN, acc[0], acc[1] });
     }
-    char label[64], detail[96];
-    snprintf(label, sizeof label, "%s", s->method_name);
-    for (int epoch = first; epoch <= s->epochs && !st; epoch++) {
-        double t0 = im_seconds();
-        memset(t.sums, 0, sizeof t.sums);
-        for (int k = 0; k < steps && !st; k++) {
-            if (im_interrupted(ctx)) {
-                st = im_fail(ctx, IM_EINTERRUPTED, "dim: interrupted in epoch %d", epoch);
-                break;
-            }
-            for (int r = 0; r < batch; r++) {
-                int row = im_batcher_next(&t.batcher, rng);
-                im_mat_copy_row(&t.xb, r, &ds->train.x, row);
-                t.labels[r] = (int)im_mat_row(&ds->train.y, row)[0];
-            }
-            st = step(ctx, &t, rng);
-            if ((k + 1) % 10 == 0 || k + 1 == steps) {
-                snprintf(detail, sizeof detail, "epoch %d/%d  loss %.4f", epoch, s->epochs, t.sums[0] / (k + 1));
-                im_progress(ctx, label, (long)(epoch - 1) * steps + k + 1, (long)s->epochs * steps, detail);
-            }
+    while (!st && im_loop_next(&l)) {
+        if (im_loop_epoch_start(&l)) memset(t.sums, 0, sizeof t.sums);
+        for (int r = 0; r < l.batch; r++) {
+            im_mat_copy_row(&t.xb, r, &ds->train.x, l.rows[r]);
+            t.labels[r] = (int)im_mat_row(&ds->train.y, l.rows[r])[0];
         }
-        train_seconds += im_seconds() - t0;
+        double il, ig;
+        im_tensor *loss = step_loss(l.g, &t, rng, &il, &ig);
+        st = im_loop_update(&l, loss, &t.opt);
+        if (st) break;
+        if (t.prior_params.count) im_optim_step(&t.prior_opt);
+        t.sums[0] += im_item(loss);
+        t.sums[1] += il;
+        t.sums[2] += ig;
+        im_loop_track(&l, im_item(loss));
+        if (!im_loop_epoch_done(&l)) continue;
+        double p0 = im_seconds(), n = (double)l.per_epoch;
         acc[0] = acc[1] = NAN;
-        if (!st && s->curve_rows > 0) st = dim_quick_probe(ctx, s, ds, enc, rng, acc);
+        if (s->curve_rows > 0) st = dim_quick_probe(ctx, s, ds, enc, rng, acc);
+        probe_seconds += im_seconds() - p0;
         if (!st)
-            im_curve_add(curve, (double[]){ epoch, t.sums[0] / steps, s->method == METHOD_DIM && s->beta > 0 ? t.sums[1] / steps : NAN,
-                                            s->method == METHOD_DIM && s->alpha > 0 ? t.sums[2] / steps : NAN, acc[0], acc[1] });
-        if (!st && every && epoch % every == 0 && epoch < s->epochs)
-            st = save_checkpoint(ctx, &t, ck, epoch, rng, train_seconds, curve);
+            im_curve_add(curve, (double[]){ l.epoch, t.sums[0] / n, s->infomax && s->beta > 0 ? t.sums[1] / n : NAN,
+                                            s->infomax && s->alpha > 0 ? t.sums[2] / n : NAN, acc[0], acc[1] });
     }
-    im_progress_done(ctx);
-    *seconds_per_epoch = train_seconds / s->epochs;
-    if (!st && every) unlink(ck->path);   /* finished: nothing to continue */
+    st = im_loop_end(&l, st);
+    *seconds_per_epoch = (l.seconds - probe_seconds) / s->epochs;
     trainer_free(&t);
     return st;
 }

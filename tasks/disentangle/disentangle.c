@@ -26,7 +26,6 @@ static const im_param_spec disentangle_params[] = {
     { "epochs", "int", "10", "passes over the training split", ">=1" },
     { "batch", "int", "128", "images per step", ">=4" },
     { "lr", "float", "1e-3", "Adam learning rate of encoder and decoder", ">0" },
-    { "warmup", "float", "0", "epochs over which the penalty weight rises linearly from 0 to beta", ">=0" },
     { "decoder_hidden", "ints", "1024,1024", "hidden widths of the MLP decoder [Z, onehot T] -> pixels", ">=1" },
     IM_PENALTY_PARAMS("20", "8000"),
     IM_LEAKAGE_PARAMS,
@@ -38,21 +37,20 @@ static const im_param_spec disentangle_params[] = {
     IM_PARAMS_END
 };
 
-static im_status read_settings(im_ctx *ctx, const im_section *sec, dt_settings *s)
-{
-    im_status st = im_section_float(ctx, sec, "beta", &s->beta);
-    if (!st) st = im_section_int(ctx, sec, "nuisance", &s->nuisance);
-    if (!st) st = im_section_int(ctx, sec, "epochs", &s->epochs);
-    if (!st) st = im_section_int(ctx, sec, "batch", &s->batch);
-    if (!st) st = im_section_float(ctx, sec, "lr", &s->lr);
-    if (!st) st = im_section_float(ctx, sec, "warmup", &s->warmup);
-    if (!st) st = im_section_ints(ctx, sec, "decoder_hidden", s->decoder_hidden, 8, &s->n_decoder_hidden);
-    if (!st) st = im_penalty_opts_read(ctx, sec, &s->pen);
-    if (!st) st = im_leakage_opts_read(ctx, sec, &s->leak);
-    if (!st) st = im_section_int(ctx, sec, "mig_rows", &s->mig_rows);
-    if (!st) st = im_section_int(ctx, sec, "grid_rows", &s->grid_rows);
-    return st;
-}
+static const im_field disentangle_fields[] = {
+    IM_FIELD(dt_settings, beta, "beta"),
+    IM_FIELD(dt_settings, nuisance, "nuisance"),
+    IM_FIELD(dt_settings, epochs, "epochs"),
+    IM_FIELD(dt_settings, batch, "batch"),
+    IM_FIELD(dt_settings, lr, "lr"),
+    IM_FIELD_LIST(dt_settings, decoder_hidden, n_decoder_hidden, "decoder_hidden"),
+    IM_PENALTY_FIELDS(dt_settings, pen, "rows", NULL),
+    IM_LEAKAGE_FIELDS(dt_settings, leak),
+    IM_FIELD(dt_settings, mig_rows, "mig_rows"),
+    IM_FIELD(dt_settings, grid_rows, "grid_rows"),
+    IM_FIELD_KEY("select_mse_ratio", .unhashed = 1),
+    IM_FIELDS_END
+};
 
 static int compare_double(const void *a, const void *b)
 {
@@ -129,45 +127,41 @@ static im_status check_pixels(im_ctx *ctx, const im_dataset *ds)
 
 static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
-    dt_settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = read_settings(ctx, &sec, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
+    dt_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
+    const im_dataset *ds = &t.ds;
     dt_levels lv;
     dt_nuisance tr = { 0 }, va = { 0 }, te = { 0 };
     dt_model m = { 0 };
     im_penalty pen = { 0 };
     double spe = 0, bce = NAN;
-    if (!ds.train.t.cols)
+    if (!st && !ds->train.t.cols)
         st = im_fail(ctx, IM_EINVAL, "disentangle: dataset %s has no T: the task needs a nuisance factor to remove",
-                     ds.name);
-    else if (s.nuisance >= ds.train.t.cols)
+                     ds->name);
+    else if (s.nuisance >= ds->train.t.cols)
         st = im_fail(ctx, IM_EINVAL, "disentangle: nuisance = %d, but dataset %s has %d T column%s", s.nuisance,
-                     ds.name, ds.train.t.cols, ds.train.t.cols == 1 ? "" : "s");
-    if (!st && (ds.val.x.rows < 16 || ds.test.x.rows < 16))
+                     ds->name, ds->train.t.cols, ds->train.t.cols == 1 ? "" : "s");
+    if (!st && (ds->val.x.rows < 16 || ds->test.x.rows < 16))
         st = im_fail(ctx, IM_EINVAL, "disentangle: dataset %s needs at least 16 validation and 16 test rows (the "
-                     "adversary learns on validation Z)", ds.name);
-    if (!st) st = check_pixels(ctx, &ds);
-    if (!st) st = find_levels(ctx, &ds, s.nuisance, &lv);
-    if (!st) st = nuisance_make(ctx, &ds.train, "training", s.nuisance, &lv, &tr);
-    if (!st) st = nuisance_make(ctx, &ds.val, "validation", s.nuisance, &lv, &va);
-    if (!st) st = nuisance_make(ctx, &ds.test, "test", s.nuisance, &lv, &te);
-    if (!st) st = dt_model_init(ctx, cfg, &s, &ds, lv.n, rng, &m);
-    if (!st && s.beta > 0) st = im_penalty_new(ctx, cfg, "estimator", m.dz, 1, &s.pen, ds.train.x.rows, rng, &pen);
-    if (!st) st = dt_train(ctx, &s, &ds, &tr, &m, s.beta > 0 ? &pen : NULL, rng, &spe, &bce);
+                     "adversary learns on validation Z)", ds->name);
+    if (!st) st = check_pixels(ctx, ds);
+    if (!st) st = find_levels(ctx, ds, s.nuisance, &lv);
+    if (!st) st = nuisance_make(ctx, &ds->train, "training", s.nuisance, &lv, &tr);
+    if (!st) st = nuisance_make(ctx, &ds->val, "validation", s.nuisance, &lv, &va);
+    if (!st) st = nuisance_make(ctx, &ds->test, "test", s.nuisance, &lv, &te);
+    if (!st) st = dt_model_init(ctx, cfg, &s, ds, lv.n, rng, &m);
+    if (!st && s.beta > 0) st = im_penalty_new(ctx, cfg, "estimator", m.dz, 1, &s.pen, ds->train.x.rows, rng, &pen);
+    if (!st) st = dt_train(&t, &s, &tr, &m, s.beta > 0 ? &pen : NULL, &spe, &bce);
     if (!st) {
         im_record_str(rec, "penalty", im_penalty_name(&pen));
         im_record_num(rec, "beta", s.beta);
         im_record_num(rec, "seconds_per_epoch", spe);
         im_record_num(rec, "train_bce", bce);
-        st = dt_evaluate(ctx, &s, &ds, &lv, &va, &te, &m, rng, rec);
+        st = dt_evaluate(ctx, &s, ds, &lv, &va, &te, &m, rng, rec);
     }
-    if (!st && s.grid_rows && ds.x_shape.c)
-        st = dt_swap_grid(ctx, cfg, &s, &ds, &lv, &te, &m, im_penalty_name(&pen), rec);
+    if (!st && s.grid_rows && ds->x_shape.c)
+        st = dt_swap_grid(ctx, cfg, &s, ds, &lv, &te, &m, im_penalty_name(&pen), rec);
     if (!st) {
         double mse = NAN, acc = NAN, chance = NAN, rho = NAN;
         im_record_metric(rec, "mse", &mse);
@@ -175,35 +169,29 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
         im_record_metric(rec, "adversary_chance", &chance);
         im_record_metric(rec, "rho_star", &rho);
         printf("disentangle on %s, penalty %s, beta %g: MSE %.5f, adversary accuracy %.3f (chance %.3f), "
-               "rho*(Z;T) %.3f (%.1f s/epoch)\n", ds.name, im_penalty_name(&pen), s.beta, mse, acc, chance, rho, spe);
+               "rho*(Z;T) %.3f (%.1f s/epoch)\n", ds->name, im_penalty_name(&pen), s.beta, mse, acc, chance, rho, spe);
     }
     im_penalty_free(&pen);
     dt_model_free(&m);
     nuisance_free(&tr);
     nuisance_free(&va);
     nuisance_free(&te);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
 /* β = 0 trains without a penalty: [estimator] is not read. */
 static int disentangle_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
-    return strcmp(name, "estimator") != 0 || im_penalty_weighted(ctx, cfg);
-}
-
-/* select_mse_ratio is read by the sweep summary only: it stays out of a
- * cell's hash (changing it re-chooses among the same runs). */
-static int disentangle_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
-{
-    return strcmp(section, "task") != 0 || strcmp(key, "select_mse_ratio") != 0;
+    dt_settings s;
+    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) || s.beta > 0;
 }
 
 static const im_task_vt disentangle_vt = { IM_VT_SIZE(im_task_vt), .run = disentangle_run,
-                                           .summarize = dt_summarize, .uses_section = disentangle_uses_section,
-                                           .uses_key = disentangle_uses_key };
+                                           .summarize = dt_summarize, .uses_section = disentangle_uses_section };
 static const im_plugin disentangle = IM_PLUGIN(IM_TASK, "disentangle",
                                                "autoencoder whose code keeps no information about a nuisance T: "
                                                "BCE + beta * penalty(Z, T), decoder given T",
-                                               disentangle_params, &disentangle_vt);
+                                               disentangle_params, &disentangle_vt,
+                                               .fields = disentangle_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &disentangle, NULL };

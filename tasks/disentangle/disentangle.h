@@ -10,7 +10,7 @@
 #define DT_MAX_LEVELS 64   /* a nuisance with more distinct values is not categorical */
 
 typedef struct {
-    double beta, lr, warmup;
+    double beta, lr;
     int epochs, batch, nuisance, mig_rows, grid_rows;
     int decoder_hidden[8], n_decoder_hidden;
     im_penalty_opts pen;
@@ -47,8 +47,8 @@ im_status dt_decode(im_ctx *ctx, const dt_model *m, const im_mat *z, const im_ma
 /* Train encoder and decoder on BCE reconstruction + β·penalty(Z, T) (pen
  * NULL: none); wall seconds per epoch into *spe, the last epoch's mean
  * training BCE into *last_bce. */
-im_status dt_train(im_ctx *ctx, const dt_settings *s, const im_dataset *ds, const dt_nuisance *tr, dt_model *m,
-                   im_penalty *pen, im_rng *rng, double *spe, double *last_bce);
+im_status dt_train(im_task *t, const dt_settings *s, const dt_nuisance *tr, dt_model *m, im_penalty *pen, double *spe,
+                   double *last_bce);
 
 /* The metrics on validation and test Z (evaluate.c): reconstruction MSE,
  * the adversary, ρ*, the class probe, MIG over all of T's columns. */

@@ -70,90 +70,48 @@ im_status dt_decode(im_ctx *ctx, const dt_model *m, const im_mat *z, const im_ma
     return st;
 }
 
-typedef struct {
-    im_mat xb, tb, ob;   /* images, nuisance values, one-hot */
-    im_batcher batcher;
-    im_graph *g;
+im_status dt_train(im_task *t, const dt_settings *s, const dt_nuisance *tr, dt_model *m, im_penalty *pen, double *spe,
+                   double *last_bce)
+{
+    im_ctx *ctx = t->ctx;
+    const im_dataset *ds = &t->ds;
+    im_mat xb = { 0 }, tb = { 0 }, ob = { 0 };   /* images, nuisance values, one-hot */
     im_optim opt;
-} trainer;
-
-static void trainer_free(trainer *t)
-{
-    im_mat_free(&t->xb);
-    im_mat_free(&t->tb);
-    im_mat_free(&t->ob);
-    im_batcher_free(&t->batcher);
-    im_graph_free(t->g);
-}
-
-static void next_batch(trainer *t, const im_dataset *ds, const dt_nuisance *tr, im_rng *rng)
-{
-    for (int k = 0; k < t->xb.rows; k++) {
-        int r = im_batcher_next(&t->batcher, rng);
-        im_mat_copy_row(&t->xb, k, &ds->train.x, r);
-        im_mat_copy_row(&t->tb, k, &tr->value, r);
-        im_mat_copy_row(&t->ob, k, &tr->onehot, r);
-    }
-}
-
-/* One encoder-decoder step; the penalty's critic steps or refit come
- * between the encoder's pass and the penalty it scores. *recon gets the
- * batch's BCE. */
-static im_status step(im_ctx *ctx, trainer *t, double beta, const im_dataset *ds, const dt_nuisance *tr, dt_model *m,
-                      im_penalty *pen, long k, im_rng *rng, double *recon)
-{
-    im_graph *g = t->g;
-    im_graph_reset(g);
-    im_tensor *z = im_encoder_forward(g, &m->enc, im_input(g, &t->xb));
-    if (!z) return ctx->status;
-    im_status st = IM_OK;
-    if (pen) st = im_penalty_prepare(ctx, pen, k, &m->enc, &ds->train.x, &tr->value, z->val, &t->tb, rng);
-    if (st) return st;
-    im_tensor *bce = im_bce_logits(g, decoder_logits(g, m, z, im_input(g, &t->ob)), im_input(g, &t->xb));
-    im_tensor *loss = pen ? im_add(g, bce, im_scale(g, im_penalty_value(g, pen, z, im_input(g, &t->tb)), beta)) : bce;
-    st = loss ? im_backward(g, loss) : ctx->status;
-    if (!st && !isfinite(im_item(loss)))
-        st = im_fail(ctx, IM_ENUMERIC, "disentangle: loss is %g at step %ld (lower lr or beta)", im_item(loss), k);
-    if (!st) im_optim_step(&t->opt);
-    *recon = st ? NAN : im_item(bce);
-    return st;
-}
-
-im_status dt_train(im_ctx *ctx, const dt_settings *s, const im_dataset *ds, const dt_nuisance *tr, dt_model *m,
-                   im_penalty *pen, im_rng *rng, double *spe, double *last_bce)
-{
-    trainer t = { 0 };
-    int batch = s->batch < ds->train.x.rows ? s->batch : ds->train.x.rows;
-    long per_epoch = (ds->train.x.rows + batch - 1) / batch, total = per_epoch * s->epochs;
-    im_status st = im_mat_alloc(ctx, &t.xb, batch, ds->train.x.cols);
-    if (!st) st = im_mat_alloc(ctx, &t.tb, batch, 1);
-    if (!st) st = im_mat_alloc(ctx, &t.ob, batch, tr->onehot.cols);
-    if (!st) st = im_batcher_init(ctx, &t.batcher, ds->train.x.rows, rng);
-    if (!st && !(t.g = im_graph_new(ctx))) st = ctx->status;
+    im_loop l;
+    im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "disentangle", .epochs = s->epochs,
+                                                         .rows = ds->train.x.rows, .batch = s->batch,
+                                                         .warmup = s->pen.warmup, .hint = "lower lr or beta" });
+    if (!st) st = im_mat_alloc(ctx, &xb, l.batch, ds->train.x.cols);
+    if (!st) st = im_mat_alloc(ctx, &tb, l.batch, 1);
+    if (!st) st = im_mat_alloc(ctx, &ob, l.batch, tr->onehot.cols);
     if (!st) {
-        im_adam_init(&t.opt, &m->all, s->lr);
-        t.opt.pool = ctx->pool;
+        im_adam_init(&opt, &m->all, s->lr);
+        opt.pool = ctx->pool;
     }
-    double t0 = im_seconds(), recon_sum = 0;
-    for (long k = 0; k < total && !st; k++) {
-        if (im_interrupted(ctx)) {
-            st = im_fail(ctx, IM_EINTERRUPTED, "disentangle: interrupted at step %ld of %ld", k, total);
-            break;
+    while (!st && im_loop_next(&l)) {
+        im_graph *g = l.g;
+        for (int k = 0; k < l.batch; k++) {
+            im_mat_copy_row(&xb, k, &ds->train.x, l.rows[k]);
+            im_mat_copy_row(&tb, k, &tr->value, l.rows[k]);
+            im_mat_copy_row(&ob, k, &tr->onehot, l.rows[k]);
         }
-        double recon = NAN;
-        next_batch(&t, ds, tr, rng);
-        double ramp = s->warmup > 0 ? (k + 1) / (s->warmup * per_epoch) : 1;
-        st = step(ctx, &t, s->beta * (ramp < 1 ? ramp : 1), ds, tr, m, pen, k, rng, &recon);
-        recon_sum += recon;
-        if ((k + 1) % per_epoch == 0 || (k + 1) % 20 == 0) {
-            char detail[64];
-            snprintf(detail, sizeof detail, "BCE %.4f", recon_sum / ((k % per_epoch) + 1));
-            im_progress(ctx, "disentangle", k + 1, total, detail);
-            if ((k + 1) % per_epoch == 0) *last_bce = recon_sum / per_epoch, recon_sum = 0;
-        }
+        im_tensor *z = im_encoder_forward(g, &m->enc, im_input(g, &xb));
+        if (!z) st = ctx->status;
+        /* the penalty's critic steps or refit come between the encoder's
+         * pass and the penalty it scores */
+        if (!st && pen) st = im_penalty_prepare(ctx, pen, l.step, &m->enc, &ds->train.x, &tr->value, z->val, &tb, t->rng);
+        if (st) break;
+        im_tensor *bce = im_bce_logits(g, decoder_logits(g, m, z, im_input(g, &ob)), im_input(g, &xb));
+        im_tensor *loss = pen ? im_add(g, bce, im_scale(g, im_penalty_value(g, pen, z, im_input(g, &tb)), s->beta * l.ramp))
+                              : bce;
+        st = im_loop_update(&l, loss, &opt);
+        if (!st) im_loop_track(&l, im_item(bce));
+        if (!st && im_loop_epoch_done(&l)) *last_bce = im_loop_mean(&l);
     }
-    im_progress_done(ctx);
-    *spe = (im_seconds() - t0) / s->epochs;
-    trainer_free(&t);
+    st = im_loop_end(&l, st);
+    *spe = l.seconds / s->epochs;
+    im_mat_free(&xb);
+    im_mat_free(&tb);
+    im_mat_free(&ob);
     return st;
 }

@@ -34,20 +34,17 @@ static const im_param_spec domain_adapt_params[] = {
     IM_PARAMS_END
 };
 
-static im_status read_settings(im_ctx *ctx, const im_section *sec, da_settings *s)
-{
-    const char *method;
-    im_status st = im_section_string(ctx, sec, "method", &method);
-    if (!st) s->method = strcmp(method, "source-only") == 0 ? DA_SOURCE_ONLY : DA_INFOMIN;
-    if (!st) st = im_section_float(ctx, sec, "beta", &s->beta);
-    if (!st) st = im_section_int(ctx, sec, "epochs", &s->epochs);
-    if (!st) st = im_section_int(ctx, sec, "batch", &s->batch);
-    if (!st) st = im_section_float(ctx, sec, "lr", &s->lr);
-    if (!st) st = im_penalty_opts_read(ctx, sec, &s->pen);
-    if (!st) st = im_leakage_opts_read(ctx, sec, &s->leak);
-    if (!st && s->method == DA_SOURCE_ONLY) s->beta = 0;
-    return st;
-}
+static const im_field domain_adapt_fields[] = {
+    IM_FIELD(da_settings, method, "method"),
+    IM_FIELD(da_settings, beta, "beta"),
+    IM_FIELD(da_settings, epochs, "epochs"),
+    IM_FIELD(da_settings, batch, "batch"),
+    IM_FIELD(da_settings, lr, "lr"),
+    IM_PENALTY_FIELDS(da_settings, pen, "rows", "0"),
+    IM_LEAKAGE_FIELDS(da_settings, leak),
+    IM_FIELD_KEY("select_source_drop", .unhashed = 1),
+    IM_FIELDS_END
+};
 
 /* The training rows of each domain; both must be there, and in the test
  * split too (the two accuracies). */
@@ -70,16 +67,6 @@ static im_status split_domains(im_ctx *ctx, const im_dataset *ds, da_domains *d)
         int k = im_mat_row(&ds->train.t, r)[0] > 0.5f;
         d->rows[k][d->n[k]++] = r;
     }
-    return IM_OK;
-}
-
-static im_status check_dataset(im_ctx *ctx, const im_dataset *ds)
-{
-    if (ds->y_kind != IM_VAR_CLASSES || ds->train.y.cols != 1)
-        return im_fail(ctx, IM_EINVAL, "domain-adapt: dataset %s has no class labels (Y classes)", ds->name);
-    if (ds->t_kind != IM_VAR_BINARY || ds->train.t.cols != 1)
-        return im_fail(ctx, IM_EINVAL, "domain-adapt: dataset %s has no binary domain column T (e.g. fashion-mnist-m)",
-                       ds->name);
     return IM_OK;
 }
 
@@ -106,30 +93,26 @@ static const char *method_name(const da_settings *s) { return s->method == DA_SO
 
 static im_status domain_adapt_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
-    da_settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = read_settings(ctx, &sec, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
+    da_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_NEEDS_CLASSES | IM_NEEDS_BINARY_T);
+    if (s.method == DA_SOURCE_ONLY) s.beta = 0;
+    const im_dataset *ds = &t.ds;
     da_domains dom = { 0 };
     da_model m = { 0 };
     im_penalty pen = { 0 };
     double spe = 0;
-    st = check_dataset(ctx, &ds);
-    if (!st) st = split_domains(ctx, &ds, &dom);
-    if (!st) st = model_init(ctx, cfg, &ds, rng, &m);
+    if (!st) st = split_domains(ctx, ds, &dom);
+    if (!st) st = model_init(ctx, cfg, ds, rng, &m);
     if (!st && s.beta > 0)
-        st = im_penalty_new(ctx, cfg, "estimator", m.enc.out_dim, 1, &s.pen, ds.train.x.rows, rng, &pen);
-    if (!st) st = da_train(ctx, &s, &ds, &dom, &m, s.beta > 0 ? &pen : NULL, rng, &spe);
+        st = im_penalty_new(ctx, cfg, "estimator", m.enc.out_dim, 1, &s.pen, ds->train.x.rows, rng, &pen);
+    if (!st) st = da_train(&t, &s, &dom, &m, s.beta > 0 ? &pen : NULL, &spe);
     if (!st) {
         im_record_str(rec, "method", method_name(&s));
         im_record_str(rec, "penalty", im_penalty_name(&pen));
         im_record_num(rec, "beta", s.beta);
         im_record_num(rec, "seconds_per_epoch", spe);
-        st = da_evaluate(ctx, &s, &ds, &m, rng, rec);
+        st = da_evaluate(ctx, &s, ds, &m, rng, rec);
     }
     if (!st) {
         double src = NAN, tgt = NAN, dom_acc = NAN, rho = NAN;
@@ -138,38 +121,31 @@ static im_status domain_adapt_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
         im_record_metric(rec, "domain_accuracy", &dom_acc);
         im_record_metric(rec, "rho_star", &rho);
         printf("domain-adapt on %s, %s, penalty %s, beta %g: source %.4f, target %.4f, domain accuracy from Z %.3f, "
-               "rho*(Z;domain) %.3f (%.1f s/epoch)\n", ds.name, method_name(&s), im_penalty_name(&pen), s.beta, src,
+               "rho*(Z;domain) %.3f (%.1f s/epoch)\n", ds->name, method_name(&s), im_penalty_name(&pen), s.beta, src,
                tgt, dom_acc, rho, spe);
     }
     im_penalty_free(&pen);
     model_free(&m);
     free(dom.rows[0]);
     free(dom.rows[1]);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
-static int source_only(im_ctx *ctx, const im_config *cfg)
-{
-    im_section task;
-    const char *method = "infomin";
-    if (!im_config_section(ctx, cfg, ctx->registry, "task", &task)) im_section_string(ctx, &task, "method", &method);
-    return strcmp(method, "source-only") == 0;
-}
-
-/* [estimator] is read only with a penalty; beta not at all by source-only. */
+/* [estimator] is read only with a penalty (source-only has none). */
 static int domain_adapt_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
-    return strcmp(name, "estimator") != 0 || (!source_only(ctx, cfg) && im_penalty_weighted(ctx, cfg));
+    da_settings s;
+    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) ||
+           (s.method != DA_SOURCE_ONLY && s.beta > 0);
 }
 
-/* source-only reads no beta; select_source_drop is read by the sweep
- * summary only: neither enters a cell's hash. */
+/* source-only reads no beta: it does not enter the cell's hash. */
 static int domain_adapt_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
 {
-    if (strcmp(section, "task") != 0) return 1;
-    if (strcmp(key, "select_source_drop") == 0) return 0;
-    return strcmp(key, "beta") != 0 || !source_only(ctx, cfg);
+    da_settings s;
+    if (strcmp(section, "task") != 0 || strcmp(key, "beta") != 0 || im_task_settings(ctx, cfg, &s)) return 1;
+    return s.method != DA_SOURCE_ONLY;
 }
 
 static const im_task_vt domain_adapt_vt = { IM_VT_SIZE(im_task_vt), .run = domain_adapt_run,
@@ -178,5 +154,5 @@ static const im_task_vt domain_adapt_vt = { IM_VT_SIZE(im_task_vt), .run = domai
 static const im_plugin domain_adapt = IM_PLUGIN(IM_TASK, "domain-adapt",
                                                 "domain adaptation: source labels only, CE + beta * penalty(Z, domain); "
                                                 "source and target accuracy",
-                                                domain_adapt_params, &domain_adapt_vt);
+                                                domain_adapt_params, &domain_adapt_vt, .fields = domain_adapt_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &domain_adapt, NULL };

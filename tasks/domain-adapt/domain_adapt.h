@@ -6,10 +6,10 @@
 
 #include "infomin/infomin.h"
 
-typedef enum { DA_SOURCE_ONLY, DA_INFOMIN } da_method;
+typedef enum { DA_SOURCE_ONLY, DA_INFOMIN } da_method;   /* the order of the method key's choices */
 
 typedef struct {
-    da_method method;
+    int method;   /* da_method */
     double beta, lr;
     int epochs, batch;
     im_penalty_opts pen;
@@ -30,8 +30,9 @@ typedef struct {
     int n[2];
 } da_domains;
 
-im_status da_train(im_ctx *ctx, const da_settings *s, const im_dataset *ds, const da_domains *dom, da_model *m,
-                   im_penalty *pen, im_rng *rng, double *spe);
+/* Encoder and classifier on the training split (the penalty's critic or
+ * refits in between); seconds per epoch into *spe. */
+im_status da_train(im_task *t, const da_settings *s, const da_domains *dom, da_model *m, im_penalty *pen, double *spe);
 /* Source and target test accuracy, a fresh domain classifier on Z_c, ρ*. */
 im_status da_evaluate(im_ctx *ctx, const da_settings *s, const im_dataset *ds, const da_model *m, im_rng *rng,
                       im_record *rec);

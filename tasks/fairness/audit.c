@@ -102,7 +102,7 @@ im_status fairness_evaluate_task(im_ctx *ctx, const model *m, const im_dataset *
 }
 
 /* (a) a fresh MLP adversary on frozen Z */
-im_status fairness_adversary(im_ctx *ctx, const settings *s, const im_dataset *ds, const im_mat *ztr, const im_mat *zte,
+im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *ztr, const im_mat *zte,
                            im_rng *rng, im_record *rec)
 {
     im_params params = { 0 };
@@ -166,7 +166,7 @@ im_status fairness_adversary(im_ctx *ctx, const settings *s, const im_dataset *d
 }
 
 /* (b) ρ*(Z;T): a fresh renyi critic fitted on validation Z, reported on test Z */
-im_status fairness_renyi_leakage(im_ctx *ctx, const settings *s, const im_dataset *ds, const im_mat *zva,
+im_status fairness_renyi_leakage(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *zva,
                                const im_mat *zte, im_rng *rng, im_record *rec)
 {
     double rho;
@@ -176,7 +176,7 @@ im_status fairness_renyi_leakage(im_ctx *ctx, const settings *s, const im_datase
 }
 
 /* (c) KSG between T and random 2-D projections of Z */
-im_status fairness_ksg_leakage(im_ctx *ctx, const settings *s, const im_dataset *ds, const im_mat *z, im_rng *rng,
+im_status fairness_ksg_leakage(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *z, im_rng *rng,
                              im_record *rec)
 {
     int n = z->rows, d = z->cols;

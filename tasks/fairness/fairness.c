@@ -29,13 +29,7 @@ static const im_param_spec fairness_params[] = {
       "constant, or cosine: the encoder's and head's learning rate falls from lr to 0 over the run (the code "
       "settles instead of moving with the last refits)", "constant|cosine" },
     { "weight_decay", "float", "0", "decoupled weight decay of the encoder and head", ">=0" },
-    { "inner_steps", "int", "5", "critic updates per encoder update (trained estimators)", ">=0" },
-    { "refit_every", "int", "5", "steps between refits of fitted closed-form estimators (slice)", ">=1" },
-    { "refit_rows", "int", "20000", "training rows whose Z a refit uses (all when fewer)", ">=16" },
-    { "refit_on", "string", "rows",
-      "what slice's refits fit: rows (refit_rows training rows every refit_every steps) or batch (the published "
-      "reference's recipe: every step, on the step's own batch)", "rows|batch" },
-    { "warmup", "float", "0", "epochs over which the penalty weight rises linearly from 0 to beta", ">=0" },
+    IM_PENALTY_PARAMS("5", "20000"),
     { "adversary_hidden", "ints", "64,64", "leakage adversary: hidden widths", ">=1" },
     { "adversary_epochs", "int", "20", "leakage adversary: epochs on frozen training Z", ">=1" },
     { "renyi_steps", "int", "2000", "rho*(Z;T): steps of the fresh renyi critic on validation Z", ">=1" },
@@ -84,30 +78,24 @@ static im_status fairness_validate(im_ctx *ctx, const im_section *s)
     return st;
 }
 
-static im_status read_settings(im_ctx *ctx, const im_section *s, settings *o)
-{
-    im_status st = im_section_float(ctx, s, "beta", &o->beta);
-    if (!st) st = im_section_int(ctx, s, "epochs", &o->epochs);
-    if (!st) st = im_section_int(ctx, s, "batch", &o->batch);
-    if (!st) st = im_section_float(ctx, s, "lr", &o->lr);
-    const char *schedule = "constant";
-    if (!st) st = im_section_string(ctx, s, "lr_schedule", &schedule);
-    o->cosine = strcmp(schedule, "cosine") == 0;
-    if (!st) st = im_section_float(ctx, s, "weight_decay", &o->weight_decay);
-    if (!st) st = im_section_int(ctx, s, "inner_steps", &o->inner_steps);
-    if (!st) st = im_section_int(ctx, s, "refit_every", &o->refit_every);
-    if (!st) st = im_section_int(ctx, s, "refit_rows", &o->refit_rows);
-    const char *refit_on = "rows";
-    if (!st) st = im_section_string(ctx, s, "refit_on", &refit_on);
-    o->refit_on_batch = strcmp(refit_on, "batch") == 0;
-    if (!st) st = im_section_float(ctx, s, "warmup", &o->warmup);
-    if (!st) st = im_section_ints(ctx, s, "adversary_hidden", o->adv_hidden, 8, &o->n_adv_hidden);
-    if (!st) st = im_section_int(ctx, s, "adversary_epochs", &o->adv_epochs);
-    if (!st) st = im_section_int(ctx, s, "renyi_steps", &o->renyi_steps);
-    if (!st) st = im_section_int(ctx, s, "ksg_slices", &o->ksg_slices);
-    if (!st) st = im_section_int(ctx, s, "checkpoint_every", &o->checkpoint_every);
-    return st;
-}
+static const im_field fairness_fields[] = {
+    IM_FIELD(fairness_settings, beta, "beta"),
+    IM_FIELD(fairness_settings, epochs, "epochs"),
+    IM_FIELD(fairness_settings, batch, "batch"),
+    IM_FIELD(fairness_settings, lr, "lr"),
+    IM_FIELD(fairness_settings, cosine, "lr_schedule"),
+    IM_FIELD(fairness_settings, weight_decay, "weight_decay"),
+    IM_PENALTY_FIELDS(fairness_settings, pen, NULL, NULL),
+    IM_FIELD_LIST(fairness_settings, adv_hidden, n_adv_hidden, "adversary_hidden"),
+    IM_FIELD(fairness_settings, adv_epochs, "adversary_epochs"),
+    IM_FIELD(fairness_settings, renyi_steps, "renyi_steps"),
+    IM_FIELD(fairness_settings, ksg_slices, "ksg_slices"),
+    /* where state is saved and what the summary prints change no number */
+    IM_FIELD(fairness_settings, checkpoint_every, "checkpoint_every", .unhashed = 1),
+    IM_FIELD_KEY("select_accuracy", .unhashed = 1),
+    IM_FIELD_KEY("reference_rho", .unhashed = 1),
+    IM_FIELDS_END
+};
 
 /* T must vary (a constant T is no nuisance: the leakage measures would
  * read 0 or NaN), and a binary T must have both groups in the test split
@@ -132,79 +120,59 @@ static im_status check_sensitive(im_ctx *ctx, const im_dataset *ds)
 
 static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
-    settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = read_settings(ctx, &sec, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
-    if (ds.train.t.cols != 1 || ds.train.y.cols != 1 || ds.t_kind == IM_VAR_NONE)
-        st = im_fail(ctx, IM_EINVAL, "fairness: dataset %s needs one target column and one sensitive column T", ds.name);
-    if (!st) st = check_sensitive(ctx, &ds);
+    fairness_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_NEEDS_T);
+    const im_dataset *ds = &t.ds;
+    if (!st) st = check_sensitive(ctx, ds);
     model m = { 0 };   /* freed on every path, the early ones included */
-    im_estimator *est = NULL;
+    im_penalty pen = { 0 };
     im_mat ztr = { 0 }, zva = { 0 }, zte = { 0 };
-    if (!st) st = fairness_model_init(ctx, cfg, ds.train.x.cols, rng, &m);
-    if (!st && s.beta > 0) st = im_estimator_new(ctx, cfg, "estimator", m.dz, 1, rng, &est);
-    if (!st && est && !est->vt->objective)
-        st = im_fail(ctx, IM_EINVAL, "fairness: estimator %s is not differentiable: it cannot be a penalty",
-                     est->plugin->name);
+    if (!st) st = fairness_model_init(ctx, cfg, ds->train.x.cols, rng, &m);
+    if (!st && s.beta > 0)
+        st = im_penalty_new(ctx, cfg, "estimator", m.enc.out_dim, 1, &s.pen, ds->train.x.rows, rng, &pen);
     double spe = 0, quality = 0;
-    checkpointing ck = { .resume = ctx->resume };
-    if (!st && s.checkpoint_every)
-        st = im_checkpoint_target(ctx, cfg, im_record_run(rec), ck.path, sizeof ck.path, &ck.hash);
-    if (!st) st = fairness_train(ctx, &s, &ds, &m, est, rng, &ck, &spe);
-    if (!st) st = im_mat_alloc(ctx, &ztr, ds.train.x.rows, m.dz);
-    if (!st) st = im_mat_alloc(ctx, &zva, ds.val.x.rows, m.dz);
-    if (!st) st = im_mat_alloc(ctx, &zte, ds.test.x.rows, m.dz);
-    if (!st) st = fairness_encode(ctx, &m, &ds.train.x, &ztr);
-    if (!st) st = fairness_encode(ctx, &m, &ds.val.x, &zva);
-    if (!st) st = fairness_encode(ctx, &m, &ds.test.x, &zte);
+    if (!st) st = fairness_train(&t, &s, &m, s.beta > 0 ? &pen : NULL, &spe);
+    if (!st) st = im_encoder_encode(ctx, &m.enc, &ds->train.x, IM_ENCODE_CODE, &ztr);
+    if (!st) st = im_encoder_encode(ctx, &m.enc, &ds->val.x, IM_ENCODE_CODE, &zva);
+    if (!st) st = im_encoder_encode(ctx, &m.enc, &ds->test.x, IM_ENCODE_CODE, &zte);
     if (!st) {
-        im_record_str(rec, "penalty", est ? est->plugin->name : "none");
+        im_record_str(rec, "penalty", im_penalty_name(&pen));
         im_record_num(rec, "beta", s.beta);
         im_record_num(rec, "seconds_per_epoch", spe);
-        st = fairness_evaluate_task(ctx, &m, &ds, &zte, rec, &quality);
+        st = fairness_evaluate_task(ctx, &m, ds, &zte, rec, &quality);
     }
-    if (!st) st = fairness_adversary(ctx, &s, &ds, &ztr, &zte, rng, rec);
-    if (!st) st = fairness_renyi_leakage(ctx, &s, &ds, &zva, &zte, rng, rec);
-    if (!st) st = fairness_ksg_leakage(ctx, &s, &ds, &zte, rng, rec);
+    if (!st) st = fairness_adversary(ctx, &s, ds, &ztr, &zte, rng, rec);
+    if (!st) st = fairness_renyi_leakage(ctx, &s, ds, &zva, &zte, rng, rec);
+    if (!st) st = fairness_ksg_leakage(ctx, &s, ds, &zte, rng, rec);
     if (!st) {
         double rho = NAN, a = NAN;
         im_record_metric(rec, "rho_star", &rho);
         if (!im_record_metric(rec, "adversary_auc", &a)) im_record_metric(rec, "adversary_r2", &a);
         printf("fairness on %s, penalty %s, beta %g: %s %.4f, rho*(Z;T) %.4f, adversary %s %.4f (%.1f s/epoch)\n",
-               ds.name, est ? est->plugin->name : "none", s.beta, ds.y_kind == IM_VAR_CONTINUOUS ? "RMSE" : "accuracy",
-               quality, rho, ds.t_kind == IM_VAR_BINARY ? "AUC" : "R2", a, spe);
+               ds->name, im_penalty_name(&pen), s.beta, ds->y_kind == IM_VAR_CONTINUOUS ? "RMSE" : "accuracy",
+               quality, rho, ds->t_kind == IM_VAR_BINARY ? "AUC" : "R2", a, spe);
     }
     im_mat_free(&ztr);
     im_mat_free(&zva);
     im_mat_free(&zte);
-    im_estimator_free(est);
+    im_penalty_free(&pen);
     fairness_model_free(&m);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
 /* β = 0 trains without a penalty: [estimator] is not read. */
 static int fairness_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
-    return strcmp(name, "estimator") != 0 || im_penalty_weighted(ctx, cfg);
-}
-
-/* The keys only the sweep summary reads (its choice rule, published
- * figures) stay out of a cell's hash: changing them re-chooses among the
- * same runs, and --resume reruns nothing. */
-static int fairness_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
-{
-    return strcmp(section, "task") != 0 || (strcmp(key, "select_accuracy") != 0 && strcmp(key, "reference_rho") != 0);
+    fairness_settings s;
+    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) || s.beta > 0;
 }
 
 static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_run, .summarize = fairness_summarize,
-                                        .uses_section = fairness_uses_section, .uses_key = fairness_uses_key };
+                                        .uses_section = fairness_uses_section };
 static const im_plugin fairness = IM_PLUGIN(IM_TASK, "fairness",
                                     "infomin fairness: encoder + head, task loss + beta * penalty(Z, T), leakage audit",
-                                    fairness_params, &fairness_vt, .validate = fairness_validate);
+                                    fairness_params, &fairness_vt, .validate = fairness_validate,
+                                    .fields = fairness_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &fairness, NULL };

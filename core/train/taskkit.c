@@ -1,0 +1,48 @@
+/* taskkit.c — opening a task's run (taskkit.h): its settings and its
+ * dataset, with the checks every task made of the dataset by hand. */
+#include <string.h>
+#include "infomin/fields.h"
+#include "infomin/registry.h"
+#include "infomin/taskkit.h"
+
+static im_status check_needs(im_ctx *ctx, const char *task, const im_dataset *ds, unsigned needs)
+{
+    int classes = ds->y_kind == IM_VAR_CLASSES && ds->y_classes >= 2 && ds->train.y.cols == 1;
+    if ((needs & IM_NEEDS_IMAGES) && ds->x_shape.c < 1)
+        return im_fail(ctx, IM_EINVAL, "%s: dataset %s needs images (a shape)%s", task, ds->name,
+                       needs & IM_NEEDS_CLASSES ? " and class labels" : "");
+    if ((needs & IM_NEEDS_CLASSES) && !classes)
+        return im_fail(ctx, IM_EINVAL, "%s: dataset %s has no class labels (Y classes)", task, ds->name);
+    if ((needs & IM_NEEDS_T) && (ds->train.t.cols != 1 || ds->train.y.cols != 1 || ds->t_kind == IM_VAR_NONE))
+        return im_fail(ctx, IM_EINVAL, "%s: dataset %s needs one target column and one sensitive column T", task,
+                       ds->name);
+    if ((needs & IM_NEEDS_BINARY_T) && (ds->t_kind != IM_VAR_BINARY || ds->train.t.cols != 1))
+        return im_fail(ctx, IM_EINVAL, "%s: dataset %s has no binary domain column T (e.g. fashion-mnist-m)", task,
+                       ds->name);
+    return IM_OK;
+}
+
+im_status im_task_open(im_task *t, im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec, void *settings,
+                       unsigned needs)
+{
+    memset(t, 0, sizeof *t);
+    t->ctx = ctx, t->cfg = cfg, t->rng = rng, t->rec = rec;
+    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &t->sec);
+    if (!st && settings) st = im_fields_read(ctx, &t->sec, settings);
+    if (!st) st = im_dataset_load(ctx, cfg, "dataset", rng, &t->ds);
+    if (!st) t->has_ds = 1;
+    if (!st) st = check_needs(ctx, t->sec.plugin->name, &t->ds, needs);
+    return st;
+}
+
+void im_task_close(im_task *t)
+{
+    if (t->has_ds) im_dataset_free(&t->ds);
+    t->has_ds = 0;
+}
+
+int im_task_settings(im_ctx *ctx, const im_config *cfg, void *settings)
+{
+    im_section sec;
+    return im_config_section(ctx, cfg, ctx->registry, "task", &sec) || im_fields_read(ctx, &sec, settings);
+}

@@ -1,0 +1,58 @@
+/* taskkit.h — what a task plugin is written on: opening a run (its [task]
+ * section read into the task's settings struct through the descriptor's
+ * field table, the [dataset] loaded and checked for what the task needs)
+ * and, in loop.h, its training loop.
+ *
+ *     static im_status my_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
+ *     {
+ *         my_settings s;
+ *         im_task t;
+ *         im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_NEEDS_CLASSES);
+ *         ... train and evaluate on t.ds ...
+ *         im_task_close(&t);
+ *         return st;
+ *     }
+ *
+ * ARCHITECTURE.md ("Writing a task") walks through a whole one. */
+#ifndef INFOMIN_TASKKIT_H
+#define INFOMIN_TASKKIT_H
+
+#include "api.h"
+#include "cfg.h"
+#include "data.h"
+#include "results.h"
+#include "rng.h"
+
+/* What a task needs of its dataset, checked by im_task_open with a message
+ * naming the task and the dataset. Flags, or'ed. */
+enum {
+    IM_NEEDS_CLASSES = 1 << 0,   /* Y: one column of class labels, at least 2 classes */
+    IM_NEEDS_T = 1 << 1,         /* one target column Y and one sensitive column T */
+    IM_NEEDS_BINARY_T = 1 << 2,  /* T: one binary column (a domain) */
+    IM_NEEDS_IMAGES = 1 << 3     /* X: image rows (a shape C×H×W) */
+};
+
+/* One run of a task: what its hooks were given, its bound [task] section
+ * and its dataset. */
+typedef struct im_task {
+    im_ctx *ctx;
+    const im_config *cfg;
+    im_rng *rng;
+    im_record *rec;
+    im_section sec;     /* [task] */
+    im_dataset ds;      /* [dataset], owned */
+    int has_ds;
+} im_task;
+
+/* Bind [task], read its keys into settings (the plugin's field table; NULL
+ * settings: none), load [dataset] and check it against needs. On failure
+ * *t holds nothing to free beyond what im_task_close frees. */
+IM_API im_status im_task_open(im_task *t, im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec,
+                              void *settings, unsigned needs);
+IM_API void im_task_close(im_task *t);
+/* The [task] settings of a configuration without a run (a uses_section or
+ * uses_key hook): the field table into settings; nonzero when they cannot
+ * be read (the run will say why). */
+IM_API int im_task_settings(im_ctx *ctx, const im_config *cfg, void *settings);
+
+#endif
