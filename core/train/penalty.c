@@ -91,20 +91,6 @@ static im_status hold_batch(im_ctx *ctx, im_penalty *p, const im_real *z, int ro
     return IM_OK;
 }
 
-/* inner_steps ascents of the critic's objective on the batch held fixed */
-static im_status critic_steps(im_ctx *ctx, im_penalty *p, const im_mat *tb)
-{
-    im_status st = IM_OK;
-    for (int k = 0; k < p->o.inner_steps && !st; k++) {
-        im_graph_reset(p->g);
-        im_params_zero_grad(p->critic);   /* drop what the encoder's pass left there */
-        im_tensor *obj = p->est->vt->objective(p->est->self, p->g, im_input(p->g, &p->zb), im_input(p->g, tb));
-        st = obj ? im_backward(p->g, im_neg(p->g, obj)) : ctx->status;
-        if (!st) im_optim_step(&p->opt);
-    }
-    return st;
-}
-
 im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_encoder *enc, const im_mat *x,
                              const im_mat *t, const im_real *z, const im_mat *tb, im_rng *rng)
 {
@@ -114,7 +100,7 @@ im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_enc
     if (!st && (p->critic || (fits(p) && p->o.refit_on_batch))) st = hold_batch(ctx, p, z, tb->rows, enc->out_dim);
     /* the reference recipe: new slices and CCA on this batch's Z */
     if (!st && fits(p) && p->o.refit_on_batch) st = p->est->vt->fit(p->est->self, ctx, &p->zb, tb, NULL, NULL, NULL);
-    if (!st && p->critic) st = critic_steps(ctx, p, tb);
+    if (!st && p->critic) st = im_estimator_ascend(ctx, p->est, p->g, &p->opt, &p->zb, tb, p->o.inner_steps);
     return st;
 }
 

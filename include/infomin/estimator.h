@@ -114,5 +114,11 @@ IM_API im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train
 IM_API void im_train_opts_adam(im_ctx *ctx, const im_train_opts *opts, im_params *params, im_optim *opt);
 IM_API im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *opts, const im_mat *x,
                                  const im_mat *y, const im_mat *xv, const im_mat *yv, im_record *rec);
+/* A critic trained alongside a task (a penalty, MINE's GAN term): `steps`
+ * Adam ascents (opt) of the estimator's objective on (x, y) held fixed, on
+ * g, its gradients from the task's last pass through it dropped first.
+ * Nothing for an estimator without trained weights. */
+IM_API im_status im_estimator_ascend(im_ctx *ctx, im_estimator *est, im_graph *g, im_optim *opt, const im_mat *x,
+                                     const im_mat *y, int steps);
 
 #endif

@@ -47,29 +47,40 @@ static const im_param_spec bottleneck_params[] = {
     IM_PARAMS_END
 };
 
+static const im_field bottleneck_fields[] = {
+    IM_FIELD(bn_settings, reg, "regularizer"),
+    IM_FIELD(bn_settings, code_key, "code"),
+    IM_FIELD(bn_settings, beta, "beta"),
+    IM_FIELD(bn_settings, code_dim, "code_dim"),
+    IM_FIELD(bn_settings, noise_sd, "noise_sd"),
+    IM_FIELD(bn_settings, epochs, "epochs"),
+    IM_FIELD(bn_settings, batch, "batch"),
+    IM_FIELD(bn_settings, lr, "lr"),
+    IM_FIELD(bn_settings, lr_decay, "lr_decay"),
+    IM_FIELD(bn_settings, adam_beta1, "adam_beta1"),
+    IM_FIELD(bn_settings, critic_steps, "critic_steps"),
+    IM_FIELD(bn_settings, eval_samples, "eval_samples"),
+    IM_FIELD(bn_settings, info_rows, "info_rows"),
+    IM_FIELDS_END
+};
+
+/* The code each regularizer's paper uses when code = auto; none has no
+ * beta and a deterministic code. */
+static void derive(bn_settings *s)
+{
+    static const char *const reg_names[] = { "none", "vib", "estimator" };
+    static const char *const code_names[] = { "gaussian", "noise", "deterministic" };
+    s->reg_name = reg_names[s->reg];
+    s->code = s->code_key == 0 ? (s->reg == BN_VIB ? BN_GAUSSIAN : BN_NOISE) : (bn_code)(s->code_key - 1);
+    if (s->reg == BN_NONE) s->code = BN_DETERMINISTIC, s->beta = 0;
+    s->code_name = code_names[s->code];
+}
+
 static im_status read_settings(im_ctx *ctx, const im_section *sec, bn_settings *s)
 {
-    im_status st = im_section_string(ctx, sec, "regularizer", &s->reg_name);
-    if (!st) st = im_section_string(ctx, sec, "code", &s->code_name);
-    if (!st) st = im_section_float(ctx, sec, "beta", &s->beta);
-    if (!st) st = im_section_int(ctx, sec, "code_dim", &s->code_dim);
-    if (!st) st = im_section_float(ctx, sec, "noise_sd", &s->noise_sd);
-    if (!st) st = im_section_int(ctx, sec, "epochs", &s->epochs);
-    if (!st) st = im_section_int(ctx, sec, "batch", &s->batch);
-    if (!st) st = im_section_float(ctx, sec, "lr", &s->lr);
-    if (!st) st = im_section_float(ctx, sec, "lr_decay", &s->lr_decay);
-    if (!st) st = im_section_float(ctx, sec, "adam_beta1", &s->adam_beta1);
-    if (!st) st = im_section_int(ctx, sec, "critic_steps", &s->critic_steps);
-    if (!st) st = im_section_int(ctx, sec, "eval_samples", &s->eval_samples);
-    if (!st) st = im_section_int(ctx, sec, "info_rows", &s->info_rows);
-    if (st) return st;
-    s->reg = strcmp(s->reg_name, "none") == 0 ? BN_NONE : strcmp(s->reg_name, "vib") == 0 ? BN_VIB : BN_ESTIMATOR;
-    if (s->reg == BN_NONE) s->code_name = "deterministic", s->beta = 0;
-    if (strcmp(s->code_name, "auto") == 0) s->code_name = s->reg == BN_VIB ? "gaussian" : "noise";
-    s->code = strcmp(s->code_name, "gaussian") == 0 ? BN_GAUSSIAN
-              : strcmp(s->code_name, "noise") == 0  ? BN_NOISE
-                                                     : BN_DETERMINISTIC;
-    return IM_OK;
+    im_status st = im_fields_read(ctx, sec, s);
+    if (!st) derive(s);
+    return st;
 }
 
 /* A deterministic code has no density: VIB's KL is infinite, and the
@@ -117,63 +128,55 @@ static void record(im_record *rec, const bn_settings *s, const im_estimator *est
 
 static im_status bottleneck_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
-    bn_settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = read_settings(ctx, &sec, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
-    if (ds.y_kind != IM_VAR_CLASSES || ds.y_classes < 2)
-        st = im_fail(ctx, IM_EINVAL, "bottleneck: dataset %s has no class labels (Y classes)", ds.name);
-    if (!st && ds.test.x.rows < 2)
-        st = im_fail(ctx, IM_EINVAL, "bottleneck: dataset %s has %d test rows (need at least 2)", ds.name,
-                     ds.test.x.rows);
+    bn_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_NEEDS_CLASSES);
+    derive(&s);
+    const im_dataset *ds = &t.ds;
+    if (!st && ds->test.x.rows < 2)
+        st = im_fail(ctx, IM_EINVAL, "bottleneck: dataset %s has %d test rows (need at least 2)", ds->name,
+                     ds->test.x.rows);
     bn_model m = { 0 };
     im_estimator *est = NULL;
-    if (!st) st = bn_model_init(ctx, cfg, &s, &ds, rng, &m);
-    if (!st && s.reg == BN_ESTIMATOR) st = make_estimator(ctx, cfg, &s, ds.train.x.cols, rng, &est);
+    if (!st) st = bn_model_init(ctx, cfg, &s, ds, rng, &m);
+    if (!st && s.reg == BN_ESTIMATOR) st = make_estimator(ctx, cfg, &s, ds->train.x.cols, rng, &est);
     bn_scores sc = { 0 };
     double t0 = im_seconds();
-    if (!st) st = bn_train(ctx, &s, &ds, &m, est, rng, rec, &sc);
+    if (!st) st = bn_train(&t, &s, &m, est, &sc);
     if (!st) {
         double spe = (im_seconds() - t0) / s.epochs;
         record(rec, &s, est, &sc, spe);
-        printf("bottleneck on %s, %s", ds.name, est ? est->plugin->name : s.reg_name);
+        printf("bottleneck on %s, %s", ds->name, est ? est->plugin->name : s.reg_name);
         if (s.reg != BN_NONE) printf(" beta %g", s.beta);
         printf(": test error %.2f%%, I(Z;Y) >= %.3f, I(X;Z) in [%.2f, %.2f] nats (%.1f s/epoch)\n", 100 * sc.error,
                sc.izy, sc.ixz_lower, isnan(sc.ixz_upper) ? INFINITY : sc.ixz_upper, spe);
     }
     im_estimator_free(est);
     bn_model_free(&m);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
-/* The configuration's regularizer, as the sweep's hooks see it (a task
- * section that does not read: "estimator", which keeps everything). */
-static const char *regularizer_of(im_ctx *ctx, const im_config *cfg)
+/* The configuration's regularizer, as the sweep's hooks see it (settings
+ * that do not read: estimator, which keeps everything). */
+static int regularizer_of(im_ctx *ctx, const im_config *cfg)
 {
-    im_section task;
-    const char *reg = "estimator";
-    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_string(ctx, &task, "regularizer", &reg))
-        return "estimator";
-    return reg;
+    bn_settings s;
+    return im_task_settings(ctx, cfg, &s) ? BN_ESTIMATOR : s.reg;
 }
 
 /* [estimator] counts only for regularizer = estimator, so cells of a sweep
  * that differ only in the estimator run once for none and vib. */
 static int bottleneck_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
-    return strcmp(name, "estimator") != 0 || strcmp(regularizer_of(ctx, cfg), "estimator") == 0;
+    return strcmp(name, "estimator") != 0 || regularizer_of(ctx, cfg) == BN_ESTIMATOR;
 }
 
 /* With regularizer = none, beta weighs nothing: cells that differ only
  * in it run once. */
 static int bottleneck_uses_key(im_ctx *ctx, const im_config *cfg, const char *section, const char *key)
 {
-    return strcmp(section, "task") != 0 || strcmp(key, "beta") != 0 || strcmp(regularizer_of(ctx, cfg), "none") != 0;
+    return strcmp(section, "task") != 0 || strcmp(key, "beta") != 0 || regularizer_of(ctx, cfg) != BN_NONE;
 }
 
 static const im_task_vt bottleneck_vt = { IM_VT_SIZE(im_task_vt), .run = bottleneck_run, .summarize = bn_summarize,
@@ -181,5 +184,6 @@ static const im_task_vt bottleneck_vt = { IM_VT_SIZE(im_task_vt), .run = bottlen
 static const im_plugin bottleneck = IM_PLUGIN(IM_TASK, "bottleneck",
                                               "information bottleneck: cross-entropy + beta * I(X;Z) (VIB's KL or any "
                                               "estimator), test error and the information plane",
-                                              bottleneck_params, &bottleneck_vt, .validate = bottleneck_validate);
+                                              bottleneck_params, &bottleneck_vt, .validate = bottleneck_validate,
+                                              .fields = bottleneck_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &bottleneck, NULL };

@@ -10,17 +10,19 @@
 
 /* What is added to the cross-entropy: nothing (the deterministic
  * baseline), VIB's KL(p(z|x) ‖ N(0, I)), or an estimator's Î(X;Z). */
-typedef enum { BN_NONE, BN_VIB, BN_ESTIMATOR } bn_regularizer;
+typedef enum { BN_NONE, BN_VIB, BN_ESTIMATOR } bn_regularizer;   /* the regularizer key's choices, in order */
 /* The code: Z = μ(x) + σ(x)·ε (the encoder makes μ and σ), Z = μ(x) +
  * noise_sd·ε, or Z = μ(x). */
 typedef enum { BN_GAUSSIAN, BN_NOISE, BN_DETERMINISTIC } bn_code;
 
 typedef struct {
-    bn_regularizer reg;
-    bn_code code;
-    const char *reg_name, *code_name;
+    int reg;          /* bn_regularizer */
+    int code_key;     /* the code key's choice: auto, gaussian, noise, deterministic */
     double beta, noise_sd, lr, lr_decay, adam_beta1;
     int code_dim, epochs, batch, critic_steps, eval_samples, info_rows;
+    /* derived (bn_settings_derive) */
+    bn_code code;
+    const char *reg_name, *code_name;
 } bn_settings;
 
 /* The encoder x -> [μ] or [μ, s] (σ = softplus(s − 5), as in VIB) and the
@@ -57,9 +59,9 @@ im_status bn_evaluate(im_ctx *ctx, const bn_settings *s, const im_dataset *ds, c
                       bn_scores *out);
 
 /* Trains encoder and classifier (and the estimator's critic, when trained)
- * for s->epochs epochs, evaluating after each: the curve `epochs` in rec. */
-im_status bn_train(im_ctx *ctx, const bn_settings *s, const im_dataset *ds, bn_model *m, im_estimator *est,
-                   im_rng *rng, im_record *rec, bn_scores *last);
+ * for s->epochs epochs, evaluating after each: the curve `epochs` in the
+ * task's record. */
+im_status bn_train(im_task *t, const bn_settings *s, bn_model *m, im_estimator *est, bn_scores *last);
 im_status bn_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
 
 #endif

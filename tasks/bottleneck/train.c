@@ -14,160 +14,111 @@
 #include <string.h>
 #include "bottleneck.h"
 
+/* A step's buffers: the batch's images, noise draws, detached codes and labels. */
 typedef struct {
-    const bn_settings *s;
-    const im_dataset *ds;
-    bn_model *m;
-    im_estimator *est;   /* regularizer = estimator only */
-    im_optim opt, critic_opt;
-    im_graph *g;
     im_mat xb, eps, zb;
     int *labels, *yb;    /* every training label; the batch's */
-    im_batcher batcher;
-    im_curve *curve;
-} trainer;
+} batch;
 
-static im_params *critic_params(const trainer *t)
+static void batch_free(batch *b)
 {
-    return t->est && t->est->vt->params ? t->est->vt->params(t->est->self) : NULL;
+    im_mat_free(&b->xb);
+    im_mat_free(&b->eps);
+    im_mat_free(&b->zb);
+    free(b->labels);
+    free(b->yb);
 }
 
-static void next_batch(trainer *t, im_rng *rng)
+static im_status batch_init(im_ctx *ctx, batch *b, const im_split *tr, int rows, int k)
 {
-    for (int k = 0; k < t->xb.rows; k++) {
-        int r = im_batcher_next(&t->batcher, rng);
-        im_mat_copy_row(&t->xb, k, &t->ds->train.x, r);
-        t->yb[k] = t->labels[r];
-    }
-    if (t->s->code != BN_DETERMINISTIC)
-        for (long i = 0; i < (long)t->eps.rows * t->eps.cols; i++) t->eps.data[i] = (im_real)im_rng_normal(rng);
+    im_status st = im_mat_alloc(ctx, &b->xb, rows, tr->x.cols);
+    if (!st) st = im_mat_alloc(ctx, &b->eps, rows, k);
+    if (!st) st = im_mat_alloc(ctx, &b->zb, rows, k);
+    if (!st && !(b->labels = im_class_labels(ctx, &tr->y, tr->y.rows))) st = ctx->status;
+    if (!st && !(b->yb = malloc(sizeof(int) * (size_t)rows))) st = im_fail(ctx, IM_ENOMEM, "bottleneck: out of memory");
+    return st;
 }
 
 /* The batch's codes as constants (the draws the encoder's step will use). */
-static im_status encode_batch(trainer *t)
+static im_status encode_batch(im_graph *g, const bn_settings *s, const bn_model *m, batch *b)
 {
-    im_graph *g = t->g;
     im_graph_reset(g);
     im_graph_set_grad(g, 0);
-    bn_code_tensors c = bn_code_of(g, t->s, t->m, im_encoder_forward(g, &t->m->enc, im_input(g, &t->xb)),
-                                   im_input(g, &t->eps));
+    bn_code_tensors c = bn_code_of(g, s, m, im_encoder_forward(g, &m->enc, im_input(g, &b->xb)), im_input(g, &b->eps));
     im_graph_set_grad(g, 1);
     if (!c.z) return im_graph_ctx(g)->status;
-    memcpy(t->zb.data, c.z->val, sizeof(im_real) * (size_t)t->zb.rows * t->zb.cols);
+    memcpy(b->zb.data, c.z->val, sizeof(im_real) * (size_t)b->zb.rows * b->zb.cols);
     return IM_OK;
 }
 
-static im_status critic_steps(trainer *t)
+/* cross-entropy + β·penalty on g; the two parts into *ce and *penalty */
+static im_tensor *step_loss(im_graph *g, const bn_settings *s, const bn_model *m, im_estimator *est, batch *b,
+                            double *ce, double *penalty)
 {
-    im_params *cp = critic_params(t);
-    if (!cp) return IM_OK;
-    im_status st = encode_batch(t);
-    for (int k = 0; k < t->s->critic_steps && !st; k++) {
-        im_graph_reset(t->g);
-        im_params_zero_grad(cp);   /* what the encoder's pass left there */
-        im_tensor *obj = t->est->vt->objective(t->est->self, t->g, im_input(t->g, &t->xb), im_input(t->g, &t->zb));
-        st = im_backward(t->g, im_neg(t->g, obj));
-        if (!st) im_optim_step(&t->critic_opt);
-    }
-    return st;
-}
-
-static im_status encoder_step(trainer *t, double *ce, double *penalty)
-{
-    im_graph *g = t->g;
-    im_graph_reset(g);
-    bn_code_tensors c = bn_code_of(g, t->s, t->m, im_encoder_forward(g, &t->m->enc, im_input(g, &t->xb)),
-                                   im_input(g, &t->eps));
-    im_tensor *loss = c.z ? im_cross_entropy_logits(g, im_linear_layer_forward(g, &t->m->head, c.z), t->yb) : NULL;
+    bn_code_tensors c = bn_code_of(g, s, m, im_encoder_forward(g, &m->enc, im_input(g, &b->xb)), im_input(g, &b->eps));
+    im_tensor *loss = c.z ? im_cross_entropy_logits(g, im_linear_layer_forward(g, &m->head, c.z), b->yb) : NULL;
     im_tensor *pen = NULL;
-    if (t->s->reg == BN_VIB) pen = bn_vib_kl(g, &c, t->m->k);
-    if (t->s->reg == BN_ESTIMATOR && c.z) pen = t->est->vt->objective(t->est->self, g, im_input(g, &t->xb), c.z);
+    if (s->reg == BN_VIB) pen = bn_vib_kl(g, &c, m->k);
+    if (s->reg == BN_ESTIMATOR && c.z) pen = est->vt->objective(est->self, g, im_input(g, &b->xb), c.z);
     *ce = loss ? im_item(loss) : NAN;
     *penalty = pen ? im_item(pen) : NAN;
-    if (pen) loss = im_add(g, loss, im_scale(g, pen, t->s->beta));
-    im_status st = im_backward(g, loss);
-    if (!st && !isfinite(im_item(loss)))
-        st = im_fail(im_graph_ctx(g), IM_ENUMERIC, "bottleneck: loss is %g (cross-entropy %g, penalty %g): lower lr "
-                     "or beta", im_item(loss), *ce, *penalty);
-    if (!st) im_optim_step(&t->opt);
-    return st;
+    return pen ? im_add(g, loss, im_scale(g, pen, s->beta)) : loss;
 }
 
-static void trainer_free(trainer *t)
+im_status bn_train(im_task *t, const bn_settings *s, bn_model *m, im_estimator *est, bn_scores *last)
 {
-    im_graph_free(t->g);
-    im_mat_free(&t->xb);
-    im_mat_free(&t->eps);
-    im_mat_free(&t->zb);
-    free(t->labels);
-    free(t->yb);
-    im_batcher_free(&t->batcher);
-}
-
-static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, im_rng *rng, im_record *rec)
-{
-    const im_split *tr = &t->ds->train;
-    im_status st = im_mat_alloc(ctx, &t->xb, batch, tr->x.cols);
-    if (!st) st = im_mat_alloc(ctx, &t->eps, batch, t->m->k);
-    if (!st) st = im_mat_alloc(ctx, &t->zb, batch, t->m->k);
-    if (!st && !(t->labels = im_class_labels(ctx, &tr->y, tr->y.rows))) st = ctx->status;
-    if (!st && !(t->yb = malloc(sizeof(int) * (size_t)batch))) st = im_fail(ctx, IM_ENOMEM, "bottleneck: out of memory");
-    if (!st && !(t->g = im_graph_new(ctx))) st = ctx->status;
-    if (!st) st = im_batcher_init(ctx, &t->batcher, tr->x.rows, rng);
-    if (st) return st;
-    im_adam_init(&t->opt, &t->m->all, t->s->lr);
-    t->opt.beta1 = t->s->adam_beta1;
-    t->opt.pool = ctx->pool;
-    im_params *cp = critic_params(t);
-    if (cp) {
+    im_ctx *ctx = t->ctx;
+    const im_dataset *ds = &t->ds;
+    batch b = { 0 };
+    im_optim opt, critic_opt;
+    im_loop l;
+    im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "bottleneck", .epochs = s->epochs,
+                                                         .rows = ds->train.x.rows, .batch = s->batch,
+                                                         .whole_batches = 1, .hint = "lower lr or beta" });
+    if (!st) st = batch_init(ctx, &b, &ds->train, l.batch, m->k);
+    if (!st) {
+        im_adam_init(&opt, &m->all, s->lr);
+        opt.beta1 = s->adam_beta1;
+        opt.pool = ctx->pool;
+    }
+    im_params *cp = est && est->vt->params ? est->vt->params(est->self) : NULL;
+    if (!st && cp) {
         im_train_opts o;
-        st = im_train_opts_read(ctx, &t->est->sec, &o);
-        if (!st) im_train_opts_adam(ctx, &o, cp, &t->critic_opt);
+        st = im_train_opts_read(ctx, &est->sec, &o);
+        if (!st) im_train_opts_adam(ctx, &o, cp, &critic_opt);
     }
     static const char *const cols[] = { "epoch", "train_ce", "penalty", "test_error", "ixz_lower", "ixz_upper", "izy" };
-    t->curve = im_record_curve(rec, "epochs", 7, cols);
-    return st;
-}
-
-static void add_point(trainer *t, int epoch, double ce, double penalty, const bn_scores *sc)
-{
-    im_curve_add(t->curve, (double[]){ epoch, ce, penalty, sc->error, sc->ixz_lower, sc->ixz_upper, sc->izy });
-}
-
-im_status bn_train(im_ctx *ctx, const bn_settings *s, const im_dataset *ds, bn_model *m, im_estimator *est,
-                   im_rng *rng, im_record *rec, bn_scores *last)
-{
-    trainer t = { .s = s, .ds = ds, .m = m, .est = est };
-    int batch = s->batch < ds->train.x.rows ? s->batch : ds->train.x.rows;
-    int steps = ds->train.x.rows / batch, total = s->epochs * steps;
-    im_status st = trainer_init(ctx, &t, batch, rng, rec);
-    if (!st) st = bn_evaluate(ctx, s, ds, m, rng, last);
-    if (!st) add_point(&t, 0, NAN, NAN, last);
-    for (int epoch = 1; epoch <= s->epochs && !st; epoch++) {
-        double sum_ce = 0, sum_pen = 0;
-        for (int k = 0; k < steps && !st; k++) {
-            if (im_interrupted(ctx)) {
-                st = im_fail(ctx, IM_EINTERRUPTED, "bottleneck: interrupted in epoch %d of %d", epoch, s->epochs);
-                break;
-            }
-            double ce = NAN, pen = NAN;
-            next_batch(&t, rng);
-            if (est) st = critic_steps(&t);
-            if (!st) st = encoder_step(&t, &ce, &pen);
-            sum_ce += ce, sum_pen += pen;
-            int done = (epoch - 1) * steps + k + 1;
-            if (done % 20 == 0) im_progress(ctx, "bottleneck", done, total, NULL);
+    im_curve *curve = im_record_curve(t->rec, "epochs", 7, cols);
+    if (!st) st = bn_evaluate(ctx, s, ds, m, t->rng, last);
+    if (!st) im_curve_add(curve, (double[]){ 0, NAN, NAN, last->error, last->ixz_lower, last->ixz_upper, last->izy });
+    double sum_ce = 0, sum_pen = 0;
+    while (!st && im_loop_next(&l)) {
+        if (im_loop_epoch_start(&l)) sum_ce = sum_pen = 0;
+        for (int k = 0; k < l.batch; k++) {
+            im_mat_copy_row(&b.xb, k, &ds->train.x, l.rows[k]);
+            b.yb[k] = b.labels[l.rows[k]];
         }
-        t.opt.lr *= s->lr_decay;
-        if (!st) st = bn_evaluate(ctx, s, ds, m, rng, last);
+        if (s->code != BN_DETERMINISTIC)
+            for (long i = 0; i < (long)b.eps.rows * b.eps.cols; i++) b.eps.data[i] = (im_real)im_rng_normal(t->rng);
+        /* MINE's alternation: the critic's ascents on the batch's (x, z), then the encoder through it */
+        if (cp) st = encode_batch(l.g, s, m, &b);
+        if (!st && cp) st = im_estimator_ascend(ctx, est, l.g, &critic_opt, &b.xb, &b.zb, s->critic_steps);
         if (st) break;
-        add_point(&t, epoch, sum_ce / steps, s->reg == BN_NONE ? NAN : sum_pen / steps, last);
-        char detail[128];
-        snprintf(detail, sizeof detail, "epoch %d: test error %.2f%%, I(X;Z) >= %.2f, I(Z;Y) >= %.3f", epoch,
-                 100 * last->error, last->ixz_lower, last->izy);
-        im_progress(ctx, "bottleneck", epoch * steps, total, detail);
+        im_graph_reset(l.g);
+        double ce, pen;
+        st = im_loop_update(&l, step_loss(l.g, s, m, est, &b, &ce, &pen), &opt);
+        sum_ce += ce, sum_pen += pen;
+        if (st || !im_loop_epoch_done(&l)) continue;
+        opt.lr *= s->lr_decay;
+        st = bn_evaluate(ctx, s, ds, m, t->rng, last);
+        if (st) break;
+        double n = (double)l.per_epoch;
+        im_curve_add(curve, (double[]){ l.epoch, sum_ce / n, s->reg == BN_NONE ? NAN : sum_pen / n, last->error,
+                                        last->ixz_lower, last->ixz_upper, last->izy });
+        im_loop_note(&l, "test error %.2f%%, I(X;Z) >= %.2f, I(Z;Y) >= %.3f", 100 * last->error, last->ixz_lower,
+                     last->izy);
     }
-    im_progress_done(ctx);
-    trainer_free(&t);
+    st = im_loop_end(&l, st);
+    batch_free(&b);
     return st;
 }
