@@ -22,133 +22,110 @@ typedef struct {
     int x_dim, z_dim;
 } bigan_model;
 
+/* A step's buffers: real rows, latent draws, E's detached codes, targets. */
 typedef struct {
-    const gan_settings *s;
-    const im_dataset *ds;
-    bigan_model *m;
-    im_estimator *est;
-    im_optim opt_eg, opt_d, opt_critic;
-    im_graph *g;
     im_mat real, z, code, ones, zeros;
-    im_batcher batcher;
-    im_curve *curve;
-} trainer;
+} batch;
 
-static im_params *critic_params(const trainer *t)
+static void batch_free(batch *b)
 {
-    return t->est && t->est->vt->params ? t->est->vt->params(t->est->self) : NULL;
+    im_mat *mats[] = { &b->real, &b->z, &b->code, &b->ones, &b->zeros };
+    for (size_t i = 0; i < sizeof mats / sizeof mats[0]; i++) im_mat_free(mats[i]);
 }
 
 /* the two joint pairs' logits: D([x, E(x)]) and D([G(z), z]); E(x) out */
-static void joint_logits(trainer *t, int detach, im_tensor **real_logit, im_tensor **fake_logit, im_tensor **code)
+static void joint_logits(im_graph *g, const bigan_model *m, const batch *b, int detach, im_tensor **real_logit,
+                         im_tensor **fake_logit, im_tensor **code)
 {
-    im_graph *g = t->g;
-    im_tensor *x = im_input(g, &t->real), *z = im_input(g, &t->z);
-    im_tensor *e = im_encoder_forward(g, &t->m->enc, x), *gz = im_encoder_forward(g, &t->m->gen, z);
+    im_tensor *x = im_input(g, &b->real), *z = im_input(g, &b->z);
+    im_tensor *e = im_encoder_forward(g, &m->enc, x), *gz = im_encoder_forward(g, &m->gen, z);
     if (detach) e = im_detach(g, e), gz = im_detach(g, gz);
-    *real_logit = im_encoder_forward(g, &t->m->disc, im_concat_cols(g, x, e));
-    *fake_logit = im_encoder_forward(g, &t->m->disc, im_concat_cols(g, gz, z));
+    *real_logit = im_encoder_forward(g, &m->disc, im_concat_cols(g, x, e));
+    *fake_logit = im_encoder_forward(g, &m->disc, im_concat_cols(g, gz, z));
     *code = e;
 }
 
-static im_status discriminator_step(trainer *t, double *loss_d)
+/* D: BCE(D([x, E(x)]), 1) + BCE(D([G(z), z]), 0), E and G fixed (E(x) kept in b->code). */
+static im_status discriminator_step(im_loop *l, const bigan_model *m, batch *b, im_optim *opt, double *loss_d)
 {
-    im_graph *g = t->g;
-    im_graph_reset(g);
-    im_params_zero_grad(im_encoder_params(&t->m->disc));
+    im_graph *g = l->g;
+    im_params_zero_grad(im_encoder_params(&m->disc));
     im_tensor *rl, *fl, *e;
-    joint_logits(t, 1, &rl, &fl, &e);
-    im_tensor *loss = im_add(g, im_bce_logits(g, rl, im_input(g, &t->ones)), im_bce_logits(g, fl, im_input(g, &t->zeros)));
-    im_status st = im_backward(g, loss);
+    joint_logits(g, m, b, 1, &rl, &fl, &e);
+    im_tensor *loss = im_add(g, im_bce_logits(g, rl, im_input(g, &b->ones)), im_bce_logits(g, fl, im_input(g, &b->zeros)));
+    im_status st = im_loop_update(l, loss, opt);
     if (st) return st;
     *loss_d = im_item(loss);
-    memcpy(t->code.data, e->val, sizeof(im_real) * (size_t)t->code.rows * t->code.cols);
-    im_optim_step(&t->opt_d);
+    memcpy(b->code.data, e->val, sizeof(im_real) * (size_t)b->code.rows * b->code.cols);
     return IM_OK;
 }
 
-static im_status encoder_generator_step(trainer *t, double *loss_eg, double *mi)
+/* E and G: BCE(D([x, E(x)]), 0) + BCE(D([G(z), z]), 1) − β·Î(X; E(X)), D and the critic fixed. */
+static im_status encoder_generator_step(im_loop *l, const gan_settings *s, const bigan_model *m, im_estimator *est,
+                                        batch *b, im_optim *opt, double *loss_eg, double *mi)
 {
-    im_graph *g = t->g;
+    im_graph *g = l->g;
     im_graph_reset(g);
     im_tensor *rl, *fl, *e;
-    joint_logits(t, 0, &rl, &fl, &e);
-    im_tensor *loss = im_add(g, im_bce_logits(g, rl, im_input(g, &t->zeros)), im_bce_logits(g, fl, im_input(g, &t->ones)));
+    joint_logits(g, m, b, 0, &rl, &fl, &e);
+    im_tensor *loss = im_add(g, im_bce_logits(g, rl, im_input(g, &b->zeros)), im_bce_logits(g, fl, im_input(g, &b->ones)));
     im_tensor *term = NULL;
-    if (t->est) {
-        term = t->est->vt->objective(t->est->self, g, im_input(g, &t->real), e);
-        loss = im_sub(g, loss, im_scale(g, term, t->s->mine_beta));
+    if (est) {
+        term = est->vt->objective(est->self, g, im_input(g, &b->real), e);
+        loss = im_sub(g, loss, im_scale(g, term, s->mine_beta));
     }
-    im_status st = im_backward(g, loss);
+    im_status st = im_loop_update(l, loss, opt);
     if (st) return st;
     *loss_eg = im_item(loss);
     *mi = term ? im_item(term) : NAN;
-    if (!isfinite(*loss_eg))
-        return im_fail(im_graph_ctx(g), IM_ENUMERIC, "bigan: encoder/generator loss is %g (lower lr_g or mine_beta)",
-                       *loss_eg);
-    im_optim_step(&t->opt_eg);
     return IM_OK;
 }
 
-static void trainer_free(trainer *t)
+static im_status train(im_task *t, const gan_settings *s, bigan_model *m, im_estimator *est)
 {
-    im_graph_free(t->g);
-    im_mat *mats[] = { &t->real, &t->z, &t->code, &t->ones, &t->zeros };
-    for (size_t i = 0; i < sizeof mats / sizeof mats[0]; i++) im_mat_free(mats[i]);
-    im_batcher_free(&t->batcher);
-}
-
-static im_status trainer_init(im_ctx *ctx, trainer *t, im_rng *rng, im_record *rec)
-{
-    const gan_settings *s = t->s;
-    int b = s->batch;
-    im_status st = im_mat_alloc(ctx, &t->real, b, t->m->x_dim);
-    if (!st) st = im_mat_alloc(ctx, &t->z, b, t->m->z_dim);
-    if (!st) st = im_mat_alloc(ctx, &t->code, b, t->m->z_dim);
-    if (!st) st = im_mat_alloc(ctx, &t->ones, b, 1);
-    if (!st) st = im_mat_alloc(ctx, &t->zeros, b, 1);
-    if (!st && !(t->g = im_graph_new(ctx))) st = ctx->status;
-    if (!st) st = im_batcher_init(ctx, &t->batcher, t->ds->train.x.rows, rng);
-    if (st) return st;
-    for (int r = 0; r < b; r++) t->ones.data[r] = 1, t->zeros.data[r] = 0;
-    gan_adam(&t->opt_eg, &t->m->eg, s->lr_g, s->adam_beta1, ctx);
-    gan_adam(&t->opt_d, im_encoder_params(&t->m->disc), s->lr_d, s->adam_beta1, ctx);
-    if (critic_params(t)) gan_adam(&t->opt_critic, critic_params(t), s->lr_critic, s->adam_beta1, ctx);
+    im_ctx *ctx = t->ctx;
+    const im_dataset *ds = &t->ds;
+    batch b = { 0 };
+    im_optim opt_eg, opt_d, opt_critic;
+    im_loop l;
+    im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "bigan", .steps = s->steps, .rows = ds->train.x.rows,
+                                                         .batch = s->batch, .progress_every = s->log_every,
+                                                         .hint = "lower lr_g or mine_beta" });
+    int rows = l.batch;
+    if (!st) st = im_mat_alloc(ctx, &b.real, rows, m->x_dim);
+    if (!st) st = im_mat_alloc(ctx, &b.z, rows, m->z_dim);
+    if (!st) st = im_mat_alloc(ctx, &b.code, rows, m->z_dim);
+    if (!st) st = im_mat_alloc(ctx, &b.ones, rows, 1);
+    if (!st) st = im_mat_alloc(ctx, &b.zeros, rows, 1);
+    for (int r = 0; !st && r < rows; r++) b.ones.data[r] = 1, b.zeros.data[r] = 0;
+    im_params *cp = est && est->vt->params ? est->vt->params(est->self) : NULL;
+    if (!st) {
+        gan_adam(&opt_eg, &m->eg, s->lr_g, s->adam_beta1, ctx);
+        gan_adam(&opt_d, im_encoder_params(&m->disc), s->lr_d, s->adam_beta1, ctx);
+        if (cp) gan_adam(&opt_critic, cp, s->lr_critic, s->adam_beta1, ctx);
+    }
     static const char *const cols[] = { "step", "loss_d", "loss_eg", "mi_term" };
-    t->curve = im_record_curve(rec, "train", 4, cols);
-    return IM_OK;
-}
-
-static im_status train(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, bigan_model *m, im_estimator *est,
-                       im_rng *rng, im_record *rec)
-{
-    trainer t = { .s = s, .ds = ds, .m = m, .est = est };
-    im_status st = trainer_init(ctx, &t, rng, rec);
+    im_curve *curve = im_record_curve(t->rec, "train", 4, cols);
     double sum[3] = { 0 };
     int since = 0;
-    for (int step = 1; step <= s->steps && !st; step++) {
-        if (im_interrupted(ctx)) {
-            st = im_fail(ctx, IM_EINTERRUPTED, "bigan: interrupted at step %d of %d", step, s->steps);
-            break;
-        }
-        for (int k = 0; k < s->batch; k++) im_mat_copy_row(&t.real, k, &ds->train.x, im_batcher_next(&t.batcher, rng));
-        for (long i = 0; i < (long)t.z.rows * t.z.cols; i++) t.z.data[i] = (im_real)im_rng_normal(rng);
+    while (!st && im_loop_next(&l)) {
+        for (int k = 0; k < rows; k++) im_mat_copy_row(&b.real, k, &ds->train.x, l.rows[k]);
+        for (long i = 0; i < (long)b.z.rows * b.z.cols; i++) b.z.data[i] = (im_real)im_rng_normal(t->rng);
         double ld, leg, mi;
-        st = discriminator_step(&t, &ld);
-        if (!st) st = gan_critic_steps(t.g, est, &t.opt_critic, &t.real, &t.code, s->critic_steps);
-        if (!st) st = encoder_generator_step(&t, &leg, &mi);
+        st = discriminator_step(&l, m, &b, &opt_d, &ld);
+        if (!st && cp) st = im_estimator_ascend(ctx, est, l.g, &opt_critic, &b.real, &b.code, s->critic_steps);
+        if (!st) st = encoder_generator_step(&l, s, m, est, &b, &opt_eg, &leg, &mi);
         if (st) break;
         sum[0] += ld, sum[1] += leg, sum[2] += isnan(mi) ? 0 : mi, since++;
-        if (step % s->log_every == 0 || step == s->steps) {
-            im_curve_add(t.curve, (double[]){ step, sum[0] / since, sum[1] / since, est ? sum[2] / since : NAN });
-            char detail[96];
-            snprintf(detail, sizeof detail, "D %.3f EG %.3f", sum[0] / since, sum[1] / since);
-            im_progress(ctx, "bigan", step, s->steps, detail);
+        long step = l.step + 1;
+        if (step % s->log_every == 0 || step == l.total) {
+            im_curve_add(curve, (double[]){ step, sum[0] / since, sum[1] / since, est ? sum[2] / since : NAN });
+            im_loop_note(&l, "D %.3f EG %.3f", sum[0] / since, sum[1] / since);
             sum[0] = sum[1] = sum[2] = 0, since = 0;
         }
     }
-    im_progress_done(ctx);
-    trainer_free(&t);
+    st = im_loop_end(&l, st);
+    batch_free(&b);
     return st;
 }
 
@@ -227,28 +204,25 @@ static im_status build(im_ctx *ctx, const im_config *cfg, const gan_settings *s,
 
 static im_status bigan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    gan_settings s;
-    im_status st = gan_read_settings(ctx, cfg, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
+    gan_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
     bigan_model m = { 0 };
     im_estimator *est = NULL;
-    st = build(ctx, cfg, &s, &ds, rng, &m, &est);
+    if (!st) st = build(ctx, cfg, &s, &t.ds, rng, &m, &est);
     double t0 = im_seconds();
-    if (!st) st = train(ctx, &s, &ds, &m, est, rng, rec);
+    if (!st) st = train(&t, &s, &m, est);
     if (!st) {
         im_record_num(rec, "mine_beta", s.mine_beta);
         im_record_num(rec, "train_seconds", im_seconds() - t0);
-        st = evaluate(ctx, &s, &ds, &m, rng, rec);
+        st = evaluate(ctx, &s, &t.ds, &m, rng, rec);
     }
     im_estimator_free(est);
     im_params_view_free(&m.eg);
     im_encoder_free(&m.enc);
     im_encoder_free(&m.gen);
     im_encoder_free(&m.disc);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
@@ -256,4 +230,4 @@ static const im_task_vt bigan_vt = { IM_VT_SIZE(im_task_vt), .run = bigan_run, .
                                      .uses_section = gan_uses_section };
 const im_plugin gan_bigan_plugin = IM_PLUGIN(IM_TASK, "bigan",
                                      "ALI/BiGAN on a 2-D mixture, optionally with beta * I(X; E(X)): modes, reconstruction",
-                                     gan_params, &bigan_vt);
+                                     gan_params, &bigan_vt, .fields = gan_fields);

@@ -33,26 +33,23 @@ const im_param_spec gan_params[] = {
     IM_PARAMS_END
 };
 
-im_status gan_read_settings(im_ctx *ctx, const im_config *cfg, gan_settings *s)
-{
-    im_section sec;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = im_section_int(ctx, &sec, "steps", &s->steps);
-    if (!st) st = im_section_int(ctx, &sec, "batch", &s->batch);
-    if (!st) st = im_section_int(ctx, &sec, "noise_dim", &s->noise_dim);
-    if (!st) st = im_section_float(ctx, &sec, "lr_g", &s->lr_g);
-    if (!st) st = im_section_float(ctx, &sec, "lr_d", &s->lr_d);
-    if (!st) st = im_section_float(ctx, &sec, "lr_critic", &s->lr_critic);
-    if (!st) st = im_section_float(ctx, &sec, "adam_beta1", &s->adam_beta1);
-    if (!st) st = im_section_float(ctx, &sec, "mine_beta", &s->mine_beta);
-    if (!st) st = im_section_int(ctx, &sec, "critic_steps", &s->critic_steps);
-    if (!st) st = im_section_int(ctx, &sec, "eval_samples", &s->eval_samples);
-    if (!st) st = im_section_int(ctx, &sec, "plot_samples", &s->plot_samples);
-    if (!st) st = im_section_float(ctx, &sec, "radius_sd", &s->radius_sd);
-    if (!st) st = im_section_float(ctx, &sec, "mode_share", &s->mode_share);
-    if (!st) st = im_section_int(ctx, &sec, "log_every", &s->log_every);
-    return st;
-}
+const im_field gan_fields[] = {
+    IM_FIELD(gan_settings, steps, "steps"),
+    IM_FIELD(gan_settings, batch, "batch"),
+    IM_FIELD(gan_settings, noise_dim, "noise_dim"),
+    IM_FIELD(gan_settings, lr_g, "lr_g"),
+    IM_FIELD(gan_settings, lr_d, "lr_d"),
+    IM_FIELD(gan_settings, lr_critic, "lr_critic"),
+    IM_FIELD(gan_settings, adam_beta1, "adam_beta1"),
+    IM_FIELD(gan_settings, mine_beta, "mine_beta"),
+    IM_FIELD(gan_settings, critic_steps, "critic_steps"),
+    IM_FIELD(gan_settings, eval_samples, "eval_samples"),
+    IM_FIELD(gan_settings, plot_samples, "plot_samples"),
+    IM_FIELD(gan_settings, radius_sd, "radius_sd"),
+    IM_FIELD(gan_settings, mode_share, "mode_share"),
+    IM_FIELD(gan_settings, log_every, "log_every"),
+    IM_FIELDS_END
+};
 
 static im_status evaluate(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const gan_model *m, im_rng *rng,
                           im_record *rec)
@@ -90,26 +87,23 @@ static im_status build(im_ctx *ctx, const im_config *cfg, const gan_settings *s,
 
 static im_status gan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    gan_settings s;
-    im_status st = gan_read_settings(ctx, cfg, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
+    gan_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
     gan_model m = { 0 };
     im_estimator *est = NULL;
-    st = build(ctx, cfg, &s, &ds, rng, &m, &est);
+    if (!st) st = build(ctx, cfg, &s, &t.ds, rng, &m, &est);
     double t0 = im_seconds();
-    if (!st) st = gan_train(ctx, &s, &ds, &m, est, rng, rec);
+    if (!st) st = gan_train(&t, &s, &m, est);
     if (!st) {
         im_record_num(rec, "mine_beta", s.mine_beta);
         im_record_num(rec, "train_seconds", im_seconds() - t0);
-        st = evaluate(ctx, &s, &ds, &m, rng, rec);
+        st = evaluate(ctx, &s, &t.ds, &m, rng, rec);
     }
     im_estimator_free(est);
     im_encoder_free(&m.gen);
     im_encoder_free(&m.disc);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
@@ -125,17 +119,13 @@ im_status gan_mi_estimator(im_ctx *ctx, const im_config *cfg, const char *task, 
 
 int gan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
-    im_section task;
-    double beta = 1;
-    if (strcmp(name, "estimator") != 0) return 1;
-    if (im_config_section(ctx, cfg, ctx->registry, "task", &task) || im_section_float(ctx, &task, "mine_beta", &beta))
-        return 1;
-    return beta > 0;
+    gan_settings s;
+    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) || s.mine_beta > 0;
 }
 
 static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summarize = gan_summarize,
                                    .uses_section = gan_uses_section };
 static const im_plugin gan = IM_PLUGIN(IM_TASK, "gan",
                                "GAN on a 2-D mixture, optionally MINE-regularised (beta * I(G([eps, c]); c)): mode coverage",
-                               gan_params, &gan_vt);
+                               gan_params, &gan_vt, .fields = gan_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gan, &gan_bigan_plugin, NULL };

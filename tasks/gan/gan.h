@@ -20,9 +20,9 @@ typedef struct {
 } gan_model;
 
 /* Trains model (and, with mine_beta > 0, the estimator's critic) for
- * s->steps steps; the loss curves into rec. */
-im_status gan_train(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, gan_model *m, im_estimator *est,
-                    im_rng *rng, im_record *rec);
+ * s->steps steps on the task's training split; the loss curves into its
+ * record. */
+im_status gan_train(im_task *t, const gan_settings *s, gan_model *m, im_estimator *est);
 /* n samples of G with codes drawn uniformly, into out (n x x_dim, allocated
  * here); the codes into codes (n ints) when not NULL. */
 im_status gan_generate(im_ctx *ctx, const gan_model *m, int n, im_rng *rng, im_mat *out, int *codes);
@@ -32,9 +32,6 @@ im_status gan_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
  * their codes when not NULL) as curves for the picture. */
 im_status gan_score_samples(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const im_mat *gen,
                             const int *codes, im_record *rec);
-/* `steps` Adam ascents of the estimator's objective on (x, y), held fixed
- * (train.c); nothing when the estimator trains nothing. */
-im_status gan_critic_steps(im_graph *g, im_estimator *est, im_optim *opt, const im_mat *x, const im_mat *y, int steps);
 /* Adam with the tasks' first-moment decay, on the context's pool (train.c). */
 void gan_adam(im_optim *opt, const im_params *params, double lr, double beta1, im_ctx *ctx);
 /* The MI term's estimator from [estimator] (x_dim and y_dim wide); refused
@@ -43,9 +40,9 @@ im_status gan_mi_estimator(im_ctx *ctx, const im_config *cfg, const char *task, 
                            im_estimator **est);
 /* Both tasks read [estimator] only with mine_beta > 0 (gan.c). */
 int gan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name);
-/* The task keys both tasks read, and reading them (gan.c). */
-im_status gan_read_settings(im_ctx *ctx, const im_config *cfg, gan_settings *s);
-extern const im_param_spec gan_params[];   /* gan.c: both tasks' keys */
+/* Both tasks' keys and where they go (gan.c). */
+extern const im_param_spec gan_params[];
+extern const im_field gan_fields[];
 extern const im_plugin gan_bigan_plugin;   /* bigan.c */
 
 #endif

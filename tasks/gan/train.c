@@ -13,17 +13,17 @@
 #include <string.h>
 #include "gan.h"
 
+/* A step's buffers: real rows, the latent [ε, c] and its one-hot part,
+ * G's detached output, the BCE targets. */
 typedef struct {
-    const gan_settings *s;
-    const im_dataset *ds;
-    gan_model *m;
-    im_estimator *est;
-    im_optim opt_g, opt_d, opt_critic;
-    im_graph *g;
     im_mat real, z, onehot, fake, ones, zeros;
-    im_batcher batcher;
-    im_curve *curve;
-} trainer;
+} batch;
+
+static void batch_free(batch *b)
+{
+    im_mat *mats[] = { &b->real, &b->z, &b->onehot, &b->fake, &b->ones, &b->zeros };
+    for (size_t i = 0; i < sizeof mats / sizeof mats[0]; i++) im_mat_free(mats[i]);
+}
 
 /* z = [ε, one-hot c] for every row, c uniform; the one-hot part alone in onehot */
 static void draw_latent(const gan_model *m, im_rng *rng, im_mat *z, im_mat *onehot, int *codes)
@@ -58,70 +58,41 @@ im_status gan_generate(im_ctx *ctx, const gan_model *m, int n, im_rng *rng, im_m
     return st;
 }
 
-static im_params *critic_params(const trainer *t)
+/* D: BCE(D(x), 1) + BCE(D(G(z)), 0), G's output held fixed (and kept in b->fake). */
+static im_status discriminator_step(im_loop *l, const gan_model *m, batch *b, im_optim *opt, double *loss_d)
 {
-    return t->est && t->est->vt->params ? t->est->vt->params(t->est->self) : NULL;
-}
-
-static im_status discriminator_step(trainer *t, double *loss_d)
-{
-    im_graph *g = t->g;
-    im_graph_reset(g);
-    im_params_zero_grad(im_encoder_params(&t->m->disc));   /* what G's pass left there */
-    im_tensor *fake = im_detach(g, im_encoder_forward(g, &t->m->gen, im_input(g, &t->z)));
-    im_tensor *real_logit = im_encoder_forward(g, &t->m->disc, im_input(g, &t->real));
-    im_tensor *fake_logit = im_encoder_forward(g, &t->m->disc, fake);
-    im_tensor *loss = im_add(g, im_bce_logits(g, real_logit, im_input(g, &t->ones)),
-                             im_bce_logits(g, fake_logit, im_input(g, &t->zeros)));
-    im_status st = im_backward(g, loss);
+    im_graph *g = l->g;
+    im_params_zero_grad(im_encoder_params(&m->disc));   /* what G's pass left there */
+    im_tensor *fake = im_detach(g, im_encoder_forward(g, &m->gen, im_input(g, &b->z)));
+    im_tensor *real_logit = im_encoder_forward(g, &m->disc, im_input(g, &b->real));
+    im_tensor *fake_logit = im_encoder_forward(g, &m->disc, fake);
+    im_tensor *loss = im_add(g, im_bce_logits(g, real_logit, im_input(g, &b->ones)),
+                             im_bce_logits(g, fake_logit, im_input(g, &b->zeros)));
+    im_status st = im_loop_update(l, loss, opt);
     if (st) return st;
     *loss_d = im_item(loss);
-    if (fake) memcpy(t->fake.data, fake->val, sizeof(im_real) * (size_t)t->fake.rows * t->fake.cols);
-    im_optim_step(&t->opt_d);
+    memcpy(b->fake.data, fake->val, sizeof(im_real) * (size_t)b->fake.rows * b->fake.cols);
     return IM_OK;
 }
 
-im_status gan_critic_steps(im_graph *g, im_estimator *est, im_optim *opt, const im_mat *x, const im_mat *y, int steps)
+/* G: BCE(D(G(z)), 1) − β·Î(G(z); c), through D and the critic held fixed. */
+static im_status generator_step(im_loop *l, const gan_settings *s, const gan_model *m, im_estimator *est, batch *b,
+                                im_optim *opt, double *loss_g, double *mi)
 {
-    im_params *cp = est && est->vt->params ? est->vt->params(est->self) : NULL;
-    im_status st = IM_OK;
-    for (int k = 0; cp && k < steps && !st; k++) {
-        im_graph_reset(g);
-        im_params_zero_grad(cp);   /* what the generator's pass left there */
-        im_tensor *obj = est->vt->objective(est->self, g, im_input(g, x), im_input(g, y));
-        st = im_backward(g, im_neg(g, obj));
-        if (!st) im_optim_step(opt);
-    }
-    return st;
-}
-
-static im_status generator_step(trainer *t, double *loss_g, double *mi)
-{
-    im_graph *g = t->g;
+    im_graph *g = l->g;
     im_graph_reset(g);
-    im_tensor *fake = im_encoder_forward(g, &t->m->gen, im_input(g, &t->z));
-    im_tensor *loss = im_bce_logits(g, im_encoder_forward(g, &t->m->disc, fake), im_input(g, &t->ones));
+    im_tensor *fake = im_encoder_forward(g, &m->gen, im_input(g, &b->z));
+    im_tensor *loss = im_bce_logits(g, im_encoder_forward(g, &m->disc, fake), im_input(g, &b->ones));
     im_tensor *term = NULL;
-    if (t->est) {
-        term = t->est->vt->objective(t->est->self, g, fake, im_input(g, &t->onehot));
-        loss = im_sub(g, loss, im_scale(g, term, t->s->mine_beta));
+    if (est) {
+        term = est->vt->objective(est->self, g, fake, im_input(g, &b->onehot));
+        loss = im_sub(g, loss, im_scale(g, term, s->mine_beta));
     }
-    im_status st = im_backward(g, loss);
+    im_status st = im_loop_update(l, loss, opt);
     if (st) return st;
     *loss_g = im_item(loss);
     *mi = term ? im_item(term) : NAN;
-    if (!isfinite(*loss_g))
-        return im_fail(im_graph_ctx(g), IM_ENUMERIC, "gan: generator loss is %g (lower lr_g or mine_beta)", *loss_g);
-    im_optim_step(&t->opt_g);
     return IM_OK;
-}
-
-static void trainer_free(trainer *t)
-{
-    im_graph_free(t->g);
-    im_mat *mats[] = { &t->real, &t->z, &t->onehot, &t->fake, &t->ones, &t->zeros };
-    for (size_t i = 0; i < sizeof mats / sizeof mats[0]; i++) im_mat_free(mats[i]);
-    im_batcher_free(&t->batcher);
 }
 
 void gan_adam(im_optim *opt, const im_params *p, double lr, double beta1, im_ctx *ctx)
@@ -131,59 +102,51 @@ void gan_adam(im_optim *opt, const im_params *p, double lr, double beta1, im_ctx
     opt->pool = ctx->pool;
 }
 
-static im_status trainer_init(im_ctx *ctx, trainer *t, im_rng *rng, im_record *rec)
+im_status gan_train(im_task *t, const gan_settings *s, gan_model *m, im_estimator *est)
 {
-    const gan_settings *s = t->s;
-    int b = s->batch;
-    im_status st = im_mat_alloc(ctx, &t->real, b, t->m->x_dim);
-    if (!st) st = im_mat_alloc(ctx, &t->z, b, t->m->noise_dim + t->m->codes);
-    if (!st) st = im_mat_alloc(ctx, &t->onehot, b, t->m->codes);
-    if (!st) st = im_mat_alloc(ctx, &t->fake, b, t->m->x_dim);
-    if (!st) st = im_mat_alloc(ctx, &t->ones, b, 1);
-    if (!st) st = im_mat_alloc(ctx, &t->zeros, b, 1);
-    if (!st && !(t->g = im_graph_new(ctx))) st = ctx->status;
-    if (!st) st = im_batcher_init(ctx, &t->batcher, t->ds->train.x.rows, rng);
-    if (st) return st;
-    for (int r = 0; r < b; r++) t->ones.data[r] = 1, t->zeros.data[r] = 0;
-    gan_adam(&t->opt_g, im_encoder_params(&t->m->gen), s->lr_g, s->adam_beta1, ctx);
-    gan_adam(&t->opt_d, im_encoder_params(&t->m->disc), s->lr_d, s->adam_beta1, ctx);
-    im_params *cp = critic_params(t);
-    if (cp) gan_adam(&t->opt_critic, cp, s->lr_critic, s->adam_beta1, ctx);
+    im_ctx *ctx = t->ctx;
+    const im_dataset *ds = &t->ds;
+    batch b = { 0 };
+    im_optim opt_g, opt_d, opt_critic;
+    im_loop l;
+    im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "gan", .steps = s->steps, .rows = ds->train.x.rows,
+                                                         .batch = s->batch, .progress_every = s->log_every,
+                                                         .hint = "lower lr_g or mine_beta" });
+    int rows = l.batch;
+    if (!st) st = im_mat_alloc(ctx, &b.real, rows, m->x_dim);
+    if (!st) st = im_mat_alloc(ctx, &b.z, rows, m->noise_dim + m->codes);
+    if (!st) st = im_mat_alloc(ctx, &b.onehot, rows, m->codes);
+    if (!st) st = im_mat_alloc(ctx, &b.fake, rows, m->x_dim);
+    if (!st) st = im_mat_alloc(ctx, &b.ones, rows, 1);
+    if (!st) st = im_mat_alloc(ctx, &b.zeros, rows, 1);
+    for (int r = 0; !st && r < rows; r++) b.ones.data[r] = 1, b.zeros.data[r] = 0;
+    im_params *cp = est && est->vt->params ? est->vt->params(est->self) : NULL;
+    if (!st) {
+        gan_adam(&opt_g, im_encoder_params(&m->gen), s->lr_g, s->adam_beta1, ctx);
+        gan_adam(&opt_d, im_encoder_params(&m->disc), s->lr_d, s->adam_beta1, ctx);
+        if (cp) gan_adam(&opt_critic, cp, s->lr_critic, s->adam_beta1, ctx);
+    }
     static const char *const cols[] = { "step", "loss_d", "loss_g", "mi_term" };
-    t->curve = im_record_curve(rec, "train", 4, cols);
-    return IM_OK;
-}
-
-im_status gan_train(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, gan_model *m, im_estimator *est,
-                    im_rng *rng, im_record *rec)
-{
-    trainer t = { .s = s, .ds = ds, .m = m, .est = est };
-    im_status st = trainer_init(ctx, &t, rng, rec);
+    im_curve *curve = im_record_curve(t->rec, "train", 4, cols);
     double sum_d = 0, sum_g = 0, sum_mi = 0;
     int since = 0;
-    for (int step = 1; step <= s->steps && !st; step++) {
-        if (im_interrupted(ctx)) {
-            st = im_fail(ctx, IM_EINTERRUPTED, "gan: interrupted at step %d of %d", step, s->steps);
-            break;
-        }
-        for (int k = 0; k < s->batch; k++) im_mat_copy_row(&t.real, k, &ds->train.x, im_batcher_next(&t.batcher, rng));
-        draw_latent(m, rng, &t.z, &t.onehot, NULL);
+    while (!st && im_loop_next(&l)) {
+        for (int k = 0; k < rows; k++) im_mat_copy_row(&b.real, k, &ds->train.x, l.rows[k]);
+        draw_latent(m, t->rng, &b.z, &b.onehot, NULL);
         double ld, lg, mi;
-        st = discriminator_step(&t, &ld);
-        if (!st) st = gan_critic_steps(t.g, est, &t.opt_critic, &t.fake, &t.onehot, s->critic_steps);
-        if (!st) st = generator_step(&t, &lg, &mi);
+        st = discriminator_step(&l, m, &b, &opt_d, &ld);
+        if (!st && cp) st = im_estimator_ascend(ctx, est, l.g, &opt_critic, &b.fake, &b.onehot, s->critic_steps);
+        if (!st) st = generator_step(&l, s, m, est, &b, &opt_g, &lg, &mi);
         if (st) break;
         sum_d += ld, sum_g += lg, sum_mi += isnan(mi) ? 0 : mi, since++;
-        if (step % s->log_every == 0 || step == s->steps) {
-            im_curve_add(t.curve, (double[]){ step, sum_d / since, sum_g / since, est ? sum_mi / since : NAN });
-            char detail[96];
-            snprintf(detail, sizeof detail, "D %.3f G %.3f%s", sum_d / since, sum_g / since, est ? " MI" : "");
-            if (est) snprintf(detail + strlen(detail), sizeof detail - strlen(detail), " %.3f", sum_mi / since);
-            im_progress(ctx, "gan", step, s->steps, detail);
+        long step = l.step + 1;
+        if (step % s->log_every == 0 || step == l.total) {
+            im_curve_add(curve, (double[]){ step, sum_d / since, sum_g / since, est ? sum_mi / since : NAN });
+            im_loop_note(&l, "D %.3f G %.3f%s", sum_d / since, sum_g / since, est ? " + MI term" : "");
             sum_d = sum_g = sum_mi = 0, since = 0;
         }
     }
-    im_progress_done(ctx);
-    trainer_free(&t);
+    st = im_loop_end(&l, st);
+    batch_free(&b);
     return st;
 }
