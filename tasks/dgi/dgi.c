@@ -29,22 +29,17 @@ static const im_param_spec dgi_params[] = {
     IM_PARAMS_END
 };
 
-static im_status read_settings(im_ctx *ctx, const im_section *sec, dgi_settings *s)
-{
-    im_status st = im_section_string(ctx, sec, "method", &s->method_name);
-    if (!st) st = im_section_int(ctx, sec, "epochs", &s->epochs);
-    if (!st) st = im_section_int(ctx, sec, "patience", &s->patience);
-    if (!st) st = im_section_float(ctx, sec, "lr", &s->lr);
-    if (!st) st = im_section_float(ctx, sec, "weight_decay", &s->weight_decay);
-    if (!st) st = im_section_int(ctx, sec, "probe_epochs", &s->probe_epochs);
-    if (!st) st = im_section_float(ctx, sec, "probe_lr", &s->probe_lr);
-    if (!st) st = im_section_int(ctx, sec, "pca_rows", &s->pca_rows);
-    if (st) return st;
-    static const char *const names[] = { "raw", "random", "supervised", "dgi" };
-    for (int m = 0; m < 4; m++)
-        if (strcmp(s->method_name, names[m]) == 0) s->method = (dgi_method)m;
-    return IM_OK;
-}
+static const im_field dgi_fields[] = {
+    IM_FIELD(dgi_settings, method, "method"),
+    IM_FIELD(dgi_settings, epochs, "epochs"),
+    IM_FIELD(dgi_settings, patience, "patience"),
+    IM_FIELD(dgi_settings, lr, "lr"),
+    IM_FIELD(dgi_settings, weight_decay, "weight_decay"),
+    IM_FIELD(dgi_settings, probe_epochs, "probe_epochs"),
+    IM_FIELD(dgi_settings, probe_lr, "probe_lr"),
+    IM_FIELD(dgi_settings, pca_rows, "pca_rows"),
+    IM_FIELDS_END
+};
 
 /* Every node's features in split order, their labels. */
 static im_status graph_of(im_ctx *ctx, const im_dataset *ds, dgi_graph *gr)
@@ -109,24 +104,22 @@ static im_status evaluate(im_ctx *ctx, const dgi_settings *s, const dgi_graph *g
 
 static im_status dgi_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
-    dgi_settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = read_settings(ctx, &sec, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
-    dgi_graph gr;
+    static const char *const method_names[] = { "dgi", "random", "supervised", "raw" };
+    dgi_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
+    s.method_name = method_names[s.method];
+    const im_dataset *ds = &t.ds;
+    dgi_graph gr = { 0 };
     im_encoder enc = { 0 };
     im_mat emb = { 0 };
-    st = graph_of(ctx, &ds, &gr);
+    if (!st) st = graph_of(ctx, ds, &gr);
     if (!st && s.method != DGI_RAW) st = im_encoder_new(ctx, cfg, "encoder", gr.x.cols, (im_shape){ 0 }, rng, &enc);
     if (!st && s.method != DGI_RAW) st = im_encoder_set_graph(ctx, &enc, gr.adjacency);
     double t0 = im_seconds(), head = NAN;
     int epochs = 0;
-    if (!st && s.method == DGI_TRAINED) st = dgi_train_infomax(ctx, &s, &gr, &enc, rng, rec, &epochs);
-    if (!st && s.method == DGI_SUPERVISED) st = dgi_train_supervised(ctx, &s, &gr, &enc, rng, rec, &head);
+    if (!st && s.method == DGI_TRAINED) st = dgi_train_infomax(&t, &s, &gr, &enc, &epochs);
+    if (!st && s.method == DGI_SUPERVISED) st = dgi_train_supervised(&t, &s, &gr, &enc, &head);
     double train_seconds = im_seconds() - t0;
     if (!st && s.method != DGI_RAW) st = im_encoder_encode(ctx, &enc, &gr.x, IM_ENCODE_CODE, &emb);
     if (!st) st = evaluate(ctx, &s, &gr, s.method == DGI_RAW ? &gr.x : &emb, rng, rec);
@@ -137,7 +130,7 @@ static im_status dgi_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
         im_record_num(rec, "train_seconds", train_seconds);
         if (s.method == DGI_TRAINED) im_record_num(rec, "epochs_run", epochs);
         if (s.method == DGI_SUPERVISED) im_record_num(rec, "head_accuracy", head);
-        printf("dgi on %s, %s: probe accuracy %.4f", ds.name, s.method_name, acc);
+        printf("dgi on %s, %s: probe accuracy %.4f", ds->name, s.method_name, acc);
         if (s.method == DGI_SUPERVISED) printf(" (its own head %.4f)", head);
         if (s.method == DGI_TRAINED) printf(" after %d epochs", epochs);
         printf(" (%.1f s)\n", train_seconds);
@@ -145,7 +138,7 @@ static im_status dgi_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     im_mat_free(&emb);
     im_encoder_free(&enc);
     graph_free(&gr);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
@@ -153,5 +146,5 @@ static const im_task_vt dgi_vt = { IM_VT_SIZE(im_task_vt), .run = dgi_run, .summ
 static const im_plugin dgi_plugin = IM_PLUGIN(IM_TASK, "dgi",
                                               "Deep Graph Infomax on a graph's nodes, probed beside raw features, a "
                                               "random and a supervised GCN",
-                                              dgi_params, &dgi_vt);
+                                              dgi_params, &dgi_vt, .fields = dgi_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &dgi_plugin, NULL };

@@ -7,11 +7,11 @@
 #include "infomin/infomin.h"
 #include "infomin/stats.h"
 
-typedef enum { DGI_RAW, DGI_RANDOM, DGI_SUPERVISED, DGI_TRAINED } dgi_method;
+typedef enum { DGI_TRAINED, DGI_RANDOM, DGI_SUPERVISED, DGI_RAW } dgi_method;   /* the method key's choices */
 
 typedef struct {
-    dgi_method method;
-    const char *method_name;
+    int method;                /* dgi_method */
+    const char *method_name;   /* derived: its text */
     int epochs, patience, probe_epochs, pca_rows;
     double lr, weight_decay, probe_lr;
 } dgi_settings;
@@ -27,12 +27,11 @@ typedef struct {
 } dgi_graph;
 
 /* Deep Graph Infomax on the encoder; the loss curve into rec. */
-im_status dgi_train_infomax(im_ctx *ctx, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc, im_rng *rng,
-                            im_record *rec, int *epochs_run);
+im_status dgi_train_infomax(im_task *t, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc, int *epochs_run);
 /* The encoder and a linear head on the training nodes' labels, the best
  * validation epoch's weights kept; the head's test accuracy. */
-im_status dgi_train_supervised(im_ctx *ctx, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc, im_rng *rng,
-                               im_record *rec, double *head_accuracy);
+im_status dgi_train_supervised(im_task *t, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc,
+                               double *head_accuracy);
 im_status dgi_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
 
 #endif

@@ -99,45 +99,38 @@ static im_tensor *infomax_loss(im_graph *g, const dgi_graph *gr, im_encoder *enc
     return im_scale(g, im_add(g, real, fake), 0.5);
 }
 
-im_status dgi_train_infomax(im_ctx *ctx, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc, im_rng *rng,
-                            im_record *rec, int *epochs_run)
+im_status dgi_train_infomax(im_task *t, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc, int *epochs_run)
 {
+    im_ctx *ctx = t->ctx;
     infomax m = { 0 };
     best_keeper keep = { 0 };
-    im_graph *g = im_graph_new(ctx);
-    im_status st = g ? infomax_init(ctx, gr, enc, rng, &m) : ctx->status;
-    if (!st) st = keeper_init(ctx, &keep, &m.all);
     im_optim opt;
+    im_loop l = { 0 };
+    im_status st = infomax_init(ctx, gr, enc, t->rng, &m);
+    if (!st) st = keeper_init(ctx, &keep, &m.all);
+    if (!st) st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "dgi", .epochs = s->epochs, .progress_every = 10 });
     if (!st) {
         im_adam_init(&opt, &m.all, s->lr);
         opt.weight_decay = s->weight_decay;
         opt.pool = ctx->pool;
     }
     static const char *const cols[] = { "epoch", "loss" };
-    im_curve *curve = im_record_curve(rec, "train", 2, cols);
-    int epoch = 0;
-    for (epoch = 1; epoch <= s->epochs && !st && keep.since < s->patience; epoch++) {
-        if (im_interrupted(ctx)) {
-            st = im_fail(ctx, IM_EINTERRUPTED, "dgi: interrupted in epoch %d", epoch);
-            break;
-        }
-        im_rng_permutation(rng, m.perm, gr->x.rows);   /* the corruption: features shuffled over the nodes */
+    im_curve *curve = im_record_curve(t->rec, "train", 2, cols);
+    *epochs_run = 0;
+    while (!st && im_loop_next(&l)) {   /* one epoch: the whole graph */
+        im_rng_permutation(t->rng, m.perm, gr->x.rows);   /* the corruption: features shuffled over the nodes */
         for (int r = 0; r < gr->x.rows; r++) im_mat_copy_row(&m.shuffled, r, &gr->x, m.perm[r]);
-        im_graph_reset(g);
-        im_tensor *loss = infomax_loss(g, gr, enc, &m);
-        st = loss ? im_backward(g, loss) : ctx->status;
-        if (!st && !isfinite(im_item(loss)))
-            st = im_fail(ctx, IM_ENUMERIC, "dgi: loss is %g in epoch %d (lower lr)", im_item(loss), epoch);
+        im_tensor *loss = infomax_loss(l.g, gr, enc, &m);
+        st = im_loop_update(&l, loss, NULL);
         if (st) break;
         keeper_offer(&keep, -im_item(loss));   /* the weights of this loss, before the step */
         im_optim_step(&opt);
-        im_curve_add(curve, (double[]){ epoch, im_item(loss) });
-        if (epoch % 10 == 0) im_progress(ctx, "dgi", epoch, s->epochs, NULL);
+        im_curve_add(curve, (double[]){ l.epoch, im_item(loss) });
+        *epochs_run = l.epoch;
+        if (keep.since >= s->patience) im_loop_stop(&l);
     }
-    im_progress_done(ctx);
-    *epochs_run = epoch - 1;
+    st = im_loop_end(&l, st);
     if (keep.saved) keeper_restore(&keep);
-    im_graph_free(g);
     infomax_free(&m);
     return st;
 }
@@ -156,41 +149,45 @@ static double head_accuracy(const im_tensor *logits, const int *labels, int r0, 
     return n ? (double)correct / n : NAN;
 }
 
-im_status dgi_train_supervised(im_ctx *ctx, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc, im_rng *rng,
-                               im_record *rec, double *test_accuracy)
+im_status dgi_train_supervised(im_task *t, const dgi_settings *s, const dgi_graph *gr, im_encoder *enc,
+                               double *test_accuracy)
 {
+    im_ctx *ctx = t->ctx;
     im_params head_params = { 0 }, all = { 0 };
     im_linear_layer head;
     best_keeper keep = { 0 };
-    im_graph *g = im_graph_new(ctx);
-    im_status st = g ? im_linear_layer_init(ctx, &head, &head_params, "dgi.head", enc->out_dim, gr->classes,
-                                            IM_ACT_NONE, rng)
-                     : ctx->status;
+    im_optim opt;
+    im_loop l = { 0 };
+    im_status st = im_linear_layer_init(ctx, &head, &head_params, "dgi.head", enc->out_dim, gr->classes, IM_ACT_NONE,
+                                        t->rng);
     if (!st) st = im_params_view_append(ctx, &all, im_encoder_params(enc));
     if (!st) st = im_params_view_append(ctx, &all, &head_params);
     if (!st) st = keeper_init(ctx, &keep, &all);
-    im_optim opt;
+    if (!st) st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "dgi", .epochs = s->epochs, .progress_every = 10 });
     if (!st) {
         im_adam_init(&opt, &all, s->lr);
         opt.weight_decay = s->weight_decay;
         opt.pool = ctx->pool;
     }
     static const char *const cols[] = { "epoch", "loss", "val_accuracy" };
-    im_curve *curve = im_record_curve(rec, "train", 3, cols);
-    for (int epoch = 1; epoch <= s->epochs && !st && keep.since < s->patience; epoch++) {
-        im_graph_reset(g);
+    im_curve *curve = im_record_curve(t->rec, "train", 3, cols);
+    while (!st && im_loop_next(&l)) {
+        im_graph *g = l.g;
         im_tensor *logits = im_linear_layer_forward(g, &head, im_encoder_forward(g, enc, im_input(g, &gr->x)));
         im_tensor *loss = im_cross_entropy_logits(g, im_slice_rows(g, logits, 0, gr->n_train), gr->labels);
-        st = loss ? im_backward(g, loss) : ctx->status;
+        st = im_loop_update(&l, loss, NULL);
         if (st) break;
         double val = head_accuracy(logits, gr->labels, gr->n_train, gr->n_val, gr->classes);
         keeper_offer(&keep, gr->n_val ? val : -im_item(loss));   /* no validation nodes: the training loss */
         im_optim_step(&opt);
-        im_curve_add(curve, (double[]){ epoch, im_item(loss), val });
+        im_curve_add(curve, (double[]){ l.epoch, im_item(loss), val });
+        if (keep.since >= s->patience) im_loop_stop(&l);
     }
+    st = im_loop_end(&l, st);
     if (keep.saved) keeper_restore(&keep);
+    im_graph *g = st ? NULL : im_graph_new(ctx);
+    if (!st && !g) st = ctx->status;
     if (!st) {
-        im_graph_reset(g);
         im_graph_set_grad(g, 0);
         im_tensor *logits = im_linear_layer_forward(g, &head, im_encoder_forward(g, enc, im_input(g, &gr->x)));
         st = logits ? IM_OK : ctx->status;
