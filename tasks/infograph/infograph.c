@@ -26,21 +26,16 @@ static const im_param_spec infograph_params[] = {
     IM_PARAMS_END
 };
 
-static im_status read_settings(im_ctx *ctx, const im_section *sec, ig_settings *s)
-{
-    im_status st = im_section_string(ctx, sec, "method", &s->method_name);
-    if (!st) st = im_section_int(ctx, sec, "epochs", &s->epochs);
-    if (!st) st = im_section_int(ctx, sec, "batch", &s->batch);
-    if (!st) st = im_section_float(ctx, sec, "lr", &s->lr);
-    if (!st) st = im_section_int(ctx, sec, "proj", &s->proj);
-    if (!st) st = im_section_int(ctx, sec, "probe_epochs", &s->probe_epochs);
-    if (!st) st = im_section_float(ctx, sec, "probe_lr", &s->probe_lr);
-    if (st) return st;
-    s->method = strcmp(s->method_name, "degree") == 0 ? IG_DEGREE
-                : strcmp(s->method_name, "random") == 0 ? IG_RANDOM
-                                                         : IG_TRAINED;
-    return IM_OK;
-}
+static const im_field infograph_fields[] = {
+    IM_FIELD(ig_settings, method, "method"),
+    IM_FIELD(ig_settings, epochs, "epochs"),
+    IM_FIELD(ig_settings, batch, "batch"),
+    IM_FIELD(ig_settings, lr, "lr"),
+    IM_FIELD(ig_settings, proj, "proj"),
+    IM_FIELD(ig_settings, probe_epochs, "probe_epochs"),
+    IM_FIELD(ig_settings, probe_lr, "probe_lr"),
+    IM_FIELDS_END
+};
 
 /* The probe on the graph embeddings: train rows, then test rows. */
 static im_status probe(im_ctx *ctx, const ig_settings *s, const im_dataset *ds, const im_mat *train,
@@ -72,39 +67,37 @@ static im_status embed_splits(im_ctx *ctx, const im_dataset *ds, const im_encode
 
 static im_status infograph_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
-    ig_settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = read_settings(ctx, &sec, &s);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
-    if (!ds.graphs)
+    static const char *const method_names[] = { "infograph", "random", "degree" };
+    ig_settings s = { 0 };
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
+    s.method_name = method_names[s.method];
+    const im_dataset *ds = &t.ds;
+    if (!st && !ds->graphs)
         st = im_fail(ctx, IM_EINVAL, "infograph: dataset %s is not a collection of graphs: use graph-collection",
-                     ds.name);
+                     ds->name);
     im_encoder enc = { 0 };
     im_mat train = { 0 }, test = { 0 };
     double t0 = im_seconds(), acc = NAN;
     if (!st && s.method != IG_DEGREE)
-        st = im_encoder_new(ctx, cfg, "encoder", ds.graphs->node_x.cols, (im_shape){ 0 }, rng, &enc);
+        st = im_encoder_new(ctx, cfg, "encoder", ds->graphs->node_x.cols, (im_shape){ 0 }, rng, &enc);
     if (!st && s.method != IG_DEGREE && !enc.vt->set_graph)
         st = im_fail(ctx, IM_EINVAL, "encoder %s does not read a graph (use gin or gcn)", enc.name);
-    if (!st && s.method == IG_TRAINED) st = ig_train(ctx, &s, ds.graphs, ds.train.x.rows, &enc, rng, rec);
+    if (!st && s.method == IG_TRAINED) st = ig_train(&t, &s, &enc);
     double train_seconds = im_seconds() - t0;
-    if (!st && s.method != IG_DEGREE) st = embed_splits(ctx, &ds, &enc, &train, &test);
-    if (!st) st = probe(ctx, &s, &ds, s.method == IG_DEGREE ? &ds.train.x : &train,
-                        s.method == IG_DEGREE ? &ds.test.x : &test, rng, &acc);
+    if (!st && s.method != IG_DEGREE) st = embed_splits(ctx, ds, &enc, &train, &test);
+    if (!st) st = probe(ctx, &s, ds, s.method == IG_DEGREE ? &ds->train.x : &train,
+                        s.method == IG_DEGREE ? &ds->test.x : &test, rng, &acc);
     if (!st) {
         im_record_str(rec, "method", s.method_name);
         im_record_num(rec, "probe_accuracy", acc);
         im_record_num(rec, "train_seconds", train_seconds);
-        printf("infograph on %s, %s: probe accuracy %.4f (%.1f s)\n", ds.name, s.method_name, acc, train_seconds);
+        printf("infograph on %s, %s: probe accuracy %.4f (%.1f s)\n", ds->name, s.method_name, acc, train_seconds);
     }
     im_mat_free(&train);
     im_mat_free(&test);
     im_encoder_free(&enc);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
@@ -112,5 +105,5 @@ static const im_task_vt infograph_vt = { IM_VT_SIZE(im_task_vt), .run = infograp
 static const im_plugin infograph_plugin = IM_PLUGIN(IM_TASK, "infograph",
                                                     "InfoGraph on a collection of graphs, probed beside a random "
                                                     "encoder and the degree histogram",
-                                                    infograph_params, &infograph_vt);
+                                                    infograph_params, &infograph_vt, .fields = infograph_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &infograph_plugin, NULL };

@@ -6,11 +6,11 @@
 
 #include "infomin/infomin.h"
 
-typedef enum { IG_DEGREE, IG_RANDOM, IG_TRAINED } ig_method;
+typedef enum { IG_TRAINED, IG_RANDOM, IG_DEGREE } ig_method;   /* the method key's choices */
 
 typedef struct {
-    ig_method method;
-    const char *method_name;
+    int method;                /* ig_method */
+    const char *method_name;   /* derived: its text */
     int epochs, batch, proj, probe_epochs;
     double lr, probe_lr;
 } ig_settings;
@@ -30,8 +30,7 @@ void ig_batch_free(ig_batch *b);
  * representation) of graphs[0..n) into out (n x enc.out_dim, allocated). */
 im_status ig_embed(im_ctx *ctx, const im_graph_set *gs, const im_encoder *enc, const int *graphs, int n, im_mat *out);
 /* InfoGraph on the graphs of the training split (train.c). */
-im_status ig_train(im_ctx *ctx, const ig_settings *s, const im_graph_set *gs, int n_train, im_encoder *enc,
-                   im_rng *rng, im_record *rec);
+im_status ig_train(im_task *t, const ig_settings *s, im_encoder *enc);
 im_status ig_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n);
 
 #endif

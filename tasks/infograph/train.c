@@ -73,46 +73,40 @@ static im_tensor *batch_loss(im_graph *g, const trainer *t, const im_encoder *en
     return im_add(g, im_scale(g, pos, 1 / n_pos), im_scale(g, neg, 1 / n_neg));
 }
 
-im_status ig_train(im_ctx *ctx, const ig_settings *s, const im_graph_set *gs, int n_train, im_encoder *enc,
-                   im_rng *rng, im_record *rec)
+im_status ig_train(im_task *task, const ig_settings *s, im_encoder *enc)
 {
+    im_ctx *ctx = task->ctx;
+    const im_graph_set *gs = task->ds.graphs;
     trainer t = { 0 };
-    im_graph *g = im_graph_new(ctx);
-    im_status st = g ? trainer_init(ctx, s, gs, n_train, enc, rng, &t) : ctx->status;
+    im_optim opt;
+    im_loop l = { 0 };
+    int *visit = NULL;
+    im_status st = trainer_init(ctx, s, gs, task->ds.train.x.rows, enc, task->rng, &t);
     if (!st && t.n_batches && t.batches[0].n_graphs < 2)
         st = im_fail(ctx, IM_EINVAL, "infograph: batches of %d graph: no negative pairs (batch >= 2)",
                      t.batches[0].n_graphs);
-    im_optim opt;
-    im_adam_init(&opt, &t.all, s->lr);
-    opt.pool = ctx->pool;
-    int *visit = malloc(sizeof(int) * (size_t)(t.n_batches + 1));
-    if (!st && !visit) st = im_fail(ctx, IM_ENOMEM, "infograph: out of memory");
-    static const char *const cols[] = { "epoch", "loss" };
-    im_curve *curve = im_record_curve(rec, "train", 2, cols);
-    for (int epoch = 1; epoch <= s->epochs && !st; epoch++) {
-        double sum = 0;
-        im_rng_permutation(rng, visit, t.n_batches);
-        for (int k = 0; k < t.n_batches && !st; k++) {
-            if (im_interrupted(ctx)) {
-                st = im_fail(ctx, IM_EINTERRUPTED, "infograph: interrupted in epoch %d", epoch);
-                break;
-            }
-            st = im_encoder_set_graph(ctx, enc, &t.batches[visit[k]].adjacency);
-            im_graph_reset(g);
-            im_tensor *loss = st ? NULL : batch_loss(g, &t, enc, visit[k]);
-            if (!st) st = loss ? im_backward(g, loss) : ctx->status;
-            if (!st && !isfinite(im_item(loss)))
-                st = im_fail(ctx, IM_ENUMERIC, "infograph: loss is %g in epoch %d (lower lr)", im_item(loss), epoch);
-            if (st) break;
-            im_optim_step(&opt);
-            sum += im_item(loss);
-        }
-        if (!st) im_curve_add(curve, (double[]){ epoch, sum / t.n_batches });
-        im_progress(ctx, "infograph", epoch, s->epochs, NULL);
+    if (!st && !(visit = malloc(sizeof(int) * (size_t)(t.n_batches + 1))))
+        st = im_fail(ctx, IM_ENOMEM, "infograph: out of memory");
+    if (!st) st = im_loop_begin(&l, task, &(im_loop_opts){ .name = "infograph", .epochs = s->epochs,
+                                                            .per_epoch = t.n_batches });
+    if (!st) {
+        im_adam_init(&opt, &t.all, s->lr);
+        opt.pool = ctx->pool;
     }
-    im_progress_done(ctx);
+    static const char *const cols[] = { "epoch", "loss" };
+    im_curve *curve = im_record_curve(task->rec, "train", 2, cols);
+    while (!st && im_loop_next(&l)) {
+        /* the batches were drawn once; each epoch visits them in a new order */
+        if (im_loop_epoch_start(&l)) im_rng_permutation(task->rng, visit, t.n_batches);
+        int b = visit[l.step % l.per_epoch];
+        st = im_encoder_set_graph(ctx, enc, &t.batches[b].adjacency);
+        im_tensor *loss = st ? NULL : batch_loss(l.g, &t, enc, b);
+        if (!st) st = im_loop_update(&l, loss, &opt);
+        if (!st) im_loop_track(&l, im_item(loss));
+        if (!st && im_loop_epoch_done(&l)) im_curve_add(curve, (double[]){ l.epoch, im_loop_mean(&l) });
+    }
+    st = im_loop_end(&l, st);
     free(visit);
-    im_graph_free(g);
     trainer_free(&t);
     return st;
 }
