@@ -29,7 +29,8 @@ im_status im_task_open(im_task *t, im_ctx *ctx, const im_config *cfg, im_rng *rn
     t->ctx = ctx, t->cfg = cfg, t->rng = rng, t->rec = rec;
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &t->sec);
     if (!st && settings) st = im_fields_read(ctx, &t->sec, settings);
-    if (!st) st = im_dataset_load(ctx, cfg, "dataset", rng, &t->ds);
+    if (st || (needs & IM_NO_DATASET)) return st;
+    st = im_dataset_load(ctx, cfg, "dataset", rng, &t->ds);
     if (!st) t->has_ds = 1;
     if (!st) st = check_needs(ctx, t->sec.plugin->name, &t->ds, needs);
     return st;

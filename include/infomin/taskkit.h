@@ -29,7 +29,8 @@ enum {
     IM_NEEDS_CLASSES = 1 << 0,   /* Y: one column of class labels, at least 2 classes */
     IM_NEEDS_T = 1 << 1,         /* one target column Y and one sensitive column T */
     IM_NEEDS_BINARY_T = 1 << 2,  /* T: one binary column (a domain) */
-    IM_NEEDS_IMAGES = 1 << 3     /* X: image rows (a shape C×H×W) */
+    IM_NEEDS_IMAGES = 1 << 3,    /* X: image rows (a shape C×H×W) */
+    IM_NO_DATASET = 1 << 4       /* load no [dataset] (the task makes its data, or loads it per seed) */
 };
 
 /* One run of a task: what its hooks were given, its bound [task] section
@@ -45,7 +46,8 @@ typedef struct im_task {
 } im_task;
 
 /* Bind [task], read its keys into settings (the plugin's field table; NULL
- * settings: none), load [dataset] and check it against needs. On failure
+ * settings: none), load [dataset] (unless IM_NO_DATASET) and check it
+ * against needs. On failure
  * *t holds nothing to free beyond what im_task_close frees. */
 IM_API im_status im_task_open(im_task *t, im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec,
                               void *settings, unsigned needs);

@@ -23,37 +23,48 @@ static const im_param_spec independence_params[] = {
     IM_PARAMS_END
 };
 
+typedef struct {
+    int permutations;
+    double alpha;
+} settings;
+
+static const im_field independence_fields[] = {
+    IM_FIELD(settings, permutations, "permutations"),
+    IM_FIELD(settings, alpha, "alpha"),
+    IM_FIELDS_END
+};
+
 static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
-    int n_perm;
-    double alpha;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = im_section_int(ctx, &sec, "permutations", &n_perm);
-    if (!st) st = im_section_float(ctx, &sec, "alpha", &alpha);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
+    settings s;
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
+    if (st) {
+        im_task_close(&t);
+        return st;
+    }
+    const im_dataset *ds = &t.ds;
+    int n_perm = s.permutations;
+    double alpha = s.alpha;
     im_estimator *est = NULL;
     im_mat y_perm = { 0 };
-    int *order = malloc(sizeof(int) * (size_t)ds.test.y.rows);
+    int *order = malloc(sizeof(int) * (size_t)ds->test.y.rows);
     if (!order) st = im_fail(ctx, IM_ENOMEM, "independence-test: out of memory");
-    if (!st) st = im_estimator_new(ctx, cfg, "estimator", ds.train.x.cols, ds.train.y.cols, rng, &est);
-    if (!st) st = im_estimator_fit(ctx, est, &ds.train.x, &ds.train.y, &ds.val.x, &ds.val.y, rec);
+    if (!st) st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, rng, &est);
+    if (!st) st = im_estimator_fit(ctx, est, &ds->train.x, &ds->train.y, &ds->val.x, &ds->val.y, rec);
     double observed = 0;
-    if (!st) st = im_estimator_estimate(ctx, est, &ds.test.x, &ds.test.y, &observed);
+    if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &ds->test.y, &observed);
     int exceed = 0;
     for (int p = 0; !st && p < n_perm; p++) {
         if (im_interrupted(ctx)) {
             st = im_fail(ctx, IM_EINTERRUPTED, "independence test: interrupted at permutation %d of %d", p, n_perm);
             break;
         }
-        im_rng_permutation(rng, order, ds.test.y.rows);
+        im_rng_permutation(rng, order, ds->test.y.rows);
         im_mat_free(&y_perm);
         double s;
-        st = im_mat_gather_rows(ctx, &y_perm, &ds.test.y, order, ds.test.y.rows);
-        if (!st) st = im_estimator_estimate(ctx, est, &ds.test.x, &y_perm, &s);
+        st = im_mat_gather_rows(ctx, &y_perm, &ds->test.y, order, ds->test.y.rows);
+        if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &y_perm, &s);
         if (!st) exceed += fabs(s) >= fabs(observed);
         if ((p + 1) % 10 == 0) im_progress(ctx, "permutations", p + 1, n_perm, NULL);
     }
@@ -61,24 +72,24 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     if (!st) {
         double p_value = (1.0 + exceed) / (1.0 + n_perm);
         im_record_str(rec, "estimator", est->plugin->name);
-        im_record_str(rec, "dataset", ds.name);
+        im_record_str(rec, "dataset", ds->name);
         im_record_num(rec, "statistic", observed);
         im_record_num(rec, "p_value", p_value);
-        im_record_num(rec, "n_test", ds.test.x.rows);
+        im_record_num(rec, "n_test", ds->test.x.rows);
         im_record_num(rec, "rejected", p_value < alpha);
         printf("%s on %s (%d test rows, %d permutations): statistic %.5f, p = %.4f: %s at alpha = %g\n",
-               est->plugin->name, ds.name, ds.test.x.rows, n_perm, observed, p_value,
+               est->plugin->name, ds->name, ds->test.x.rows, n_perm, observed, p_value,
                p_value < alpha ? "dependent (independence rejected)" : "no evidence against independence", alpha);
     }
     im_mat_free(&y_perm);
     free(order);
     im_estimator_free(est);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
 static const im_task_vt independence_vt = { IM_VT_SIZE(im_task_vt), .run = independence_run };
 static const im_plugin independence = IM_PLUGIN(IM_TASK, "independence-test",
                                         "permutation test of X independent of Y, any estimator as the statistic",
-                                        independence_params, &independence_vt);
+                                        independence_params, &independence_vt, .fields = independence_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &independence, NULL };

@@ -35,16 +35,13 @@ typedef struct {
     double solved_ratio;
 } settings;
 
-static im_status read_settings(im_ctx *ctx, const im_config *cfg, settings *s)
-{
-    im_section sec;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = im_section_int(ctx, &sec, "seeds", &s->seeds);
-    if (!st) st = im_section_int(ctx, &sec, "trained_seeds", &s->trained_seeds);
-    if (!st) st = im_section_float(ctx, &sec, "solved_ratio", &s->solved_ratio);
-    if (!st) st = im_section_bool(ctx, &sec, "clip_negative", &s->clip);
-    return st;
-}
+static const im_field mi_benchmark_fields[] = {
+    IM_FIELD(settings, seeds, "seeds"),
+    IM_FIELD(settings, trained_seeds, "trained_seeds"),
+    IM_FIELD(settings, solved_ratio, "solved_ratio"),
+    IM_FIELD(settings, clip, "clip_negative"),
+    IM_FIELDS_END
+};
 
 /* the rows of a, b and c, one above the other (same width), into out */
 static im_status stack_rows(im_ctx *ctx, const im_mat *a, const im_mat *b, const im_mat *c, im_mat *out)
@@ -111,7 +108,8 @@ static void infonce_ceiling(im_ctx *ctx, const im_config *cfg, im_record *rec)
 static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     settings s;
-    im_status st = read_settings(ctx, cfg, &s);
+    im_task t;   /* each seed loads its own dataset */
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_NO_DATASET);
     if (st) return st;
     double *v = malloc(sizeof(double) * (size_t)s.seeds), true_mi = NAN, seconds = 0;
     if (!v) return im_fail(ctx, IM_ENOMEM, "mi-benchmark: out of memory");
@@ -170,5 +168,5 @@ static const im_task_vt mi_benchmark_vt = { IM_VT_SIZE(im_task_vt), .run = mi_be
                                             .summarize = mi_benchmark_summarize };
 static const im_plugin mi_benchmark = IM_PLUGIN(IM_TASK, "mi-benchmark",
                                        "estimators x tasks of known MI over seeds: solved matrix and heatmap (Beyond Normal)",
-                                       mi_benchmark_params, &mi_benchmark_vt);
+                                       mi_benchmark_params, &mi_benchmark_vt, .fields = mi_benchmark_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mi_benchmark, NULL };

@@ -110,6 +110,14 @@ typedef struct {
     double ci;
 } settings;
 
+static const im_field mi_estimate_fields[] = {
+    IM_FIELD(settings, resamples, "resamples"),
+    IM_FIELD(settings, ci, "ci"),
+    IM_FIELD(settings, spread_steps, "spread_steps"),
+    IM_FIELD(settings, plot, "plot"),
+    IM_FIELDS_END
+};
+
 /* The estimate against the truth: into the record, and one line on stdout. */
 static void report_estimate(const im_estimator *est, const im_dataset *ds, double estimate, double fit_seconds,
                             im_record *rec)
@@ -172,34 +180,27 @@ static im_status report_spread(im_ctx *ctx, const im_config *cfg, const settings
 
 static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section task;
     settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &task);
-    if (!st) st = im_section_int(ctx, &task, "resamples", &s.resamples);
-    if (!st) st = im_section_int(ctx, &task, "spread_steps", &s.spread_steps);
-    if (!st) st = im_section_float(ctx, &task, "ci", &s.ci);
-    if (!st) st = im_section_bool(ctx, &task, "plot", &s.plot);
-    if (st) return st;
-    im_dataset ds;
-    st = im_dataset_load(ctx, cfg, "dataset", rng, &ds);
-    if (st) return st;
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
+    const im_dataset *ds = &t.ds;
     im_estimator *est = NULL;
-    st = im_estimator_new(ctx, cfg, "estimator", ds.train.x.cols, ds.train.y.cols, rng, &est);
+    if (!st) st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, rng, &est);
     double estimate = NAN, t0 = im_seconds(), fit_seconds = 0;
-    if (!st) st = im_estimator_fit(ctx, est, &ds.train.x, &ds.train.y, &ds.val.x, &ds.val.y, rec);
+    if (!st) st = im_estimator_fit(ctx, est, &ds->train.x, &ds->train.y, &ds->val.x, &ds->val.y, rec);
     fit_seconds = im_seconds() - t0;
-    if (!st) st = im_estimator_estimate(ctx, est, &ds.test.x, &ds.test.y, &estimate);
+    if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &ds->test.y, &estimate);
     if (!st) {
-        report_estimate(est, &ds, estimate, fit_seconds, rec);
-        st = report_spread(ctx, cfg, &s, est, &ds, estimate, rng, rec);
+        report_estimate(est, ds, estimate, fit_seconds, rec);
+        st = report_spread(ctx, cfg, &s, est, ds, estimate, rng, rec);
     }
     im_estimator_free(est);
-    im_dataset_free(&ds);
+    im_task_close(&t);
     return st;
 }
 
 static const im_task_vt mi_estimate_vt = { IM_VT_SIZE(im_task_vt), .run = mi_estimate_run };
 static const im_plugin mi_estimate = IM_PLUGIN(IM_TASK, "mi-estimate",
                                        "fit an estimator on train, report I(X;Y) on test against the truth",
-                                       mi_estimate_params, &mi_estimate_vt);
+                                       mi_estimate_params, &mi_estimate_vt, .fields = mi_estimate_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mi_estimate, NULL };

@@ -29,22 +29,19 @@ static const im_param_spec staircase_params[] = {
 typedef struct {
     int dim, steps_per_level, window, batch, n_levels, plot;
     double levels[MAX_LEVELS];
-    const char *structure;
+    int dense;   /* structure = dense */
 } settings;
 
-static im_status read_settings(im_ctx *ctx, const im_section *sec, settings *s)
-{
-    im_status st = im_section_int(ctx, sec, "dim", &s->dim);
-    if (!st) st = im_section_floats(ctx, sec, "levels", s->levels, MAX_LEVELS, &s->n_levels);
-    if (!st) st = im_section_int(ctx, sec, "steps_per_level", &s->steps_per_level);
-    if (!st) st = im_section_int(ctx, sec, "window", &s->window);
-    if (!st) st = im_section_int(ctx, sec, "batch", &s->batch);
-    if (!st) st = im_section_string(ctx, sec, "structure", &s->structure);
-    if (!st) st = im_section_bool(ctx, sec, "plot", &s->plot);
-    if (!st && s->window > s->steps_per_level) s->window = s->steps_per_level;
-    if (!st && s->n_levels == 0) st = im_fail(ctx, IM_ECONFIG, "%s: task.levels: no level given", sec->cfg->path);
-    return st;
-}
+static const im_field staircase_fields[] = {
+    IM_FIELD(settings, dim, "dim"),
+    IM_FIELD_LIST(settings, levels, n_levels, "levels"),
+    IM_FIELD(settings, steps_per_level, "steps_per_level"),
+    IM_FIELD(settings, window, "window"),
+    IM_FIELD(settings, batch, "batch"),
+    IM_FIELD(settings, dense, "structure"),
+    IM_FIELD(settings, plot, "plot"),
+    IM_FIELDS_END
+};
 
 /* fresh batch from the generator, through the transform */
 static im_status sample(im_ctx *ctx, const im_synth *gen, im_rng *rng, const im_section *sec, im_mat *x, im_mat *y)
@@ -104,13 +101,11 @@ typedef struct {
     im_optim opt;
     im_synth gen;
     im_mat xb, yb;
-    im_graph *g;
     double *steps, *truth, *values;   /* per step */
 } run_state;
 
 static void state_free(run_state *r)
 {
-    im_graph_free(r->g);
     im_mat_free(&r->xb);
     im_mat_free(&r->yb);
     im_synth_free(&r->gen);
@@ -128,10 +123,9 @@ static im_status state_init(im_ctx *ctx, const im_config *cfg, const settings *s
     r->values = malloc(sizeof(double) * (size_t)total);
     im_status st = r->steps && r->truth && r->values ? IM_OK : im_fail(ctx, IM_ENOMEM, "staircase: out of memory");
     if (!st) st = im_estimator_new(ctx, cfg, "estimator", s->dim, s->dim, rng, &r->est);
-    if (!st) st = im_synth_init(ctx, &r->gen, s->dim, s->levels[0], strcmp(s->structure, "dense") == 0, rng);
+    if (!st) st = im_synth_init(ctx, &r->gen, s->dim, s->levels[0], s->dense, rng);
     if (!st) st = im_mat_alloc(ctx, &r->xb, s->batch, s->dim);
     if (!st) st = im_mat_alloc(ctx, &r->yb, s->batch, s->dim);
-    if (!st && !(r->g = im_graph_new(ctx))) st = ctx->status;
     r->params = !st && r->est->vt->params ? r->est->vt->params(r->est->self) : NULL;
     if (!st && r->params) {
         im_train_opts opts;
@@ -144,40 +138,31 @@ static im_status state_init(im_ctx *ctx, const im_config *cfg, const settings *s
 }
 
 /* Every step: a fresh batch at the current level, one update, the value. */
-static im_status climb(im_ctx *ctx, const settings *s, const im_section *sec, im_rng *rng, run_state *r)
+static im_status climb(im_task *t, const settings *s, run_state *r)
 {
-    int total = s->n_levels * s->steps_per_level;
-    im_status st = IM_OK;
-    for (int step = 0; !st && step < total; step++) {
-        if (im_interrupted(ctx)) {
-            st = im_fail(ctx, IM_EINTERRUPTED, "staircase: interrupted at step %d of %d", step, total);
-            break;
-        }
-        int level = step / s->steps_per_level;
+    im_ctx *ctx = t->ctx;
+    im_loop l;
+    im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = r->est->plugin->name,
+                                                         .steps = (long)s->n_levels * s->steps_per_level,
+                                                         .progress_every = 100 });
+    while (!st && im_loop_next(&l)) {
+        int step = (int)l.step, level = step / s->steps_per_level;
         if (step % s->steps_per_level == 0) {
             im_synth_free(&r->gen);
-            st = im_synth_init(ctx, &r->gen, s->dim, s->levels[level], strcmp(s->structure, "dense") == 0, rng);
-            if (st) break;
+            st = im_synth_init(ctx, &r->gen, s->dim, s->levels[level], s->dense, t->rng);
         }
-        st = sample(ctx, &r->gen, rng, sec, &r->xb, &r->yb);
+        if (!st) st = sample(ctx, &r->gen, t->rng, &t->sec, &r->xb, &r->yb);
         if (st) break;
-        im_graph_reset(r->g);
-        im_tensor *obj = r->est->vt->objective(r->est->self, r->g, im_input(r->g, &r->xb), im_input(r->g, &r->yb));
-        if (r->params) st = im_backward(r->g, im_neg(r->g, obj));
+        im_tensor *obj = r->est->vt->objective(r->est->self, l.g, im_input(l.g, &r->xb), im_input(l.g, &r->yb));
+        if (r->params) st = im_loop_update(&l, im_neg(l.g, obj), &r->opt);
         else if (!obj) st = ctx->status;
         if (st) break;
-        if (r->params) im_optim_step(&r->opt);
         r->steps[step] = step + 1;
         r->truth[step] = s->levels[level];
         r->values[step] = im_item(obj);
-        if ((step + 1) % 100 == 0) {
-            char detail[64];
-            snprintf(detail, sizeof detail, "level %g nats, estimate %.3f", s->levels[level], r->values[step]);
-            im_progress(ctx, r->est->plugin->name, step + 1, total, detail);
-        }
+        im_loop_note(&l, "level %g nats, estimate %.3f", s->levels[level], r->values[step]);
     }
-    im_progress_done(ctx);
-    return st;
+    return im_loop_end(&l, st);
 }
 
 /* Per level: mean, bias and variance over its last `window` steps. */
@@ -211,14 +196,15 @@ static void report(const settings *s, const run_state *r, im_record *rec)
 
 static im_status staircase_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
-    im_section sec;
     settings s;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = read_settings(ctx, &sec, &s);
+    im_task t;
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_NO_DATASET);
     if (st) return st;
+    if (s.window > s.steps_per_level) s.window = s.steps_per_level;
+    if (s.n_levels == 0) return im_fail(ctx, IM_ECONFIG, "%s: task.levels: no level given", cfg->path);
     run_state r = { 0 };
     st = state_init(ctx, cfg, &s, rng, &r);
-    if (!st) st = climb(ctx, &s, &sec, rng, &r);
+    if (!st) st = climb(&t, &s, &r);
     if (!st) {
         report(&s, &r, rec);
         if (s.plot)
@@ -232,5 +218,5 @@ static im_status staircase_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, i
 static const im_task_vt staircase_vt = { IM_VT_SIZE(im_task_vt), .run = staircase_run };
 static const im_plugin staircase = IM_PLUGIN(IM_TASK, "mi-staircase",
                                      "Poole et al. staircase: bias/variance of a bound as the true MI steps up",
-                                     staircase_params, &staircase_vt);
+                                     staircase_params, &staircase_vt, .fields = staircase_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &staircase, NULL };
