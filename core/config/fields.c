@@ -1,15 +1,15 @@
 /* fields.c — a settings struct from a field table (fields.h): each field's
- * key read by its declared type into the member at its offset. */
+ * key read by its declared type into the member at its offset. The
+ * registry makes the plugin's key table from the same fields. */
 #include <stdlib.h>
 #include <string.h>
-#include "config_value.h"
 #include "infomin/cfg.h"
 #include "infomin/fields.h"
 
 const im_field *im_field_find(const im_field *fields, const char *key)
 {
-    for (const im_field *f = fields; f && f->key; f++)
-        if (strcmp(f->key, key) == 0) return f;
+    for (const im_field *f = fields; f && f->spec.key; f++)
+        if (strcmp(f->spec.key, key) == 0) return f;
     return NULL;
 }
 
@@ -27,37 +27,35 @@ static int choice_index(const char *choices, const char *value)
 
 static im_status wrong_size(im_ctx *ctx, const im_section *sec, const im_field *f, const char *type, size_t want)
 {
-    return im_fail(ctx, IM_EINVAL, "%s '%s': field '%s' is %zu bytes, but a %s key is read into %zu", im_kind_name(sec->kind),
-                   sec->plugin->name, f->key, f->size, type, want);
+    return im_fail(ctx, IM_EINVAL, "%s '%s': field '%s' is %zu bytes, but a %s key is read into %zu",
+                   im_kind_name(sec->kind), sec->plugin->name, f->spec.key, f->size, type, want);
 }
 
+/* The size checks catch a table written without the IM_INT... macros,
+ * which check the member's type when the table is compiled. */
 static im_status read_field(im_ctx *ctx, const im_section *sec, const im_field *f, char *out)
 {
-    const im_param_spec *spec = im_section_spec(sec, f->key);
-    if (!spec)
-        return im_fail(ctx, IM_EINVAL, "%s '%s': field '%s' names no declared key", im_kind_name(sec->kind),
-                       sec->plugin->name, f->key);
-    const char *type = spec->type;
+    const char *key = f->spec.key, *type = f->spec.type;
     void *at = out + f->offset;
     int is_list = !strcmp(type, "ints") || !strcmp(type, "floats");
     if (is_list != (f->cap > 0))
-        return im_fail(ctx, IM_EINVAL, "%s '%s': field '%s' is %s a list, key type %s", im_kind_name(sec->kind),
-                       sec->plugin->name, f->key, f->cap ? "" : "not", type);
+        return im_fail(ctx, IM_EINVAL, "%s '%s': field '%s' is %sa list, key type %s", im_kind_name(sec->kind),
+                       sec->plugin->name, key, f->cap ? "" : "not ", type);
     if (!strcmp(type, "int") || !strcmp(type, "bool")) {
         if (f->size != sizeof(int)) return wrong_size(ctx, sec, f, type, sizeof(int));
-        return type[0] == 'i' ? im_section_int(ctx, sec, f->key, at) : im_section_bool(ctx, sec, f->key, at);
+        return type[0] == 'i' ? im_section_int(ctx, sec, key, at) : im_section_bool(ctx, sec, key, at);
     }
     if (!strcmp(type, "float")) {
         if (f->size != sizeof(double)) return wrong_size(ctx, sec, f, type, sizeof(double));
-        return im_section_float(ctx, sec, f->key, at);
+        return im_section_float(ctx, sec, key, at);
     }
     if (!strcmp(type, "string")) {
         const char *v;
-        im_status st = im_section_string(ctx, sec, f->key, &v);
+        im_status st = im_section_string(ctx, sec, key, &v);
         if (st) return st;
-        if (spec->range && strchr(spec->range, '|') && f->size == sizeof(int)) {
+        if (f->spec.range && strchr(f->spec.range, '|') && f->size == sizeof(int)) {
             /* a choice: validation admitted only the listed values */
-            *(int *)at = choice_index(spec->range, v);
+            *(int *)at = choice_index(f->spec.range, v);
             return IM_OK;
         }
         if (f->size != sizeof(const char *)) return wrong_size(ctx, sec, f, "string", sizeof(const char *));
@@ -65,18 +63,10 @@ static im_status read_field(im_ctx *ctx, const im_section *sec, const im_field *
         return IM_OK;
     }
     int ints = type[0] == 'i';
-    if (f->size != (ints ? sizeof(int) : sizeof(double))) return wrong_size(ctx, sec, f, type, ints ? sizeof(int) : sizeof(double));
+    if (f->size != (ints ? sizeof(int) : sizeof(double)))
+        return wrong_size(ctx, sec, f, type, ints ? sizeof(int) : sizeof(double));
     int *count = (int *)(out + f->count_offset);
-    return ints ? im_section_ints(ctx, sec, f->key, at, f->cap, count)
-                : im_section_floats(ctx, sec, f->key, at, f->cap, count);
-}
-
-im_status im_fields_read_table(im_ctx *ctx, const im_section *sec, const im_field *fields, void *out)
-{
-    im_status st = IM_OK;
-    for (const im_field *f = fields; f && f->key && !st; f++)
-        if (f->size) st = read_field(ctx, sec, f, out);
-    return st;
+    return ints ? im_section_ints(ctx, sec, key, at, f->cap, count) : im_section_floats(ctx, sec, key, at, f->cap, count);
 }
 
 im_status im_fields_read(im_ctx *ctx, const im_section *sec, void *out)
@@ -84,7 +74,10 @@ im_status im_fields_read(im_ctx *ctx, const im_section *sec, void *out)
     if (!sec->plugin->fields)
         return im_fail(ctx, IM_EINVAL, "%s '%s' declares no field table (IM_PLUGIN(..., .fields = ...))",
                        im_kind_name(sec->kind), sec->plugin->name);
-    return im_fields_read_table(ctx, sec, sec->plugin->fields, out);
+    im_status st = IM_OK;
+    for (const im_field *f = sec->plugin->fields; f->spec.key && !st; f++)
+        if (f->size) st = read_field(ctx, sec, f, out);
+    return st;
 }
 
 /* Equal as numbers when both parse whole as numbers, else as text. */

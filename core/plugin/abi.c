@@ -11,6 +11,7 @@
 #include "infomin/data.h"
 #include "infomin/encoder.h"
 #include "infomin/estimator.h"
+#include "infomin/fields.h"
 #include "infomin/task.h"
 
 #define END_OF(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
@@ -50,10 +51,28 @@ static const char *missing_hook(im_kind kind, const void *vt)
     return "kind";
 }
 
+/* A plugin that declares its keys in a field table (since 0.6) gets its
+ * key table made from it: every reader of `params` sees the same keys. */
+static im_status params_from_fields(im_ctx *ctx, const char *origin, im_plugin *desc, im_param_spec **out)
+{
+    if (!desc->fields) return IM_OK;
+    if (desc->params)
+        return im_fail(ctx, IM_EPLUGIN, "%s: %s '%s' declares its keys twice (params and fields): keep the fields",
+                       origin, im_kind_name(desc->kind), desc->name);
+    size_t n = 0;
+    while (desc->fields[n].spec.key) n++;
+    im_param_spec *params = calloc(n + 1, sizeof *params);   /* ends in a zeroed IM_PARAMS_END */
+    if (!params) return im_fail(ctx, IM_ENOMEM, "registry: out of memory");
+    for (size_t i = 0; i < n; i++) params[i] = desc->fields[i].spec;
+    desc->params = *out = params;
+    return IM_OK;
+}
+
 im_status im_plugin_adopt(im_ctx *ctx, const im_plugin *p, const char *origin, int index, im_plugin *desc,
-                          void **vt_copy)
+                          void **vt_copy, im_param_spec **params_copy)
 {
     *vt_copy = NULL;
+    *params_copy = NULL;
     if (p->abi_version != IM_ABI_VERSION)
         return im_fail(ctx, IM_EPLUGIN, "%s: plugin %d was built for ABI version %u, this host speaks %d: rebuild it",
                        origin, index, (unsigned)p->abi_version, IM_ABI_VERSION);
@@ -87,5 +106,5 @@ im_status im_plugin_adopt(im_ctx *ctx, const im_plugin *p, const char *origin, i
     desc->size = sizeof *desc;
     desc->vtable = vt;
     *vt_copy = vt;
-    return IM_OK;
+    return params_from_fields(ctx, origin, desc, params_copy);
 }

@@ -18,6 +18,7 @@
 typedef struct {
     im_plugin plugin;   /* the adopted copy; plugin.vtable == vtable */
     void *vtable;       /* host-size copy of the plugin's vtable      */
+    im_param_spec *params;   /* the key table made from its fields, or NULL */
     char *origin;       /* file path or "built-in"                    */
 } reg_entry;
 
@@ -25,6 +26,7 @@ static void entry_free(reg_entry *e)
 {
     if (!e) return;
     free(e->vtable);
+    free(e->params);
     free(e->origin);
     free(e);
 }
@@ -113,7 +115,7 @@ im_status im_registry_add(im_ctx *ctx, im_registry *reg, const im_plugin *const 
             st = im_fail(ctx, IM_ENOMEM, "registry: out of memory");
             break;
         }
-        st = im_plugin_adopt(ctx, list[i], origin, i, &e->plugin, &e->vtable);
+        st = im_plugin_adopt(ctx, list[i], origin, i, &e->plugin, &e->vtable, &e->params);
         const reg_entry *dup = st ? NULL : find_entry(reg, e->plugin.kind, e->plugin.name);
         if (dup)
             st = im_fail(ctx, IM_EPLUGIN, "%s: duplicate %s plugin name '%s' (already provided by %s)", origin,

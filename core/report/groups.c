@@ -13,9 +13,8 @@ static int skipped(const char *item, const char *const *skip)
     return 0;
 }
 
-/* the run's name, then its swept keys other than the skipped ones */
-static void group_key(const im_record *rec, void (*name)(const im_record *, char *, size_t), const char *const *skip,
-                      char *buf, size_t size)
+void im_group_key(const im_record *rec, void (*name)(const im_record *, char *, size_t), const char *const *skip,
+                  char *buf, size_t size)
 {
     name(rec, buf, size);
     const char *p = im_record_label(rec);
@@ -43,7 +42,7 @@ int im_group_runs(im_record *const *recs, int n, void (*name)(const im_record *r
     for (int i = 0; i < n; i++) {
         if (!im_record_ok(recs[i])) continue;
         char key[sizeof groups[0].key];
-        group_key(recs[i], name, skip, key, sizeof key);
+        im_group_key(recs[i], name, skip, key, sizeof key);
         int g = 0;
         while (g < n_groups && strcmp(groups[g].key, key) != 0) g++;
         if (g == n_groups) {

@@ -123,10 +123,11 @@ IM_API im_status im_synth_dataset(im_ctx *ctx, const im_section *sec, im_rng *rn
 /* MI-preserving bijections (core/data/transform.c): elementwise ones and
  * one of whole rows (spiral, 2 or more columns). */
 #define IM_TRANSFORM_CHOICES "none|cubic|halfcube|asinh|wiggly|normal-cdf|bimodal|spiral"
-#define IM_TRANSFORM_PARAMS                                                                                   \
+#define IM_TRANSFORM_SPEC                                                                                     \
     { "transform", "string", "none", "elementwise bijection (MI is invariant: true_mi carries over)",         \
-      IM_TRANSFORM_CHOICES },                                                                                 \
-    { "transform_on", "string", "both", "which variables the transform applies to", "x|y|both" }
+      IM_TRANSFORM_CHOICES }
+#define IM_TRANSFORM_ON_SPEC { "transform_on", "string", "both", "which variables the transform applies to", "x|y|both" }
+#define IM_TRANSFORM_PARAMS IM_TRANSFORM_SPEC, IM_TRANSFORM_ON_SPEC
 IM_API im_status im_transform_mat(im_ctx *ctx, const char *name, im_mat *m);
 /* The same for the X or Y side: wiggly and bimodal differ between them
  * (im_transform_mat is the X side). */

@@ -1,43 +1,45 @@
-/* fields.h — a plugin's settings struct filled from its section by a field
- * table: where each declared key goes, so no plugin writes a getter per key
- * or a strcmp ladder from a choice key's text to an enum.
+/* fields.h — a plugin's keys declared once, with where each goes in the
+ * plugin's settings struct: the registry makes the plugin's key table
+ * (im_param_spec: type, default, doc, range) from it, and im_fields_read
+ * fills the struct, so no plugin writes a getter per key or a strcmp
+ * ladder from a choice key's text to an enum.
  *
  *     typedef struct { double beta; int epochs; int method; } my_settings;
  *     static const im_field my_fields[] = {
- *         IM_FIELD(my_settings, beta, "beta"),
- *         IM_FIELD(my_settings, epochs, "epochs"),
- *         IM_FIELD(my_settings, method, "method"),          // "a|b" choices: 0, 1
- *         IM_FIELD_KEY("select_rule", .unhashed = 1),       // read by the summary only
+ *         IM_FLOAT(my_settings, beta, "0", "penalty weight", ">=0"),
+ *         IM_INT(my_settings, epochs, "10", "passes over the training split", ">=1"),
+ *         IM_CHOICE(my_settings, method, "a", "what trains", "a|b"),      // "a" → 0, "b" → 1
+ *         IM_KEY("select_rule", "float", "0.8", "read by the summary", NULL, .unhashed = 1),
  *         IM_FIELDS_END
  *     };
- *     ... IM_PLUGIN(IM_TASK, "my-task", "...", my_params, &my_vt, .fields = my_fields)
+ *     ... IM_PLUGIN(IM_TASK, "my-task", "...", NULL, &my_vt, .fields = my_fields)
  *
- * The key's declaration (im_param_spec: type, default, range) says how to
- * read it; the member's size is checked against the type when the table is
- * read (IM_EINVAL naming the key: a table that disagrees with its struct is
- * a bug, caught by the plugin's first run or test):
- *     int, bool                 int
- *     float                     double
- *     string with "a|b|c"       int, the index of the value among the choices
- *     string                    const char * (the configuration's text)
- *     ints / floats             int[] / double[] (IM_FIELD_LIST: count and capacity)
+ * The key is the member's name (IM_FIELD_AS names another, for a member
+ * of a nested struct). The member's C type is checked against the key's
+ * type when the table is compiled:
+ *     IM_INT, IM_BOOL       int
+ *     IM_FLOAT              double
+ *     IM_CHOICE             int: the index of the value among "a|b|c"
+ *     IM_STRING             const char * (the configuration's text)
+ *     IM_INTS, IM_FLOATS    int[] / double[] and an int count (comma lists)
  *
- * The table also says which keys change no number (`unhashed`: where state
- * is saved, what a sweep summary prints) and at which value a key added
- * after figures were published computes what the run did before it existed
- * (`neutral`): such keys stay out of a cell's hash (config_resolve.c), so
- * --resume and published hashes keep matching. */
+ * The table also says which keys change no number (`.unhashed = 1`: where
+ * state is saved, what a sweep summary prints) and at which value a key
+ * added after figures were published computes what the run did before it
+ * existed (`.neutral = "0"`): such keys stay out of a cell's hash
+ * (config_resolve.c), so --resume and published hashes keep matching. */
 #ifndef INFOMIN_FIELDS_H
 #define INFOMIN_FIELDS_H
 
 #include <stddef.h>
 #include "api.h"
+#include "plugin.h"
 #include "status.h"
 
 struct im_section;
 
 typedef struct im_field {
-    const char *key;
+    im_param_spec spec;       /* the key's declaration */
     size_t offset, size;      /* the member in the settings struct (size 0: nothing is read) */
     size_t count_offset;      /* list keys: the int that gets the item count */
     int cap;                  /* list keys: items the array holds (0: not a list) */
@@ -45,21 +47,35 @@ typedef struct im_field {
     const char *neutral;      /* at this value the key is left out of the cell hash */
 } im_field;
 
-#define IM_FIELD(type, member, key_, ...) \
-    { .key = (key_), .offset = offsetof(type, member), .size = sizeof(((type *)0)->member), __VA_ARGS__ }
-#define IM_FIELD_LIST(type, member, count, key_, ...)                                                         \
-    { .key = (key_), .offset = offsetof(type, member), .size = sizeof(((type *)0)->member[0]),               \
-      .count_offset = offsetof(type, count),                                                                  \
-      .cap = (int)(sizeof(((type *)0)->member) / sizeof(((type *)0)->member[0])), __VA_ARGS__ }
-/* A key the settings struct does not hold (a summary's), declared for its flags. */
-#define IM_FIELD_KEY(key_, ...) { .key = (key_), __VA_ARGS__ }
-#define IM_FIELDS_END { .key = NULL }
+/* member m of struct T, C type ctype (checked at compile time), as key */
+#define IM_FIELD_AS(T, m, key, type, ctype, def, doc, range, ...)                                              \
+    { .spec = { (key), (type), (def), (doc), (range) }, .offset = offsetof(T, m),                             \
+      .size = sizeof(((T *)0)->m) * _Generic(((T *)0)->m, ctype: 1), __VA_ARGS__ }
+#define IM_INT(T, m, def, doc, range, ...) IM_FIELD_AS(T, m, #m, "int", int, def, doc, range, __VA_ARGS__)
+#define IM_BOOL(T, m, def, doc, ...) IM_FIELD_AS(T, m, #m, "bool", int, def, doc, NULL, __VA_ARGS__)
+#define IM_FLOAT(T, m, def, doc, range, ...) IM_FIELD_AS(T, m, #m, "float", double, def, doc, range, __VA_ARGS__)
+#define IM_CHOICE(T, m, def, doc, choices, ...) IM_FIELD_AS(T, m, #m, "string", int, def, doc, choices, __VA_ARGS__)
+#define IM_STRING(T, m, def, doc, range, ...)                                                                  \
+    IM_FIELD_AS(T, m, #m, "string", const char *, def, doc, range, __VA_ARGS__)
+/* a comma list into the array m, its length into the int count */
+#define IM_LIST_AS_(T, m, count, key, type, ctype, def, doc, range, ...)                                       \
+    { .spec = { (key), (type), (def), (doc), (range) }, .offset = offsetof(T, m),                             \
+      .size = sizeof(((T *)0)->m[0]) * _Generic(((T *)0)->m[0], ctype: 1),                                    \
+      .count_offset = offsetof(T, count) * _Generic(((T *)0)->count, int: 1),                                 \
+      .cap = (int)(sizeof(((T *)0)->m) / sizeof(((T *)0)->m[0])), __VA_ARGS__ }
+#define IM_INTS(T, m, count, def, doc, range, ...) IM_LIST_AS_(T, m, count, #m, "ints", int, def, doc, range, __VA_ARGS__)
+#define IM_FLOATS(T, m, count, def, doc, range, ...)                                                           \
+    IM_LIST_AS_(T, m, count, #m, "floats", double, def, doc, range, __VA_ARGS__)
+/* A key the settings struct does not hold (the plugin reads it itself, or
+ * a sweep summary does), declared here for the key table and its flags. */
+#define IM_KEY(key, type, def, doc, range, ...) { .spec = { (key), (type), (def), (doc), (range) }, __VA_ARGS__ }
+/* The same from an im_param_spec initialiser shared with key tables. */
+#define IM_KEY_SPEC(spec_) { .spec = spec_ }
+#define IM_FIELDS_END { .spec = IM_PARAMS_END }
 
 /* Every field of the section's plugin's table (sec->plugin->fields) into
  * out. A plugin without a table: IM_EINVAL. */
 IM_API im_status im_fields_read(im_ctx *ctx, const struct im_section *sec, void *out);
-/* The same with an explicit table (a part of the settings kept elsewhere). */
-IM_API im_status im_fields_read_table(im_ctx *ctx, const struct im_section *sec, const im_field *fields, void *out);
 /* The field of key in fields, or NULL. */
 IM_API const im_field *im_field_find(const im_field *fields, const char *key);
 /* 0 when the key stays out of the cell hash at this value (unhashed, or at

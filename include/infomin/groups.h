@@ -25,6 +25,11 @@ typedef struct im_run_group {
  * most max_groups; later groups are dropped). */
 IM_API int im_group_runs(im_record *const *recs, int n, void (*name)(const im_record *rec, char *buf, size_t size),
                          const char *const *skip, im_run_group *groups, int max_groups);
+/* The group of one run, as im_group_runs forms them: name(rec), then the
+ * run's swept keys but task.seed and those that skip lists. For summaries
+ * that pool runs of their own kind. */
+IM_API void im_group_key(const im_record *rec, void (*name)(const im_record *rec, char *buf, size_t size),
+                         const char *const *skip, char *buf, size_t size);
 /* The usual name of a penalised run: "none" (β = 0, or no "penalty" text),
  * else "<penalty> beta=<β>", from the record's "penalty" text and "beta"
  * metric; with IM_GROUP_PENALTY_KEYS as the skip list (the sweep labels it

@@ -23,26 +23,26 @@ typedef struct im_penalty_opts {
     int refit_on_batch;    /* refit_on = batch: refits on every step's own Z, not on refit_rows rows */
 } im_penalty_opts;
 
-/* Spec entries for the penalty's keys (a task's table); the refit defaults
- * are the caller's: an encoder pass over refit_rows is paid every
- * refit_every steps. */
-#define IM_PENALTY_PARAMS(refit_every, refit_rows)                                                            \
-    { "inner_steps", "int", "5", "critic updates per encoder update (trained estimators)", ">=0" },          \
-    { "refit_every", "int", refit_every, "steps between refits of fitted closed-form estimators (slice)", ">=1" }, \
-    { "refit_rows", "int", refit_rows, "training rows whose Z a refit uses (all when fewer)", ">=16" },      \
-    { "refit_on", "string", "rows",                                                                           \
-      "what slice's refits fit: rows (refit_rows training rows every refit_every steps) or batch (the published " \
-      "reference's recipe: every step, on the step's own batch)", "rows|batch" },                            \
-    { "warmup", "float", "0", "epochs over which the penalty weight rises linearly from 0 to beta", ">=0" }
-/* The field-table entries (fields.h) for a settings struct T holding an
- * im_penalty_opts as member m. A task whose figures predate refit_on or
- * warmup (added to every penalty in 0.6) names the value that computes
- * what it did before ("rows", "0"): at it the key stays out of the cell
- * hash; NULL: always hashed. */
-#define IM_PENALTY_FIELDS(T, m, refit_on_neutral, warmup_neutral)                                               \
-    IM_FIELD(T, m.inner_steps, "inner_steps"), IM_FIELD(T, m.refit_every, "refit_every"),                    \
-    IM_FIELD(T, m.refit_rows, "refit_rows"), IM_FIELD(T, m.refit_on_batch, "refit_on", .neutral = (refit_on_neutral)), \
-    IM_FIELD(T, m.warmup, "warmup", .neutral = (warmup_neutral))
+/* The penalty's keys, for member m (an im_penalty_opts) of a task's
+ * settings struct T (fields.h); the refit defaults are the task's: an
+ * encoder pass over refit_rows is paid every refit_every steps. A task
+ * whose figures predate refit_on or warmup (every penalty has them since
+ * 0.6) names the value that computes what it did before ("rows", "0"):
+ * at it the key stays out of the cell hash; NULL: always hashed. */
+#define IM_PENALTY_FIELDS(T, m, every_default, rows_default, refit_on_neutral, warmup_neutral)                   \
+    IM_FIELD_AS(T, m.inner_steps, "inner_steps", "int", int, "5",                                            \
+                "critic updates per encoder update (trained estimators)", ">=0"),                            \
+    IM_FIELD_AS(T, m.refit_every, "refit_every", "int", int, every_default,                                   \
+                "steps between refits of fitted closed-form estimators (slice)", ">=1"),                     \
+    IM_FIELD_AS(T, m.refit_rows, "refit_rows", "int", int, rows_default,                                      \
+                "training rows whose Z a refit uses (all when fewer)", ">=16"),                              \
+    IM_FIELD_AS(T, m.refit_on_batch, "refit_on", "string", int, "rows",                                     \
+                "what slice's refits fit: rows (refit_rows training rows every refit_every steps) or batch "  \
+                "(the published reference's recipe: every step, on the step's own batch)", "rows|batch",     \
+                .neutral = (refit_on_neutral)),                                                               \
+    IM_FIELD_AS(T, m.warmup, "warmup", "float", double, "0",                                                 \
+                "epochs over which the penalty weight rises linearly from 0 to beta", ">=0",                 \
+                .neutral = (warmup_neutral))
 IM_API im_status im_penalty_opts_read(im_ctx *ctx, const im_section *sec, im_penalty_opts *o);
 
 typedef struct im_penalty {

@@ -34,19 +34,18 @@ IM_API im_status im_probe_rho_star(im_ctx *ctx, const im_mat *z_fit, const im_ma
 
 /* Leakage measured apart from any training penalty (the infomin tasks'
  * audits): a fresh classifier reading T from validation codes, scored on
- * test codes, and ρ*'s critic. The keys, spliced into a task's table, and
- * their reader. */
+ * test codes, and ρ*'s critic. The keys, spliced into a task's field
+ * table, and their reader. */
 typedef struct im_leakage_opts {
     int adversary_hidden, adversary_epochs, renyi_steps;
 } im_leakage_opts;
-#define IM_LEAKAGE_PARAMS                                                                                      \
-    { "adversary_hidden", "int", "128", "fresh classifier of T from the codes: hidden width (0: linear)", ">=0" }, \
-    { "adversary_epochs", "int", "20", "that classifier: epochs on the validation codes", ">=1" },            \
-    { "renyi_steps", "int", "1000", "rho*(Z;T): steps of the fresh renyi critic on the validation codes", ">=1" }
-/* The field-table entries (fields.h) for member m of settings struct T. */
 #define IM_LEAKAGE_FIELDS(T, m)                                                                                \
-    IM_FIELD(T, m.adversary_hidden, "adversary_hidden"), IM_FIELD(T, m.adversary_epochs, "adversary_epochs"), \
-    IM_FIELD(T, m.renyi_steps, "renyi_steps")
+    IM_FIELD_AS(T, m.adversary_hidden, "adversary_hidden", "int", int, "128",                               \
+                "fresh classifier of T from the codes: hidden width (0: linear)", ">=0"),                    \
+    IM_FIELD_AS(T, m.adversary_epochs, "adversary_epochs", "int", int, "20",                                \
+                "that classifier: epochs on the validation codes", ">=1"),                                   \
+    IM_FIELD_AS(T, m.renyi_steps, "renyi_steps", "int", int, "1000",                                         \
+                "rho*(Z;T): steps of the fresh renyi critic on the validation codes", ">=1")
 IM_API im_status im_leakage_opts_read(im_ctx *ctx, const im_section *sec, im_leakage_opts *o);
 
 #endif

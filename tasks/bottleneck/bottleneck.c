@@ -23,46 +23,29 @@
 #include <string.h>
 #include "bottleneck.h"
 
-static const im_param_spec bottleneck_params[] = {
-    { "regularizer", "string", "vib",
-      "what beta weighs: none (deterministic baseline), vib (KL to N(0, I)), estimator ([estimator]'s I(X;Z))",
-      "none|vib|estimator" },
-    { "beta", "float", "1e-3", "weight of the regularizer", ">=0" },
-    { "code", "string", "auto",
-      "Z = mu(x) + sigma(x)*eps (gaussian: the encoder makes 2*code_dim columns), mu(x) + noise_sd*eps (noise), or "
-      "mu(x); auto: gaussian for vib (VIB's encoder), noise for estimator (MINE's), deterministic for none; noise "
-      "and deterministic read the mean from the first code_dim columns",
-      "auto|gaussian|noise|deterministic" },
-    { "code_dim", "int", "256", "K, the width of Z", ">=1" },
-    { "noise_sd", "float", "1", "code = noise: the sd of the added Gaussian noise", ">0" },
-    { "epochs", "int", "20", "passes over the training split", ">=1" },
-    { "batch", "int", "100", "images per step", ">=2" },
-    { "lr", "float", "1e-4", "Adam learning rate of encoder and classifier", ">0" },
-    { "lr_decay", "float", "1", "factor on the learning rate after every epoch (VIB: 0.97 every 2 epochs)", "0..1" },
-    { "adam_beta1", "float", "0.5", "Adam's first-moment decay (VIB: 0.5)", "0..0.999" },
-    { "critic_steps", "int", "1", "regularizer = estimator: critic updates per encoder update", ">=1" },
-    { "eval_samples", "int", "12", "draws of Z per test image; the prediction averages their softmax", ">=1" },
-    { "info_rows", "int", "1000", "test images of the I(X;Z) bounds (the lower one is at most log info_rows)",
-      ">=2" },
-    IM_PARAMS_END
+static const im_field bottleneck_fields[] = {
+    IM_FIELD_AS(bn_settings, reg, "regularizer", "string", int, "vib", "what beta weighs: none (deterministic "
+                "baseline), vib (KL to N(0, I)), estimator ([estimator]'s I(X;Z))", "none|vib|estimator"),
+    IM_FLOAT(bn_settings, beta, "1e-3", "weight of the regularizer", ">=0"),
+    IM_FIELD_AS(bn_settings, code_key, "code", "string", int, "auto", "Z = mu(x) + sigma(x)*eps (gaussian: the "
+                "encoder makes 2*code_dim columns), mu(x) + noise_sd*eps (noise), or mu(x); auto: gaussian for vib "
+                "(VIB's encoder), noise for estimator (MINE's), deterministic for none; noise and deterministic read "
+                "the mean from the first code_dim columns", "auto|gaussian|noise|deterministic"),
+    IM_INT(bn_settings, code_dim, "256", "K, the width of Z", ">=1"),
+    IM_FLOAT(bn_settings, noise_sd, "1", "code = noise: the sd of the added Gaussian noise", ">0"),
+    IM_INT(bn_settings, epochs, "20", "passes over the training split", ">=1"),
+    IM_INT(bn_settings, batch, "100", "images per step", ">=2"),
+    IM_FLOAT(bn_settings, lr, "1e-4", "Adam learning rate of encoder and classifier", ">0"),
+    IM_FLOAT(bn_settings, lr_decay, "1", "factor on the learning rate after every epoch (VIB: 0.97 every 2 epochs)",
+             "0..1"),
+    IM_FLOAT(bn_settings, adam_beta1, "0.5", "Adam's first-moment decay (VIB: 0.5)", "0..0.999"),
+    IM_INT(bn_settings, critic_steps, "1", "regularizer = estimator: critic updates per encoder update", ">=1"),
+    IM_INT(bn_settings, eval_samples, "12", "draws of Z per test image; the prediction averages their softmax", ">=1"),
+    IM_INT(bn_settings, info_rows, "1000", "test images of the I(X;Z) bounds (the lower one is at most log info_rows)",
+           ">=2"),
+    IM_FIELDS_END,
 };
 
-static const im_field bottleneck_fields[] = {
-    IM_FIELD(bn_settings, reg, "regularizer"),
-    IM_FIELD(bn_settings, code_key, "code"),
-    IM_FIELD(bn_settings, beta, "beta"),
-    IM_FIELD(bn_settings, code_dim, "code_dim"),
-    IM_FIELD(bn_settings, noise_sd, "noise_sd"),
-    IM_FIELD(bn_settings, epochs, "epochs"),
-    IM_FIELD(bn_settings, batch, "batch"),
-    IM_FIELD(bn_settings, lr, "lr"),
-    IM_FIELD(bn_settings, lr_decay, "lr_decay"),
-    IM_FIELD(bn_settings, adam_beta1, "adam_beta1"),
-    IM_FIELD(bn_settings, critic_steps, "critic_steps"),
-    IM_FIELD(bn_settings, eval_samples, "eval_samples"),
-    IM_FIELD(bn_settings, info_rows, "info_rows"),
-    IM_FIELDS_END
-};
 
 /* The code each regularizer's paper uses when code = auto; none has no
  * beta and a deterministic code. */
@@ -184,6 +167,6 @@ static const im_task_vt bottleneck_vt = { IM_VT_SIZE(im_task_vt), .run = bottlen
 static const im_plugin bottleneck = IM_PLUGIN(IM_TASK, "bottleneck",
                                               "information bottleneck: cross-entropy + beta * I(X;Z) (VIB's KL or any "
                                               "estimator), test error and the information plane",
-                                              bottleneck_params, &bottleneck_vt, .validate = bottleneck_validate,
+                                              NULL, &bottleneck_vt, .validate = bottleneck_validate,
                                               .fields = bottleneck_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &bottleneck, NULL };

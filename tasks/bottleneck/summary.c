@@ -27,31 +27,6 @@ typedef struct {
     const im_record *first;
 } group;
 
-/* Swept keys the display name stands for, or that runs pool over. */
-static int named_or_pooled(const char *item)
-{
-    static const char *const keys[] = { "task.seed=", "task.beta=", "task.regularizer=", "task.code=",
-                                        "estimator.plugin=" };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strncmp(item, keys[i], strlen(keys[i])) == 0) return 1;
-    return 0;
-}
-
-/* The display name and the other swept keys: runs that differ only in the
- * seed pool, and none's runs at several betas are one setting. */
-static void group_key(const im_config *cfg, const char *name, char *buf, size_t size)
-{
-    const char *p = cfg->sweep_label ? cfg->sweep_label : "";
-    size_t used = (size_t)snprintf(buf, size, "%s", name);
-    while (*p && used < size) {
-        size_t len = strcspn(p, " ");
-        if (!named_or_pooled(p) && used + len + 2 < size)
-            used += (size_t)snprintf(buf + used, size - used, " %.*s", (int)len, p);
-        p += len;
-        while (*p == ' ') p++;
-    }
-}
-
 /* "none", "vib beta=0.001", "mine beta=0.01 (noise code)" */
 static void display_name(const im_record *rec, char *buf, size_t size)
 {
@@ -178,9 +153,11 @@ im_status bn_summarize(im_ctx *ctx, const im_config *runs, im_record *const *rec
     int n_groups = 0;
     for (int i = 0; i < n; i++) {
         if (!im_record_ok(recs[i]) || !im_record_text(recs[i], "regularizer")) continue;
+        /* swept keys the display name stands for, or that runs pool over */
+        static const char *const named[] = { "task.beta=", "task.regularizer=", "task.code=", "estimator.plugin=", NULL };
         char name[96], key[384];
         display_name(recs[i], name, sizeof name);
-        group_key(&runs[i], name, key, sizeof key);
+        im_group_key(recs[i], display_name, named, key, sizeof key);
         group *g = find_group(groups, &n_groups, key);
         if (g) add_run(g, recs[i], name);
     }

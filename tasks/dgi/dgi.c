@@ -15,31 +15,21 @@
 #include <string.h>
 #include "dgi.h"
 
-static const im_param_spec dgi_params[] = {
-    { "method", "string", "dgi", "what trains the encoder (dgi; supervised on the labels; random: untrained; raw: "
-      "no encoder, the features)", "dgi|random|supervised|raw" },
-    { "epochs", "int", "500", "most full-graph training steps", ">=1" },
-    { "patience", "int", "20", "stop after this many epochs without a better loss (dgi) or validation accuracy "
-      "(supervised); the best epoch's weights are kept", ">=1" },
-    { "lr", "float", "1e-3", "Adam learning rate", ">0" },
-    { "weight_decay", "float", "0", "decoupled weight decay", ">=0" },
-    { "probe_epochs", "int", "100", "passes of the logistic-regression probe over the training nodes", ">=1" },
-    { "probe_lr", "float", "1e-2", "Adam learning rate of the probe", ">0" },
-    { "pca_rows", "int", "1000", "test nodes whose 2-D PCA projection is kept for the picture (0: none)", ">=0" },
-    IM_PARAMS_END
+static const im_field dgi_fields[] = {
+    IM_CHOICE(dgi_settings, method, "dgi", "what trains the encoder (dgi; supervised on the labels; random: "
+              "untrained; raw: no encoder, the features)", "dgi|random|supervised|raw"),
+    IM_INT(dgi_settings, epochs, "500", "most full-graph training steps", ">=1"),
+    IM_INT(dgi_settings, patience, "20", "stop after this many epochs without a better loss (dgi) or validation "
+           "accuracy (supervised); the best epoch's weights are kept", ">=1"),
+    IM_FLOAT(dgi_settings, lr, "1e-3", "Adam learning rate", ">0"),
+    IM_FLOAT(dgi_settings, weight_decay, "0", "decoupled weight decay", ">=0"),
+    IM_INT(dgi_settings, probe_epochs, "100", "passes of the logistic-regression probe over the training nodes", ">=1"),
+    IM_FLOAT(dgi_settings, probe_lr, "1e-2", "Adam learning rate of the probe", ">0"),
+    IM_INT(dgi_settings, pca_rows, "1000", "test nodes whose 2-D PCA projection is kept for the picture (0: none)",
+           ">=0"),
+    IM_FIELDS_END,
 };
 
-static const im_field dgi_fields[] = {
-    IM_FIELD(dgi_settings, method, "method"),
-    IM_FIELD(dgi_settings, epochs, "epochs"),
-    IM_FIELD(dgi_settings, patience, "patience"),
-    IM_FIELD(dgi_settings, lr, "lr"),
-    IM_FIELD(dgi_settings, weight_decay, "weight_decay"),
-    IM_FIELD(dgi_settings, probe_epochs, "probe_epochs"),
-    IM_FIELD(dgi_settings, probe_lr, "probe_lr"),
-    IM_FIELD(dgi_settings, pca_rows, "pca_rows"),
-    IM_FIELDS_END
-};
 
 /* Every node's features in split order, their labels. */
 static im_status graph_of(im_ctx *ctx, const im_dataset *ds, dgi_graph *gr)
@@ -146,5 +136,5 @@ static const im_task_vt dgi_vt = { IM_VT_SIZE(im_task_vt), .run = dgi_run, .summ
 static const im_plugin dgi_plugin = IM_PLUGIN(IM_TASK, "dgi",
                                               "Deep Graph Infomax on a graph's nodes, probed beside raw features, a "
                                               "random and a supervised GCN",
-                                              dgi_params, &dgi_vt, .fields = dgi_fields);
+                                              NULL, &dgi_vt, .fields = dgi_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &dgi_plugin, NULL };

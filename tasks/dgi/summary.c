@@ -22,23 +22,12 @@ typedef struct {
     double acc[MAX_SEEDS];
 } group;
 
-/* A run's group: its sweep values but the seed, else its method. */
-static void label_of(const im_config *cfg, const im_record *rec, char *buf, size_t size)
+/* A run's name: its method; runs that differ only in the seed pool. */
+static const char *const method_key[] = { "task.method=", NULL };
+
+static void method_of(const im_record *rec, char *buf, size_t size)
 {
-    const char *p = cfg->sweep_label ? cfg->sweep_label : "";
-    size_t used = 0;
-    buf[0] = 0;
-    while (*p) {
-        size_t len = strcspn(p, " ");
-        const char *tok = p;
-        size_t tlen = len;
-        if (strncmp(tok, "task.method=", 12) == 0) tok += 12, tlen -= 12;
-        if (strncmp(p, "task.seed=", 10) != 0 && used + tlen + 2 < size)
-            used += (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? " " : "", (int)tlen, tok);
-        p += len;
-        while (*p == ' ') p++;
-    }
-    if (!used) snprintf(buf, size, "%s", im_record_text(rec, "method"));
+    snprintf(buf, size, "%s", im_record_text(rec, "method"));
 }
 
 static im_status draw_pca(im_ctx *ctx, const im_config *cfg, const group *groups, int n_groups)
@@ -94,7 +83,7 @@ im_status dgi_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
             !im_record_metric(recs[i], "probe_accuracy", &acc))
             continue;
         char label[96];
-        label_of(&runs[i], recs[i], label, sizeof label);
+        im_group_key(recs[i], method_of, method_key, label, sizeof label);
         int g = 0;
         while (g < n_groups && strcmp(groups[g].label, label) != 0) g++;
         if (g == n_groups) {

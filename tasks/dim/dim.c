@@ -20,54 +20,35 @@
 #include <string.h>
 #include "dim.h"
 
-static const im_param_spec dim_params[] = {
-    { "method", "string", "dim-l", "what trains the encoder (dim-l, dim-g: the paper's weights; dim: alpha/beta/gamma)",
-      "dim-l|dim-g|dim|supervised|random|raw" },
-    { "estimator", "string", "jsd", "MI bound of the global and local terms (mine: the Donsker-Varadhan bound)",
-      "jsd|infonce|mine" },
-    { "alpha", "float", "0", "method = dim: weight of the global MI", ">=0" },
-    { "beta", "float", "1", "method = dim: weight of the local MI", ">=0" },
-    { "gamma", "float", "0.1", "method = dim: weight of prior matching", ">=0" },
-    { "prior", "string", "uniform", "prior of the code (uniform: of sigmoid(Z) on [0,1]^d)", "uniform|gaussian" },
-    { "epochs", "int", "5", "passes over the training split", ">=1" },
-    { "batch", "int", "64", "images per step (the B-1 others are each image's negatives)", ">=2" },
-    { "lr", "float", "1e-3", "Adam learning rate of encoder and critics", ">0" },
-    { "critic_hidden", "int", "256", "hidden width of the MI critics (one layer)", ">=1" },
-    { "embed", "int", "128", "width of the critics' embeddings, whose dot product is the score", ">=1" },
-    { "probe_rows", "int", "10000", "training images the final probes learn from (0: all)", ">=0" },
-    { "probe_epochs", "int", "20", "passes of each probe over its rows (at least 500 steps of 256 rows)", ">=1" },
-    { "probe_hidden", "int", "200", "hidden width of the MLP probe", ">=1" },
-    { "probe_lr", "float", "1e-3", "Adam learning rate of the probes", ">0" },
-    { "probe_features", "string", "local",
-      "conv features the probes read: the local feature map, or the last convolution block", "local|last" },
-    { "curve_rows", "int", "2000", "train and test images of the linear probe after every epoch (0: no curve)", ">=0" },
-    { "checkpoint_every", "int", "0",
-      "epochs between checkpoints of the training state (0: none); infomin-run --resume continues a killed run "
-      "from the last one", ">=0" },
-    IM_PARAMS_END
+static const im_field dim_fields[] = {
+    IM_CHOICE(dim_settings, method, "dim-l", "what trains the encoder (dim-l, dim-g: the paper's weights; dim: "
+              "alpha/beta/gamma)", "dim-l|dim-g|dim|supervised|random|raw"),
+    IM_FIELD_AS(dim_settings, bound, "estimator", "string", int, "jsd", "MI bound of the global and local terms "
+                "(mine: the Donsker-Varadhan bound)", "jsd|infonce|mine"),
+    IM_FLOAT(dim_settings, alpha, "0", "method = dim: weight of the global MI", ">=0"),
+    IM_FLOAT(dim_settings, beta, "1", "method = dim: weight of the local MI", ">=0"),
+    IM_FLOAT(dim_settings, gamma, "0.1", "method = dim: weight of prior matching", ">=0"),
+    IM_FIELD_AS(dim_settings, gaussian_prior, "prior", "string", int, "uniform", "prior of the code (uniform: of "
+                "sigmoid(Z) on [0,1]^d)", "uniform|gaussian"),
+    IM_INT(dim_settings, epochs, "5", "passes over the training split", ">=1"),
+    IM_INT(dim_settings, batch, "64", "images per step (the B-1 others are each image's negatives)", ">=2"),
+    IM_FLOAT(dim_settings, lr, "1e-3", "Adam learning rate of encoder and critics", ">0"),
+    IM_INT(dim_settings, critic_hidden, "256", "hidden width of the MI critics (one layer)", ">=1"),
+    IM_INT(dim_settings, embed, "128", "width of the critics' embeddings, whose dot product is the score", ">=1"),
+    IM_INT(dim_settings, probe_rows, "10000", "training images the final probes learn from (0: all)", ">=0"),
+    IM_INT(dim_settings, probe_epochs, "20", "passes of each probe over its rows (at least 500 steps of 256 rows)",
+           ">=1"),
+    IM_INT(dim_settings, probe_hidden, "200", "hidden width of the MLP probe", ">=1"),
+    IM_FLOAT(dim_settings, probe_lr, "1e-3", "Adam learning rate of the probes", ">0"),
+    IM_FIELD_AS(dim_settings, features_last, "probe_features", "string", int, "local", "conv features the probes "
+                "read: the local feature map, or the last convolution block", "local|last"),
+    IM_INT(dim_settings, curve_rows, "2000", "train and test images of the linear probe after every epoch (0: no "
+           "curve)", ">=0"),
+    IM_INT(dim_settings, checkpoint_every, "0", "epochs between checkpoints of the training state (0: none); "
+           "infomin-run --resume continues a killed run from the last one", ">=0", .unhashed = 1),
+    IM_FIELDS_END,
 };
 
-static const im_field dim_fields[] = {
-    IM_FIELD(dim_settings, method, "method"),
-    IM_FIELD(dim_settings, bound, "estimator"),
-    IM_FIELD(dim_settings, gaussian_prior, "prior"),
-    IM_FIELD(dim_settings, alpha, "alpha"),
-    IM_FIELD(dim_settings, beta, "beta"),
-    IM_FIELD(dim_settings, gamma, "gamma"),
-    IM_FIELD(dim_settings, epochs, "epochs"),
-    IM_FIELD(dim_settings, batch, "batch"),
-    IM_FIELD(dim_settings, lr, "lr"),
-    IM_FIELD(dim_settings, critic_hidden, "critic_hidden"),
-    IM_FIELD(dim_settings, embed, "embed"),
-    IM_FIELD(dim_settings, probe_rows, "probe_rows"),
-    IM_FIELD(dim_settings, probe_epochs, "probe_epochs"),
-    IM_FIELD(dim_settings, probe_hidden, "probe_hidden"),
-    IM_FIELD(dim_settings, probe_lr, "probe_lr"),
-    IM_FIELD(dim_settings, curve_rows, "curve_rows"),
-    IM_FIELD(dim_settings, features_last, "probe_features"),
-    IM_FIELD(dim_settings, checkpoint_every, "checkpoint_every", .unhashed = 1),   /* changes no number */
-    IM_FIELDS_END
-};
 
 /* What the keys imply: the paper's weights for dim-l and dim-g. */
 static void derive(dim_settings *s)
@@ -182,6 +163,6 @@ static const im_task_vt dim_vt = { IM_VT_SIZE(im_task_vt), .run = dim_run, .summ
 static const im_plugin dim_plugin = IM_PLUGIN(IM_TASK, "dim",
                                               "Deep InfoMax on images (global/local MI, prior matching), probed "
                                               "beside raw, random and supervised baselines",
-                                              dim_params, &dim_vt, .validate = dim_validate,
+                                              NULL, &dim_vt, .validate = dim_validate,
                                               .fields = dim_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &dim_plugin, NULL };

@@ -24,25 +24,12 @@ typedef struct {
     int curve_n[2][MAX_EPOCHS], rows;
 } group;
 
-/* A run's group: its sweep values but the seed ("task.method=dim-l
- * task.seed=2" -> "dim-l"), else its method. */
-static void label_of(const im_config *cfg, const im_record *rec, char *buf, size_t size)
+/* A run's name: its method; runs that differ only in the seed pool. */
+static const char *const method_key[] = { "task.method=", NULL };
+
+static void method_of(const im_record *rec, char *buf, size_t size)
 {
-    const char *p = cfg->sweep_label ? cfg->sweep_label : "";
-    size_t used = 0;
-    buf[0] = 0;
-    while (*p) {
-        size_t len = strcspn(p, " ");
-        int skip = strncmp(p, "task.seed=", 10) == 0;
-        const char *tok = p;
-        size_t tlen = len;
-        if (strncmp(tok, "task.method=", 12) == 0) tok += 12, tlen -= 12;
-        else if (strncmp(tok, "task.", 5) == 0) tok += 5, tlen -= 5;
-        if (!skip && used + tlen + 2 < size) used += (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? " " : "", (int)tlen, tok);
-        p += len;
-        while (*p == ' ') p++;
-    }
-    if (!used) snprintf(buf, size, "%s", im_record_text(rec, "method"));
+    snprintf(buf, size, "%s", im_record_text(rec, "method"));
 }
 
 static group *find_group(group *groups, int *n, const char *label)
@@ -137,7 +124,7 @@ im_status dim_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
     for (int i = 0; i < n; i++) {
         if (!im_record_ok(recs[i]) || !im_record_text(recs[i], "method")) continue;
         char label[64];
-        label_of(&runs[i], recs[i], label, sizeof label);
+        im_group_key(recs[i], method_of, method_key, label, sizeof label);
         group *g = find_group(groups, &n_groups, label);
         if (g) add_run(g, recs[i]);
     }

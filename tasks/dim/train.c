@@ -225,7 +225,9 @@ im_status dim_train(im_task *task, const dim_settings *s, im_encoder *enc, doubl
     if (!st) st = im_loop_keep_bytes(&l, "probe_seconds", &probe_seconds, sizeof probe_seconds);
     if (!st) st = im_loop_resume(&l);
     if (!st && !l.resumed && s->curve_rows > 0) {   /* epoch 0: the initial encoder */
+        double p0 = im_seconds();
         st = dim_quick_probe(ctx, s, ds, enc, rng, acc);
+        probe_seconds += im_seconds() - p0;
         if (!st) im_curve_add(curve, (double[]){ 0, NAN, NAN, NAN, acc[0], acc[1] });
     }
     while (!st && im_loop_next(&l)) {

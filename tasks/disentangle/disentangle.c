@@ -19,38 +19,24 @@
 #include <string.h>
 #include "disentangle.h"
 
-static const im_param_spec disentangle_params[] = {
-    { "beta", "float", "0", "penalty weight (0: no penalty, [estimator] not read)", ">=0" },
-    { "nuisance", "int", "0", "the column of the dataset's T the code must not carry (dsprites: 0 shape, 1 scale, "
-      "2 orientation, 3 x, 4 y)", ">=0" },
-    { "epochs", "int", "10", "passes over the training split", ">=1" },
-    { "batch", "int", "128", "images per step", ">=4" },
-    { "lr", "float", "1e-3", "Adam learning rate of encoder and decoder", ">0" },
-    { "decoder_hidden", "ints", "1024,1024", "hidden widths of the MLP decoder [Z, onehot T] -> pixels", ">=1" },
-    IM_PENALTY_PARAMS("20", "8000"),
-    IM_LEAKAGE_PARAMS,
-    { "mig_rows", "int", "5000", "test rows the mutual information gap reads (0: no MIG)", ">=0" },
-    { "grid_rows", "int", "8", "test images in the swap grid (0: no grid)", "0..32" },
-    { "select_mse_ratio", "float", "1.5",
-      "sweep summary: per penalty, the beta with the least adversary accuracy among runs whose MSE is at most this "
-      "times none's", ">=1" },
-    IM_PARAMS_END
+static const im_field disentangle_fields[] = {
+    IM_FLOAT(dt_settings, beta, "0", "penalty weight (0: no penalty, [estimator] not read)", ">=0"),
+    IM_INT(dt_settings, nuisance, "0", "the column of the dataset's T the code must not carry (dsprites: 0 shape, 1 "
+           "scale, 2 orientation, 3 x, 4 y)", ">=0"),
+    IM_INT(dt_settings, epochs, "10", "passes over the training split", ">=1"),
+    IM_INT(dt_settings, batch, "128", "images per step", ">=4"),
+    IM_FLOAT(dt_settings, lr, "1e-3", "Adam learning rate of encoder and decoder", ">0"),
+    IM_INTS(dt_settings, decoder_hidden, n_decoder_hidden, "1024,1024", "hidden widths of the MLP decoder [Z, onehot "
+            "T] -> pixels", ">=1"),
+    IM_PENALTY_FIELDS(dt_settings, pen, "20", "8000", "rows", NULL),
+    IM_LEAKAGE_FIELDS(dt_settings, leak),
+    IM_INT(dt_settings, mig_rows, "5000", "test rows the mutual information gap reads (0: no MIG)", ">=0"),
+    IM_INT(dt_settings, grid_rows, "8", "test images in the swap grid (0: no grid)", "0..32"),
+    IM_KEY("select_mse_ratio", "float", "1.5", "sweep summary: per penalty, the beta with the least adversary "
+           "accuracy among runs whose MSE is at most this times none's", ">=1", .unhashed = 1),
+    IM_FIELDS_END,
 };
 
-static const im_field disentangle_fields[] = {
-    IM_FIELD(dt_settings, beta, "beta"),
-    IM_FIELD(dt_settings, nuisance, "nuisance"),
-    IM_FIELD(dt_settings, epochs, "epochs"),
-    IM_FIELD(dt_settings, batch, "batch"),
-    IM_FIELD(dt_settings, lr, "lr"),
-    IM_FIELD_LIST(dt_settings, decoder_hidden, n_decoder_hidden, "decoder_hidden"),
-    IM_PENALTY_FIELDS(dt_settings, pen, "rows", NULL),
-    IM_LEAKAGE_FIELDS(dt_settings, leak),
-    IM_FIELD(dt_settings, mig_rows, "mig_rows"),
-    IM_FIELD(dt_settings, grid_rows, "grid_rows"),
-    IM_FIELD_KEY("select_mse_ratio", .unhashed = 1),
-    IM_FIELDS_END
-};
 
 static int compare_double(const void *a, const void *b)
 {
@@ -192,6 +178,6 @@ static const im_task_vt disentangle_vt = { IM_VT_SIZE(im_task_vt), .run = disent
 static const im_plugin disentangle = IM_PLUGIN(IM_TASK, "disentangle",
                                                "autoencoder whose code keeps no information about a nuisance T: "
                                                "BCE + beta * penalty(Z, T), decoder given T",
-                                               disentangle_params, &disentangle_vt,
+                                               NULL, &disentangle_vt,
                                                .fields = disentangle_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &disentangle, NULL };

@@ -19,32 +19,21 @@
 #include <string.h>
 #include "domain_adapt.h"
 
-static const im_param_spec domain_adapt_params[] = {
-    { "method", "string", "infomin", "source-only: source batches, no penalty; infomin: half-target batches, penalty",
-      "source-only|infomin" },
-    { "beta", "float", "0", "penalty weight (0: none, [estimator] not read)", ">=0" },
-    { "epochs", "int", "10", "passes over the source rows", ">=1" },
-    { "batch", "int", "128", "images per step (infomin: half source, half target)", ">=4" },
-    { "lr", "float", "1e-3", "Adam learning rate of encoder and classifier", ">0" },
-    IM_PENALTY_PARAMS("20", "4000"),
-    IM_LEAKAGE_PARAMS,
-    { "select_source_drop", "float", "0.05",
-      "sweep summary: per penalty, the beta with the least domain accuracy among settings whose source accuracy is "
-      "at most this far below none's (no target label is read)", ">=0" },
-    IM_PARAMS_END
+static const im_field domain_adapt_fields[] = {
+    IM_CHOICE(da_settings, method, "infomin", "source-only: source batches, no penalty; infomin: half-target batches, "
+              "penalty", "source-only|infomin"),
+    IM_FLOAT(da_settings, beta, "0", "penalty weight (0: none, [estimator] not read)", ">=0"),
+    IM_INT(da_settings, epochs, "10", "passes over the source rows", ">=1"),
+    IM_INT(da_settings, batch, "128", "images per step (infomin: half source, half target)", ">=4"),
+    IM_FLOAT(da_settings, lr, "1e-3", "Adam learning rate of encoder and classifier", ">0"),
+    IM_PENALTY_FIELDS(da_settings, pen, "20", "4000", "rows", "0"),
+    IM_LEAKAGE_FIELDS(da_settings, leak),
+    IM_KEY("select_source_drop", "float", "0.05", "sweep summary: per penalty, the beta with the least domain "
+           "accuracy among settings whose source accuracy is at most this far below none's (no target label is read)",
+           ">=0", .unhashed = 1),
+    IM_FIELDS_END,
 };
 
-static const im_field domain_adapt_fields[] = {
-    IM_FIELD(da_settings, method, "method"),
-    IM_FIELD(da_settings, beta, "beta"),
-    IM_FIELD(da_settings, epochs, "epochs"),
-    IM_FIELD(da_settings, batch, "batch"),
-    IM_FIELD(da_settings, lr, "lr"),
-    IM_PENALTY_FIELDS(da_settings, pen, "rows", "0"),
-    IM_LEAKAGE_FIELDS(da_settings, leak),
-    IM_FIELD_KEY("select_source_drop", .unhashed = 1),
-    IM_FIELDS_END
-};
 
 /* The training rows of each domain; both must be there, and in the test
  * split too (the two accuracies). */
@@ -154,5 +143,5 @@ static const im_task_vt domain_adapt_vt = { IM_VT_SIZE(im_task_vt), .run = domai
 static const im_plugin domain_adapt = IM_PLUGIN(IM_TASK, "domain-adapt",
                                                 "domain adaptation: source labels only, CE + beta * penalty(Z, domain); "
                                                 "source and target accuracy",
-                                                domain_adapt_params, &domain_adapt_vt, .fields = domain_adapt_fields);
+                                                NULL, &domain_adapt_vt, .fields = domain_adapt_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &domain_adapt, NULL };

@@ -108,7 +108,7 @@ im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_d
     im_params params = { 0 };
     im_mlp net;
     int binary = ds->t_kind == IM_VAR_BINARY;
-    im_status st = im_mlp_init(ctx, &net, &params, "adversary", ztr->cols, s->adv_hidden, s->n_adv_hidden, 1,
+    im_status st = im_mlp_init(ctx, &net, &params, "adversary", ztr->cols, s->adversary_hidden, s->n_adversary_hidden, 1,
                                IM_ACT_RELU, IM_ACT_NONE, rng);
     im_graph *g = st ? NULL : im_graph_new(ctx);
     if (!st && !g) st = ctx->status;
@@ -120,7 +120,7 @@ im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_d
     im_optim opt;
     im_adam_init(&opt, &params, 1e-3);
     opt.pool = ctx->pool;
-    for (int epoch = 0; epoch < s->adv_epochs && !st; epoch++) {
+    for (int epoch = 0; epoch < s->adversary_epochs && !st; epoch++) {
         if (im_interrupted(ctx)) {
             st = im_fail(ctx, IM_EINTERRUPTED, "fairness adversary: interrupted at epoch %d", epoch);
             break;

@@ -20,28 +20,28 @@
 #include <string.h>
 #include "fairness.h"
 
-static const im_param_spec fairness_params[] = {
-    { "beta", "float", "0", "penalty weight (0: no penalty)", ">=0" },
-    { "epochs", "int", "20", "passes over the training split", ">=1" },
-    { "batch", "int", "256", "rows per step", ">=4" },
-    { "lr", "float", "1e-3", "Adam learning rate of the encoder and head", ">0" },
-    { "lr_schedule", "string", "constant",
-      "constant, or cosine: the encoder's and head's learning rate falls from lr to 0 over the run (the code "
-      "settles instead of moving with the last refits)", "constant|cosine" },
-    { "weight_decay", "float", "0", "decoupled weight decay of the encoder and head", ">=0" },
-    IM_PENALTY_PARAMS("5", "20000"),
-    { "adversary_hidden", "ints", "64,64", "leakage adversary: hidden widths", ">=1" },
-    { "adversary_epochs", "int", "20", "leakage adversary: epochs on frozen training Z", ">=1" },
-    { "renyi_steps", "int", "2000", "rho*(Z;T): steps of the fresh renyi critic on validation Z", ">=1" },
-    { "ksg_slices", "int", "20", "random 2-D projections of Z for the KSG leakage", ">=1" },
-    { "checkpoint_every", "int", "0",
-      "epochs between checkpoints of the training state (0: none); infomin-run --resume continues a killed run "
-      "from the last one", ">=0" },
-    { "select_accuracy", "float", "0.8",
-      "sweep summary: per penalty, the beta with the lowest rho*(Z;T) among runs at least this accurate", "0..1" },
-    { "reference_rho", "string", "",
-      "sweep summary: published rho*(Z;T) to print beside the chosen runs, as penalty:value,... (e.g. none:0.987)", NULL },
-    IM_PARAMS_END
+static const im_field fairness_fields[] = {
+    IM_FLOAT(fairness_settings, beta, "0", "penalty weight (0: no penalty)", ">=0"),
+    IM_INT(fairness_settings, epochs, "20", "passes over the training split", ">=1"),
+    IM_INT(fairness_settings, batch, "256", "rows per step", ">=4"),
+    IM_FLOAT(fairness_settings, lr, "1e-3", "Adam learning rate of the encoder and head", ">0"),
+    IM_FIELD_AS(fairness_settings, cosine, "lr_schedule", "string", int, "constant", "constant, or cosine: the "
+                "encoder's and head's learning rate falls from lr to 0 over the run (the code settles instead of "
+                "moving with the last refits)", "constant|cosine"),
+    IM_FLOAT(fairness_settings, weight_decay, "0", "decoupled weight decay of the encoder and head", ">=0"),
+    IM_PENALTY_FIELDS(fairness_settings, pen, "5", "20000", NULL, NULL),
+    IM_INTS(fairness_settings, adversary_hidden, n_adversary_hidden, "64,64", "leakage adversary: hidden widths",
+            ">=1"),
+    IM_INT(fairness_settings, adversary_epochs, "20", "leakage adversary: epochs on frozen training Z", ">=1"),
+    IM_INT(fairness_settings, renyi_steps, "2000", "rho*(Z;T): steps of the fresh renyi critic on validation Z", ">=1"),
+    IM_INT(fairness_settings, ksg_slices, "20", "random 2-D projections of Z for the KSG leakage", ">=1"),
+    IM_INT(fairness_settings, checkpoint_every, "0", "epochs between checkpoints of the training state (0: none); "
+           "infomin-run --resume continues a killed run from the last one", ">=0", .unhashed = 1),
+    IM_KEY("select_accuracy", "float", "0.8", "sweep summary: per penalty, the beta with the lowest rho*(Z;T) among "
+           "runs at least this accurate", "0..1", .unhashed = 1),
+    IM_KEY("reference_rho", "string", "", "sweep summary: published rho*(Z;T) to print beside the chosen runs, as "
+           "penalty:value,... (e.g. none:0.987)", NULL, .unhashed = 1),
+    IM_FIELDS_END,
 };
 
 /* The next item of a "penalty:value, penalty:value" list at *p: 1 with the
@@ -78,24 +78,6 @@ static im_status fairness_validate(im_ctx *ctx, const im_section *s)
     return st;
 }
 
-static const im_field fairness_fields[] = {
-    IM_FIELD(fairness_settings, beta, "beta"),
-    IM_FIELD(fairness_settings, epochs, "epochs"),
-    IM_FIELD(fairness_settings, batch, "batch"),
-    IM_FIELD(fairness_settings, lr, "lr"),
-    IM_FIELD(fairness_settings, cosine, "lr_schedule"),
-    IM_FIELD(fairness_settings, weight_decay, "weight_decay"),
-    IM_PENALTY_FIELDS(fairness_settings, pen, NULL, NULL),
-    IM_FIELD_LIST(fairness_settings, adv_hidden, n_adv_hidden, "adversary_hidden"),
-    IM_FIELD(fairness_settings, adv_epochs, "adversary_epochs"),
-    IM_FIELD(fairness_settings, renyi_steps, "renyi_steps"),
-    IM_FIELD(fairness_settings, ksg_slices, "ksg_slices"),
-    /* where state is saved and what the summary prints change no number */
-    IM_FIELD(fairness_settings, checkpoint_every, "checkpoint_every", .unhashed = 1),
-    IM_FIELD_KEY("select_accuracy", .unhashed = 1),
-    IM_FIELD_KEY("reference_rho", .unhashed = 1),
-    IM_FIELDS_END
-};
 
 /* T must vary (a constant T is no nuisance: the leakage measures would
  * read 0 or NaN), and a binary T must have both groups in the test split
@@ -173,6 +155,6 @@ static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_
                                         .uses_section = fairness_uses_section };
 static const im_plugin fairness = IM_PLUGIN(IM_TASK, "fairness",
                                     "infomin fairness: encoder + head, task loss + beta * penalty(Z, T), leakage audit",
-                                    fairness_params, &fairness_vt, .validate = fairness_validate,
+                                    NULL, &fairness_vt, .validate = fairness_validate,
                                     .fields = fairness_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &fairness, NULL };

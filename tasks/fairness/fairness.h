@@ -9,8 +9,8 @@
 typedef struct {
     double beta, lr, weight_decay;
     int cosine;           /* lr_schedule = cosine */
-    int epochs, batch, adv_epochs, renyi_steps, ksg_slices, checkpoint_every;
-    int adv_hidden[8], n_adv_hidden;
+    int epochs, batch, adversary_epochs, renyi_steps, ksg_slices, checkpoint_every;
+    int adversary_hidden[8], n_adversary_hidden;
     im_penalty_opts pen;
 } fairness_settings;
 

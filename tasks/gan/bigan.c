@@ -230,4 +230,4 @@ static const im_task_vt bigan_vt = { IM_VT_SIZE(im_task_vt), .run = bigan_run, .
                                      .uses_section = gan_uses_section };
 const im_plugin gan_bigan_plugin = IM_PLUGIN(IM_TASK, "bigan",
                                      "ALI/BiGAN on a 2-D mixture, optionally with beta * I(X; E(X)): modes, reconstruction",
-                                     gan_params, &bigan_vt, .fields = gan_fields);
+                                     NULL, &bigan_vt, .fields = gan_fields);

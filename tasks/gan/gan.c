@@ -15,41 +15,27 @@
 #include <string.h>
 #include "gan.h"
 
-const im_param_spec gan_params[] = {
-    { "steps", "int", "5000", "generator updates (one discriminator and critic_steps critic updates each)", ">=1" },
-    { "batch", "int", "256", "real and generated samples per step", ">=2" },
-    { "noise_dim", "int", "8", "width of the noise ε in G's input [ε, one-hot c]", ">=1" },
-    { "lr_g", "float", "2e-4", "Adam learning rate of the generator", ">0" },
-    { "lr_d", "float", "2e-4", "Adam learning rate of the discriminator", ">0" },
-    { "lr_critic", "float", "2e-4", "Adam learning rate of the estimator's critic (mine_beta > 0)", ">0" },
-    { "adam_beta1", "float", "0.5", "Adam's first-moment decay for all three (0.5: the GAN custom)", "0..0.999" },
-    { "mine_beta", "float", "0", "weight of the MI term beta * I(G([eps, c]); c) (0: a vanilla GAN)", ">=0" },
-    { "critic_steps", "int", "1", "critic updates per generator update (mine_beta > 0)", ">=1" },
-    { "eval_samples", "int", "10000", "generated samples the metrics count", ">=100" },
-    { "plot_samples", "int", "2000", "generated (and real) points kept in the record for the picture", "0..100000" },
-    { "radius_sd", "float", "3", "high quality: within this many within-mode sd of a mode centre", ">0" },
-    { "mode_share", "float", "0.01", "a mode is captured with at least this share of the samples", "0..1" },
-    { "log_every", "int", "100", "steps between points of the loss curve", ">=1" },
-    IM_PARAMS_END
+const im_field gan_fields[] = {
+    IM_INT(gan_settings, steps, "5000", "generator updates (one discriminator and critic_steps critic updates each)",
+           ">=1"),
+    IM_INT(gan_settings, batch, "256", "real and generated samples per step", ">=2"),
+    IM_INT(gan_settings, noise_dim, "8", "width of the noise ε in G's input [ε, one-hot c]", ">=1"),
+    IM_FLOAT(gan_settings, lr_g, "2e-4", "Adam learning rate of the generator", ">0"),
+    IM_FLOAT(gan_settings, lr_d, "2e-4", "Adam learning rate of the discriminator", ">0"),
+    IM_FLOAT(gan_settings, lr_critic, "2e-4", "Adam learning rate of the estimator's critic (mine_beta > 0)", ">0"),
+    IM_FLOAT(gan_settings, adam_beta1, "0.5", "Adam's first-moment decay for all three (0.5: the GAN custom)",
+             "0..0.999"),
+    IM_FLOAT(gan_settings, mine_beta, "0", "weight of the MI term beta * I(G([eps, c]); c) (0: a vanilla GAN)", ">=0"),
+    IM_INT(gan_settings, critic_steps, "1", "critic updates per generator update (mine_beta > 0)", ">=1"),
+    IM_INT(gan_settings, eval_samples, "10000", "generated samples the metrics count", ">=100"),
+    IM_INT(gan_settings, plot_samples, "2000", "generated (and real) points kept in the record for the picture",
+           "0..100000"),
+    IM_FLOAT(gan_settings, radius_sd, "3", "high quality: within this many within-mode sd of a mode centre", ">0"),
+    IM_FLOAT(gan_settings, mode_share, "0.01", "a mode is captured with at least this share of the samples", "0..1"),
+    IM_INT(gan_settings, log_every, "100", "steps between points of the loss curve", ">=1"),
+    IM_FIELDS_END,
 };
 
-const im_field gan_fields[] = {
-    IM_FIELD(gan_settings, steps, "steps"),
-    IM_FIELD(gan_settings, batch, "batch"),
-    IM_FIELD(gan_settings, noise_dim, "noise_dim"),
-    IM_FIELD(gan_settings, lr_g, "lr_g"),
-    IM_FIELD(gan_settings, lr_d, "lr_d"),
-    IM_FIELD(gan_settings, lr_critic, "lr_critic"),
-    IM_FIELD(gan_settings, adam_beta1, "adam_beta1"),
-    IM_FIELD(gan_settings, mine_beta, "mine_beta"),
-    IM_FIELD(gan_settings, critic_steps, "critic_steps"),
-    IM_FIELD(gan_settings, eval_samples, "eval_samples"),
-    IM_FIELD(gan_settings, plot_samples, "plot_samples"),
-    IM_FIELD(gan_settings, radius_sd, "radius_sd"),
-    IM_FIELD(gan_settings, mode_share, "mode_share"),
-    IM_FIELD(gan_settings, log_every, "log_every"),
-    IM_FIELDS_END
-};
 
 static im_status evaluate(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const gan_model *m, im_rng *rng,
                           im_record *rec)
@@ -127,5 +113,5 @@ static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summ
                                    .uses_section = gan_uses_section };
 static const im_plugin gan = IM_PLUGIN(IM_TASK, "gan",
                                "GAN on a 2-D mixture, optionally MINE-regularised (beta * I(G([eps, c]); c)): mode coverage",
-                               gan_params, &gan_vt, .fields = gan_fields);
+                               NULL, &gan_vt, .fields = gan_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gan, &gan_bigan_plugin, NULL };

@@ -41,7 +41,6 @@ im_status gan_mi_estimator(im_ctx *ctx, const im_config *cfg, const char *task, 
 /* Both tasks read [estimator] only with mine_beta > 0 (gan.c). */
 int gan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name);
 /* Both tasks' keys and where they go (gan.c). */
-extern const im_param_spec gan_params[];
 extern const im_field gan_fields[];
 extern const im_plugin gan_bigan_plugin;   /* bigan.c */
 

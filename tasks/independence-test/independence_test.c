@@ -16,23 +16,18 @@
 #include <string.h>
 #include "infomin/infomin.h"
 
-static const im_param_spec independence_params[] = {
-    { "permutations", "int", "200", "permutations of Y under the null", ">=1" },
-    { "alpha", "float", "0.05", "level at which independence is rejected (reported, not used in the statistic)",
-      "0..1" },
-    IM_PARAMS_END
-};
-
 typedef struct {
     int permutations;
     double alpha;
 } settings;
 
 static const im_field independence_fields[] = {
-    IM_FIELD(settings, permutations, "permutations"),
-    IM_FIELD(settings, alpha, "alpha"),
-    IM_FIELDS_END
+    IM_INT(settings, permutations, "200", "permutations of Y under the null", ">=1"),
+    IM_FLOAT(settings, alpha, "0.05", "level at which independence is rejected (reported, not used in the statistic)",
+             "0..1"),
+    IM_FIELDS_END,
 };
+
 
 static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
@@ -91,5 +86,5 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
 static const im_task_vt independence_vt = { IM_VT_SIZE(im_task_vt), .run = independence_run };
 static const im_plugin independence = IM_PLUGIN(IM_TASK, "independence-test",
                                         "permutation test of X independent of Y, any estimator as the statistic",
-                                        independence_params, &independence_vt, .fields = independence_fields);
+                                        NULL, &independence_vt, .fields = independence_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &independence, NULL };

@@ -14,28 +14,18 @@
 #include <string.h>
 #include "infograph.h"
 
-static const im_param_spec infograph_params[] = {
-    { "method", "string", "infograph", "what makes the graph embeddings (degree: the degree histogram, no encoder)",
-      "infograph|random|degree" },
-    { "epochs", "int", "20", "passes over the training graphs", ">=1" },
-    { "batch", "int", "128", "graphs per step (each node's negatives: the other graphs)", ">=2" },
-    { "lr", "float", "1e-3", "Adam learning rate of encoder and projections", ">0" },
-    { "proj", "int", "128", "width of the node and graph projections the scores compare", ">=1" },
-    { "probe_epochs", "int", "100", "passes of the logistic-regression probe over the training graphs", ">=1" },
-    { "probe_lr", "float", "1e-2", "Adam learning rate of the probe", ">0" },
-    IM_PARAMS_END
+static const im_field infograph_fields[] = {
+    IM_CHOICE(ig_settings, method, "infograph", "what makes the graph embeddings (degree: the degree histogram, no "
+              "encoder)", "infograph|random|degree"),
+    IM_INT(ig_settings, epochs, "20", "passes over the training graphs", ">=1"),
+    IM_INT(ig_settings, batch, "128", "graphs per step (each node's negatives: the other graphs)", ">=2"),
+    IM_FLOAT(ig_settings, lr, "1e-3", "Adam learning rate of encoder and projections", ">0"),
+    IM_INT(ig_settings, proj, "128", "width of the node and graph projections the scores compare", ">=1"),
+    IM_INT(ig_settings, probe_epochs, "100", "passes of the logistic-regression probe over the training graphs", ">=1"),
+    IM_FLOAT(ig_settings, probe_lr, "1e-2", "Adam learning rate of the probe", ">0"),
+    IM_FIELDS_END,
 };
 
-static const im_field infograph_fields[] = {
-    IM_FIELD(ig_settings, method, "method"),
-    IM_FIELD(ig_settings, epochs, "epochs"),
-    IM_FIELD(ig_settings, batch, "batch"),
-    IM_FIELD(ig_settings, lr, "lr"),
-    IM_FIELD(ig_settings, proj, "proj"),
-    IM_FIELD(ig_settings, probe_epochs, "probe_epochs"),
-    IM_FIELD(ig_settings, probe_lr, "probe_lr"),
-    IM_FIELDS_END
-};
 
 /* The probe on the graph embeddings: train rows, then test rows. */
 static im_status probe(im_ctx *ctx, const ig_settings *s, const im_dataset *ds, const im_mat *train,
@@ -105,5 +95,5 @@ static const im_task_vt infograph_vt = { IM_VT_SIZE(im_task_vt), .run = infograp
 static const im_plugin infograph_plugin = IM_PLUGIN(IM_TASK, "infograph",
                                                     "InfoGraph on a collection of graphs, probed beside a random "
                                                     "encoder and the degree histogram",
-                                                    infograph_params, &infograph_vt, .fields = infograph_fields);
+                                                    NULL, &infograph_vt, .fields = infograph_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &infograph_plugin, NULL };

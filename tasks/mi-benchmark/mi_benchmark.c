@@ -20,28 +20,21 @@
 #include <string.h>
 #include "mi_benchmark.h"
 
-static const im_param_spec mi_benchmark_params[] = {
-    { "seeds", "int", "10", "samples (seeds) per cell for estimators that train nothing", "1..1000" },
-    { "trained_seeds", "int", "3", "samples (seeds) per cell for trained estimators (the first of the same seeds)",
-      "1..1000" },
-    { "solved_ratio", "float", "1.5", "solved: the mean estimate within this factor of the true MI", ">1" },
-    { "clip_negative", "bool", "false", "clip each seed's estimate at 0 before the mean (recorded)", NULL },
-    { "heatmap", "bool", "true", "after a sweep: <output>-heatmap.png, tasks x estimators", NULL },
-    IM_PARAMS_END
-};
-
 typedef struct {
-    int seeds, trained_seeds, clip;
+    int seeds, trained_seeds, clip_negative;
     double solved_ratio;
 } settings;
 
 static const im_field mi_benchmark_fields[] = {
-    IM_FIELD(settings, seeds, "seeds"),
-    IM_FIELD(settings, trained_seeds, "trained_seeds"),
-    IM_FIELD(settings, solved_ratio, "solved_ratio"),
-    IM_FIELD(settings, clip, "clip_negative"),
-    IM_FIELDS_END
+    IM_INT(settings, seeds, "10", "samples (seeds) per cell for estimators that train nothing", "1..1000"),
+    IM_INT(settings, trained_seeds, "3", "samples (seeds) per cell for trained estimators (the first of the same "
+           "seeds)", "1..1000"),
+    IM_FLOAT(settings, solved_ratio, "1.5", "solved: the mean estimate within this factor of the true MI", ">1"),
+    IM_BOOL(settings, clip_negative, "false", "clip each seed's estimate at 0 before the mean (recorded)"),
+    IM_KEY("heatmap", "bool", "true", "after a sweep: <output>-heatmap.png, tasks x estimators", NULL),
+    IM_FIELDS_END,
 };
+
 
 /* the rows of a, b and c, one above the other (same width), into out */
 static im_status stack_rows(im_ctx *ctx, const im_mat *a, const im_mat *b, const im_mat *c, im_mat *out)
@@ -127,7 +120,7 @@ static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
         if (!st) {
             true_mi = ds.true_mi;
             snprintf(name, sizeof name, "%s", ds.name);
-            if (s.clip && v[n] < 0) v[n] = 0, clipped++;
+            if (s.clip_negative && v[n] < 0) v[n] = 0, clipped++;
             im_curve_add(per_seed, (double[]){ i + 1, v[n] });
             n++;
         }
@@ -152,7 +145,7 @@ static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
         im_record_num(rec, "solved", solved);
         im_record_num(rec, "seeds", n);
         im_record_num(rec, "seconds_per_seed", seconds / n);
-        if (s.clip) im_record_num(rec, "clipped", clipped);
+        if (s.clip_negative) im_record_num(rec, "clipped", clipped);
         infonce_ceiling(ctx, cfg, rec);
         printf("%s on %s: %.4f ± %.4f nats over %d seed%s, true %.4f, ratio %.3f: %s", estimator, name, mean, sd, n,
                n == 1 ? "" : "s", true_mi, ratio, solved ? "solved" : "not solved");
@@ -168,5 +161,5 @@ static const im_task_vt mi_benchmark_vt = { IM_VT_SIZE(im_task_vt), .run = mi_be
                                             .summarize = mi_benchmark_summarize };
 static const im_plugin mi_benchmark = IM_PLUGIN(IM_TASK, "mi-benchmark",
                                        "estimators x tasks of known MI over seeds: solved matrix and heatmap (Beyond Normal)",
-                                       mi_benchmark_params, &mi_benchmark_vt, .fields = mi_benchmark_fields);
+                                       NULL, &mi_benchmark_vt, .fields = mi_benchmark_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mi_benchmark, NULL };

@@ -15,12 +15,17 @@
 #include <stdlib.h>
 #include "infomin/infomin.h"
 
-static const im_param_spec mi_estimate_params[] = {
-    { "resamples", "int", "50", "half-samples for the interval of closed-form estimators (0: none)", ">=0" },
-    { "ci", "float", "0.9", "coverage of the reported interval", "0..1" },
-    { "spread_steps", "int", "200", "last training steps whose per-batch estimates give the spread", ">=2" },
-    { "plot", "bool", "true", "write <output>.png: estimate vs step against the true MI (trained estimators)", NULL },
-    IM_PARAMS_END
+typedef struct {
+    int resamples, spread_steps, plot;
+    double ci;
+} settings;
+
+static const im_field mi_estimate_fields[] = {
+    IM_INT(settings, resamples, "50", "half-samples for the interval of closed-form estimators (0: none)", ">=0"),
+    IM_FLOAT(settings, ci, "0.9", "coverage of the reported interval", "0..1"),
+    IM_INT(settings, spread_steps, "200", "last training steps whose per-batch estimates give the spread", ">=2"),
+    IM_BOOL(settings, plot, "true", "write <output>.png: estimate vs step against the true MI (trained estimators)"),
+    IM_FIELDS_END,
 };
 
 /* Half-sampling interval of a closed-form estimate. */
@@ -105,18 +110,6 @@ static im_status curve_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, c
     return st;
 }
 
-typedef struct {
-    int resamples, spread_steps, plot;
-    double ci;
-} settings;
-
-static const im_field mi_estimate_fields[] = {
-    IM_FIELD(settings, resamples, "resamples"),
-    IM_FIELD(settings, ci, "ci"),
-    IM_FIELD(settings, spread_steps, "spread_steps"),
-    IM_FIELD(settings, plot, "plot"),
-    IM_FIELDS_END
-};
 
 /* The estimate against the truth: into the record, and one line on stdout. */
 static void report_estimate(const im_estimator *est, const im_dataset *ds, double estimate, double fit_seconds,
@@ -202,5 +195,5 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
 static const im_task_vt mi_estimate_vt = { IM_VT_SIZE(im_task_vt), .run = mi_estimate_run };
 static const im_plugin mi_estimate = IM_PLUGIN(IM_TASK, "mi-estimate",
                                        "fit an estimator on train, report I(X;Y) on test against the truth",
-                                       mi_estimate_params, &mi_estimate_vt, .fields = mi_estimate_fields);
+                                       NULL, &mi_estimate_vt, .fields = mi_estimate_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mi_estimate, NULL };

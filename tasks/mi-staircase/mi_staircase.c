@@ -14,18 +14,6 @@
 
 #define MAX_LEVELS 32
 
-static const im_param_spec staircase_params[] = {
-    { "dim", "int", "20", "dimension of X and of Y", "1..1024" },
-    { "levels", "floats", "2,4,6,8,10", "true MI of each level, nats", ">=0" },
-    { "steps_per_level", "int", "4000", "training steps per level", ">=1" },
-    { "window", "int", "1000", "last steps of each level for bias and variance", ">=1" },
-    { "batch", "int", "64", "samples per step", ">=2" },
-    { "structure", "string", "componentwise", "correlation structure (see dataset gaussian)", "componentwise|dense" },
-    IM_TRANSFORM_PARAMS,
-    { "plot", "bool", "true", "write <output>.png: estimate vs step against the true MI", NULL },
-    IM_PARAMS_END
-};
-
 typedef struct {
     int dim, steps_per_level, window, batch, n_levels, plot;
     double levels[MAX_LEVELS];
@@ -33,15 +21,19 @@ typedef struct {
 } settings;
 
 static const im_field staircase_fields[] = {
-    IM_FIELD(settings, dim, "dim"),
-    IM_FIELD_LIST(settings, levels, n_levels, "levels"),
-    IM_FIELD(settings, steps_per_level, "steps_per_level"),
-    IM_FIELD(settings, window, "window"),
-    IM_FIELD(settings, batch, "batch"),
-    IM_FIELD(settings, dense, "structure"),
-    IM_FIELD(settings, plot, "plot"),
-    IM_FIELDS_END
+    IM_INT(settings, dim, "20", "dimension of X and of Y", "1..1024"),
+    IM_FLOATS(settings, levels, n_levels, "2,4,6,8,10", "true MI of each level, nats", ">=0"),
+    IM_INT(settings, steps_per_level, "4000", "training steps per level", ">=1"),
+    IM_INT(settings, window, "1000", "last steps of each level for bias and variance", ">=1"),
+    IM_INT(settings, batch, "64", "samples per step", ">=2"),
+    IM_FIELD_AS(settings, dense, "structure", "string", int, "componentwise", "correlation structure (see dataset "
+                "gaussian)", "componentwise|dense"),
+    IM_KEY_SPEC(IM_TRANSFORM_SPEC),
+    IM_KEY_SPEC(IM_TRANSFORM_ON_SPEC),
+    IM_BOOL(settings, plot, "true", "write <output>.png: estimate vs step against the true MI"),
+    IM_FIELDS_END,
 };
+
 
 /* fresh batch from the generator, through the transform */
 static im_status sample(im_ctx *ctx, const im_synth *gen, im_rng *rng, const im_section *sec, im_mat *x, im_mat *y)
@@ -218,5 +210,5 @@ static im_status staircase_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, i
 static const im_task_vt staircase_vt = { IM_VT_SIZE(im_task_vt), .run = staircase_run };
 static const im_plugin staircase = IM_PLUGIN(IM_TASK, "mi-staircase",
                                      "Poole et al. staircase: bias/variance of a bound as the true MI steps up",
-                                     staircase_params, &staircase_vt, .fields = staircase_fields);
+                                     NULL, &staircase_vt, .fields = staircase_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &staircase, NULL };
