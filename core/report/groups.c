@@ -59,15 +59,6 @@ int im_group_runs(im_record *const *recs, int n, void (*name)(const im_record *r
     return n_groups;
 }
 
-void im_group_penalty_name(const im_record *rec, char *buf, size_t size)
-{
-    const char *pen = im_record_text(rec, "penalty");
-    double beta = 0;
-    im_record_metric(rec, "beta", &beta);
-    if (!pen || beta == 0) snprintf(buf, size, "none");
-    else snprintf(buf, size, "%s beta=%g", pen, beta);
-}
-
 int im_group_stat(const im_run_group *g, const char *metric, double *mean, double *sd)
 {
     double sum = 0, sq = 0, v;
@@ -106,4 +97,17 @@ void im_group_paired(const im_run_group *a, const im_run_group *b, const char *m
     double va[IM_GROUP_MAX_RUNS], vb[IM_GROUP_MAX_RUNS];
     int na = seeds_and_values(a, metric, ka, va), nb = seeds_and_values(b, metric, kb, vb);
     im_paired_difference(ka, va, na, kb, vb, nb, out);
+}
+
+int im_group_least(const im_run_group *groups, const int *members, int n, const char *least, const char *bounded,
+                   double lo, double hi)
+{
+    int best = -1;
+    double best_v = INFINITY, v, b, sd;
+    for (int k = 0; k < n; k++) {
+        const im_run_group *g = &groups[members[k]];
+        if (!im_group_stat(g, least, &v, &sd) || !im_group_stat(g, bounded, &b, &sd) || !(b >= lo && b <= hi)) continue;
+        if (v < best_v) best = members[k], best_v = v;
+    }
+    return best;
 }

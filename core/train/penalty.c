@@ -1,21 +1,10 @@
 /* penalty.c — an estimator as a training penalty (penalty.h): the refits
  * and critic updates between encoder steps. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "infomin/optim.h"
 #include "infomin/penalty.h"
-
-im_status im_penalty_opts_read(im_ctx *ctx, const im_section *sec, im_penalty_opts *o)
-{
-    im_status st = im_section_int(ctx, sec, "inner_steps", &o->inner_steps);
-    if (!st) st = im_section_int(ctx, sec, "refit_every", &o->refit_every);
-    if (!st) st = im_section_int(ctx, sec, "refit_rows", &o->refit_rows);
-    const char *on = "rows";
-    if (!st) st = im_section_string(ctx, sec, "refit_on", &on);
-    o->refit_on_batch = strcmp(on, "batch") == 0;
-    if (!st) st = im_section_float(ctx, sec, "warmup", &o->warmup);
-    return st;
-}
 
 static int fits(const im_penalty *p) { return p->est->vt->fit && !p->critic; }
 
@@ -56,6 +45,21 @@ void im_penalty_free(im_penalty *p)
 }
 
 const char *im_penalty_name(const im_penalty *p) { return p->est ? p->est->plugin->name : "none"; }
+
+void im_penalty_record(const im_penalty *p, double beta, im_record *rec)
+{
+    im_record_str(rec, "penalty", im_penalty_name(p));
+    im_record_num(rec, "beta", beta);
+}
+
+void im_group_penalty_name(const im_record *rec, char *buf, size_t size)
+{
+    const char *pen = im_record_text(rec, "penalty");
+    double beta = 0;
+    im_record_metric(rec, "beta", &beta);
+    if (!pen || beta == 0) snprintf(buf, size, "none");
+    else snprintf(buf, size, "%s beta=%g", pen, beta);
+}
 
 /* New directions and CCA (slice) on the Z of a fresh row sample. */
 static im_status refit(im_ctx *ctx, im_penalty *p, const im_encoder *enc, const im_mat *x, const im_mat *t, im_rng *rng)

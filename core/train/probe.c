@@ -129,11 +129,3 @@ im_status im_probe_rho_star(im_ctx *ctx, const im_mat *z_fit, const im_mat *t_fi
     im_config_free(&cfg);
     return st;
 }
-
-im_status im_leakage_opts_read(im_ctx *ctx, const im_section *sec, im_leakage_opts *o)
-{
-    im_status st = im_section_int(ctx, sec, "adversary_hidden", &o->adversary_hidden);
-    if (!st) st = im_section_int(ctx, sec, "adversary_epochs", &o->adversary_epochs);
-    if (!st) st = im_section_int(ctx, sec, "renyi_steps", &o->renyi_steps);
-    return st;
-}

@@ -30,13 +30,6 @@ IM_API int im_group_runs(im_record *const *recs, int n, void (*name)(const im_re
  * that pool runs of their own kind. */
 IM_API void im_group_key(const im_record *rec, void (*name)(const im_record *rec, char *buf, size_t size),
                          const char *const *skip, char *buf, size_t size);
-/* The usual name of a penalised run: "none" (β = 0, or no "penalty" text),
- * else "<penalty> beta=<β>", from the record's "penalty" text and "beta"
- * metric; with IM_GROUP_PENALTY_KEYS as the skip list (the sweep labels it
- * stands for) it groups a sweep over estimators, β and seeds by setting. */
-IM_API void im_group_penalty_name(const im_record *rec, char *buf, size_t size);
-#define IM_GROUP_PENALTY_KEYS { "task.beta=", "estimator.plugin=", NULL }
-
 /* Mean and sample sd of a metric over the group's runs with a finite value
  * of it; returns how many had one (0: *mean NaN). */
 IM_API int im_group_stat(const im_run_group *g, const char *metric, double *mean, double *sd);
@@ -45,6 +38,13 @@ IM_API int im_group_stat(const im_run_group *g, const char *metric, double *mean
  * printf format fmt for each number, in buf; "-" when no run has it.
  * Returns the text. */
 IM_API const char *im_group_format(const im_run_group *g, const char *metric, const char *fmt, char *buf, size_t size);
+
+/* The sweep's choice among some of its settings: of the groups
+ * members[0..n), the one with the least mean `least` among those whose
+ * mean `bounded` lies in [lo, hi] (±INFINITY: no bound; a group without
+ * either metric does not qualify); -1 when none does. */
+IM_API int im_group_least(const im_run_group *groups, const int *members, int n, const char *least, const char *bounded,
+                          double lo, double hi);
 
 /* A metric of group a minus group b on the same seeds (im_paired_difference). */
 IM_API void im_group_paired(const im_run_group *a, const im_run_group *b, const char *metric, im_paired *out);

@@ -43,7 +43,6 @@ typedef struct im_penalty_opts {
     IM_FIELD_AS(T, m.warmup, "warmup", "float", double, "0",                                                 \
                 "epochs over which the penalty weight rises linearly from 0 to beta", ">=0",                 \
                 .neutral = (warmup_neutral))
-IM_API im_status im_penalty_opts_read(im_ctx *ctx, const im_section *sec, im_penalty_opts *o);
 
 typedef struct im_penalty {
     im_estimator *est;     /* owned */
@@ -64,6 +63,16 @@ IM_API im_status im_penalty_new(im_ctx *ctx, const im_config *cfg, const char *s
                                 const im_penalty_opts *o, int train_rows, im_rng *rng, im_penalty *out);
 IM_API void im_penalty_free(im_penalty *p);
 IM_API const char *im_penalty_name(const im_penalty *p);
+/* The run's penalty in its record: "penalty" (its name, "none" without
+ * one) and "beta" (its weight), what im_group_penalty_name reads. */
+IM_API void im_penalty_record(const im_penalty *p, double beta, im_record *rec);
+/* The usual name of a penalised run in a sweep summary: "none" (β = 0, or
+ * no "penalty" text), else "<penalty> beta=<β>", from the record's
+ * "penalty" text and "beta" metric; with IM_GROUP_PENALTY_KEYS as the skip
+ * list (the sweep labels it stands for) im_group_runs groups a sweep over
+ * estimators, β and seeds by setting. */
+IM_API void im_group_penalty_name(const im_record *rec, char *buf, size_t size);
+#define IM_GROUP_PENALTY_KEYS { "task.beta=", "estimator.plugin=", NULL }
 /* Before the encoder step `step` (from 0): a refit when due, on the Z of a
  * fresh sample of the training rows (x, t) made by enc (refit_on = batch:
  * on the batch's own Z, every step); then the critic's updates on the

@@ -34,8 +34,8 @@ IM_API im_status im_probe_rho_star(im_ctx *ctx, const im_mat *z_fit, const im_ma
 
 /* Leakage measured apart from any training penalty (the infomin tasks'
  * audits): a fresh classifier reading T from validation codes, scored on
- * test codes, and ρ*'s critic. The keys, spliced into a task's field
- * table, and their reader. */
+ * test codes, and ρ*'s critic, and their keys, spliced into a task's
+ * field table. */
 typedef struct im_leakage_opts {
     int adversary_hidden, adversary_epochs, renyi_steps;
 } im_leakage_opts;
@@ -46,6 +46,5 @@ typedef struct im_leakage_opts {
                 "that classifier: epochs on the validation codes", ">=1"),                                   \
     IM_FIELD_AS(T, m.renyi_steps, "renyi_steps", "int", int, "1000",                                         \
                 "rho*(Z;T): steps of the fresh renyi critic on the validation codes", ">=1")
-IM_API im_status im_leakage_opts_read(im_ctx *ctx, const im_section *sec, im_leakage_opts *o);
 
 #endif

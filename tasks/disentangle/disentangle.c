@@ -32,7 +32,7 @@ static const im_field disentangle_fields[] = {
     IM_LEAKAGE_FIELDS(dt_settings, leak),
     IM_INT(dt_settings, mig_rows, "5000", "test rows the mutual information gap reads (0: no MIG)", ">=0"),
     IM_INT(dt_settings, grid_rows, "8", "test images in the swap grid (0: no grid)", "0..32"),
-    IM_KEY("select_mse_ratio", "float", "1.5", "sweep summary: per penalty, the beta with the least adversary "
+    IM_FLOAT(dt_settings, select_mse_ratio, "1.5", "sweep summary: per penalty, the beta with the least adversary "
            "accuracy among runs whose MSE is at most this times none's", ">=1", .unhashed = 1),
     IM_FIELDS_END,
 };
@@ -140,8 +140,7 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     if (!st && s.beta > 0) st = im_penalty_new(ctx, cfg, "estimator", m.dz, 1, &s.pen, ds->train.x.rows, rng, &pen);
     if (!st) st = dt_train(&t, &s, &tr, &m, s.beta > 0 ? &pen : NULL, &spe, &bce);
     if (!st) {
-        im_record_str(rec, "penalty", im_penalty_name(&pen));
-        im_record_num(rec, "beta", s.beta);
+        im_penalty_record(&pen, s.beta, rec);
         im_record_num(rec, "seconds_per_epoch", spe);
         im_record_num(rec, "train_bce", bce);
         st = dt_evaluate(ctx, &s, ds, &lv, &va, &te, &m, rng, rec);

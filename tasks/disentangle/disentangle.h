@@ -10,7 +10,7 @@
 #define DT_MAX_LEVELS 64   /* a nuisance with more distinct values is not categorical */
 
 typedef struct {
-    double beta, lr;
+    double beta, lr, select_mse_ratio;   /* select_mse_ratio: read by the sweep summary */
     int epochs, batch, nuisance, mig_rows, grid_rows;
     int decoder_hidden[8], n_decoder_hidden;
     im_penalty_opts pen;

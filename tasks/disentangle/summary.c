@@ -33,22 +33,6 @@ static void print_table(const im_run_group *groups, int n)
 
 static const char *penalty_of(const im_run_group *g) { return im_record_text(g->run[0], "penalty"); }
 
-/* Among the groups of penalty pen, the least adversary accuracy with MSE
- * within the bound (NaN: no bound); -1 if none qualifies. */
-static int choose(const im_run_group *groups, int n, const char *pen, double max_mse)
-{
-    int best = -1;
-    double best_acc = INFINITY, mse, acc, sd;
-    for (int j = 0; j < n; j++) {
-        if (strcmp(penalty_of(&groups[j]), pen) != 0) continue;
-        if (!im_group_stat(&groups[j], "mse", &mse, &sd) || !im_group_stat(&groups[j], "adversary_accuracy", &acc, &sd))
-            continue;
-        if (!(mse <= max_mse) && !isnan(max_mse)) continue;
-        if (acc < best_acc) best = j, best_acc = acc;
-    }
-    return best;
-}
-
 static void print_choices(const im_run_group *groups, int n, double ratio)
 {
     double none_mse = NAN, sd, mse, acc;
@@ -63,7 +47,11 @@ static void print_choices(const im_run_group *groups, int n, double ratio)
         int first = strcmp(pen, "none") != 0;   /* each penalty once, at its first group */
         for (int j = 0; j < i && first; j++) first = strcmp(penalty_of(&groups[j]), pen) != 0;
         if (!first) continue;
-        int best = choose(groups, n, pen, ratio * none_mse);
+        int members[MAX_GROUPS], k = 0;
+        for (int j = i; j < n; j++)
+            if (strcmp(penalty_of(&groups[j]), pen) == 0) members[k++] = j;
+        int best = im_group_least(groups, members, k, "adversary_accuracy", "mse", -INFINITY,
+                                  isnan(none_mse) ? INFINITY : ratio * none_mse);
         if (best < 0) {
             printf("  %-26s none of its settings keeps the MSE within that bound\n", pen);
             continue;
@@ -80,12 +68,9 @@ im_status dt_summarize(im_ctx *ctx, const im_config *runs, im_record *const *rec
     im_run_group groups[MAX_GROUPS];
     int n_groups = im_group_runs(recs, n, im_group_penalty_name, pooled, groups, MAX_GROUPS);
     if (!n_groups) return IM_OK;
-    im_section sec;
-    double ratio;
-    im_status st = im_config_section(ctx, &runs[0], ctx->registry, "task", &sec);
-    if (!st) st = im_section_float(ctx, &sec, "select_mse_ratio", &ratio);
-    if (st) return st;
+    dt_settings s;
+    if (im_task_settings(ctx, &runs[0], &s)) return ctx->status;
     print_table(groups, n_groups);
-    print_choices(groups, n_groups, ratio);
+    print_choices(groups, n_groups, s.select_mse_ratio);
     return IM_OK;
 }

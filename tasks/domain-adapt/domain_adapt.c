@@ -28,7 +28,7 @@ static const im_field domain_adapt_fields[] = {
     IM_FLOAT(da_settings, lr, "1e-3", "Adam learning rate of encoder and classifier", ">0"),
     IM_PENALTY_FIELDS(da_settings, pen, "20", "4000", "rows", "0"),
     IM_LEAKAGE_FIELDS(da_settings, leak),
-    IM_KEY("select_source_drop", "float", "0.05", "sweep summary: per penalty, the beta with the least domain "
+    IM_FLOAT(da_settings, select_source_drop, "0.05", "sweep summary: per penalty, the beta with the least domain "
            "accuracy among settings whose source accuracy is at most this far below none's (no target label is read)",
            ">=0", .unhashed = 1),
     IM_FIELDS_END,
@@ -98,8 +98,7 @@ static im_status domain_adapt_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     if (!st) st = da_train(&t, &s, &dom, &m, s.beta > 0 ? &pen : NULL, &spe);
     if (!st) {
         im_record_str(rec, "method", method_name(&s));
-        im_record_str(rec, "penalty", im_penalty_name(&pen));
-        im_record_num(rec, "beta", s.beta);
+        im_penalty_record(&pen, s.beta, rec);
         im_record_num(rec, "seconds_per_epoch", spe);
         st = da_evaluate(ctx, &s, ds, &m, rng, rec);
     }

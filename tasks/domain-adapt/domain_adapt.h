@@ -12,6 +12,7 @@ typedef struct {
     int method;   /* da_method */
     double beta, lr;
     int epochs, batch;
+    double select_source_drop;   /* read by the sweep summary */
     im_penalty_opts pen;
     im_leakage_opts leak;
 } da_settings;

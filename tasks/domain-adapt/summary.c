@@ -15,12 +15,9 @@
 /* "source-only", "none", "slice beta=0.3" */
 static void run_name(const im_record *rec, char *buf, size_t size)
 {
-    const char *method = im_record_text(rec, "method"), *pen = im_record_text(rec, "penalty");
-    double beta = 0;
-    im_record_metric(rec, "beta", &beta);
+    const char *method = im_record_text(rec, "method");
     if (method && strcmp(method, "source-only") == 0) snprintf(buf, size, "source-only");
-    else if (!pen || beta == 0) snprintf(buf, size, "none");
-    else snprintf(buf, size, "%s beta=%g", pen, beta);
+    else im_group_penalty_name(rec, buf, size);
 }
 
 static const char *const pooled[] = { "task.beta=", "estimator.plugin=", "task.method=", NULL };
@@ -85,20 +82,17 @@ static void print_choices(const im_run_group *groups, int n, double drop)
         int first = strcmp(pen, "none") != 0 && strcmp(pen, "source-only") != 0;
         for (int j = 0; j < i && first; j++) first = strcmp(penalty_of(&groups[j]), pen) != 0;
         if (!first) continue;
-        int best = -1;
-        double best_dom = INFINITY;
-        for (int j = i; j < n; j++) {
-            if (strcmp(penalty_of(&groups[j]), pen) != 0 || !im_group_stat(&groups[j], "source_accuracy", &v, &sd) ||
-                v < floor || !im_group_stat(&groups[j], "domain_accuracy", &dom, &sd))
-                continue;
-            if (dom < best_dom) best = j, best_dom = dom;
-        }
+        int members[MAX_GROUPS], k = 0;
+        for (int j = i; j < n; j++)
+            if (strcmp(penalty_of(&groups[j]), pen) == 0) members[k++] = j;
+        int best = im_group_least(groups, members, k, "domain_accuracy", "source_accuracy", floor, INFINITY);
         if (best < 0) {
             printf("  %-22s none of its settings keeps the source accuracy\n", pen);
             continue;
         }
+        im_group_stat(&groups[best], "domain_accuracy", &dom, &sd);
         im_group_stat(&groups[best], "target_accuracy", &tgt, &sd);
-        printf("  %-22s domain accuracy %.3f, target accuracy %.4f ± %.4f\n", groups[best].key, best_dom, tgt, sd);
+        printf("  %-22s domain accuracy %.3f, target accuracy %.4f ± %.4f\n", groups[best].key, dom, tgt, sd);
     }
 }
 
@@ -108,12 +102,9 @@ im_status da_summarize(im_ctx *ctx, const im_config *runs, im_record *const *rec
     im_run_group groups[MAX_GROUPS];
     int n_groups = im_group_runs(recs, n, run_name, pooled, groups, MAX_GROUPS);
     if (!n_groups) return IM_OK;
-    im_section sec;
-    double drop;
-    im_status st = im_config_section(ctx, &runs[0], ctx->registry, "task", &sec);
-    if (!st) st = im_section_float(ctx, &sec, "select_source_drop", &drop);
-    if (st) return st;
+    da_settings s;
+    if (im_task_settings(ctx, &runs[0], &s)) return ctx->status;
     print_table(groups, n_groups);
-    print_choices(groups, n_groups, drop);
+    print_choices(groups, n_groups, s.select_source_drop);
     return IM_OK;
 }

@@ -119,8 +119,7 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     if (!st) st = im_encoder_encode(ctx, &m.enc, &ds->val.x, IM_ENCODE_CODE, &zva);
     if (!st) st = im_encoder_encode(ctx, &m.enc, &ds->test.x, IM_ENCODE_CODE, &zte);
     if (!st) {
-        im_record_str(rec, "penalty", im_penalty_name(&pen));
-        im_record_num(rec, "beta", s.beta);
+        im_penalty_record(&pen, s.beta, rec);
         im_record_num(rec, "seconds_per_epoch", spe);
         st = fairness_evaluate_task(ctx, &m, ds, &zte, rec, &quality);
     }

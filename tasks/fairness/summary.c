@@ -206,7 +206,7 @@ static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_run_g
                                const line *lines, int n_lines, const metrics *m)
 {
     im_section sec;
-    double floor_acc, mean, sd, rho;
+    double floor_acc;
     const char *reference;
     im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
     if (!st) st = im_section_float(ctx, &sec, "select_accuracy", &floor_acc);
@@ -220,14 +220,8 @@ static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_run_g
     for (int i = 0; i < n_groups; i++)
         if (strcmp(penalty_of(&groups[i]), "none") == 0) print_choice(&groups[i], groups[i].key, m, reference);
     for (int l = 0; l < n_lines; l++) {
-        int best = -1;
-        double best_rho = INFINITY;
-        for (int k = 0; k < lines[l].n; k++) {
-            const im_run_group *g = &groups[lines[l].member[k]];
-            if (!im_group_stat(g, "rho_star", &rho, &sd) || !im_group_stat(g, m->quality, &mean, &sd)) continue;
-            if (m->classification && !(mean >= floor_acc)) continue;
-            if (rho < best_rho) best = lines[l].member[k], best_rho = rho;
-        }
+        int best = im_group_least(groups, lines[l].member, lines[l].n, "rho_star", m->quality,
+                                  m->classification ? floor_acc : -INFINITY, INFINITY);
         if (best < 0) printf("  %s%s: none of its settings reaches that accuracy\n", lines[l].penalty, lines[l].extra);
         else print_choice(&groups[best], groups[best].key, m, reference);
     }
