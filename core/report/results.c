@@ -125,6 +125,12 @@ int im_record_metric(const im_record *rec, const char *key, double *out)
     return 1;
 }
 
+double im_record_value(const im_record *rec, const char *key)
+{
+    double v = NAN;
+    return im_record_metric(rec, key, &v) ? v : NAN;
+}
+
 im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const char *const *cols)
 {
     if (!rec || rec->n_curves == MAX_CURVES) return NULL;

@@ -32,6 +32,7 @@ IM_API const im_curve *im_record_find_curve(const im_record *rec, const char *na
 IM_API double im_curve_get(const im_curve *curve, int row, int col);
 IM_API void im_record_finish(im_record *rec, const char *status, const char *error, double wall_seconds);
 IM_API int im_record_metric(const im_record *rec, const char *key, double *out);
+IM_API double im_record_value(const im_record *rec, const char *key);   /* the metric, or NaN */
 IM_API const char *im_record_text(const im_record *rec, const char *key);   /* a string metric, or NULL */
 IM_API int im_record_ok(const im_record *rec);                              /* finished with status ok */
 

@@ -145,14 +145,11 @@ static im_status dim_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
         im_record_num(rec, "train_seconds", train_seconds);
         im_record_num(rec, "seconds_per_epoch", spe);
         im_record_num(rec, "probe_seconds", im_seconds() - t0 - train_seconds);
-        double v[4] = { NAN, NAN, NAN, NAN };
-        im_record_metric(rec, "linear_code", &v[0]);
-        im_record_metric(rec, "mlp_code", &v[1]);
-        im_record_metric(rec, "linear_features", &v[2]);
-        im_record_metric(rec, "mlp_features", &v[3]);
         printf("dim on %s, %s: probe accuracy", ds->name, s.method_name);
-        if (s.method != METHOD_RAW) printf(" code linear %.4f mlp %.4f,", v[0], v[1]);
-        printf(" features linear %.4f mlp %.4f (train %.0f s)\n", v[2], v[3], train_seconds);
+        if (s.method != METHOD_RAW)
+            printf(" code linear %.4f mlp %.4f,", im_record_value(rec, "linear_code"), im_record_value(rec, "mlp_code"));
+        printf(" features linear %.4f mlp %.4f (train %.0f s)\n", im_record_value(rec, "linear_features"),
+               im_record_value(rec, "mlp_features"), train_seconds);
     }
     im_encoder_free(&enc);
     im_task_close(&t);

@@ -147,15 +147,11 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     }
     if (!st && s.grid_rows && ds->x_shape.c)
         st = dt_swap_grid(ctx, cfg, &s, ds, &lv, &te, &m, im_penalty_name(&pen), rec);
-    if (!st) {
-        double mse = NAN, acc = NAN, chance = NAN, rho = NAN;
-        im_record_metric(rec, "mse", &mse);
-        im_record_metric(rec, "adversary_accuracy", &acc);
-        im_record_metric(rec, "adversary_chance", &chance);
-        im_record_metric(rec, "rho_star", &rho);
+    if (!st)
         printf("disentangle on %s, penalty %s, beta %g: MSE %.5f, adversary accuracy %.3f (chance %.3f), "
-               "rho*(Z;T) %.3f (%.1f s/epoch)\n", ds->name, im_penalty_name(&pen), s.beta, mse, acc, chance, rho, spe);
-    }
+               "rho*(Z;T) %.3f (%.1f s/epoch)\n", ds->name, im_penalty_name(&pen), s.beta, im_record_value(rec, "mse"),
+               im_record_value(rec, "adversary_accuracy"), im_record_value(rec, "adversary_chance"),
+               im_record_value(rec, "rho_star"), spe);
     im_penalty_free(&pen);
     dt_model_free(&m);
     nuisance_free(&tr);

@@ -102,16 +102,11 @@ static im_status domain_adapt_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
         im_record_num(rec, "seconds_per_epoch", spe);
         st = da_evaluate(ctx, &s, ds, &m, rng, rec);
     }
-    if (!st) {
-        double src = NAN, tgt = NAN, dom_acc = NAN, rho = NAN;
-        im_record_metric(rec, "source_accuracy", &src);
-        im_record_metric(rec, "target_accuracy", &tgt);
-        im_record_metric(rec, "domain_accuracy", &dom_acc);
-        im_record_metric(rec, "rho_star", &rho);
+    if (!st)
         printf("domain-adapt on %s, %s, penalty %s, beta %g: source %.4f, target %.4f, domain accuracy from Z %.3f, "
-               "rho*(Z;domain) %.3f (%.1f s/epoch)\n", ds->name, method_name(&s), im_penalty_name(&pen), s.beta, src,
-               tgt, dom_acc, rho, spe);
-    }
+               "rho*(Z;domain) %.3f (%.1f s/epoch)\n", ds->name, method_name(&s), im_penalty_name(&pen), s.beta,
+               im_record_value(rec, "source_accuracy"), im_record_value(rec, "target_accuracy"),
+               im_record_value(rec, "domain_accuracy"), im_record_value(rec, "rho_star"), spe);
     im_penalty_free(&pen);
     model_free(&m);
     free(dom.rows[0]);

@@ -127,8 +127,7 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     if (!st) st = fairness_renyi_leakage(ctx, &s, ds, &zva, &zte, rng, rec);
     if (!st) st = fairness_ksg_leakage(ctx, &s, ds, &zte, rng, rec);
     if (!st) {
-        double rho = NAN, a = NAN;
-        im_record_metric(rec, "rho_star", &rho);
+        double rho = im_record_value(rec, "rho_star"), a = NAN;
         if (!im_record_metric(rec, "adversary_auc", &a)) im_record_metric(rec, "adversary_r2", &a);
         printf("fairness on %s, penalty %s, beta %g: %s %.4f, rho*(Z;T) %.4f, adversary %s %.4f (%.1f s/epoch)\n",
                ds->name, im_penalty_name(&pen), s.beta, ds->y_kind == IM_VAR_CONTINUOUS ? "RMSE" : "accuracy",

@@ -84,47 +84,28 @@ static im_status encoder_generator_step(im_loop *l, const gan_settings *s, const
 static im_status train(im_task *t, const gan_settings *s, bigan_model *m, im_estimator *est)
 {
     im_ctx *ctx = t->ctx;
-    const im_dataset *ds = &t->ds;
     batch b = { 0 };
-    im_optim opt_eg, opt_d, opt_critic;
-    im_loop l;
-    im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "bigan", .steps = s->steps, .rows = ds->train.x.rows,
-                                                         .batch = s->batch, .progress_every = s->log_every,
-                                                         .hint = "lower lr_g or mine_beta" });
-    int rows = l.batch;
+    im_optim opt_eg;
+    gan_loop r;
+    im_status st = gan_loop_begin(&r, t, s, "bigan", "EG", &m->disc, est);
+    int rows = r.l.batch;
     if (!st) st = im_mat_alloc(ctx, &b.real, rows, m->x_dim);
     if (!st) st = im_mat_alloc(ctx, &b.z, rows, m->z_dim);
     if (!st) st = im_mat_alloc(ctx, &b.code, rows, m->z_dim);
     if (!st) st = im_mat_alloc(ctx, &b.ones, rows, 1);
     if (!st) st = im_mat_alloc(ctx, &b.zeros, rows, 1);
-    for (int r = 0; !st && r < rows; r++) b.ones.data[r] = 1, b.zeros.data[r] = 0;
-    im_params *cp = est && est->vt->params ? est->vt->params(est->self) : NULL;
-    if (!st) {
-        gan_adam(&opt_eg, &m->eg, s->lr_g, s->adam_beta1, ctx);
-        gan_adam(&opt_d, im_encoder_params(&m->disc), s->lr_d, s->adam_beta1, ctx);
-        if (cp) gan_adam(&opt_critic, cp, s->lr_critic, s->adam_beta1, ctx);
-    }
-    static const char *const cols[] = { "step", "loss_d", "loss_eg", "mi_term" };
-    im_curve *curve = im_record_curve(t->rec, "train", 4, cols);
-    double sum[3] = { 0 };
-    int since = 0;
-    while (!st && im_loop_next(&l)) {
-        for (int k = 0; k < rows; k++) im_mat_copy_row(&b.real, k, &ds->train.x, l.rows[k]);
+    for (int k = 0; !st && k < rows; k++) b.ones.data[k] = 1, b.zeros.data[k] = 0;
+    gan_adam(&opt_eg, &m->eg, s->lr_g, s->adam_beta1, ctx);
+    while (!st && im_loop_next(&r.l)) {
+        for (int k = 0; k < rows; k++) im_mat_copy_row(&b.real, k, &t->ds.train.x, r.l.rows[k]);
         for (long i = 0; i < (long)b.z.rows * b.z.cols; i++) b.z.data[i] = (im_real)im_rng_normal(t->rng);
         double ld, leg, mi;
-        st = discriminator_step(&l, m, &b, &opt_d, &ld);
-        if (!st && cp) st = im_estimator_ascend(ctx, est, l.g, &opt_critic, &b.real, &b.code, s->critic_steps);
-        if (!st) st = encoder_generator_step(&l, s, m, est, &b, &opt_eg, &leg, &mi);
-        if (st) break;
-        sum[0] += ld, sum[1] += leg, sum[2] += isnan(mi) ? 0 : mi, since++;
-        long step = l.step + 1;
-        if (step % s->log_every == 0 || step == l.total) {
-            im_curve_add(curve, (double[]){ step, sum[0] / since, sum[1] / since, est ? sum[2] / since : NAN });
-            im_loop_note(&l, "D %.3f EG %.3f", sum[0] / since, sum[1] / since);
-            sum[0] = sum[1] = sum[2] = 0, since = 0;
-        }
+        st = discriminator_step(&r.l, m, &b, &r.opt_d, &ld);
+        if (!st && r.critic) st = im_estimator_ascend(ctx, est, r.l.g, &r.opt_critic, &b.real, &b.code, s->critic_steps);
+        if (!st) st = encoder_generator_step(&r.l, s, m, est, &b, &opt_eg, &leg, &mi);
+        if (!st) gan_loop_log(&r, s, ld, leg, mi);
     }
-    st = im_loop_end(&l, st);
+    st = im_loop_end(&r.l, st);
     batch_free(&b);
     return st;
 }

@@ -32,6 +32,22 @@ im_status gan_summarize(im_ctx *ctx, const im_config *runs, im_record *const *re
  * their codes when not NULL) as curves for the picture. */
 im_status gan_score_samples(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const im_mat *gen,
                             const int *codes, im_record *rec);
+/* What the gan and bigan loops share (train.c): the loop over the
+ * training rows, the discriminator's and the MI term critic's
+ * optimisers, and the loss curve, each point a mean over log_every steps. */
+typedef struct {
+    im_loop l;
+    im_optim opt_d, opt_critic;
+    im_params *critic;    /* the MI term's trained weights, or NULL */
+    im_curve *curve;
+    const char *g_name;   /* the generator side's loss: "G", "EG" */
+    double sum[3];        /* D loss, generator loss, MI term since the last point */
+    int since;
+} gan_loop;
+im_status gan_loop_begin(gan_loop *r, im_task *t, const gan_settings *s, const char *name, const char *g_name,
+                        const im_encoder *disc, im_estimator *est);
+/* A step's losses (mi NaN: no MI term); a curve point every log_every steps. */
+void gan_loop_log(gan_loop *r, const gan_settings *s, double loss_d, double loss_g, double mi);
 /* Adam with the tasks' first-moment decay, on the context's pool (train.c). */
 void gan_adam(im_optim *opt, const im_params *params, double lr, double beta1, im_ctx *ctx);
 /* The MI term's estimator from [estimator] (x_dim and y_dim wide); refused

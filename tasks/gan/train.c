@@ -9,6 +9,7 @@
  *            fixed (their gradients from this pass are dropped before their
  *            own next step). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gan.h"
@@ -102,51 +103,62 @@ void gan_adam(im_optim *opt, const im_params *p, double lr, double beta1, im_ctx
     opt->pool = ctx->pool;
 }
 
+im_status gan_loop_begin(gan_loop *r, im_task *t, const gan_settings *s, const char *name, const char *g_name,
+                        const im_encoder *disc, im_estimator *est)
+{
+    memset(r, 0, sizeof *r);
+    r->g_name = g_name;
+    im_status st = im_loop_begin(&r->l, t, &(im_loop_opts){ .name = name, .steps = s->steps,
+                                                            .rows = t->ds.train.x.rows, .batch = s->batch,
+                                                            .progress_every = s->log_every,
+                                                            .hint = "lower lr_g or mine_beta" });
+    r->critic = est && est->vt->params ? est->vt->params(est->self) : NULL;
+    gan_adam(&r->opt_d, im_encoder_params(disc), s->lr_d, s->adam_beta1, t->ctx);
+    if (r->critic) gan_adam(&r->opt_critic, r->critic, s->lr_critic, s->adam_beta1, t->ctx);
+    char g_col[16];
+    snprintf(g_col, sizeof g_col, "loss_%s", !strcmp(g_name, "EG") ? "eg" : "g");
+    const char *cols[] = { "step", "loss_d", g_col, "mi_term" };
+    r->curve = im_record_curve(t->rec, "train", 4, cols);
+    return st;
+}
+
+void gan_loop_log(gan_loop *r, const gan_settings *s, double loss_d, double loss_g, double mi)
+{
+    r->sum[0] += loss_d, r->sum[1] += loss_g, r->sum[2] += isnan(mi) ? 0 : mi, r->since++;
+    long step = r->l.step + 1;
+    if (step % s->log_every != 0 && step != r->l.total) return;
+    double n = r->since;
+    im_curve_add(r->curve, (double[]){ step, r->sum[0] / n, r->sum[1] / n, isnan(mi) ? NAN : r->sum[2] / n });
+    im_loop_note(&r->l, "D %.3f %s %.3f", r->sum[0] / n, r->g_name, r->sum[1] / n);
+    r->sum[0] = r->sum[1] = r->sum[2] = 0, r->since = 0;
+}
+
 im_status gan_train(im_task *t, const gan_settings *s, gan_model *m, im_estimator *est)
 {
     im_ctx *ctx = t->ctx;
-    const im_dataset *ds = &t->ds;
     batch b = { 0 };
-    im_optim opt_g, opt_d, opt_critic;
-    im_loop l;
-    im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "gan", .steps = s->steps, .rows = ds->train.x.rows,
-                                                         .batch = s->batch, .progress_every = s->log_every,
-                                                         .hint = "lower lr_g or mine_beta" });
-    int rows = l.batch;
+    im_optim opt_g;
+    gan_loop r;
+    im_status st = gan_loop_begin(&r, t, s, "gan", "G", &m->disc, est);
+    int rows = r.l.batch;
     if (!st) st = im_mat_alloc(ctx, &b.real, rows, m->x_dim);
     if (!st) st = im_mat_alloc(ctx, &b.z, rows, m->noise_dim + m->codes);
     if (!st) st = im_mat_alloc(ctx, &b.onehot, rows, m->codes);
     if (!st) st = im_mat_alloc(ctx, &b.fake, rows, m->x_dim);
     if (!st) st = im_mat_alloc(ctx, &b.ones, rows, 1);
     if (!st) st = im_mat_alloc(ctx, &b.zeros, rows, 1);
-    for (int r = 0; !st && r < rows; r++) b.ones.data[r] = 1, b.zeros.data[r] = 0;
-    im_params *cp = est && est->vt->params ? est->vt->params(est->self) : NULL;
-    if (!st) {
-        gan_adam(&opt_g, im_encoder_params(&m->gen), s->lr_g, s->adam_beta1, ctx);
-        gan_adam(&opt_d, im_encoder_params(&m->disc), s->lr_d, s->adam_beta1, ctx);
-        if (cp) gan_adam(&opt_critic, cp, s->lr_critic, s->adam_beta1, ctx);
-    }
-    static const char *const cols[] = { "step", "loss_d", "loss_g", "mi_term" };
-    im_curve *curve = im_record_curve(t->rec, "train", 4, cols);
-    double sum_d = 0, sum_g = 0, sum_mi = 0;
-    int since = 0;
-    while (!st && im_loop_next(&l)) {
-        for (int k = 0; k < rows; k++) im_mat_copy_row(&b.real, k, &ds->train.x, l.rows[k]);
+    for (int k = 0; !st && k < rows; k++) b.ones.data[k] = 1, b.zeros.data[k] = 0;
+    gan_adam(&opt_g, im_encoder_params(&m->gen), s->lr_g, s->adam_beta1, ctx);
+    while (!st && im_loop_next(&r.l)) {
+        for (int k = 0; k < rows; k++) im_mat_copy_row(&b.real, k, &t->ds.train.x, r.l.rows[k]);
         draw_latent(m, t->rng, &b.z, &b.onehot, NULL);
         double ld, lg, mi;
-        st = discriminator_step(&l, m, &b, &opt_d, &ld);
-        if (!st && cp) st = im_estimator_ascend(ctx, est, l.g, &opt_critic, &b.fake, &b.onehot, s->critic_steps);
-        if (!st) st = generator_step(&l, s, m, est, &b, &opt_g, &lg, &mi);
-        if (st) break;
-        sum_d += ld, sum_g += lg, sum_mi += isnan(mi) ? 0 : mi, since++;
-        long step = l.step + 1;
-        if (step % s->log_every == 0 || step == l.total) {
-            im_curve_add(curve, (double[]){ step, sum_d / since, sum_g / since, est ? sum_mi / since : NAN });
-            im_loop_note(&l, "D %.3f G %.3f%s", sum_d / since, sum_g / since, est ? " + MI term" : "");
-            sum_d = sum_g = sum_mi = 0, since = 0;
-        }
+        st = discriminator_step(&r.l, m, &b, &r.opt_d, &ld);
+        if (!st && r.critic) st = im_estimator_ascend(ctx, est, r.l.g, &r.opt_critic, &b.fake, &b.onehot, s->critic_steps);
+        if (!st) st = generator_step(&r.l, s, m, est, &b, &opt_g, &lg, &mi);
+        if (!st) gan_loop_log(&r, s, ld, lg, mi);
     }
-    st = im_loop_end(&l, st);
+    st = im_loop_end(&r.l, st);
     batch_free(&b);
     return st;
 }
