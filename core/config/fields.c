@@ -3,6 +3,7 @@
  * registry makes the plugin's key table from the same fields. */
 #include <stdlib.h>
 #include <string.h>
+#include "config_value.h"
 #include "infomin/cfg.h"
 #include "infomin/fields.h"
 
@@ -95,4 +96,17 @@ int im_field_hashed(const im_field *fields, const char *key, const char *value)
     if (!f) return 1;
     if (f->unhashed) return 0;
     return !(f->neutral && value && same_value(f->neutral, value));
+}
+
+int im_fields_use_section(const im_section *task, const char *name)
+{
+    for (const im_field *f = task->plugin->fields; f && f->spec.key; f++) {
+        if (!f->gates || strcmp(f->gates, name) != 0) continue;
+        const im_config_entry *e = im_section_entry(task, f->spec.key);
+        const char *v = e ? e->value : f->spec.default_value;
+        char *end;
+        double x = v ? strtod(v, &end) : 1;
+        if (v && end != v && !*end && x == 0) return 0;
+    }
+    return 1;
 }

@@ -9,7 +9,7 @@
 #include "run.h"
 
 /* The resolved configuration without the sections and keys the task says
- * this configuration does not use; its hash salted with the version. */
+ * this configuration does not use (its field table's gates, its hooks); its hash salted with the version. */
 static im_status cell_hash(im_ctx *ctx, const im_config *cell, uint64_t *hash, char **ignored)
 {
     im_config resolved;
@@ -19,10 +19,10 @@ static im_status cell_hash(im_ctx *ctx, const im_config *cell, uint64_t *hash, c
     im_section task;
     st = im_config_section(ctx, cell, ctx->registry, "task", &task);
     const im_task_vt *vt = st ? NULL : task.plugin->vtable;
-    for (int i = 0; vt && vt->uses_section && i < cell->count; i++) {
+    for (int i = 0; vt && i < cell->count; i++) {
         const char *name = cell->entries[i].section;
         if (im_section_kind(name) >= 0 && strcmp(name, "task") != 0 && im_config_find(&resolved, name, "plugin") &&
-            !vt->uses_section(ctx, cell, name))
+            (!im_fields_use_section(&task, name) || (vt->uses_section && !vt->uses_section(ctx, cell, name))))
             im_config_drop_section(&resolved, name);
     }
     /* keys the task says this configuration leaves unused (from the end:

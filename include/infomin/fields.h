@@ -27,7 +27,10 @@
  * state is saved, what a sweep summary prints) and at which value a key
  * added after figures were published computes what the run did before it
  * existed (`.neutral = "0"`): such keys stay out of a cell's hash
- * (config_resolve.c), so --resume and published hashes keep matching. */
+ * (config_resolve.c), so --resume and published hashes keep matching. A
+ * weight whose 0 leaves a section unread says so (`.gates = "estimator"`):
+ * the section then drops out of the cell's hash, so β = 0 under several
+ * estimators runs once. */
 #ifndef INFOMIN_FIELDS_H
 #define INFOMIN_FIELDS_H
 
@@ -45,6 +48,7 @@ typedef struct im_field {
     int cap;                  /* list keys: items the array holds (0: not a list) */
     int unhashed;             /* changes no number: never in the cell hash */
     const char *neutral;      /* at this value the key is left out of the cell hash */
+    const char *gates;        /* a section this key turns off at 0 (a penalty's weight: "estimator") */
 } im_field;
 
 /* member m of struct T, C type ctype (checked at compile time), as key */
@@ -78,6 +82,9 @@ typedef struct im_field {
 IM_API im_status im_fields_read(im_ctx *ctx, const struct im_section *sec, void *out);
 /* The field of key in fields, or NULL. */
 IM_API const im_field *im_field_find(const im_field *fields, const char *key);
+/* 0 when a key of the task section's field table gates section `name`
+ * off in this configuration (its value is 0); else 1. */
+IM_API int im_fields_use_section(const struct im_section *task, const char *name);
 /* 0 when the key stays out of the cell hash at this value (unhashed, or at
  * its neutral value); 1 otherwise, and for keys the table does not list. */
 IM_API int im_field_hashed(const im_field *fields, const char *key, const char *value);

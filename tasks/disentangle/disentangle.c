@@ -20,7 +20,8 @@
 #include "disentangle.h"
 
 static const im_field disentangle_fields[] = {
-    IM_FLOAT(dt_settings, beta, "0", "penalty weight (0: no penalty, [estimator] not read)", ">=0"),
+    IM_FLOAT(dt_settings, beta, "0", "penalty weight (0: no penalty, [estimator] not read)", ">=0",
+             .gates = "estimator"),
     IM_INT(dt_settings, nuisance, "0", "the column of the dataset's T the code must not carry (dsprites: 0 shape, 1 "
            "scale, 2 orientation, 3 x, 4 y)", ">=0"),
     IM_INT(dt_settings, epochs, "10", "passes over the training split", ">=1"),
@@ -161,15 +162,8 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     return st;
 }
 
-/* β = 0 trains without a penalty: [estimator] is not read. */
-static int disentangle_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
-{
-    dt_settings s;
-    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) || s.beta > 0;
-}
-
 static const im_task_vt disentangle_vt = { IM_VT_SIZE(im_task_vt), .run = disentangle_run,
-                                           .summarize = dt_summarize, .uses_section = disentangle_uses_section };
+                                           .summarize = dt_summarize };
 static const im_plugin disentangle = IM_PLUGIN(IM_TASK, "disentangle",
                                                "autoencoder whose code keeps no information about a nuisance T: "
                                                "BCE + beta * penalty(Z, T), decoder given T",

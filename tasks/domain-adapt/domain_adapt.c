@@ -22,7 +22,7 @@
 static const im_field domain_adapt_fields[] = {
     IM_CHOICE(da_settings, method, "infomin", "source-only: source batches, no penalty; infomin: half-target batches, "
               "penalty", "source-only|infomin"),
-    IM_FLOAT(da_settings, beta, "0", "penalty weight (0: none, [estimator] not read)", ">=0"),
+    IM_FLOAT(da_settings, beta, "0", "penalty weight (0: none, [estimator] not read)", ">=0", .gates = "estimator"),
     IM_INT(da_settings, epochs, "10", "passes over the source rows", ">=1"),
     IM_INT(da_settings, batch, "128", "images per step (infomin: half source, half target)", ">=4"),
     IM_FLOAT(da_settings, lr, "1e-3", "Adam learning rate of encoder and classifier", ">0"),
@@ -115,12 +115,12 @@ static im_status domain_adapt_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     return st;
 }
 
-/* [estimator] is read only with a penalty (source-only has none). */
+/* source-only has no penalty: [estimator] is not read (beta = 0 says so
+ * in the field table). */
 static int domain_adapt_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
 {
     da_settings s;
-    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) ||
-           (s.method != DA_SOURCE_ONLY && s.beta > 0);
+    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) || s.method != DA_SOURCE_ONLY;
 }
 
 /* source-only reads no beta: it does not enter the cell's hash. */

@@ -21,7 +21,7 @@
 #include "fairness.h"
 
 static const im_field fairness_fields[] = {
-    IM_FLOAT(fairness_settings, beta, "0", "penalty weight (0: no penalty)", ">=0"),
+    IM_FLOAT(fairness_settings, beta, "0", "penalty weight (0: no penalty)", ">=0", .gates = "estimator"),
     IM_INT(fairness_settings, epochs, "20", "passes over the training split", ">=1"),
     IM_INT(fairness_settings, batch, "256", "rows per step", ">=4"),
     IM_FLOAT(fairness_settings, lr, "1e-3", "Adam learning rate of the encoder and head", ">0"),
@@ -142,15 +142,7 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     return st;
 }
 
-/* β = 0 trains without a penalty: [estimator] is not read. */
-static int fairness_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
-{
-    fairness_settings s;
-    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) || s.beta > 0;
-}
-
-static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_run, .summarize = fairness_summarize,
-                                        .uses_section = fairness_uses_section };
+static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_run, .summarize = fairness_summarize };
 static const im_plugin fairness = IM_PLUGIN(IM_TASK, "fairness",
                                     "infomin fairness: encoder + head, task loss + beta * penalty(Z, T), leakage audit",
                                     NULL, &fairness_vt, .validate = fairness_validate,

@@ -207,8 +207,7 @@ static im_status bigan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_re
     return st;
 }
 
-static const im_task_vt bigan_vt = { IM_VT_SIZE(im_task_vt), .run = bigan_run, .summarize = gan_summarize,
-                                     .uses_section = gan_uses_section };
+static const im_task_vt bigan_vt = { IM_VT_SIZE(im_task_vt), .run = bigan_run, .summarize = gan_summarize };
 const im_plugin gan_bigan_plugin = IM_PLUGIN(IM_TASK, "bigan",
                                      "ALI/BiGAN on a 2-D mixture, optionally with beta * I(X; E(X)): modes, reconstruction",
                                      NULL, &bigan_vt, .fields = gan_fields);

@@ -25,7 +25,8 @@ const im_field gan_fields[] = {
     IM_FLOAT(gan_settings, lr_critic, "2e-4", "Adam learning rate of the estimator's critic (mine_beta > 0)", ">0"),
     IM_FLOAT(gan_settings, adam_beta1, "0.5", "Adam's first-moment decay for all three (0.5: the GAN custom)",
              "0..0.999"),
-    IM_FLOAT(gan_settings, mine_beta, "0", "weight of the MI term beta * I(G([eps, c]); c) (0: a vanilla GAN)", ">=0"),
+    IM_FLOAT(gan_settings, mine_beta, "0", "weight of the MI term beta * I(G([eps, c]); c) (0: a vanilla GAN)", ">=0",
+             .gates = "estimator"),
     IM_INT(gan_settings, critic_steps, "1", "critic updates per generator update (mine_beta > 0)", ">=1"),
     IM_INT(gan_settings, eval_samples, "10000", "generated samples the metrics count", ">=100"),
     IM_INT(gan_settings, plot_samples, "2000", "generated (and real) points kept in the record for the picture",
@@ -103,14 +104,7 @@ im_status gan_mi_estimator(im_ctx *ctx, const im_config *cfg, const char *task, 
     return st;
 }
 
-int gan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name)
-{
-    gan_settings s;
-    return strcmp(name, "estimator") != 0 || im_task_settings(ctx, cfg, &s) || s.mine_beta > 0;
-}
-
-static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summarize = gan_summarize,
-                                   .uses_section = gan_uses_section };
+static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summarize = gan_summarize };
 static const im_plugin gan = IM_PLUGIN(IM_TASK, "gan",
                                "GAN on a 2-D mixture, optionally MINE-regularised (beta * I(G([eps, c]); c)): mode coverage",
                                NULL, &gan_vt, .fields = gan_fields);

@@ -54,8 +54,6 @@ void gan_adam(im_optim *opt, const im_params *params, double lr, double beta1, i
  * when it has no differentiable objective; `task` names the task (gan.c). */
 im_status gan_mi_estimator(im_ctx *ctx, const im_config *cfg, const char *task, int x_dim, int y_dim, im_rng *rng,
                            im_estimator **est);
-/* Both tasks read [estimator] only with mine_beta > 0 (gan.c). */
-int gan_uses_section(im_ctx *ctx, const im_config *cfg, const char *name);
 /* Both tasks' keys and where they go (gan.c). */
 extern const im_field gan_fields[];
 extern const im_plugin gan_bigan_plugin;   /* bigan.c */
