@@ -120,6 +120,27 @@ void im_loop_note(im_loop *l, const char *fmt, ...)
 
 void im_loop_stop(im_loop *l) { l->stopped = 1; }
 
+im_status im_loop_keep_best(im_loop *l, const im_params *params, int patience)
+{
+    l->best_of = params;
+    l->patience = patience;
+    l->best_score = -INFINITY;
+    if (!(l->best = malloc(sizeof(im_real) * (size_t)(im_params_numel(params) + 1))))
+        return l->st = im_fail(l->task->ctx, IM_ENOMEM, "%s: out of memory", l->o.name);
+    return IM_OK;
+}
+
+void im_loop_score(im_loop *l, double score)
+{
+    if (score > l->best_score) {
+        l->best_score = score;
+        l->since_best = 0;
+        im_params_save(l->best_of, l->best);
+    } else if (++l->since_best >= l->patience) {
+        im_loop_stop(l);
+    }
+}
+
 im_status im_loop_end(im_loop *l, im_status st)
 {
     if (!l->task) return st;   /* never begun */
@@ -127,6 +148,9 @@ im_status im_loop_end(im_loop *l, im_status st)
     l->seconds += im_seconds() - l->t0;
     if (!st) st = l->st;
     if (!st && l->o.checkpoint_every > 0) unlink(l->ck_path);   /* finished: nothing to continue */
+    if (l->best && isfinite(l->best_score)) im_params_load(l->best_of, l->best);
+    free(l->best);
+    l->best = NULL;
     im_batcher_free(&l->from[0]);
     im_batcher_free(&l->from[1]);
     im_graph_free(l->g);

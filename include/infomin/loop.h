@@ -88,6 +88,10 @@ typedef struct im_loop {
     int n_keep;
     char ck_path[4096];
     uint64_t ck_hash;
+    const im_params *best_of;   /* im_loop_keep_best */
+    im_real *best;
+    double best_score;
+    int patience, since_best;
 } im_loop;
 
 /* The tape, the batchers (their first permutations drawn from the run's
@@ -109,8 +113,15 @@ IM_API void im_loop_track(im_loop *l, double value);
 IM_API double im_loop_mean(const im_loop *l);
 /* Text the progress bar shows from now on (an epoch's evaluation). */
 IM_API void im_loop_note(im_loop *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* End after this step (early stopping). */
+/* End after this step. */
 IM_API void im_loop_stop(im_loop *l);
+/* Early stopping: the weights of params at the best score offered so far
+ * are kept (a copy made now), the loop stops after `patience` offers
+ * without a better one, and im_loop_end puts the best weights back. */
+IM_API im_status im_loop_keep_best(im_loop *l, const im_params *params, int patience);
+/* The score of the weights as they are now (higher is better; offer it
+ * before the optimiser's step moves them). */
+IM_API void im_loop_score(im_loop *l, double score);
 /* Finish: the progress bar, the seconds, the checkpoint removed after a
  * whole run; returns st, else the loop's own status. */
 IM_API im_status im_loop_end(im_loop *l, im_status st);

@@ -17,43 +17,6 @@
 #include <string.h>
 #include "dgi.h"
 
-/* The best weights so far, to go back to. */
-typedef struct {
-    const im_params *params;
-    im_real *saved;
-    double best;
-    int since;
-} best_keeper;
-
-static im_status keeper_init(im_ctx *ctx, best_keeper *k, const im_params *params)
-{
-    k->params = params;
-    k->saved = malloc(sizeof(im_real) * (size_t)(im_params_numel(params) + 1));
-    k->best = -INFINITY;
-    k->since = 0;
-    return k->saved ? IM_OK : im_fail(ctx, IM_ENOMEM, "dgi: out of memory");
-}
-
-/* score: higher is better; returns 1 when it improved */
-static int keeper_offer(best_keeper *k, double score)
-{
-    if (score > k->best) {
-        k->best = score;
-        k->since = 0;
-        im_params_save(k->params, k->saved);
-        return 1;
-    }
-    k->since++;
-    return 0;
-}
-
-static void keeper_restore(best_keeper *k)
-{
-    if (isfinite(k->best)) im_params_load(k->params, k->saved);
-    free(k->saved);
-    k->saved = NULL;
-}
-
 typedef struct {
     im_params disc;   /* W of the bilinear discriminator */
     im_param *w;
@@ -103,12 +66,11 @@ im_status dgi_train_infomax(im_task *t, const dgi_settings *s, const dgi_graph *
 {
     im_ctx *ctx = t->ctx;
     infomax m = { 0 };
-    best_keeper keep = { 0 };
     im_optim opt;
     im_loop l = { 0 };
     im_status st = infomax_init(ctx, gr, enc, t->rng, &m);
-    if (!st) st = keeper_init(ctx, &keep, &m.all);
     if (!st) st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "dgi", .epochs = s->epochs, .progress_every = 10 });
+    if (!st) st = im_loop_keep_best(&l, &m.all, s->patience);
     if (!st) {
         im_adam_init(&opt, &m.all, s->lr);
         opt.weight_decay = s->weight_decay;
@@ -123,14 +85,12 @@ im_status dgi_train_infomax(im_task *t, const dgi_settings *s, const dgi_graph *
         im_tensor *loss = infomax_loss(l.g, gr, enc, &m);
         st = im_loop_update(&l, loss, NULL);
         if (st) break;
-        keeper_offer(&keep, -im_item(loss));   /* the weights of this loss, before the step */
+        im_loop_score(&l, -im_item(loss));   /* the weights of this loss, before the step */
         im_optim_step(&opt);
         im_curve_add(curve, (double[]){ l.epoch, im_item(loss) });
         *epochs_run = l.epoch;
-        if (keep.since >= s->patience) im_loop_stop(&l);
     }
-    st = im_loop_end(&l, st);
-    if (keep.saved) keeper_restore(&keep);
+    st = im_loop_end(&l, st);   /* the best epoch's weights back */
     infomax_free(&m);
     return st;
 }
@@ -155,15 +115,14 @@ im_status dgi_train_supervised(im_task *t, const dgi_settings *s, const dgi_grap
     im_ctx *ctx = t->ctx;
     im_params head_params = { 0 }, all = { 0 };
     im_linear_layer head;
-    best_keeper keep = { 0 };
     im_optim opt;
     im_loop l = { 0 };
     im_status st = im_linear_layer_init(ctx, &head, &head_params, "dgi.head", enc->out_dim, gr->classes, IM_ACT_NONE,
                                         t->rng);
     if (!st) st = im_params_view_append(ctx, &all, im_encoder_params(enc));
     if (!st) st = im_params_view_append(ctx, &all, &head_params);
-    if (!st) st = keeper_init(ctx, &keep, &all);
     if (!st) st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "dgi", .epochs = s->epochs, .progress_every = 10 });
+    if (!st) st = im_loop_keep_best(&l, &all, s->patience);
     if (!st) {
         im_adam_init(&opt, &all, s->lr);
         opt.weight_decay = s->weight_decay;
@@ -178,13 +137,11 @@ im_status dgi_train_supervised(im_task *t, const dgi_settings *s, const dgi_grap
         st = im_loop_update(&l, loss, NULL);
         if (st) break;
         double val = head_accuracy(logits, gr->labels, gr->n_train, gr->n_val, gr->classes);
-        keeper_offer(&keep, gr->n_val ? val : -im_item(loss));   /* no validation nodes: the training loss */
+        im_loop_score(&l, gr->n_val ? val : -im_item(loss));   /* no validation nodes: the training loss */
         im_optim_step(&opt);
         im_curve_add(curve, (double[]){ l.epoch, im_item(loss), val });
-        if (keep.since >= s->patience) im_loop_stop(&l);
     }
-    st = im_loop_end(&l, st);
-    if (keep.saved) keeper_restore(&keep);
+    st = im_loop_end(&l, st);   /* the best epoch's weights back */
     im_graph *g = st ? NULL : im_graph_new(ctx);
     if (!st && !g) st = ctx->status;
     if (!st) {
