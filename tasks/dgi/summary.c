@@ -11,17 +11,6 @@
 #define MAX_GROUPS 16
 #define MAX_CLASSES 16
 
-#define MAX_SEEDS 64
-
-typedef struct {
-    char label[96];
-    int n, head_n;
-    double sum, sq, head_sum, seconds;
-    const im_record *first;
-    long seed[MAX_SEEDS];   /* each run's seed and accuracy, to pair with the random encoder's */
-    double acc[MAX_SEEDS];
-} group;
-
 /* A run's name: its method; runs that differ only in the seed pool. */
 static const char *const method_key[] = { "task.method=", NULL };
 
@@ -30,7 +19,7 @@ static void method_of(const im_record *rec, char *buf, size_t size)
     snprintf(buf, size, "%s", im_record_text(rec, "method"));
 }
 
-static im_status draw_pca(im_ctx *ctx, const im_config *cfg, const group *groups, int n_groups)
+static im_status draw_pca(im_ctx *ctx, const im_config *cfg, const im_run_group *groups, int n_groups)
 {
     static const char *const order[] = { "raw", "random", "supervised", "dgi" };
     static const char *const titles[] = { "raw features", "random GCN", "supervised GCN", "DGI" };
@@ -44,7 +33,7 @@ static im_status draw_pca(im_ctx *ctx, const im_config *cfg, const group *groups
     for (int m = 0; m < 4 && !st; m++) {
         const im_record *rec = NULL;
         for (int i = 0; i < n_groups && !rec; i++)
-            if (strcmp(im_record_text(groups[i].first, "method"), order[m]) == 0) rec = groups[i].first;
+            if (strcmp(im_record_text(groups[i].run[0], "method"), order[m]) == 0) rec = groups[i].run[0];
         const im_curve *c = rec ? im_record_find_curve(rec, "pca") : NULL;
         int rows = c ? im_curve_rows(c) : 0, classes = 0;
         if (!rows || !(xy[n_panels] = malloc(sizeof(double) * 2 * (size_t)rows))) continue;
@@ -75,50 +64,27 @@ static im_status draw_pca(im_ctx *ctx, const im_config *cfg, const group *groups
 
 im_status dgi_summarize(im_ctx *ctx, const im_config *runs, im_record *const *recs, int n)
 {
-    group groups[MAX_GROUPS];
-    int n_groups = 0;
-    for (int i = 0; i < n; i++) {
-        double acc, head, secs = 0;
-        if (!im_record_ok(recs[i]) || !im_record_text(recs[i], "method") ||
-            !im_record_metric(recs[i], "probe_accuracy", &acc))
-            continue;
-        char label[96];
-        im_group_key(recs[i], method_of, method_key, label, sizeof label);
-        int g = 0;
-        while (g < n_groups && strcmp(groups[g].label, label) != 0) g++;
-        if (g == n_groups) {
-            if (n_groups == MAX_GROUPS) continue;
-            groups[n_groups++] = (group){ .first = recs[i] };
-            snprintf(groups[g].label, sizeof groups[g].label, "%s", label);
-        }
-        if (groups[g].n < MAX_SEEDS) {
-            const char *seed = im_record_config_value(recs[i], "task", "seed");
-            groups[g].seed[groups[g].n] = seed ? strtol(seed, NULL, 10) : 1;
-            groups[g].acc[groups[g].n] = acc;
-        }
-        groups[g].n++, groups[g].sum += acc, groups[g].sq += acc * acc;
-        if (im_record_metric(recs[i], "head_accuracy", &head)) groups[g].head_n++, groups[g].head_sum += head;
-        if (im_record_metric(recs[i], "train_seconds", &secs)) groups[g].seconds += secs;
-    }
+    im_run_group groups[MAX_GROUPS];
+    int n_groups = im_group_runs(recs, n, method_of, method_key, groups, MAX_GROUPS);
     if (!n_groups) return IM_OK;
-    const group *random = NULL;
+    const im_run_group *random = NULL;
     for (int g = 0; g < n_groups && !random; g++)
-        if (strcmp(im_record_text(groups[g].first, "method"), "random") == 0) random = &groups[g];
+        if (strcmp(im_record_text(groups[g].run[0], "method"), "random") == 0) random = &groups[g];
     printf("\nnode classification on the test nodes: logistic-regression probe on frozen embeddings "
            "(mean ± sd over runs)\n%-28s %4s %18s %26s %10s %9s\n", "method", "runs", "probe accuracy",
            "minus random, same seed", "own head", "s/run");
     for (int g = 0; g < n_groups; g++) {
-        const group *gr = &groups[g];
-        double mean = gr->sum / gr->n, sd = gr->n > 1 ? sqrt(fmax(0, (gr->sq - gr->n * mean * mean) / (gr->n - 1))) : 0;
-        char head[24] = "-", gain[48] = "-";
-        if (gr->head_n) snprintf(head, sizeof head, "%.4f", gr->head_sum / gr->head_n);
+        const im_run_group *gr = &groups[g];
+        double mean, sd, head, head_sd, seconds = 0;
+        for (int k = 0; k < gr->n; k++) seconds += im_record_value(gr->run[k], "train_seconds");
+        char heads[24] = "-", gain[48] = "-";
+        if (im_group_stat(gr, "head_accuracy", &head, &head_sd)) snprintf(heads, sizeof heads, "%.4f", head);
         im_paired d = { 0 };
-        if (random && gr != random)
-            im_paired_difference(gr->seed, gr->acc, gr->n < MAX_SEEDS ? gr->n : MAX_SEEDS, random->seed, random->acc,
-                                 random->n < MAX_SEEDS ? random->n : MAX_SEEDS, &d);
+        if (random && gr != random) im_group_paired(gr, random, "probe_accuracy", &d);
         if (d.pairs) snprintf(gain, sizeof gain, "%+.4f ± %.4f (%d/%d up)", d.mean, d.sd, d.up, d.pairs);
-        printf("%-28.28s %4d %10.4f ± %5.4f %26s %10s %9.1f\n", gr->label, gr->n, mean, sd, gain, head,
-               gr->seconds / gr->n);
+        im_group_stat(gr, "probe_accuracy", &mean, &sd);
+        printf("%-28.28s %4d %10.4f ± %5.4f %26s %10s %9.1f\n", gr->key, gr->n, mean, sd, gain, heads,
+               seconds / gr->n);
     }
     return draw_pca(ctx, &runs[0], groups, n_groups);
 }
