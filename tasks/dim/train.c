@@ -44,9 +44,9 @@ typedef struct {
     im_mat xb, vb;             /* images of the batch, prior samples */
     int *labels, *gather;
     double sums[3];            /* per epoch: loss, local MI, global MI */
-} trainer;
+} dim_nets;
 
-static void trainer_free(trainer *t)
+static void nets_free(dim_nets *t)
 {
     im_params_free(&t->critic_params);
     im_params_free(&t->prior_params);
@@ -58,7 +58,7 @@ static void trainer_free(trainer *t)
 }
 
 /* The shape of the encoder's feature map, from one evaluation pass. */
-static im_status map_shape(im_ctx *ctx, trainer *t)
+static im_status map_shape(im_ctx *ctx, dim_nets *t)
 {
     im_graph *g = im_graph_new(ctx);
     if (!g) return ctx->status;
@@ -73,7 +73,7 @@ static im_status map_shape(im_ctx *ctx, trainer *t)
     return st;
 }
 
-static im_status embed_init(im_ctx *ctx, trainer *t, embed_net *e, const char *name, int in, im_rng *rng)
+static im_status embed_init(im_ctx *ctx, dim_nets *t, embed_net *e, const char *name, int in, im_rng *rng)
 {
     char skip[48];
     snprintf(skip, sizeof skip, "%s.skip", name);
@@ -89,7 +89,7 @@ static im_tensor *embed_forward(im_graph *g, const embed_net *e, im_tensor *a)
     return im_add(g, im_mlp_forward(g, &e->mlp, a), im_linear_layer_forward(g, &e->skip, a));
 }
 
-static im_status trainer_init(im_ctx *ctx, trainer *t, int batch, im_rng *rng)
+static im_status nets_init(im_ctx *ctx, dim_nets *t, int batch, im_rng *rng)
 {
     const dim_settings *s = t->s;
     int dz = t->enc->out_dim;
@@ -137,7 +137,7 @@ static im_tensor *bound(im_graph *g, dim_bound b, im_tensor *scores)
 }
 
 /* S[j, i] = φ(a_j)·ψ(z_i)/√embed */
-static im_tensor *scores(im_graph *g, const trainer *t, const embed_net *phi, const embed_net *psi, im_tensor *a,
+static im_tensor *scores(im_graph *g, const dim_nets *t, const embed_net *phi, const embed_net *psi, im_tensor *a,
                          im_tensor *z)
 {
     im_tensor *fa = embed_forward(g, phi, a), *fz = embed_forward(g, psi, z);
@@ -145,7 +145,7 @@ static im_tensor *scores(im_graph *g, const trainer *t, const embed_net *phi, co
 }
 
 /* mean over the M² locations l of bound(S_l), S_l[j, i] = φ(C_l(x_j))·ψ(z_i) */
-static im_tensor *local_mi(im_graph *g, trainer *t, im_tensor *map, im_tensor *z)
+static im_tensor *local_mi(im_graph *g, dim_nets *t, im_tensor *map, im_tensor *z)
 {
     int mm = t->map.h * t->map.w, b = z->rows;
     im_tensor *all = scores(g, t, &t->local_x, &t->local_z, im_channels_last(g, map, t->map), z);   /* [B·M², B] */
@@ -161,7 +161,7 @@ static im_tensor *local_mi(im_graph *g, trainer *t, im_tensor *map, im_tensor *z
 /* Prior matching: the discriminator learns prior samples from codes
  * (its loss reaches only its own weights: the code is detached); the
  * encoder learns to fool it (non-saturating loss, discriminator frozen). */
-static im_tensor *prior_loss(im_graph *g, trainer *t, im_tensor *z, im_rng *rng)
+static im_tensor *prior_loss(im_graph *g, dim_nets *t, im_tensor *z, im_rng *rng)
 {
     int b = z->rows;
     for (long i = 0; i < (long)b * t->vb.cols; i++)
@@ -175,7 +175,7 @@ static im_tensor *prior_loss(im_graph *g, trainer *t, im_tensor *z, im_rng *rng)
 }
 
 /* The step's loss on g: Deep InfoMax's, or the baseline's cross-entropy. */
-static im_tensor *step_loss(im_graph *g, trainer *t, im_rng *rng, double *il, double *ig)
+static im_tensor *step_loss(im_graph *g, dim_nets *t, im_rng *rng, double *il, double *ig)
 {
     const dim_settings *s = t->s;
     im_tensor *x = im_input(g, &t->xb), *map = NULL, *loss;
@@ -206,10 +206,10 @@ im_status dim_train(im_task *task, const dim_settings *s, im_encoder *enc, doubl
     im_ctx *ctx = task->ctx;
     im_rng *rng = task->rng;
     const im_dataset *ds = &task->ds;
-    trainer t = { .s = s, .ds = ds, .enc = enc };
+    dim_nets t = { .s = s, .ds = ds, .enc = enc };
     im_loop l = { 0 };
     /* whole batches: batch norm needs more than one row */
-    im_status st = trainer_init(ctx, &t, s->batch, rng);
+    im_status st = nets_init(ctx, &t, s->batch, rng);
     if (!st) st = im_loop_begin(&l, task, &(im_loop_opts){ .name = "dim", .epochs = s->epochs, .rows = ds->train.x.rows,
                                                             .batch = s->batch, .whole_batches = 1,
                                                             .checkpoint_every = s->checkpoint_every });
@@ -256,6 +256,6 @@ im_status dim_train(im_task *task, const dim_settings *s, im_encoder *enc, doubl
     }
     st = im_loop_end(&l, st);
     *seconds_per_epoch = (l.seconds - probe_seconds) / s->epochs;
-    trainer_free(&t);
+    nets_free(&t);
     return st;
 }

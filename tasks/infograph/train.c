@@ -14,15 +14,16 @@
 #include <string.h>
 #include "infograph.h"
 
+/* The node and graph projections, and the batches of graphs drawn once. */
 typedef struct {
     im_mlp local, global;
     im_params proj, all;
     ig_batch *batches;
     im_mat *negative;   /* per batch: 1 − own */
     int n_batches;
-} trainer;
+} ig_model;
 
-static void trainer_free(trainer *t)
+static void ig_model_free(ig_model *t)
 {
     for (int b = 0; b < t->n_batches; b++) {
         ig_batch_free(&t->batches[b]);
@@ -34,8 +35,8 @@ static void trainer_free(trainer *t)
     im_params_view_free(&t->all);
 }
 
-static im_status trainer_init(im_ctx *ctx, const ig_settings *s, const im_graph_set *gs, int n_train,
-                              const im_encoder *enc, im_rng *rng, trainer *t)
+static im_status ig_model_init(im_ctx *ctx, const ig_settings *s, const im_graph_set *gs, int n_train,
+                              const im_encoder *enc, im_rng *rng, ig_model *t)
 {
     int d = enc->out_dim, hidden = s->proj;
     im_status st = im_mlp_init(ctx, &t->local, &t->proj, "infograph.local", d, &hidden, 1, s->proj, IM_ACT_RELU,
@@ -61,7 +62,7 @@ static im_status trainer_init(im_ctx *ctx, const ig_settings *s, const im_graph_
     return st;
 }
 
-static im_tensor *batch_loss(im_graph *g, const trainer *t, const im_encoder *enc, int b)
+static im_tensor *batch_loss(im_graph *g, const ig_model *t, const im_encoder *enc, int b)
 {
     const ig_batch *bt = &t->batches[b];
     im_tensor *h = im_encoder_forward(g, enc, im_input(g, &bt->x));
@@ -77,11 +78,11 @@ im_status ig_train(im_task *task, const ig_settings *s, im_encoder *enc)
 {
     im_ctx *ctx = task->ctx;
     const im_graph_set *gs = task->ds.graphs;
-    trainer t = { 0 };
+    ig_model t = { 0 };
     im_optim opt;
     im_loop l = { 0 };
     int *visit = NULL;
-    im_status st = trainer_init(ctx, s, gs, task->ds.train.x.rows, enc, task->rng, &t);
+    im_status st = ig_model_init(ctx, s, gs, task->ds.train.x.rows, enc, task->rng, &t);
     if (!st && t.n_batches && t.batches[0].n_graphs < 2)
         st = im_fail(ctx, IM_EINVAL, "infograph: batches of %d graph: no negative pairs (batch >= 2)",
                      t.batches[0].n_graphs);
@@ -107,6 +108,6 @@ im_status ig_train(im_task *task, const ig_settings *s, im_encoder *enc)
     }
     st = im_loop_end(&l, st);
     free(visit);
-    trainer_free(&t);
+    ig_model_free(&t);
     return st;
 }
