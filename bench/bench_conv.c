@@ -1,7 +1,7 @@
 /* bench_conv.c — convolutional encoder training throughput against the
  * sgemm-bound limit.
  *
- * Workload (the image issue's): the `conv` encoder with its defaults on
+ * Workload (the image tasks'): the `conv` encoder with its defaults on
  * 28×28 grey images — conv 64, 128, 256 (4×4, stride 2, padding 1), batch
  * norm and ReLU after each, a dense layer of 1024 (batch norm, ReLU), a code
  * of 64 — and a linear head to 10 classes, cross-entropy, Adam: a

@@ -1,6 +1,6 @@
 /* bench_critic.c — critic training throughput against the sgemm-bound limit.
  *
- * Workload (the foundation issue's): the `mine` estimator's concat critic
+ * Workload (the project's reference): the `mine` estimator's concat critic
  * 40 -> 256 -> 256 -> 1 (ReLU), B joint + B shuffled pairs per step, the DV
  * loss with MINE's EMA correction, Adam; 1000 steps through the generic
  * trainer, exactly the loop `infomin-run` runs. Batch 64 and 256, at 1 and

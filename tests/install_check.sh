@@ -1,6 +1,7 @@
 #!/bin/sh
 # install_check.sh DESTDIR — the installed copy works on its own: after
-# `make install DESTDIR=...`, build the README's example plugin from a file
+# `make install DESTDIR=...`, build the example plugin of
+# docs/writing-plugins.md from a file
 # outside the tree with pkg-config against the installed headers and
 # library, load it with --plugin-path beside the installed plugins, and run
 # it on known MI (rho = 0.8: 0.5108 nats). Also checks the man page and the
@@ -15,10 +16,10 @@ trap 'rm -rf "$work"' EXIT
 export PKG_CONFIG_PATH="$dest$prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
 export LD_LIBRARY_PATH="$dest$prefix/lib"
 
-# the example, verbatim from the README
+# the example, verbatim from docs/writing-plugins.md
 awk '/<!-- example-plugin: corr_mi.c -->/ {on = 1; next} on && /^```c/ {next} on && /^```/ {exit} on' \
-    "$src/README.md" > "$work/corr_mi.c"
-[ -s "$work/corr_mi.c" ] || { echo "install_check: no example plugin in README.md"; exit 1; }
+    "$src/docs/writing-plugins.md" > "$work/corr_mi.c"
+[ -s "$work/corr_mi.c" ] || { echo "install_check: no example plugin in docs/writing-plugins.md"; exit 1; }
 mkdir "$work/myplugins"
 # shellcheck disable=SC2046
 cc -shared -fPIC -fvisibility=hidden -Wall -Werror -o "$work/myplugins/corr_mi.so" "$work/corr_mi.c" \

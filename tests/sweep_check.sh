@@ -1,5 +1,5 @@
 #!/bin/sh
-# CI: the README's sweep commands on a shortened ablation: a dry run, a
+# CI: the guide's sweep commands (docs/guide.md) on a shortened ablation: a dry run, a
 # --jobs 2 run killed part-way by SIGTERM, --resume, and the report.
 set -eu
 out=/tmp/infomin-sweep-check

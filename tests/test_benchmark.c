@@ -8,7 +8,7 @@
 typedef struct {
     const char *name;
     int dx, dy;
-    double mi;   /* the issue's table (Czyz et al. 2023), 3 decimals */
+    double mi;   /* the published table (Czyz et al. 2023), 3 decimals */
 } expected_task;
 
 static const expected_task published[] = {
@@ -61,11 +61,11 @@ START_TEST(every_task_has_the_published_true_mi)
 }
 END_TEST
 
-/* The issue's form of the Student-t term, h(d_x) + h(d_y) − h(d_x + d_y)
+/* The textbook form of the Student-t term, h(d_x) + h(d_y) − h(d_x + d_y)
  * with h(k) = −lnΓ((ν+k)/2) + lnΓ(ν/2) + (k/2) ln(νπ)
  *             + ((ν+k)/2)[ψ((ν+k)/2) − ψ(ν/2)],
  * against the library's (written with f(s) = sψ(s) − lnΓ(s)). */
-static double h_issue(double nu, int k)
+static double h_direct(double nu, int k)
 {
     return -lgamma((nu + k) / 2) + lgamma(nu / 2) + 0.5 * k * log(nu * M_PI) +
            (nu + k) / 2 * (im_digamma((nu + k) / 2) - im_digamma(nu / 2));
@@ -77,8 +77,8 @@ START_TEST(student_correction_matches_the_entropy_form)
     for (int i = 0; i < 4; i++)
         for (int dx = 1; dx <= 5; dx += 2)
             for (int dy = 1; dy <= 4; dy++) {
-                double issue = h_issue(nus[i], dx) + h_issue(nus[i], dy) - h_issue(nus[i], dx + dy);
-                ck_assert_double_eq_tol(im_student_mi_correction(nus[i], dx, dy), issue, 1e-10);
+                double direct = h_direct(nus[i], dx) + h_direct(nus[i], dy) - h_direct(nus[i], dx + dy);
+                ck_assert_double_eq_tol(im_student_mi_correction(nus[i], dx, dy), direct, 1e-10);
             }
     ck_assert_double_eq_tol(im_additive_noise_mi(0.1), 0.1 - log(0.2), 1e-12);
     ck_assert_double_eq_tol(im_additive_noise_mi(0.75), 1.0 / 3, 1e-12);

@@ -36,7 +36,7 @@ static im_status cell_hash(im_ctx *ctx, const im_config *cell, uint64_t *hash, c
             im_config_drop_key(&resolved, section, key);
         }
     }
-    *hash = im_config_hash(&resolved, im_version());
+    *hash = im_config_hash(&resolved, IM_HASH_SALT);
     im_config_free(&resolved);
     *ignored = *notes ? strdup(notes) : NULL;
     return st;

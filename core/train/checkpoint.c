@@ -363,7 +363,7 @@ im_status im_checkpoint_target(im_ctx *ctx, const im_config *cfg, int run, char 
     im_config resolved;
     im_status st = im_config_resolve(ctx, cfg, ctx->registry, &resolved, NULL, 0);
     if (st) return st;
-    *hash = im_config_hash(&resolved, im_version());
+    *hash = im_config_hash(&resolved, IM_HASH_SALT);
     im_config_free(&resolved);
     im_output_path(cfg, run, ".ckpt", path, size);
     return IM_OK;

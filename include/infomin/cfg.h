@@ -83,9 +83,15 @@ IM_API im_status im_config_resolve(im_ctx *ctx, const im_config *cfg, const stru
                                    char *ignored, size_t size);
 IM_API void im_config_drop_section(im_config *cfg, const char *name);
 IM_API void im_config_drop_key(im_config *cfg, const char *section, const char *key);
-/* FNV-1a of the entries sorted by section and key, then salt (the code
- * version): equal for equal configurations whatever their order; never 0. */
+/* FNV-1a of the entries sorted by section and key, then salt: equal for
+ * equal configurations whatever their order; never 0. */
 IM_API uint64_t im_config_hash(const im_config *cfg, const char *salt);
+
+/* The salt of every cell and checkpoint hash. It has been "0.1.0" since the
+ * first release and is not the package version: a new release keeps every
+ * results file's hashes (and --resume) valid; a change that means old
+ * records no longer describe what a configuration computes changes it. */
+#define IM_HASH_SALT "0.1.0"
 
 /* Expand [sweep] into the Cartesian product of configs (without the sweep
  * section). *out is an array of *n configs the caller frees with
