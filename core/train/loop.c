@@ -122,6 +122,9 @@ void im_loop_stop(im_loop *l) { l->stopped = 1; }
 
 im_status im_loop_keep_best(im_loop *l, const im_params *params, int patience)
 {
+    if (l->o.checkpoint_every > 0)   /* the best weights so far would need a block of their own */
+        return l->st = im_fail(l->task->ctx, IM_EINVAL, "%s: checkpoint_every with early stopping is not supported; "
+                               "set checkpoint_every = 0", l->o.name);
     l->best_of = params;
     l->patience = patience;
     l->best_score = -INFINITY;

@@ -1,7 +1,6 @@
 /* mlp_config.c — an MLP whose shape comes from a section's INI keys: the
  * one place where the layer builders (engine) meet the configuration. */
-#include "infomin/cfg.h"
-#include "infomin/nn.h"
+#include "infomin/critic.h"
 
 im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, const im_section *sec,
                               int in, int out, im_activation out_act, im_rng *rng)

@@ -58,6 +58,11 @@ typedef struct im_critic {
       "squash when used as a penalty", IM_COLMAP_CHOICES }
 
 /* Reads critic, hidden, activation, embed and input from sec. */
+/* An MLP whose hidden widths and activation are the section's `hidden`
+ * (ints) and `activation` (string) keys (core/train/mlp_config.c: the one
+ * place where the engine's layers meet the configuration). */
+IM_API im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name,
+                                     const im_section *sec, int in, int out, im_activation out_act, im_rng *rng);
 IM_API im_status im_critic_init(im_ctx *ctx, im_critic *critic, const im_section *sec, int dx, int dy, im_rng *rng);
 IM_API void im_critic_free(im_critic *critic);
 /* Fits the input maps on n rows of x and y (row-major): the training set

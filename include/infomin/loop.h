@@ -117,7 +117,8 @@ IM_API void im_loop_note(im_loop *l, const char *fmt, ...) __attribute__((format
 IM_API void im_loop_stop(im_loop *l);
 /* Early stopping: the weights of params at the best score offered so far
  * are kept (a copy made now), the loop stops after `patience` offers
- * without a better one, and im_loop_end puts the best weights back. */
+ * without a better one, and im_loop_end puts the best weights back. Not
+ * with checkpoint_every (refused). */
 IM_API im_status im_loop_keep_best(im_loop *l, const im_params *params, int patience);
 /* The score of the weights as they are now (higher is better; offer it
  * before the optimiser's step moves them). */

@@ -40,11 +40,6 @@ IM_API im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const 
                              im_activation out_act, im_rng *rng);
 IM_API im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x);
 
-struct im_section;
-/* An MLP whose hidden widths and activation are the section's `hidden`
- * (ints) and `activation` (string) keys. */
-IM_API im_status im_mlp_from_section(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name,
-                                     const struct im_section *sec, int in, int out, im_activation out_act, im_rng *rng);
 /* Layers [from, n_layers) only, with the parameters frozen or not: a frozen
  * pass sends gradients to x alone (a penalty on the input of a fixed critic). */
 IM_API im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int from, int frozen);
