@@ -54,17 +54,17 @@ typedef struct {
     im_params head_params, all;
     im_linear_layer head;
     im_optim opt;
-    im_graph *g;
+    im_tape *g;
     im_mat x;
     int labels[BATCH];
 } model;
 
 static im_status step(model *m)
 {
-    im_graph_reset(m->g);
+    im_tape_reset(m->g);
     im_tensor *z = im_encoder_forward(m->g, &m->enc, im_input(m->g, &m->x));
     im_tensor *loss = im_cross_entropy_logits(m->g, im_linear_layer_forward(m->g, &m->head, z), m->labels);
-    im_status st = loss ? im_backward(m->g, loss) : im_graph_ctx(m->g)->status;
+    im_status st = loss ? im_backward(m->g, loss) : im_tape_ctx(m->g)->status;
     if (!st) im_optim_step(&m->opt);
     return st;
 }
@@ -80,7 +80,7 @@ static im_status run(im_ctx *ctx, int steps, double *rate)
     st = im_encoder_new(ctx, &cfg, "encoder", 784, (im_shape){ 1, 28, 28 }, &rng, &m.enc);
     if (!st) st = im_linear_layer_init(ctx, &m.head, &m.head_params, "head", m.enc.out_dim, 10, IM_ACT_NONE, &rng);
     if (!st) st = im_mat_alloc(ctx, &m.x, BATCH, 784);
-    if (!st && !(m.g = im_graph_new(ctx))) st = ctx->status;
+    if (!st && !(m.g = im_tape_new(ctx))) st = ctx->status;
     if (!st) st = im_params_view_append(ctx, &m.all, im_encoder_params(&m.enc));
     if (!st) st = im_params_view_append(ctx, &m.all, &m.head_params);
     if (!st) {
@@ -100,7 +100,7 @@ static im_status run(im_ctx *ctx, int steps, double *rate)
         qsort(rates, BLOCKS, sizeof rates[0], compare_doubles);
         *rate = rates[BLOCKS / 2];
     }
-    im_graph_free(m.g);
+    im_tape_free(m.g);
     im_mat_free(&m.x);
     im_params_view_free(&m.all);
     im_params_free(&m.head_params);

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 #include "infomin/nn.h"
 #include "infomin/optim.h"
 #include "infomin/param.h"
@@ -33,11 +33,11 @@ START_TEST(arena_does_not_grow_over_1000_steps)
     im_mat x;
     ck_assert_int_eq(im_mat_alloc(&ctx, &x, 64, 6), IM_OK);
     for (int i = 0; i < 64 * 6; i++) x.data[i] = (float)im_rng_normal(&rng);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     int perm[64];
     size_t capacity_after_first = 0;
     for (int step = 0; step < 1000; step++) {
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_rng_permutation(&rng, perm, 64);
         im_tensor *in = im_input(g, &x);
         im_tensor *t = im_mlp_forward(g, &mlp, im_concat_rows(g, in, im_gather_rows(g, in, perm, 64)));
@@ -46,22 +46,22 @@ START_TEST(arena_does_not_grow_over_1000_steps)
         ck_assert_ptr_nonnull(loss);
         ck_assert_int_eq(im_backward(g, loss), IM_OK);
         im_optim_step(&opt);
-        if (step == 0) capacity_after_first = im_graph_capacity(g);
-        ck_assert_uint_eq(im_graph_capacity(g), capacity_after_first);
+        if (step == 0) capacity_after_first = im_tape_capacity(g);
+        ck_assert_uint_eq(im_tape_capacity(g), capacity_after_first);
     }
     ck_assert_uint_gt(capacity_after_first, 0);
-    im_graph_free(g);
+    im_tape_free(g);
     im_mat_free(&x);
     im_params_free(&params);
 }
 END_TEST
 
 /* f(p) = Σ a_k (p_k − c_k)², convex with minimum at c; Adam must get there. */
-static double quadratic_step(im_graph *g, im_param *p, const float *a, const float *c)
+static double quadratic_step(im_tape *g, im_param *p, const float *a, const float *c)
 {
-    im_graph_reset(g);
+    im_tape_reset(g);
     im_tensor *pt = im_param_tensor(g, p);
-    float *ad = im_graph_alloc(g, sizeof(float) * 5), *cd = im_graph_alloc(g, sizeof(float) * 5);
+    float *ad = im_tape_alloc(g, sizeof(float) * 5), *cd = im_tape_alloc(g, sizeof(float) * 5);
     memcpy(ad, a, sizeof(float) * 5);
     memcpy(cd, c, sizeof(float) * 5);
     im_tensor *d = im_sub(g, pt, im_leaf(g, 1, 5, cd, 0));
@@ -74,8 +74,8 @@ static double quadratic_step(im_graph *g, im_param *p, const float *a, const flo
  * libm in double: 1,003 values (the vector body and a scalar tail) over
  * [-40, 40] and the float range's ends, within 4 float ulps (SLEEF's
  * bounds: 1 ulp, 3.5 for tanh); overflow and NaN as libm has them. */
-typedef im_tensor *(*unary_op)(im_graph *, im_tensor *);
-static im_tensor *op_elu(im_graph *g, im_tensor *x) { return im_elu(g, x, 1.0); }
+typedef im_tensor *(*unary_op)(im_tape *, im_tensor *);
+static im_tensor *op_elu(im_tape *g, im_tensor *x) { return im_elu(g, x, 1.0); }
 static double ref_elu(double x) { return x > 0 ? x : expm1(x); }
 static double ref_sigmoid(double x) { return 1 / (1 + exp(-x)); }
 static double ref_softplus(double x) { return fmax(x, 0) + log1p(exp(-fabs(x))); }
@@ -91,7 +91,7 @@ START_TEST(vectorised_transcendentals_match_libm)
     enum { N = 1003 };
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_mat x;
     ck_assert_int_eq(im_mat_alloc(&ctx, &x, N, 1), IM_OK);
     for (int c = 0; c < (int)(sizeof cases / sizeof cases[0]); c++) {
@@ -102,7 +102,7 @@ START_TEST(vectorised_transcendentals_match_libm)
         x.data[N - 3] = 3e38f;
         x.data[N - 2] = cases[c].positive ? 1e-30f : -3e38f;
         x.data[N - 1] = NAN;
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_tensor *y = cases[c].op(g, im_input(g, &x));
         ck_assert_ptr_nonnull(y);
         for (int i = 0; i < N - 1; i++) {
@@ -118,7 +118,7 @@ START_TEST(vectorised_transcendentals_match_libm)
         ck_assert_msg(isnan(y->val[N - 1]), "%s(NaN) = %g", cases[c].name, y->val[N - 1]);
     }
     im_mat_free(&x);
-    im_graph_free(g);
+    im_tape_free(g);
 }
 END_TEST
 
@@ -130,7 +130,7 @@ START_TEST(layer_tanh_matches_libm)
     enum { ROWS = 59, K = 17 };
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_tensor *x = im_const(g, ROWS, K, 0), *w = im_const(g, K, K, 0);
     for (int i = 0; i < ROWS * K; i++) x->val[i] = (float)(-40 + 80.0 * i / (ROWS * K - 1));
     for (int k = 0; k < K; k++) w->val[k * K + k] = 1;
@@ -141,7 +141,7 @@ START_TEST(layer_tanh_matches_libm)
         ck_assert_msg(fabs(y->val[i] - want) <= 4 * FLT_EPSILON * fabs(want) + 1e-37, "tanh(%.9g) = %.9g, libm %.9g",
                       x->val[i], y->val[i], want);
     }
-    im_graph_free(g);
+    im_tape_free(g);
 }
 END_TEST
 
@@ -154,7 +154,7 @@ START_TEST(adam_minimises_a_convex_quadratic)
     const float a[5] = { 1, 10, 0.1f, 3, 100 }, c[5] = { 1, -2, 3, 0.5f, -0.25f };
     im_optim opt;
     im_adam_init(&opt, &params, 0.05);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     double first = quadratic_step(g, p, a, c), last = first;
     for (int step = 0; step < 3000; step++) {
         last = quadratic_step(g, p, a, c);
@@ -163,7 +163,7 @@ START_TEST(adam_minimises_a_convex_quadratic)
     ck_assert_double_gt(first, 1.0);
     ck_assert_double_lt(last, 1e-5);
     for (int k = 0; k < 5; k++) ck_assert_float_eq_tol(p->value[k], c[k], 1e-3);
-    im_graph_free(g);
+    im_tape_free(g);
     im_params_free(&params);
 }
 END_TEST
@@ -248,7 +248,7 @@ static void critic_step(im_pool *pool, float *loss_out, im_params *params_out)
     im_mat x;
     ck_assert_int_eq(im_mat_alloc(&ctx, &x, 512, 40), IM_OK);
     for (int i = 0; i < 512 * 40; i++) x.data[i] = (float)im_rng_normal(&rng);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_tensor *t = im_mlp_forward(g, &mlp, im_input(g, &x));
     im_tensor *loss = im_sub(g, im_logsumexp(g, im_slice_rows(g, t, 256, 256), IM_ALL),
                              im_mean(g, im_tanh(g, im_slice_rows(g, t, 0, 256)), IM_ALL));
@@ -258,7 +258,7 @@ static void critic_step(im_pool *pool, float *loss_out, im_params *params_out)
     im_adam_init(&opt, params_out, 1e-2);
     opt.pool = pool;
     im_optim_step(&opt);   /* after one step m = (1 - β1)·grad: the gradients stay comparable */
-    im_graph_free(g);
+    im_tape_free(g);
     im_mat_free(&x);
 }
 

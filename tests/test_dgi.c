@@ -125,14 +125,14 @@ START_TEST(graph_encoders_are_asked_for_their_graph)
     ck_assert_int_eq(im_csr_from_entries(&ctx, 3, 3, r, c, NULL, 2, &a), IM_OK);
     ck_assert_int_ne(im_encoder_set_graph(&ctx, &mlp, &a), IM_OK);
     ck_assert_str_eq(ctx.err, "encoder mlp does not read a graph (use gcn or gin)");
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_mat x;
     im_mat_alloc(&ctx, &x, 3, 2);
     ck_assert_ptr_null(im_encoder_forward(g, &gcn, im_input(g, &x)));
     ck_assert_ptr_nonnull(strstr(ctx.err, "gcn: no graph set"));
     ck_assert_int_eq(im_encoder_set_graph(&ctx, &gcn, &a), IM_OK);
-    im_graph_free(g);
-    g = im_graph_new(&ctx);
+    im_tape_free(g);
+    g = im_tape_new(&ctx);
     im_tensor *h = im_encoder_forward(g, &gcn, im_input(g, &x));
     ck_assert_ptr_nonnull(h);
     ck_assert_int_eq(h->rows, 3);
@@ -140,7 +140,7 @@ START_TEST(graph_encoders_are_asked_for_their_graph)
     im_mat x2 = { 2, 2, x.data };   /* a pass takes every node */
     ck_assert_ptr_null(im_encoder_forward(g, &gcn, im_input(g, &x2)));
     ck_assert_ptr_nonnull(strstr(ctx.err, "gcn: 2 rows, the graph has 3 nodes"));
-    im_graph_free(g);
+    im_tape_free(g);
     im_mat_free(&x);
     im_csr_free(&a);
     im_encoder_free(&gcn);

@@ -27,7 +27,7 @@ START_TEST(conv_encoder_gives_code_and_feature_map)
     conv_encoder("channels = 4,8\nkernels = 3\nstrides = 2,1\nhidden = 16\nout = 5\nlocal_layer = 1", (im_shape){ 2, 9, 7 },
                  &enc, &cfg);
     ck_assert_int_eq(enc.out_dim, 5);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_real x[3 * 126];
     im_rng rng;
     im_rng_seed(&rng, 4);
@@ -60,13 +60,13 @@ START_TEST(conv_encoder_gives_code_and_feature_map)
     xm.rows = 1;
     ck_assert_int_eq(im_encoder_encode(&ctx, &enc, &xm, IM_ENCODE_CODE, &one), IM_OK);
     for (int c = 0; c < 5; c++) ck_assert_double_eq_tol(one.data[c], all.data[c], 1e-5);
-    im_graph_reset(g);   /* training mode: batch statistics, so row 0 depends on the others */
+    im_tape_reset(g);   /* training mode: batch statistics, so row 0 depends on the others */
     im_tensor *z1 = im_encoder_forward(g, &enc, im_leaf(g, 1, 126, x, 0));
     ck_assert_ptr_null(z1);   /* one value per channel cannot be batch-normalised in training */
     ck_assert_ptr_nonnull(strstr(ctx.err, "im_batch_norm"));
     im_mat_free(&all);
     im_mat_free(&one);
-    im_graph_free(g);
+    im_tape_free(g);
     im_encoder_free(&enc);
     im_config_free(&cfg);
 }
@@ -94,12 +94,12 @@ START_TEST(conv_encoder_refusals_are_named)
     /* an encoder without feature maps says so where one is asked for */
     parse("[task]\nplugin = dim\n[encoder]\nplugin = mlp\nhidden = 4\nout = 2\n", &cfg);
     ck_assert_int_eq(im_encoder_new(&ctx, &cfg, "encoder", 16, (im_shape){ 1, 4, 4 }, &rng, &enc), IM_OK);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_tensor *map;
     im_shape ms;
     ck_assert_ptr_null(im_encoder_forward_local(g, &enc, im_const(g, 2, 16, 1), &map, &ms));
     ck_assert_msg(strstr(ctx.err, "encoder mlp has no feature map") != NULL, "%s", ctx.err);
-    im_graph_free(g);
+    im_tape_free(g);
     im_encoder_free(&enc);
     im_config_free(&cfg);
     /* the dim task: an MI term is required; images are required */

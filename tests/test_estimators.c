@@ -268,9 +268,9 @@ static double untrained_estimate_ex(const char *input, double scale, double shif
     im_estimator *est = estimator_from(text, 2, 1, &cfg, &rng);
     im_mat xm = { .rows = N, .cols = 2, .data = x }, ym = { .rows = N, .cols = 1, .data = y };
     if (prepare) ck_assert_msg(est->vt->prepare(est->self, &ctx, &xm, &ym) == IM_OK, "%s", ctx.err);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     ck_assert_ptr_nonnull(est->vt->objective(est->self, g, im_input(g, &xm), im_input(g, &ym)));
-    im_graph_free(g);
+    im_tape_free(g);
     double v;
     ck_assert_msg(im_estimator_estimate(&ctx, est, &xm, &ym, &v) == IM_OK, "%s", ctx.err);
     im_estimator_free(est);
@@ -422,7 +422,7 @@ static void check_input_gradient(const char *estimator, int fit_first)
     im_estimator *est;
     ck_assert_msg(im_estimator_new(&ctx, &cfg, "estimator", dx, dy, &rng, &est) == IM_OK, "%s", ctx.err);
     if (fit_first) ck_assert_msg(est->vt->fit(est->self, &ctx, &x, &y, NULL, NULL, NULL) == IM_OK, "%s", ctx.err);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_tensor *xt = im_leaf(g, n, dx, x.data, 1), *yt = im_leaf(g, n, dy, y.data, 1);
     im_tensor *obj = est->vt->objective(est->self, g, xt, yt);
     ck_assert_msg(obj != NULL, "%s: %s", estimator, ctx.err);
@@ -434,14 +434,14 @@ static void check_input_gradient(const char *estimator, int fit_first)
     float *analytic = malloc(sizeof(float) * (n * dx + n * dy));
     for (int v = 0, k = 0; v < 2; v++)
         for (int i = 0; i < counts[v]; i++) analytic[k++] = leaves[v]->grad ? leaves[v]->grad[i] : 0;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     for (int v = 0, k = 0; v < 2; v++)
         for (int i = 0; i < counts[v]; i++, k++) {
             const float h = 1e-2f, saved = data[v][i];
             double f[2];
             for (int s = 0; s < 2; s++) {
                 data[v][i] = saved + (s ? -h : h);
-                im_graph_reset(g);
+                im_tape_reset(g);
                 im_tensor *o = est->vt->objective(est->self, g, im_input(g, &x), im_input(g, &y));
                 ck_assert_ptr_nonnull(o);
                 f[s] = im_item(o);
@@ -455,7 +455,7 @@ static void check_input_gradient(const char *estimator, int fit_first)
     ck_assert_msg(sqrt(diff) <= 0.03 * sqrt(norm) + 1e-4, "%s: |analytic - numeric| = %.3g, |numeric| = %.3g", estimator,
                   sqrt(diff), sqrt(norm));
     free(analytic);
-    im_graph_free(g);
+    im_tape_free(g);
     im_estimator_free(est);
     im_mat_free(&x);
     im_mat_free(&y);

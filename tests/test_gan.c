@@ -102,21 +102,21 @@ START_TEST(mi_term_gradient_reaches_the_generator)
         for (int j = 0; j < noise; j++) im_mat_row(&z, r)[j] = (float)im_rng_normal(&rng);
         for (int j = 0; j < codes; j++) im_mat_row(&z, r)[noise + j] = im_mat_row(&c, r)[j] = j == r % codes;
     }
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_params *gp = im_encoder_params(&gen);
     im_params_zero_grad(gp);
     im_tensor *obj = est->vt->objective(est->self, g, im_encoder_forward(g, &gen, im_input(g, &z)), im_input(g, &c));
     ck_assert_ptr_nonnull(obj);
     ck_assert_int_eq(im_backward(g, obj), IM_OK);
     double diff = 0, norm = 0;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     for (int p = 0; p < gp->count; p++)
         for (int i = 0; i < gp->items[p]->rows * gp->items[p]->cols; i++) {
             float *w = &gp->items[p]->value[i], saved = *w, h = 1e-2f;
             double f[2], analytic = gp->items[p]->grad[i];
             for (int s = 0; s < 2; s++) {
                 *w = saved + (s ? -h : h);
-                im_graph_reset(g);
+                im_tape_reset(g);
                 f[s] = im_item(est->vt->objective(est->self, g, im_encoder_forward(g, &gen, im_input(g, &z)),
                                                   im_input(g, &c)));
             }
@@ -128,7 +128,7 @@ START_TEST(mi_term_gradient_reaches_the_generator)
     ck_assert_double_gt(norm, 1e-6);
     ck_assert_msg(sqrt(diff) <= 0.03 * sqrt(norm), "|analytic - numeric| = %.3g, |numeric| = %.3g", sqrt(diff),
                   sqrt(norm));
-    im_graph_free(g);
+    im_tape_free(g);
     im_estimator_free(est);
     im_encoder_free(&gen);
     im_mat_free(&z);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "infomin/colmap.h"
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 #include "infomin/nn.h"
 #include "infomin/param.h"
 #include "infomin/pool.h"
@@ -18,7 +18,7 @@
 #include "infomin/stats.h"
 
 #define MAX_IN 3
-typedef im_tensor *(*build_fn)(im_graph *g, im_tensor **in);
+typedef im_tensor *(*build_fn)(im_tape *g, im_tensor **in);
 
 typedef struct {
     const char *name;
@@ -33,10 +33,10 @@ static const int labels[] = { 2, 0, 1, 2, 1, 0, 0 };
 static const int gather_idx[] = { 3, 0, 3, 1, 2 };
 
 /* L = Σ w ⊙ build(in); w is drawn once per case from the same seed. */
-static double loss_of(im_graph *g, const grad_case *tc, im_tensor **in, const double *w, im_tensor **out_y)
+static double loss_of(im_tape *g, const grad_case *tc, im_tensor **in, const double *w, im_tensor **out_y)
 {
     im_tensor *y = tc->build(g, in);
-    ck_assert_msg(y != NULL, "%s: op failed: %s", tc->name, im_graph_ctx(g)->err);
+    ck_assert_msg(y != NULL, "%s: op failed: %s", tc->name, im_tape_ctx(g)->err);
     double loss = 0;
     for (long i = 0; i < (long)y->rows * y->cols; i++) loss += w[i] * y->val[i];
     if (out_y) *out_y = y;
@@ -47,7 +47,7 @@ static void check_case(const grad_case *tc)
 {
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_rng rng;
     im_rng_seed(&rng, 1234);
     double *data[MAX_IN];
@@ -66,7 +66,7 @@ static void check_case(const grad_case *tc)
     long ny = (long)y->rows * y->cols;
     ck_assert_int_le(ny, 4096);
     for (long i = 0; i < ny; i++) w[i] = im_rng_normal(&rng);
-    im_graph_reset(g);
+    im_tape_reset(g);
     for (int k = 0; k < tc->n_in; k++) in[k] = im_leaf(g, tc->shape[k][0], tc->shape[k][1], data[k], 1);
     y = tc->build(g, in);
     im_tensor *wt = im_leaf(g, y->rows, y->cols, w, 0);
@@ -87,11 +87,11 @@ static void check_case(const grad_case *tc)
         for (long i = 0; i < n; i++) {
             double saved = data[k][i], lp, lm;
             data[k][i] = saved + h;
-            im_graph_reset(g);
+            im_tape_reset(g);
             for (int j = 0; j < tc->n_in; j++) in[j] = im_leaf(g, tc->shape[j][0], tc->shape[j][1], data[j], 0);
             lp = loss_of(g, tc, in, w, NULL);
             data[k][i] = saved - h;
-            im_graph_reset(g);
+            im_tape_reset(g);
             for (int j = 0; j < tc->n_in; j++) in[j] = im_leaf(g, tc->shape[j][0], tc->shape[j][1], data[j], 0);
             lm = loss_of(g, tc, in, w, NULL);
             data[k][i] = saved;
@@ -105,41 +105,41 @@ static void check_case(const grad_case *tc)
         free(data[k]);
         free(analytic[k]);
     }
-    im_graph_free(g);
+    im_tape_free(g);
 }
 
 /* ---- builders ---- */
-static im_tensor *b_matmul_nn(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 0, 0); }
-static im_tensor *b_matmul_nt(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 0, 1); }
-static im_tensor *b_matmul_tn(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 1, 0); }
-static im_tensor *b_matmul_tt(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 1, 1); }
-static im_tensor *b_linear(im_graph *g, im_tensor **x) { return im_linear(g, x[0], x[1], x[2]); }
-static im_tensor *b_linear_nobias(im_graph *g, im_tensor **x) { return im_linear(g, x[0], x[1], NULL); }
+static im_tensor *b_matmul_nn(im_tape *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 0, 0); }
+static im_tensor *b_matmul_nt(im_tape *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 0, 1); }
+static im_tensor *b_matmul_tn(im_tape *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 1, 0); }
+static im_tensor *b_matmul_tt(im_tape *g, im_tensor **x) { return im_matmul(g, x[0], x[1], 1, 1); }
+static im_tensor *b_linear(im_tape *g, im_tensor **x) { return im_linear(g, x[0], x[1], x[2]); }
+static im_tensor *b_linear_nobias(im_tape *g, im_tensor **x) { return im_linear(g, x[0], x[1], NULL); }
 #define LINEAR_ACT(name, act) \
-    static im_tensor *name(im_graph *g, im_tensor **x) { return im_linear_act(g, x[0], x[1], x[2], act); }
+    static im_tensor *name(im_tape *g, im_tensor **x) { return im_linear_act(g, x[0], x[1], x[2], act); }
 LINEAR_ACT(b_linear_relu, IM_ACT_RELU)
 LINEAR_ACT(b_linear_leaky, IM_ACT_LEAKY_RELU)
 LINEAR_ACT(b_linear_elu, IM_ACT_ELU)
 LINEAR_ACT(b_linear_tanh, IM_ACT_TANH)
 LINEAR_ACT(b_linear_sigmoid, IM_ACT_SIGMOID)
 LINEAR_ACT(b_linear_softplus, IM_ACT_SOFTPLUS)
-static im_tensor *b_add(im_graph *g, im_tensor **x) { return im_add(g, x[0], x[1]); }
-static im_tensor *b_sub(im_graph *g, im_tensor **x) { return im_sub(g, x[0], x[1]); }
-static im_tensor *b_mul(im_graph *g, im_tensor **x) { return im_mul(g, x[0], x[1]); }
-static im_tensor *b_div(im_graph *g, im_tensor **x) { return im_div(g, x[0], x[1]); }
-static im_tensor *b_bias_add(im_graph *g, im_tensor **x) { return im_bias_add(g, x[0], x[1]); }
-static im_tensor *b_scale(im_graph *g, im_tensor **x) { return im_scale(g, x[0], -2.5); }
-static im_tensor *b_add_scalar(im_graph *g, im_tensor **x) { return im_add_scalar(g, x[0], 0.7); }
-static im_tensor *b_neg(im_graph *g, im_tensor **x) { return im_neg(g, x[0]); }
-static im_tensor *b_relu(im_graph *g, im_tensor **x) { return im_relu(g, x[0]); }
-static im_tensor *b_leaky(im_graph *g, im_tensor **x) { return im_leaky_relu(g, x[0], 0.2); }
-static im_tensor *b_elu(im_graph *g, im_tensor **x) { return im_elu(g, x[0], 1.3); }
-static im_tensor *b_tanh(im_graph *g, im_tensor **x) { return im_tanh(g, x[0]); }
-static im_tensor *b_sigmoid(im_graph *g, im_tensor **x) { return im_sigmoid(g, x[0]); }
-static im_tensor *b_asinh(im_graph *g, im_tensor **x) { return im_asinh(g, im_scale(g, x[0], 3)); }
+static im_tensor *b_add(im_tape *g, im_tensor **x) { return im_add(g, x[0], x[1]); }
+static im_tensor *b_sub(im_tape *g, im_tensor **x) { return im_sub(g, x[0], x[1]); }
+static im_tensor *b_mul(im_tape *g, im_tensor **x) { return im_mul(g, x[0], x[1]); }
+static im_tensor *b_div(im_tape *g, im_tensor **x) { return im_div(g, x[0], x[1]); }
+static im_tensor *b_bias_add(im_tape *g, im_tensor **x) { return im_bias_add(g, x[0], x[1]); }
+static im_tensor *b_scale(im_tape *g, im_tensor **x) { return im_scale(g, x[0], -2.5); }
+static im_tensor *b_add_scalar(im_tape *g, im_tensor **x) { return im_add_scalar(g, x[0], 0.7); }
+static im_tensor *b_neg(im_tape *g, im_tensor **x) { return im_neg(g, x[0]); }
+static im_tensor *b_relu(im_tape *g, im_tensor **x) { return im_relu(g, x[0]); }
+static im_tensor *b_leaky(im_tape *g, im_tensor **x) { return im_leaky_relu(g, x[0], 0.2); }
+static im_tensor *b_elu(im_tape *g, im_tensor **x) { return im_elu(g, x[0], 1.3); }
+static im_tensor *b_tanh(im_tape *g, im_tensor **x) { return im_tanh(g, x[0]); }
+static im_tensor *b_sigmoid(im_tape *g, im_tensor **x) { return im_sigmoid(g, x[0]); }
+static im_tensor *b_asinh(im_tape *g, im_tensor **x) { return im_asinh(g, im_scale(g, x[0], 3)); }
 /* The critic's input maps, fitted once on 40 rows spread over (−1.2, 1.2):
  * the N(0, 1) test inputs land between knots and past both ends. */
-static im_tensor *b_colmap(im_graph *g, im_tensor **x, im_colmap_kind kind)
+static im_tensor *b_colmap(im_tape *g, im_tensor **x, im_colmap_kind kind)
 {
     static im_colmap maps[3];
     im_colmap *m = &maps[kind];
@@ -153,31 +153,31 @@ static im_tensor *b_colmap(im_graph *g, im_tensor **x, im_colmap_kind kind)
     }
     return im_colmap_apply(g, m, x[0]);
 }
-static im_tensor *b_squash(im_graph *g, im_tensor **x) { return b_colmap(g, x, IM_COLMAP_SQUASH); }
-static im_tensor *b_quantile(im_graph *g, im_tensor **x) { return b_colmap(g, x, IM_COLMAP_QUANTILE); }
-static im_tensor *b_softplus(im_graph *g, im_tensor **x) { return im_softplus(g, x[0]); }
-static im_tensor *b_exp(im_graph *g, im_tensor **x) { return im_exp(g, x[0]); }
-static im_tensor *b_log(im_graph *g, im_tensor **x) { return im_log(g, x[0]); }
-static im_tensor *b_square(im_graph *g, im_tensor **x) { return im_square(g, x[0]); }
-static im_tensor *b_sqrt(im_graph *g, im_tensor **x) { return im_sqrt(g, x[0]); }
-static im_tensor *b_abs(im_graph *g, im_tensor **x) { return im_abs(g, x[0]); }
-static im_tensor *b_sin(im_graph *g, im_tensor **x) { return im_sin(g, x[0]); }
-static im_tensor *b_clamp(im_graph *g, im_tensor **x) { return im_clamp(g, x[0], -0.5, 0.8); }
-static im_tensor *b_sum_all(im_graph *g, im_tensor **x) { return im_sum(g, x[0], IM_ALL); }
-static im_tensor *b_sum_row(im_graph *g, im_tensor **x) { return im_sum(g, x[0], IM_ROWWISE); }
-static im_tensor *b_sum_col(im_graph *g, im_tensor **x) { return im_sum(g, x[0], IM_COLWISE); }
-static im_tensor *b_mean_all(im_graph *g, im_tensor **x) { return im_mean(g, x[0], IM_ALL); }
-static im_tensor *b_mean_row(im_graph *g, im_tensor **x) { return im_mean(g, x[0], IM_ROWWISE); }
-static im_tensor *b_mean_col(im_graph *g, im_tensor **x) { return im_mean(g, x[0], IM_COLWISE); }
-static im_tensor *b_lse_all(im_graph *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_ALL); }
-static im_tensor *b_lse_row(im_graph *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_ROWWISE); }
-static im_tensor *b_lse_col(im_graph *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_COLWISE); }
-static im_tensor *b_log_softmax(im_graph *g, im_tensor **x) { return im_log_softmax(g, x[0]); }
-static im_tensor *b_concat_cols(im_graph *g, im_tensor **x) { return im_concat_cols(g, x[0], x[1]); }
-static im_tensor *b_concat_rows(im_graph *g, im_tensor **x) { return im_concat_rows(g, x[0], x[1]); }
-static im_tensor *b_slice_cols(im_graph *g, im_tensor **x) { return im_slice_cols(g, x[0], 1, 2); }
-static im_tensor *b_slice_rows(im_graph *g, im_tensor **x) { return im_slice_rows(g, x[0], 2, 3); }
-static im_tensor *b_gather(im_graph *g, im_tensor **x) { return im_gather_rows(g, x[0], gather_idx, 5); }
+static im_tensor *b_squash(im_tape *g, im_tensor **x) { return b_colmap(g, x, IM_COLMAP_SQUASH); }
+static im_tensor *b_quantile(im_tape *g, im_tensor **x) { return b_colmap(g, x, IM_COLMAP_QUANTILE); }
+static im_tensor *b_softplus(im_tape *g, im_tensor **x) { return im_softplus(g, x[0]); }
+static im_tensor *b_exp(im_tape *g, im_tensor **x) { return im_exp(g, x[0]); }
+static im_tensor *b_log(im_tape *g, im_tensor **x) { return im_log(g, x[0]); }
+static im_tensor *b_square(im_tape *g, im_tensor **x) { return im_square(g, x[0]); }
+static im_tensor *b_sqrt(im_tape *g, im_tensor **x) { return im_sqrt(g, x[0]); }
+static im_tensor *b_abs(im_tape *g, im_tensor **x) { return im_abs(g, x[0]); }
+static im_tensor *b_sin(im_tape *g, im_tensor **x) { return im_sin(g, x[0]); }
+static im_tensor *b_clamp(im_tape *g, im_tensor **x) { return im_clamp(g, x[0], -0.5, 0.8); }
+static im_tensor *b_sum_all(im_tape *g, im_tensor **x) { return im_sum(g, x[0], IM_ALL); }
+static im_tensor *b_sum_row(im_tape *g, im_tensor **x) { return im_sum(g, x[0], IM_ROWWISE); }
+static im_tensor *b_sum_col(im_tape *g, im_tensor **x) { return im_sum(g, x[0], IM_COLWISE); }
+static im_tensor *b_mean_all(im_tape *g, im_tensor **x) { return im_mean(g, x[0], IM_ALL); }
+static im_tensor *b_mean_row(im_tape *g, im_tensor **x) { return im_mean(g, x[0], IM_ROWWISE); }
+static im_tensor *b_mean_col(im_tape *g, im_tensor **x) { return im_mean(g, x[0], IM_COLWISE); }
+static im_tensor *b_lse_all(im_tape *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_ALL); }
+static im_tensor *b_lse_row(im_tape *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_ROWWISE); }
+static im_tensor *b_lse_col(im_tape *g, im_tensor **x) { return im_logsumexp(g, x[0], IM_COLWISE); }
+static im_tensor *b_log_softmax(im_tape *g, im_tensor **x) { return im_log_softmax(g, x[0]); }
+static im_tensor *b_concat_cols(im_tape *g, im_tensor **x) { return im_concat_cols(g, x[0], x[1]); }
+static im_tensor *b_concat_rows(im_tape *g, im_tensor **x) { return im_concat_rows(g, x[0], x[1]); }
+static im_tensor *b_slice_cols(im_tape *g, im_tensor **x) { return im_slice_cols(g, x[0], 1, 2); }
+static im_tensor *b_slice_rows(im_tape *g, im_tensor **x) { return im_slice_rows(g, x[0], 2, 3); }
+static im_tensor *b_gather(im_tape *g, im_tensor **x) { return im_gather_rows(g, x[0], gather_idx, 5); }
 /* a 4x5 sparse matrix with an empty row, a repeated position (summed) and
  * negative values; made once, reachable to the end */
 static const im_csr *sparse_4x5(void)
@@ -192,44 +192,44 @@ static const im_csr *sparse_4x5(void)
     }
     return &a;
 }
-static im_tensor *b_spmm(im_graph *g, im_tensor **x) { return im_spmm(g, sparse_4x5(), x[0]); }
+static im_tensor *b_spmm(im_tape *g, im_tensor **x) { return im_spmm(g, sparse_4x5(), x[0]); }
 /* the product twice on one input: the scatter accumulates */
-static im_tensor *b_spmm_twice(im_graph *g, im_tensor **x)
+static im_tensor *b_spmm_twice(im_tape *g, im_tensor **x)
 {
     return im_add(g, im_spmm(g, sparse_4x5(), x[0]), im_tanh(g, im_spmm(g, sparse_4x5(), x[0])));
 }
-static im_tensor *b_outer_add(im_graph *g, im_tensor **x) { return im_outer_add(g, x[0], x[1]); }
+static im_tensor *b_outer_add(im_tape *g, im_tensor **x) { return im_outer_add(g, x[0], x[1]); }
 #define OUTER_ACT(name, act) \
-    static im_tensor *name(im_graph *g, im_tensor **x) { return im_outer_add_act(g, x[0], x[1], act); }
+    static im_tensor *name(im_tape *g, im_tensor **x) { return im_outer_add_act(g, x[0], x[1], act); }
 OUTER_ACT(b_outer_relu, IM_ACT_RELU)
 OUTER_ACT(b_outer_elu, IM_ACT_ELU)
 OUTER_ACT(b_outer_tanh, IM_ACT_TANH)
 OUTER_ACT(b_outer_softplus, IM_ACT_SOFTPLUS)
-static im_tensor *b_standardize(im_graph *g, im_tensor **x) { return im_standardize_cols(g, x[0], 1e-3); }
-static im_tensor *b_ce(im_graph *g, im_tensor **x) { return im_cross_entropy_logits(g, x[0], labels); }
-static im_tensor *b_bce(im_graph *g, im_tensor **x)
+static im_tensor *b_standardize(im_tape *g, im_tensor **x) { return im_standardize_cols(g, x[0], 1e-3); }
+static im_tensor *b_ce(im_tape *g, im_tensor **x) { return im_cross_entropy_logits(g, x[0], labels); }
+static im_tensor *b_bce(im_tape *g, im_tensor **x)
 {
     return im_bce_logits(g, x[0], im_sigmoid(g, x[1]));   /* soft targets in (0,1) */
 }
-static im_tensor *b_mse(im_graph *g, im_tensor **x) { return im_mse(g, x[0], x[1]); }
-static im_tensor *b_gauss(im_graph *g, im_tensor **x) { return im_gaussian_loglik(g, x[0], x[1], x[2]); }
-static im_tensor *b_surrogate(im_graph *g, im_tensor **x)
+static im_tensor *b_mse(im_tape *g, im_tensor **x) { return im_mse(g, x[0], x[1]); }
+static im_tensor *b_gauss(im_tape *g, im_tensor **x) { return im_gaussian_loglik(g, x[0], x[1], x[2]); }
+static im_tensor *b_surrogate(im_tape *g, im_tensor **x)
 {
     /* value and gradient path agree here, so finite differences see the
      * surrogate's gradient; x0 takes no part and must get none */
     return im_surrogate(g, im_detach(g, im_scale(g, x[1], 2.0)), im_scale(g, x[1], 2.0));
 }
-static im_tensor *b_diag(im_graph *g, im_tensor **x) { return im_diag(g, x[0]); }
-static im_tensor *b_offdiag(im_graph *g, im_tensor **x) { return im_offdiag(g, x[0]); }
-static im_tensor *b_reshape(im_graph *g, im_tensor **x) { return im_tanh(g, im_reshape(g, x[0], 2, 6)); }
-static im_tensor *b_transpose(im_graph *g, im_tensor **x) { return im_transpose(g, x[0]); }
-static im_tensor *b_logdet(im_graph *g, im_tensor **x)
+static im_tensor *b_diag(im_tape *g, im_tensor **x) { return im_diag(g, x[0]); }
+static im_tensor *b_offdiag(im_tape *g, im_tensor **x) { return im_offdiag(g, x[0]); }
+static im_tensor *b_reshape(im_tape *g, im_tensor **x) { return im_tanh(g, im_reshape(g, x[0], 2, 6)); }
+static im_tensor *b_transpose(im_tape *g, im_tensor **x) { return im_transpose(g, x[0]); }
+static im_tensor *b_logdet(im_tape *g, im_tensor **x)
 {
     /* an SPD argument: xᵀx/n of a 6x3 x, plus a ridge */
     return im_logdet(g, im_scale(g, im_matmul(g, x[0], x[0], 1, 0), 1.0 / 6), 0.1);
 }
-static im_tensor *b_gram(im_graph *g, im_tensor **x) { return im_matmul(g, x[0], x[0], 0, 1); }
-static im_tensor *b_chain(im_graph *g, im_tensor **x)
+static im_tensor *b_gram(im_tape *g, im_tensor **x) { return im_matmul(g, x[0], x[0], 0, 1); }
+static im_tensor *b_chain(im_tape *g, im_tensor **x)
 {
     /* a small critic: reuse of one tensor by two consumers accumulates */
     im_tensor *h = im_tanh(g, im_linear(g, x[0], x[1], x[2]));
@@ -238,45 +238,45 @@ static im_tensor *b_chain(im_graph *g, im_tensor **x)
 
 /* ---- images: rows of NCHW values ---- */
 #define SHAPE(c, h, w) ((im_shape){ c, h, w })
-static im_tensor *b_conv_k3(im_graph *g, im_tensor **x) { return im_conv2d(g, x[0], SHAPE(2, 5, 5), x[1], x[2], 3, 1, 0); }
-static im_tensor *b_conv_odd_s2_p1(im_graph *g, im_tensor **x)
+static im_tensor *b_conv_k3(im_tape *g, im_tensor **x) { return im_conv2d(g, x[0], SHAPE(2, 5, 5), x[1], x[2], 3, 1, 0); }
+static im_tensor *b_conv_odd_s2_p1(im_tape *g, im_tensor **x)
 {
     return im_conv2d(g, x[0], SHAPE(2, 7, 5), x[1], x[2], 3, 2, 1);
 }
-static im_tensor *b_conv_k4_s2(im_graph *g, im_tensor **x) { return im_conv2d(g, x[0], SHAPE(1, 6, 6), x[1], x[2], 4, 2, 1); }
-static im_tensor *b_conv_1x1_nobias(im_graph *g, im_tensor **x)
+static im_tensor *b_conv_k4_s2(im_tape *g, im_tensor **x) { return im_conv2d(g, x[0], SHAPE(1, 6, 6), x[1], x[2], 4, 2, 1); }
+static im_tensor *b_conv_1x1_nobias(im_tape *g, im_tensor **x)
 {
     return im_conv2d(g, x[0], SHAPE(3, 2, 3), x[1], NULL, 1, 1, 0);
 }
-static im_tensor *b_max_pool2(im_graph *g, im_tensor **x) { return im_max_pool(g, x[0], SHAPE(2, 5, 5), 2, 2); }
-static im_tensor *b_max_pool3(im_graph *g, im_tensor **x) { return im_max_pool(g, x[0], SHAPE(1, 7, 6), 3, 2); }
-static im_tensor *b_avg_pool2(im_graph *g, im_tensor **x) { return im_avg_pool(g, x[0], SHAPE(2, 4, 5), 2, 2); }
-static im_tensor *b_avg_pool3(im_graph *g, im_tensor **x) { return im_avg_pool(g, x[0], SHAPE(2, 5, 5), 3, 1); }
-static im_tensor *b_gap(im_graph *g, im_tensor **x) { return im_global_avg_pool(g, x[0], SHAPE(3, 3, 2)); }
-static im_tensor *b_upsample2(im_graph *g, im_tensor **x) { return im_upsample(g, x[0], SHAPE(2, 3, 2), 2); }
-static im_tensor *b_upsample3(im_graph *g, im_tensor **x) { return im_upsample(g, x[0], SHAPE(1, 2, 3), 3); }
-static im_tensor *b_channels_last(im_graph *g, im_tensor **x) { return im_channels_last(g, x[0], SHAPE(3, 2, 3)); }
-static im_tensor *b_bn_train(im_graph *g, im_tensor **x)
+static im_tensor *b_max_pool2(im_tape *g, im_tensor **x) { return im_max_pool(g, x[0], SHAPE(2, 5, 5), 2, 2); }
+static im_tensor *b_max_pool3(im_tape *g, im_tensor **x) { return im_max_pool(g, x[0], SHAPE(1, 7, 6), 3, 2); }
+static im_tensor *b_avg_pool2(im_tape *g, im_tensor **x) { return im_avg_pool(g, x[0], SHAPE(2, 4, 5), 2, 2); }
+static im_tensor *b_avg_pool3(im_tape *g, im_tensor **x) { return im_avg_pool(g, x[0], SHAPE(2, 5, 5), 3, 1); }
+static im_tensor *b_gap(im_tape *g, im_tensor **x) { return im_global_avg_pool(g, x[0], SHAPE(3, 3, 2)); }
+static im_tensor *b_upsample2(im_tape *g, im_tensor **x) { return im_upsample(g, x[0], SHAPE(2, 3, 2), 2); }
+static im_tensor *b_upsample3(im_tape *g, im_tensor **x) { return im_upsample(g, x[0], SHAPE(1, 2, 3), 3); }
+static im_tensor *b_channels_last(im_tape *g, im_tensor **x) { return im_channels_last(g, x[0], SHAPE(3, 2, 3)); }
+static im_tensor *b_bn_train(im_tape *g, im_tensor **x)
 {
     return im_batch_norm(g, x[0], SHAPE(2, 3, 3), x[1], x[2], NULL, NULL, 0.1, 1e-5, 1);
 }
-static im_tensor *b_bn_dense(im_graph *g, im_tensor **x)
+static im_tensor *b_bn_dense(im_tape *g, im_tensor **x)
 {
     return im_batch_norm(g, x[0], SHAPE(3, 1, 1), x[1], x[2], NULL, NULL, 0.1, 1e-5, 1);
 }
-static im_tensor *b_bn_eval(im_graph *g, im_tensor **x)
+static im_tensor *b_bn_eval(im_tape *g, im_tensor **x)
 {
     static im_real stats[4] = { 0.3, -0.2, 1.7, 0.6 };   /* means, then variances */
     return im_batch_norm(g, x[0], SHAPE(2, 2, 2), x[1], x[2], stats, stats + 2, 0.1, 1e-5, 0);
 }
-static im_tensor *b_dropout(im_graph *g, im_tensor **x)
+static im_tensor *b_dropout(im_tape *g, im_tensor **x)
 {
     im_rng r;
     im_rng_seed(&r, 7);   /* the same mask at every evaluation */
     return im_dropout(g, x[0], 0.4, &r);
 }
 /* A small encoder: conv, batch norm, relu, pool, conv, global pool. */
-static im_tensor *b_conv_stack(im_graph *g, im_tensor **x)
+static im_tensor *b_conv_stack(im_tape *g, im_tensor **x)
 {
     im_shape s1 = im_conv_shape(SHAPE(1, 6, 6), 2, 3, 1, 1);
     im_tensor *h = im_conv2d(g, x[0], SHAPE(1, 6, 6), x[1], NULL, 3, 1, 1);
@@ -400,7 +400,7 @@ static void conv_pass(im_pool *pool, const double *x, const double *w, const dou
     im_ctx ctx;
     im_ctx_init(&ctx);
     ctx.pool = pool;
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_tensor *xt = im_leaf(g, 70, 72, (double *)x, 1), *wt = im_leaf(g, 4, 18, (double *)w, 1);
     im_tensor *bt = im_leaf(g, 1, 4, (double *)b, 1);
     im_tensor *y = im_conv2d(g, xt, SHAPE(2, 6, 6), wt, bt, 3, 1, 1);
@@ -410,7 +410,7 @@ static void conv_pass(im_pool *pool, const double *x, const double *w, const dou
     memcpy(out + 70 * 144, xt->grad, sizeof(double) * 70 * 72);
     memcpy(out + 70 * 216, wt->grad, sizeof(double) * 72);
     memcpy(out + 70 * 216 + 72, bt->grad, sizeof(double) * 4);
-    im_graph_free(g);
+    im_tape_free(g);
 }
 
 START_TEST(conv_split_over_threads_matches_one_thread)
@@ -444,7 +444,7 @@ static void outer_pass(im_pool *pool, const double *a, const double *b, const do
     im_ctx ctx;
     im_ctx_init(&ctx);
     ctx.pool = pool;
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_tensor *at = im_leaf(g, NA, H, (double *)a, 1), *bt = im_leaf(g, NB, H, (double *)b, 1);
     im_tensor *y = im_outer_add_act(g, at, bt, IM_ACT_TANH);
     ck_assert_ptr_nonnull(y);
@@ -452,7 +452,7 @@ static void outer_pass(im_pool *pool, const double *a, const double *b, const do
     memcpy(out, y->val, sizeof(double) * NA * NB * H);
     memcpy(out + NA * NB * H, at->grad, sizeof(double) * NA * H);
     memcpy(out + NA * NB * H + NA * H, bt->grad, sizeof(double) * NB * H);
-    im_graph_free(g);
+    im_tape_free(g);
 }
 
 START_TEST(outer_add_split_over_threads_matches_one_thread)
@@ -481,17 +481,17 @@ START_TEST(image_shape_errors_are_named)
 {
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_tensor *x = im_const(g, 2, 50, 1), *w = im_const(g, 3, 18, 1);
     ck_assert_ptr_null(im_conv2d(g, x, SHAPE(2, 5, 4), w, NULL, 3, 1, 0));
     ck_assert_ptr_nonnull(strstr(ctx.err, "im_conv2d: input rows have 50 values, shape 2x5x4 has 40"));
-    im_graph_free(g);
+    im_tape_free(g);
     const char *expect[] = { "im_conv2d: weight is 3x18, expected 3x32", "do not fit a 5x5 image",
                              "im_max_pool: window 6, stride 1 do not fit", "im_batch_norm: gamma 1x3",
                              "im_batch_norm: evaluation needs the running", "im_dropout: probability 1 outside" };
     for (int i = 0; i < 6; i++) {
         im_ctx_init(&ctx);
-        g = im_graph_new(&ctx);
+        g = im_tape_new(&ctx);
         x = im_const(g, 2, 50, 1);
         w = im_const(g, 3, 18, 1);
         im_tensor *gb = im_const(g, 1, 2, 1), *r;
@@ -505,7 +505,7 @@ START_TEST(image_shape_errors_are_named)
         }
         ck_assert_ptr_null(r);
         ck_assert_msg(strstr(ctx.err, expect[i]) != NULL, "case %d: '%s'", i, ctx.err);
-        im_graph_free(g);
+        im_tape_free(g);
     }
 }
 END_TEST
@@ -516,7 +516,7 @@ START_TEST(shape_errors_are_sticky_and_named)
 {
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_tensor *a = im_const(g, 3, 4, 1), *b = im_const(g, 5, 4, 1);
     im_tensor *c = im_matmul(g, a, b, 0, 0);
     ck_assert_ptr_null(c);
@@ -525,10 +525,10 @@ START_TEST(shape_errors_are_sticky_and_named)
     ck_assert_ptr_null(im_add(g, a, im_const(g, 2, 4, 1)));   /* first message kept */
     ck_assert_str_eq(ctx.err, "im_matmul: inner dimensions differ: 3x4 · 5x4");
     ck_assert_int_ne(im_backward(g, NULL), IM_OK);
-    im_graph_reset(g);
+    im_tape_reset(g);
     ck_assert_ptr_null(im_add(g, im_const(g, 3, 4, 1), im_const(g, 2, 4, 1)));
     ck_assert_str_eq(ctx.err, "im_add: shapes 3x4 and 2x4 do not broadcast");
-    im_graph_free(g);
+    im_tape_free(g);
 }
 END_TEST
 
@@ -546,9 +546,9 @@ START_TEST(normal_quantile_inverts_the_cdf)
 }
 END_TEST
 
-static void map_rows(im_graph *g, const im_colmap *m, double *rows, int n, double *out)
+static void map_rows(im_tape *g, const im_colmap *m, double *rows, int n, double *out)
 {
-    im_graph_reset(g);
+    im_tape_reset(g);
     im_tensor *y = im_colmap_apply(g, m, im_leaf(g, n, m->cols, rows, 0));
     ck_assert_ptr_nonnull(y);
     memcpy(out, y->val, sizeof(double) * (size_t)n * m->cols);
@@ -562,7 +562,7 @@ START_TEST(quantile_map_is_rank_invariant)
     enum { N = 1000 };   /* <= IM_COLMAP_KNOTS: every row is a knot */
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_graph *g = im_graph_new(&ctx);
+    im_tape *g = im_tape_new(&ctx);
     im_rng rng;
     im_rng_seed(&rng, 7);
     double *x = malloc(sizeof(double) * N * 2), *t = malloc(sizeof(double) * N * 2);
@@ -593,7 +593,7 @@ START_TEST(quantile_map_is_rank_invariant)
     free(t);
     free(a);
     free(b);
-    im_graph_free(g);
+    im_tape_free(g);
 }
 END_TEST
 

@@ -24,7 +24,7 @@ const char *im_activation_name(im_activation a)
     return (unsigned)a < IM_ACT_COUNT ? act_names[a] : "unknown-activation";
 }
 
-im_tensor *im_activate(im_graph *g, im_tensor *x, im_activation a)
+im_tensor *im_activate(im_tape *g, im_tensor *x, im_activation a)
 {
     switch (a) {
     case IM_ACT_NONE: return x;
@@ -60,7 +60,7 @@ im_status im_linear_layer_init(im_ctx *ctx, im_linear_layer *layer, im_params *p
     return IM_OK;
 }
 
-im_tensor *im_linear_layer_forward(im_graph *g, const im_linear_layer *layer, im_tensor *x)
+im_tensor *im_linear_layer_forward(im_tape *g, const im_linear_layer *layer, im_tensor *x)
 {
     return im_linear(g, x, im_param_tensor(g, layer->weight), im_param_tensor(g, layer->bias));
 }
@@ -90,17 +90,17 @@ im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *n
     return IM_OK;
 }
 
-im_tensor *im_layer_weight(im_graph *g, const im_linear_layer *layer, int frozen)
+im_tensor *im_layer_weight(im_tape *g, const im_linear_layer *layer, int frozen)
 {
     return frozen ? im_param_frozen(g, layer->weight) : im_param_tensor(g, layer->weight);
 }
 
-im_tensor *im_layer_bias(im_graph *g, const im_linear_layer *layer, int frozen)
+im_tensor *im_layer_bias(im_tape *g, const im_linear_layer *layer, int frozen)
 {
     return frozen ? im_param_frozen(g, layer->bias) : im_param_tensor(g, layer->bias);
 }
 
-im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int from, int frozen)
+im_tensor *im_mlp_forward_ex(im_tape *g, const im_mlp *mlp, im_tensor *x, int from, int frozen)
 {
     for (int l = from; l < mlp->n_layers; l++) {
         const im_linear_layer *layer = &mlp->layers[l];
@@ -111,7 +111,7 @@ im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int f
     return x;
 }
 
-im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x)
+im_tensor *im_mlp_forward(im_tape *g, const im_mlp *mlp, im_tensor *x)
 {
     return im_mlp_forward_ex(g, mlp, x, 0, 0);
 }

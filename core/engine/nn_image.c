@@ -26,7 +26,7 @@ im_status im_conv_layer_init(im_ctx *ctx, im_conv_layer *layer, im_params *param
     return IM_OK;
 }
 
-im_tensor *im_conv_layer_forward(im_graph *g, const im_conv_layer *layer, im_tensor *x)
+im_tensor *im_conv_layer_forward(im_tape *g, const im_conv_layer *layer, im_tensor *x)
 {
     return im_conv2d(g, x, layer->in, im_param_tensor(g, layer->weight), im_param_tensor(g, layer->bias), layer->k,
                      layer->stride, layer->pad);
@@ -57,7 +57,7 @@ void im_batch_norm_layer_free(im_batch_norm_layer *layer)
     layer->running = NULL;
 }
 
-im_tensor *im_batch_norm_layer_forward(im_graph *g, const im_batch_norm_layer *layer, im_tensor *x, int training)
+im_tensor *im_batch_norm_layer_forward(im_tape *g, const im_batch_norm_layer *layer, im_tensor *x, int training)
 {
     return im_batch_norm(g, x, layer->shape, im_param_tensor(g, layer->gamma), im_param_tensor(g, layer->beta),
                          layer->running, layer->running + layer->shape.c, layer->momentum, layer->eps, training);

@@ -3,7 +3,7 @@
  * An operand whose dimension is 1 is read with stride 0 along it; backward
  * accumulates through the same strides, which sums the gradient over the
  * broadcast dimension for free. */
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 
 typedef enum { B_ADD, B_SUB, B_MUL, B_DIV } binary_kind;
 static const char *const binary_names[] = { "add", "sub", "mul", "div" };
@@ -33,7 +33,7 @@ static void binary_forward(binary_kind kind, im_tensor *y, const im_tensor *a, c
 
 /* add: da += dy, db += dy;  sub: db -= dy;  mul: da += dy·b, db += dy·a;
  * div: da += dy/b, db -= dy·y/b. */
-static void binary_backward(im_graph *g, im_node *n)
+static void binary_backward(im_tape *g, im_node *n)
 {
     im_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
     binary_kind kind = (binary_kind)n->iarg[0];
@@ -69,7 +69,7 @@ static void binary_backward(im_graph *g, im_node *n)
 
 static int broadcast_dim(int x, int y) { return x == y ? x : (x == 1 ? y : (y == 1 ? x : -1)); }
 
-static im_tensor *binary(im_graph *g, im_tensor *a, im_tensor *b, binary_kind kind)
+static im_tensor *binary(im_tape *g, im_tensor *a, im_tensor *b, binary_kind kind)
 {
     if (!a || !b) return NULL;
     int rows = broadcast_dim(a->rows, b->rows), cols = broadcast_dim(a->cols, b->cols);
@@ -79,17 +79,17 @@ static im_tensor *binary(im_graph *g, im_tensor *a, im_tensor *b, binary_kind ki
     im_tensor *y = im_tensor_new(g, rows, cols);
     if (!y) return NULL;
     binary_forward(kind, y, a, b);
-    im_node *n = im_graph_record(g, binary_names[kind], y, binary_backward, a, b, NULL);
+    im_node *n = im_tape_record(g, binary_names[kind], y, binary_backward, a, b, NULL);
     if (n) n->iarg[0] = kind;
     return y;
 }
 
-im_tensor *im_add(im_graph *g, im_tensor *a, im_tensor *b) { return binary(g, a, b, B_ADD); }
-im_tensor *im_sub(im_graph *g, im_tensor *a, im_tensor *b) { return binary(g, a, b, B_SUB); }
-im_tensor *im_mul(im_graph *g, im_tensor *a, im_tensor *b) { return binary(g, a, b, B_MUL); }
-im_tensor *im_div(im_graph *g, im_tensor *a, im_tensor *b) { return binary(g, a, b, B_DIV); }
+im_tensor *im_add(im_tape *g, im_tensor *a, im_tensor *b) { return binary(g, a, b, B_ADD); }
+im_tensor *im_sub(im_tape *g, im_tensor *a, im_tensor *b) { return binary(g, a, b, B_SUB); }
+im_tensor *im_mul(im_tape *g, im_tensor *a, im_tensor *b) { return binary(g, a, b, B_MUL); }
+im_tensor *im_div(im_tape *g, im_tensor *a, im_tensor *b) { return binary(g, a, b, B_DIV); }
 
-im_tensor *im_bias_add(im_graph *g, im_tensor *x, im_tensor *b)
+im_tensor *im_bias_add(im_tape *g, im_tensor *x, im_tensor *b)
 {
     if (x && b && (b->rows != 1 || b->cols != x->cols))
         return im_op_fail(g, "im_bias_add: bias is %dx%d, expected 1x%d", b->rows, b->cols, x->cols);

@@ -11,7 +11,7 @@
  * the result depends on the thread count, never on timing. */
 #include <string.h>
 #include "blas.h"
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 
 im_shape im_conv_shape(im_shape in, int out_c, int k, int stride, int pad)
 {
@@ -154,26 +154,26 @@ static void conv_backward_part(void *arg, int part, int n_parts)
 
 /* Per-part buffers, from the arena before the pool starts (the arena is
  * not thread-safe). */
-static int conv_buffers(im_graph *g, const conv_geom *gm, int n_parts, conv_job *j)
+static int conv_buffers(im_tape *g, const conv_geom *gm, int n_parts, conv_job *j)
 {
     long P = gm->p;
-    j->col = im_graph_alloc(g, sizeof(im_real) * (size_t)(n_parts * gm->ck * gm->group * P));
-    j->tmp = im_graph_alloc(g, sizeof(im_real) * (size_t)(n_parts * gm->out.c * gm->group * P));
+    j->col = im_tape_alloc(g, sizeof(im_real) * (size_t)(n_parts * gm->ck * gm->group * P));
+    j->tmp = im_tape_alloc(g, sizeof(im_real) * (size_t)(n_parts * gm->out.c * gm->group * P));
     return j->col && j->tmp;
 }
 
-static void conv_backward(im_graph *g, im_node *n)
+static void conv_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
     const conv_geom *gm = n->saved;
-    im_pool *pool = im_graph_ctx(g)->pool;
+    im_pool *pool = im_tape_ctx(g)->pool;
     int parts = im_pool_threads(pool);
     long wsize = (long)gm->out.c * gm->ck;
     conv_job j = { gm, x->val, w->val, NULL, y->grad, NULL, im_grad_of(g, x), NULL, NULL, NULL, NULL, x->rows };
     im_real *dw = im_grad_of(g, w), *db = im_grad_of(g, b);
     if (!conv_buffers(g, gm, parts, &j)) return;
-    if (dw) j.dw = im_graph_alloc(g, sizeof(im_real) * (size_t)(parts * wsize));
-    if (db) j.db = im_graph_alloc(g, sizeof(im_real) * (size_t)(parts * gm->out.c));
+    if (dw) j.dw = im_tape_alloc(g, sizeof(im_real) * (size_t)(parts * wsize));
+    if (db) j.db = im_tape_alloc(g, sizeof(im_real) * (size_t)(parts * gm->out.c));
     if ((dw && !j.dw) || (db && !j.db)) return;
     if (j.dw) memset(j.dw, 0, sizeof(im_real) * (size_t)(parts * wsize));
     if (j.db) memset(j.db, 0, sizeof(im_real) * (size_t)(parts * gm->out.c));
@@ -186,7 +186,7 @@ static void conv_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_conv2d(im_graph *g, im_tensor *x, im_shape in, im_tensor *w, im_tensor *b, int k, int stride, int pad)
+im_tensor *im_conv2d(im_tape *g, im_tensor *x, im_shape in, im_tensor *w, im_tensor *b, int k, int stride, int pad)
 {
     if (!x || !w) return NULL;
     im_shape out = im_conv_shape(in, w->rows, k, stride, pad);
@@ -201,17 +201,17 @@ im_tensor *im_conv2d(im_graph *g, im_tensor *x, im_shape in, im_tensor *w, im_te
                           in.c * k * k);
     if (b && (b->rows != 1 || b->cols != w->rows))
         return im_op_fail(g, "im_conv2d: bias is %dx%d, expected 1x%d", b->rows, b->cols, w->rows);
-    conv_geom *gm = im_graph_alloc(g, sizeof *gm);
+    conv_geom *gm = im_tape_alloc(g, sizeof *gm);
     if (!gm) return NULL;
     *gm = (conv_geom){ in, out, k, stride, pad, (long)in.c * k * k, (long)out.h * out.w, 1 };
     while (gm->group < 64 && gm->group * gm->p < 256) gm->group++;
     im_tensor *y = im_tensor_new(g, x->rows, (int)im_shape_size(out));
     if (!y) return NULL;
-    im_pool *pool = im_graph_ctx(g)->pool;
+    im_pool *pool = im_tape_ctx(g)->pool;
     conv_job j = { gm, x->val, w->val, b ? b->val : NULL, NULL, y->val, NULL, NULL, NULL, NULL, NULL, x->rows };
     if (!conv_buffers(g, gm, im_pool_threads(pool), &j)) return NULL;
     im_pool_run(pool, conv_forward_part, &j);
-    im_node *node = im_graph_record(g, "conv2d", y, conv_backward, x, w, b);
+    im_node *node = im_tape_record(g, "conv2d", y, conv_backward, x, w, b);
     if (node) node->saved = gm;
     return y;
 }
@@ -224,7 +224,7 @@ typedef struct {
     int *argmax;   /* max pool: the input index of every output value */
 } pool_geom;
 
-static im_tensor *pool_check(im_graph *g, const char *op, im_tensor *x, im_shape in, int k, int stride,
+static im_tensor *pool_check(im_tape *g, const char *op, im_tensor *x, im_shape in, int k, int stride,
                              pool_geom **out)
 {
     if (!x) return NULL;
@@ -234,14 +234,14 @@ static im_tensor *pool_check(im_graph *g, const char *op, im_tensor *x, im_shape
     im_shape o = im_conv_shape(in, in.c, k, stride, 0);
     if (o.h < 1 || o.w < 1)
         return im_op_fail(g, "%s: window %d, stride %d do not fit a %dx%d image", op, k, stride, in.h, in.w);
-    pool_geom *gm = im_graph_alloc(g, sizeof *gm);
+    pool_geom *gm = im_tape_alloc(g, sizeof *gm);
     if (!gm) return NULL;
     *gm = (pool_geom){ in, o, k, stride, NULL };
     *out = gm;
     return im_tensor_new(g, x->rows, (int)im_shape_size(o));
 }
 
-static void max_pool_backward(im_graph *g, im_node *n)
+static void max_pool_backward(im_tape *g, im_node *n)
 {
     const pool_geom *gm = n->saved;
     im_real *dx = im_grad_of(g, n->in[0]);
@@ -250,13 +250,13 @@ static void max_pool_backward(im_graph *g, im_node *n)
     for (long i = 0; i < m; i++) dx[gm->argmax[i]] += n->out->grad[i];
 }
 
-im_tensor *im_max_pool(im_graph *g, im_tensor *x, im_shape in, int k, int stride)
+im_tensor *im_max_pool(im_tape *g, im_tensor *x, im_shape in, int k, int stride)
 {
     pool_geom *gm = NULL;
     im_tensor *y = pool_check(g, "im_max_pool", x, in, k, stride, &gm);
     if (!y) return NULL;
     long m = (long)y->rows * y->cols, in_size = x->cols, out_size = y->cols;
-    gm->argmax = im_graph_alloc(g, sizeof(int) * (size_t)m);
+    gm->argmax = im_tape_alloc(g, sizeof(int) * (size_t)m);
     if (!gm->argmax) return NULL;
     for (int r = 0; r < x->rows; r++)
         for (int c = 0; c < in.c; c++)
@@ -272,7 +272,7 @@ im_tensor *im_max_pool(im_graph *g, im_tensor *x, im_shape in, int k, int stride
                     y->val[o] = x->val[best];
                     gm->argmax[o] = (int)best;
                 }
-    im_node *node = im_graph_record(g, "max_pool", y, max_pool_backward, x, NULL, NULL);
+    im_node *node = im_tape_record(g, "max_pool", y, max_pool_backward, x, NULL, NULL);
     if (node) node->saved = gm;
     return y;
 }
@@ -302,26 +302,26 @@ static void avg_pool_pass(const pool_geom *gm, int rows, const im_real *src, im_
                 }
 }
 
-static void avg_pool_backward(im_graph *g, im_node *n)
+static void avg_pool_backward(im_tape *g, im_node *n)
 {
     im_real *dx = im_grad_of(g, n->in[0]);
     if (dx) avg_pool_pass(n->saved, n->out->rows, n->out->grad, dx, 1);
 }
 
-im_tensor *im_avg_pool(im_graph *g, im_tensor *x, im_shape in, int k, int stride)
+im_tensor *im_avg_pool(im_tape *g, im_tensor *x, im_shape in, int k, int stride)
 {
     pool_geom *gm = NULL;
     im_tensor *y = pool_check(g, "im_avg_pool", x, in, k, stride, &gm);
     if (!y) return NULL;
     avg_pool_pass(gm, x->rows, x->val, y->val, 0);
-    im_node *node = im_graph_record(g, "avg_pool", y, avg_pool_backward, x, NULL, NULL);
+    im_node *node = im_tape_record(g, "avg_pool", y, avg_pool_backward, x, NULL, NULL);
     if (node) node->saved = gm;
     return y;
 }
 
 /* ---- global average pool, upsampling and channels-last: iarg = c, h, w ---- */
 
-static int shape_ok(im_graph *g, const char *op, im_tensor *x, im_shape in)
+static int shape_ok(im_tape *g, const char *op, im_tensor *x, im_shape in)
 {
     if (in.c >= 1 && in.h >= 1 && in.w >= 1 && im_shape_size(in) == x->cols) return 1;
     im_op_fail(g, "%s: input rows have %d values, shape %dx%dx%d has %ld", op, x->cols, in.c, in.h, in.w,
@@ -338,7 +338,7 @@ static void set_shape(im_node *n, im_shape s, int extra)
     n->iarg[3] = extra;
 }
 
-static void gap_backward(im_graph *g, im_node *n)
+static void gap_backward(im_tape *g, im_node *n)
 {
     im_real *dx = im_grad_of(g, n->in[0]);
     if (!dx) return;
@@ -353,7 +353,7 @@ static void gap_backward(im_graph *g, im_node *n)
         }
 }
 
-im_tensor *im_global_avg_pool(im_graph *g, im_tensor *x, im_shape in)
+im_tensor *im_global_avg_pool(im_tape *g, im_tensor *x, im_shape in)
 {
     if (!x || !shape_ok(g, "im_global_avg_pool", x, in)) return NULL;
     im_tensor *y = im_tensor_new(g, x->rows, in.c);
@@ -366,12 +366,12 @@ im_tensor *im_global_avg_pool(im_graph *g, im_tensor *x, im_shape in)
             for (long i = 0; i < hw; i++) acc += p[i];
             y->val[(long)r * in.c + c] = (im_real)(acc / (double)hw);
         }
-    set_shape(im_graph_record(g, "global_avg_pool", y, gap_backward, x, NULL, NULL), in, 0);
+    set_shape(im_tape_record(g, "global_avg_pool", y, gap_backward, x, NULL, NULL), in, 0);
     return y;
 }
 
 /* out pixel (y, x) of channel c reads input (y/f, x/f). */
-static void upsample_backward(im_graph *g, im_node *n)
+static void upsample_backward(im_tape *g, im_node *n)
 {
     im_real *dx = im_grad_of(g, n->in[0]);
     if (!dx) return;
@@ -386,7 +386,7 @@ static void upsample_backward(im_graph *g, im_node *n)
             }
 }
 
-im_tensor *im_upsample(im_graph *g, im_tensor *x, im_shape in, int factor)
+im_tensor *im_upsample(im_tape *g, im_tensor *x, im_shape in, int factor)
 {
     if (!x || !shape_ok(g, "im_upsample", x, in)) return NULL;
     if (factor < 1) return im_op_fail(g, "im_upsample: factor %d < 1", factor);
@@ -401,7 +401,7 @@ im_tensor *im_upsample(im_graph *g, im_tensor *x, im_shape in, int factor)
                 im_real *dst = y->val + r * out_size + ((long)c * in.h * factor + oy) * Wo;
                 for (int ox = 0; ox < Wo; ox++) dst[ox] = src[ox / factor];
             }
-    set_shape(im_graph_record(g, "upsample", y, upsample_backward, x, NULL, NULL), in, factor);
+    set_shape(im_tape_record(g, "upsample", y, upsample_backward, x, NULL, NULL), in, factor);
     return y;
 }
 
@@ -421,19 +421,19 @@ static void channels_last_pass(int rows, int C, long hw, const im_real *src, im_
         }
 }
 
-static void channels_last_backward(im_graph *g, im_node *n)
+static void channels_last_backward(im_tape *g, im_node *n)
 {
     im_real *dx = im_grad_of(g, n->in[0]);
     if (dx) channels_last_pass(n->in[0]->rows, n->iarg[0], (long)n->iarg[1] * n->iarg[2], n->out->grad, dx, 1);
 }
 
-im_tensor *im_channels_last(im_graph *g, im_tensor *x, im_shape in)
+im_tensor *im_channels_last(im_tape *g, im_tensor *x, im_shape in)
 {
     if (!x || !shape_ok(g, "im_channels_last", x, in)) return NULL;
     long hw = (long)in.h * in.w;
     im_tensor *y = im_tensor_new(g, (int)(x->rows * hw), in.c);
     if (!y) return NULL;
     channels_last_pass(x->rows, in.c, hw, x->val, y->val, 0);
-    set_shape(im_graph_record(g, "channels_last", y, channels_last_backward, x, NULL, NULL), in, 0);
+    set_shape(im_tape_record(g, "channels_last", y, channels_last_backward, x, NULL, NULL), in, 0);
     return y;
 }

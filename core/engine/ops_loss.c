@@ -4,12 +4,12 @@
 #include <math.h>
 #include <string.h>
 #include <tgmath.h>
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 
 #define LOG_2PI 1.8378770664093453
 
 /* mean_r −log softmax(z_r)[label_r]; dz = (softmax − onehot) / rows. */
-static void cross_entropy_backward(im_graph *g, im_node *n)
+static void cross_entropy_backward(im_tape *g, im_node *n)
 {
     im_tensor *z = n->in[0];
     im_real *dz = im_grad_of(g, z);
@@ -25,7 +25,7 @@ static void cross_entropy_backward(im_graph *g, im_node *n)
         }
 }
 
-im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *z, const int *labels)
+im_tensor *im_cross_entropy_logits(im_tape *g, im_tensor *z, const int *labels)
 {
     if (!z) return NULL;
     for (int r = 0; r < z->rows; r++)
@@ -34,7 +34,7 @@ im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *z, const int *labels)
                               z->cols - 1);
     im_tensor *y = im_tensor_new(g, 1, 1);
     /* saved: each row's logsumexp, then the labels (reals first keeps both aligned) */
-    im_real *lse = im_graph_alloc(g, (sizeof(im_real) + sizeof(int)) * (size_t)z->rows);
+    im_real *lse = im_tape_alloc(g, (sizeof(im_real) + sizeof(int)) * (size_t)z->rows);
     if (!y || !lse) return NULL;
     memcpy(lse + z->rows, labels, sizeof(int) * (size_t)z->rows);
     double total = 0;
@@ -48,13 +48,13 @@ im_tensor *im_cross_entropy_logits(im_graph *g, im_tensor *z, const int *labels)
         total += lse[r] - zr[labels[r]];
     }
     y->val[0] = (im_real)(total / z->rows);
-    im_node *n = im_graph_record(g, "cross_entropy_logits", y, cross_entropy_backward, z, NULL, NULL);
+    im_node *n = im_tape_record(g, "cross_entropy_logits", y, cross_entropy_backward, z, NULL, NULL);
     if (n) n->saved = lse;
     return y;
 }
 
 /* mean softplus(z) − t·z;  dz = (σ(z) − t) / n. */
-static void bce_backward(im_graph *g, im_node *n)
+static void bce_backward(im_tape *g, im_node *n)
 {
     im_tensor *z = n->in[0], *t = n->in[1];
     im_real *dz = im_grad_of(g, z);
@@ -68,7 +68,7 @@ static void bce_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_bce_logits(im_graph *g, im_tensor *z, im_tensor *t)
+im_tensor *im_bce_logits(im_tape *g, im_tensor *z, im_tensor *t)
 {
     if (!z || !t) return NULL;
     if (z->rows != t->rows || z->cols != t->cols)
@@ -86,12 +86,12 @@ im_tensor *im_bce_logits(im_graph *g, im_tensor *z, im_tensor *t)
     /* targets are labels: no gradient flows into them */
     im_tensor *t_const = im_detach(g, t);
     if (!t_const) return NULL;
-    im_graph_record(g, "bce_logits", y, bce_backward, z, t_const, NULL);
+    im_tape_record(g, "bce_logits", y, bce_backward, z, t_const, NULL);
     return y;
 }
 
 /* mean (p − t)²;  dp = 2(p − t)/n, dt = −dp. */
-static void mse_backward(im_graph *g, im_node *n)
+static void mse_backward(im_tape *g, im_node *n)
 {
     im_tensor *p = n->in[0], *t = n->in[1];
     im_real *dp = im_grad_of(g, p), *dt = im_grad_of(g, t);
@@ -104,7 +104,7 @@ static void mse_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_mse(im_graph *g, im_tensor *p, im_tensor *t)
+im_tensor *im_mse(im_tape *g, im_tensor *p, im_tensor *t)
 {
     if (!p || !t) return NULL;
     if (p->rows != t->rows || p->cols != t->cols)
@@ -118,13 +118,13 @@ im_tensor *im_mse(im_graph *g, im_tensor *p, im_tensor *t)
         total += d * d;
     }
     y->val[0] = (im_real)(total / count);
-    im_graph_record(g, "mse", y, mse_backward, p, t, NULL);
+    im_tape_record(g, "mse", y, mse_backward, p, t, NULL);
     return y;
 }
 
 /* out[r] = Σ_c −½[(y−μ)² e^{−lv} + lv + log 2π]
  * dy = −(y−μ)e^{−lv}·g ; dμ = −dy ; dlv = ½[(y−μ)² e^{−lv} − 1]·g */
-static void gaussian_loglik_backward(im_graph *g, im_node *n)
+static void gaussian_loglik_backward(im_tape *g, im_node *n)
 {
     im_tensor *y = n->in[0], *mu = n->in[1], *lv = n->in[2], *out = n->out;
     im_real *dy = im_grad_of(g, y), *dmu = im_grad_of(g, mu), *dlv = im_grad_of(g, lv);
@@ -140,7 +140,7 @@ static void gaussian_loglik_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_gaussian_loglik(im_graph *g, im_tensor *y, im_tensor *mu, im_tensor *lv)
+im_tensor *im_gaussian_loglik(im_tape *g, im_tensor *y, im_tensor *mu, im_tensor *lv)
 {
     if (!y || !mu || !lv) return NULL;
     if (y->rows != mu->rows || y->cols != mu->cols || y->rows != lv->rows || y->cols != lv->cols)
@@ -157,13 +157,13 @@ im_tensor *im_gaussian_loglik(im_graph *g, im_tensor *y, im_tensor *mu, im_tenso
         }
         out->val[r] = (im_real)acc;
     }
-    im_graph_record(g, "gaussian_loglik", out, gaussian_loglik_backward, y, mu, lv);
+    im_tape_record(g, "gaussian_loglik", out, gaussian_loglik_backward, y, mu, lv);
     return out;
 }
 
 /* y = (x − μ_c)/σ_c, σ_c = sqrt(var_c + eps), batch statistics per column.
  * dx = (dy − mean_r(dy) − y·mean_r(dy·y)) / σ_c   (saved: 1/σ per column) */
-static void standardize_backward(im_graph *g, im_node *n)
+static void standardize_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -186,11 +186,11 @@ static void standardize_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps)
+im_tensor *im_standardize_cols(im_tape *g, im_tensor *x, double eps)
 {
     if (!x) return NULL;
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
-    im_real *inv_sd = im_graph_alloc(g, sizeof(im_real) * (size_t)x->cols);
+    im_real *inv_sd = im_tape_alloc(g, sizeof(im_real) * (size_t)x->cols);
     if (!y || !inv_sd) return NULL;
     int rows = x->rows, cols = x->cols;
     for (int c = 0; c < cols; c++) {
@@ -207,7 +207,7 @@ im_tensor *im_standardize_cols(im_graph *g, im_tensor *x, double eps)
         for (int r = 0; r < rows; r++)
             y->val[(long)r * cols + c] = (im_real)((x->val[(long)r * cols + c] - mean) * inv);
     }
-    im_node *n = im_graph_record(g, "standardize_cols", y, standardize_backward, x, NULL, NULL);
+    im_node *n = im_tape_record(g, "standardize_cols", y, standardize_backward, x, NULL, NULL);
     if (n) n->saved = inv_sd;
     return y;
 }

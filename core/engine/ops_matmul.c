@@ -5,17 +5,17 @@
 #include <tgmath.h>
 #include "act.h"
 #include "blas.h"
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 
 /* C = op(A)·op(B); flags in iarg[0..1].
  *   dA += dC·op(B)ᵀ  (stored transposed when trans_a)
  *   dB += op(A)ᵀ·dC  (stored transposed when trans_b) */
-static void matmul_backward(im_graph *g, im_node *n)
+static void matmul_backward(im_tape *g, im_node *n)
 {
     im_tensor *a = n->in[0], *b = n->in[1], *c = n->out;
     int ta = n->iarg[0], tb = n->iarg[1];
     int m = c->rows, nn = c->cols, k = ta ? a->rows : a->cols;
-    im_pool *pool = im_graph_ctx(g)->pool;
+    im_pool *pool = im_tape_ctx(g)->pool;
     double beta;
     /* dA before dB: when a and b are one tensor, dB then accumulates onto dA */
     im_real *da = im_grad_dest(g, a, &beta);
@@ -34,7 +34,7 @@ static void matmul_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int trans_b)
+im_tensor *im_matmul(im_tape *g, im_tensor *a, im_tensor *b, int trans_a, int trans_b)
 {
     if (!a || !b) return NULL;
     int m = trans_a ? a->cols : a->rows, k = trans_a ? a->rows : a->cols;
@@ -44,9 +44,9 @@ im_tensor *im_matmul(im_graph *g, im_tensor *a, im_tensor *b, int trans_a, int t
                           trans_a ? "ᵀ" : "", b->rows, b->cols, trans_b ? "ᵀ" : "");
     im_tensor *c = im_tensor_new(g, m, nn);
     if (!c) return NULL;
-    im_pool *pool = im_graph_ctx(g)->pool;
+    im_pool *pool = im_tape_ctx(g)->pool;
     im_gemm(pool, trans_a, trans_b, m, nn, k, 1.0, a->val, a->cols, b->val, b->cols, 0.0, c->val, nn);
-    im_node *node = im_graph_record(g, "matmul", c, matmul_backward, a, b, NULL);
+    im_node *node = im_tape_record(g, "matmul", c, matmul_backward, a, b, NULL);
     if (node) {
         node->iarg[0] = trans_a;
         node->iarg[1] = trans_b;
@@ -92,14 +92,14 @@ static void bias_grad_cols(void *arg, long lo, long hi)
     }
 }
 
-static void linear_backward(im_graph *g, im_node *n)
+static void linear_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *out = n->out;
     int rows = x->rows, in = x->cols, o = w->rows, act = n->iarg[0];
     const im_real *d = out->grad;
-    im_pool *pool = im_graph_ctx(g)->pool;
+    im_pool *pool = im_tape_ctx(g)->pool;
     if (act != IM_ACT_NONE) {
-        im_real *tmp = im_graph_alloc(g, sizeof(im_real) * (size_t)rows * (size_t)o);
+        im_real *tmp = im_tape_alloc(g, sizeof(im_real) * (size_t)rows * (size_t)o);
         if (!tmp) return;
         act_job j = { out->val, tmp, NULL, out->grad, o, act, rows };
         im_pool_for(pool, (long)rows * o, MIN_CHUNK, act_backward_range, &j);
@@ -115,7 +115,7 @@ static void linear_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, im_activation act)
+im_tensor *im_linear_act(im_tape *g, im_tensor *x, im_tensor *w, im_tensor *b, im_activation act)
 {
     if (!x || !w) return NULL;
     if (x->cols != w->cols)
@@ -127,18 +127,18 @@ im_tensor *im_linear_act(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b, 
     int rows = x->rows, o = w->rows;
     im_tensor *out = im_tensor_new(g, rows, o);
     if (!out) return NULL;
-    im_pool *pool = im_graph_ctx(g)->pool;
+    im_pool *pool = im_tape_ctx(g)->pool;
     im_gemm(pool, 0, 1, rows, o, x->cols, 1.0, x->val, x->cols, w->val, w->cols, 0.0, out->val, o);
     if (b || act != IM_ACT_NONE) {
         act_job j = { out->val, NULL, b ? b->val : NULL, NULL, o, act, rows };
         im_pool_for(pool, rows, MIN_CHUNK / o + 1, bias_act_rows, &j);
     }
-    im_node *n = im_graph_record(g, "linear", out, linear_backward, x, w, b);
+    im_node *n = im_tape_record(g, "linear", out, linear_backward, x, w, b);
     if (n) n->iarg[0] = act;
     return out;
 }
 
-im_tensor *im_linear(im_graph *g, im_tensor *x, im_tensor *w, im_tensor *b)
+im_tensor *im_linear(im_tape *g, im_tensor *x, im_tensor *w, im_tensor *b)
 {
     return im_linear_act(g, x, w, b, IM_ACT_NONE);
 }

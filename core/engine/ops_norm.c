@@ -2,7 +2,7 @@
  * behaviour differs between training and evaluation (the caller says which). */
 #include <math.h>
 #include <string.h>
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 #include "infomin/rng.h"
 
 /* Values of channel c in row r: x + r·C·HW + c·HW, HW of them. */
@@ -12,7 +12,7 @@ typedef struct {
     int training;
 } bn_saved;
 
-static void bn_backward(im_graph *g, im_node *n)
+static void bn_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *gamma = n->in[1], *beta = n->in[2], *y = n->out;
     const bn_saved *s = n->saved;
@@ -50,7 +50,7 @@ static void bn_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_batch_norm(im_graph *g, im_tensor *x, im_shape in, im_tensor *gamma, im_tensor *beta,
+im_tensor *im_batch_norm(im_tape *g, im_tensor *x, im_shape in, im_tensor *gamma, im_tensor *beta,
                          im_real *running_mean, im_real *running_var, double momentum, double eps, int training)
 {
     if (!x || !gamma || !beta) return NULL;
@@ -66,13 +66,13 @@ im_tensor *im_batch_norm(im_graph *g, im_tensor *x, im_shape in, im_tensor *gamm
     if (training && m < 2) return im_op_fail(g, "im_batch_norm: one value per channel cannot be normalised in training");
     if (!training && (!running_mean || !running_var))
         return im_op_fail(g, "im_batch_norm: evaluation needs the running mean and variance");
-    bn_saved *s = im_graph_alloc(g, sizeof *s);
+    bn_saved *s = im_tape_alloc(g, sizeof *s);
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
     if (!s || !y) return NULL;
     s->in = in;
     s->training = training;
-    s->mean = im_graph_alloc(g, sizeof(im_real) * (size_t)C);
-    s->inv_std = im_graph_alloc(g, sizeof(im_real) * (size_t)C);
+    s->mean = im_tape_alloc(g, sizeof(im_real) * (size_t)C);
+    s->inv_std = im_tape_alloc(g, sizeof(im_real) * (size_t)C);
     if (!s->mean || !s->inv_std) return NULL;
     for (int c = 0; c < C; c++) {
         double mu, var;
@@ -105,13 +105,13 @@ im_tensor *im_batch_norm(im_graph *g, im_tensor *x, im_shape in, im_tensor *gamm
             for (long i = 0; i < hw; i++) y->val[base + i] = (im_real)(gm * (x->val[base + i] - mu) * inv + bt);
         }
     }
-    im_node *node = im_graph_record(g, "batch_norm", y, bn_backward, x, gamma, beta);
+    im_node *node = im_tape_record(g, "batch_norm", y, bn_backward, x, gamma, beta);
     if (node) node->saved = s;
     return y;
 }
 
 /* The mask holds 0 or 1/(1 − p) per value. */
-static void dropout_backward(im_graph *g, im_node *n)
+static void dropout_backward(im_tape *g, im_node *n)
 {
     im_real *dx = im_grad_of(g, n->in[0]);
     if (!dx) return;
@@ -120,21 +120,21 @@ static void dropout_backward(im_graph *g, im_node *n)
     for (long i = 0; i < m; i++) dx[i] += mask[i] * n->out->grad[i];
 }
 
-im_tensor *im_dropout(im_graph *g, im_tensor *x, double p, im_rng *rng)
+im_tensor *im_dropout(im_tape *g, im_tensor *x, double p, im_rng *rng)
 {
     if (!x) return NULL;
     if (!(p >= 0 && p < 1)) return im_op_fail(g, "im_dropout: probability %g outside [0, 1)", p);
     if (p == 0) return x;
     long m = (long)x->rows * x->cols;
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
-    im_real *mask = im_graph_alloc(g, sizeof(im_real) * (size_t)m);
+    im_real *mask = im_tape_alloc(g, sizeof(im_real) * (size_t)m);
     if (!y || !mask) return NULL;
     im_real keep = (im_real)(1 / (1 - p));
     for (long i = 0; i < m; i++) {
         mask[i] = im_rng_uniform(rng) < p ? 0 : keep;
         y->val[i] = mask[i] * x->val[i];
     }
-    im_node *node = im_graph_record(g, "dropout", y, dropout_backward, x, NULL, NULL);
+    im_node *node = im_tape_record(g, "dropout", y, dropout_backward, x, NULL, NULL);
     if (node) node->saved = mask;
     return y;
 }

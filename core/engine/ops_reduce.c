@@ -2,7 +2,7 @@
  * and log_softmax over rows. */
 #include <math.h>
 #include <tgmath.h>
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 
 static void reduced_shape(const im_tensor *x, im_axis axis, int *rows, int *cols)
 {
@@ -22,7 +22,7 @@ static long group_size(const im_tensor *x, im_axis axis)
 }
 
 /* sum / mean: dx[r,c] += dy[group(r,c)] · scale, scale = 1 or 1/|group| (farg[0]). */
-static void sum_backward(im_graph *g, im_node *n)
+static void sum_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0];
     im_real *dx = im_grad_of(g, x);
@@ -34,7 +34,7 @@ static void sum_backward(im_graph *g, im_node *n)
         for (int c = 0; c < x->cols; c++) dx[(long)r * x->cols + c] += scale * dy[out_index(axis, r, c)];
 }
 
-static im_tensor *sum_scaled(im_graph *g, im_tensor *x, im_axis axis, int mean)
+static im_tensor *sum_scaled(im_tape *g, im_tensor *x, im_axis axis, int mean)
 {
     if (!x) return NULL;
     int rows, cols;
@@ -59,7 +59,7 @@ static im_tensor *sum_scaled(im_graph *g, im_tensor *x, im_axis axis, int mean)
             for (int c = 0; c < x->cols; c++) y->val[c] += x->val[(long)r * x->cols + c];
         for (int c = 0; c < x->cols; c++) y->val[c] = (im_real)(y->val[c] * scale);
     }
-    im_node *n = im_graph_record(g, mean ? "mean" : "sum", y, sum_backward, x, NULL, NULL);
+    im_node *n = im_tape_record(g, mean ? "mean" : "sum", y, sum_backward, x, NULL, NULL);
     if (n) {
         n->iarg[0] = axis;
         n->farg[0] = scale;
@@ -67,11 +67,11 @@ static im_tensor *sum_scaled(im_graph *g, im_tensor *x, im_axis axis, int mean)
     return y;
 }
 
-im_tensor *im_sum(im_graph *g, im_tensor *x, im_axis axis) { return sum_scaled(g, x, axis, 0); }
-im_tensor *im_mean(im_graph *g, im_tensor *x, im_axis axis) { return sum_scaled(g, x, axis, 1); }
+im_tensor *im_sum(im_tape *g, im_tensor *x, im_axis axis) { return sum_scaled(g, x, axis, 0); }
+im_tensor *im_mean(im_tape *g, im_tensor *x, im_axis axis) { return sum_scaled(g, x, axis, 1); }
 
 /* y = log Σ exp(x) per group;  dx += dy · exp(x - y) (the softmax). */
-static void logsumexp_backward(im_graph *g, im_node *n)
+static void logsumexp_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -84,13 +84,13 @@ static void logsumexp_backward(im_graph *g, im_node *n)
         }
 }
 
-im_tensor *im_logsumexp(im_graph *g, im_tensor *x, im_axis axis)
+im_tensor *im_logsumexp(im_tape *g, im_tensor *x, im_axis axis)
 {
     if (!x) return NULL;
     int rows, cols;
     reduced_shape(x, axis, &rows, &cols);
     im_tensor *y = im_tensor_new(g, rows, cols);
-    double *acc = im_graph_alloc(g, sizeof(double) * (size_t)rows * (size_t)cols);
+    double *acc = im_tape_alloc(g, sizeof(double) * (size_t)rows * (size_t)cols);
     if (!y || !acc) return NULL;
     long n_out = (long)rows * cols;
     /* pass 1: the max of each group keeps exp() in range */
@@ -109,13 +109,13 @@ im_tensor *im_logsumexp(im_graph *g, im_tensor *x, im_axis axis)
         }
     for (long o = 0; o < n_out; o++)
         y->val[o] = isinf(y->val[o]) ? y->val[o] : (im_real)(y->val[o] + log(acc[o]));
-    im_node *n = im_graph_record(g, "logsumexp", y, logsumexp_backward, x, NULL, NULL);
+    im_node *n = im_tape_record(g, "logsumexp", y, logsumexp_backward, x, NULL, NULL);
     if (n) n->iarg[0] = axis;
     return y;
 }
 
 /* y = x - logsumexp_row(x);  dx = dy - softmax(x) · Σ_row dy. */
-static void log_softmax_backward(im_graph *g, im_node *n)
+static void log_softmax_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -129,7 +129,7 @@ static void log_softmax_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_log_softmax(im_graph *g, im_tensor *x)
+im_tensor *im_log_softmax(im_tape *g, im_tensor *x)
 {
     if (!x) return NULL;
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
@@ -144,6 +144,6 @@ im_tensor *im_log_softmax(im_graph *g, im_tensor *x)
         im_real lse = m + (im_real)log(acc);
         for (int c = 0; c < x->cols; c++) yr[c] = xr[c] - lse;
     }
-    im_graph_record(g, "log_softmax", y, log_softmax_backward, x, NULL, NULL);
+    im_tape_record(g, "log_softmax", y, log_softmax_backward, x, NULL, NULL);
     return y;
 }

@@ -3,7 +3,7 @@
  * from. */
 #include <string.h>
 #include "act.h"
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 #include "infomin/pool.h"
 
 #define ROW(t, r) ((t)->val + (long)(r) * (t)->cols)
@@ -15,7 +15,7 @@ static void add_into(im_real *dst, const im_real *src, int n)
 }
 
 /* [a | b]: out[:, 0:ca] from a, out[:, ca:] from b. */
-static void concat_cols_backward(im_graph *g, im_node *n)
+static void concat_cols_backward(im_tape *g, im_node *n)
 {
     im_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
     im_real *da = im_grad_of(g, a), *db = im_grad_of(g, b);
@@ -26,7 +26,7 @@ static void concat_cols_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_concat_cols(im_graph *g, im_tensor *a, im_tensor *b)
+im_tensor *im_concat_cols(im_tape *g, im_tensor *a, im_tensor *b)
 {
     if (!a || !b) return NULL;
     if (a->rows != b->rows)
@@ -37,11 +37,11 @@ im_tensor *im_concat_cols(im_graph *g, im_tensor *a, im_tensor *b)
         memcpy(ROW(y, r), ROW(a, r), sizeof(im_real) * (size_t)a->cols);
         memcpy(ROW(y, r) + a->cols, ROW(b, r), sizeof(im_real) * (size_t)b->cols);
     }
-    im_graph_record(g, "concat_cols", y, concat_cols_backward, a, b, NULL);
+    im_tape_record(g, "concat_cols", y, concat_cols_backward, a, b, NULL);
     return y;
 }
 
-static void concat_rows_backward(im_graph *g, im_node *n)
+static void concat_rows_backward(im_tape *g, im_node *n)
 {
     im_tensor *a = n->in[0], *b = n->in[1], *y = n->out;
     im_real *da = im_grad_of(g, a), *db = im_grad_of(g, b);
@@ -50,7 +50,7 @@ static void concat_rows_backward(im_graph *g, im_node *n)
     if (db) for (long i = 0; i < nb; i++) db[i] += y->grad[na + i];
 }
 
-im_tensor *im_concat_rows(im_graph *g, im_tensor *a, im_tensor *b)
+im_tensor *im_concat_rows(im_tape *g, im_tensor *a, im_tensor *b)
 {
     if (!a || !b) return NULL;
     if (a->cols != b->cols)
@@ -59,12 +59,12 @@ im_tensor *im_concat_rows(im_graph *g, im_tensor *a, im_tensor *b)
     if (!y) return NULL;
     memcpy(y->val, a->val, sizeof(im_real) * (size_t)a->rows * (size_t)a->cols);
     memcpy(ROW(y, a->rows), b->val, sizeof(im_real) * (size_t)b->rows * (size_t)b->cols);
-    im_graph_record(g, "concat_rows", y, concat_rows_backward, a, b, NULL);
+    im_tape_record(g, "concat_rows", y, concat_rows_backward, a, b, NULL);
     return y;
 }
 
 /* out = x[:, c0 : c0+n]  (iarg[0] = c0) */
-static void slice_cols_backward(im_graph *g, im_node *n)
+static void slice_cols_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -72,7 +72,7 @@ static void slice_cols_backward(im_graph *g, im_node *n)
     for (int r = 0; r < y->rows; r++) add_into(GROW(dx, x, r) + n->iarg[0], GROW(y->grad, y, r), y->cols);
 }
 
-im_tensor *im_slice_cols(im_graph *g, im_tensor *x, int c0, int n)
+im_tensor *im_slice_cols(im_tape *g, im_tensor *x, int c0, int n)
 {
     if (!x) return NULL;
     if (c0 < 0 || n <= 0 || c0 + n > x->cols)
@@ -80,13 +80,13 @@ im_tensor *im_slice_cols(im_graph *g, im_tensor *x, int c0, int n)
     im_tensor *y = im_tensor_new(g, x->rows, n);
     if (!y) return NULL;
     for (int r = 0; r < x->rows; r++) memcpy(ROW(y, r), ROW(x, r) + c0, sizeof(im_real) * (size_t)n);
-    im_node *node = im_graph_record(g, "slice_cols", y, slice_cols_backward, x, NULL, NULL);
+    im_node *node = im_tape_record(g, "slice_cols", y, slice_cols_backward, x, NULL, NULL);
     if (node) node->iarg[0] = c0;
     return y;
 }
 
 /* out = x[r0 : r0+n, :]  (iarg[0] = r0) */
-static void slice_rows_backward(im_graph *g, im_node *n)
+static void slice_rows_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -94,7 +94,7 @@ static void slice_rows_backward(im_graph *g, im_node *n)
     add_into(GROW(dx, x, n->iarg[0]), y->grad, y->rows * y->cols);
 }
 
-im_tensor *im_slice_rows(im_graph *g, im_tensor *x, int r0, int n)
+im_tensor *im_slice_rows(im_tape *g, im_tensor *x, int r0, int n)
 {
     if (!x) return NULL;
     if (r0 < 0 || n <= 0 || r0 + n > x->rows)
@@ -102,13 +102,13 @@ im_tensor *im_slice_rows(im_graph *g, im_tensor *x, int r0, int n)
     im_tensor *y = im_tensor_new(g, n, x->cols);
     if (!y) return NULL;
     memcpy(y->val, ROW(x, r0), sizeof(im_real) * (size_t)n * (size_t)x->cols);
-    im_node *node = im_graph_record(g, "slice_rows", y, slice_rows_backward, x, NULL, NULL);
+    im_node *node = im_tape_record(g, "slice_rows", y, slice_rows_backward, x, NULL, NULL);
     if (node) node->iarg[0] = r0;
     return y;
 }
 
 /* out[k,:] = x[idx[k],:];  dx[idx[k],:] += dout[k,:] (repeats accumulate). */
-static void gather_rows_backward(im_graph *g, im_node *n)
+static void gather_rows_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -117,18 +117,18 @@ static void gather_rows_backward(im_graph *g, im_node *n)
     for (int k = 0; k < y->rows; k++) add_into(GROW(dx, x, idx[k]), GROW(y->grad, y, k), x->cols);
 }
 
-im_tensor *im_gather_rows(im_graph *g, im_tensor *x, const int *idx, int n)
+im_tensor *im_gather_rows(im_tape *g, im_tensor *x, const int *idx, int n)
 {
     if (!x) return NULL;
     for (int k = 0; k < n; k++)
         if (idx[k] < 0 || idx[k] >= x->rows)
             return im_op_fail(g, "im_gather_rows: index %d (position %d) outside 0..%d", idx[k], k, x->rows);
     im_tensor *y = im_tensor_new(g, n, x->cols);
-    int *saved = im_graph_alloc(g, sizeof(int) * (size_t)(n > 0 ? n : 1));
+    int *saved = im_tape_alloc(g, sizeof(int) * (size_t)(n > 0 ? n : 1));
     if (!y || !saved) return NULL;
     memcpy(saved, idx, sizeof(int) * (size_t)n);
     for (int k = 0; k < n; k++) memcpy(ROW(y, k), ROW(x, idx[k]), sizeof(im_real) * (size_t)x->cols);
-    im_node *node = im_graph_record(g, "gather_rows", y, gather_rows_backward, x, NULL, NULL);
+    im_node *node = im_tape_record(g, "gather_rows", y, gather_rows_backward, x, NULL, NULL);
     if (node) node->saved = saved;
     return y;
 }
@@ -212,17 +212,17 @@ static void outer_grad_b(void *arg, long lo, long hi)
 
 #define OUTER_MIN_CHUNK 16384   /* values per part before a split pays */
 
-static void outer_add_backward(im_graph *g, im_node *n)
+static void outer_add_backward(im_tape *g, im_node *n)
 {
     outer_job j = { n->in[0], n->in[1], n->out, im_grad_of(g, n->in[0]), im_grad_of(g, n->in[1]),
                     (im_activation)n->iarg[0] };
-    im_pool *pool = im_graph_ctx(g)->pool;
+    im_pool *pool = im_tape_ctx(g)->pool;
     long row_a = (long)j.b->rows * j.y->cols + 1, row_b = (long)j.a->rows * j.y->cols + 1;   /* values per part row */
     if (j.da) im_pool_for(pool, j.a->rows, OUTER_MIN_CHUNK / row_a + 1, outer_grad_a, &j);
     if (j.db) im_pool_for(pool, j.b->rows, OUTER_MIN_CHUNK / row_b + 1, outer_grad_b, &j);
 }
 
-im_tensor *im_outer_add_act(im_graph *g, im_tensor *a, im_tensor *b, im_activation act)
+im_tensor *im_outer_add_act(im_tape *g, im_tensor *a, im_tensor *b, im_activation act)
 {
     if (!a || !b) return NULL;
     if (a->cols != b->cols)
@@ -231,16 +231,16 @@ im_tensor *im_outer_add_act(im_graph *g, im_tensor *a, im_tensor *b, im_activati
     im_tensor *y = im_tensor_new(g, a->rows * b->rows, a->cols);
     if (!y) return NULL;
     outer_job j = { a, b, y, NULL, NULL, act };
-    im_pool_for(im_graph_ctx(g)->pool, a->rows, OUTER_MIN_CHUNK / ((long)b->rows * a->cols + 1) + 1, outer_rows, &j);
-    im_node *n = im_graph_record(g, "outer_add", y, outer_add_backward, a, b, NULL);
+    im_pool_for(im_tape_ctx(g)->pool, a->rows, OUTER_MIN_CHUNK / ((long)b->rows * a->cols + 1) + 1, outer_rows, &j);
+    im_node *n = im_tape_record(g, "outer_add", y, outer_add_backward, a, b, NULL);
     if (n) n->iarg[0] = act;
     return y;
 }
 
-im_tensor *im_outer_add(im_graph *g, im_tensor *a, im_tensor *b) { return im_outer_add_act(g, a, b, IM_ACT_NONE); }
+im_tensor *im_outer_add(im_tape *g, im_tensor *a, im_tensor *b) { return im_outer_add_act(g, a, b, IM_ACT_NONE); }
 
 /* out[i] = x[i,i] (square x -> n x 1) */
-static void diag_backward(im_graph *g, im_node *n)
+static void diag_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -248,19 +248,19 @@ static void diag_backward(im_graph *g, im_node *n)
     for (int i = 0; i < y->rows; i++) dx[(long)i * x->cols + i] += y->grad[i];
 }
 
-im_tensor *im_diag(im_graph *g, im_tensor *x)
+im_tensor *im_diag(im_tape *g, im_tensor *x)
 {
     if (!x) return NULL;
     if (x->rows != x->cols) return im_op_fail(g, "im_diag: %dx%d is not square", x->rows, x->cols);
     im_tensor *y = im_tensor_new(g, x->rows, 1);
     if (!y) return NULL;
     for (int i = 0; i < x->rows; i++) y->val[i] = x->val[(long)i * x->cols + i];
-    im_graph_record(g, "diag", y, diag_backward, x, NULL, NULL);
+    im_tape_record(g, "diag", y, diag_backward, x, NULL, NULL);
     return y;
 }
 
 /* The n(n-1) off-diagonal entries of a square x, row by row -> n(n-1) x 1. */
-static void offdiag_backward(im_graph *g, im_node *n)
+static void offdiag_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -271,7 +271,7 @@ static void offdiag_backward(im_graph *g, im_node *n)
             if (i != j) dx[(long)i * x->cols + j] += y->grad[k++];
 }
 
-im_tensor *im_offdiag(im_graph *g, im_tensor *x)
+im_tensor *im_offdiag(im_tape *g, im_tensor *x)
 {
     if (!x) return NULL;
     if (x->rows != x->cols || x->rows < 2)
@@ -282,30 +282,30 @@ im_tensor *im_offdiag(im_graph *g, im_tensor *x)
     for (int i = 0; i < x->rows; i++)
         for (int j = 0; j < x->cols; j++)
             if (i != j) y->val[k++] = x->val[(long)i * x->cols + j];
-    im_graph_record(g, "offdiag", y, offdiag_backward, x, NULL, NULL);
+    im_tape_record(g, "offdiag", y, offdiag_backward, x, NULL, NULL);
     return y;
 }
 
 /* Same values, another shape (row-major order kept). */
-static void reshape_backward(im_graph *g, im_node *n)
+static void reshape_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
     if (dx) add_into(dx, y->grad, y->rows * y->cols);
 }
 
-im_tensor *im_reshape(im_graph *g, im_tensor *x, int rows, int cols)
+im_tensor *im_reshape(im_tape *g, im_tensor *x, int rows, int cols)
 {
     if (!x) return NULL;
     if ((long)rows * cols != (long)x->rows * x->cols)
         return im_op_fail(g, "im_reshape: %dx%d cannot become %dx%d", x->rows, x->cols, rows, cols);
     im_tensor *y = im_leaf(g, rows, cols, x->val, 0);   /* shares the values */
     if (!y) return NULL;
-    im_graph_record(g, "reshape", y, reshape_backward, x, NULL, NULL);
+    im_tape_record(g, "reshape", y, reshape_backward, x, NULL, NULL);
     return y;
 }
 
-static void transpose_backward(im_graph *g, im_node *n)
+static void transpose_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *y = n->out;
     im_real *dx = im_grad_of(g, x);
@@ -314,13 +314,13 @@ static void transpose_backward(im_graph *g, im_node *n)
         for (int c = 0; c < x->cols; c++) dx[(long)r * x->cols + c] += y->grad[(long)c * x->rows + r];
 }
 
-im_tensor *im_transpose(im_graph *g, im_tensor *x)
+im_tensor *im_transpose(im_tape *g, im_tensor *x)
 {
     if (!x) return NULL;
     im_tensor *y = im_tensor_new(g, x->cols, x->rows);
     if (!y) return NULL;
     for (int r = 0; r < x->rows; r++)
         for (int c = 0; c < x->cols; c++) y->val[(long)c * x->rows + r] = x->val[(long)r * x->cols + c];
-    im_graph_record(g, "transpose", y, transpose_backward, x, NULL, NULL);
+    im_tape_record(g, "transpose", y, transpose_backward, x, NULL, NULL);
     return y;
 }

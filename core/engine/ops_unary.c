@@ -2,7 +2,7 @@
  * One switch per call, outside the loop: no per-element dispatch. */
 #include <string.h>
 #include <tgmath.h>
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 #include "infomin/pool.h"
 #include "vmath.h"
 
@@ -101,7 +101,7 @@ static void backward_range(void *arg, long lo, long hi)
     unary_backward_kernel(j->kind, j->out + lo, j->x + lo, j->y + lo, j->dy + lo, hi - lo, j->p0, j->p1);
 }
 
-static void unary_backward(im_graph *g, im_node *node)
+static void unary_backward(im_tape *g, im_node *node)
 {
     im_tensor *xt = node->in[0], *yt = node->out;
     double beta;
@@ -109,17 +109,17 @@ static void unary_backward(im_graph *g, im_node *node)
     if (!dx) return;
     unary_job j = { (unary_kind)node->iarg[0], dx, xt->val, yt->val, yt->grad, (im_real)node->farg[0],
                     (im_real)node->farg[1], beta == 0 };
-    im_pool_for(im_graph_ctx(g)->pool, (long)xt->rows * xt->cols, MIN_CHUNK, backward_range, &j);
+    im_pool_for(im_tape_ctx(g)->pool, (long)xt->rows * xt->cols, MIN_CHUNK, backward_range, &j);
 }
 
-static im_tensor *unary(im_graph *g, im_tensor *x, unary_kind kind, double p0, double p1)
+static im_tensor *unary(im_tape *g, im_tensor *x, unary_kind kind, double p0, double p1)
 {
     if (!x) return NULL;
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
     if (!y) return NULL;
     unary_job j = { kind, y->val, x->val, NULL, NULL, (im_real)p0, (im_real)p1, 0 };
-    im_pool_for(im_graph_ctx(g)->pool, (long)x->rows * x->cols, MIN_CHUNK, forward_range, &j);
-    im_node *n = im_graph_record(g, unary_names[kind], y, unary_backward, x, NULL, NULL);
+    im_pool_for(im_tape_ctx(g)->pool, (long)x->rows * x->cols, MIN_CHUNK, forward_range, &j);
+    im_node *n = im_tape_record(g, unary_names[kind], y, unary_backward, x, NULL, NULL);
     if (n) {
         n->iarg[0] = kind;
         n->farg[0] = p0;
@@ -128,24 +128,24 @@ static im_tensor *unary(im_graph *g, im_tensor *x, unary_kind kind, double p0, d
     return y;
 }
 
-im_tensor *im_scale(im_graph *g, im_tensor *x, double c) { return unary(g, x, U_SCALE, c, 0); }
-im_tensor *im_add_scalar(im_graph *g, im_tensor *x, double c) { return unary(g, x, U_ADD_SCALAR, c, 0); }
-im_tensor *im_neg(im_graph *g, im_tensor *x) { return unary(g, x, U_SCALE, -1, 0); }
-im_tensor *im_relu(im_graph *g, im_tensor *x) { return unary(g, x, U_RELU, 0, 0); }
-im_tensor *im_leaky_relu(im_graph *g, im_tensor *x, double slope) { return unary(g, x, U_LEAKY_RELU, slope, 0); }
-im_tensor *im_elu(im_graph *g, im_tensor *x, double alpha) { return unary(g, x, U_ELU, alpha, 0); }
-im_tensor *im_tanh(im_graph *g, im_tensor *x) { return unary(g, x, U_TANH, 0, 0); }
-im_tensor *im_sigmoid(im_graph *g, im_tensor *x) { return unary(g, x, U_SIGMOID, 0, 0); }
-im_tensor *im_asinh(im_graph *g, im_tensor *x) { return unary(g, x, U_ASINH, 0, 0); }
-im_tensor *im_softplus(im_graph *g, im_tensor *x) { return unary(g, x, U_SOFTPLUS, 0, 0); }
-im_tensor *im_exp(im_graph *g, im_tensor *x) { return unary(g, x, U_EXP, 0, 0); }
-im_tensor *im_log(im_graph *g, im_tensor *x) { return unary(g, x, U_LOG, 0, 0); }
-im_tensor *im_square(im_graph *g, im_tensor *x) { return unary(g, x, U_SQUARE, 0, 0); }
-im_tensor *im_sqrt(im_graph *g, im_tensor *x) { return unary(g, x, U_SQRT, 0, 0); }
-im_tensor *im_abs(im_graph *g, im_tensor *x) { return unary(g, x, U_ABS, 0, 0); }
-im_tensor *im_sin(im_graph *g, im_tensor *x) { return unary(g, x, U_SIN, 0, 0); }
+im_tensor *im_scale(im_tape *g, im_tensor *x, double c) { return unary(g, x, U_SCALE, c, 0); }
+im_tensor *im_add_scalar(im_tape *g, im_tensor *x, double c) { return unary(g, x, U_ADD_SCALAR, c, 0); }
+im_tensor *im_neg(im_tape *g, im_tensor *x) { return unary(g, x, U_SCALE, -1, 0); }
+im_tensor *im_relu(im_tape *g, im_tensor *x) { return unary(g, x, U_RELU, 0, 0); }
+im_tensor *im_leaky_relu(im_tape *g, im_tensor *x, double slope) { return unary(g, x, U_LEAKY_RELU, slope, 0); }
+im_tensor *im_elu(im_tape *g, im_tensor *x, double alpha) { return unary(g, x, U_ELU, alpha, 0); }
+im_tensor *im_tanh(im_tape *g, im_tensor *x) { return unary(g, x, U_TANH, 0, 0); }
+im_tensor *im_sigmoid(im_tape *g, im_tensor *x) { return unary(g, x, U_SIGMOID, 0, 0); }
+im_tensor *im_asinh(im_tape *g, im_tensor *x) { return unary(g, x, U_ASINH, 0, 0); }
+im_tensor *im_softplus(im_tape *g, im_tensor *x) { return unary(g, x, U_SOFTPLUS, 0, 0); }
+im_tensor *im_exp(im_tape *g, im_tensor *x) { return unary(g, x, U_EXP, 0, 0); }
+im_tensor *im_log(im_tape *g, im_tensor *x) { return unary(g, x, U_LOG, 0, 0); }
+im_tensor *im_square(im_tape *g, im_tensor *x) { return unary(g, x, U_SQUARE, 0, 0); }
+im_tensor *im_sqrt(im_tape *g, im_tensor *x) { return unary(g, x, U_SQRT, 0, 0); }
+im_tensor *im_abs(im_tape *g, im_tensor *x) { return unary(g, x, U_ABS, 0, 0); }
+im_tensor *im_sin(im_tape *g, im_tensor *x) { return unary(g, x, U_SIN, 0, 0); }
 
-im_tensor *im_clamp(im_graph *g, im_tensor *x, double lo, double hi)
+im_tensor *im_clamp(im_tape *g, im_tensor *x, double lo, double hi)
 {
     if (x && !(lo < hi)) return im_op_fail(g, "im_clamp: need lo < hi, got [%g, %g]", lo, hi);
     return unary(g, x, U_CLAMP, lo, hi);

@@ -149,7 +149,7 @@ im_status im_csr_gcn_norm(im_ctx *ctx, const im_csr *a, im_csr *out)
 }
 
 /* dB[c, :] += A[r, c] · dC[r, :] */
-static void spmm_backward(im_graph *g, im_node *n)
+static void spmm_backward(im_tape *g, im_node *n)
 {
     const im_csr *a = n->saved;
     im_tensor *b = n->in[0], *c = n->out;
@@ -165,7 +165,7 @@ static void spmm_backward(im_graph *g, im_node *n)
     }
 }
 
-im_tensor *im_spmm(im_graph *g, const im_csr *a, im_tensor *b)
+im_tensor *im_spmm(im_tape *g, const im_csr *a, im_tensor *b)
 {
     if (!b) return NULL;
     if (!a || a->cols != b->rows)
@@ -181,7 +181,7 @@ im_tensor *im_spmm(im_graph *g, const im_csr *a, im_tensor *b)
             for (int j = 0; j < k; j++) dst[j] += v * src[j];
         }
     }
-    im_node *node = im_graph_record(g, "spmm", c, spmm_backward, b, NULL, NULL);
+    im_node *node = im_tape_record(g, "spmm", c, spmm_backward, b, NULL, NULL);
     if (node) node->saved = (void *)a;
     return c;
 }

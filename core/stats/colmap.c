@@ -147,7 +147,7 @@ static double quantile_map(const double *v, const double *q, int k, double x, do
     return q[lo] + s * (x - v[lo]);
 }
 
-static void quantile_backward(im_graph *g, im_node *node)
+static void quantile_backward(im_tape *g, im_node *node)
 {
     im_tensor *x = node->in[0], *y = node->out;
     im_real *dx = im_grad_of(g, x);
@@ -156,11 +156,11 @@ static void quantile_backward(im_graph *g, im_node *node)
     for (long i = 0; i < (long)x->rows * x->cols; i++) dx[i] += y->grad[i] * slope[i];
 }
 
-static im_tensor *apply_quantile(im_graph *g, const im_colmap *m, im_tensor *x)
+static im_tensor *apply_quantile(im_tape *g, const im_colmap *m, im_tensor *x)
 {
     long n = (long)x->rows * x->cols;
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
-    im_real *slope = y ? im_graph_alloc(g, sizeof(im_real) * (size_t)n) : NULL;
+    im_real *slope = y ? im_tape_alloc(g, sizeof(im_real) * (size_t)n) : NULL;
     if (!slope) return NULL;
     for (long i = 0; i < n; i++) {
         int j = (int)(i % x->cols);
@@ -169,12 +169,12 @@ static im_tensor *apply_quantile(im_graph *g, const im_colmap *m, im_tensor *x)
                                           m->knots[j], x->val[i], &s);
         slope[i] = (im_real)s;
     }
-    im_node *node = im_graph_record(g, "quantile_map", y, quantile_backward, x, NULL, NULL);
+    im_node *node = im_tape_record(g, "quantile_map", y, quantile_backward, x, NULL, NULL);
     if (node) node->saved = slope;
     return y;
 }
 
-im_tensor *im_colmap_apply(im_graph *g, const im_colmap *m, im_tensor *v)
+im_tensor *im_colmap_apply(im_tape *g, const im_colmap *m, im_tensor *v)
 {
     if (!v || m->kind == IM_COLMAP_RAW) return v;
     if (v->cols != m->cols) return im_op_fail(g, "input map: %d columns, fitted on %d", v->cols, m->cols);

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "infomin/graph.h"
+#include "infomin/tape.h"
 #include "infomin/pool.h"
 #include "infomin/stats.h"
 
@@ -113,7 +113,7 @@ double im_median_distance(const double *x, int n, int d, int max_rows)
 
 /* ||x_i − x_j||² on the tape: r_i + r_j − 2 x_i·x_j, clamped at 0 against
  * rounding. */
-im_tensor *im_sq_dists(im_graph *g, im_tensor *x)
+im_tensor *im_sq_dists(im_tape *g, im_tensor *x)
 {
     if (!x) return NULL;
     im_tensor *r = im_sum(g, im_square(g, x), IM_ROWWISE);           /* n x 1 */
@@ -157,7 +157,7 @@ im_status im_pair_dependence(im_ctx *ctx, const im_mat *x, const im_mat *y, im_p
     return st;
 }
 
-static im_tensor *centred_tape(im_graph *g, im_tensor *a, im_tensor *b, im_centring c)
+static im_tensor *centred_tape(im_tape *g, im_tensor *a, im_tensor *b, im_centring c)
 {
     im_tensor *s1 = im_sum(g, im_mul(g, a, b), IM_ALL);
     im_tensor *s2 = im_sum(g, im_mul(g, im_sum(g, a, IM_ROWWISE), im_sum(g, b, IM_ROWWISE)), IM_ALL);
@@ -166,7 +166,7 @@ static im_tensor *centred_tape(im_graph *g, im_tensor *a, im_tensor *b, im_centr
     return c.d0 == 1.0 ? u : im_scale(g, u, 1.0 / c.d0);
 }
 
-im_tensor *im_pair_dependence_tape(im_graph *g, im_tensor *a, im_tensor *b, im_centring c)
+im_tensor *im_pair_dependence_tape(im_tape *g, im_tensor *a, im_tensor *b, im_centring c)
 {
     im_tensor *var = im_mul(g, centred_tape(g, a, a, c), centred_tape(g, b, b, c));
     return im_div(g, centred_tape(g, a, b, c), im_sqrt(g, im_clamp(g, var, 1e-30, INFINITY)));

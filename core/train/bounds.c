@@ -2,35 +2,35 @@
 #include <math.h>
 #include "infomin/bounds.h"
 
-static im_tensor *log_mean_exp(im_graph *g, im_tensor *t)
+static im_tensor *log_mean_exp(im_tape *g, im_tensor *t)
 {
     if (!t) return NULL;
     return im_add_scalar(g, im_logsumexp(g, t, IM_ALL), -log((double)t->rows * t->cols));
 }
 
-im_tensor *im_bound_dv(im_graph *g, im_tensor *joint, im_tensor *marg)
+im_tensor *im_bound_dv(im_tape *g, im_tensor *joint, im_tensor *marg)
 {
     return im_sub(g, im_mean(g, joint, IM_ALL), log_mean_exp(g, marg));
 }
 
-im_tensor *im_bound_nwj(im_graph *g, im_tensor *joint, im_tensor *marg)
+im_tensor *im_bound_nwj(im_tape *g, im_tensor *joint, im_tensor *marg)
 {
     /* E_q[e^{T−1}] computed as exp(logmeanexp(T) − 1): stable for large T */
     return im_sub(g, im_mean(g, joint, IM_ALL), im_exp(g, im_add_scalar(g, log_mean_exp(g, marg), -1.0)));
 }
 
-im_tensor *im_bound_js(im_graph *g, im_tensor *joint, im_tensor *marg)
+im_tensor *im_bound_js(im_tape *g, im_tensor *joint, im_tensor *marg)
 {
     im_tensor *pos = im_neg(g, im_mean(g, im_softplus(g, im_neg(g, joint)), IM_ALL));
     return im_sub(g, pos, im_mean(g, im_softplus(g, marg), IM_ALL));
 }
 
-im_tensor *im_bound_smile(im_graph *g, im_tensor *joint, im_tensor *marg, double tau)
+im_tensor *im_bound_smile(im_tape *g, im_tensor *joint, im_tensor *marg, double tau)
 {
     return im_sub(g, im_mean(g, joint, IM_ALL), log_mean_exp(g, im_clamp(g, marg, -tau, tau)));
 }
 
-im_tensor *im_bound_infonce(im_graph *g, im_tensor *scores)
+im_tensor *im_bound_infonce(im_tape *g, im_tensor *scores)
 {
     if (!scores) return NULL;
     if (scores->rows != scores->cols)

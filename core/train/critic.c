@@ -63,7 +63,7 @@ im_status im_critic_prepare(im_ctx *ctx, im_critic *c, const im_real *x, const i
     return fit_inputs(ctx, c, x, y, n, IM_COLMAP_SQUASH);
 }
 
-static im_tensor *check_inputs(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y)
+static im_tensor *check_inputs(im_tape *g, const im_critic *c, im_tensor *x, im_tensor *y)
 {
     if (x->cols != c->dx || y->cols != c->dy)
         return im_op_fail(g, "critic expects x with %d and y with %d columns, got %d and %d", c->dx, c->dy, x->cols,
@@ -73,7 +73,7 @@ static im_tensor *check_inputs(im_graph *g, const im_critic *c, im_tensor *x, im
 }
 
 /* Checks the pair and maps it to the critic's input space in place. */
-static int critic_inputs(im_graph *g, const im_critic *c, im_tensor **x, im_tensor **y)
+static int critic_inputs(im_tape *g, const im_critic *c, im_tensor **x, im_tensor **y)
 {
     if (!*x || !*y || !check_inputs(g, c, *x, *y)) return 0;
     *x = im_colmap_apply(g, &c->map_x, *x);
@@ -82,7 +82,7 @@ static int critic_inputs(im_graph *g, const im_critic *c, im_tensor **x, im_tens
 }
 
 /* concat on all pairs: h_ij = act(Wx·x_i + b + Wy·y_j), then the rest */
-static im_tensor *concat_scores(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
+static im_tensor *concat_scores(im_tape *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
 {
     const im_linear_layer *first = &c->net.layers[0];
     im_tensor *w = im_layer_weight(g, first, frozen);
@@ -95,7 +95,7 @@ static im_tensor *concat_scores(im_graph *g, const im_critic *c, im_tensor *x, i
     return im_reshape(g, t, x->rows, y->rows);
 }
 
-im_tensor *im_critic_scores(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
+im_tensor *im_critic_scores(im_tape *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
 {
     if (!critic_inputs(g, c, &x, &y)) return NULL;
     if (c->kind == IM_CRITIC_CONCAT) return concat_scores(g, c, x, y, frozen);
@@ -104,7 +104,7 @@ im_tensor *im_critic_scores(im_graph *g, const im_critic *c, im_tensor *x, im_te
     return im_scale(g, im_matmul(g, gx, hy, 0, 1), c->dot_scale);
 }
 
-im_tensor *im_critic_joint(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
+im_tensor *im_critic_joint(im_tape *g, const im_critic *c, im_tensor *x, im_tensor *y, int frozen)
 {
     if (!critic_inputs(g, c, &x, &y)) return NULL;
     if (c->kind == IM_CRITIC_CONCAT) return im_mlp_forward_ex(g, &c->net, im_concat_cols(g, x, y), 0, frozen);
@@ -113,7 +113,7 @@ im_tensor *im_critic_joint(im_graph *g, const im_critic *c, im_tensor *x, im_ten
     return im_scale(g, im_sum(g, im_mul(g, gx, hy), IM_ROWWISE), c->dot_scale);
 }
 
-im_tensor *im_critic_pairs(im_graph *g, const im_critic *c, im_tensor *x, im_tensor *y, const int *perm, int frozen)
+im_tensor *im_critic_pairs(im_tape *g, const im_critic *c, im_tensor *x, im_tensor *y, const int *perm, int frozen)
 {
     if (!critic_inputs(g, c, &x, &y)) return NULL;
     int b = x->rows;
@@ -131,13 +131,13 @@ im_tensor *im_critic_pairs(im_graph *g, const im_critic *c, im_tensor *x, im_ten
 im_status im_critic_score_all(im_ctx *ctx, const im_critic *c, const im_mat *x, const im_mat *y, const int *perm,
                               double *t_joint, double *t_marg)
 {
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     im_status st = IM_OK;
     for (int r0 = 0; !st && r0 < x->rows; r0 += SCORE_CHUNK) {
         int n = x->rows - r0 < SCORE_CHUNK ? x->rows - r0 : SCORE_CHUNK;
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_tensor *xc = im_leaf(g, n, x->cols, im_mat_row(x, r0), 0);
         im_tensor *yc = im_leaf(g, n, y->cols, im_mat_row(y, r0), 0);
         /* a chunk's marginal partners come from the whole set: copy them into a
@@ -160,6 +160,6 @@ im_status im_critic_score_all(im_ctx *ctx, const im_critic *c, const im_mat *x, 
             t_marg[r0 + i] = tm->val[i];
         }
     }
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }

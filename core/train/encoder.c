@@ -37,9 +37,9 @@ void im_encoder_free(im_encoder *e)
     e->self = NULL;
 }
 
-im_tensor *im_encoder_forward(im_graph *g, const im_encoder *e, im_tensor *x) { return e->vt->forward(e->self, g, x); }
+im_tensor *im_encoder_forward(im_tape *g, const im_encoder *e, im_tensor *x) { return e->vt->forward(e->self, g, x); }
 
-im_tensor *im_encoder_forward_local(im_graph *g, const im_encoder *e, im_tensor *x, im_tensor **local,
+im_tensor *im_encoder_forward_local(im_tape *g, const im_encoder *e, im_tensor *x, im_tensor **local,
                                     im_shape *local_shape)
 {
     if (!e->vt->forward_local)
@@ -48,7 +48,7 @@ im_tensor *im_encoder_forward_local(im_graph *g, const im_encoder *e, im_tensor 
     return e->vt->forward_local(e->self, g, x, local, local_shape);
 }
 
-im_tensor *im_encoder_forward_features(im_graph *g, const im_encoder *e, im_tensor *x, im_tensor **features,
+im_tensor *im_encoder_forward_features(im_tape *g, const im_encoder *e, im_tensor *x, im_tensor **features,
                                        im_shape *shape)
 {
     if (!e->vt->forward_features)
@@ -76,16 +76,16 @@ im_status im_encoder_set_graph(im_ctx *ctx, const im_encoder *e, const im_csr *a
 im_status im_encoder_encode(im_ctx *ctx, const im_encoder *e, const im_mat *x, im_encode_what what, im_mat *out)
 {
     memset(out, 0, sizeof *out);
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     im_encoder_set_training(e, 0);
     im_status st = IM_OK;
     /* a graph encoder's rows are the nodes of one graph: one pass takes them all */
     int block = e->vt->set_graph ? (x->rows > 0 ? x->rows : 1) : ENCODE_ROWS;
     for (int r0 = 0; r0 < x->rows && !st; r0 += block) {
         int n = x->rows - r0 < block ? x->rows - r0 : block;
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_tensor *in = im_leaf(g, n, x->cols, im_mat_row(x, r0), 0), *map = NULL, *z;
         im_shape ms;
         if (what == IM_ENCODE_LOCAL)
@@ -103,7 +103,7 @@ im_status im_encoder_encode(im_ctx *ctx, const im_encoder *e, const im_mat *x, i
         if (!st) memcpy(im_mat_row(out, r0), f->val, sizeof(im_real) * (size_t)n * (size_t)f->cols);
     }
     im_encoder_set_training(e, 1);
-    im_graph_free(g);
+    im_tape_free(g);
     if (st) im_mat_free(out);
     return st;
 }

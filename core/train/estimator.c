@@ -86,13 +86,13 @@ static im_status objective_estimate(im_estimator *est, im_ctx *ctx, const im_mat
 {
     if (!est->vt->objective)
         return im_fail(ctx, IM_EPLUGIN, "estimator %s has neither an estimate nor an objective", est->plugin->name);
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     im_tensor *v = est->vt->objective(est->self, g, im_input(g, x), im_input(g, y));
     im_status st = v ? IM_OK : ctx->status;
     if (v) *out = im_item(v);
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }
 

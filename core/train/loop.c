@@ -36,7 +36,7 @@ im_status im_loop_begin(im_loop *l, im_task *task, const im_loop_opts *o)
     l->rows = l->row_buf;
     if (!st && o->rows > 0) st = im_batcher_init(ctx, &l->from[0], o->rows, task->rng);
     if (!st && o->extra_rows > 0) st = im_batcher_init(ctx, &l->from[1], o->extra_rows, task->rng);
-    if (!st && !(l->g = im_graph_new(ctx))) st = ctx->status;
+    if (!st && !(l->g = im_tape_new(ctx))) st = ctx->status;
     if (!st && o->checkpoint_every > 0)
         st = im_checkpoint_target(ctx, task->cfg, im_record_run(task->rec), l->ck_path, sizeof l->ck_path, &l->ck_hash);
     l->t0 = im_seconds();
@@ -84,7 +84,7 @@ int im_loop_next(im_loop *l)
     int k = 0;
     for (; k < l->batch; k++) l->row_buf[k] = im_batcher_next(&l->from[0], l->task->rng);
     for (; k < l->batch + l->extra_batch; k++) l->row_buf[k] = im_batcher_next(&l->from[1], l->task->rng);
-    im_graph_reset(l->g);
+    im_tape_reset(l->g);
     return 1;
 }
 
@@ -156,7 +156,7 @@ im_status im_loop_end(im_loop *l, im_status st)
     l->best = NULL;
     im_batcher_free(&l->from[0]);
     im_batcher_free(&l->from[1]);
-    im_graph_free(l->g);
+    im_tape_free(l->g);
     l->g = NULL;
     free(l->row_buf);
     l->row_buf = NULL;

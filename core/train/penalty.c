@@ -23,7 +23,7 @@ im_status im_penalty_new(im_ctx *ctx, const im_config *cfg, const char *section,
         im_train_opts t;
         st = im_train_opts_read(ctx, &p->est->sec, &t);
         if (!st) im_train_opts_adam(ctx, &t, p->critic, &p->opt);
-        if (!st && !(p->g = im_graph_new(ctx))) st = ctx->status;
+        if (!st && !(p->g = im_tape_new(ctx))) st = ctx->status;
     }
     if (!st && fits(p) && !o->refit_on_batch) {
         p->refit_n = o->refit_rows < train_rows ? o->refit_rows : train_rows;
@@ -36,7 +36,7 @@ im_status im_penalty_new(im_ctx *ctx, const im_config *cfg, const char *section,
 void im_penalty_free(im_penalty *p)
 {
     im_estimator_free(p->est);
-    im_graph_free(p->g);
+    im_tape_free(p->g);
     im_mat_free(&p->zb);
     free(p->order);
     im_mat_free(&p->refit_x);
@@ -108,7 +108,7 @@ im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_enc
     return st;
 }
 
-im_tensor *im_penalty_value(im_graph *g, const im_penalty *p, im_tensor *z, im_tensor *t)
+im_tensor *im_penalty_value(im_tape *g, const im_penalty *p, im_tensor *z, im_tensor *t)
 {
     return p->est->vt->objective(p->est->self, g, z, t);
 }

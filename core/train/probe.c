@@ -53,7 +53,7 @@ im_status im_probe_accuracy(im_ctx *ctx, const im_probe_data *d, int hidden, int
     im_batcher batcher = { 0 };
     int *yb = malloc(sizeof(int) * PROBE_BATCH), n = d->train->rows;
     int batch = n < PROBE_BATCH ? n : PROBE_BATCH;
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     im_status st = !yb || !g ? im_fail(ctx, IM_ENOMEM, "probe: out of memory") : IM_OK;
     if (!st) st = im_mat_slice_cols(ctx, &tr, d->train, 0, d->train->cols);   /* copies, standardised below */
     if (!st) st = im_mat_slice_cols(ctx, &te, d->test, 0, d->test->cols);
@@ -77,16 +77,16 @@ im_status im_probe_accuracy(im_ctx *ctx, const im_probe_data *d, int hidden, int
             im_mat_copy_row(&xb, k, &tr, r);
             yb[k] = d->train_labels[r];
         }
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_tensor *loss = im_cross_entropy_logits(g, im_mlp_forward(g, &net, im_input(g, &xb)), yb);
         st = loss ? im_backward(g, loss) : ctx->status;
         if (!st) im_optim_step(&opt);
     }
     long correct = 0;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     for (int r0 = 0; r0 < te.rows && !st; r0 += 1000) {
         int m = te.rows - r0 < 1000 ? te.rows - r0 : 1000;
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_tensor *logits = im_mlp_forward(g, &net, im_leaf(g, m, te.cols, im_mat_row(&te, r0), 0));
         if (!logits) {
             st = ctx->status;
@@ -101,7 +101,7 @@ im_status im_probe_accuracy(im_ctx *ctx, const im_probe_data *d, int hidden, int
         }
     }
     *accuracy = te.rows ? (double)correct / te.rows : NAN;
-    im_graph_free(g);
+    im_tape_free(g);
     im_params_free(&params);
     im_batcher_free(&batcher);
     im_mat_free(&tr);

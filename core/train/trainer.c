@@ -44,7 +44,7 @@ void im_train_opts_adam(im_ctx *ctx, const im_train_opts *opts, im_params *param
 /* The state of one training run, made before the loop so that the loop
  * itself allocates nothing. */
 typedef struct {
-    im_graph *g;
+    im_tape *g;
     im_mat xb, yb;
     im_batcher batcher;
     im_optim opt;
@@ -61,7 +61,7 @@ typedef struct {
 
 static void trainer_free(trainer *t)
 {
-    im_graph_free(t->g);
+    im_tape_free(t->g);
     im_mat_free(&t->xb);
     im_mat_free(&t->yb);
     im_batcher_free(&t->batcher);
@@ -80,7 +80,7 @@ static im_status trainer_init(im_ctx *ctx, trainer *t, im_estimator *est, const 
                        "more rows", est->plugin->name, x->rows, opts->batch);
     int batch = opts->batch;
     im_status st = IM_OK;
-    t->g = im_graph_new(ctx);
+    t->g = im_tape_new(ctx);
     t->numel = im_params_numel(params);
     t->best = malloc(sizeof(im_real) * (size_t)t->numel);
     if (opts->average > 0) {
@@ -210,7 +210,7 @@ static im_status diverged(im_ctx *ctx, trainer *t, im_estimator *est, int step, 
  * the step diverged and was recovered from: nothing else to do this step). */
 static im_status train_step(im_ctx *ctx, trainer *t, im_estimator *est, int step, double *value)
 {
-    im_graph_reset(t->g);
+    im_tape_reset(t->g);
     im_tensor *obj = est->vt->objective(est->self, t->g, im_input(t->g, &t->xb), im_input(t->g, &t->yb));
     im_status st = im_backward(t->g, im_neg(t->g, obj));
     if (st) return st;
@@ -282,13 +282,13 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
     return st;
 }
 
-im_status im_estimator_ascend(im_ctx *ctx, im_estimator *est, im_graph *g, im_optim *opt, const im_mat *x,
+im_status im_estimator_ascend(im_ctx *ctx, im_estimator *est, im_tape *g, im_optim *opt, const im_mat *x,
                               const im_mat *y, int steps)
 {
     im_params *cp = est->vt->params ? est->vt->params(est->self) : NULL;
     im_status st = IM_OK;
     for (int k = 0; cp && est->vt->objective && k < steps && !st; k++) {
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_params_zero_grad(cp);   /* drop what the task's pass through the critic left there */
         im_tensor *obj = est->vt->objective(est->self, g, im_input(g, x), im_input(g, y));
         st = obj ? im_backward(g, im_neg(g, obj)) : ctx->status;

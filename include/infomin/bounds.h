@@ -10,20 +10,20 @@
 #define INFOMIN_BOUNDS_H
 
 #include "api.h"
-#include "graph.h"
+#include "tape.h"
 
 /* Donsker–Varadhan: E_p[T] − log E_q[e^T]. */
-IM_API im_tensor *im_bound_dv(im_graph *g, im_tensor *joint, im_tensor *marg);
+IM_API im_tensor *im_bound_dv(im_tape *g, im_tensor *joint, im_tensor *marg);
 /* Nguyen–Wainwright–Jordan (MINE-f): E_p[T] − E_q[e^{T−1}]. */
-IM_API im_tensor *im_bound_nwj(im_graph *g, im_tensor *joint, im_tensor *marg);
+IM_API im_tensor *im_bound_nwj(im_tape *g, im_tensor *joint, im_tensor *marg);
 /* f-GAN Jensen–Shannon: E_p[−softplus(−T)] − E_q[softplus(T)] (a training
  * objective; its optimal critic is the log density ratio). */
-IM_API im_tensor *im_bound_js(im_graph *g, im_tensor *joint, im_tensor *marg);
+IM_API im_tensor *im_bound_js(im_tape *g, im_tensor *joint, im_tensor *marg);
 /* SMILE (Song & Ermon 2020): E_p[T] − log E_q[clip(e^T, e^−τ, e^τ)]. */
-IM_API im_tensor *im_bound_smile(im_graph *g, im_tensor *joint, im_tensor *marg, double tau);
+IM_API im_tensor *im_bound_smile(im_tape *g, im_tensor *joint, im_tensor *marg, double tau);
 /* InfoNCE on a B x B score matrix S[i,j] = T(x_i, y_j):
  * log B + mean_i (S_ii − logsumexp_j S_ij); never above log B. */
-IM_API im_tensor *im_bound_infonce(im_graph *g, im_tensor *scores);
+IM_API im_tensor *im_bound_infonce(im_tape *g, im_tensor *scores);
 
 IM_API double im_value_dv(const double *joint, long n, const double *marg, long m);
 IM_API double im_value_nwj(const double *joint, long n, const double *marg, long m);

@@ -21,7 +21,7 @@
 #define INFOMIN_COLMAP_H
 
 #include "api.h"
-#include "graph.h"
+#include "tape.h"
 
 #define IM_COLMAP_KNOTS 1024
 /* the `input` key's values; auto is the critic's (critic.h) */
@@ -47,6 +47,6 @@ IM_API void im_colmap_free(im_colmap *m);
  * earlier fit; m->kind may be changed between fits). */
 IM_API im_status im_colmap_fit(im_ctx *ctx, im_colmap *m, const im_real *data, int n);
 /* The map applied to every element of v (v->cols == m->cols), on the tape. */
-IM_API im_tensor *im_colmap_apply(im_graph *g, const im_colmap *m, im_tensor *v);
+IM_API im_tensor *im_colmap_apply(im_tape *g, const im_colmap *m, im_tensor *v);
 
 #endif

@@ -30,7 +30,7 @@
 #include "api.h"
 #include "cfg.h"
 #include "colmap.h"
-#include "graph.h"
+#include "tape.h"
 #include "nn.h"
 
 typedef enum { IM_CRITIC_CONCAT, IM_CRITIC_SEPARABLE } im_critic_kind;
@@ -73,11 +73,11 @@ IM_API im_status im_critic_fit_inputs(im_ctx *ctx, im_critic *critic, const im_r
 IM_API im_status im_critic_prepare(im_ctx *ctx, im_critic *critic, const im_real *x, const im_real *y, int n);
 
 /* B x B scores S[i, j] = T(x_i, y_j); joint pairs on the diagonal. */
-IM_API im_tensor *im_critic_scores(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
+IM_API im_tensor *im_critic_scores(im_tape *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
 /* n x 1: T(x_i, y_i). */
-IM_API im_tensor *im_critic_joint(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
+IM_API im_tensor *im_critic_joint(im_tape *g, const im_critic *critic, im_tensor *x, im_tensor *y, int frozen);
 /* 2B x 1: T(x_i, y_i) for i < B, then T(x_i, y_perm[i]) (one pass for both). */
-IM_API im_tensor *im_critic_pairs(im_graph *g, const im_critic *critic, im_tensor *x, im_tensor *y, const int *perm,
+IM_API im_tensor *im_critic_pairs(im_tape *g, const im_critic *critic, im_tensor *x, im_tensor *y, const int *perm,
                                   int frozen);
 /* Held-out scores without a tape, in chunks: t_joint[i] = T(x_i, y_i),
  * t_marg[i] = T(x_i, y_perm[i]) for all N rows (t_joint may be NULL: only

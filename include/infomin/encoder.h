@@ -4,7 +4,7 @@
 #define INFOMIN_ENCODER_H
 
 #include "cfg.h"
-#include "graph.h"
+#include "tape.h"
 #include "param.h"
 #include "mat.h"
 #include "rng.h"
@@ -17,7 +17,7 @@ typedef struct im_encoder_vt {
      * encoder reads its output width from its own section into *out_dim. */
     im_status (*create)(im_ctx *ctx, const im_section *sec, int in_dim, im_rng *rng, void **self, int *out_dim);
     void (*destroy)(void *self);
-    im_tensor *(*forward)(void *self, im_graph *g, im_tensor *x);
+    im_tensor *(*forward)(void *self, im_tape *g, im_tensor *x);
     im_params *(*params)(void *self);
     /* Appended in 0.3, optional. create_image: create for image rows of
      * the dataset's shape (NULL: create gets C·H·W as in_dim). */
@@ -26,7 +26,7 @@ typedef struct im_encoder_vt {
     /* The code Z [n, out_dim] and an intermediate feature map: *local
      * [n, C·M·M] (NCHW rows) of shape *local_shape (Deep InfoMax scores
      * the code against every location of it). NULL: no feature map. */
-    im_tensor *(*forward_local)(void *self, im_graph *g, im_tensor *x, im_tensor **local, im_shape *local_shape);
+    im_tensor *(*forward_local)(void *self, im_tape *g, im_tensor *x, im_tensor **local, im_shape *local_shape);
     /* Training (1) or evaluation (0) behaviour of batch norm and dropout.
      * Encoders start in training mode. NULL: no difference. */
     void (*set_training)(void *self, int training);
@@ -34,7 +34,7 @@ typedef struct im_encoder_vt {
      * (a conv encoder's last convolution block), flattened into *features
      * of shape *shape: the "conv" features of Deep InfoMax's evaluation.
      * NULL: none. */
-    im_tensor *(*forward_features)(void *self, im_graph *g, im_tensor *x, im_tensor **features, im_shape *shape);
+    im_tensor *(*forward_features)(void *self, im_tape *g, im_tensor *x, im_tensor **features, im_shape *shape);
     /* Appended in 0.4, optional: the state beyond the params as bytes, for
      * checkpoints (batch norm's running statistics, a dropout generator),
      * as the estimator's hooks. 0 bytes: the params are all of it. NULL:
@@ -64,12 +64,12 @@ typedef struct im_encoder {
 IM_API im_status im_encoder_new(im_ctx *ctx, const im_config *cfg, const char *section, int in_dim, im_shape shape,
                                 im_rng *rng, im_encoder *out);
 IM_API void im_encoder_free(im_encoder *e);
-IM_API im_tensor *im_encoder_forward(im_graph *g, const im_encoder *e, im_tensor *x);
+IM_API im_tensor *im_encoder_forward(im_tape *g, const im_encoder *e, im_tensor *x);
 /* Fails (sticky, on the graph) when the plugin has no feature map. */
-IM_API im_tensor *im_encoder_forward_local(im_graph *g, const im_encoder *e, im_tensor *x, im_tensor **local,
+IM_API im_tensor *im_encoder_forward_local(im_tape *g, const im_encoder *e, im_tensor *x, im_tensor **local,
                                            im_shape *local_shape);
 /* Fails (sticky) when the plugin has no such features. */
-IM_API im_tensor *im_encoder_forward_features(im_graph *g, const im_encoder *e, im_tensor *x, im_tensor **features,
+IM_API im_tensor *im_encoder_forward_features(im_tape *g, const im_encoder *e, im_tensor *x, im_tensor **features,
                                               im_shape *shape);
 IM_API void im_encoder_set_training(const im_encoder *e, int training);
 /* The graph of the next passes' rows; fails naming an encoder without the

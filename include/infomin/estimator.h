@@ -11,7 +11,7 @@
 
 #include "api.h"
 #include "cfg.h"
-#include "graph.h"
+#include "tape.h"
 #include "mat.h"
 #include "optim.h"
 #include "param.h"
@@ -29,8 +29,8 @@ typedef struct im_estimator_vt {
     im_status (*create)(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self);
     void (*destroy)(void *self);
     /* The bound on one batch, 1x1, recorded on g (NULL: not differentiable;
-     * on failure returns NULL with the message in the graph's ctx). */
-    im_tensor *(*objective)(void *self, im_graph *g, im_tensor *x, im_tensor *y);
+     * on failure returns NULL with the message in the tape's ctx). */
+    im_tensor *(*objective)(void *self, im_tape *g, im_tensor *x, im_tensor *y);
     /* Trainable parameters (NULL: none). */
     im_params *(*params)(void *self);
     /* Optional: fit on train, watch val. NULL: the generic trainer. */
@@ -118,7 +118,7 @@ IM_API im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_
  * Adam ascents (opt) of the estimator's objective on (x, y) held fixed, on
  * g, its gradients from the task's last pass through it dropped first.
  * Nothing for an estimator without trained weights. */
-IM_API im_status im_estimator_ascend(im_ctx *ctx, im_estimator *est, im_graph *g, im_optim *opt, const im_mat *x,
+IM_API im_status im_estimator_ascend(im_ctx *ctx, im_estimator *est, im_tape *g, im_optim *opt, const im_mat *x,
                                      const im_mat *y, int steps);
 
 #endif

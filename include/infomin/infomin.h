@@ -10,6 +10,7 @@
 #include "rng.h"
 #include "clock.h"
 #include "kernels.h"
+#include "tape.h"
 #include "graph.h"
 #include "sparse.h"
 #include "param.h"

@@ -36,7 +36,7 @@
 #include "batcher.h"
 #include "encoder.h"
 #include "estimator.h"
-#include "graph.h"
+#include "tape.h"
 #include "optim.h"
 #include "taskkit.h"
 
@@ -66,7 +66,7 @@ typedef struct im_loop_block {
 
 typedef struct im_loop {
     /* read by the body */
-    im_graph *g;           /* the tape, reset by each im_loop_next */
+    im_tape *g;           /* the tape, reset by each im_loop_next */
     const int *rows;       /* this step's rows: batch of the first set, then extra_batch of the second */
     int batch, extra_batch;
     long step, total, per_epoch;

@@ -4,7 +4,7 @@
 #define INFOMIN_NN_H
 
 #include "api.h"
-#include "graph.h"
+#include "tape.h"
 #include "param.h"
 
 /* "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "sin", "none". */
@@ -12,7 +12,7 @@ IM_API im_status im_activation_parse(im_ctx *ctx, const char *name, im_activatio
 IM_API const char *im_activation_name(im_activation a);
 /* The list above as "relu|leaky_relu|...", for param specs. */
 #define IM_ACTIVATION_CHOICES "relu|leaky_relu|elu|tanh|sigmoid|softplus|sin|none"
-IM_API im_tensor *im_activate(im_graph *g, im_tensor *x, im_activation a);
+IM_API im_tensor *im_activate(im_tape *g, im_tensor *x, im_activation a);
 
 typedef struct im_linear_layer {
     im_param *weight;   /* [out, in] */
@@ -23,7 +23,7 @@ typedef struct im_linear_layer {
 /* Xavier-initialised weight (He for ReLU-family activations), zero bias. */
 IM_API im_status im_linear_layer_init(im_ctx *ctx, im_linear_layer *layer, im_params *params,
                                       const char *name, int in, int out, im_activation next_act, im_rng *rng);
-IM_API im_tensor *im_linear_layer_forward(im_graph *g, const im_linear_layer *layer, im_tensor *x);
+IM_API im_tensor *im_linear_layer_forward(im_tape *g, const im_linear_layer *layer, im_tensor *x);
 
 #define IM_MLP_MAX_LAYERS 16
 
@@ -38,14 +38,14 @@ typedef struct im_mlp {
 IM_API im_status im_mlp_init(im_ctx *ctx, im_mlp *mlp, im_params *params, const char *name, int in,
                              const int *hidden, int n_hidden, int out, im_activation act,
                              im_activation out_act, im_rng *rng);
-IM_API im_tensor *im_mlp_forward(im_graph *g, const im_mlp *mlp, im_tensor *x);
+IM_API im_tensor *im_mlp_forward(im_tape *g, const im_mlp *mlp, im_tensor *x);
 
 /* Layers [from, n_layers) only, with the parameters frozen or not: a frozen
  * pass sends gradients to x alone (a penalty on the input of a fixed critic). */
-IM_API im_tensor *im_mlp_forward_ex(im_graph *g, const im_mlp *mlp, im_tensor *x, int from, int frozen);
+IM_API im_tensor *im_mlp_forward_ex(im_tape *g, const im_mlp *mlp, im_tensor *x, int from, int frozen);
 /* The layer's (weight, bias) as tensors, frozen or trainable. */
-IM_API im_tensor *im_layer_weight(im_graph *g, const im_linear_layer *layer, int frozen);
-IM_API im_tensor *im_layer_bias(im_graph *g, const im_linear_layer *layer, int frozen);
+IM_API im_tensor *im_layer_weight(im_tape *g, const im_linear_layer *layer, int frozen);
+IM_API im_tensor *im_layer_bias(im_tape *g, const im_linear_layer *layer, int frozen);
 
 /* ---- image layers (nn_image.c) ---- */
 
@@ -60,7 +60,7 @@ typedef struct im_conv_layer {
 IM_API im_status im_conv_layer_init(im_ctx *ctx, im_conv_layer *layer, im_params *params, const char *name,
                                     im_shape in, int out_c, int k, int stride, int pad, im_activation next_act,
                                     im_rng *rng);
-IM_API im_tensor *im_conv_layer_forward(im_graph *g, const im_conv_layer *layer, im_tensor *x);
+IM_API im_tensor *im_conv_layer_forward(im_tape *g, const im_conv_layer *layer, im_tensor *x);
 
 /* Batch normalisation of C channels: γ = 1, β = 0 trained; the running mean
  * and variance (0 and 1 at first) are state, not parameters, and are saved
@@ -75,7 +75,7 @@ typedef struct im_batch_norm_layer {
 IM_API im_status im_batch_norm_layer_init(im_ctx *ctx, im_batch_norm_layer *layer, im_params *params,
                                           const char *name, im_shape shape);
 IM_API void im_batch_norm_layer_free(im_batch_norm_layer *layer);
-IM_API im_tensor *im_batch_norm_layer_forward(im_graph *g, const im_batch_norm_layer *layer, im_tensor *x,
+IM_API im_tensor *im_batch_norm_layer_forward(im_tape *g, const im_batch_norm_layer *layer, im_tensor *x,
                                               int training);
 
 #endif

@@ -49,7 +49,7 @@ typedef struct im_penalty {
     im_penalty_opts o;
     im_params *critic;     /* the estimator's trained weights, or NULL */
     im_optim opt;          /* on critic, from the estimator's trainer keys */
-    im_graph *g;           /* the critic's steps */
+    im_tape *g;           /* the critic's steps */
     im_mat zb;             /* the batch's Z, detached */
     int *order;            /* refits: a permutation of the training rows, */
     int refit_n;           /* the rows a refit reads (its first ones), */
@@ -80,6 +80,6 @@ IM_API void im_group_penalty_name(const im_record *rec, char *buf, size_t size);
 IM_API im_status im_penalty_prepare(im_ctx *ctx, im_penalty *p, long step, const im_encoder *enc, const im_mat *x,
                                     const im_mat *t, const im_real *z, const im_mat *tb, im_rng *rng);
 /* The estimator's objective at (z, t) on g: the penalty before β. */
-IM_API im_tensor *im_penalty_value(im_graph *g, const im_penalty *p, im_tensor *z, im_tensor *t);
+IM_API im_tensor *im_penalty_value(im_tape *g, const im_penalty *p, im_tensor *z, im_tensor *t);
 
 #endif

@@ -5,7 +5,7 @@
 #define INFOMIN_SPARSE_H
 
 #include "api.h"
-#include "graph.h"
+#include "tape.h"
 
 typedef struct im_csr {
     int rows, cols;
@@ -29,6 +29,6 @@ IM_API void im_csr_row_sums(const im_csr *m, double *out);
 
 /* C = A·B on the tape: A constant (it must outlive the backward pass), B
  * [A.cols x k]; backward dB += Aᵀ·dC. */
-IM_API im_tensor *im_spmm(im_graph *g, const im_csr *a, im_tensor *b);
+IM_API im_tensor *im_spmm(im_tape *g, const im_csr *a, im_tensor *b);
 
 #endif

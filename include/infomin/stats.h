@@ -5,7 +5,7 @@
 #define INFOMIN_STATS_H
 
 #include "api.h"
-#include "graph.h"
+#include "tape.h"
 #include "mat.h"
 #include "rng.h"
 #include "status.h"
@@ -100,7 +100,7 @@ IM_API im_status im_pair_dependence(im_ctx *ctx, const im_mat *x, const im_mat *
                                     double sigma_x, double sigma_y, im_centring c, double *out);
 /* The same on the tape from n×n pair matrices a and b (the variances
  * clamped at 1e-30 before the square root). */
-IM_API im_tensor *im_pair_dependence_tape(im_graph *g, im_tensor *a, im_tensor *b, im_centring c);
+IM_API im_tensor *im_pair_dependence_tape(im_tape *g, im_tensor *a, im_tensor *b, im_centring c);
 /* Median pairwise Euclidean distance among the first max_rows rows (the
  * median heuristic for Gaussian kernel widths). */
 IM_API double im_median_distance(const double *x, int n, int d, int max_rows);

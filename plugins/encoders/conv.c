@@ -158,7 +158,7 @@ static im_status conv_create(im_ctx *ctx, const im_section *sec, int in_dim, im_
 }
 
 /* Bias, batch norm and activation after a linear map. */
-static im_tensor *finish(im_graph *g, const encoder *e, im_tensor *h, const im_batch_norm_layer *bn)
+static im_tensor *finish(im_tape *g, const encoder *e, im_tensor *h, const im_batch_norm_layer *bn)
 {
     if (e->use_bn) h = im_batch_norm_layer_forward(g, bn, h, e->training);
     return im_activate(g, h, e->act);
@@ -166,7 +166,7 @@ static im_tensor *finish(im_graph *g, const encoder *e, im_tensor *h, const im_b
 
 /* The code; the local map and the last convolution block's output on the
  * way, for whichever pointers are set. */
-static im_tensor *forward_all(encoder *e, im_graph *g, im_tensor *x, im_tensor **local, im_shape *local_shape,
+static im_tensor *forward_all(encoder *e, im_tape *g, im_tensor *x, im_tensor **local, im_shape *local_shape,
                               im_tensor **features, im_shape *features_shape)
 {
     im_tensor *h = x;
@@ -188,17 +188,17 @@ static im_tensor *forward_all(encoder *e, im_graph *g, im_tensor *x, im_tensor *
     return im_activate(g, im_linear_layer_forward(g, &e->dense[e->n_dense], h), e->out_act);
 }
 
-static im_tensor *conv_forward(void *self, im_graph *g, im_tensor *x)
+static im_tensor *conv_forward(void *self, im_tape *g, im_tensor *x)
 {
     return forward_all(self, g, x, NULL, NULL, NULL, NULL);
 }
 
-static im_tensor *conv_forward_local(void *self, im_graph *g, im_tensor *x, im_tensor **local, im_shape *local_shape)
+static im_tensor *conv_forward_local(void *self, im_tape *g, im_tensor *x, im_tensor **local, im_shape *local_shape)
 {
     return forward_all(self, g, x, local, local_shape, NULL, NULL);
 }
 
-static im_tensor *conv_forward_features(void *self, im_graph *g, im_tensor *x, im_tensor **features, im_shape *shape)
+static im_tensor *conv_forward_features(void *self, im_tape *g, im_tensor *x, im_tensor **features, im_shape *shape)
 {
     return forward_all(self, g, x, NULL, NULL, features, shape);
 }

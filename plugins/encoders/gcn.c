@@ -84,13 +84,13 @@ static im_status gcn_set_graph(void *self, im_ctx *ctx, const im_csr *adjacency)
 }
 
 /* PReLU: relu(x) + a·min(x, 0) */
-static im_tensor *prelu(im_graph *g, im_tensor *x, im_param *slope)
+static im_tensor *prelu(im_tape *g, im_tensor *x, im_param *slope)
 {
     im_tensor *pos = im_relu(g, x);
     return im_add(g, pos, im_mul(g, im_sub(g, x, pos), im_param_tensor(g, slope)));
 }
 
-static im_tensor *gcn_forward(void *self, im_graph *g, im_tensor *x)
+static im_tensor *gcn_forward(void *self, im_tape *g, im_tensor *x)
 {
     gcn *e = self;
     if (!e->has_graph) return im_op_fail(g, "gcn: no graph set (a graph task calls im_encoder_set_graph first)");

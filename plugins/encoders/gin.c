@@ -72,7 +72,7 @@ static im_status gin_set_graph(void *self, im_ctx *ctx, const im_csr *adjacency)
     return IM_OK;
 }
 
-static im_tensor *gin_forward(void *self, im_graph *g, im_tensor *x)
+static im_tensor *gin_forward(void *self, im_tape *g, im_tensor *x)
 {
     gin *e = self;
     if (!e->adjacency) return im_op_fail(g, "gin: no graph set (a graph task calls im_encoder_set_graph first)");

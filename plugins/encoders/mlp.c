@@ -48,7 +48,7 @@ static void mlp_destroy(void *self)
     free(e);
 }
 
-static im_tensor *mlp_forward(void *self, im_graph *g, im_tensor *x) { return im_mlp_forward(g, &((encoder *)self)->net, x); }
+static im_tensor *mlp_forward(void *self, im_tape *g, im_tensor *x) { return im_mlp_forward(g, &((encoder *)self)->net, x); }
 static im_params *mlp_param_list(void *self) { return &((encoder *)self)->params; }
 
 /* Checkpoints: the weights are params; nothing else changes. */

@@ -60,7 +60,7 @@ static im_params *club_param_list(void *self) { return &((club *)self)->params; 
 
 /* mean_i [log q(y_i|x_i) − mean_j log q(y_j|x_i)] up to the shared −lv/2 and
  * constant terms, which cancel between the two. */
-static im_tensor *club_bound(club *c, im_graph *g, im_tensor *x, im_tensor *y, int frozen, const int *perm,
+static im_tensor *club_bound(club *c, im_tape *g, im_tensor *x, im_tensor *y, int frozen, const int *perm,
                              im_tensor **mu_out, im_tensor **lv_out)
 {
     im_tensor *mu = im_mlp_forward_ex(g, &c->mu, x, 0, frozen);
@@ -95,7 +95,7 @@ static int *shuffled(club *c, int n)
 
 /* Value: the bound. Gradient: q's log-likelihood for the networks (x, y
  * fixed), plus the bound's gradient in x and y with q fixed. */
-static im_tensor *club_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *club_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     club *c = self;
     if (!x || !y) return NULL;
@@ -113,9 +113,9 @@ static im_tensor *club_objective(void *self, im_graph *g, im_tensor *x, im_tenso
  * log-likelihood. */
 static im_status club_eval(club *c, im_ctx *ctx, const im_mat *x, const im_mat *y, int loglik, double *out)
 {
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     int *perm = shuffled(c, x->rows);
     im_status st = c->sample && !perm ? im_fail(ctx, IM_ENOMEM, "club: out of memory") : IM_OK;
     im_tensor *mu, *lv, *r = NULL;
@@ -126,7 +126,7 @@ static im_status club_eval(club *c, im_ctx *ctx, const im_mat *x, const im_mat *
         if (!r) st = ctx->status;
     }
     if (!st) *out = im_item(r);
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }
 

@@ -35,7 +35,7 @@ static im_status dcor_estimate(void *self, im_ctx *ctx, const im_mat *x, const i
 
 /* distances with a zero diagonal; the mask also zeroes sqrt's steep
  * gradient at the diagonal's zero distance */
-static im_tensor *distances(im_graph *g, im_tensor *x)
+static im_tensor *distances(im_tape *g, im_tensor *x)
 {
     if (!x) return NULL;
     int n = x->rows;
@@ -45,7 +45,7 @@ static im_tensor *distances(im_graph *g, im_tensor *x)
     return im_mul(g, im_sqrt(g, im_add_scalar(g, im_sq_dists(g, x), 1e-12)), mask);
 }
 
-static im_tensor *dcor_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *dcor_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     if (!x || !y) return NULL;
     int n = x->rows;

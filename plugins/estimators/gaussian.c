@@ -46,7 +46,7 @@ static im_status gauss_create(im_ctx *ctx, const im_section *sec, int dx, int dy
 static void gauss_destroy(void *self) { free(self); }
 
 /* log det of the covariance of the columns of t, on the tape */
-static im_tensor *log_det_cov(im_graph *g, im_tensor *t, double ridge)
+static im_tensor *log_det_cov(im_tape *g, im_tensor *t, double ridge)
 {
     if (!t) return NULL;
     im_tensor *centred = im_sub(g, t, im_mean(g, t, IM_COLWISE));
@@ -54,7 +54,7 @@ static im_tensor *log_det_cov(im_graph *g, im_tensor *t, double ridge)
     return im_logdet(g, cov, ridge);
 }
 
-static im_tensor *gauss_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *gauss_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     gauss *e = self;
     if (!x || !y) return NULL;

@@ -87,7 +87,7 @@ static double batch_sigma(im_tensor *t, int median_rows)
     return isfinite(s) ? s : 1.0;
 }
 
-static im_tensor *hsic_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *hsic_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     hsic *h = self;
     if (!x || !y) return NULL;

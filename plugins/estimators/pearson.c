@@ -37,7 +37,7 @@ static im_status pearson_create(im_ctx *ctx, const im_section *sec, int dx, int 
 static void pearson_destroy(void *self) { free(self); }
 
 /* corr = standardised xᵀ · standardised y / n; the mean of its |entries| */
-static im_tensor *pearson_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *pearson_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     pearson *p = self;
     if (!x || !y) return NULL;

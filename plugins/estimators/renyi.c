@@ -50,7 +50,7 @@ static im_params *renyi_param_list(void *self) { return &((renyi *)self)->params
 
 #define STD_EPS 1e-6
 
-static im_tensor *renyi_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *renyi_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     renyi *r = self;
     if (!x || !y) return NULL;

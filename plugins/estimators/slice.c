@@ -38,7 +38,7 @@ typedef struct {
     im_rng rng;
     /* scratch of the refits, kept between them (the reference recipe fits
      * every step): the features' graph and their values in double */
-    im_graph *g;
+    im_tape *g;
     double *fx, *fy;
     size_t fx_cap, fy_cap;
 } slice;
@@ -48,7 +48,7 @@ static void slice_destroy(void *self)
     slice *s = self;
     im_mat *mats[] = { &s->theta, &s->phi, &s->wx, &s->wy, &s->mean_f, &s->mean_g };
     for (int i = 0; i < 6; i++) im_mat_free(mats[i]);
-    im_graph_free(s->g);
+    im_tape_free(s->g);
     free(s->fx);
     free(s->fy);
     free(s);
@@ -82,14 +82,14 @@ static im_status slice_create(im_ctx *ctx, const im_section *sec, int dx, int dy
 #define STD_EPS 1e-6
 
 /* [u, u², u³] with u = tanh(standardise(x) · dirᵀ) */
-static im_tensor *features(im_graph *g, im_tensor *x, const im_mat *dirs)
+static im_tensor *features(im_tape *g, im_tensor *x, const im_mat *dirs)
 {
     im_tensor *u = im_tanh(g, im_matmul(g, im_standardize_cols(g, x, STD_EPS), im_input(g, dirs), 0, 1));
     im_tensor *u2 = im_square(g, u);
     return im_concat_cols(g, im_concat_cols(g, u, u2), im_mul(g, u2, u));
 }
 
-static im_tensor *slice_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *slice_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     slice *s = self;
     if (!x || !y) return NULL;
@@ -101,16 +101,16 @@ static im_tensor *slice_objective(void *self, im_graph *g, im_tensor *x, im_tens
 }
 
 /* features of a whole matrix, as doubles for the CCA, into *out (grown to
- * *cap doubles when short); on the estimator's own graph */
+ * *cap doubles when short); on the estimator's own tape */
 static im_status features_of(slice *s, im_ctx *ctx, const im_mat *m, const im_mat *dirs, double **out, size_t *cap)
 {
-    if (s->g && im_graph_ctx(s->g) != ctx) {   /* errors go to the caller's context */
-        im_graph_free(s->g);
+    if (s->g && im_tape_ctx(s->g) != ctx) {   /* errors go to the caller's context */
+        im_tape_free(s->g);
         s->g = NULL;
     }
-    if (!s->g && !(s->g = im_graph_new(ctx))) return ctx->status;
-    im_graph_reset(s->g);
-    im_graph_set_grad(s->g, 0);
+    if (!s->g && !(s->g = im_tape_new(ctx))) return ctx->status;
+    im_tape_reset(s->g);
+    im_tape_set_grad(s->g, 0);
     im_tensor *f = features(s->g, im_input(s->g, m), dirs);
     if (!f) return ctx->status;
     size_t n = (size_t)f->rows * (size_t)f->cols;

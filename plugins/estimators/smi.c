@@ -119,7 +119,7 @@ static im_status smi_estimate(void *self, im_ctx *ctx, const im_mat *x, const im
 }
 
 /* Gaussian 1-D slices on the tape: −½ log(1 − corr²) per slice. */
-static im_tensor *smi_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *smi_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     smi *s = self;
     if (!x || !y) return NULL;

@@ -60,13 +60,13 @@ static int *two_perms(tc *t, int n)
     return t->perm;
 }
 
-static im_tensor *joint_logits(tc *t, im_graph *g, im_tensor *x, im_tensor *y, int frozen)
+static im_tensor *joint_logits(tc *t, im_tape *g, im_tensor *x, im_tensor *y, int frozen)
 {
     return im_mlp_forward_ex(g, &t->net, im_concat_cols(g, x, y), 0, frozen);
 }
 
 /* mean BCE of joint pairs (label 1) against independently permuted pairs (label 0) */
-static im_tensor *classifier_loss(tc *t, im_graph *g, im_tensor *x, im_tensor *y, im_tensor *logit_joint, const int *perm)
+static im_tensor *classifier_loss(tc *t, im_tape *g, im_tensor *x, im_tensor *y, im_tensor *logit_joint, const int *perm)
 {
     int n = x->rows;
     im_tensor *neg = im_concat_cols(g, im_gather_rows(g, x, perm, n), im_gather_rows(g, y, perm + n, n));
@@ -77,7 +77,7 @@ static im_tensor *classifier_loss(tc *t, im_graph *g, im_tensor *x, im_tensor *y
     return im_bce_logits(g, logits, labels);
 }
 
-static im_tensor *tc_objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *tc_objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     tc *t = self;
     if (!x || !y) return NULL;
@@ -95,9 +95,9 @@ static im_tensor *tc_objective(void *self, im_graph *g, im_tensor *x, im_tensor 
 /* mean joint logit (estimate) or minus the classifier loss (selection) */
 static im_status tc_eval(tc *t, im_ctx *ctx, const im_mat *x, const im_mat *y, int loss, double *out)
 {
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     im_tensor *xt = im_input(g, x), *yt = im_input(g, y);
     im_tensor *logit_joint = joint_logits(t, g, xt, yt, 1), *r;
     if (loss) {
@@ -108,7 +108,7 @@ static im_status tc_eval(tc *t, im_ctx *ctx, const im_mat *x, const im_mat *y, i
     }
     im_status st = r ? IM_OK : (ctx->status ? ctx->status : im_fail(ctx, IM_ENOMEM, "tc: out of memory"));
     if (r) *out = im_item(r);
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }
 

@@ -136,7 +136,7 @@ typedef struct {
     im_tensor *joint, *marg, *matrix;
 } batch_scores;
 
-static int score_batch(vbound *v, im_graph *g, im_tensor *x, im_tensor *y, int frozen, const int *perm,
+static int score_batch(vbound *v, im_tape *g, im_tensor *x, im_tensor *y, int frozen, const int *perm,
                        batch_scores *s)
 {
     if (v->all_pairs) {
@@ -154,7 +154,7 @@ static int score_batch(vbound *v, im_graph *g, im_tensor *x, im_tensor *y, int f
 }
 
 /* The estimate reported by each variant, on the tape. */
-static im_tensor *estimate_of(const vbound *v, im_graph *g, const batch_scores *s)
+static im_tensor *estimate_of(const vbound *v, im_tape *g, const batch_scores *s)
 {
     switch (v->kind) {
     case V_NWJ: return im_bound_nwj(g, s->joint, s->marg);
@@ -173,7 +173,7 @@ static double log_add_exp(double a, double b)
 }
 
 /* What the critic is trained on (its gradient is what matters). */
-static im_tensor *training_term(vbound *v, im_graph *g, const batch_scores *s, im_tensor *estimate)
+static im_tensor *training_term(vbound *v, im_tape *g, const batch_scores *s, im_tensor *estimate)
 {
     switch (v->kind) {
     case V_JSD:
@@ -195,13 +195,13 @@ static im_tensor *training_term(vbound *v, im_graph *g, const batch_scores *s, i
     }
 }
 
-static im_tensor *objective(void *self, im_graph *g, im_tensor *x, im_tensor *y)
+static im_tensor *objective(void *self, im_tape *g, im_tensor *x, im_tensor *y)
 {
     vbound *v = self;
     if (!x || !y) return NULL;
     int *perm = v->all_pairs ? NULL : batch_perm(v, x->rows);
     if (!v->all_pairs && !perm) return im_op_fail(g, "%s: out of memory", "variational bound");
-    if (im_critic_prepare(im_graph_ctx(g), &v->critic, x->val, y->val, x->rows)) return NULL;
+    if (im_critic_prepare(im_tape_ctx(g), &v->critic, x->val, y->val, x->rows)) return NULL;
     int inputs_need_grad = x->needs_grad || y->needs_grad;
     batch_scores s;
     /* the critic's pass: x and y as constants, the parameters trainable */
@@ -229,14 +229,14 @@ static im_status prepare(void *self, im_ctx *ctx, const im_mat *x, const im_mat 
 static im_status infonce_estimate(vbound *v, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
     int b = v->eval_batch < x->rows ? v->eval_batch : x->rows;
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     double *scores = malloc(sizeof(double) * (size_t)b * (size_t)b);
     im_status st = g && scores ? IM_OK : im_fail(ctx, IM_ENOMEM, "infonce: out of memory");
     double total = 0;
     int blocks = 0;
-    if (!st) im_graph_set_grad(g, 0);
+    if (!st) im_tape_set_grad(g, 0);
     for (int r0 = 0; !st && r0 + b <= x->rows; r0 += b, blocks++) {
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_tensor *s = im_critic_scores(g, &v->critic, im_leaf(g, b, x->cols, im_mat_row(x, r0), 0),
                                         im_leaf(g, b, y->cols, im_mat_row(y, r0), 0), 1);
         if (!s) {
@@ -247,7 +247,7 @@ static im_status infonce_estimate(vbound *v, im_ctx *ctx, const im_mat *x, const
         total += im_value_infonce(scores, b);
     }
     free(scores);
-    im_graph_free(g);
+    im_tape_free(g);
     if (!st) *out = total / blocks;
     return st;
 }

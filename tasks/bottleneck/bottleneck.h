@@ -44,9 +44,9 @@ void bn_model_free(bn_model *m);
 typedef struct {
     im_tensor *z, *mu, *sd;
 } bn_code_tensors;
-bn_code_tensors bn_code_of(im_graph *g, const bn_settings *s, const bn_model *m, im_tensor *h, im_tensor *eps);
+bn_code_tensors bn_code_of(im_tape *g, const bn_settings *s, const bn_model *m, im_tensor *h, im_tensor *eps);
 /* VIB's rate: mean over rows of KL(N(μ, σ²) ‖ N(0, I)), 1x1. */
-im_tensor *bn_vib_kl(im_graph *g, const bn_code_tensors *c, int k);
+im_tensor *bn_vib_kl(im_tape *g, const bn_code_tensors *c, int k);
 
 /* One evaluation on the test split: error (argmax of the softmax averaged
  * over eval_samples draws of Z), Î(Z;Y) = H(Y) − cross-entropy (nats, a

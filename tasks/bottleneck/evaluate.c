@@ -18,7 +18,7 @@
 typedef struct {
     const bn_settings *s;
     const bn_model *m;
-    im_graph *g;
+    im_tape *g;
     im_rng *rng;
     int draws, info_rows;
     double *mu, *var, *z;   /* info_rows x k: the channel of the first rows */
@@ -40,18 +40,18 @@ static void keep_channel(evaluation *e, const bn_code_tensors *c, int r0, int n)
         }
 }
 
-/* an op returned NULL: its message is on the graph's context */
-static im_status failed(im_graph *g)
+/* an op returned NULL: its message is on the tape's context */
+static im_status failed(im_tape *g)
 {
-    im_ctx *ctx = im_graph_ctx(g);
+    im_ctx *ctx = im_tape_ctx(g);
     return ctx->status ? ctx->status : im_fail(ctx, IM_ENOMEM, "bottleneck: evaluation failed");
 }
 
 static im_status chunk(evaluation *e, const im_mat *x, const int *labels, int r0, int n)
 {
-    im_graph *g = e->g;
+    im_tape *g = e->g;
     int k = e->m->k, classes = e->m->classes;
-    im_graph_reset(g);
+    im_tape_reset(g);
     im_tensor *h = im_encoder_forward(g, &e->m->enc, im_leaf(g, n, x->cols, im_mat_row(x, r0), 0));
     memset(e->prob, 0, sizeof(double) * (size_t)n * classes);
     for (int d = 0; d < e->draws; d++) {
@@ -105,9 +105,9 @@ im_status bn_evaluate(im_ctx *ctx, const bn_settings *s, const im_dataset *ds, c
     e.z = malloc(sizeof(double) * channel);
     e.prob = malloc(sizeof(double) * (size_t)CHUNK * m->classes);
     im_status st = labels && e.mu && e.var && e.z && e.prob ? IM_OK : im_fail(ctx, IM_ENOMEM, "bottleneck: out of memory");
-    if (!st && !(e.g = im_graph_new(ctx))) st = ctx->status;
+    if (!st && !(e.g = im_tape_new(ctx))) st = ctx->status;
     if (!st) {
-        im_graph_set_grad(e.g, 0);
+        im_tape_set_grad(e.g, 0);
         im_encoder_set_training(&m->enc, 0);
         for (int r0 = 0; r0 < n && !st; r0 += CHUNK) st = chunk(&e, &te->x, labels, r0, n - r0 < CHUNK ? n - r0 : CHUNK);
         im_encoder_set_training(&m->enc, 1);
@@ -123,7 +123,7 @@ im_status bn_evaluate(im_ctx *ctx, const bn_settings *s, const im_dataset *ds, c
             st = im_gaussian_channel_mi(ctx, e.mu, e.var, e.z, e.info_rows, k, &out->ixz_lower, &out->ixz_upper);
         }
     }
-    im_graph_free(e.g);
+    im_tape_free(e.g);
     free(labels);
     free(e.mu);
     free(e.var);

@@ -42,7 +42,7 @@ void bn_model_free(bn_model *m)
     im_params_view_free(&m->all);
 }
 
-bn_code_tensors bn_code_of(im_graph *g, const bn_settings *s, const bn_model *m, im_tensor *h, im_tensor *eps)
+bn_code_tensors bn_code_of(im_tape *g, const bn_settings *s, const bn_model *m, im_tensor *h, im_tensor *eps)
 {
     bn_code_tensors c = { 0 };
     if (!h) return c;
@@ -60,7 +60,7 @@ bn_code_tensors bn_code_of(im_graph *g, const bn_settings *s, const bn_model *m,
 }
 
 /* ½ Σ_k (μ² + σ² − 1 − log σ²), averaged over the rows. */
-im_tensor *bn_vib_kl(im_graph *g, const bn_code_tensors *c, int k)
+im_tensor *bn_vib_kl(im_tape *g, const bn_code_tensors *c, int k)
 {
     im_tensor *var = im_square(g, c->sd);
     im_tensor *terms = im_sub(g, im_add(g, im_square(g, c->mu), var), im_log(g, var));

@@ -40,19 +40,19 @@ static im_status batch_init(im_ctx *ctx, batch *b, const im_split *tr, int rows,
 }
 
 /* The batch's codes as constants (the draws the encoder's step will use). */
-static im_status encode_batch(im_graph *g, const bn_settings *s, const bn_model *m, batch *b)
+static im_status encode_batch(im_tape *g, const bn_settings *s, const bn_model *m, batch *b)
 {
-    im_graph_reset(g);
-    im_graph_set_grad(g, 0);
+    im_tape_reset(g);
+    im_tape_set_grad(g, 0);
     bn_code_tensors c = bn_code_of(g, s, m, im_encoder_forward(g, &m->enc, im_input(g, &b->xb)), im_input(g, &b->eps));
-    im_graph_set_grad(g, 1);
-    if (!c.z) return im_graph_ctx(g)->status;
+    im_tape_set_grad(g, 1);
+    if (!c.z) return im_tape_ctx(g)->status;
     memcpy(b->zb.data, c.z->val, sizeof(im_real) * (size_t)b->zb.rows * b->zb.cols);
     return IM_OK;
 }
 
 /* cross-entropy + β·penalty on g; the two parts into *ce and *penalty */
-static im_tensor *step_loss(im_graph *g, const bn_settings *s, const bn_model *m, im_estimator *est, batch *b,
+static im_tensor *step_loss(im_tape *g, const bn_settings *s, const bn_model *m, im_estimator *est, batch *b,
                             double *ce, double *penalty)
 {
     bn_code_tensors c = bn_code_of(g, s, m, im_encoder_forward(g, &m->enc, im_input(g, &b->xb)), im_input(g, &b->eps));
@@ -104,7 +104,7 @@ im_status bn_train(im_task *t, const bn_settings *s, bn_model *m, im_estimator *
         if (cp) st = encode_batch(l.g, s, m, &b);
         if (!st && cp) st = im_estimator_ascend(ctx, est, l.g, &critic_opt, &b.xb, &b.zb, s->critic_steps);
         if (st) break;
-        im_graph_reset(l.g);
+        im_tape_reset(l.g);
         double ce, pen;
         st = im_loop_update(&l, step_loss(l.g, s, m, est, &b, &ce, &pen), &opt);
         sum_ce += ce, sum_pen += pen;

@@ -51,7 +51,7 @@ static im_status infomax_init(im_ctx *ctx, const dgi_graph *gr, im_encoder *enc,
 }
 
 /* ½ [BCE(D(H, s), 1) + BCE(D(H̃, s), 0)] */
-static im_tensor *infomax_loss(im_graph *g, const dgi_graph *gr, im_encoder *enc, infomax *m)
+static im_tensor *infomax_loss(im_tape *g, const dgi_graph *gr, im_encoder *enc, infomax *m)
 {
     im_tensor *h = im_encoder_forward(g, enc, im_input(g, &gr->x));
     im_tensor *h_corrupt = im_encoder_forward(g, enc, im_input(g, &m->shuffled));
@@ -131,7 +131,7 @@ im_status dgi_train_supervised(im_task *t, const dgi_settings *s, const dgi_grap
     static const char *const cols[] = { "epoch", "loss", "val_accuracy" };
     im_curve *curve = im_record_curve(t->rec, "train", 3, cols);
     while (!st && im_loop_next(&l)) {
-        im_graph *g = l.g;
+        im_tape *g = l.g;
         im_tensor *logits = im_linear_layer_forward(g, &head, im_encoder_forward(g, enc, im_input(g, &gr->x)));
         im_tensor *loss = im_cross_entropy_logits(g, im_slice_rows(g, logits, 0, gr->n_train), gr->labels);
         st = im_loop_update(&l, loss, NULL);
@@ -142,15 +142,15 @@ im_status dgi_train_supervised(im_task *t, const dgi_settings *s, const dgi_grap
         im_curve_add(curve, (double[]){ l.epoch, im_item(loss), val });
     }
     st = im_loop_end(&l, st);   /* the best epoch's weights back */
-    im_graph *g = st ? NULL : im_graph_new(ctx);
+    im_tape *g = st ? NULL : im_tape_new(ctx);
     if (!st && !g) st = ctx->status;
     if (!st) {
-        im_graph_set_grad(g, 0);
+        im_tape_set_grad(g, 0);
         im_tensor *logits = im_linear_layer_forward(g, &head, im_encoder_forward(g, enc, im_input(g, &gr->x)));
         st = logits ? IM_OK : ctx->status;
         if (!st) *test_accuracy = head_accuracy(logits, gr->labels, gr->n_train + gr->n_val, gr->n_test, gr->classes);
     }
-    im_graph_free(g);
+    im_tape_free(g);
     im_params_free(&head_params);
     im_params_view_free(&all);
     return st;

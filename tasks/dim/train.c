@@ -60,16 +60,16 @@ static void nets_free(dim_nets *t)
 /* The shape of the encoder's feature map, from one evaluation pass. */
 static im_status map_shape(im_ctx *ctx, dim_nets *t)
 {
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     im_encoder_set_training(t->enc, 0);
     im_tensor *map = NULL;
     im_tensor *z = im_encoder_forward_local(g, t->enc, im_leaf(g, 1, t->ds->train.x.cols, t->ds->train.x.data, 0), &map,
                                             &t->map);
     im_encoder_set_training(t->enc, 1);
     im_status st = z && map ? IM_OK : ctx->status;
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }
 
@@ -84,7 +84,7 @@ static im_status embed_init(im_ctx *ctx, dim_nets *t, embed_net *e, const char *
     return st;
 }
 
-static im_tensor *embed_forward(im_graph *g, const embed_net *e, im_tensor *a)
+static im_tensor *embed_forward(im_tape *g, const embed_net *e, im_tensor *a)
 {
     return im_add(g, im_mlp_forward(g, &e->mlp, a), im_linear_layer_forward(g, &e->skip, a));
 }
@@ -127,7 +127,7 @@ static im_status nets_init(im_ctx *ctx, dim_nets *t, int batch, im_rng *rng)
     return IM_OK;
 }
 
-static im_tensor *bound(im_graph *g, dim_bound b, im_tensor *scores)
+static im_tensor *bound(im_tape *g, dim_bound b, im_tensor *scores)
 {
     switch (b) {
     case BOUND_INFONCE: return im_bound_infonce(g, scores);
@@ -137,7 +137,7 @@ static im_tensor *bound(im_graph *g, dim_bound b, im_tensor *scores)
 }
 
 /* S[j, i] = φ(a_j)·ψ(z_i)/√embed */
-static im_tensor *scores(im_graph *g, const dim_nets *t, const embed_net *phi, const embed_net *psi, im_tensor *a,
+static im_tensor *scores(im_tape *g, const dim_nets *t, const embed_net *phi, const embed_net *psi, im_tensor *a,
                          im_tensor *z)
 {
     im_tensor *fa = embed_forward(g, phi, a), *fz = embed_forward(g, psi, z);
@@ -145,7 +145,7 @@ static im_tensor *scores(im_graph *g, const dim_nets *t, const embed_net *phi, c
 }
 
 /* mean over the M² locations l of bound(S_l), S_l[j, i] = φ(C_l(x_j))·ψ(z_i) */
-static im_tensor *local_mi(im_graph *g, dim_nets *t, im_tensor *map, im_tensor *z)
+static im_tensor *local_mi(im_tape *g, dim_nets *t, im_tensor *map, im_tensor *z)
 {
     int mm = t->map.h * t->map.w, b = z->rows;
     im_tensor *all = scores(g, t, &t->local_x, &t->local_z, im_channels_last(g, map, t->map), z);   /* [B·M², B] */
@@ -161,7 +161,7 @@ static im_tensor *local_mi(im_graph *g, dim_nets *t, im_tensor *map, im_tensor *
 /* Prior matching: the discriminator learns prior samples from codes
  * (its loss reaches only its own weights: the code is detached); the
  * encoder learns to fool it (non-saturating loss, discriminator frozen). */
-static im_tensor *prior_loss(im_graph *g, dim_nets *t, im_tensor *z, im_rng *rng)
+static im_tensor *prior_loss(im_tape *g, dim_nets *t, im_tensor *z, im_rng *rng)
 {
     int b = z->rows;
     for (long i = 0; i < (long)b * t->vb.cols; i++)
@@ -175,7 +175,7 @@ static im_tensor *prior_loss(im_graph *g, dim_nets *t, im_tensor *z, im_rng *rng
 }
 
 /* The step's loss on g: Deep InfoMax's, or the baseline's cross-entropy. */
-static im_tensor *step_loss(im_graph *g, dim_nets *t, im_rng *rng, double *il, double *ig)
+static im_tensor *step_loss(im_tape *g, dim_nets *t, im_rng *rng, double *il, double *ig)
 {
     const dim_settings *s = t->s;
     im_tensor *x = im_input(g, &t->xb), *map = NULL, *loss;

@@ -41,7 +41,7 @@ void dt_model_free(dt_model *m)
  * reconstructs as well as the unpenalised model does from codes that hold
  * it (training BCE 0.211 against 0.213 after 8 epochs), so what the
  * penalty costs in MSE is the encoder's, not the decoder's. */
-static im_tensor *decoder_logits(im_graph *g, const dt_model *m, im_tensor *z, im_tensor *onehot)
+static im_tensor *decoder_logits(im_tape *g, const dt_model *m, im_tensor *z, im_tensor *onehot)
 {
     im_tensor *h = z;
     for (int l = 0; l < m->n_dec; l++) {
@@ -54,18 +54,18 @@ static im_tensor *decoder_logits(im_graph *g, const dt_model *m, im_tensor *z, i
 im_status dt_decode(im_ctx *ctx, const dt_model *m, const im_mat *z, const im_mat *onehot, im_mat *out)
 {
     im_status st = im_mat_alloc(ctx, out, z->rows, m->pixels);
-    im_graph *g = st ? NULL : im_graph_new(ctx);
+    im_tape *g = st ? NULL : im_tape_new(ctx);
     if (!st && !g) st = ctx->status;
-    if (!st) im_graph_set_grad(g, 0);
+    if (!st) im_tape_set_grad(g, 0);
     for (int r0 = 0; r0 < z->rows && !st; r0 += 1024) {
         int n = z->rows - r0 < 1024 ? z->rows - r0 : 1024;
-        im_graph_reset(g);
+        im_tape_reset(g);
         im_tensor *p = im_sigmoid(g, decoder_logits(g, m, im_leaf(g, n, z->cols, im_mat_row(z, r0), 0),
                                                     im_leaf(g, n, onehot->cols, im_mat_row(onehot, r0), 0)));
         if (!p) st = ctx->status;
         else memcpy(im_mat_row(out, r0), p->val, sizeof(im_real) * (size_t)n * (size_t)out->cols);
     }
-    im_graph_free(g);
+    im_tape_free(g);
     if (st) im_mat_free(out);
     return st;
 }
@@ -89,7 +89,7 @@ im_status dt_train(im_task *t, const dt_settings *s, const dt_nuisance *tr, dt_m
         opt.pool = ctx->pool;
     }
     while (!st && im_loop_next(&l)) {
-        im_graph *g = l.g;
+        im_tape *g = l.g;
         for (int k = 0; k < l.batch; k++) {
             im_mat_copy_row(&xb, k, &ds->train.x, l.rows[k]);
             im_mat_copy_row(&tb, k, &tr->value, l.rows[k]);

@@ -13,9 +13,9 @@
 /* the classifier's accuracy on the test rows of each domain */
 static im_status accuracies(im_ctx *ctx, const da_model *m, const im_dataset *ds, const im_mat *z, double acc[2])
 {
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     im_tensor *logits = im_linear_layer_forward(g, &m->head, im_input(g, z));
     im_status st = logits ? IM_OK : ctx->status;
     long right[2] = { 0, 0 }, all[2] = { 0, 0 };
@@ -27,7 +27,7 @@ static im_status accuracies(im_ctx *ctx, const da_model *m, const im_dataset *ds
         all[d]++;
     }
     for (int d = 0; d < 2; d++) acc[d] = all[d] ? (double)right[d] / all[d] : NAN;
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }
 

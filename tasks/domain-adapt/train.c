@@ -52,7 +52,7 @@ im_status da_train(im_task *t, const da_settings *s, const da_domains *dom, da_m
         opt.pool = ctx->pool;
     }
     while (!st && im_loop_next(&l)) {
-        im_graph *g = l.g;
+        im_tape *g = l.g;
         fill_batch(&b, &l, ds, dom);
         im_tensor *z = im_encoder_forward(g, &m->enc, im_input(g, &b.xb));
         if (!z) st = ctx->status;

@@ -56,9 +56,9 @@ static double auc(const im_real *scores, const im_real *labels, int n)
 im_status fairness_evaluate_task(im_ctx *ctx, const model *m, const im_dataset *ds, const im_mat *z, im_record *rec,
                                double *quality)
 {
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
-    im_graph_set_grad(g, 0);
+    im_tape_set_grad(g, 0);
     im_tensor *out = im_linear_layer_forward(g, &m->head, im_input(g, z));
     im_status st = out ? IM_OK : ctx->status;
     const im_mat *y = &ds->test.y, *t = &ds->test.t;
@@ -97,7 +97,7 @@ im_status fairness_evaluate_task(im_ctx *ctx, const model *m, const im_dataset *
             im_record_num(rec, "delta_eo", eo);
         }
     }
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }
 
@@ -110,7 +110,7 @@ im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_d
     int binary = ds->t_kind == IM_VAR_BINARY;
     im_status st = im_mlp_init(ctx, &net, &params, "adversary", ztr->cols, s->adversary_hidden, s->n_adversary_hidden, 1,
                                IM_ACT_RELU, IM_ACT_NONE, rng);
-    im_graph *g = st ? NULL : im_graph_new(ctx);
+    im_tape *g = st ? NULL : im_tape_new(ctx);
     if (!st && !g) st = ctx->status;
     int n = ztr->rows, batch = 256 < n ? 256 : n, *order = malloc(sizeof(int) * (size_t)n);
     im_mat zb = { 0 }, tb = { 0 };
@@ -131,7 +131,7 @@ im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_d
                 memcpy(im_mat_row(&zb, k), im_mat_row(ztr, order[b0 + k]), sizeof(im_real) * (size_t)ztr->cols);
                 tb.data[k] = ds->train.t.data[(long)order[b0 + k] * ds->train.t.cols];
             }
-            im_graph_reset(g);
+            im_tape_reset(g);
             im_tensor *out = im_mlp_forward(g, &net, im_input(g, &zb));
             im_tensor *loss = binary ? im_bce_logits(g, out, im_input(g, &tb)) : im_mse(g, out, im_input(g, &tb));
             st = im_backward(g, loss);
@@ -139,8 +139,8 @@ im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_d
         }
     }
     if (!st) {
-        im_graph_reset(g);
-        im_graph_set_grad(g, 0);
+        im_tape_reset(g);
+        im_tape_set_grad(g, 0);
         im_tensor *out = im_mlp_forward(g, &net, im_input(g, zte));
         if (!out) st = ctx->status;
         else if (binary)
@@ -160,7 +160,7 @@ im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_d
     im_mat_free(&zb);
     im_mat_free(&tb);
     free(order);
-    im_graph_free(g);
+    im_tape_free(g);
     im_params_free(&params);
     return st;
 }

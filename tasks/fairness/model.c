@@ -53,7 +53,7 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
     if (!st) st = im_loop_resume(&l);
     int regression = t->ds.y_kind == IM_VAR_CONTINUOUS;
     while (!st && im_loop_next(&l)) {
-        im_graph *g = l.g;
+        im_tape *g = l.g;
         for (int k = 0; k < l.batch; k++) {
             im_mat_copy_row(&xb, k, &tr->x, l.rows[k]);
             im_mat_copy_row(&yb, k, &tr->y, l.rows[k]);

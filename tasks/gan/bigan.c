@@ -34,7 +34,7 @@ static void batch_free(batch *b)
 }
 
 /* the two joint pairs' logits: D([x, E(x)]) and D([G(z), z]); E(x) out */
-static void joint_logits(im_graph *g, const bigan_model *m, const batch *b, int detach, im_tensor **real_logit,
+static void joint_logits(im_tape *g, const bigan_model *m, const batch *b, int detach, im_tensor **real_logit,
                          im_tensor **fake_logit, im_tensor **code)
 {
     im_tensor *x = im_input(g, &b->real), *z = im_input(g, &b->z);
@@ -48,7 +48,7 @@ static void joint_logits(im_graph *g, const bigan_model *m, const batch *b, int 
 /* D: BCE(D([x, E(x)]), 1) + BCE(D([G(z), z]), 0), E and G fixed (E(x) kept in b->code). */
 static im_status discriminator_step(im_loop *l, const bigan_model *m, batch *b, im_optim *opt, double *loss_d)
 {
-    im_graph *g = l->g;
+    im_tape *g = l->g;
     im_params_zero_grad(im_encoder_params(&m->disc));
     im_tensor *rl, *fl, *e;
     joint_logits(g, m, b, 1, &rl, &fl, &e);
@@ -64,8 +64,8 @@ static im_status discriminator_step(im_loop *l, const bigan_model *m, batch *b, 
 static im_status encoder_generator_step(im_loop *l, const gan_settings *s, const bigan_model *m, im_estimator *est,
                                         batch *b, im_optim *opt, double *loss_eg, double *mi)
 {
-    im_graph *g = l->g;
-    im_graph_reset(g);
+    im_tape *g = l->g;
+    im_tape_reset(g);
     im_tensor *rl, *fl, *e;
     joint_logits(g, m, b, 0, &rl, &fl, &e);
     im_tensor *loss = im_add(g, im_bce_logits(g, rl, im_input(g, &b->zeros)), im_bce_logits(g, fl, im_input(g, &b->ones)));
@@ -113,17 +113,17 @@ static im_status train(im_task *t, const gan_settings *s, bigan_model *m, im_est
 /* f(x) for every row of x with the tape off, into out (allocated here) */
 static im_status apply(im_ctx *ctx, const im_encoder *f, const im_mat *x, im_mat *out)
 {
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     im_status st = g ? im_mat_alloc(ctx, out, x->rows, f->out_dim) : ctx->status;
     if (!st) {
-        im_graph_set_grad(g, 0);
+        im_tape_set_grad(g, 0);
         im_tensor *y = im_encoder_forward(g, f, im_input(g, x));
         if (y)
             memcpy(out->data, y->val, sizeof(im_real) * (size_t)x->rows * f->out_dim);
         else
             st = ctx->status ? ctx->status : im_fail(ctx, IM_ENOMEM, "bigan: forward pass failed");
     }
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }
 

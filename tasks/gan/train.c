@@ -42,12 +42,12 @@ static void draw_latent(const gan_model *m, im_rng *rng, im_mat *z, im_mat *oneh
 im_status gan_generate(im_ctx *ctx, const gan_model *m, int n, im_rng *rng, im_mat *out, int *codes)
 {
     im_mat z = { 0 };
-    im_graph *g = im_graph_new(ctx);
+    im_tape *g = im_tape_new(ctx);
     im_status st = g ? im_mat_alloc(ctx, &z, n, m->noise_dim + m->codes) : ctx->status;
     if (!st) st = im_mat_alloc(ctx, out, n, m->x_dim);
     if (!st) {
         draw_latent(m, rng, &z, NULL, codes);
-        im_graph_set_grad(g, 0);
+        im_tape_set_grad(g, 0);
         im_tensor *x = im_encoder_forward(g, &m->gen, im_input(g, &z));
         if (x)
             memcpy(out->data, x->val, sizeof(im_real) * (size_t)n * m->x_dim);
@@ -55,14 +55,14 @@ im_status gan_generate(im_ctx *ctx, const gan_model *m, int n, im_rng *rng, im_m
             st = ctx->status ? ctx->status : im_fail(ctx, IM_ENOMEM, "gan: generator failed");
     }
     im_mat_free(&z);
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }
 
 /* D: BCE(D(x), 1) + BCE(D(G(z)), 0), G's output held fixed (and kept in b->fake). */
 static im_status discriminator_step(im_loop *l, const gan_model *m, batch *b, im_optim *opt, double *loss_d)
 {
-    im_graph *g = l->g;
+    im_tape *g = l->g;
     im_params_zero_grad(im_encoder_params(&m->disc));   /* what G's pass left there */
     im_tensor *fake = im_detach(g, im_encoder_forward(g, &m->gen, im_input(g, &b->z)));
     im_tensor *real_logit = im_encoder_forward(g, &m->disc, im_input(g, &b->real));
@@ -80,8 +80,8 @@ static im_status discriminator_step(im_loop *l, const gan_model *m, batch *b, im
 static im_status generator_step(im_loop *l, const gan_settings *s, const gan_model *m, im_estimator *est, batch *b,
                                 im_optim *opt, double *loss_g, double *mi)
 {
-    im_graph *g = l->g;
-    im_graph_reset(g);
+    im_tape *g = l->g;
+    im_tape_reset(g);
     im_tensor *fake = im_encoder_forward(g, &m->gen, im_input(g, &b->z));
     im_tensor *loss = im_bce_logits(g, im_encoder_forward(g, &m->disc, fake), im_input(g, &b->ones));
     im_tensor *term = NULL;

@@ -10,7 +10,7 @@ void ig_batch_free(ig_batch *b)
     im_mat_free(&b->x);
     im_mat_free(&b->own);
     im_csr_free(&b->adjacency);
-    im_csr_free(&b->pool);
+    im_csr_free(&b->readout);
 }
 
 im_status ig_batch_make(im_ctx *ctx, const im_graph_set *gs, const int *graphs, int n, ig_batch *b)
@@ -43,7 +43,7 @@ im_status ig_batch_make(im_ctx *ctx, const im_graph_set *gs, const int *graphs, 
         while (!im_mat_row(&b->own, v)[i]) i++;
         rows[v] = i, cols[v] = v;
     }
-    if (!st) st = im_csr_from_entries(ctx, n, b->n_nodes, rows, cols, NULL, b->n_nodes, &b->pool);
+    if (!st) st = im_csr_from_entries(ctx, n, b->n_nodes, rows, cols, NULL, b->n_nodes, &b->readout);
     free(rows);
     free(cols);
     if (st) ig_batch_free(b);
@@ -55,7 +55,7 @@ im_status ig_batch_make(im_ctx *ctx, const im_graph_set *gs, const int *graphs, 
 im_status ig_embed(im_ctx *ctx, const im_graph_set *gs, const im_encoder *enc, const int *graphs, int n, im_mat *out)
 {
     im_status st = im_mat_alloc(ctx, out, n, enc->out_dim);
-    im_graph *g = st ? NULL : im_graph_new(ctx);
+    im_tape *g = st ? NULL : im_tape_new(ctx);
     if (!st && !g) st = ctx->status;
     im_encoder_set_training(enc, 0);   /* batch norm's running statistics */
     for (int i0 = 0; i0 < n && !st; i0 += EMBED_GRAPHS) {
@@ -65,15 +65,15 @@ im_status ig_embed(im_ctx *ctx, const im_graph_set *gs, const im_encoder *enc, c
         if (st) break;
         st = im_encoder_set_graph(ctx, enc, &b.adjacency);
         if (!st) {
-            im_graph_reset(g);
-            im_graph_set_grad(g, 0);
-            im_tensor *pooled = im_spmm(g, &b.pool, im_encoder_forward(g, enc, im_input(g, &b.x)));
-            if (pooled) memcpy(im_mat_row(out, i0), pooled->val, sizeof(im_real) * (size_t)m * enc->out_dim);
+            im_tape_reset(g);
+            im_tape_set_grad(g, 0);
+            im_tensor *sums = im_spmm(g, &b.readout, im_encoder_forward(g, enc, im_input(g, &b.x)));
+            if (sums) memcpy(im_mat_row(out, i0), sums->val, sizeof(im_real) * (size_t)m * enc->out_dim);
             else st = ctx->status;
         }
         ig_batch_free(&b);
     }
     im_encoder_set_training(enc, 1);
-    im_graph_free(g);
+    im_tape_free(g);
     return st;
 }

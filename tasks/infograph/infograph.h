@@ -16,12 +16,13 @@ typedef struct {
 } ig_settings;
 
 /* Some graphs of a collection as one block-diagonal graph: their nodes'
- * features, the adjacency (renumbered), the sum-pooling map P (graphs x
- * nodes, ones) and the mask of each node's own graph (nodes x graphs). */
+ * features, the adjacency (renumbered), the readout P that sums each
+ * graph's nodes (graphs x nodes, ones) and the mask of each node's own
+ * graph (nodes x graphs). */
 typedef struct {
     int n_graphs, n_nodes;
     im_mat x, own;
-    im_csr adjacency, pool;
+    im_csr adjacency, readout;
 } ig_batch;
 
 im_status ig_batch_make(im_ctx *ctx, const im_graph_set *gs, const int *graphs, int n, ig_batch *b);

@@ -62,11 +62,11 @@ static im_status ig_model_init(im_ctx *ctx, const ig_settings *s, const im_graph
     return st;
 }
 
-static im_tensor *batch_loss(im_graph *g, const ig_model *t, const im_encoder *enc, int b)
+static im_tensor *batch_loss(im_tape *g, const ig_model *t, const im_encoder *enc, int b)
 {
     const ig_batch *bt = &t->batches[b];
     im_tensor *h = im_encoder_forward(g, enc, im_input(g, &bt->x));
-    im_tensor *graphs = im_spmm(g, &bt->pool, h);
+    im_tensor *graphs = im_spmm(g, &bt->readout, h);
     im_tensor *scores = im_matmul(g, im_mlp_forward(g, &t->local, h), im_mlp_forward(g, &t->global, graphs), 0, 1);
     double n_pos = bt->n_nodes, n_neg = (double)bt->n_nodes * (bt->n_graphs - 1);
     im_tensor *pos = im_sum(g, im_mul(g, im_softplus(g, im_neg(g, scores)), im_input(g, &bt->own)), IM_ALL);

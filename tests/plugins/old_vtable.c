@@ -13,7 +13,7 @@ typedef struct {   /* im_estimator_vt as it was, field for field */
     im_unit unit;
     im_status (*create)(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self);
     void (*destroy)(void *self);
-    im_tensor *(*objective)(void *self, im_graph *g, im_tensor *x, im_tensor *y);
+    im_tensor *(*objective)(void *self, im_tape *g, im_tensor *x, im_tensor *y);
     im_params *(*params)(void *self);
     im_status (*fit)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, const im_mat *xv, const im_mat *yv,
                      im_record *rec);

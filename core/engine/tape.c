@@ -1,4 +1,4 @@
-/* graph.c — the tape: leaves, node recording, and the reverse sweep. */
+/* tape.c — the tape: leaves, node recording, and the reverse sweep. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 #include "infomin/graph.h"
 #include "infomin/param.h"
 
-struct im_graph {
+struct im_tape {
     im_ctx *ctx;
     im_arena arena;
     im_node *last;     /* most recent node; nodes link backwards */
@@ -14,11 +14,11 @@ struct im_graph {
     int no_grad;       /* evaluation mode: record no nodes       */
 };
 
-im_graph *im_graph_new(im_ctx *ctx)
+im_tape *im_tape_new(im_ctx *ctx)
 {
-    im_graph *g = calloc(1, sizeof *g);
+    im_tape *g = calloc(1, sizeof *g);
     if (!g) {
-        im_fail(ctx, IM_ENOMEM, "cannot allocate a graph");
+        im_fail(ctx, IM_ENOMEM, "cannot allocate a tape");
         return NULL;
     }
     g->ctx = ctx;
@@ -26,26 +26,26 @@ im_graph *im_graph_new(im_ctx *ctx)
     return g;
 }
 
-void im_graph_free(im_graph *g)
+void im_tape_free(im_tape *g)
 {
     if (!g) return;
     im_arena_free(&g->arena);
     free(g);
 }
 
-void im_graph_reset(im_graph *g)
+void im_tape_reset(im_tape *g)
 {
     im_arena_reset(&g->arena);
     g->last = NULL;
     g->failed = 0;
 }
 
-im_ctx *im_graph_ctx(im_graph *g) { return g->ctx; }
-void im_graph_set_grad(im_graph *g, int enabled) { g->no_grad = !enabled; }
-size_t im_graph_capacity(const im_graph *g) { return g->arena.capacity; }
-size_t im_graph_used(const im_graph *g) { return im_arena_used(&g->arena); }
+im_ctx *im_tape_ctx(im_tape *g) { return g->ctx; }
+void im_tape_set_grad(im_tape *g, int enabled) { g->no_grad = !enabled; }
+size_t im_tape_capacity(const im_tape *g) { return g->arena.capacity; }
+size_t im_tape_used(const im_tape *g) { return im_arena_used(&g->arena); }
 
-im_tensor *im_op_fail(im_graph *g, const char *fmt, ...)
+im_tensor *im_op_fail(im_tape *g, const char *fmt, ...)
 {
     if (!g->failed) {   /* keep the first, most specific message */
         va_list ap;
@@ -57,7 +57,7 @@ im_tensor *im_op_fail(im_graph *g, const char *fmt, ...)
     return NULL;
 }
 
-void *im_graph_alloc(im_graph *g, size_t bytes)
+void *im_tape_alloc(im_tape *g, size_t bytes)
 {
     void *p = im_arena_alloc(&g->arena, bytes);
     if (!p) {
@@ -67,10 +67,10 @@ void *im_graph_alloc(im_graph *g, size_t bytes)
     return p;
 }
 
-static im_tensor *tensor_header(im_graph *g, int rows, int cols)
+static im_tensor *tensor_header(im_tape *g, int rows, int cols)
 {
     if (rows <= 0 || cols <= 0) return im_op_fail(g, "tensor shape %dx%d is empty", rows, cols);
-    im_tensor *t = im_graph_alloc(g, sizeof *t);
+    im_tensor *t = im_tape_alloc(g, sizeof *t);
     if (!t) return NULL;
     memset(t, 0, sizeof *t);
     t->rows = rows;
@@ -78,15 +78,15 @@ static im_tensor *tensor_header(im_graph *g, int rows, int cols)
     return t;
 }
 
-im_tensor *im_tensor_new(im_graph *g, int rows, int cols)
+im_tensor *im_tensor_new(im_tape *g, int rows, int cols)
 {
     im_tensor *t = tensor_header(g, rows, cols);
     if (!t) return NULL;
-    t->val = im_graph_alloc(g, sizeof(im_real) * (size_t)rows * (size_t)cols);
+    t->val = im_tape_alloc(g, sizeof(im_real) * (size_t)rows * (size_t)cols);
     return t->val ? t : NULL;
 }
 
-im_tensor *im_leaf(im_graph *g, int rows, int cols, im_real *data, int needs_grad)
+im_tensor *im_leaf(im_tape *g, int rows, int cols, im_real *data, int needs_grad)
 {
     im_tensor *t = tensor_header(g, rows, cols);
     if (!t) return NULL;
@@ -95,12 +95,12 @@ im_tensor *im_leaf(im_graph *g, int rows, int cols, im_real *data, int needs_gra
     return t;
 }
 
-im_tensor *im_input(im_graph *g, const im_mat *m)
+im_tensor *im_input(im_tape *g, const im_mat *m)
 {
     return im_leaf(g, m->rows, m->cols, m->data, 0);
 }
 
-im_tensor *im_const(im_graph *g, int rows, int cols, im_real value)
+im_tensor *im_const(im_tape *g, int rows, int cols, im_real value)
 {
     im_tensor *t = im_tensor_new(g, rows, cols);
     if (!t) return NULL;
@@ -108,30 +108,30 @@ im_tensor *im_const(im_graph *g, int rows, int cols, im_real value)
     return t;
 }
 
-im_tensor *im_param_tensor(im_graph *g, im_param *p)
+im_tensor *im_param_tensor(im_tape *g, im_param *p)
 {
     im_tensor *t = im_leaf(g, p->rows, p->cols, p->value, 1);
     if (t) t->grad = p->grad;   /* accumulates straight into the param */
     return t;
 }
 
-im_tensor *im_param_frozen(im_graph *g, im_param *p)
+im_tensor *im_param_frozen(im_tape *g, im_param *p)
 {
     return im_leaf(g, p->rows, p->cols, p->value, 0);
 }
 
-im_tensor *im_detach(im_graph *g, im_tensor *x)
+im_tensor *im_detach(im_tape *g, im_tensor *x)
 {
     if (!x) return NULL;
     return im_leaf(g, x->rows, x->cols, x->val, 0);
 }
 
-im_node *im_graph_record(im_graph *g, const char *op, im_tensor *out, im_backward_fn backward,
+im_node *im_tape_record(im_tape *g, const char *op, im_tensor *out, im_backward_fn backward,
                          im_tensor *a, im_tensor *b, im_tensor *c)
 {
     out->needs_grad = !g->no_grad && ((a && a->needs_grad) || (b && b->needs_grad) || (c && c->needs_grad));
     if (!out->needs_grad) return NULL;   /* nothing to differentiate: no node */
-    im_node *n = im_graph_alloc(g, sizeof *n);
+    im_node *n = im_tape_alloc(g, sizeof *n);
     if (!n) return NULL;
     memset(n, 0, sizeof *n);
     n->backward = backward;
@@ -146,29 +146,29 @@ im_node *im_graph_record(im_graph *g, const char *op, im_tensor *out, im_backwar
     return n;
 }
 
-im_real *im_grad_of(im_graph *g, im_tensor *t)
+im_real *im_grad_of(im_tape *g, im_tensor *t)
 {
     if (!t || !t->needs_grad) return NULL;
     if (!t->grad) {
         size_t bytes = sizeof(im_real) * (size_t)t->rows * (size_t)t->cols;
-        t->grad = im_graph_alloc(g, bytes);
+        t->grad = im_tape_alloc(g, bytes);
         if (t->grad) memset(t->grad, 0, bytes);
     }
     return t->grad;
 }
 
-im_real *im_grad_dest(im_graph *g, im_tensor *t, double *beta)
+im_real *im_grad_dest(im_tape *g, im_tensor *t, double *beta)
 {
     *beta = 1.0;
     if (!t || !t->needs_grad) return NULL;
     if (!t->grad) {
-        t->grad = im_graph_alloc(g, sizeof(im_real) * (size_t)t->rows * (size_t)t->cols);
+        t->grad = im_tape_alloc(g, sizeof(im_real) * (size_t)t->rows * (size_t)t->cols);
         *beta = 0.0;
     }
     return t->grad;
 }
 
-im_status im_backward(im_graph *g, im_tensor *loss)
+im_status im_backward(im_tape *g, im_tensor *loss)
 {
     if (g->failed || !loss) {
         if (!g->failed) return im_fail(g->ctx, IM_EINVAL, "im_backward: no loss tensor");
@@ -188,7 +188,7 @@ im_status im_backward(im_graph *g, im_tensor *loss)
 }
 
 /* value from `value`, gradient to `grad_path` */
-static void surrogate_backward(im_graph *g, im_node *n)
+static void surrogate_backward(im_tape *g, im_node *n)
 {
     im_tensor *path = n->in[0], *y = n->out;
     im_real *dp = im_grad_of(g, path);
@@ -196,7 +196,7 @@ static void surrogate_backward(im_graph *g, im_node *n)
     for (long i = 0; i < (long)y->rows * y->cols; i++) dp[i] += y->grad[i];
 }
 
-im_tensor *im_surrogate(im_graph *g, im_tensor *value, im_tensor *grad_path)
+im_tensor *im_surrogate(im_tape *g, im_tensor *value, im_tensor *grad_path)
 {
     if (!value || !grad_path) return NULL;
     if (value->rows != grad_path->rows || value->cols != grad_path->cols)
@@ -205,6 +205,21 @@ im_tensor *im_surrogate(im_graph *g, im_tensor *value, im_tensor *grad_path)
     im_tensor *y = im_tensor_new(g, value->rows, value->cols);
     if (!y) return NULL;
     memcpy(y->val, value->val, sizeof(im_real) * (size_t)value->rows * (size_t)value->cols);
-    im_graph_record(g, "surrogate", y, surrogate_backward, grad_path, NULL, NULL);
+    im_tape_record(g, "surrogate", y, surrogate_backward, grad_path, NULL, NULL);
     return y;
+}
+
+/* The names before 0.6 (graph.h): the same functions. */
+im_tape *im_graph_new(im_ctx *ctx) { return im_tape_new(ctx); }
+void im_graph_free(im_tape *g) { im_tape_free(g); }
+void im_graph_reset(im_tape *g) { im_tape_reset(g); }
+im_ctx *im_graph_ctx(im_tape *g) { return im_tape_ctx(g); }
+size_t im_graph_capacity(const im_tape *g) { return im_tape_capacity(g); }
+size_t im_graph_used(const im_tape *g) { return im_tape_used(g); }
+void im_graph_set_grad(im_tape *g, int enabled) { im_tape_set_grad(g, enabled); }
+void *im_graph_alloc(im_tape *g, size_t bytes) { return im_tape_alloc(g, bytes); }
+im_node *im_graph_record(im_tape *g, const char *op, im_tensor *out, im_backward_fn backward, im_tensor *a,
+                         im_tensor *b, im_tensor *c)
+{
+    return im_tape_record(g, op, out, backward, a, b, c);
 }
