@@ -98,9 +98,10 @@ START_TEST(directory_scan_keeps_going_past_refusals)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/tests/plugins", test_builddir());
     int loaded = im_registry_load_dir(&ctx, reg, dir, 1);
-    ck_assert_int_eq(loaded, 2);   /* old_vtable, and sweep/probe_task in the folder below */
+    ck_assert_int_eq(loaded, 3);   /* old_vtable, and sweep/probe_task and kit/probe_mi in the folders below */
     ck_assert_ptr_nonnull(im_registry_find(reg, IM_ESTIMATOR, "old-gaussian"));
     ck_assert_ptr_nonnull(im_registry_find(reg, IM_TASK, "probe"));
+    ck_assert_ptr_nonnull(im_registry_find(reg, IM_TASK, "probe-mi"));
     const char *r = im_registry_refusals(reg);
     ck_assert_ptr_nonnull(strstr(r, "bad_abi.so: plugin 0 was built for ABI version"));
     ck_assert_ptr_nonnull(strstr(r, "dup_mine.so: duplicate estimator plugin name 'mine'"));
