@@ -77,12 +77,37 @@ struct im_pool {
     atomic_int stop;
     im_pool_fn fn;
     void *arg;
-    /* the dispatcher's own: */
-    int serial_left;   /* jobs still to run serially after a loss */
-    int backoff;       /* serial jobs after the next loss (0: none in a row) */
-    int alone;         /* split jobs in a row whose parts the caller ran alone, weighted */
-    double credit;     /* seconds gained by recent splits, at most CREDIT_MAX */
+    im_pool_policy policy;   /* the dispatcher's own */
 };
+
+int im_pool_policy_serial(im_pool_policy *p)
+{
+    if (p->serial_left <= 0) return 0;
+    p->serial_left--;
+    return 1;
+}
+
+void im_pool_policy_observe(im_pool_policy *p, int n, int own, double own_seconds, double wall, int asleep)
+{
+    double alone_cost = own ? own_seconds / own * n : wall;
+    int lost;
+    if (own == n) {   /* no worker came: try again, but not forever */
+        if (wall >= ALONE_MIN_SECONDS) p->alone += asleep ? 1 : 8;
+        lost = p->alone >= ALONE_LIMIT;
+    } else {
+        p->alone = 0;
+        p->credit = fmin(p->credit + alone_cost - wall, CREDIT_MAX);
+        lost = p->credit < -LOSS_MIN;
+    }
+    if (lost) {
+        p->backoff = p->backoff ? (p->backoff < BACKOFF_MAX ? 2 * p->backoff : BACKOFF_MAX) : BACKOFF_FIRST;
+        p->serial_left = p->backoff;
+        p->alone = 0;
+        p->credit = 0;
+    } else if (p->credit >= CREDIT_MAX) {   /* gains sustained: forget past losses */
+        p->backoff = 0;
+    }
+}
 
 
 /* Claim and run parts of the current job until none is left. fn and arg
@@ -173,8 +198,7 @@ void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg)
         fn(arg, 0, 1);
         return;
     }
-    if (pool->serial_left > 0) {   /* backing off after a loss */
-        pool->serial_left--;
+    if (im_pool_policy_serial(&pool->policy)) {   /* backing off after a loss */
         for (int part = 0; part < pool->n_threads; part++) fn(arg, part, pool->n_threads);
         return;
     }
@@ -198,24 +222,7 @@ void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg)
         else
             sched_yield();
     }
-    double wall = im_seconds() - t0, alone_cost = own ? (t1 - t0) / own * pool->n_threads : wall;
-    int lost;
-    if (own == pool->n_threads) {   /* no worker came: try again, but not forever */
-        if (wall >= ALONE_MIN_SECONDS) pool->alone += asleep ? 1 : 8;
-        lost = pool->alone >= ALONE_LIMIT;
-    } else {
-        pool->alone = 0;
-        pool->credit = fmin(pool->credit + alone_cost - wall, CREDIT_MAX);
-        lost = pool->credit < -LOSS_MIN;
-    }
-    if (lost) {
-        pool->backoff = pool->backoff ? (pool->backoff < BACKOFF_MAX ? 2 * pool->backoff : BACKOFF_MAX) : BACKOFF_FIRST;
-        pool->serial_left = pool->backoff;
-        pool->alone = 0;
-        pool->credit = 0;
-    } else if (pool->credit >= CREDIT_MAX) {   /* gains sustained: forget past losses */
-        pool->backoff = 0;
-    }
+    im_pool_policy_observe(&pool->policy, pool->n_threads, own, t1 - t0, im_seconds() - t0, asleep);
 }
 
 typedef struct {

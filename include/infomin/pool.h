@@ -32,4 +32,20 @@ IM_API void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg);
 typedef void (*im_range_fn)(void *arg, long lo, long hi);
 IM_API void im_pool_for(im_pool *pool, long n, long min_chunk, im_range_fn fn, void *arg);
 
+/* The pool's choice between splitting a job and running it on the caller
+ * alone (pool.c says why), as a pure function of what the jobs before
+ * observed: the pool's own state, and what tests drive with made-up
+ * observations instead of a busy machine. */
+typedef struct im_pool_policy {
+    int serial_left;   /* jobs still to run serially after a loss */
+    int backoff;       /* serial jobs after the next loss (0: none in a row) */
+    int alone;         /* split jobs in a row whose parts the caller ran alone, weighted */
+    double credit;     /* seconds gained by recent splits, at most 1 ms */
+} im_pool_policy;
+/* 1 when the next job runs on the caller alone (one serial job used up). */
+IM_API int im_pool_policy_serial(im_pool_policy *p);
+/* After a split job of n parts: the caller ran `own` of them in own_seconds,
+ * the job took wall seconds, and the workers were asleep when it came. */
+IM_API void im_pool_policy_observe(im_pool_policy *p, int n, int own, double own_seconds, double wall, int asleep);
+
 #endif
