@@ -19,6 +19,8 @@ im_status im_loop_begin(im_loop *l, im_task *task, const im_loop_opts *o)
     memset(l, 0, sizeof *l);
     l->task = task;
     l->o = *o;
+    if (!l->o.name) l->o.name = task->sec.plugin ? task->sec.plugin->name : "training";
+    o = &l->o;
     im_ctx *ctx = task->ctx;
     l->batch = o->rows > 0 ? (o->batch < o->rows ? o->batch : o->rows) : 0;
     l->extra_batch = o->extra_rows > 0 ? (o->extra_batch < o->extra_rows ? o->extra_batch : o->extra_rows) : 0;

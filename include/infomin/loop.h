@@ -41,7 +41,7 @@
 #include "taskkit.h"
 
 typedef struct im_loop_opts {
-    const char *name;      /* the progress label and the prefix of the loop's messages */
+    const char *name;      /* progress label, prefix of the messages (NULL: the task's name) */
     int epochs;            /* passes; 0: `steps` steps with no epochs */
     long steps;            /* epochs = 0: the number of steps */
     int rows, batch;       /* each step draws batch of rows 0..rows-1 (batch capped at rows); rows 0: none */

@@ -1,13 +1,15 @@
 /* penalty.h — an estimator plugin used as the training penalty
- * β·Î(Z;T) of an infomin task (disentangle, domain-adapt): what it needs
- * between encoder steps. A trained estimator (a critic: renyi, club, tc,
- * the variational bounds) takes `inner_steps` Adam updates on the batch's
- * Z, detached, before each encoder step — the alternation of Scalable
- * Infomin Learning's adversarial baselines; a fitted closed-form one
- * (slice: new directions and CCA) is refitted on the Z of `refit_rows`
- * training rows every `refit_every` steps; the rest (pearson, dcor, hsic)
- * need nothing. The encoder step then adds β times the estimator's
- * objective, differentiable in Z, with the critic held fixed. */
+ * β·Î(Z;T) of an infomin task (fairness, disentangle, domain-adapt): what
+ * it needs between encoder steps. A trained estimator (a critic: renyi,
+ * club, tc, the variational bounds) takes `inner_steps` Adam updates on
+ * the batch's Z, detached, before each encoder step — the alternation of
+ * Scalable Infomin Learning's adversarial baselines; a fitted closed-form
+ * one (slice: new directions and CCA) is refitted on the Z of `refit_rows`
+ * training rows every `refit_every` steps, or (refit_on = batch, the
+ * published reference's recipe) on every batch's own Z; the rest (pearson,
+ * dcor, hsic) need nothing. The encoder step then adds β times the
+ * estimator's objective, differentiable in Z, with the critic held fixed;
+ * `warmup` is the epochs over which the task's loop ramps β up (loop.h). */
 #ifndef INFOMIN_PENALTY_H
 #define INFOMIN_PENALTY_H
 
