@@ -109,7 +109,6 @@ void im_pool_policy_observe(im_pool_policy *p, int n, int own, double own_second
     }
 }
 
-
 /* Claim and run parts of the current job until none is left. fn and arg
  * are read after a claim succeeds: the job they belong to cannot end (nor
  * the next one begin) before that part is counted done. */

@@ -46,7 +46,6 @@ static const im_field bottleneck_fields[] = {
     IM_FIELDS_END,
 };
 
-
 /* The code each regularizer's paper uses when code = auto; none has no
  * beta and a deterministic code. */
 static void derive(bn_settings *s)

@@ -30,7 +30,6 @@ static const im_field dgi_fields[] = {
     IM_FIELDS_END,
 };
 
-
 /* Every node's features in split order, their labels. */
 static im_status graph_of(im_ctx *ctx, const im_dataset *ds, dgi_graph *gr)
 {

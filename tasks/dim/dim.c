@@ -49,7 +49,6 @@ static const im_field dim_fields[] = {
     IM_FIELDS_END,
 };
 
-
 /* What the keys imply: the paper's weights for dim-l and dim-g. */
 static void derive(dim_settings *s)
 {

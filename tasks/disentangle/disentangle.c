@@ -38,7 +38,6 @@ static const im_field disentangle_fields[] = {
     IM_FIELDS_END,
 };
 
-
 static int compare_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

@@ -34,7 +34,6 @@ static const im_field domain_adapt_fields[] = {
     IM_FIELDS_END,
 };
 
-
 /* The training rows of each domain; both must be there, and in the test
  * split too (the two accuracies). */
 static im_status split_domains(im_ctx *ctx, const im_dataset *ds, da_domains *d)

@@ -78,7 +78,6 @@ static im_status fairness_validate(im_ctx *ctx, const im_section *s)
     return st;
 }
 
-
 /* T must vary (a constant T is no nuisance: the leakage measures would
  * read 0 or NaN), and a binary T must have both groups in the test split
  * (the fairness gaps compare them). */

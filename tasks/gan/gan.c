@@ -37,7 +37,6 @@ const im_field gan_fields[] = {
     IM_FIELDS_END,
 };
 
-
 static im_status evaluate(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const gan_model *m, im_rng *rng,
                           im_record *rec)
 {

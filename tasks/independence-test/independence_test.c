@@ -28,7 +28,6 @@ static const im_field independence_fields[] = {
     IM_FIELDS_END,
 };
 
-
 static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_record *rec)
 {
     settings s;

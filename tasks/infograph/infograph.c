@@ -26,7 +26,6 @@ static const im_field infograph_fields[] = {
     IM_FIELDS_END,
 };
 
-
 /* The probe on the graph embeddings: train rows, then test rows. */
 static im_status probe(im_ctx *ctx, const ig_settings *s, const im_dataset *ds, const im_mat *train,
                        const im_mat *test, im_rng *rng, double *acc)

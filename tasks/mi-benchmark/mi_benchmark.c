@@ -35,7 +35,6 @@ static const im_field mi_benchmark_fields[] = {
     IM_FIELDS_END,
 };
 
-
 /* the rows of a, b and c, one above the other (same width), into out */
 static im_status stack_rows(im_ctx *ctx, const im_mat *a, const im_mat *b, const im_mat *c, im_mat *out)
 {

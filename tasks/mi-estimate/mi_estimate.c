@@ -110,7 +110,6 @@ static im_status curve_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, c
     return st;
 }
 
-
 /* The estimate against the truth: into the record, and one line on stdout. */
 static void report_estimate(const im_estimator *est, const im_dataset *ds, double estimate, double fit_seconds,
                             im_record *rec)

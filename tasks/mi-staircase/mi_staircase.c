@@ -34,7 +34,6 @@ static const im_field staircase_fields[] = {
     IM_FIELDS_END,
 };
 
-
 /* fresh batch from the generator, through the transform */
 static im_status sample(im_ctx *ctx, const im_synth *gen, im_rng *rng, const im_section *sec, im_mat *x, im_mat *y)
 {
