@@ -5,11 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "infomin/batcher.h"
 #include "estimate.h"
 #include "infomin/estimator.h"
-#include "infomin/optim.h"
-#include "infomin/progress.h"
 #include "infomin/registry.h"
 
 const char *im_bound_name(im_bound b)

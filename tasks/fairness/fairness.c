@@ -37,10 +37,10 @@ static const im_field fairness_fields[] = {
     IM_INT(fairness_settings, ksg_slices, "20", "random 2-D projections of Z for the KSG leakage", ">=1"),
     IM_INT(fairness_settings, checkpoint_every, "0", "epochs between checkpoints of the training state (0: none); "
            "infomin-run --resume continues a killed run from the last one", ">=0", .unhashed = 1),
-    IM_KEY("select_accuracy", "float", "0.8", "sweep summary: per penalty, the beta with the lowest rho*(Z;T) among "
-           "runs at least this accurate", "0..1", .unhashed = 1),
-    IM_KEY("reference_rho", "string", "", "sweep summary: published rho*(Z;T) to print beside the chosen runs, as "
-           "penalty:value,... (e.g. none:0.987)", NULL, .unhashed = 1),
+    IM_FLOAT(fairness_settings, select_accuracy, "0.8", "sweep summary: per penalty, the beta with the lowest "
+             "rho*(Z;T) among runs at least this accurate", "0..1", .unhashed = 1),
+    IM_STRING(fairness_settings, reference_rho, "", "sweep summary: published rho*(Z;T) to print beside the chosen "
+              "runs, as penalty:value,... (e.g. none:0.987)", NULL, .unhashed = 1),
     IM_FIELDS_END,
 };
 

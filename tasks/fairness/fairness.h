@@ -12,6 +12,8 @@ typedef struct {
     int epochs, batch, adversary_epochs, renyi_steps, ksg_slices, checkpoint_every;
     int adversary_hidden[8], n_adversary_hidden;
     im_penalty_opts pen;
+    double select_accuracy;        /* read by the sweep summary only */
+    const char *reference_rho;     /* likewise */
 } fairness_settings;
 
 /* The model: encoder plugin, linear head; `all` lists both parameter sets

@@ -205,13 +205,10 @@ static void print_choice(const im_run_group *g, const char *name, const metrics 
 static im_status print_choices(im_ctx *ctx, const im_config *cfg, const im_run_group *groups, int n_groups,
                                const line *lines, int n_lines, const metrics *m)
 {
-    im_section sec;
-    double floor_acc;
-    const char *reference;
-    im_status st = im_config_section(ctx, cfg, ctx->registry, "task", &sec);
-    if (!st) st = im_section_float(ctx, &sec, "select_accuracy", &floor_acc);
-    if (!st) st = im_section_string(ctx, &sec, "reference_rho", &reference);
-    if (st) return st;
+    fairness_settings s;
+    if (im_task_settings(ctx, cfg, &s)) return ctx->status;
+    double floor_acc = s.select_accuracy;
+    const char *reference = s.reference_rho;
     if (m->classification)
         printf("chosen beta per penalty (lowest mean rho*(Z;T) with mean accuracy >= %.3g; mean ± sd [least, "
                "greatest] over seeds):\n", floor_acc);
