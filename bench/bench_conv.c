@@ -85,7 +85,7 @@ static im_status run(im_ctx *ctx, int steps, double *rate)
     if (!st) st = im_params_view_append(ctx, &m.all, &m.head_params);
     if (!st) {
         im_adam_init(&m.opt, &m.all, 1e-3);
-        m.opt.pool = ctx->pool;
+        m.opt.workers = ctx->workers;
         for (long i = 0; i < (long)BATCH * 784; i++) m.x.data[i] = (float)im_rng_uniform(&rng);
         for (int i = 0; i < BATCH; i++) m.labels[i] = (int)im_rng_below(&rng, 10);
     }
@@ -128,16 +128,16 @@ int main(int argc, char **argv)
     for (int threads = 1; threads <= 2; threads++) {
         openblas_set_num_threads(threads);
         double peak = sgemm_gflops(), rate = 0;
-        im_pool_free(ctx.pool);
-        ctx.pool = NULL;
-        if (im_pool_new(&ctx, threads, &ctx.pool) || run(&ctx, steps, &rate)) {
+        im_workers_free(ctx.workers);
+        ctx.workers = NULL;
+        if (im_workers_new(&ctx, threads, &ctx.workers) || run(&ctx, steps, &rate)) {
             fprintf(stderr, "bench_conv: %s\n", ctx.err);
             return 1;
         }
         double limit = peak * 1e9 / flops;
         printf("%-7d %10.1f %12.2f %12.1f %10.1f %8.3f\n", threads, rate, flops / 1e6, peak, limit, rate / limit);
     }
-    im_pool_free(ctx.pool);
+    im_workers_free(ctx.workers);
     im_registry_free(ctx.registry);
     return 0;
 }

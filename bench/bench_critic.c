@@ -4,7 +4,7 @@
  * 40 -> 256 -> 256 -> 1 (ReLU), B joint + B shuffled pairs per step, the DV
  * loss with MINE's EMA correction, Adam; 1000 steps through the generic
  * trainer, exactly the loop `infomin-run` runs. Batch 64 and 256, at 1 and
- * 2 threads (infomin's pool splitting each product; OpenBLAS single-threaded).
+ * 2 threads (infomin's worker threads splitting each product; OpenBLAS single-threaded).
  * The steps are timed in 5 blocks and the median block's rate is printed: the
  * machine is shared, and the median is robust to another tenant's burst.
  *
@@ -103,9 +103,9 @@ static int run_mine(im_ctx *ctx, int batch, int steps, const char *activation, d
 
 static int set_threads(im_ctx *ctx, int threads)
 {
-    im_pool_free(ctx->pool);
-    ctx->pool = NULL;
-    if (im_pool_new(ctx, threads, &ctx->pool)) {   /* sets OpenBLAS to 1 thread */
+    im_workers_free(ctx->workers);
+    ctx->workers = NULL;
+    if (im_workers_new(ctx, threads, &ctx->workers)) {   /* sets OpenBLAS to 1 thread */
         fprintf(stderr, "bench_critic: %s\n", ctx->err);
         return 1;
     }
@@ -207,7 +207,7 @@ int main(int argc, char **argv)
     }
     int rc = activations(&ctx, steps, only);
     if (!rc) rc = contended(&ctx, steps, only);
-    im_pool_free(ctx.pool);
+    im_workers_free(ctx.workers);
     im_registry_free(ctx.registry);
     return rc;
 }

@@ -70,7 +70,7 @@ int main(int argc, char **argv)
     im_registry_load_search_path(&ctx, ctx.registry, getenv("INFOMIN_BENCH_PLUGIN_PATH"));
     openblas_set_num_threads(threads);
     double peak = sgemm_gflops();
-    if (im_pool_new(&ctx, threads, &ctx.pool)) {
+    if (im_workers_new(&ctx, threads, &ctx.workers)) {
         fprintf(stderr, "bench_estimators: %s\n", ctx.err);
         return 1;
     }
@@ -107,10 +107,10 @@ int main(int argc, char **argv)
         }
     /* one all-pairs bound again on one thread: the PyTorch twin's one-core row */
     if (threads != 1 && !only) {
-        im_pool_free(ctx.pool);
+        im_workers_free(ctx.workers);
         openblas_set_num_threads(1);
         double peak1 = sgemm_gflops();
-        if (im_pool_new(&ctx, 1, &ctx.pool)) return 1;
+        if (im_workers_new(&ctx, 1, &ctx.workers)) return 1;
         printf("\nnwj on one thread (sgemm %.1f GFLOP/s)\n", peak1);
         for (int bi = 0; bi < 2; bi++) {
             int batch = bi ? 256 : 64;
@@ -119,9 +119,9 @@ int main(int argc, char **argv)
             double limit = peak1 * 1e9 / all_pairs_flops(batch);
             printf("%-8s %5d %10.1f %12.1f %8.3f\n", "nwj", batch, rate, limit, rate / limit);
         }
-        im_pool_free(ctx.pool);
+        im_workers_free(ctx.workers);
         openblas_set_num_threads(threads);
-        if (im_pool_new(&ctx, threads, &ctx.pool)) return 1;
+        if (im_workers_new(&ctx, threads, &ctx.workers)) return 1;
     }
     /* KSG: the neighbour search at the sizes the estimator family promises */
     printf("\nksg (k = 3), %d threads: seconds per estimate\n%-22s %10s %10s %10s\n", threads, "data", "seconds",
@@ -148,7 +148,7 @@ int main(int argc, char **argv)
     }
     im_mat_free(&x);
     im_mat_free(&y);
-    im_pool_free(ctx.pool);
+    im_workers_free(ctx.workers);
     im_registry_free(ctx.registry);
     return 0;
 }

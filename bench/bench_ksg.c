@@ -25,7 +25,7 @@ int main(int argc, char **argv)
     const char *folder = argc > 2 ? argv[2] : NULL;
     im_ctx ctx;
     im_ctx_init(&ctx);
-    if (im_pool_new(&ctx, threads > 0 ? threads : 1, &ctx.pool)) {
+    if (im_workers_new(&ctx, threads > 0 ? threads : 1, &ctx.workers)) {
         fprintf(stderr, "bench_ksg: %s\n", ctx.err);
         return 1;
     }
@@ -67,6 +67,6 @@ int main(int argc, char **argv)
         free(x);
         free(y);
     }
-    im_pool_free(ctx.pool);
+    im_workers_free(ctx.workers);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "infomin/nn.h"
 #include "infomin/optim.h"
 #include "infomin/param.h"
+#include "infomin/workers.h"
 #include "infomin/pool.h"
 #include "infomin/rng.h"
 #include "infomin/sparse.h"
@@ -233,13 +234,13 @@ static void count_part(void *arg, int part, int n_parts)
 }
 
 /* One critic step (forward, backward, Adam) with and without a 2-thread
- * pool: splitting products and elementwise passes across threads must not
+ * set of workers: splitting products and elementwise passes across threads must not
  * change the numbers. */
-static void critic_step(im_pool *pool, float *loss_out, im_params *params_out)
+static void critic_step(im_workers *workers, float *loss_out, im_params *params_out)
 {
     im_ctx ctx;
     im_ctx_init(&ctx);
-    ctx.pool = pool;
+    ctx.workers = workers;
     im_rng rng;
     im_rng_seed(&rng, 11);
     im_mlp mlp;
@@ -256,23 +257,23 @@ static void critic_step(im_pool *pool, float *loss_out, im_params *params_out)
     *loss_out = (float)im_item(loss);
     im_optim opt;
     im_adam_init(&opt, params_out, 1e-2);
-    opt.pool = pool;
+    opt.workers = workers;
     im_optim_step(&opt);   /* after one step m = (1 - β1)·grad: the gradients stay comparable */
     im_tape_free(g);
     im_mat_free(&x);
 }
 
-START_TEST(thread_pool_changes_no_number)
+START_TEST(workers_changes_no_number)
 {
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_pool *pool;
-    ck_assert_int_eq(im_pool_new(&ctx, 2, &pool), IM_OK);
-    ck_assert_int_eq(im_pool_threads(pool), 2);
+    im_workers *workers;
+    ck_assert_int_eq(im_workers_new(&ctx, 2, &workers), IM_OK);
+    ck_assert_int_eq(im_workers_count(workers), 2);
     im_params serial = { 0 }, pooled = { 0 };
     float loss_serial, loss_pooled;
     critic_step(NULL, &loss_serial, &serial);
-    critic_step(pool, &loss_pooled, &pooled);
+    critic_step(workers, &loss_pooled, &pooled);
     ck_assert_float_eq(loss_serial, loss_pooled);
     for (int i = 0; i < serial.count; i++) {
         long n = (long)serial.items[i]->rows * serial.items[i]->cols;
@@ -294,18 +295,18 @@ START_TEST(thread_pool_changes_no_number)
     long total = 0;
     for (int rep = 0; rep < 20000; rep++) {
         long counts[2] = { 0, 0 };
-        im_pool_run(pool, count_part, counts);
+        im_workers_run(workers, count_part, counts);
         total += counts[0] + counts[1];
     }
     ck_assert_int_eq(total, 40000);
     im_params_free(&serial);
     im_params_free(&pooled);
-    im_pool_free(pool);
+    im_workers_free(workers);
 }
 END_TEST
 
 /* A part that a worker runs slowly (it "lost its core": 20 ms asleep) when
- * the job asks for it, so that the pool also backs off now and then while
+ * the job asks for it, so that the workers also backs off now and then while
  * the test runs; every part counts its runs. */
 typedef struct {
     int counts[4];
@@ -331,81 +332,102 @@ static void stall_part(void *arg, int part, int n_parts)
 }
 
 /* Parts are claimed by whoever comes first: every part of every job runs
- * exactly once on an oversubscribed pool (4 threads), with a worker
+ * exactly once on an oversubscribed set of workers (4 threads), with a worker
  * stalling now and then. Which thread ran which part is the scheduler's
  * business (a busy machine decides it), so the test does not look. */
-START_TEST(thread_pool_runs_every_part_once)
+START_TEST(workers_runs_every_part_once)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_workers *workers;
+    ck_assert_int_eq(im_workers_new(&ctx, 4, &workers), IM_OK);
+    for (int rep = 0; rep < 500; rep++) {
+        stall_job j = { .caller = pthread_self(), .stall = rep % 100 == 0 };
+        im_workers_run(workers, stall_part, &j);
+        for (int p = 0; p < 4; p++) ck_assert_int_eq(j.counts[p], 1);
+    }
+    im_workers_free(workers);
+}
+END_TEST
+
+/* The 0.5 names (pool.h) still work: im_pool_* are the workers' functions
+ * and the `pool` member of im_ctx and im_optim is `workers`. */
+START_TEST(workers_keep_their_names_before_0_6)
 {
     im_ctx ctx;
     im_ctx_init(&ctx);
     im_pool *pool;
-    ck_assert_int_eq(im_pool_new(&ctx, 4, &pool), IM_OK);
-    for (int rep = 0; rep < 500; rep++) {
-        stall_job j = { .caller = pthread_self(), .stall = rep % 100 == 0 };
-        im_pool_run(pool, stall_part, &j);
-        for (int p = 0; p < 4; p++) ck_assert_int_eq(j.counts[p], 1);
-    }
+    ck_assert_int_eq(im_pool_new(&ctx, 2, &pool), IM_OK);
+    ctx.pool = pool;
+    ck_assert_ptr_eq(ctx.workers, pool);
+    im_optim opt = { 0 };
+    opt.workers = ctx.pool;
+    ck_assert_ptr_eq(opt.pool, pool);
+    ck_assert_int_eq(im_pool_threads(pool), 2);
+    long counts[2] = { 0, 0 };
+    im_pool_run(pool, count_part, counts);
+    ck_assert(counts[0] == 1 && counts[1] == 1);
     im_pool_free(pool);
 }
 END_TEST
 
 /* n serial jobs, then a split one */
-static void expect_serial(im_pool_policy *p, int n)
+static void expect_serial(im_workers_policy *p, int n)
 {
-    for (int k = 0; k < n; k++) ck_assert_msg(im_pool_policy_serial(p), "job %d of %d after a loss was split", k, n);
-    ck_assert_msg(!im_pool_policy_serial(p), "more than %d jobs ran serially", n);
+    for (int k = 0; k < n; k++) ck_assert_msg(im_workers_policy_serial(p), "job %d of %d after a loss was split", k, n);
+    ck_assert_msg(!im_workers_policy_serial(p), "more than %d jobs ran serially", n);
 }
 
-/* The pool's back-off policy on made-up observations (4 parts a job): no
+/* The workers' back-off policy on made-up observations (4 parts a job): no
  * clock and no scheduler, so a busy machine cannot change the answer. */
-START_TEST(thread_pool_backs_off_after_a_stall_and_forgets_after_gains)
+START_TEST(workers_backs_off_after_a_stall_and_forgets_after_gains)
 {
-    im_pool_policy p = { 0 };
-    ck_assert(!im_pool_policy_serial(&p));
+    im_workers_policy p = { 0 };
+    ck_assert(!im_workers_policy_serial(&p));
     /* a split that paid: the caller's 2 parts took 1 ms, the job 1 ms (2 ms alone) */
-    im_pool_policy_observe(&p, 4, 2, 1e-3, 1e-3, 0);
-    ck_assert(!im_pool_policy_serial(&p));
+    im_workers_policy_observe(&p, 4, 2, 1e-3, 1e-3, 0);
+    ck_assert(!im_workers_policy_serial(&p));
     /* a stalled worker: 3 parts in 0.3 ms, the job 20 ms: a loss beyond any credit */
-    im_pool_policy_observe(&p, 4, 3, 3e-4, 20e-3, 0);
+    im_workers_policy_observe(&p, 4, 3, 3e-4, 20e-3, 0);
     expect_serial(&p, 16);
-    im_pool_policy_observe(&p, 4, 3, 3e-4, 20e-3, 0);   /* again, no gains between: twice as long */
+    im_workers_policy_observe(&p, 4, 3, 3e-4, 20e-3, 0);   /* again, no gains between: twice as long */
     expect_serial(&p, 32);
-    for (int k = 0; k < 3; k++) im_pool_policy_observe(&p, 4, 2, 1e-3, 0.5e-3, 0);   /* 1.5 ms gained: forgiven */
-    im_pool_policy_observe(&p, 4, 3, 3e-4, 20e-3, 0);
+    for (int k = 0; k < 3; k++) im_workers_policy_observe(&p, 4, 2, 1e-3, 0.5e-3, 0);   /* 1.5 ms gained: forgiven */
+    im_workers_policy_observe(&p, 4, 3, 3e-4, 20e-3, 0);
     expect_serial(&p, 16);
     /* losses without gains between double the back-off up to 4096 jobs */
     for (int k = 0; k < 12; k++) {
-        im_pool_policy_observe(&p, 4, 3, 3e-4, 20e-3, 0);
-        while (im_pool_policy_serial(&p)) {}
+        im_workers_policy_observe(&p, 4, 3, 3e-4, 20e-3, 0);
+        while (im_workers_policy_serial(&p)) {}
     }
     ck_assert_int_eq(p.backoff, 4096);
     /* a small loss that the credit of earlier gains absorbs is no loss */
-    im_pool_policy q = { 0 };
-    im_pool_policy_observe(&q, 4, 2, 1e-3, 0.5e-3, 0);   /* +1.5 ms, capped at 1 ms */
-    im_pool_policy_observe(&q, 4, 2, 1e-3, 2.5e-3, 0);   /* -0.5 ms: credit 0.5 ms left */
-    ck_assert(!im_pool_policy_serial(&q));
+    im_workers_policy q = { 0 };
+    im_workers_policy_observe(&q, 4, 2, 1e-3, 0.5e-3, 0);   /* +1.5 ms, capped at 1 ms */
+    im_workers_policy_observe(&q, 4, 2, 1e-3, 2.5e-3, 0);   /* -0.5 ms: credit 0.5 ms left */
+    ck_assert(!im_workers_policy_serial(&q));
 }
 END_TEST
 
 /* Jobs whose parts the caller ran alone (no worker came): 32 of them with
  * the workers asleep, or 4 with them awake, make a loss; jobs under 20 µs
  * say nothing; a job a worker helped with starts the count again. */
-START_TEST(thread_pool_backs_off_when_no_worker_comes)
+START_TEST(workers_backs_off_when_no_worker_comes)
 {
-    im_pool_policy p = { 0 };
-    for (int k = 0; k < 31; k++) im_pool_policy_observe(&p, 4, 4, 1e-3, 1e-3, 1);
-    ck_assert(!im_pool_policy_serial(&p));
-    im_pool_policy_observe(&p, 4, 4, 1e-3, 1e-3, 1);
+    im_workers_policy p = { 0 };
+    for (int k = 0; k < 31; k++) im_workers_policy_observe(&p, 4, 4, 1e-3, 1e-3, 1);
+    ck_assert(!im_workers_policy_serial(&p));
+    im_workers_policy_observe(&p, 4, 4, 1e-3, 1e-3, 1);
     expect_serial(&p, 16);
-    im_pool_policy q = { 0 };
-    for (int k = 0; k < 3; k++) im_pool_policy_observe(&q, 4, 4, 1e-3, 1e-3, 0);
-    ck_assert(!im_pool_policy_serial(&q));
-    im_pool_policy_observe(&q, 4, 2, 1e-3, 1e-3, 0);   /* a worker helped: the count starts again */
-    for (int k = 0; k < 3; k++) im_pool_policy_observe(&q, 4, 4, 1e-3, 1e-3, 0);
-    ck_assert(!im_pool_policy_serial(&q));
-    for (int k = 0; k < 100; k++) im_pool_policy_observe(&q, 4, 4, 10e-6, 10e-6, 0);   /* too short to tell */
-    ck_assert(!im_pool_policy_serial(&q));
-    im_pool_policy_observe(&q, 4, 4, 1e-3, 1e-3, 0);
+    im_workers_policy q = { 0 };
+    for (int k = 0; k < 3; k++) im_workers_policy_observe(&q, 4, 4, 1e-3, 1e-3, 0);
+    ck_assert(!im_workers_policy_serial(&q));
+    im_workers_policy_observe(&q, 4, 2, 1e-3, 1e-3, 0);   /* a worker helped: the count starts again */
+    for (int k = 0; k < 3; k++) im_workers_policy_observe(&q, 4, 4, 1e-3, 1e-3, 0);
+    ck_assert(!im_workers_policy_serial(&q));
+    for (int k = 0; k < 100; k++) im_workers_policy_observe(&q, 4, 4, 10e-6, 10e-6, 0);   /* too short to tell */
+    ck_assert(!im_workers_policy_serial(&q));
+    im_workers_policy_observe(&q, 4, 4, 1e-3, 1e-3, 0);
     expect_serial(&q, 16);
 }
 END_TEST
@@ -474,10 +496,11 @@ static Suite *core_suite(void)
     tcase_add_test(tc, adam_minimises_a_convex_quadratic);
     tcase_add_test(tc, sgd_momentum_and_clipping);
     tcase_add_test(tc, rng_is_reproducible_and_well_distributed);
-    tcase_add_test(tc, thread_pool_changes_no_number);
-    tcase_add_test(tc, thread_pool_runs_every_part_once);
-    tcase_add_test(tc, thread_pool_backs_off_after_a_stall_and_forgets_after_gains);
-    tcase_add_test(tc, thread_pool_backs_off_when_no_worker_comes);
+    tcase_add_test(tc, workers_changes_no_number);
+    tcase_add_test(tc, workers_runs_every_part_once);
+    tcase_add_test(tc, workers_keep_their_names_before_0_6);
+    tcase_add_test(tc, workers_backs_off_after_a_stall_and_forgets_after_gains);
+    tcase_add_test(tc, workers_backs_off_when_no_worker_comes);
     tcase_add_test(tc, sparse_matrices_and_gcn_normalisation);
     suite_add_tcase(s, tc);
     return s;

@@ -12,7 +12,7 @@
 #include "infomin/tape.h"
 #include "infomin/nn.h"
 #include "infomin/param.h"
-#include "infomin/pool.h"
+#include "infomin/workers.h"
 #include "infomin/rng.h"
 #include "infomin/sparse.h"
 #include "infomin/stats.h"
@@ -392,14 +392,14 @@ START_TEST(op_gradient_matches_finite_differences)
 }
 END_TEST
 
-/* The convolution split over a pool: several groups per thread, a ragged
+/* The convolution split over worker threads: several groups per thread, a ragged
  * last group; values and every gradient as on one thread (float64: only
  * the summation order of the weight gradient differs). */
-static void conv_pass(im_pool *pool, const double *x, const double *w, const double *b, double *out)
+static void conv_pass(im_workers *workers, const double *x, const double *w, const double *b, double *out)
 {
     im_ctx ctx;
     im_ctx_init(&ctx);
-    ctx.pool = pool;
+    ctx.workers = workers;
     im_tape *g = im_tape_new(&ctx);
     im_tensor *xt = im_leaf(g, 70, 72, (double *)x, 1), *wt = im_leaf(g, 4, 18, (double *)w, 1);
     im_tensor *bt = im_leaf(g, 1, 4, (double *)b, 1);
@@ -424,26 +424,26 @@ START_TEST(conv_split_over_threads_matches_one_thread)
     for (int i = 0; i < 4; i++) b[i] = im_rng_normal(&rng);
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_pool *pool;
-    ck_assert_int_eq(im_pool_new(&ctx, 3, &pool), IM_OK);
+    im_workers *workers;
+    ck_assert_int_eq(im_workers_new(&ctx, 3, &workers), IM_OK);
     conv_pass(NULL, x, w, b, one);
-    conv_pass(pool, x, w, b, three);
+    conv_pass(workers, x, w, b, three);
     for (int i = 0; i < N; i++)
         ck_assert_msg(fabs(one[i] - three[i]) <= 1e-10 * fmax(1, fabs(one[i])), "value %d: %.15g vs %.15g", i, one[i],
                       three[i]);
-    im_pool_free(pool);
+    im_workers_free(workers);
 }
 END_TEST
 
 /* The outer add with its activation (the all-pairs critic's first layer)
- * split over a pool: values and both gradients identical to one thread's,
+ * split over worker threads: values and both gradients identical to one thread's,
  * bit for bit. */
-static void outer_pass(im_pool *pool, const double *a, const double *b, const double *c, double *out)
+static void outer_pass(im_workers *workers, const double *a, const double *b, const double *c, double *out)
 {
     enum { NA = 48, NB = 40, H = 64 };
     im_ctx ctx;
     im_ctx_init(&ctx);
-    ctx.pool = pool;
+    ctx.workers = workers;
     im_tape *g = im_tape_new(&ctx);
     im_tensor *at = im_leaf(g, NA, H, (double *)a, 1), *bt = im_leaf(g, NB, H, (double *)b, 1);
     im_tensor *y = im_outer_add_act(g, at, bt, IM_ACT_TANH);
@@ -466,13 +466,13 @@ START_TEST(outer_add_split_over_threads_matches_one_thread)
     for (int i = 0; i < NA * NB * H; i++) c[i] = im_rng_normal(&rng);
     im_ctx ctx;
     im_ctx_init(&ctx);
-    im_pool *pool;
-    ck_assert_int_eq(im_pool_new(&ctx, 3, &pool), IM_OK);
+    im_workers *workers;
+    ck_assert_int_eq(im_workers_new(&ctx, 3, &workers), IM_OK);
     outer_pass(NULL, a, b, c, one);
-    outer_pass(pool, a, b, c, three);
+    outer_pass(workers, a, b, c, three);
     for (int i = 0; i < N; i++) ck_assert_msg(one[i] == three[i], "value %d: %.17g vs %.17g", i, one[i], three[i]);
     ck_assert(one[NA * NB * H] != 0);   /* the gradients were written */
-    im_pool_free(pool);
+    im_workers_free(workers);
 }
 END_TEST
 

@@ -46,15 +46,15 @@ static void gemm_part(void *arg, int part, int n_parts)
         gemm_call(j, 0, j->m, lo, hi);
 }
 
-void im_gemm(im_pool *pool, int trans_a, int trans_b, int m, int n, int k, double alpha, const im_real *a, int lda,
+void im_gemm(im_workers *workers, int trans_a, int trans_b, int m, int n, int k, double alpha, const im_real *a, int lda,
              const im_real *b, int ldb, double beta, im_real *c, int ldc)
 {
     gemm_job j = { trans_a, trans_b, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, m >= n };
-    int threads = im_pool_threads(pool);
+    int threads = im_workers_count(workers);
     if (threads == 1 || 2.0 * m * n * k < SPLIT_MIN_FLOPS || (m >= n ? m : n) < 2 * threads)
         gemm_call(&j, 0, m, 0, n);
     else
-        im_pool_run(pool, gemm_part, &j);
+        im_workers_run(workers, gemm_part, &j);
 }
 
 double im_dot(int n, const im_real *x, const im_real *y)

@@ -1,5 +1,5 @@
 /* clock.c — the monotonic clock that runs, splits and benchmarks are timed
- * with (the pool's split accounting needs it, so it lives in the engine). */
+ * with (the workers' split accounting needs it, so it lives in the engine). */
 #include <time.h>
 #include "infomin/clock.h"
 

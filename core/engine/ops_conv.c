@@ -1,10 +1,10 @@
 /* ops_conv.c — convolution, pooling, upsampling and the channels-last view,
  * on tensors holding one NCHW image per row.
  *
- * The convolution is im2col + sgemm. Samples are split across the pool in
+ * The convolution is im2col + sgemm. Samples are split across the workers in
  * contiguous chunks, each chunk on one thread with its own column buffer and
  * single-threaded sgemm (the products are small: splitting each product
- * instead would wake the pool three times per group). Within a chunk, a few
+ * instead would wake the workers three times per group). Within a chunk, a few
  * samples share one product so that its width (samples × output pixels)
  * stays above ~256 columns, where sgemm runs near its peak. The weight
  * gradient is summed per thread, then the partial sums in thread order:
@@ -152,7 +152,7 @@ static void conv_backward_part(void *arg, int part, int n_parts)
     }
 }
 
-/* Per-part buffers, from the arena before the pool starts (the arena is
+/* Per-part buffers, from the arena before the workers start (the arena is
  * not thread-safe). */
 static int conv_buffers(im_tape *g, const conv_geom *gm, int n_parts, conv_job *j)
 {
@@ -166,8 +166,8 @@ static void conv_backward(im_tape *g, im_node *n)
 {
     im_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
     const conv_geom *gm = n->saved;
-    im_pool *pool = im_tape_ctx(g)->pool;
-    int parts = im_pool_threads(pool);
+    im_workers *workers = im_tape_ctx(g)->workers;
+    int parts = im_workers_count(workers);
     long wsize = (long)gm->out.c * gm->ck;
     conv_job j = { gm, x->val, w->val, NULL, y->grad, NULL, im_grad_of(g, x), NULL, NULL, NULL, NULL, x->rows };
     im_real *dw = im_grad_of(g, w), *db = im_grad_of(g, b);
@@ -177,7 +177,7 @@ static void conv_backward(im_tape *g, im_node *n)
     if ((dw && !j.dw) || (db && !j.db)) return;
     if (j.dw) memset(j.dw, 0, sizeof(im_real) * (size_t)(parts * wsize));
     if (j.db) memset(j.db, 0, sizeof(im_real) * (size_t)(parts * gm->out.c));
-    im_pool_run(pool, conv_backward_part, &j);
+    im_workers_run(workers, conv_backward_part, &j);
     for (int p = 0; p < parts; p++) {
         if (dw)
             for (long i = 0; i < wsize; i++) dw[i] += j.dw[p * wsize + i];
@@ -207,10 +207,10 @@ im_tensor *im_conv2d(im_tape *g, im_tensor *x, im_shape in, im_tensor *w, im_ten
     while (gm->group < 64 && gm->group * gm->p < 256) gm->group++;
     im_tensor *y = im_tensor_new(g, x->rows, (int)im_shape_size(out));
     if (!y) return NULL;
-    im_pool *pool = im_tape_ctx(g)->pool;
+    im_workers *workers = im_tape_ctx(g)->workers;
     conv_job j = { gm, x->val, w->val, b ? b->val : NULL, NULL, y->val, NULL, NULL, NULL, NULL, NULL, x->rows };
-    if (!conv_buffers(g, gm, im_pool_threads(pool), &j)) return NULL;
-    im_pool_run(pool, conv_forward_part, &j);
+    if (!conv_buffers(g, gm, im_workers_count(workers), &j)) return NULL;
+    im_workers_run(workers, conv_forward_part, &j);
     im_node *node = im_tape_record(g, "conv2d", y, conv_backward, x, w, b);
     if (node) node->saved = gm;
     return y;

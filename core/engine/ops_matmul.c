@@ -15,22 +15,22 @@ static void matmul_backward(im_tape *g, im_node *n)
     im_tensor *a = n->in[0], *b = n->in[1], *c = n->out;
     int ta = n->iarg[0], tb = n->iarg[1];
     int m = c->rows, nn = c->cols, k = ta ? a->rows : a->cols;
-    im_pool *pool = im_tape_ctx(g)->pool;
+    im_workers *workers = im_tape_ctx(g)->workers;
     double beta;
     /* dA before dB: when a and b are one tensor, dB then accumulates onto dA */
     im_real *da = im_grad_dest(g, a, &beta);
     if (da) {
         if (!ta)   /* dA[m,k] += dC[m,n]·op(B)ᵀ[n,k] */
-            im_gemm(pool, 0, !tb, m, k, nn, 1.0, c->grad, nn, b->val, b->cols, beta, da, a->cols);
+            im_gemm(workers, 0, !tb, m, k, nn, 1.0, c->grad, nn, b->val, b->cols, beta, da, a->cols);
         else       /* dA[k,m] += op(B)[k,n]·dCᵀ[n,m] */
-            im_gemm(pool, tb, 1, k, m, nn, 1.0, b->val, b->cols, c->grad, nn, beta, da, a->cols);
+            im_gemm(workers, tb, 1, k, m, nn, 1.0, b->val, b->cols, c->grad, nn, beta, da, a->cols);
     }
     im_real *db = im_grad_dest(g, b, &beta);
     if (db) {
         if (!tb)   /* dB[k,n] += op(A)ᵀ[k,m]·dC[m,n] */
-            im_gemm(pool, !ta, 0, k, nn, m, 1.0, a->val, a->cols, c->grad, nn, beta, db, b->cols);
+            im_gemm(workers, !ta, 0, k, nn, m, 1.0, a->val, a->cols, c->grad, nn, beta, db, b->cols);
         else       /* dB[n,k] += dCᵀ[n,m]·op(A)[m,k] */
-            im_gemm(pool, 1, ta, nn, k, m, 1.0, c->grad, nn, a->val, a->cols, beta, db, b->cols);
+            im_gemm(workers, 1, ta, nn, k, m, 1.0, c->grad, nn, a->val, a->cols, beta, db, b->cols);
     }
 }
 
@@ -44,8 +44,8 @@ im_tensor *im_matmul(im_tape *g, im_tensor *a, im_tensor *b, int trans_a, int tr
                           trans_a ? "ᵀ" : "", b->rows, b->cols, trans_b ? "ᵀ" : "");
     im_tensor *c = im_tensor_new(g, m, nn);
     if (!c) return NULL;
-    im_pool *pool = im_tape_ctx(g)->pool;
-    im_gemm(pool, trans_a, trans_b, m, nn, k, 1.0, a->val, a->cols, b->val, b->cols, 0.0, c->val, nn);
+    im_workers *workers = im_tape_ctx(g)->workers;
+    im_gemm(workers, trans_a, trans_b, m, nn, k, 1.0, a->val, a->cols, b->val, b->cols, 0.0, c->val, nn);
     im_node *node = im_tape_record(g, "matmul", c, matmul_backward, a, b, NULL);
     if (node) {
         node->iarg[0] = trans_a;
@@ -97,21 +97,21 @@ static void linear_backward(im_tape *g, im_node *n)
     im_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *out = n->out;
     int rows = x->rows, in = x->cols, o = w->rows, act = n->iarg[0];
     const im_real *d = out->grad;
-    im_pool *pool = im_tape_ctx(g)->pool;
+    im_workers *workers = im_tape_ctx(g)->workers;
     if (act != IM_ACT_NONE) {
         im_real *tmp = im_tape_alloc(g, sizeof(im_real) * (size_t)rows * (size_t)o);
         if (!tmp) return;
         act_job j = { out->val, tmp, NULL, out->grad, o, act, rows };
-        im_pool_for(pool, (long)rows * o, MIN_CHUNK, act_backward_range, &j);
+        im_workers_for(workers, (long)rows * o, MIN_CHUNK, act_backward_range, &j);
         d = tmp;
     }
     double beta_x;
     im_real *dx = im_grad_dest(g, x, &beta_x), *dw = im_grad_of(g, w), *db = im_grad_of(g, b);
-    if (dx) im_gemm(pool, 0, 0, rows, in, o, 1.0, d, o, w->val, in, beta_x, dx, in);
-    if (dw) im_gemm(pool, 1, 0, o, in, rows, 1.0, d, o, x->val, in, 1.0, dw, in);
+    if (dx) im_gemm(workers, 0, 0, rows, in, o, 1.0, d, o, w->val, in, beta_x, dx, in);
+    if (dw) im_gemm(workers, 1, 0, o, in, rows, 1.0, d, o, x->val, in, 1.0, dw, in);
     if (db) {
         act_job j = { NULL, db, NULL, d, o, IM_ACT_NONE, rows };
-        im_pool_for(pool, o, rows >= MIN_CHUNK / 64 ? 32 : o, bias_grad_cols, &j);
+        im_workers_for(workers, o, rows >= MIN_CHUNK / 64 ? 32 : o, bias_grad_cols, &j);
     }
 }
 
@@ -127,11 +127,11 @@ im_tensor *im_linear_act(im_tape *g, im_tensor *x, im_tensor *w, im_tensor *b, i
     int rows = x->rows, o = w->rows;
     im_tensor *out = im_tensor_new(g, rows, o);
     if (!out) return NULL;
-    im_pool *pool = im_tape_ctx(g)->pool;
-    im_gemm(pool, 0, 1, rows, o, x->cols, 1.0, x->val, x->cols, w->val, w->cols, 0.0, out->val, o);
+    im_workers *workers = im_tape_ctx(g)->workers;
+    im_gemm(workers, 0, 1, rows, o, x->cols, 1.0, x->val, x->cols, w->val, w->cols, 0.0, out->val, o);
     if (b || act != IM_ACT_NONE) {
         act_job j = { out->val, NULL, b ? b->val : NULL, NULL, o, act, rows };
-        im_pool_for(pool, rows, MIN_CHUNK / o + 1, bias_act_rows, &j);
+        im_workers_for(workers, rows, MIN_CHUNK / o + 1, bias_act_rows, &j);
     }
     im_node *n = im_tape_record(g, "linear", out, linear_backward, x, w, b);
     if (n) n->iarg[0] = act;

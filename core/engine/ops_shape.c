@@ -4,7 +4,7 @@
 #include <string.h>
 #include "act.h"
 #include "infomin/tape.h"
-#include "infomin/pool.h"
+#include "infomin/workers.h"
 
 #define ROW(t, r) ((t)->val + (long)(r) * (t)->cols)
 #define GROW(p, t, r) ((p) + (long)(r) * (t)->cols)
@@ -136,7 +136,7 @@ im_tensor *im_gather_rows(im_tape *g, im_tensor *x, const int *idx, int n)
 /* out[i*nb + j, :] = act(a[i,:] + b[j,:])
  * da[i,:] += Σ_j d[i*nb+j,:] ;  db[j,:] += Σ_i d[i*nb+j,:],  d = dout ⊙ act'(out)
  *
- * The outer add's passes over the pool, split by rows of a (forward and da)
+ * The outer add's passes over the workers, split by rows of a (forward and da)
  * or of b (db). Each gradient row sums its terms in the order one serial
  * loop would, so the result does not depend on the thread count; dy is read
  * twice (B²·h values, in cache at the sizes of a critic step) so that no two
@@ -216,10 +216,10 @@ static void outer_add_backward(im_tape *g, im_node *n)
 {
     outer_job j = { n->in[0], n->in[1], n->out, im_grad_of(g, n->in[0]), im_grad_of(g, n->in[1]),
                     (im_activation)n->iarg[0] };
-    im_pool *pool = im_tape_ctx(g)->pool;
+    im_workers *workers = im_tape_ctx(g)->workers;
     long row_a = (long)j.b->rows * j.y->cols + 1, row_b = (long)j.a->rows * j.y->cols + 1;   /* values per part row */
-    if (j.da) im_pool_for(pool, j.a->rows, OUTER_MIN_CHUNK / row_a + 1, outer_grad_a, &j);
-    if (j.db) im_pool_for(pool, j.b->rows, OUTER_MIN_CHUNK / row_b + 1, outer_grad_b, &j);
+    if (j.da) im_workers_for(workers, j.a->rows, OUTER_MIN_CHUNK / row_a + 1, outer_grad_a, &j);
+    if (j.db) im_workers_for(workers, j.b->rows, OUTER_MIN_CHUNK / row_b + 1, outer_grad_b, &j);
 }
 
 im_tensor *im_outer_add_act(im_tape *g, im_tensor *a, im_tensor *b, im_activation act)
@@ -231,7 +231,7 @@ im_tensor *im_outer_add_act(im_tape *g, im_tensor *a, im_tensor *b, im_activatio
     im_tensor *y = im_tensor_new(g, a->rows * b->rows, a->cols);
     if (!y) return NULL;
     outer_job j = { a, b, y, NULL, NULL, act };
-    im_pool_for(im_tape_ctx(g)->pool, a->rows, OUTER_MIN_CHUNK / ((long)b->rows * a->cols + 1) + 1, outer_rows, &j);
+    im_workers_for(im_tape_ctx(g)->workers, a->rows, OUTER_MIN_CHUNK / ((long)b->rows * a->cols + 1) + 1, outer_rows, &j);
     im_node *n = im_tape_record(g, "outer_add", y, outer_add_backward, a, b, NULL);
     if (n) n->iarg[0] = act;
     return y;

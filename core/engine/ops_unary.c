@@ -3,7 +3,7 @@
 #include <string.h>
 #include <tgmath.h>
 #include "infomin/tape.h"
-#include "infomin/pool.h"
+#include "infomin/workers.h"
 #include "vmath.h"
 
 typedef enum {
@@ -76,7 +76,7 @@ static void unary_backward_kernel(unary_kind kind, im_real *restrict dx, const i
     }
 }
 
-/* Large tensors are split across the pool: elementwise work is a sixth of a
+/* Large tensors are split across the workers: elementwise work is a sixth of a
  * critic step on one thread, and would stay serial otherwise. */
 #define MIN_CHUNK 16384
 
@@ -109,7 +109,7 @@ static void unary_backward(im_tape *g, im_node *node)
     if (!dx) return;
     unary_job j = { (unary_kind)node->iarg[0], dx, xt->val, yt->val, yt->grad, (im_real)node->farg[0],
                     (im_real)node->farg[1], beta == 0 };
-    im_pool_for(im_tape_ctx(g)->pool, (long)xt->rows * xt->cols, MIN_CHUNK, backward_range, &j);
+    im_workers_for(im_tape_ctx(g)->workers, (long)xt->rows * xt->cols, MIN_CHUNK, backward_range, &j);
 }
 
 static im_tensor *unary(im_tape *g, im_tensor *x, unary_kind kind, double p0, double p1)
@@ -118,7 +118,7 @@ static im_tensor *unary(im_tape *g, im_tensor *x, unary_kind kind, double p0, do
     im_tensor *y = im_tensor_new(g, x->rows, x->cols);
     if (!y) return NULL;
     unary_job j = { kind, y->val, x->val, NULL, NULL, (im_real)p0, (im_real)p1, 0 };
-    im_pool_for(im_tape_ctx(g)->pool, (long)x->rows * x->cols, MIN_CHUNK, forward_range, &j);
+    im_workers_for(im_tape_ctx(g)->workers, (long)x->rows * x->cols, MIN_CHUNK, forward_range, &j);
     im_node *n = im_tape_record(g, unary_names[kind], y, unary_backward, x, NULL, NULL);
     if (n) {
         n->iarg[0] = kind;

@@ -86,7 +86,7 @@ double im_optim_step(im_optim *opt)
                      (im_real)(1 - opt->lr * opt->weight_decay) };
     for (int i = 0; i < opt->params->count; i++) {
         j.p = opt->params->items[i];
-        im_pool_for(opt->pool, (long)j.p->rows * j.p->cols, 16384, opt->kind == IM_OPT_ADAM ? adam_range : sgd_range,
+        im_workers_for(opt->workers, (long)j.p->rows * j.p->cols, 16384, opt->kind == IM_OPT_ADAM ? adam_range : sgd_range,
                     &j);
     }
     im_params_zero_grad(opt->params);

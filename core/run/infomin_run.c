@@ -333,7 +333,7 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
     int n_todo = plan_todo(plan, todo), jobs = a->jobs < n_todo ? a->jobs : (n_todo ? n_todo : 1);
     int bad = 0, threads = threads_per_job(a, jobs);
     if (a->ranks > 1) jobs = 1, threads = 1;   /* rank 0 hands out cells and computes nothing */
-    if (im_pool_new(ctx, jobs > 1 ? 1 : threads, &ctx->pool)) {
+    if (im_workers_new(ctx, jobs > 1 ? 1 : threads, &ctx->workers)) {
         fprintf(stderr, "infomin-run: %s\n", ctx->err);
         free(todo);
         return EXIT_RUN_FAILED;
@@ -368,7 +368,7 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
 static int serve_cells(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
 {
     ctx->progress = 0;
-    if (im_pool_new(ctx, a->threads ? a->threads : 1, &ctx->pool)) {
+    if (im_workers_new(ctx, a->threads ? a->threads : 1, &ctx->workers)) {
         fprintf(stderr, "infomin-run: rank %d: %s\n", a->rank, ctx->err);
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);   /* rank 0 would wait for it forever */
     }
@@ -430,7 +430,7 @@ int main(int argc, char **argv)
         rc = a.rank ? 0 : a.list ? list_plugins(ctx.registry) : describe_plugin(ctx.registry, a.describe);
     else
         rc = plan_and_run(&ctx, &a);
-    im_pool_free(ctx.pool);
+    im_workers_free(ctx.workers);
     im_registry_free(ctx.registry);
 #ifdef IM_WITH_MPI
     if (a.rank == 0 && a.released) mpi_release(a.released);   /* whatever ended rank 0's part */

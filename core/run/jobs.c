@@ -1,6 +1,6 @@
 /* jobs.c — `--jobs N`: cells in N forked worker processes on this machine.
  *
- * A worker runs one cell with its own thread pool and writes the record to
+ * A worker runs one cell with its own worker threads and writes the record to
  * a file of its own beside the results file; the parent reads it back when
  * the worker exits and stores it in cell order. A worker that dies (a
  * crash, the OOM killer) leaves a failed record naming the signal, and the
@@ -30,7 +30,7 @@ static void worker_main(im_ctx *ctx, sweep_plan *plan, int cell, int threads, co
     ctx->progress = 0;
     int code = 1;
     im_record *rec = NULL;
-    if (im_pool_new(ctx, threads, &ctx->pool) == IM_OK && (rec = cell_run(ctx, plan, cell)) != NULL)
+    if (im_workers_new(ctx, threads, &ctx->workers) == IM_OK && (rec = cell_run(ctx, plan, cell)) != NULL)
         code = im_results_write(ctx, path, &rec, 1) == IM_OK ? 0 : 1;
     if (code) fprintf(stderr, "infomin-run: worker for run %d: %s\n", cell, rec ? ctx->err : "out of memory");
     fflush(stdout);

@@ -6,7 +6,7 @@
  * nothing: it hands out cells one at a time (a work queue, so a slow cell
  * holds up only its own rank), receives each record as one JSON line and
  * writes the results file in cell order, as infomin-run does. A worker
- * rank runs cells with its own thread pool until rank 0 says stop. A
+ * rank runs cells with its own worker threads until rank 0 says stop. A
  * signal (mpirun forwards SIGINT and SIGTERM) stops each rank's run; rank 0
  * collects the interrupted records and hands out nothing new. */
 #include <mpi.h>

@@ -41,7 +41,7 @@ im_status plan_write(im_ctx *ctx, const sweep_plan *plan);
 int plan_written(const sweep_plan *plan);
 int plan_failed(const sweep_plan *plan);
 
-/* Run one cell in this process with ctx's pool: always a record (a failed
+/* Run one cell in this process with ctx's workers: always a record (a failed
  * run's carries its status and error), NULL only without memory. */
 im_record *cell_run(im_ctx *ctx, const sweep_plan *plan, int cell);
 

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "infomin/pool.h"
+#include "infomin/workers.h"
 #include "infomin/stats.h"
 
 #define LEAF_SIZE 12
@@ -515,15 +515,15 @@ im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, i
     }
     if (!st && j.use_tree) {
         count_job cx = { &j, &j.tx, &j.sx, j.nx }, cy = { &j, &j.ty, &j.sy, j.ny };
-        im_pool_for(ctx->pool, n, 256, knn_range, &j);
-        im_pool_for(ctx->pool, n, 256, count_range, &cx);
-        im_pool_for(ctx->pool, n, 256, count_range, &cy);
+        im_workers_for(ctx->workers, n, 256, knn_range, &j);
+        im_workers_for(ctx->workers, n, 256, count_range, &cx);
+        im_workers_for(ctx->workers, n, 256, count_range, &cy);
         if (make_psi_table(&j))
-            im_pool_for(ctx->pool, n, 4096, psi_range, &j);
+            im_workers_for(ctx->workers, n, 4096, psi_range, &j);
         else
             st = im_fail(ctx, IM_ENOMEM, "ksg: out of memory (n = %d)", n);
     } else if (!st) {
-        im_pool_for(ctx->pool, n, 256, brute_range, &j);
+        im_workers_for(ctx->workers, n, 256, brute_range, &j);
     }
     if (!st) {   /* summed in point order: the same number whatever the phases and threads */
         double mean = 0;

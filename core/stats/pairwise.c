@@ -3,12 +3,12 @@
  * Distance covariance and HSIC both reduce to five sums over pairs of two
  * pair functions a_ij (of x) and b_ij (of y): per-row sums a_i., b_i. and the
  * totals Σ a_ij b_ij, Σ a_ij², Σ b_ij². One pass, O(n) memory, split by rows
- * across the thread pool. Also the squared-distance matrix on the tape. */
+ * across the worker threads. Also the squared-distance matrix on the tape. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "infomin/tape.h"
-#include "infomin/pool.h"
+#include "infomin/workers.h"
 #include "infomin/stats.h"
 
 typedef struct {
@@ -70,7 +70,7 @@ im_status im_pair_sums(im_ctx *ctx, const double *x, const double *y, int n, int
         im_pair_sums_free(out);
         return im_fail(ctx, IM_ENOMEM, "pairwise sums: out of memory (n = %d)", n);
     }
-    im_pool_for(ctx->pool, n, 64, pair_rows, &j);
+    im_workers_for(ctx->workers, n, 64, pair_rows, &j);
     for (int i = 0; i < n; i++) {
         const double *r = j.row + (long)i * 5;
         out->row_a[i] = r[0];

@@ -64,7 +64,7 @@ im_status im_probe_accuracy(im_ctx *ctx, const im_probe_data *d, int hidden, int
     if (!st) st = im_batcher_init(ctx, &batcher, n, rng);
     im_optim opt;
     im_adam_init(&opt, &params, lr);
-    opt.pool = ctx->pool;
+    opt.workers = ctx->workers;
     long steps = (long)epochs * ((n + batch - 1) / batch);
     if (steps < PROBE_MIN_STEPS) steps = PROBE_MIN_STEPS;
     for (long step = 0; step < steps && !st; step++) {

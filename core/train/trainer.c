@@ -36,7 +36,7 @@ im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *
 void im_train_opts_adam(im_ctx *ctx, const im_train_opts *opts, im_params *params, im_optim *opt)
 {
     im_adam_init(opt, params, opts->lr);
-    opt->pool = ctx->pool;
+    opt->workers = ctx->workers;
     opt->weight_decay = opts->weight_decay;
     opt->clip_norm = opts->grad_clip;
 }

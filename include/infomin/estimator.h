@@ -110,7 +110,7 @@ IM_API const char *im_unit_name(im_unit u);
 /* The generic trainer itself, for plugins that wrap it. */
 IM_API im_status im_train_opts_read(im_ctx *ctx, const im_section *sec, im_train_opts *opts);
 /* Adam on params with the options' lr, weight decay and clipping, split
- * over ctx's pool: the optimiser of every loop that trains a critic. */
+ * over ctx's workers: the optimiser of every loop that trains a critic. */
 IM_API void im_train_opts_adam(im_ctx *ctx, const im_train_opts *opts, im_params *params, im_optim *opt);
 IM_API im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *opts, const im_mat *x,
                                  const im_mat *y, const im_mat *xv, const im_mat *yv, im_record *rec);

@@ -16,6 +16,7 @@
 #include "param.h"
 #include "nn.h"
 #include "optim.h"
+#include "workers.h"
 #include "pool.h"
 #include "plugin.h"
 #include "cfg.h"

@@ -5,7 +5,7 @@
 
 #include "api.h"
 #include "param.h"
-#include "pool.h"
+#include "workers.h"
 
 typedef enum { IM_OPT_ADAM, IM_OPT_SGD } im_optim_kind;
 
@@ -18,7 +18,10 @@ typedef struct im_optim {
     double weight_decay;       /* Adam: decoupled; SGD: L2 on the grad  */
     double clip_norm;          /* > 0: rescale grads to this global norm */
     long t;                    /* steps taken                           */
-    im_pool *pool;             /* split large updates (NULL: one thread) */
+    union {   /* split large updates (NULL: one thread) */
+        im_workers *workers;
+        im_workers *pool;   /* its name before 0.6 (pool.h) */
+    };
 } im_optim;
 
 IM_API void im_adam_init(im_optim *opt, const im_params *params, double lr);

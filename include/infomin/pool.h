@@ -1,51 +1,22 @@
-/* pool.h — a fixed set of worker threads for splitting one matrix product
- * (or one elementwise pass) across cores.
- *
- * Why not OpenBLAS's own threads: for the products of a critic step
- * (512x256x256 and smaller) its 2-thread sgemm ran at 40-114 GFLOP/s on a
- * 2-core machine, below its 1-thread speed; splitting the product in two
- * blocks computed by single-threaded OpenBLAS on our threads ran at 150-190
- * (bench/bench_critic measures the whole step). Owned by im_ctx; NULL means
- * "no pool": OpenBLAS is called directly with its own threading. */
+/* pool.h — the worker threads' names before 0.6, kept for plugins written
+ * or built against them: `im_pool` is `im_workers` (workers.h), each
+ * im_pool_* function is its im_workers_* twin (im_pool_threads is
+ * im_workers_count; same arguments, same result, exported under both
+ * names), and the `pool` member of im_ctx and im_optim is the same pointer
+ * as `workers`. New code uses workers.h: "pool" means the pooling ops
+ * (im_max_pool, im_avg_pool, im_global_avg_pool in tape.h). */
 #ifndef INFOMIN_POOL_H
 #define INFOMIN_POOL_H
 
-#include "api.h"
-#include "status.h"
+#include "workers.h"
 
-typedef struct im_pool im_pool;
+typedef im_workers im_pool;
+typedef im_workers_fn im_pool_fn;
 
-/* fn(arg, part, n_parts) runs once for each of the n_threads parts, on
- * whichever thread claims the part first (the caller takes the parts no
- * worker is there to take); the call returns when all parts are done. */
-typedef void (*im_pool_fn)(void *arg, int part, int n_parts);
-
-/* n_threads >= 1 (1: no workers, everything on the caller). Also sets
- * OpenBLAS to one thread, since the pool does the splitting. */
-IM_API im_status im_pool_new(im_ctx *ctx, int n_threads, im_pool **out);
-IM_API void im_pool_free(im_pool *pool);
-IM_API int im_pool_threads(const im_pool *pool);
-IM_API void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg);
-
-/* fn(arg, lo, hi) over [0, n) in contiguous chunks, one per thread; on the
- * caller alone when n < min_chunk·2 (a wake-up costs a few microseconds). */
-typedef void (*im_range_fn)(void *arg, long lo, long hi);
-IM_API void im_pool_for(im_pool *pool, long n, long min_chunk, im_range_fn fn, void *arg);
-
-/* The pool's choice between splitting a job and running it on the caller
- * alone (pool.c says why), as a pure function of what the jobs before
- * observed: the pool's own state, and what tests drive with made-up
- * observations instead of a busy machine. */
-typedef struct im_pool_policy {
-    int serial_left;   /* jobs still to run serially after a loss */
-    int backoff;       /* serial jobs after the next loss (0: none in a row) */
-    int alone;         /* split jobs in a row whose parts the caller ran alone, weighted */
-    double credit;     /* seconds gained by recent splits, at most 1 ms */
-} im_pool_policy;
-/* 1 when the next job runs on the caller alone (one serial job used up). */
-IM_API int im_pool_policy_serial(im_pool_policy *p);
-/* After a split job of n parts: the caller ran `own` of them in own_seconds,
- * the job took wall seconds, and the workers were asleep when it came. */
-IM_API void im_pool_policy_observe(im_pool_policy *p, int n, int own, double own_seconds, double wall, int asleep);
+IM_API im_status im_pool_new(im_ctx *ctx, int n_threads, im_workers **out);
+IM_API void im_pool_free(im_workers *workers);
+IM_API int im_pool_threads(const im_workers *workers);
+IM_API void im_pool_run(im_workers *workers, im_workers_fn fn, void *arg);
+IM_API void im_pool_for(im_workers *workers, long n, long min_chunk, im_range_fn fn, void *arg);
 
 #endif

@@ -23,7 +23,7 @@ typedef enum im_status {
 #define IM_ERR_LEN 1024
 
 struct im_registry;
-struct im_pool;
+struct im_workers;
 
 /* Per-run context: the error buffer and the plugin registry a task uses to
  * instantiate the other plugins. Owned by the caller (the CLI or a test). */
@@ -31,7 +31,10 @@ typedef struct im_ctx {
     char err[IM_ERR_LEN];
     im_status status;
     struct im_registry *registry;
-    struct im_pool *pool;   /* threads for large products; NULL: OpenBLAS's own */
+    union {   /* threads for large products; NULL: OpenBLAS's own */
+        struct im_workers *workers;
+        struct im_workers *pool;   /* its name before 0.6 (pool.h) */
+    };
     int progress;   /* 1: draw a progress bar on stderr (a terminal) */
     int verbose;
     /* Set by the host (infomin-run points it at its signal flag): long

@@ -176,7 +176,7 @@ IM_API im_tensor *im_standardize_cols(im_tape *g, im_tensor *x, double eps);
 IM_API im_shape im_conv_shape(im_shape in, int out_c, int k, int stride, int pad);
 /* out[n, O·Ho·Wo] = w[O, C·k·k] ⊛ x[n, C·H·W] + b[1, O] (b may be NULL):
  * cross-correlation with zero padding, weight rows in (c, ky, kx) order.
- * im2col on sgemm, samples split across the pool. */
+ * im2col on sgemm, samples split across the worker threads. */
 IM_API im_tensor *im_conv2d(im_tape *g, im_tensor *x, im_shape in, im_tensor *w, im_tensor *b, int k, int stride,
                             int pad);
 /* k×k windows every `stride` pixels (no padding): the maximum (the gradient

@@ -79,7 +79,7 @@ im_status bn_train(im_task *t, const bn_settings *s, bn_model *m, im_estimator *
     if (!st) {
         im_adam_init(&opt, &m->all, s->lr);
         opt.beta1 = s->adam_beta1;
-        opt.pool = ctx->pool;
+        opt.workers = ctx->workers;
     }
     im_params *cp = est && est->vt->params ? est->vt->params(est->self) : NULL;
     if (!st && cp) {

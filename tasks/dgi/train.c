@@ -74,7 +74,7 @@ im_status dgi_train_infomax(im_task *t, const dgi_settings *s, const dgi_graph *
     if (!st) {
         im_adam_init(&opt, &m.all, s->lr);
         opt.weight_decay = s->weight_decay;
-        opt.pool = ctx->pool;
+        opt.workers = ctx->workers;
     }
     static const char *const cols[] = { "epoch", "loss" };
     im_curve *curve = im_record_curve(t->rec, "train", 2, cols);
@@ -126,7 +126,7 @@ im_status dgi_train_supervised(im_task *t, const dgi_settings *s, const dgi_grap
     if (!st) {
         im_adam_init(&opt, &all, s->lr);
         opt.weight_decay = s->weight_decay;
-        opt.pool = ctx->pool;
+        opt.workers = ctx->workers;
     }
     static const char *const cols[] = { "epoch", "loss", "val_accuracy" };
     im_curve *curve = im_record_curve(t->rec, "train", 3, cols);

@@ -121,9 +121,9 @@ static im_status nets_init(im_ctx *ctx, dim_nets *t, int batch, im_rng *rng)
     if (!st && !(t->labels = malloc(sizeof(int) * (size_t)batch))) st = im_fail(ctx, IM_ENOMEM, "dim: out of memory");
     if (st) return st;
     im_adam_init(&t->opt, &t->all, s->lr);
-    t->opt.pool = ctx->pool;
+    t->opt.workers = ctx->workers;
     im_adam_init(&t->prior_opt, &t->prior_params, s->lr);
-    t->prior_opt.pool = ctx->pool;
+    t->prior_opt.workers = ctx->workers;
     return IM_OK;
 }
 

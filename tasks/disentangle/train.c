@@ -86,7 +86,7 @@ im_status dt_train(im_task *t, const dt_settings *s, const dt_nuisance *tr, dt_m
     if (!st) st = im_mat_alloc(ctx, &ob, l.batch, tr->onehot.cols);
     if (!st) {
         im_adam_init(&opt, &m->all, s->lr);
-        opt.pool = ctx->pool;
+        opt.workers = ctx->workers;
     }
     while (!st && im_loop_next(&l)) {
         im_tape *g = l.g;

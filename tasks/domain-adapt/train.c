@@ -49,7 +49,7 @@ im_status da_train(im_task *t, const da_settings *s, const da_domains *dom, da_m
     if (!st && !(b.yb = malloc(sizeof(int) * (size_t)rows))) st = im_fail(ctx, IM_ENOMEM, "domain-adapt: out of memory");
     if (!st) {
         im_adam_init(&opt, &m->all, s->lr);
-        opt.pool = ctx->pool;
+        opt.workers = ctx->workers;
     }
     while (!st && im_loop_next(&l)) {
         im_tape *g = l.g;

@@ -119,7 +119,7 @@ im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_d
     if (!st) st = im_mat_alloc(ctx, &tb, batch, 1);
     im_optim opt;
     im_adam_init(&opt, &params, 1e-3);
-    opt.pool = ctx->pool;
+    opt.workers = ctx->workers;
     for (int epoch = 0; epoch < s->adversary_epochs && !st; epoch++) {
         if (im_interrupted(ctx)) {
             st = im_fail(ctx, IM_EINTERRUPTED, "fairness adversary: interrupted at epoch %d", epoch);

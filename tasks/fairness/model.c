@@ -43,7 +43,7 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
     if (!st) {
         im_adam_init(&opt, &m->all, s->lr);
         opt.weight_decay = s->weight_decay;
-        opt.pool = ctx->pool;
+        opt.workers = ctx->workers;
     }
     /* a checkpoint: the encoder's and head's weights with their Adam
      * moments, the encoder's own state, the estimator's weights and state */

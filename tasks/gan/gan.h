@@ -48,7 +48,7 @@ im_status gan_loop_begin(gan_loop *r, im_task *t, const gan_settings *s, const c
                         const im_encoder *disc, im_estimator *est);
 /* A step's losses (mi NaN: no MI term); a curve point every log_every steps. */
 void gan_loop_log(gan_loop *r, const gan_settings *s, double loss_d, double loss_g, double mi);
-/* Adam with the tasks' first-moment decay, on the context's pool (train.c). */
+/* Adam with the tasks' first-moment decay, on the context's worker threads (train.c). */
 void gan_adam(im_optim *opt, const im_params *params, double lr, double beta1, im_ctx *ctx);
 /* The MI term's estimator from [estimator] (x_dim and y_dim wide); refused
  * when it has no differentiable objective; `task` names the task (gan.c). */

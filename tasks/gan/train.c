@@ -100,7 +100,7 @@ void gan_adam(im_optim *opt, const im_params *p, double lr, double beta1, im_ctx
 {
     im_adam_init(opt, p, lr);
     opt->beta1 = beta1;
-    opt->pool = ctx->pool;
+    opt->workers = ctx->workers;
 }
 
 im_status gan_loop_begin(gan_loop *r, im_task *t, const gan_settings *s, const char *name, const char *g_name,

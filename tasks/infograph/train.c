@@ -92,7 +92,7 @@ im_status ig_train(im_task *task, const ig_settings *s, im_encoder *enc)
                                                             .per_epoch = t.n_batches });
     if (!st) {
         im_adam_init(&opt, &t.all, s->lr);
-        opt.pool = ctx->pool;
+        opt.workers = ctx->workers;
     }
     static const char *const cols[] = { "epoch", "loss" };
     im_curve *curve = im_record_curve(task->rec, "train", 2, cols);

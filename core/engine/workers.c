@@ -1,4 +1,4 @@
-/* pool.c — worker threads that spin briefly, then sleep, between jobs.
+/* workers.c — worker threads that spin briefly, then sleep, between jobs.
  *
  * A critic step issues ~10 products a few hundred microseconds apart, so a
  * worker first spins (no wake-up syscall on the fast path), and only after
@@ -29,7 +29,7 @@
  * caller, and only then is a split tried again: 16 jobs after a first
  * loss, twice as many after each further loss, up to 4096, until splits
  * have gained the full credit back (intermittent stalls, as on a core
- * shared with another process, keep the pool serial). Small jobs that gain or lose a microsecond
+ * shared with another process, keep the workers serial). Small jobs that gain or lose a microsecond
  * decide nothing; a stalled worker costs a scheduler slice (milliseconds)
  * and decides at once. A job whose parts the caller ran alone (no worker
  * came in time) tells little: a sleeping worker is expected to be late, so
@@ -65,7 +65,7 @@
 #define CREDIT_MAX 1e-3             /* seconds of gains that can absorb losses */
 #define LOSS_MIN 1e-4               /* seconds lost beyond the credit that make a loss */
 
-struct im_pool {
+struct im_workers {
     int n_threads;
     pthread_t *threads;
     pthread_mutex_t mutex;
@@ -75,19 +75,19 @@ struct im_pool {
     atomic_int next_part;   /* the next unclaimed part of the current job */
     atomic_int done_parts;  /* parts of the current job finished */
     atomic_int stop;
-    im_pool_fn fn;
+    im_workers_fn fn;
     void *arg;
-    im_pool_policy policy;   /* the dispatcher's own */
+    im_workers_policy policy;   /* the dispatcher's own */
 };
 
-int im_pool_policy_serial(im_pool_policy *p)
+int im_workers_policy_serial(im_workers_policy *p)
 {
     if (p->serial_left <= 0) return 0;
     p->serial_left--;
     return 1;
 }
 
-void im_pool_policy_observe(im_pool_policy *p, int n, int own, double own_seconds, double wall, int asleep)
+void im_workers_policy_observe(im_workers_policy *p, int n, int own, double own_seconds, double wall, int asleep)
 {
     double alone_cost = own ? own_seconds / own * n : wall;
     int lost;
@@ -112,12 +112,12 @@ void im_pool_policy_observe(im_pool_policy *p, int n, int own, double own_second
 /* Claim and run parts of the current job until none is left. fn and arg
  * are read after a claim succeeds: the job they belong to cannot end (nor
  * the next one begin) before that part is counted done. */
-static int run_parts(im_pool *pool)
+static int run_parts(im_workers *workers)
 {
-    int n = pool->n_threads, part, ran = 0;
-    while ((part = atomic_fetch_add(&pool->next_part, 1)) < n) {
-        pool->fn(pool->arg, part, n);
-        atomic_fetch_add(&pool->done_parts, 1);
+    int n = workers->n_threads, part, ran = 0;
+    while ((part = atomic_fetch_add(&workers->next_part, 1)) < n) {
+        workers->fn(workers->arg, part, n);
+        atomic_fetch_add(&workers->done_parts, 1);
         ran++;
     }
     return ran;
@@ -125,103 +125,103 @@ static int run_parts(im_pool *pool)
 
 static void *worker_main(void *p)
 {
-    im_pool *pool = p;
+    im_workers *workers = p;
     unsigned seen = 0;
     for (;;) {
-        for (int spin = 1; spin <= SPIN_ITERATIONS && atomic_load(&pool->generation) == seen; spin++) {
+        for (int spin = 1; spin <= SPIN_ITERATIONS && atomic_load(&workers->generation) == seen; spin++) {
             CPU_RELAX();
             if (spin % YIELD_EVERY == 0) sched_yield();   /* a thread of another process waiting for this core runs */
         }
-        if (atomic_load(&pool->generation) == seen) {
-            pthread_mutex_lock(&pool->mutex);
-            atomic_fetch_add(&pool->sleepers, 1);
-            while (atomic_load(&pool->generation) == seen && !atomic_load(&pool->stop))
-                pthread_cond_wait(&pool->wake, &pool->mutex);
-            atomic_fetch_sub(&pool->sleepers, 1);
-            pthread_mutex_unlock(&pool->mutex);
+        if (atomic_load(&workers->generation) == seen) {
+            pthread_mutex_lock(&workers->mutex);
+            atomic_fetch_add(&workers->sleepers, 1);
+            while (atomic_load(&workers->generation) == seen && !atomic_load(&workers->stop))
+                pthread_cond_wait(&workers->wake, &workers->mutex);
+            atomic_fetch_sub(&workers->sleepers, 1);
+            pthread_mutex_unlock(&workers->mutex);
         }
-        if (atomic_load(&pool->stop)) return NULL;
-        seen = atomic_load(&pool->generation);
-        run_parts(pool);
+        if (atomic_load(&workers->stop)) return NULL;
+        seen = atomic_load(&workers->generation);
+        run_parts(workers);
     }
 }
 
-im_status im_pool_new(im_ctx *ctx, int n_threads, im_pool **out)
+im_status im_workers_new(im_ctx *ctx, int n_threads, im_workers **out)
 {
     *out = NULL;
-    if (n_threads < 1) return im_fail(ctx, IM_EINVAL, "thread pool: %d threads", n_threads);
-    im_pool *pool = calloc(1, sizeof *pool);
+    if (n_threads < 1) return im_fail(ctx, IM_EINVAL, "worker threads: %d threads", n_threads);
+    im_workers *workers = calloc(1, sizeof *workers);
     pthread_t *threads = calloc((size_t)n_threads, sizeof(pthread_t));
-    if (!pool || !threads) {
-        free(pool);
+    if (!workers || !threads) {
+        free(workers);
         free(threads);
-        return im_fail(ctx, IM_ENOMEM, "thread pool: out of memory");
+        return im_fail(ctx, IM_ENOMEM, "worker threads: out of memory");
     }
-    pool->n_threads = n_threads;
-    pool->threads = threads;
-    atomic_store(&pool->next_part, n_threads);   /* no job open */
-    pthread_mutex_init(&pool->mutex, NULL);
-    pthread_cond_init(&pool->wake, NULL);
+    workers->n_threads = n_threads;
+    workers->threads = threads;
+    atomic_store(&workers->next_part, n_threads);   /* no job open */
+    pthread_mutex_init(&workers->mutex, NULL);
+    pthread_cond_init(&workers->wake, NULL);
     openblas_set_num_threads(1);
     for (int t = 1; t < n_threads; t++) {
-        if (pthread_create(&pool->threads[t], NULL, worker_main, pool) != 0) {
-            pool->n_threads = t;   /* free joins the ones that started */
-            im_pool_free(pool);
-            return im_fail(ctx, IM_ENOMEM, "thread pool: cannot start thread %d", t);
+        if (pthread_create(&workers->threads[t], NULL, worker_main, workers) != 0) {
+            workers->n_threads = t;   /* free joins the ones that started */
+            im_workers_free(workers);
+            return im_fail(ctx, IM_ENOMEM, "worker threads: cannot start thread %d", t);
         }
     }
-    *out = pool;
+    *out = workers;
     return IM_OK;
 }
 
-void im_pool_free(im_pool *pool)
+void im_workers_free(im_workers *workers)
 {
-    if (!pool) return;
-    pthread_mutex_lock(&pool->mutex);
-    atomic_store(&pool->stop, 1);
-    atomic_fetch_add(&pool->generation, 1);
-    pthread_cond_broadcast(&pool->wake);
-    pthread_mutex_unlock(&pool->mutex);
-    for (int t = 1; t < pool->n_threads; t++) pthread_join(pool->threads[t], NULL);
-    pthread_mutex_destroy(&pool->mutex);
-    pthread_cond_destroy(&pool->wake);
-    free(pool->threads);
-    free(pool);
+    if (!workers) return;
+    pthread_mutex_lock(&workers->mutex);
+    atomic_store(&workers->stop, 1);
+    atomic_fetch_add(&workers->generation, 1);
+    pthread_cond_broadcast(&workers->wake);
+    pthread_mutex_unlock(&workers->mutex);
+    for (int t = 1; t < workers->n_threads; t++) pthread_join(workers->threads[t], NULL);
+    pthread_mutex_destroy(&workers->mutex);
+    pthread_cond_destroy(&workers->wake);
+    free(workers->threads);
+    free(workers);
 }
 
-int im_pool_threads(const im_pool *pool) { return pool ? pool->n_threads : 1; }
+int im_workers_count(const im_workers *workers) { return workers ? workers->n_threads : 1; }
 
-void im_pool_run(im_pool *pool, im_pool_fn fn, void *arg)
+void im_workers_run(im_workers *workers, im_workers_fn fn, void *arg)
 {
-    if (!pool || pool->n_threads == 1) {
+    if (!workers || workers->n_threads == 1) {
         fn(arg, 0, 1);
         return;
     }
-    if (im_pool_policy_serial(&pool->policy)) {   /* backing off after a loss */
-        for (int part = 0; part < pool->n_threads; part++) fn(arg, part, pool->n_threads);
+    if (im_workers_policy_serial(&workers->policy)) {   /* backing off after a loss */
+        for (int part = 0; part < workers->n_threads; part++) fn(arg, part, workers->n_threads);
         return;
     }
-    pool->fn = fn;
-    pool->arg = arg;
-    atomic_store(&pool->done_parts, 0);
-    atomic_store(&pool->next_part, 0);   /* opens the job to claims */
-    atomic_fetch_add(&pool->generation, 1);
-    int asleep = atomic_load(&pool->sleepers) > 0;
+    workers->fn = fn;
+    workers->arg = arg;
+    atomic_store(&workers->done_parts, 0);
+    atomic_store(&workers->next_part, 0);   /* opens the job to claims */
+    atomic_fetch_add(&workers->generation, 1);
+    int asleep = atomic_load(&workers->sleepers) > 0;
     if (asleep) {
-        pthread_mutex_lock(&pool->mutex);
-        pthread_cond_broadcast(&pool->wake);
-        pthread_mutex_unlock(&pool->mutex);
+        pthread_mutex_lock(&workers->mutex);
+        pthread_cond_broadcast(&workers->wake);
+        pthread_mutex_unlock(&workers->mutex);
     }
     double t0 = im_seconds();
-    int own = run_parts(pool);
+    int own = run_parts(workers);
     double t1 = im_seconds();
-    for (int spin = 0; atomic_load(&pool->done_parts) < pool->n_threads; spin++) {
+    for (int spin = 0; atomic_load(&workers->done_parts) < workers->n_threads; spin++) {
         if (spin < WAIT_SPINS)
             CPU_RELAX();
         else
             sched_yield();
     }
-    im_pool_policy_observe(&pool->policy, pool->n_threads, own, t1 - t0, im_seconds() - t0, asleep);
+    im_workers_policy_observe(&workers->policy, workers->n_threads, own, t1 - t0, im_seconds() - t0, asleep);
 }
 
 typedef struct {
@@ -237,13 +237,23 @@ static void range_part(void *p, int part, int n_parts)
     if (hi > lo) j->fn(j->arg, lo, hi);
 }
 
-void im_pool_for(im_pool *pool, long n, long min_chunk, im_range_fn fn, void *arg)
+void im_workers_for(im_workers *workers, long n, long min_chunk, im_range_fn fn, void *arg)
 {
     if (n <= 0) return;
-    if (!pool || pool->n_threads == 1 || n < 2 * min_chunk) {
+    if (!workers || workers->n_threads == 1 || n < 2 * min_chunk) {
         fn(arg, 0, n);
         return;
     }
     range_job j = { n, fn, arg };
-    im_pool_run(pool, range_part, &j);
+    im_workers_run(workers, range_part, &j);
+}
+
+/* The 0.5 names (pool.h). */
+im_status im_pool_new(im_ctx *ctx, int n_threads, im_workers **out) { return im_workers_new(ctx, n_threads, out); }
+void im_pool_free(im_workers *workers) { im_workers_free(workers); }
+int im_pool_threads(const im_workers *workers) { return im_workers_count(workers); }
+void im_pool_run(im_workers *workers, im_workers_fn fn, void *arg) { im_workers_run(workers, fn, arg); }
+void im_pool_for(im_workers *workers, long n, long min_chunk, im_range_fn fn, void *arg)
+{
+    im_workers_for(workers, n, min_chunk, fn, arg);
 }
