@@ -40,37 +40,15 @@ const im_param_spec *im_section_spec(const im_section *sec, const char *key)
     return p;
 }
 
-/* Levenshtein distance, small strings only: for "did you mean". */
-static int edit_distance(const char *a, const char *b)
-{
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    if (la > 63 || lb > 63) return 99;
-    int row[64];
-    for (int j = 0; j <= lb; j++) row[j] = j;
-    for (int i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = i;
-        for (int j = 1; j <= lb; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static void suggest(const im_section *sec, const char *key, char *buf, size_t size)
 {
     const char *best = NULL;
     int best_d = 3;   /* suggest only close matches */
-    if (edit_distance(key, "plugin") < best_d) best_d = edit_distance(key, "plugin"), best = "plugin";
+    if (im_name_distance(key, "plugin") < best_d) best_d = im_name_distance(key, "plugin"), best = "plugin";
     const im_param_spec *tables[2] = { sec->plugin->params, sec->kind == IM_TASK ? im_task_common_params : NULL };
     for (int t = 0; t < 2; t++)
         for (const im_param_spec *p = tables[t]; p && p->key; p++) {
-            int d = edit_distance(key, p->key);
+            int d = im_name_distance(key, p->key);
             if (d < best_d) best_d = d, best = p->key;
         }
     if (best)
@@ -210,6 +188,20 @@ static im_status validate_refinement(im_ctx *ctx, const im_config *cfg, const im
             if (st) return st;
         }
     return IM_OK;
+}
+
+im_status im_config_validate_section(im_ctx *ctx, const im_config *cfg, const im_registry *reg, const char *name)
+{
+    char base[256];
+    const char *plugin_name;
+    im_status st = validate_section(ctx, cfg, reg, name);
+    for (int i = 0; !st && i < cfg->count; i++) {
+        const char *s = cfg->entries[i].section;
+        if (first_entry_of(cfg, s) == &cfg->entries[i] && im_section_refinement(s, base, sizeof base, &plugin_name) &&
+            strcmp(base, name) == 0)
+            st = validate_refinement(ctx, cfg, reg, &cfg->entries[i], base, plugin_name);
+    }
+    return st;
 }
 
 im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registry *reg)

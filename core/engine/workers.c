@@ -78,6 +78,7 @@ struct im_workers {
     im_workers_fn fn;
     void *arg;
     im_workers_policy policy;   /* the dispatcher's own */
+    int blas_threads_before;    /* OpenBLAS's thread count, put back by free */
 };
 
 int im_workers_policy_serial(im_workers_policy *p)
@@ -162,6 +163,7 @@ im_status im_workers_new(im_ctx *ctx, int n_threads, im_workers **out)
     atomic_store(&workers->next_part, n_threads);   /* no job open */
     pthread_mutex_init(&workers->mutex, NULL);
     pthread_cond_init(&workers->wake, NULL);
+    workers->blas_threads_before = openblas_get_num_threads();
     openblas_set_num_threads(1);
     for (int t = 1; t < n_threads; t++) {
         if (pthread_create(&workers->threads[t], NULL, worker_main, workers) != 0) {
@@ -186,6 +188,7 @@ void im_workers_free(im_workers *workers)
     pthread_mutex_destroy(&workers->mutex);
     pthread_cond_destroy(&workers->wake);
     free(workers->threads);
+    openblas_set_num_threads(workers->blas_threads_before);
     free(workers);
 }
 

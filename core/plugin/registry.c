@@ -236,15 +236,25 @@ int im_registry_load_dir(im_ctx *ctx, im_registry *reg, const char *dir, int rec
     return loaded;
 }
 
-/* Is the running program inside the build tree (uninstalled)? */
+/* Is path inside the build tree? */
+static int in_build_tree(const char *path)
+{
+    size_t nb = strlen(IM_BUILDDIR);
+    return strncmp(path, IM_BUILDDIR, nb) == 0 && path[nb] == '/';
+}
+
+/* Is the running program, or this library (a Python process using the
+ * build tree's libinfomin), inside the build tree (uninstalled)? */
 static int running_from_build_tree(void)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return 0;
-    exe[n] = '\0';
-    size_t nb = strlen(IM_BUILDDIR);
-    return strncmp(exe, IM_BUILDDIR, nb) == 0 && exe[nb] == '/';
+    if (n > 0) {
+        exe[n] = '\0';
+        if (in_build_tree(exe)) return 1;
+    }
+    Dl_info self;
+    return dladdr((void *)im_registry_new, &self) && self.dli_fname && in_build_tree(self.dli_fname);
 }
 
 void im_registry_load_search_path(im_ctx *ctx, im_registry *reg, const char *extra)
@@ -267,17 +277,43 @@ void im_registry_load_search_path(im_ctx *ctx, im_registry *reg, const char *ext
     }
 }
 
+int im_name_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    int row[64];
+    for (int j = 0; j <= lb; j++) row[j] = j;
+    for (int i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
 im_status im_registry_not_found(im_ctx *ctx, const im_registry *reg, im_kind kind, const char *name)
 {
-    char known[512] = "";
+    char known[512] = "", hint[160] = "";
     size_t used = 0;
+    const char *best = NULL;
+    int best_d = 3;   /* suggest only close matches */
     for (int i = 0; i < reg->count; i++) {
         const im_plugin *p = &reg->entries[i]->plugin;
         if (p->kind != kind) continue;
+        int d = im_name_distance(name, p->name);
+        if (d < best_d) best_d = d, best = p->name;
         int k = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", p->name);
         if (k < 0 || used + (size_t)k >= sizeof known) break;
         used += (size_t)k;
     }
-    return im_fail(ctx, IM_EPLUGIN, "no %s plugin named '%s' (found: %s)%s", im_kind_name(kind), name,
+    if (best) snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
+    return im_fail(ctx, IM_EPLUGIN, "no %s plugin named '%s'%s (found: %s)%s", im_kind_name(kind), name, hint,
                    used ? known : "none", reg->refusals ? "; some plugin files were refused, see --list" : "");
 }

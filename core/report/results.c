@@ -29,7 +29,6 @@ struct im_record {
     char *nonfinite;   /* the first metric given a NaN or an infinity: never written */
 };
 
-const char *im_version(void) { return PACKAGE_VERSION; }
 
 /* The resolved config: {section: {key: value}}; values stay strings, as
  * written, so a record can be turned back into an INI file. */

@@ -67,6 +67,10 @@ IM_API int im_section_kind(const char *section);
 IM_API int im_section_refinement(const char *section, char *base, size_t size, const char **plugin);
 /* Validate every section against its plugin's spec (registry lookups). */
 IM_API im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg);
+/* since 0.6: one section and its [NAME.PLUGIN] refinements only (a
+ * configuration without a task: the handle API of mi.h). */
+IM_API im_status im_config_validate_section(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg,
+                                            const char *name);
 /* Bind a section; IM_ECONFIG if it is missing or names no known plugin. */
 IM_API im_status im_config_section(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg,
                                    const char *name, im_section *out);

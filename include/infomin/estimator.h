@@ -104,6 +104,20 @@ IM_API void im_estimator_free(im_estimator *est);
 IM_API im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, const im_mat *xv,
                                   const im_mat *yv, im_record *rec);
 IM_API im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out);
+/* since 0.6: how far a fitted estimate may move, re-reading held-out rows
+ * with the estimator as fitted (uncertainty.c).
+ * A half-sampling interval: the estimate on `resamples` random halves of
+ * (x, y), deviations from `estimate` scaled by 1/sqrt(2) (the root-n rate),
+ * the basic interval of coverage ci. Unlike the bootstrap it draws no
+ * duplicate rows, which break kNN estimators such as KSG. */
+IM_API im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,
+                                            int resamples, double ci, double estimate, im_rng *rng, double *lo,
+                                            double *hi);
+/* The permutation test of X independent of Y with the estimate as the
+ * statistic s0 (its size for signed statistics): Y's rows shuffled
+ * `permutations` times, p = (1 + #{|s| >= |s0|}) / (1 + permutations). */
+IM_API im_status im_estimator_permutation_test(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,
+                                               int permutations, im_rng *rng, double *observed, double *p_value);
 IM_API const char *im_bound_name(im_bound b);
 IM_API const char *im_unit_name(im_unit u);
 

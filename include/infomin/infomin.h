@@ -40,5 +40,7 @@
 #include "fields.h"
 #include "taskkit.h"
 #include "loop.h"
+#include "version.h"
+#include "mi.h"
 
 #endif

@@ -34,7 +34,12 @@ IM_API int im_registry_count(const im_registry *reg);
 IM_API const im_plugin *im_registry_get(const im_registry *reg, int i, const char **origin);
 /* Messages of refused files, one per line ("" when none). */
 IM_API const char *im_registry_refusals(const im_registry *reg);
-/* The lookup failure message: lists the names of that kind that exist. */
+/* The lookup failure message: the closest name ("did you mean"), and the
+ * names of that kind that exist. */
 IM_API im_status im_registry_not_found(im_ctx *ctx, const im_registry *reg, im_kind kind, const char *name);
+
+/* Levenshtein distance between two short names (99 past 63 characters):
+ * what "did you mean" suggests by. */
+IM_API int im_name_distance(const char *a, const char *b);
 
 #endif

@@ -6,12 +6,11 @@
 #define INFOMIN_RESULTS_H
 
 #include "api.h"
+#include "version.h"   /* im_version(): recorded in every record */
 #include <stdio.h>
 #include "cfg.h"
 #include "status.h"
 
-/* The package version ("0.1.0"), recorded in every record. */
-IM_API const char *im_version(void);
 
 typedef struct im_record im_record;
 typedef struct im_curve im_curve;

@@ -22,7 +22,8 @@ typedef struct im_workers im_workers;
 typedef void (*im_workers_fn)(void *arg, int part, int n_parts);
 
 /* n_threads >= 1 (1: no workers, everything on the caller). Also sets
- * OpenBLAS to one thread, since the workers do the splitting. */
+ * OpenBLAS to one thread, since the workers do the splitting; free puts
+ * back the thread count it found (since 0.6). */
 IM_API im_status im_workers_new(im_ctx *ctx, int n_threads, im_workers **out);
 IM_API void im_workers_free(im_workers *workers);
 IM_API int im_workers_count(const im_workers *workers);

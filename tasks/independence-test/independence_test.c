@@ -41,30 +41,11 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     int n_perm = s.permutations;
     double alpha = s.alpha;
     im_estimator *est = NULL;
-    im_mat y_perm = { 0 };
-    int *order = malloc(sizeof(int) * (size_t)ds->test.y.rows);
-    if (!order) st = im_fail(ctx, IM_ENOMEM, "independence-test: out of memory");
-    if (!st) st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, rng, &est);
+    st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, rng, &est);
     if (!st) st = im_estimator_fit(ctx, est, &ds->train.x, &ds->train.y, &ds->val.x, &ds->val.y, rec);
-    double observed = 0;
-    if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &ds->test.y, &observed);
-    int exceed = 0;
-    for (int p = 0; !st && p < n_perm; p++) {
-        if (im_interrupted(ctx)) {
-            st = im_fail(ctx, IM_EINTERRUPTED, "independence test: interrupted at permutation %d of %d", p, n_perm);
-            break;
-        }
-        im_rng_permutation(rng, order, ds->test.y.rows);
-        im_mat_free(&y_perm);
-        double s;
-        st = im_mat_gather_rows(ctx, &y_perm, &ds->test.y, order, ds->test.y.rows);
-        if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &y_perm, &s);
-        if (!st) exceed += fabs(s) >= fabs(observed);
-        if ((p + 1) % 10 == 0) im_progress(ctx, "permutations", p + 1, n_perm, NULL);
-    }
-    im_progress_done(ctx);
+    double observed = 0, p_value = 1;
+    if (!st) st = im_estimator_permutation_test(ctx, est, &ds->test.x, &ds->test.y, n_perm, rng, &observed, &p_value);
     if (!st) {
-        double p_value = (1.0 + exceed) / (1.0 + n_perm);
         im_record_str(rec, "estimator", est->plugin->name);
         im_record_str(rec, "dataset", ds->name);
         im_record_num(rec, "statistic", observed);
@@ -75,8 +56,6 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
                est->plugin->name, ds->name, ds->test.x.rows, n_perm, observed, p_value,
                p_value < alpha ? "dependent (independence rejected)" : "no evidence against independence", alpha);
     }
-    im_mat_free(&y_perm);
-    free(order);
     im_estimator_free(est);
     im_task_close(&t);
     return st;

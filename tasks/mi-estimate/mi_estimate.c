@@ -28,40 +28,6 @@ static const im_field mi_estimate_fields[] = {
     IM_FIELDS_END,
 };
 
-/* Half-sampling interval of a closed-form estimate. */
-static im_status half_sample_interval(im_ctx *ctx, im_estimator *est, const im_split *test, int resamples, double ci,
-                                      double estimate, im_rng *rng, double *lo, double *hi)
-{
-    int n = test->x.rows, m = n / 2;
-    int *order = malloc(sizeof(int) * (size_t)n);
-    double *dev = malloc(sizeof(double) * (size_t)resamples);
-    im_mat xs = { 0 }, ys = { 0 };
-    im_status st = order && dev ? IM_OK : im_fail(ctx, IM_ENOMEM, "mi-estimate: out of memory");
-    for (int r = 0; !st && r < resamples; r++) {
-        im_rng_permutation(rng, order, n);
-        im_mat_free(&xs);
-        im_mat_free(&ys);
-        double v;
-        st = im_mat_gather_rows(ctx, &xs, &test->x, order, m);
-        if (!st) st = im_mat_gather_rows(ctx, &ys, &test->y, order, m);
-        if (!st) st = im_estimator_estimate(ctx, est, &xs, &ys, &v);
-        if (!st) dev[r] = (v - estimate) / sqrt(2.0);
-        im_progress(ctx, "half-samples", r + 1, resamples, NULL);
-    }
-    im_progress_done(ctx);
-    if (!st) {
-        im_sort_doubles(dev, resamples);
-        /* the estimate minus the deviation quantiles (basic interval) */
-        *lo = estimate - im_quantile_sorted(dev, resamples, 0.5 + ci / 2);
-        *hi = estimate - im_quantile_sorted(dev, resamples, 0.5 - ci / 2);
-    }
-    im_mat_free(&xs);
-    im_mat_free(&ys);
-    free(order);
-    free(dev);
-    return st;
-}
-
 /* mean, std and the 5-95% range of the training estimates logged in the
  * last `steps` steps */
 static void training_spread(im_record *rec, const im_curve *train, int steps)
@@ -161,7 +127,8 @@ static im_status report_spread(im_ctx *ctx, const im_config *cfg, const settings
     }
     if (s->resamples <= 0 || ds->test.x.rows < 8) return IM_OK;
     double lo, hi;
-    im_status st = half_sample_interval(ctx, est, &ds->test, s->resamples, s->ci, estimate, rng, &lo, &hi);
+    im_status st =
+        im_estimator_half_interval(ctx, est, &ds->test.x, &ds->test.y, s->resamples, s->ci, estimate, rng, &lo, &hi);
     if (!st) {
         im_record_num(rec, "ci_low", lo);
         im_record_num(rec, "ci_high", hi);

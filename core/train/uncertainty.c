@@ -1,0 +1,82 @@
+/* uncertainty.c — how far a fitted estimator's estimate may move: a
+ * half-sampling interval, and the permutation test of independence. Both
+ * keep the estimator as fitted and only re-read held-out rows, so they cost
+ * estimates, not fits. */
+#include <math.h>
+#include <stdlib.h>
+#include "infomin/estimator.h"
+#include "infomin/progress.h"
+#include "infomin/stats.h"
+
+im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, int resamples,
+                                     double ci, double estimate, im_rng *rng, double *lo, double *hi)
+{
+    int n = x->rows, m = n / 2;
+    if (resamples < 1 || n < 8)
+        return im_fail(ctx, IM_EINVAL, "half-sampling interval: %d resamples of %d rows (need at least 1 of 8)",
+                       resamples, n);
+    int *order = malloc(sizeof(int) * (size_t)n);
+    double *dev = malloc(sizeof(double) * (size_t)resamples);
+    im_mat xs = { 0 }, ys = { 0 };
+    im_status st = order && dev ? IM_OK : im_fail(ctx, IM_ENOMEM, "half-sampling interval: out of memory");
+    for (int r = 0; !st && r < resamples; r++) {
+        if (im_interrupted(ctx)) {
+            st = im_fail(ctx, IM_EINTERRUPTED, "half-sampling interval: interrupted at resample %d of %d", r, resamples);
+            break;
+        }
+        im_rng_permutation(rng, order, n);
+        im_mat_free(&xs);
+        im_mat_free(&ys);
+        double v;
+        st = im_mat_gather_rows(ctx, &xs, x, order, m);
+        if (!st) st = im_mat_gather_rows(ctx, &ys, y, order, m);
+        if (!st) st = im_estimator_estimate(ctx, est, &xs, &ys, &v);
+        if (!st) dev[r] = (v - estimate) / sqrt(2.0);   /* a half has twice the variance at the root-n rate */
+        im_progress(ctx, "half-samples", r + 1, resamples, NULL);
+    }
+    im_progress_done(ctx);
+    if (!st) {
+        im_sort_doubles(dev, resamples);
+        /* the estimate minus the deviation quantiles (basic interval) */
+        *lo = estimate - im_quantile_sorted(dev, resamples, 0.5 + ci / 2);
+        *hi = estimate - im_quantile_sorted(dev, resamples, 0.5 - ci / 2);
+    }
+    im_mat_free(&xs);
+    im_mat_free(&ys);
+    free(order);
+    free(dev);
+    return st;
+}
+
+im_status im_estimator_permutation_test(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,
+                                        int permutations, im_rng *rng, double *observed, double *p_value)
+{
+    if (permutations < 1) return im_fail(ctx, IM_EINVAL, "permutation test: %d permutations (need at least 1)", permutations);
+    im_mat y_perm = { 0 };
+    int *order = malloc(sizeof(int) * (size_t)y->rows);
+    im_status st = order ? IM_OK : im_fail(ctx, IM_ENOMEM, "permutation test: out of memory");
+    double s0 = 0;
+    if (!st) st = im_estimator_estimate(ctx, est, x, y, &s0);
+    int exceed = 0;
+    for (int p = 0; !st && p < permutations; p++) {
+        if (im_interrupted(ctx)) {
+            st = im_fail(ctx, IM_EINTERRUPTED, "independence test: interrupted at permutation %d of %d", p, permutations);
+            break;
+        }
+        im_rng_permutation(rng, order, y->rows);
+        im_mat_free(&y_perm);
+        double s;
+        st = im_mat_gather_rows(ctx, &y_perm, y, order, y->rows);
+        if (!st) st = im_estimator_estimate(ctx, est, x, &y_perm, &s);
+        if (!st) exceed += fabs(s) >= fabs(s0);   /* signed statistics: their size */
+        if ((p + 1) % 10 == 0) im_progress(ctx, "permutations", p + 1, permutations, NULL);
+    }
+    im_progress_done(ctx);
+    if (!st) {
+        *observed = s0;
+        *p_value = (1.0 + exceed) / (1.0 + permutations);
+    }
+    im_mat_free(&y_perm);
+    free(order);
+    return st;
+}
