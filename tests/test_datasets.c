@@ -137,6 +137,42 @@ END_TEST
 
 /* Rules across keys are the dataset's validate hook: they stop a sweep
  * before its first run (exit 2, nothing written), naming the place. */
+/* split = 0,0,1: every row is read, for estimators that train nothing; an
+ * estimator or a task that trains says it has no training rows. */
+START_TEST(csv_without_training_rows_serves_estimators_that_train_nothing)
+{
+    char csv[512], ini[512], text[2048], out[8192], args[1200];
+    test_write_file(csv, sizeof csv, "rows.csv",
+                    "a,b,c\n1,0,1\n2,0,0\n3,1,1\n4,1,0\n5,0,1\n6,1,0\n7,1,1\n8,0,0\n9,1,1\n10,1,0\n");
+    const char *head = "[task]\nplugin = %s\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\nt = 2\nsplit = 0,0,1\n"
+                       "[estimator]\nplugin = %s\n";
+    snprintf(text, sizeof text, head, "mi-estimate", csv, "pearson");
+    test_write_file(ini, sizeof ini, "every-row.ini", text);
+    snprintf(args, sizeof args, "%s -q -o %s/every-row.jsonl", ini, test_tmpdir());
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    char results[600];
+    snprintf(results, sizeof results, "%s/every-row.jsonl", test_tmpdir());
+    int n;
+    im_record **recs = test_read_records(&ctx, results, &n);
+    double n_test, n_train;
+    ck_assert(im_record_metric(recs[0], "n_test", &n_test) && im_record_metric(recs[0], "n_train", &n_train));
+    ck_assert(n_test == 10 && n_train == 0);
+    test_free_records(recs, n);
+
+    snprintf(text, sizeof text, head, "mi-estimate", csv, "mine");
+    test_write_file(ini, sizeof ini, "every-row-mine.ini", text);
+    snprintf(args, sizeof args, "%s -q -o %s/every-row-mine.jsonl", ini, test_tmpdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "estimator mine trains, but its training data has 0 rows") != NULL, "%s", out);
+
+    snprintf(text, sizeof text, head, "fairness", csv, "slice");
+    test_write_file(ini, sizeof ini, "every-row-fairness.ini", text);
+    snprintf(args, sizeof args, "%s -q -o %s/every-row-fairness.jsonl", ini, test_tmpdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "fairness: dataset csv has no training rows") != NULL, "%s", out);
+}
+END_TEST
+
 START_TEST(csv_rules_across_keys_are_checked_before_any_run)
 {
     char csv[512], ini[512], text[2048], out[8192], args[1200];
@@ -155,7 +191,9 @@ START_TEST(csv_rules_across_keys_are_checked_before_any_run)
     const struct {
         const char *line, *message;
     } cases[] = {
-        { "split = 1,0,0", "v.ini:8: dataset.split: the test split is empty (train and test need rows)" },
+        { "split = 1,0,0", "v.ini:8: dataset.split: the test split is empty (the estimate reads it)" },
+        { "split = 0,0,1\nstandardize = true",
+          "v.ini:9: dataset.standardize: needs training rows to take the mean and sd from (split = 0,0,1)" },
         { "delimiter = ab", "v.ini:8: dataset.delimiter: one character or 'tab', got 'ab'" },
         { "t = 1", "v.ini:8: dataset.t: column 1 is also in y: y and t must not share columns" },
         { "path", NULL },   /* the temporary folder as the path: message checked below */
@@ -600,6 +638,7 @@ int main(void)
     tcase_add_test(data, csv_loads_columns_and_names_bad_values);
     tcase_add_test(data, columns_use_training_statistics);
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
+    tcase_add_test(data, csv_without_training_rows_serves_estimators_that_train_nothing);
     tcase_add_test(data, csv_reads_bom_crlf_and_quotes_and_names_the_rest);
     tcase_add_test(data, too_few_rows_are_refused);
     tcase_add_test(data, gaussian_mi_beyond_what_can_be_generated_is_refused);

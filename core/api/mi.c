@@ -50,6 +50,37 @@ static void registry_load(void)
     im_registry_load_search_path(&ctx, registry, NULL);
 }
 
+/* ---- the catalogue ---- */
+
+int im_catalog_count(void)
+{
+    pthread_once(&registry_once, registry_load);
+    return registry ? im_registry_count(registry) : 0;
+}
+
+im_status im_catalog_plugin(int i, const char **kind, const char **name, const char **summary)
+{
+    if (i < 0 || i >= im_catalog_count()) return IM_EINVAL;
+    const char *origin;
+    const im_plugin *p = im_registry_get(registry, i, &origin);
+    *kind = im_kind_name(p->kind), *name = p->name, *summary = p->summary;
+    return IM_OK;
+}
+
+im_status im_catalog_key(int i, int j, const char *out[5])
+{
+    if (i < 0 || i >= im_catalog_count() || j < 0) return IM_EINVAL;
+    const char *origin;
+    const im_param_spec *spec = im_registry_get(registry, i, &origin)->params;
+    for (int k = 0; spec && spec[k].key; k++)
+        if (k == j) {
+            out[0] = spec[k].key, out[1] = spec[k].type, out[2] = spec[k].default_value, out[3] = spec[k].doc,
+            out[4] = spec[k].range;
+            return IM_OK;
+        }
+    return IM_EINVAL;
+}
+
 /* ---- opening ---- */
 
 /* "key=value" into [estimator.NAME]; the origin names the option. */
@@ -269,18 +300,24 @@ static im_status fit_and_hold_out(im_mi_handle *m, const double *x, long n, int 
 {
     memset(h, 0, sizeof *h);
     im_rng_seed(&m->rng, m->seed);
+    int *order = malloc(sizeof(int) * (size_t)n);
+    if (!order) return im_fail(&m->ctx, IM_ENOMEM, "out of memory");
     if (!im_mi_trains(m)) {
-        im_status st = to_mat(m, "x", x, dx, NULL, (int)n, &h->x);
-        if (!st) st = to_mat(m, "y", y, dy, NULL, (int)n, &h->y);
+        /* every row, shuffled as the csv dataset shuffles them with split =
+         * 0,0,1: the estimate does not depend on the order, but the
+         * generator then stands where an INI file's run has it */
+        im_rng_permutation(&m->rng, order, (int)n);
+        im_status st = to_mat(m, "x", x, dx, order, (int)n, &h->x);
+        if (!st) st = to_mat(m, "y", y, dy, order, (int)n, &h->y);
         if (!st) st = new_estimator(m, dx, dy);
         if (st) held_out_free(h);
+        free(order);
         return st;
     }
-    int *order = malloc(sizeof(int) * (size_t)n);
     long counts[3];
     im_mat xt = { 0 }, yt = { 0 }, xv = { 0 }, yv = { 0 };
-    im_status st = order ? split_rows(m, n, order, counts) : im_fail(&m->ctx, IM_ENOMEM, "out of memory");
-    const int *parts[3] = { order, order + (order ? counts[0] : 0), order + (order ? counts[0] + counts[1] : 0) };
+    im_status st = split_rows(m, n, order, counts);
+    const int *parts[3] = { order, order + counts[0], order + counts[0] + counts[1] };
     if (!st) st = to_mat(m, "x", x, dx, parts[0], (int)counts[0], &xt);
     if (!st) st = to_mat(m, "y", y, dy, parts[0], (int)counts[0], &yt);
     if (!st) st = to_mat(m, "x", x, dx, parts[1], (int)counts[1], &xv);

@@ -45,7 +45,8 @@ im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_co
 im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds)
 {
     const im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
-    if (ds->train.x.rows < 2) return im_fail(ctx, IM_EINVAL, "dataset %s: fewer than 2 training rows", ds->name);
+    if (ds->train.x.rows == 1)   /* 0: no training split, for estimators that train nothing */
+        return im_fail(ctx, IM_EINVAL, "dataset %s: 1 training row (none, or at least 2)", ds->name);
     im_shape shape = ds->x_shape;
     if ((shape.c || shape.h || shape.w) &&
         (shape.c < 1 || shape.h < 1 || shape.w < 1 || im_shape_size(shape) != ds->train.x.cols))

@@ -141,7 +141,9 @@ im_status im_tabular_validate(im_ctx *ctx, const im_section *sec, const char *co
     return st;
 }
 
-im_status im_split_validate(im_ctx *ctx, const im_section *sec)
+im_status im_split_validate(im_ctx *ctx, const im_section *sec) { return im_split_check(ctx, sec, 0); }
+
+im_status im_split_check(im_ctx *ctx, const im_section *sec, int training_optional)
 {
     double split[3];
     int count;
@@ -152,9 +154,10 @@ im_status im_split_validate(im_ctx *ctx, const im_section *sec)
     if (fabs(split[0] + split[1] + split[2] - 1) > 1e-6)
         return im_section_fail(ctx, sec, "split", "the fractions %g,%g,%g sum to %g, not 1", split[0], split[1],
                                split[2], split[0] + split[1] + split[2]);
-    if (split[0] == 0 || split[2] == 0)
-        return im_section_fail(ctx, sec, "split", "the %s split is empty (train and test need rows)",
-                               split[0] == 0 ? "training" : "test");
+    if (split[2] == 0) return im_section_fail(ctx, sec, "split", "the test split is empty (the estimate reads it)");
+    if (split[0] == 0 && !training_optional)
+        return im_section_fail(ctx, sec, "split", "the training split is empty (this dataset's columns are scaled "
+                                                  "with training statistics)");
     return IM_OK;
 }
 
@@ -169,7 +172,7 @@ im_status im_split_sizes(im_ctx *ctx, const im_section *sec, int n_rows, int n[3
     n[0] = (int)(n_rows * split[0]);
     n[1] = (int)(n_rows * split[1]);
     n[2] = n_rows - n[0] - n[1];
-    if (n[0] < 2 || n[2] < 2)
+    if ((n[0] < 2 && split[0] > 0) || n[2] < 2)
         return im_fail(ctx, IM_EINVAL, "%s: [%s] split %g,%g,%g of %d rows leaves %d training and %d test rows (each needs 2)",
                        sec->cfg->path, sec->name, split[0], split[1], split[2], n_rows, n[0], n[2]);
     return IM_OK;

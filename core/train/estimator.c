@@ -67,11 +67,18 @@ static im_status check_pair(im_ctx *ctx, const im_estimator *est, const im_mat *
 im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, const im_mat *xv,
                            const im_mat *yv, im_record *rec)
 {
+    int trains = est->vt->fit || (est->vt->objective && est->vt->params && est->vt->params(est->self));
+    if (!trains && !est->vt->prepare) return IM_OK;   /* closed form: nothing to fit, on any rows */
+    if (x->rows < 2)
+        return im_fail(ctx, IM_EINVAL,
+                       "estimator %s trains, but its training data has %d rows (need 2; a split with no training "
+                       "rows is for estimators that train nothing)",
+                       est->plugin->name, x->rows);
     im_status st = check_pair(ctx, est, x, y, "training data");
     if (!st && est->vt->prepare) st = est->vt->prepare(est->self, ctx, x, y);
     if (st) return st;
     if (est->vt->fit) return est->vt->fit(est->self, ctx, x, y, xv, yv, rec);
-    if (!est->vt->objective || !est->vt->params || !est->vt->params(est->self)) return IM_OK;   /* closed form */
+    if (!trains) return IM_OK;
     im_train_opts opts;
     st = im_train_opts_read(ctx, &est->sec, &opts);
     if (st) return st;

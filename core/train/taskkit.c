@@ -33,6 +33,9 @@ im_status im_task_open(im_task *t, im_ctx *ctx, const im_config *cfg, im_rng *rn
     st = im_dataset_load(ctx, cfg, "dataset", rng, &t->ds);
     if (!st) t->has_ds = 1;
     if (!st) st = check_needs(ctx, t->sec.plugin->name, &t->ds, needs);
+    if (!st && t->ds.train.x.rows == 0 && !(needs & IM_TRAINING_OPTIONAL))
+        st = im_fail(ctx, IM_EINVAL, "%s: dataset %s has no training rows (its split gives them none): this task trains",
+                     t->sec.plugin->name, t->ds.name);
     return st;
 }
 

@@ -21,7 +21,8 @@
  * (and the "did you mean") of an INI file's [estimator] section.
  *
  * Which rows do what. An estimator that trains nothing (ksg, gaussian, ...)
- * reads every row it is given. One that trains (mine, infonce, club, slice,
+ * reads every row it is given (in the order the seed shuffles them, as the
+ * csv dataset does with split = 0,0,1). One that trains (mine, infonce, club, slice,
  * hsic's bandwidth, ...) is fitted on some rows and read on others, exactly
  * as `infomin-run` does with the `csv` dataset and task `mi-estimate` at
  * [task] seed = seed: the rows are shuffled by the generator seeded with
@@ -99,6 +100,14 @@ IM_API im_status im_mi_set_threads(im_mi_handle *m, int threads);
 /* Ask a running call on m to stop (any thread, a signal handler included):
  * it returns IM_EINTERRUPTED soon after. */
 IM_API void im_mi_interrupt(im_mi_handle *m);
+
+/* The plugins handles find (every kind), for catalogues and bindings:
+ * plugin i's kind ("estimator", "encoder", "dataset", "task"), name and
+ * one-line summary; key j of plugin i as {key, type, default, doc, range}
+ * (NULL where a field has none). IM_EINVAL past the last one. */
+IM_API int im_catalog_count(void);
+IM_API im_status im_catalog_plugin(int i, const char **kind, const char **name, const char **summary);
+IM_API im_status im_catalog_key(int i, int j, const char *out[5]);
 
 /* One call: open, run, close. The message of a failure goes into err
  * (err_size bytes, may be 0). */

@@ -47,6 +47,10 @@ IM_API im_status im_tabular_validate(im_ctx *ctx, const im_section *sec, const c
 /* The split key's rules (three fractions, summing to 1, train and test not
  * empty) at validation time: a validate hook for loaders that use it. */
 IM_API im_status im_split_validate(im_ctx *ctx, const im_section *sec);
+/* since 0.6: the same with the training fraction allowed to be 0 (no
+ * training rows: for estimators that train nothing, `split = 0,0,1`) when
+ * training_optional; im_split_sizes then gives 0 training rows. */
+IM_API im_status im_split_check(im_ctx *ctx, const im_section *sec, int training_optional);
 /* Standardise the given columns of x in every split with train's mean and sd. */
 IM_API void im_standardize_columns(im_dataset *ds, const int *cols, int n_cols);
 /* The end of a tabular load: every X column standardised, the one Y and

@@ -30,7 +30,9 @@ enum {
     IM_NEEDS_T = 1 << 1,         /* one target column Y and one sensitive column T */
     IM_NEEDS_BINARY_T = 1 << 2,  /* T: one binary column (a domain) */
     IM_NEEDS_IMAGES = 1 << 3,    /* X: image rows (a shape C×H×W) */
-    IM_NO_DATASET = 1 << 4       /* load no [dataset] (the task makes its data, or loads it per seed) */
+    IM_NO_DATASET = 1 << 4,      /* load no [dataset] (the task makes its data, or loads it per seed) */
+    IM_TRAINING_OPTIONAL = 1 << 5   /* since 0.6: a dataset without training rows (split = 0,0,1) is fine: the
+                                       estimator's fit says so if it trains; else such a dataset is refused */
 };
 
 /* One run of a task: what its hooks were given, its bound [task] section

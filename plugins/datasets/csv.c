@@ -1,6 +1,8 @@
 /* csv.c — dataset `csv`: the user's own data. Columns are chosen by 0-based
  * index lists (ranges allowed: x = 0..9, y = 10,12); rows are shuffled with
- * the run's seed and split into train / validation / test. Every value must
+ * the run's seed and split into train / validation / test (split = 0,0,1:
+ * every row is a test row, for estimators that train nothing; since 0.6).
+ * Every value must
  * be a finite number: an empty field, "?", "NA" or text stops the load with
  * the file, line and column named (impute before, or use a loader that knows
  * the data set's conventions). Optional standardisation uses the training
@@ -179,7 +181,14 @@ static im_status check_disjoint(im_ctx *ctx, const im_section *sec)
 static im_status csv_validate(im_ctx *ctx, const im_section *sec)
 {
     const char *delim_name;
-    im_status st = im_split_validate(ctx, sec);
+    im_status st = im_split_check(ctx, sec, 1);
+    double split[3];
+    int count, standardize;
+    if (!st) st = im_section_floats(ctx, sec, "split", split, 3, &count);
+    if (!st) st = im_section_bool(ctx, sec, "standardize", &standardize);
+    if (!st && split[0] == 0 && standardize)
+        st = im_section_fail(ctx, sec, "standardize", "needs training rows to take the mean and sd from (split = %g,%g,%g)",
+                             split[0], split[1], split[2]);
     if (!st) st = im_file_validate(ctx, sec, "path", NULL);
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st && !delimiter_of(delim_name))

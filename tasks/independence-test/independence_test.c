@@ -32,7 +32,7 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
 {
     settings s;
     im_task t;
-    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_TRAINING_OPTIONAL);
     if (st) {
         im_task_close(&t);
         return st;

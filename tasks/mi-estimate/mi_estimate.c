@@ -141,7 +141,7 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
 {
     settings s;
     im_task t;
-    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, 0);
+    im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_TRAINING_OPTIONAL);
     const im_dataset *ds = &t.ds;
     im_estimator *est = NULL;
     if (!st) st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, rng, &est);
