@@ -208,7 +208,21 @@ void im_mi_interrupt(im_mi_handle *m)
 
 /* ---- arrays ---- */
 
-/* The two arrays' shapes agree and fit an im_mat. */
+/* Every value of a is a finite number a float holds: the first that is not
+ * is named by its row and column, in the caller's order. */
+static im_status check_values(im_mi_handle *m, const char *name, const double *a, long n, int d)
+{
+    for (long i = 0; i < n * d; i++)
+        if (!isfinite(a[i]) || fabs(a[i]) > FLT_MAX)
+            return im_fail(&m->ctx, IM_EINVAL, "%s: row %ld, column %ld is %s", name, i / d, i % d,
+                           isnan(a[i])   ? "NaN (estimates need finite numbers)"
+                           : isinf(a[i]) ? "infinite (estimates need finite numbers)"
+                                         : "beyond the range of a float (3.4e38)");
+    return IM_OK;
+}
+
+/* The two arrays' shapes agree and fit an im_mat, and their values are
+ * finite. */
 static im_status check_shapes(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy)
 {
     if (!x || !y) return im_fail(&m->ctx, IM_EINVAL, "%s is NULL", !x ? "x" : "y");
@@ -221,30 +235,20 @@ static im_status check_shapes(im_mi_handle *m, const double *x, long nx, int dx,
                        nx, ny);
     if (nx > INT_MAX || (double)nx * (dx > dy ? dx : dy) > (double)LONG_MAX / 8)
         return im_fail(&m->ctx, IM_EINVAL, "%ld rows: more than this library's %d", nx, INT_MAX);
-    return IM_OK;
+    im_status st = check_values(m, "x", x, nx, dx);
+    return st ? st : check_values(m, "y", y, ny, dy);
 }
 
-/* Rows idx[0..n) (all rows when idx is NULL) of a row-major double array
- * into an im_mat, every value checked. */
-static im_status to_mat(im_mi_handle *m, const char *name, const double *a, int d, const int *idx, int n, im_mat *out)
+/* Rows idx[0..n) (all rows when idx is NULL) of a row-major double array,
+ * checked already (check_shapes), into an im_mat. */
+static im_status to_mat(im_mi_handle *m, const double *a, int d, const int *idx, int n, im_mat *out)
 {
     im_status st = im_mat_alloc(&m->ctx, out, n, d);
     for (int r = 0; !st && r < n; r++) {
-        long row = idx ? idx[r] : r;
-        const double *src = a + row * d;
+        const double *src = a + (long)(idx ? idx[r] : r) * d;
         im_real *dst = im_mat_row(out, r);
-        for (int c = 0; c < d; c++) {
-            if (!isfinite(src[c]) || fabs(src[c]) > FLT_MAX) {
-                st = im_fail(&m->ctx, IM_EINVAL, "%s: row %ld, column %d is %s", name, row, c,
-                             isnan(src[c]) ? "NaN (estimates need finite numbers)"
-                             : isinf(src[c]) ? "infinite (estimates need finite numbers)"
-                                             : "beyond the range of a float (3.4e38)");
-                break;
-            }
-            dst[c] = (im_real)src[c];
-        }
+        for (int c = 0; c < d; c++) dst[c] = (im_real)src[c];
     }
-    if (st) im_mat_free(out);
     return st;
 }
 
@@ -307,8 +311,8 @@ static im_status fit_and_hold_out(im_mi_handle *m, const double *x, long n, int 
          * 0,0,1: the estimate does not depend on the order, but the
          * generator then stands where an INI file's run has it */
         im_rng_permutation(&m->rng, order, (int)n);
-        im_status st = to_mat(m, "x", x, dx, order, (int)n, &h->x);
-        if (!st) st = to_mat(m, "y", y, dy, order, (int)n, &h->y);
+        im_status st = to_mat(m, x, dx, order, (int)n, &h->x);
+        if (!st) st = to_mat(m, y, dy, order, (int)n, &h->y);
         if (!st) st = new_estimator(m, dx, dy);
         if (st) held_out_free(h);
         free(order);
@@ -318,12 +322,12 @@ static im_status fit_and_hold_out(im_mi_handle *m, const double *x, long n, int 
     im_mat xt = { 0 }, yt = { 0 }, xv = { 0 }, yv = { 0 };
     im_status st = split_rows(m, n, order, counts);
     const int *parts[3] = { order, order + counts[0], order + counts[0] + counts[1] };
-    if (!st) st = to_mat(m, "x", x, dx, parts[0], (int)counts[0], &xt);
-    if (!st) st = to_mat(m, "y", y, dy, parts[0], (int)counts[0], &yt);
-    if (!st) st = to_mat(m, "x", x, dx, parts[1], (int)counts[1], &xv);
-    if (!st) st = to_mat(m, "y", y, dy, parts[1], (int)counts[1], &yv);
-    if (!st) st = to_mat(m, "x", x, dx, parts[2], (int)counts[2], &h->x);
-    if (!st) st = to_mat(m, "y", y, dy, parts[2], (int)counts[2], &h->y);
+    if (!st) st = to_mat(m, x, dx, parts[0], (int)counts[0], &xt);
+    if (!st) st = to_mat(m, y, dy, parts[0], (int)counts[0], &yt);
+    if (!st) st = to_mat(m, x, dx, parts[1], (int)counts[1], &xv);
+    if (!st) st = to_mat(m, y, dy, parts[1], (int)counts[1], &yv);
+    if (!st) st = to_mat(m, x, dx, parts[2], (int)counts[2], &h->x);
+    if (!st) st = to_mat(m, y, dy, parts[2], (int)counts[2], &h->y);
     if (!st) st = new_estimator(m, dx, dy);
     if (!st) st = im_estimator_fit(&m->ctx, m->est, &xt, &yt, &xv, &yv, NULL);
     if (!st) m->fitted = 1;
@@ -365,10 +369,10 @@ im_status im_mi_fit(im_mi_handle *m, const double *x, long nx, int dx, const dou
     if (!order) return im_fail(&m->ctx, IM_ENOMEM, "out of memory");
     im_rng_permutation(&m->rng, order, (int)nx);
     im_mat xt = { 0 }, yt = { 0 }, xv = { 0 }, yv = { 0 };
-    st = to_mat(m, "x", x, dx, order, (int)n_train, &xt);
-    if (!st) st = to_mat(m, "y", y, dy, order, (int)n_train, &yt);
-    if (!st) st = to_mat(m, "x", x, dx, order + n_train, (int)n_val, &xv);
-    if (!st) st = to_mat(m, "y", y, dy, order + n_train, (int)n_val, &yv);
+    st = to_mat(m, x, dx, order, (int)n_train, &xt);
+    if (!st) st = to_mat(m, y, dy, order, (int)n_train, &yt);
+    if (!st) st = to_mat(m, x, dx, order + n_train, (int)n_val, &xv);
+    if (!st) st = to_mat(m, y, dy, order + n_train, (int)n_val, &yv);
     if (!st) st = new_estimator(m, dx, dy);
     if (!st) st = im_estimator_fit(&m->ctx, m->est, &xt, &yt, &xv, &yv, NULL);
     if (!st) m->fitted = 1;
@@ -383,17 +387,17 @@ im_status im_mi_estimate(im_mi_handle *m, const double *x, long nx, int dx, cons
     if (st) return st;
     if (!m->fitted && im_mi_trains(m))
         return im_fail(&m->ctx, IM_EINVAL, "estimator %s trains: fit it first (or use im_mi_run)", m->plugin->name);
-    if (m->est && (dx != m->dx || dy != m->dy))
-        return im_fail(&m->ctx, IM_EINVAL, "x has %d columns and y %d, but the estimator was fitted on %d and %d", dx,
-                       dy, m->dx, m->dy);
     st = check_shapes(m, x, nx, dx, y, ny, dy);
+    if (!st && m->est && (dx != m->dx || dy != m->dy))
+        st = im_fail(&m->ctx, IM_EINVAL, "x has %d columns and y %d, but the estimator was fitted on %d and %d", dx, dy,
+                     m->dx, m->dy);
     if (!st && !m->est) {   /* an estimator that trains nothing, never fitted */
         im_rng_seed(&m->rng, m->seed);
         st = new_estimator(m, dx, dy);
     }
     im_mat xm = { 0 }, ym = { 0 };
-    if (!st) st = to_mat(m, "x", x, dx, NULL, (int)nx, &xm);
-    if (!st) st = to_mat(m, "y", y, dy, NULL, (int)ny, &ym);
+    if (!st) st = to_mat(m, x, dx, NULL, (int)nx, &xm);
+    if (!st) st = to_mat(m, y, dy, NULL, (int)ny, &ym);
     if (!st) st = im_estimator_estimate(&m->ctx, m->est, &xm, &ym, out);
     im_mat_free(&xm);
     im_mat_free(&ym);

@@ -85,18 +85,32 @@ def _option_text(key, value):
 def _interruptible(handle, fn, *args):
     """fn(*args), a C call on handle, run so that Ctrl-C reaches Python: on
     the main thread the call runs on a helper thread while this one waits;
-    KeyboardInterrupt asks the call to stop, waits for it, and goes on."""
+    KeyboardInterrupt asks the call to stop, waits until it has (the call
+    uses the handle and the arrays), and goes on. The wait is an Event, not
+    Thread.join: a join that Ctrl-C interrupts can mark a running thread as
+    finished (CPython 3.11's _wait_for_tstate_lock)."""
     if threading.current_thread() is not threading.main_thread():
         return fn(*args)
-    box = []
-    t = threading.Thread(target=lambda: box.append(fn(*args)), daemon=True)
-    t.start()
+    box, done = [], threading.Event()
+
+    def call():
+        try:
+            box.append(fn(*args))
+        finally:
+            done.set()
+
+    t = threading.Thread(target=call, daemon=True)
     try:
-        while t.is_alive():
-            t.join(0.05)
+        t.start()
+        while not done.wait(0.05):
+            pass
     except KeyboardInterrupt:
         lib.im_mi_interrupt(handle)
-        t.join()
+        while not done.is_set():  # a second Ctrl-C must not leave the call running on freed memory
+            try:
+                done.wait()
+            except KeyboardInterrupt:
+                lib.im_mi_interrupt(handle)
         raise
     return box[0]
 

@@ -1,0 +1,244 @@
+"""The Python package against the INI path, analytic MI and bad input.
+
+Run by `make check` (tests/python_check.sh) with the build tree's library;
+OPENBLAS_NUM_THREADS=1 there, as infomin-run --threads 1 has it."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import infomin
+
+RHO = 0.6
+TRUTH = -0.5 * np.log(1 - RHO ** 2)
+
+
+def pairs(n, seed=0, rho=RHO, dx=1):
+    """n rows: X (n × dx, first column correlated with Y), Y (n × 1)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, dx))
+    y = rho * x[:, :1] + np.sqrt(1 - rho ** 2) * rng.normal(size=(n, 1))
+    return x, y
+
+
+def recorded(v):
+    """v as a results file keeps it (9 significant digits)."""
+    return float("%.9g" % v)
+
+
+# ---- every estimator: arrays and an INI file over the same rows ----
+
+ESTIMATORS = [p["name"] for p in infomin.plugins("estimator")]
+
+
+def small_options(name):
+    """Few training steps for the estimators that train: the test compares
+    two paths, not accuracy."""
+    keys = {k["key"] for k in infomin.describe(name)["keys"]}
+    small = {"steps": 40, "batch": 64, "eval_every": 20, "n_slice": 20, "slices": 10, "median_rows": 200}
+    return {k: v for k, v in small.items() if k in keys}
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_every_estimator_gives_the_ini_files_number(name, tmp_path):
+    x, y = pairs(600, seed=5, dx=2)
+    options = small_options(name)
+    trains = infomin.Estimator(name, **options).trains
+    csv = tmp_path / "rows.csv"
+    with open(csv, "w") as f:
+        f.write("x0,x1,y\n")
+        for a, b in zip(x, y):
+            f.write("%r,%r,%r\n" % (a[0], a[1], b[0]))
+    lines = "".join("%s = %s\n" % kv for kv in options.items())
+    ini = tmp_path / ("%s.ini" % name)
+    ini.write_text(textwrap.dedent("""\
+        [task]
+        plugin = mi-estimate
+        seed = 4
+        plot = false
+        resamples = 0
+        [dataset]
+        plugin = csv
+        path = %s
+        x = 0..1
+        y = 2
+        split = %s
+        [estimator]
+        plugin = %s
+        """) % (csv, "0.7,0.1,0.2" if trains else "0,0,1", name) + lines)
+    from_ini = infomin.run(ini, threads=1)[0]["metrics"]["estimate"]
+    from_arrays = infomin.mi(x, y, estimator=name, seed=4, threads=1, **options)
+    assert recorded(from_arrays) == from_ini, (from_arrays, from_ini)
+
+
+def test_ksg_reads_every_row_and_is_near_the_truth():
+    x, y = pairs(5000, seed=1)
+    v = infomin.mi(x, y)
+    assert abs(v - TRUTH) < 0.03
+    est = infomin.Estimator("ksg", k=5)
+    assert (est.bound, est.unit, est.trains) == ("estimate", "nats", False)
+    assert est.parameters()["k"] == 5
+
+
+# ---- what np.asarray takes ----
+
+def test_any_array_np_asarray_takes_gives_the_same_number():
+    x, y = pairs(800, seed=2, dx=2)
+    ref = infomin.mi(x, y)
+    assert infomin.mi(x.tolist(), y.tolist()) == ref
+    assert infomin.mi(np.asfortranarray(x), y) == ref
+    wide = np.concatenate([x, np.zeros_like(x)], axis=1)[:, :2]  # a view with a stride
+    assert infomin.mi(wide, y) == ref
+    assert infomin.mi(x, y[:, 0]) == ref  # 1-D: one column
+    assert infomin.mi(x[::2], y[::2]) == infomin.mi(np.ascontiguousarray(x[::2]), y[::2])
+    f32 = infomin.mi(x.astype(np.float32), y.astype(np.float32))
+    assert abs(f32 - ref) < 1e-6  # the library computes in float32 either way
+    ints = infomin.mi(np.arange(50), np.arange(50) % 7, estimator="pearson")
+    assert np.isfinite(ints)
+
+
+def test_a_torch_tensor_through_numpy():
+    torch = pytest.importorskip("torch")
+    x, y = pairs(500, seed=3)
+    tx, ty = torch.from_numpy(x).float(), torch.from_numpy(y).float()
+    assert abs(infomin.mi(tx.numpy(), ty.numpy()) - infomin.mi(x, y)) < 1e-6
+
+
+# ---- refusals ----
+
+@pytest.mark.parametrize("call,message", [
+    (lambda x, y: infomin.mi(x, y[:-1]), "x has 400 rows and y has 399"),
+    (lambda x, y: infomin.mi(np.where(np.arange(400)[:, None] == 7, np.nan, x), y), "x: row 7, column 0 is NaN"),
+    (lambda x, y: infomin.mi(x, np.full_like(y, np.inf)), "y: row 0, column 0 is infinite"),
+    (lambda x, y: infomin.mi([], []), "x is empty"),
+    (lambda x, y: infomin.mi(np.zeros((4, 2, 2)), y), "x: a 3-D array"),
+    (lambda x, y: infomin.mi(np.array(["a", "b"]), [1, 2]), "x: an array of numbers, not of dtype <U1"),
+    (lambda x, y: infomin.mi(x, y, estimator="ksgg"), "no estimator plugin named 'ksgg'; did you mean 'ksg'?"),
+    (lambda x, y: infomin.mi(x, y, kk=3), "option 'kk=3': estimator.ksg.kk: unknown key for estimator 'ksg'; "
+                                          "did you mean 'k'?"),
+    (lambda x, y: infomin.mi(x, y, k="abc"), "option 'k=abc': estimator.ksg.k:"),
+    (lambda x, y: infomin.mi(x, y, k=-1), "option 'k=-1': estimator.ksg.k: -1 is outside [1, 64]"),
+    (lambda x, y: infomin.mi(x, y, steps=10), "unknown key for estimator 'ksg'"),
+    (lambda x, y: infomin.mi(x, y, estimator="mine", split=(0.5, 0.5, 0)), "summing to 1"),
+    (lambda x, y: infomin.Estimator("mine", steps=20).fit(x, y).estimate(x[:, :0], y), "x is empty"),
+])
+def test_bad_input_raises_error_with_the_message(call, message):
+    x, y = pairs(400, seed=4)
+    with pytest.raises(infomin.Error) as e:
+        call(x, y)
+    assert message in str(e.value)
+    assert isinstance(e.value, ValueError)
+
+
+def test_estimate_after_fit_reads_the_fitted_estimator():
+    x, y = pairs(2000, seed=6)
+    est = infomin.Estimator("infonce", steps=200, seed=1)
+    with pytest.raises(infomin.Error, match="x has 2 columns and y 1, but the estimator was fitted on 1 and 1"):
+        est.fit(x, y).estimate(np.hstack([x, x]), y)
+    v1 = est.estimate(x[:500], y[:500])
+    assert v1 == est.estimate(x[:500], y[:500])
+    assert 0 < v1 < 2 * TRUTH
+
+
+def test_sigint_during_a_fit_raises_keyboardinterrupt_within_a_second():
+    script = textwrap.dedent("""\
+        import os, signal, threading, time
+        import numpy as np, infomin
+        x = np.random.default_rng(0).normal(size=(4000, 2)); y = x[:, :1]
+        sent = []
+        def interrupt():
+            time.sleep(0.5); sent.append(time.monotonic()); os.kill(os.getpid(), signal.SIGINT)
+        threading.Thread(target=interrupt).start()
+        try:
+            infomin.mi(x, y, estimator="mine", steps=10**8)
+            print("finished")
+        except KeyboardInterrupt:
+            print("interrupted %.3f" % (time.monotonic() - sent[0]))
+        print("then %.2f" % infomin.mi(x, y, k=3))
+        """)
+    done = subprocess.run([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=120, env=os.environ)
+    lines = done.stdout.split("\n")
+    assert lines[0].startswith("interrupted"), done.stdout
+    assert float(lines[0].split()[1]) < 1.0, done.stdout
+    assert lines[1].startswith("then "), done.stdout
+
+
+# ---- the rest of the surface ----
+
+def test_interval_and_independence_test():
+    x, y = pairs(3000, seed=7)
+    r = infomin.interval(x, y, resamples=30)
+    assert r.low < r.estimate < r.high and r.low < TRUTH + 0.02 and TRUTH - 0.02 < r.high
+    t = infomin.independence_test(x[:500], y[:500], permutations=49)
+    assert t.p_value == pytest.approx(0.02)
+    rng = np.random.default_rng(8)
+    t = infomin.independence_test(rng.normal(size=300), rng.normal(size=300), permutations=49)
+    assert t.p_value > 0.05
+
+
+def test_mutual_info_columns_one_estimate_per_column():
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(3000, 4))
+    y = X[:, 0] + X[:, 1] ** 2 + 0.5 * rng.normal(size=3000)
+    mi = infomin.mutual_info_columns(X, y, threads=2)
+    assert mi.shape == (4,)
+    assert mi[0] > 0.2 and mi[1] > 0.2 and abs(mi[2]) < 0.05 and abs(mi[3]) < 0.05
+    one = infomin.mutual_info_columns(X, y, threads=1)
+    assert np.array_equal(mi, one)
+    assert mi[0] == infomin.mi(X[:, 0] / X[:, 0].std(), y / y.std())
+
+
+def test_mutual_info_columns_agrees_with_scikit_learn():
+    feature_selection = pytest.importorskip("sklearn.feature_selection")
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(2000, 5))
+    y = X[:, 0] + np.sin(2 * X[:, 1]) + 0.3 * rng.normal(size=2000)
+    ours = infomin.mutual_info_columns(X, y)
+    theirs = np.array([feature_selection.mutual_info_regression(X, y, n_neighbors=3, random_state=s)
+                       for s in range(5)])
+    lo, hi = theirs.min(axis=0), theirs.max(axis=0)
+    # scikit-learn clips at 0 and jitters ties: ours within its spread, or
+    # both at the noise floor
+    for j in range(5):
+        assert lo[j] - 0.01 <= max(ours[j], 0) <= hi[j] + 0.01, (j, ours, theirs)
+
+
+def test_split_is_the_seeded_csv_split():
+    train, val, test = infomin.split(100, seed=3)
+    assert (len(train), len(val), len(test)) == (70, 10, 20)
+    assert sorted(np.concatenate([train, val, test])) == list(range(100))
+    again = infomin.split(100, seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip((train, val, test), again))
+    assert not np.array_equal(train, infomin.split(100, seed=4)[0])
+
+
+def test_plugins_and_describe():
+    names = {p["name"] for p in infomin.plugins("estimator")}
+    assert {"ksg", "mine", "infonce", "club"} <= names
+    assert "mi-estimate" in {p["name"] for p in infomin.plugins("task")}
+    ksg = infomin.describe("ksg")
+    assert ksg["keys"][0] == {"key": "k", "type": "int", "default": "3", "doc": "neighbours", "range": "1..64"}
+    with pytest.raises(infomin.Error, match="no estimator plugin named 'nope'"):
+        infomin.describe("nope")
+    assert infomin.version() == infomin.__version__
+
+
+def test_run_and_read_results(tmp_path):
+    ini = os.path.join(os.environ.get("INFOMIN_TEST_SRCDIR", "."), "tasks/mi-estimate/quickstart.ini")
+    out = tmp_path / "q.jsonl"
+    records = infomin.run(ini, set={"estimator.steps": 30, "dataset.n_train": 400, "dataset.n_val": 100,
+                                    "dataset.n_test": 400, "task.plot": False}, output=out)
+    assert records[0]["status"] == "ok" and "estimate" in records[0]["metrics"]
+    assert infomin.read_results(out, pandas=False) == records
+    pd = pytest.importorskip("pandas")
+    frame = infomin.read_results(out)
+    assert isinstance(frame, pd.DataFrame) and frame.loc[0, "estimator.steps"] == "30"
+    assert frame.loc[0, "estimate"] == records[0]["metrics"]["estimate"]
+    with pytest.raises(infomin.Error, match="failed"):
+        infomin.run(ini, set={"estimator.plugin": "nope"}, output=tmp_path / "never.jsonl")
+    assert not (tmp_path / "never.jsonl").exists()
