@@ -144,7 +144,7 @@ START_TEST(a_trained_estimator_gives_the_ini_files_number)
     ck_assert_msg(im_mi_fit(fresh, x_rows, N, 1, y_rows, N, 1) == IM_OK, "%s", im_mi_message(fresh));
     ck_assert_msg(im_mi_estimate(fresh, x_rows, 500, 1, y_rows, 500, 1, &v) == IM_OK, "%s", im_mi_message(fresh));
     ck_assert(isfinite(v));
-    ck_assert_int_eq(im_mi_estimate(fresh, x_rows, 250, 2, y_rows, 500, 1, &v), IM_EINVAL);
+    ck_assert_int_eq(im_mi_estimate(fresh, x_rows, 250, 2, y_rows, 250, 1, &v), IM_EINVAL);
     ck_assert_ptr_nonnull(strstr(im_mi_message(fresh), "fitted on 1 and 1"));
     im_mi_close(fresh);
     im_mi_close(m);
