@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 
 import numpy as np
 import pytest
@@ -242,3 +243,23 @@ def test_run_and_read_results(tmp_path):
     with pytest.raises(infomin.Error, match="failed"):
         infomin.run(ini, set={"estimator.plugin": "nope"}, output=tmp_path / "never.jsonl")
     assert not (tmp_path / "never.jsonl").exists()
+
+
+def test_calls_from_other_threads_and_the_wakeup_fd_put_back():
+    x, y = pairs(1000, seed=11)
+    ref = infomin.mi(x, y)
+    out = []
+    t = threading.Thread(target=lambda: out.append(infomin.mi(x, y)))
+    t.start()
+    t.join()
+    assert out == [ref]
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    previous = signal.set_wakeup_fd(w)
+    try:
+        infomin.mi(x, y)
+        assert signal.set_wakeup_fd(w) == w  # the caller's fd is back
+    finally:
+        signal.set_wakeup_fd(previous)
+        os.close(r)
+        os.close(w)
