@@ -17,6 +17,7 @@
 #include "infomin/cfg.h"
 #include "infomin/estimator.h"
 #include "infomin/mi.h"
+#include "infomin/numtext.h"
 #include "infomin/registry.h"
 #include "infomin/workers.h"
 
@@ -125,7 +126,8 @@ static im_status open_handle(im_mi_handle *m, const char *estimator, const char 
     return st;
 }
 
-im_status im_mi_open(im_mi_handle **out, const char *estimator, const char *const *options, int n_options, uint64_t seed)
+static im_status mi_open_in_c(im_mi_handle **out, const char *estimator, const char *const *options, int n_options,
+                              uint64_t seed)
 {
     im_mi_handle *m = calloc(1, sizeof *m);
     *out = m;
@@ -178,7 +180,7 @@ int im_mi_trains(const im_mi_handle *m)
     return vt->fit != NULL || vt->params != NULL;
 }
 
-im_status im_mi_set_split(im_mi_handle *m, double train, double val, double test)
+static im_status mi_set_split_in_c(im_mi_handle *m, double train, double val, double test)
 {
     im_status st = begin(m);
     if (st) return st;
@@ -191,7 +193,7 @@ im_status im_mi_set_split(im_mi_handle *m, double train, double val, double test
     return IM_OK;
 }
 
-im_status im_mi_set_threads(im_mi_handle *m, int threads)
+static im_status mi_set_threads_in_c(im_mi_handle *m, int threads)
 {
     im_status st = begin(m);
     if (st) return st;
@@ -231,7 +233,8 @@ static im_status check_shapes(im_mi_handle *m, const double *x, long nx, int dx,
                        nx <= 0 || dx <= 0 ? nx : ny, nx <= 0 || dx <= 0 ? dx : dy);
     if (nx != ny)
         return im_fail(&m->ctx, IM_EINVAL,
-                       "x has %ld rows and y has %ld: row i of x and row i of y are one sample, so the counts must match",
+                       "x has %ld rows and y has %ld: row i of x and row i of y are one sample, so the counts "
+                       "must match",
                        nx, ny);
     if (nx > INT_MAX || (double)nx * (dx > dy ? dx : dy) > (double)LONG_MAX / 8)
         return im_fail(&m->ctx, IM_EINVAL, "%ld rows: more than this library's %d", nx, INT_MAX);
@@ -266,7 +269,7 @@ static im_status split_rows(im_mi_handle *m, long n, int *order, long counts[3])
     return IM_OK;
 }
 
-im_status im_mi_split(im_mi_handle *m, long n, int *order, long counts[3])
+static im_status mi_split_in_c(im_mi_handle *m, long n, int *order, long counts[3])
 {
     im_status st = begin(m);
     if (st) return st;
@@ -300,7 +303,8 @@ static void held_out_free(held_out *h)
 /* Seed, then: an estimator that trains nothing gets every row to read; one
  * that trains is fitted on the split's training rows (validation rows for
  * its model selection) and gets the held-out rows. */
-static im_status fit_and_hold_out(im_mi_handle *m, const double *x, long n, int dx, const double *y, int dy, held_out *h)
+static im_status fit_and_hold_out(im_mi_handle *m, const double *x, long n, int dx, const double *y, int dy,
+                                  held_out *h)
 {
     memset(h, 0, sizeof *h);
     im_rng_seed(&m->rng, m->seed);
@@ -337,7 +341,8 @@ static im_status fit_and_hold_out(im_mi_handle *m, const double *x, long n, int 
     return st;
 }
 
-im_status im_mi_run(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy, double *out)
+static im_status mi_run_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                             double *out)
 {
     im_status st = begin(m);
     if (!st) st = check_shapes(m, x, nx, dx, y, ny, dy);
@@ -349,7 +354,7 @@ im_status im_mi_run(im_mi_handle *m, const double *x, long nx, int dx, const dou
     return st;
 }
 
-im_status im_mi_fit(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy)
+static im_status mi_fit_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy)
 {
     im_status st = begin(m);
     if (!st) st = check_shapes(m, x, nx, dx, y, ny, dy);
@@ -381,7 +386,8 @@ im_status im_mi_fit(im_mi_handle *m, const double *x, long nx, int dx, const dou
     return st;
 }
 
-im_status im_mi_estimate(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy, double *out)
+static im_status mi_estimate_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                                  double *out)
 {
     im_status st = begin(m);
     if (st) return st;
@@ -404,8 +410,8 @@ im_status im_mi_estimate(im_mi_handle *m, const double *x, long nx, int dx, cons
     return st;
 }
 
-im_status im_mi_interval(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy, int resamples,
-                         double ci, double *estimate, double *lo, double *hi)
+static im_status mi_interval_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                                  int resamples, double ci, double *estimate, double *lo, double *hi)
 {
     im_status st = begin(m);
     if (!st && !(ci > 0 && ci < 1)) st = im_fail(&m->ctx, IM_EINVAL, "ci = %g: a coverage between 0 and 1", ci);
@@ -419,8 +425,8 @@ im_status im_mi_interval(im_mi_handle *m, const double *x, long nx, int dx, cons
     return st;
 }
 
-im_status im_mi_pvalue(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy, int permutations,
-                       double *statistic, double *p_value)
+static im_status mi_pvalue_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                                int permutations, double *statistic, double *p_value)
 {
     im_status st = begin(m);
     if (!st) st = check_shapes(m, x, nx, dx, y, ny, dy);
@@ -441,4 +447,65 @@ im_status im_mi(const char *estimator, const char *const *options, int n_options
     if (st && err && err_size) snprintf(err, err_size, "%s", im_mi_message(m));
     im_mi_close(m);
     return st;
+}
+
+/* ---- the public calls: each runs with the calling thread in the C locale
+ * (numtext.h), so that options and messages read and print numbers with a
+ * '.' under any locale the host has set ---- */
+
+#define IN_C_LOCALE(call)                                 \
+    do {                                                  \
+        locale_t previous_ = im_c_locale_enter();         \
+        im_status st_ = (call);                           \
+        im_c_locale_leave(previous_);                     \
+        return st_;                                       \
+    } while (0)
+
+im_status im_mi_open(im_mi_handle **out, const char *estimator, const char *const *options, int n_options,
+                     uint64_t seed)
+{
+    IN_C_LOCALE(mi_open_in_c(out, estimator, options, n_options, seed));
+}
+
+im_status im_mi_set_split(im_mi_handle *m, double train, double val, double test)
+{
+    IN_C_LOCALE(mi_set_split_in_c(m, train, val, test));
+}
+
+im_status im_mi_set_threads(im_mi_handle *m, int threads)
+{
+    IN_C_LOCALE(mi_set_threads_in_c(m, threads));
+}
+
+im_status im_mi_split(im_mi_handle *m, long n, int *order, long counts[3])
+{
+    IN_C_LOCALE(mi_split_in_c(m, n, order, counts));
+}
+
+im_status im_mi_run(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy, double *out)
+{
+    IN_C_LOCALE(mi_run_in_c(m, x, nx, dx, y, ny, dy, out));
+}
+
+im_status im_mi_fit(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy)
+{
+    IN_C_LOCALE(mi_fit_in_c(m, x, nx, dx, y, ny, dy));
+}
+
+im_status im_mi_estimate(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                         double *out)
+{
+    IN_C_LOCALE(mi_estimate_in_c(m, x, nx, dx, y, ny, dy, out));
+}
+
+im_status im_mi_interval(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                         int resamples, double ci, double *estimate, double *lo, double *hi)
+{
+    IN_C_LOCALE(mi_interval_in_c(m, x, nx, dx, y, ny, dy, resamples, ci, estimate, lo, hi));
+}
+
+im_status im_mi_pvalue(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                       int permutations, double *statistic, double *p_value)
+{
+    IN_C_LOCALE(mi_pvalue_in_c(m, x, nx, dx, y, ny, dy, permutations, statistic, p_value));
 }

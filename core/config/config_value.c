@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config_value.h"
+#include "infomin/numtext.h"
 
 static const char *skip_space(const char *s)
 {
@@ -34,7 +35,7 @@ int im_parse_float(const char *s, double *out)
     s = skip_space(s);
     if (!*s) return 0;
     errno = 0;
-    double v = strtod(s, &end);
+    double v = im_strtod(s, &end);
     if (errno == ERANGE || end == s || !only_space(end) || !isfinite(v)) return 0;
     *out = v;
     return 1;

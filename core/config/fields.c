@@ -6,6 +6,7 @@
 #include "config_value.h"
 #include "infomin/cfg.h"
 #include "infomin/fields.h"
+#include "infomin/numtext.h"
 
 const im_field *im_field_find(const im_field *fields, const char *key)
 {
@@ -85,7 +86,7 @@ im_status im_fields_read(im_ctx *ctx, const im_section *sec, void *out)
 static int same_value(const char *a, const char *b)
 {
     char *ea, *eb;
-    double x = strtod(a, &ea), y = strtod(b, &eb);
+    double x = im_strtod(a, &ea), y = im_strtod(b, &eb);
     if (ea != a && eb != b && !*ea && !*eb) return x == y;
     return strcmp(a, b) == 0;
 }
@@ -105,7 +106,7 @@ int im_fields_use_section(const im_section *task, const char *name)
         const im_config_entry *e = im_section_entry(task, f->spec.key);
         const char *v = e ? e->value : f->spec.default_value;
         char *end;
-        double x = v ? strtod(v, &end) : 1;
+        double x = v ? im_strtod(v, &end) : 1;
         if (v && end != v && !*end && x == 0) return 0;
     }
     return 1;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "infomin/tabular.h"
+#include "infomin/numtext.h"
 
 void im_table_free(im_table *t)
 {
@@ -100,7 +101,7 @@ im_status im_table_number(im_ctx *ctx, const im_table *t, int row, int col, cons
     const char *s = t->rows[row][col];
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    double v = im_strtod(s, &end);
     if (!*s || *end || errno == ERANGE || !isfinite(v))
         return im_fail(ctx, IM_EIO, "%s:%d: column %d (%s): '%s' is not a finite number", t->path, t->line[row], col,
                        col_name, s);

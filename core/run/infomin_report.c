@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "infomin/numtext.h"
 
 static void usage(FILE *out)
 {
@@ -264,7 +265,7 @@ static int plot_report(im_ctx *ctx, const table *t, int col_key, const report_ar
         double mean, sd, *xs = (double *)series[l].x, *ys = (double *)series[l].y, *es = (double *)series[l].y_err;
         sample_stats(&t->groups[g].m[ym], &mean, &sd);
         int at = series[l].n;   /* insert in x order */
-        double x = strtod(t->groups[g].values[col_key], NULL);
+        double x = im_strtod(t->groups[g].values[col_key], NULL);
         while (at > 0 && xs[at - 1] > x) xs[at] = xs[at - 1], ys[at] = ys[at - 1], es[at] = es[at - 1], at--;
         xs[at] = x, ys[at] = mean, es[at] = sd;
         series[l].n++;
@@ -274,7 +275,7 @@ static int plot_report(im_ctx *ctx, const table *t, int col_key, const report_ar
         double *xs = buf + (size_t)MAX_LINES * 3 * n, *ys = xs + n;
         int k = 0;
         for (int g = 0; g < n; g++) {
-            double x = strtod(t->groups[g].values[col_key], NULL), mean, sd;
+            double x = im_strtod(t->groups[g].values[col_key], NULL), mean, sd;
             sample_stats(&t->groups[g].m[rm], &mean, &sd);
             int seen = 0;
             for (int i = 0; i < k; i++) seen |= xs[i] == x;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "infomin/numtext.h"
 
 /* The swept keys of a record, from its label "a.b=v c.d=w": each key is
  * the text before an '=' that starts the label or follows a space (values
@@ -154,7 +155,7 @@ static int is_number(const char *s)
 {
     char *end;
     if (!s || !*s) return 0;
-    strtod(s, &end);
+    im_strtod(s, &end);
     return *end == '\0';
 }
 

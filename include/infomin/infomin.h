@@ -41,6 +41,7 @@
 #include "taskkit.h"
 #include "loop.h"
 #include "version.h"
+#include "numtext.h"
 #include "mi.h"
 
 #endif

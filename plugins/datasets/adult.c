@@ -99,12 +99,12 @@ static void fill_row(const layout *l, const char **row, im_split *split, int r)
     for (int c = 0; c < LABEL; c++) {
         if (c == l->t_col && !l->include_t) continue;
         if (continuous[c])
-            x[l->offset[c]] = (im_real)atof(row[c]);
+            x[l->offset[c]] = (im_real)im_strtod(row[c], NULL);
         else
             x[l->offset[c] + vocab_index(&l->vocabs[c], row[c])] = 1;
     }
     im_mat_row(&split->y, r)[0] = row[LABEL][0] == '>';   /* ">50K" or ">50K." */
-    double t = l->t_col == COL_AGE ? atof(row[COL_AGE])
+    double t = l->t_col == COL_AGE ? im_strtod(row[COL_AGE], NULL)
                                    : (l->t_col == COL_SEX ? strcmp(row[COL_SEX], "Male") == 0
                                                           : strcmp(row[COL_RACE], "White") == 0);
     im_mat_row(&split->t, r)[0] = (im_real)t;

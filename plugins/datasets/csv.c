@@ -49,7 +49,7 @@ static const char *parse_number(const char *s, size_t len, double *out)
     buf[len] = '\0';
     char *end;
     errno = 0;
-    *out = strtod(buf, &end);
+    *out = im_strtod(buf, &end);
     if (*end != '\0' || !isfinite(*out)) return "is not a finite number";
     if (errno == ERANGE || fabs(*out) > FLT_MAX) return "is beyond the range of a float (3.4e38)";
     return NULL;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fairness.h"
+#include "infomin/numtext.h"
 
 static const im_field fairness_fields[] = {
     IM_FLOAT(fairness_settings, beta, "0", "penalty weight (0: no penalty)", ">=0", .gates = "estimator"),
@@ -54,7 +55,7 @@ int fairness_next_reference(const char **p, const char **name, size_t *len, doub
     size_t item = strcspn(*p, ",");
     const char *colon = memchr(*p, ':', item);
     char *end = NULL;
-    *value = colon ? strtod(colon + 1, &end) : NAN;
+    *value = colon ? im_strtod(colon + 1, &end) : NAN;
     while (end && end < *p + item && *end == ' ') end++;
     int ok = colon && colon > *p && end == *p + item && isfinite(*value);
     *name = *p;

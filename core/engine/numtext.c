@@ -1,0 +1,34 @@
+/* numtext.c — the C locale for numbers as text (numtext.h). One locale
+ * object for the process, made once and never changed: immutable shared
+ * state, like the registry of a process that uses the handle API. */
+#include <pthread.h>
+#include <stdlib.h>
+#include "infomin/numtext.h"
+
+static pthread_once_t c_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale;
+
+static void make_c_locale(void) { c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
+
+static locale_t the_c_locale(void)
+{
+    pthread_once(&c_once, make_c_locale);
+    return c_locale;
+}
+
+double im_strtod(const char *s, char **end)
+{
+    locale_t c = the_c_locale();
+    return c ? strtod_l(s, end, c) : strtod(s, end);
+}
+
+locale_t im_c_locale_enter(void)
+{
+    locale_t c = the_c_locale();
+    return c ? uselocale(c) : (locale_t)0;
+}
+
+void im_c_locale_leave(locale_t previous)
+{
+    if (previous) uselocale(previous);
+}

@@ -1,0 +1,25 @@
+/* numtext.h — numbers read from and written as text in the C locale,
+ * whatever the process's locale is (since 0.6).
+ *
+ * strtod and printf follow LC_NUMERIC: a host program (or an interpreter
+ * embedding the library) under a comma-decimal locale such as de_DE would
+ * read "0.5" as 0 and write 0.5 as "0,5". INI values, data files and
+ * records are C-locale text, so the library reads them with im_strtod, and
+ * the handle API (mi.h) runs each call with the calling thread in the C
+ * locale (im_c_locale_enter/leave: per thread, the process's setting
+ * untouched). */
+#ifndef INFOMIN_NUMTEXT_H
+#define INFOMIN_NUMTEXT_H
+
+#include <locale.h>
+#include "api.h"
+
+/* strtod in the C locale ('.' is the decimal point). */
+IM_API double im_strtod(const char *s, char **end);
+/* The calling thread in the C locale until im_c_locale_leave(the value
+ * returned); (locale_t)0 when the C locale could not be made (nothing
+ * changed then, and leave does nothing). */
+IM_API locale_t im_c_locale_enter(void);
+IM_API void im_c_locale_leave(locale_t previous);
+
+#endif
