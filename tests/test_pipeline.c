@@ -148,6 +148,53 @@ START_TEST(pearson_recovers_the_correlation)
 }
 END_TEST
 
+/* lr = 1e30 diverges whatever the critic's units: bounded ones (tanh,
+ * sigmoid) saturate and keep the gradient finite, so the objective's size
+ * or the weights' say it (renyi's maximal correlation stays in [-1, 1]). */
+START_TEST(lr_1e30_diverges_for_every_estimator_and_activation)
+{
+    static const char *const estimators[] = { "mine", "nwj", "infonce", "jsd", "smile", "club", "tc", "renyi" };
+    static const char *const activations[] = { "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "sin",
+                                               "none" };
+    char ini[512], err[1024], text[1024], set_est[64], set_act[64];
+    snprintf(text, sizeof text,
+             "[task]\nplugin = mi-estimate\nplot = false\n[dataset]\nplugin = gaussian\nmi = 1\nn_train = 500\n"
+             "n_val = 100\nn_test = 500\n[estimator]\nplugin = mine\nlr = 1e30\nsteps = 50\nbatch = 32\n");
+    test_write_file(ini, sizeof ini, "lr1e30.ini", text);
+    for (size_t e = 0; e < sizeof estimators / sizeof *estimators; e++)
+        for (size_t a = 0; a < sizeof activations / sizeof *activations; a++) {
+            snprintf(set_est, sizeof set_est, "estimator.plugin=%s", estimators[e]);
+            snprintf(set_act, sizeof set_act, "estimator.activation=%s", activations[a]);
+            const char *sets[] = { set_est, set_act };
+            double v = NAN;
+            im_status st = run_ini(ini, sets, 2, "estimate", &v, err, sizeof err);
+            ck_assert_msg(st == IM_ENUMERIC && strstr(err, "training diverged at step") != NULL,
+                          "%s with %s at lr = 1e30: %s (estimate %g)", estimators[e], activations[a],
+                          st ? err : "no error", v);
+        }
+}
+END_TEST
+
+/* A held-out readout far below 0 is no estimate: NWJ on Beyond Normal's
+ * Student-t task (df = 2) read -3.1 million nats in 0.5's table. */
+START_TEST(an_estimate_below_minus_one_nat_is_an_error)
+{
+    char ini[512], err[1024];
+    test_write_file(ini, sizeof ini, "student.ini",
+                    "[task]\nplugin = mi-benchmark\nseeds = 1\n[dataset]\nplugin = beyond-normal\nn = 10000\n"
+                    "task = student-3v3-df2\n[estimator]\nplugin = nwj\ncritic = separable\nhidden = 16,8\n"
+                    "activation = relu\nembed = 8\nbatch = 256\nsteps = 3000\nlr = 1e-2\neval_every = 250\n"
+                    "on_divergence = recover\n");
+    double v = NAN;
+    im_status st = run_ini(ini, NULL, 0, "estimate", &v, err, sizeof err);
+    ck_assert_msg(st == IM_ENUMERIC, "estimate %g: %s", v, st ? err : "no error");
+    ck_assert_msg(strstr(err, "estimator nwj: estimate ") && strstr(err, " nats on 5000 rows is below -1: MI is not "
+                                                                        "negative, so the readout does not hold on "
+                                                                        "these rows; not reported"),
+                  "got: %s", err);
+}
+END_TEST
+
 START_TEST(diverging_training_is_an_error_not_a_number)
 {
     char ini[512], err[1024];
@@ -159,7 +206,7 @@ START_TEST(diverging_training_is_an_error_not_a_number)
     im_status st = run_ini(ini, NULL, 0, "estimate", &v, err, sizeof err);
     ck_assert_int_eq(st, IM_ENUMERIC);
     ck_assert_msg(strstr(err, "estimator mine: training diverged at step ") != NULL, "got: %s", err);
-    ck_assert_ptr_nonnull(strstr(err, "(lower lr or add grad_clip, or on_divergence = recover)"));
+    ck_assert_ptr_nonnull(strstr(err, "lower lr or add grad_clip, or on_divergence = recover)"));
     /* the quickstart with a ReLU critic at lr = 10 explodes at step 2
      * (gradient norm 3.4 to 1.3e7; tanh's bounded units do not overflow);
      * recovering (the initial weights, fresh moments, half the lr, MINE's
@@ -392,6 +439,8 @@ int main(void)
     tcase_add_test(tc, shipped_ini_files_validate);
     tcase_add_test(tc, pearson_recovers_the_correlation);
     tcase_add_test(tc, diverging_training_is_an_error_not_a_number);
+    tcase_add_test(tc, an_estimate_below_minus_one_nat_is_an_error);
+    tcase_add_test(tc, lr_1e30_diverges_for_every_estimator_and_activation);
     tcase_add_test(tc, nan_in_data_is_named);
     tcase_add_test(tc, cli_sweep_writes_one_record_per_run);
     tcase_add_test(tc, cli_failed_run_exits_1_with_a_failed_record);

@@ -113,5 +113,13 @@ im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x,
     if (st) return st;
     if (!isfinite(*out))
         return im_fail(ctx, IM_ENUMERIC, "estimator %s: estimate is %g (diverged?)", est->plugin->name, *out);
+    /* MI is not negative: a few hundredths below 0 is sampling noise (KSG
+     * near independence), a nat below 0 is a readout that does not hold on
+     * these rows (a held-out bound exploding on heavy tails reads -3e6) */
+    if (est->vt->unit == IM_UNIT_NATS && *out < IM_ESTIMATE_FLOOR)
+        return im_fail(ctx, IM_ENUMERIC,
+                       "estimator %s: estimate %g nats on %d rows is below %g: MI is not negative, so the readout "
+                       "does not hold on these rows; not reported",
+                       est->plugin->name, *out, x->rows, IM_ESTIMATE_FLOOR);
     return IM_OK;
 }

@@ -182,6 +182,29 @@ static im_status validate(im_ctx *ctx, trainer *t, im_estimator *est, const im_t
  * by a few times at most. */
 #define EXPLODED_JUMP 1e3
 #define EXPLODED_NORM 1e12
+/* An objective beyond ±1e6 nats has left every MI of float data behind: a
+ * critic of bounded units (tanh) saturated by a huge step keeps its
+ * gradient finite, and only its value says it diverged (lr = 1e30: the
+ * objective reads -1e33 from step 2). */
+#define EXPLODED_VALUE 1e6
+/* A weight beyond 1e10: bounded units (tanh, sigmoid) saturated by a huge
+ * step can leave both the objective and the gradient finite and tame (a
+ * maximal correlation stays in [-1, 1]; renyi at lr = 1e30 read 0.74); the
+ * weights themselves then say the run diverged. */
+#define EXPLODED_WEIGHT 1e10
+
+static double largest_weight(const im_params *params)
+{
+    double top = 0;
+    for (int i = 0; i < params->count; i++) {
+        const im_param *p = params->items[i];
+        for (long j = 0; j < (long)p->rows * p->cols; j++) {
+            double a = fabs((double)p->value[j]);
+            if (!(a <= top)) top = a;   /* NaN wins */
+        }
+    }
+    return top;
+}
 #define MAX_RECOVERIES 12     /* lr can drop to 1/4096 of its setting */
 
 /* A NaN/Inf objective or gradient, or an exploded gradient, at `step`:
@@ -193,8 +216,9 @@ static im_status diverged(im_ctx *ctx, trainer *t, im_estimator *est, int step, 
 {
     if (!t->initial || t->recoveries == MAX_RECOVERIES)
         return im_fail(ctx, IM_ENUMERIC,
-                       "estimator %s: training diverged at step %d: objective %g, gradient norm %g (lower lr or add "
-                       "grad_clip%s)",
+                       "estimator %s: training diverged at step %d: objective %g, gradient norm %g (a NaN or "
+                       "infinity, an exploding gradient, an objective beyond 1e6 or a weight beyond 1e10 in size; "
+                       "lower lr or add grad_clip%s)",
                        est->plugin->name, step, value, norm,
                        t->initial ? "; on_divergence = recover gave up after 12 recoveries" : ", or on_divergence = recover");
     im_params_load(t->opt.params, t->best_step > 0 ? t->best : t->initial);
@@ -216,12 +240,13 @@ static im_status train_step(im_ctx *ctx, trainer *t, im_estimator *est, int step
     if (st) return st;
     *value = im_item(obj);
     double norm = NAN;
-    if (isfinite(*value))
-        norm = im_optim_step(&t->opt);   /* not applied when not finite */
+    if (isfinite(*value) && fabs(*value) <= EXPLODED_VALUE)
+        norm = im_optim_step(&t->opt);   /* not applied when not finite or exploded */
     else
         im_params_zero_grad(t->opt.params);
     int exploded = !isfinite(norm) || norm > EXPLODED_NORM ||
-                   (!isnan(t->log_norm) && norm > EXPLODED_JUMP * fmax(exp(t->log_norm), 1.0));
+                   (!isnan(t->log_norm) && norm > EXPLODED_JUMP * fmax(exp(t->log_norm), 1.0)) ||
+                   !(largest_weight(t->opt.params) <= EXPLODED_WEIGHT);
     if (exploded) {
         st = diverged(ctx, t, est, step, *value, norm);
         *value = NAN;

@@ -103,6 +103,10 @@ IM_API void im_estimator_free(im_estimator *est);
  * estimators with neither (closed-form). Curves go into rec (may be NULL). */
 IM_API im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, const im_mat *xv,
                                   const im_mat *yv, im_record *rec);
+/* The estimate on (x, y). Since 0.6 an estimate in nats below
+ * IM_ESTIMATE_FLOOR fails (IM_ENUMERIC, the value and the rows named)
+ * instead of being reported: MI is not negative. */
+#define IM_ESTIMATE_FLOOR (-1.0)
 IM_API im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out);
 /* since 0.6: how far a fitted estimate may move, re-reading held-out rows
  * with the estimator as fitted (uncertainty.c).

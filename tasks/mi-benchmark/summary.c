@@ -73,8 +73,8 @@ static im_status collect(im_ctx *ctx, im_record *const *recs, int n, matrix *m)
         long first;
         if (im_record_get_meta_int(recs[i], "same_as", &first)) continue;   /* counted at its first cell */
         if (!im_record_ok(recs[i])) {
-            const char *label = im_record_label(recs[i]);
-            printf("failed: %s\n", label ? label : "(the only cell)");
+            const char *label = im_record_label(recs[i]), *why = im_record_get_meta(recs[i], "error");
+            printf("failed: %s: %s\n", label ? label : "(the only cell)", why ? why : "(no message)");
             m->failed++;
         }
         if (!im_record_ok(recs[i]) || !task || !im_record_metric(recs[i], "ratio", &ratio) ||
@@ -168,8 +168,10 @@ static im_status draw_heatmap(im_ctx *ctx, const im_config *cfg, const matrix *m
         static const char *const tick_names[] = { "1/4 or less", "1/2", "1/1.5", "1", "1.5", "2", "4 or more" };
         double ticks[7];
         for (int i = 0; i < 7; i++) ticks[i] = log(tick_ratio[i]);
-        char note[160], path[4096];
-        snprintf(note, sizeof note, "number: mean estimate / true MI; outlined: solved (within a factor %g); grey: the run failed",
+        char note[256], path[4096];
+        snprintf(note, sizeof note,
+                 "number: mean estimate / true MI; outlined: solved (within a factor %g); grey: failed (training "
+                 "diverged, or an estimate below -1 nat: the records say which)",
                  solved_ratio);
         im_heatmap h = { .title = "MI estimators on tasks of known MI", .note = note, .rows = m->n_rows,
                          .cols = m->n_cols, .row_names = rows, .col_names = cols, .value = value, .text = text,
