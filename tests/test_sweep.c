@@ -113,12 +113,14 @@ START_TEST(jobs_write_cells_in_order_with_the_same_numbers)
 }
 END_TEST
 
+/* with --jobs 2, and one cell at a time (no --jobs: each cell of a sweep
+ * in a process of its own all the same) */
 START_TEST(failed_and_crashed_cells_are_recorded_and_the_rest_go_on)
 {
     char ini[1024], out[16384], args[8192], res[1024];
     write_probe(ini, sizeof ini, "fail.ini", "", "task.outcome = ok, fail, crash, ok\n");
-    snprintf(res, sizeof res, "%s/fail.jsonl", test_tmpdir());
-    snprintf(args, sizeof args, "%s -q -o %s --jobs 2", ini, res);
+    snprintf(res, sizeof res, "%s/fail-%d.jsonl", test_tmpdir(), _i);
+    snprintf(args, sizeof args, "%s -q -o %s%s", ini, res, _i ? "" : " --jobs 2");
     ck_assert_int_eq(probe_cli(args, out, sizeof out), 1);   /* some failed */
     int n;
     im_record **recs = test_read_records(&ctx, res, &n);
@@ -268,7 +270,7 @@ int main(void)
     tcase_add_test(tc, dry_run_lists_cells_and_runs_nothing);
     tcase_add_test(tc, duplicate_cells_share_one_record);
     tcase_add_test(tc, jobs_write_cells_in_order_with_the_same_numbers);
-    tcase_add_test(tc, failed_and_crashed_cells_are_recorded_and_the_rest_go_on);
+    tcase_add_loop_test(tc, failed_and_crashed_cells_are_recorded_and_the_rest_go_on, 0, 2);
     tcase_add_test(tc, resume_after_kill_runs_only_the_missing_cells);
     tcase_add_test(tc, report_averages_over_seeds_in_every_format);
     suite_add_tcase(s, tc);

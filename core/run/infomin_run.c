@@ -333,7 +333,11 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
     int n_todo = plan_todo(plan, todo), jobs = a->jobs < n_todo ? a->jobs : (n_todo ? n_todo : 1);
     int bad = 0, threads = threads_per_job(a, jobs);
     if (a->ranks > 1) jobs = 1, threads = 1;   /* rank 0 hands out cells and computes nothing */
-    if (im_workers_new(ctx, jobs > 1 ? 1 : threads, &ctx->workers)) {
+    /* the cells of a sweep run in forked workers even one at a time: a cell
+     * that crashes is recorded as failed and the sweep goes on; a single
+     * cell runs here (its crash is the command's) */
+    int isolate = jobs > 1 || n_todo > 1;
+    if (im_workers_new(ctx, isolate ? 1 : threads, &ctx->workers)) {
         fprintf(stderr, "infomin-run: %s\n", ctx->err);
         free(todo);
         return EXIT_RUN_FAILED;
@@ -350,7 +354,7 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
         bad = run_mpi_root(ctx, plan, todo, n_todo, a->released);
 #endif
     else
-        bad = jobs > 1 ? run_jobs(ctx, plan, todo, n_todo, jobs, threads) : run_here(ctx, plan, todo, n_todo);
+        bad = isolate ? run_jobs(ctx, plan, todo, n_todo, jobs, threads) : run_here(ctx, plan, todo, n_todo);
     free(todo);
     if (!stop_signal) bad += summarize(ctx, plan);
     if (!a->quiet) print_table(plan);

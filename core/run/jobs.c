@@ -1,4 +1,6 @@
-/* jobs.c — `--jobs N`: cells in N forked worker processes on this machine.
+/* jobs.c — `--jobs N`: cells in N forked worker processes on this machine
+ * (N = 1 for a sweep run without --jobs: one cell at a time, each in a
+ * process of its own, so that a crash fails one cell, not the sweep).
  *
  * A worker runs one cell with its own worker threads and writes the record to
  * a file of its own beside the results file; the parent reads it back when
@@ -23,11 +25,11 @@ typedef struct {
     char path[4200];
 } worker;
 
-static void worker_main(im_ctx *ctx, sweep_plan *plan, int cell, int threads, const char *path)
+static void worker_main(im_ctx *ctx, sweep_plan *plan, int cell, int threads, int alone, const char *path)
 {
     setpgid(0, 0);
     setvbuf(stdout, NULL, _IOLBF, 0);   /* whole lines: workers share the terminal */
-    ctx->progress = 0;
+    if (!alone) ctx->progress = 0;      /* one worker at a time keeps the terminal's progress bar */
     int code = 1;
     im_record *rec = NULL;
     if (im_workers_new(ctx, threads, &ctx->workers) == IM_OK && (rec = cell_run(ctx, plan, cell)) != NULL)
@@ -38,21 +40,23 @@ static void worker_main(im_ctx *ctx, sweep_plan *plan, int cell, int threads, co
     _exit(code);   /* no atexit handlers of the parent's libraries in a forked copy */
 }
 
-static int spawn(im_ctx *ctx, sweep_plan *plan, worker *w, int cell, int threads)
+static int spawn(im_ctx *ctx, sweep_plan *plan, worker *w, int cell, int threads, int alone)
 {
     snprintf(w->path, sizeof w->path, "%s.run%d.%ld.part", plan->output, cell, (long)getpid());
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
     if (pid < 0) return -1;
-    if (pid == 0) worker_main(ctx, plan, cell, threads, w->path);
+    if (pid == 0) worker_main(ctx, plan, cell, threads, alone, w->path);
     setpgid(pid, pid);   /* both sides set it: whichever runs first */
     w->pid = pid;
     w->cell = cell;
     w->t0 = im_seconds();
-    if (!plan->quiet)
-        fprintf(stderr, "infomin-run: run %d/%d started (pid %ld) %s\n", cell + 1, plan->n, (long)pid,
-                plan->cells[cell].sweep_label ? plan->cells[cell].sweep_label : "");
+    const char *label = plan->cells[cell].sweep_label ? plan->cells[cell].sweep_label : "";
+    if (!plan->quiet && alone)   /* one at a time: the lines of a run in this process */
+        fprintf(stderr, "infomin-run: run %d/%d %s\n", cell + 1, plan->n, label);
+    else if (!plan->quiet)
+        fprintf(stderr, "infomin-run: run %d/%d started (pid %ld) %s\n", cell + 1, plan->n, (long)pid, label);
     return 0;
 }
 
@@ -98,7 +102,7 @@ int run_jobs(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo, int job
     while ((next < n_todo && !im_interrupted(ctx)) || active) {
         for (int s = 0; s < jobs && next < n_todo && !im_interrupted(ctx); s++) {
             if (w[s].pid) continue;
-            if (spawn(ctx, plan, &w[s], todo[next], threads_per_job)) {
+            if (spawn(ctx, plan, &w[s], todo[next], threads_per_job, jobs == 1)) {
                 fprintf(stderr, "infomin-run: cannot start a worker: %s\n", strerror(errno));
                 bad = 1;
                 break;
@@ -126,7 +130,7 @@ int run_jobs(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo, int job
             if (!rec || plan_store(ctx, plan, w[s].cell, rec)) {
                 fprintf(stderr, "infomin-run: %s\n", rec ? ctx->err : "out of memory");
                 bad = 1;
-            } else if (!plan->quiet) {
+            } else if (!plan->quiet && jobs > 1) {
                 fprintf(stderr, "infomin-run: run %d/%d %s in %.1f s\n", w[s].cell + 1, plan->n,
                         im_record_ok(rec) ? "done" : "failed", im_seconds() - w[s].t0);
             }
