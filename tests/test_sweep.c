@@ -87,6 +87,23 @@ START_TEST(duplicate_cells_share_one_record)
 }
 END_TEST
 
+/* A number is one cell however it is written (since 0.6): 5e-4 and 0.0005,
+ * 64 and +064, lists with or without spaces, yes and true; a different
+ * number is another cell. */
+START_TEST(one_number_in_any_spelling_is_one_cell)
+{
+    char ini[1024], out[16384], args[8192];
+    test_write_file(ini, sizeof ini, "spellings.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\n[estimator]\nplugin = mine\n"
+                    "[sweep]\nestimator.lr = 5e-4, 0.0005, 5.0E-4, 0.0006\nestimator.batch = 64, +064\n"
+                    "estimator.hidden = 16,8; 16, 08\nestimator.patience = 0, 00\n");
+    snprintf(args, sizeof args, "%s --dry-run", ini);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    /* 4 x 2 x 2 x 2 = 32 cells: 0.0006 is the only other number */
+    ck_assert_msg(strstr(out, "32 cells, 2 to compute") != NULL, "%s", out);
+}
+END_TEST
+
 START_TEST(jobs_write_cells_in_order_with_the_same_numbers)
 {
     char ini[1024], out[16384], args[8192], seq[1024], par[1024];
@@ -269,6 +286,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, dry_run_lists_cells_and_runs_nothing);
     tcase_add_test(tc, duplicate_cells_share_one_record);
+    tcase_add_test(tc, one_number_in_any_spelling_is_one_cell);
     tcase_add_test(tc, jobs_write_cells_in_order_with_the_same_numbers);
     tcase_add_loop_test(tc, failed_and_crashed_cells_are_recorded_and_the_rest_go_on, 0, 2);
     tcase_add_test(tc, resume_after_kill_runs_only_the_missing_cells);

@@ -22,6 +22,9 @@ static im_status put_keys(im_ctx *ctx, const im_section *sec, const im_param_spe
         if (table == im_task_common_params && !strcmp(p->key, "output")) continue;
         const im_config_entry *e = im_section_entry(sec, p->key);
         const char *value = e ? e->value : p->default_value;
+        /* one spelling of a number: 5e-4 and 0.0005 are one cell (since 0.6) */
+        char canonical[1024];
+        if (value && im_canonical_value(p->type, value, canonical, sizeof canonical)) value = canonical;
         /* nor do the keys the plugin's field table says so of (fields.h) */
         if (!value || !im_field_hashed(sec->plugin->fields, p->key, value)) continue;
         im_status st = im_config_put(ctx, out, sec->name, p->key, value, e ? e->origin : "default", e ? e->line : 0);

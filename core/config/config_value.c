@@ -41,6 +41,70 @@ int im_parse_float(const char *s, double *out)
     return 1;
 }
 
+/* x in the fewest significant digits that read back to x, C locale. */
+static void shortest(double x, char *buf, size_t size)
+{
+    locale_t previous = im_c_locale_enter();
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, x);
+        if (im_strtod(buf, NULL) == x) break;
+    }
+    im_c_locale_leave(previous);
+}
+
+/* One item of a list or a scalar: "a..b" ranges only for ints. */
+static int canonical_item(const char *text, size_t len, int ints, int ranges, char *out, size_t size)
+{
+    char item[128], left[128];
+    while (len && (*text == ' ' || *text == '\t')) text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t')) len--;
+    if (!len || len >= sizeof item) return 0;
+    memcpy(item, text, len);
+    item[len] = '\0';
+    const char *dots = ranges ? strstr(item, "..") : NULL;
+    if (dots) {
+        char right[128];
+        if (!canonical_item(item, (size_t)(dots - item), 1, 0, left, sizeof left) ||
+            !canonical_item(dots + 2, strlen(dots + 2), 1, 0, right, sizeof right))
+            return 0;
+        return snprintf(out, size, "%s..%s", left, right) < (int)size;
+    }
+    if (ints) {
+        int v;
+        return im_parse_int(item, &v) && snprintf(out, size, "%d", v) < (int)size;
+    }
+    double x;
+    if (!im_parse_float(item, &x)) return 0;
+    shortest(x == 0 ? 0.0 : x, out, size);   /* -0 is 0 */
+    return 1;
+}
+
+int im_canonical_value(const char *type, const char *value, char *buf, size_t size)
+{
+    if (!type || !value) return 0;
+    int is_int = !strcmp(type, "int"), is_float = !strcmp(type, "float");
+    int is_ints = !strcmp(type, "ints"), is_floats = !strcmp(type, "floats");
+    if (!strcmp(type, "bool")) {
+        int b;
+        return im_parse_bool(value, &b) && snprintf(buf, size, "%s", b ? "true" : "false") < (int)size;
+    }
+    if (is_int || is_float) return canonical_item(value, strlen(value), is_int, 0, buf, size);
+    if (!is_ints && !is_floats) return 0;
+    char out[1024] = "", item[128];
+    size_t used = 0;
+    for (const char *p = value;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (!canonical_item(p, len, is_ints, is_ints, item, sizeof item)) return 0;
+        int k = snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", item);
+        if (k < 0 || used + (size_t)k >= sizeof out) return 0;
+        used += (size_t)k;
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return snprintf(buf, size, "%s", out) < (int)size;
+}
+
 int im_parse_bool(const char *s, int *out)
 {
     static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };

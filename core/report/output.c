@@ -20,8 +20,11 @@ void im_output_path(const im_config *cfg, int run, const char *suffix, char *buf
         name = name ? name + 1 : ini;
         snprintf(base, sizeof base, "results/%.*s", (int)strcspn(name, "."), name);
     }
+    /* a cell's side files carry its configuration's hash beside its index:
+     * after --resume with another sweep shape, run 3 may be another cell,
+     * and the pictures a kept record names must not be overwritten */
     if (cfg->sweep_label && run >= 0)
-        snprintf(buf, size, "%s-run%d%s", base, run, suffix);
+        snprintf(buf, size, "%s-run%d-%08x%s", base, run, (unsigned)(im_config_hash(cfg, "") >> 32), suffix);
     else
         snprintf(buf, size, "%s%s", base, suffix);
 }
