@@ -232,6 +232,93 @@ static int report_cli(const char *args, char *out, size_t size)
     seed "\"}},\"metrics\":{\"estimate\":" value ",\"true_mi\":" level ",\"unit\":\"nats\"},\"curves\":{},"    \
     "\"status\":\"" status "\"}\n"
 
+/* The child processes of pid (Linux: /proc/PID/task/PID/children). */
+static int children_of(pid_t pid, pid_t *out, int cap)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    FILE *f = fopen(path, "r");
+    int n = 0;
+    long c;
+    while (f && n < cap && fscanf(f, "%ld", &c) == 1) out[n++] = (pid_t)c;
+    if (f) fclose(f);
+    return n;
+}
+
+/* Gone or a zombie (a container's init may not reap it). */
+static int process_ended(pid_t pid)
+{
+    char path[64], state = 'Z';
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 1;
+    if (fscanf(f, "%*d %*s %c", &state) != 1) state = 'Z';
+    fclose(f);
+    return state == 'Z' || state == 'X';
+}
+
+/* kill -9 of a --jobs parent ends its workers at once: they would run on
+ * for the rest of their cells (5 s here), rewriting what a --resume reads. */
+START_TEST(workers_end_with_a_killed_parent)
+{
+    char ini[1024], exe[1024], plugins[1024], res[1024];
+    write_probe(ini, sizeof ini, "orphans.ini", "pause_ms = 5000\n", "task.seed = 1, 2\n");
+    snprintf(res, sizeof res, "%s/orphans.jsonl", test_tmpdir());
+    snprintf(exe, sizeof exe, "%s/infomin-run", test_builddir());
+    snprintf(plugins, sizeof plugins, "%s/tests/plugins/sweep", test_builddir());
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
+        execl(exe, exe, "--plugin-path", plugins, "-q", "--jobs", "2", "-o", res, ini, (char *)NULL);
+        _exit(127);
+    }
+    pid_t workers[8];
+    int n = 0;
+    for (int waited = 0; n < 2 && waited < 20000; waited += 20) {
+        struct timespec t = { 0, 20 * 1000 * 1000 };
+        nanosleep(&t, NULL);
+        n = children_of(pid, workers, 8);
+    }
+    ck_assert_int_eq(n, 2);
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    int alive = 2;
+    for (int waited = 0; alive && waited < 2000; waited += 20) {   /* 2 s of the workers' 5 */
+        struct timespec t = { 0, 20 * 1000 * 1000 };
+        nanosleep(&t, NULL);
+        alive = !process_ended(workers[0]) + !process_ended(workers[1]);
+    }
+    ck_assert_msg(alive == 0, "%d worker(s) still running after their parent was killed", alive);
+}
+END_TEST
+
+/* Records say how many threads split their products, and a cell left to
+ * --resume runs with the killed run's thread count. */
+START_TEST(records_keep_their_thread_count_across_resume)
+{
+    char ini[1024], out[16384], args[8192], res[1024];
+    write_probe(ini, sizeof ini, "threads.ini", "", "task.seed = 1, 2\n");
+    snprintf(res, sizeof res, "%s/threads.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s -q -o %s --jobs 2 --threads 2", ini, res);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    int n;
+    im_record **recs = test_read_records(&ctx, res, &n);
+    long threads;
+    ck_assert(im_record_get_meta_int(recs[1], "threads", &threads) && threads == 1);
+    ck_assert(im_results_write(&ctx, res, recs, 1) == IM_OK);   /* the second cell lost */
+    test_free_records(recs, n);
+    snprintf(args, sizeof args, "%s -q -o %s --jobs 2 --threads 2 --resume", ini, res);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    recs = test_read_records(&ctx, res, &n);
+    ck_assert_int_eq(n, 2);
+    ck_assert(im_record_get_meta_int(recs[1], "threads", &threads));
+    ck_assert_int_eq(threads, 1);
+    test_free_records(recs, n);
+}
+END_TEST
+
 START_TEST(report_averages_over_seeds_in_every_format)
 {
     char res[1024], out[16384], args[8192], png[1024];
@@ -287,6 +374,8 @@ int main(void)
     tcase_add_test(tc, dry_run_lists_cells_and_runs_nothing);
     tcase_add_test(tc, duplicate_cells_share_one_record);
     tcase_add_test(tc, one_number_in_any_spelling_is_one_cell);
+    tcase_add_test(tc, workers_end_with_a_killed_parent);
+    tcase_add_test(tc, records_keep_their_thread_count_across_resume);
     tcase_add_test(tc, jobs_write_cells_in_order_with_the_same_numbers);
     tcase_add_loop_test(tc, failed_and_crashed_cells_are_recorded_and_the_rest_go_on, 0, 2);
     tcase_add_test(tc, resume_after_kill_runs_only_the_missing_cells);

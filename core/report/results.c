@@ -242,10 +242,15 @@ int im_record_get_meta_int(const im_record *rec, const char *key, long *out)
     return 1;
 }
 
+void im_record_meta_int(im_record *rec, const char *key, long value)
+{
+    if (rec) json_object_set_new(rec->root, key, json_integer(value));
+}
+
 void im_record_adopt(im_record *rec, const im_record *from, const char *how)
 {
     take_results(rec, json_deep_copy(from->metrics), json_deep_copy(from->curves));
-    static const char *const copied[] = { "status", "error", "wall_seconds", "config_hash" };
+    static const char *const copied[] = { "status", "error", "wall_seconds", "config_hash", "threads" };
     for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
         json_t *v = json_object_get(from->root, copied[i]);
         if (v) json_object_set_new(rec->root, copied[i], json_deep_copy(v));

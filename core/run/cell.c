@@ -9,6 +9,8 @@ im_record *cell_run(im_ctx *ctx, const sweep_plan *plan, int cell)
     const im_config *cfg = &plan->cells[cell];
     im_record *rec = im_record_new(cfg, cell);
     if (!rec) return NULL;
+    /* the numbers depend on it (products split differently): recorded */
+    im_record_meta_int(rec, "threads", im_workers_count(ctx->workers));
     im_section task;
     int seed = 1;
     double t0 = im_seconds();

@@ -331,7 +331,10 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
     int *todo = malloc(sizeof *todo * (size_t)plan->n);
     if (!todo) return EXIT_RUN_FAILED;
     int n_todo = plan_todo(plan, todo), jobs = a->jobs < n_todo ? a->jobs : (n_todo ? n_todo : 1);
-    int bad = 0, threads = threads_per_job(a, jobs);
+    /* threads per cell as the whole sweep would have them: cells left to a
+     * --resume run with the thread count of the run that was killed (a
+     * resumed --jobs 2 cell on 2 threads differed in the 7th digit) */
+    int bad = 0, threads = threads_per_job(a, a->jobs < plan->n ? a->jobs : plan->n);
     if (a->ranks > 1) jobs = 1, threads = 1;   /* rank 0 hands out cells and computes nothing */
     /* the cells of a sweep run in forked workers even one at a time: a cell
      * that crashes is recorded as failed and the sweep goes on; a single

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "run.h"
@@ -25,8 +26,13 @@ typedef struct {
     char path[4200];
 } worker;
 
-static void worker_main(im_ctx *ctx, sweep_plan *plan, int cell, int threads, int alone, const char *path)
+static void worker_main(im_ctx *ctx, sweep_plan *plan, int cell, int threads, int alone, pid_t parent,
+                        const char *path)
 {
+    /* the parent killed (kill -9 cannot be caught): its workers go with it,
+     * instead of rewriting the checkpoints a --resume reads */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);   /* it died before prctl */
     setpgid(0, 0);
     setvbuf(stdout, NULL, _IOLBF, 0);   /* whole lines: workers share the terminal */
     if (!alone) ctx->progress = 0;      /* one worker at a time keeps the terminal's progress bar */
@@ -45,9 +51,9 @@ static int spawn(im_ctx *ctx, sweep_plan *plan, worker *w, int cell, int threads
     snprintf(w->path, sizeof w->path, "%s.run%d.%ld.part", plan->output, cell, (long)getpid());
     fflush(stdout);
     fflush(stderr);
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0) return -1;
-    if (pid == 0) worker_main(ctx, plan, cell, threads, alone, w->path);
+    if (pid == 0) worker_main(ctx, plan, cell, threads, alone, parent, w->path);
     setpgid(pid, pid);   /* both sides set it: whichever runs first */
     w->pid = pid;
     w->cell = cell;

@@ -41,7 +41,9 @@ IM_API int im_record_run(const im_record *rec);
 IM_API void im_record_meta(im_record *rec, const char *key, const char *value);
 IM_API const char *im_record_get_meta(const im_record *rec, const char *key);
 /* An integer at the top level ("same_as": the run whose record this one
- * repeats); 1 and *out when present. */
+ * repeats; "threads": the threads its products were split over, since
+ * 0.6), and reading one back: 1 and *out when present. */
+IM_API void im_record_meta_int(im_record *rec, const char *key, long value);
 IM_API int im_record_get_meta_int(const im_record *rec, const char *key, long *out);
 /* rec takes a copy of from's results (metrics, curves, status, error, wall
  * time, hash) and keeps its own run, sweep and config; `how` (e.g.
