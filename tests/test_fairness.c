@@ -212,6 +212,27 @@ START_TEST(constant_sensitive_column_is_refused)
 }
 END_TEST
 
+/* A label of 10 classes is no binary target: refused (it was read as
+ * "above 0": accuracy 0.900 and gaps of 0). */
+START_TEST(a_label_of_many_classes_is_refused)
+{
+    if (access("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", R_OK) != 0) {
+        fprintf(stderr, "test_fairness: Fashion-MNIST absent: the 10-class case is skipped "
+                        "(apt-get install dataset-fashion-mnist)\n");
+        return;
+    }
+    im_config cfg;
+    im_record *rec;
+    ck_assert_int_eq(run_task("[task]\nplugin = fairness\nepochs = 1\n[dataset]\nplugin = fashion-mnist-m\n"
+                              "n_train = 200\nn_val = 100\nn_test = 100\n[encoder]\nplugin = mlp\n",
+                              &cfg, &rec),
+                     IM_EINVAL);
+    ck_assert_msg(strstr(ctx.err, "fairness: Y of dataset fashion-mnist-m has 10 classes") != NULL, "%s", ctx.err);
+    im_record_free(rec);
+    im_config_free(&cfg);
+}
+END_TEST
+
 /* A checkpoint file: read back as written; every kind of damage refused
  * with the file named. */
 START_TEST(checkpoint_files_are_checked)
@@ -350,6 +371,7 @@ int main(void)
     tcase_add_test(tc, malformed_reference_rho_is_refused_before_training);
     tcase_add_test(tc, dataset_without_sensitive_column_is_refused);
     tcase_add_test(tc, constant_sensitive_column_is_refused);
+    tcase_add_test(tc, a_label_of_many_classes_is_refused);
     tcase_add_test(tc, checkpoint_files_are_checked);
     tcase_add_test(tc, checkpointing_an_estimator_without_state_hooks_is_refused);
     tcase_add_test(tc, killed_checkpointed_run_resumes_to_the_same_numbers);

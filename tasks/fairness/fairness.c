@@ -84,6 +84,12 @@ static im_status fairness_validate(im_ctx *ctx, const im_section *s)
  * (the fairness gaps compare them). */
 static im_status check_sensitive(im_ctx *ctx, const im_dataset *ds)
 {
+    /* the head is a logistic one and the gaps compare positive rates: a
+     * 10-class label read as binary gave "accuracy" 0.900 (the share of
+     * labels above 0) and gaps of 0 */
+    if (ds->y_kind == IM_VAR_CLASSES && ds->y_classes > 2)
+        return im_fail(ctx, IM_EINVAL, "fairness: Y of dataset %s has %d classes: the task's head, its accuracy and "
+                       "the gaps dDP/dEO are for a binary or a continuous target", ds->name, ds->y_classes);
     const im_mat *t = &ds->train.t;
     double lo = t->data[0], hi = t->data[0];
     for (int r = 1; r < t->rows; r++) lo = fmin(lo, t->data[r]), hi = fmax(hi, t->data[r]);
