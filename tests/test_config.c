@@ -356,6 +356,18 @@ START_TEST(ini_lines_inih_would_misread_are_named)
     im_config cfg;
     ck_assert_int_eq(im_config_load(&ctx, test_srcdir(), &cfg), IM_EIO);
     ck_assert_ptr_nonnull(strstr(ctx.err, ": is a directory, not an INI file"));
+    /* a device never ends (/dev/zero spun at 100% CPU): refused; NUL bytes
+     * (which fgets hides) in a file or a pipe end the read with a message */
+    ck_assert_int_eq(im_config_load(&ctx, "/dev/zero", &cfg), IM_EIO);
+    ck_assert_str_eq(ctx.err, "/dev/zero: is a device, not an INI file");
+    char path[512];
+    test_write_file(path, sizeof path, "nul.ini", "[task]\nplugin = mi-estimate\n");
+    FILE *f = fopen(path, "ab");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 5000; i++) fputc('\0', f);
+    fclose(f);
+    ck_assert_int_eq(im_config_load(&ctx, path, &cfg), IM_ECONFIG);
+    ck_assert_msg(strstr(ctx.err, "nul.ini:3: a NUL byte (not a text INI file?)") != NULL, "%s", ctx.err);
 }
 END_TEST
 

@@ -319,6 +319,34 @@ START_TEST(records_keep_their_thread_count_across_resume)
 }
 END_TEST
 
+/* --resume on the results file of another INI refuses, the file intact
+ * (it was rewritten without those records); infomin-report reads a file
+ * named twice once. */
+START_TEST(resume_refuses_another_ini_files_records_and_report_reads_a_file_once)
+{
+    char a[1024], b[1024], out[16384], args[8192], res[1024];
+    write_probe(a, sizeof a, "first.ini", "", "task.seed = 1, 2, 3\n");
+    write_probe(b, sizeof b, "second.ini", "", "task.seed = 1, 2\n");
+    snprintf(res, sizeof res, "%s/shared.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s -q -o %s", a, res);
+    ck_assert_msg(probe_cli(args, out, sizeof out) == 0, "%s", out);
+    snprintf(args, sizeof args, "%s -q -o %s --resume", b, res);
+    ck_assert_int_eq(probe_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "holds records of ") && strstr(out, "first.ini (run 0), not of ") &&
+                      strstr(out, "give this run another -o"),
+                  "%s", out);
+    int n;
+    im_record **recs = test_read_records(&ctx, res, &n);
+    ck_assert_int_eq(n, 3);
+    test_free_records(recs, n);
+    char cmd[9000];
+    snprintf(cmd, sizeof cmd, "%s/infomin-report %s %s --format csv 2>&1", test_builddir(), res, res);
+    ck_assert_int_eq(test_run_command(cmd, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "is ") && strstr(out, "again: read once"), "%s", out);
+    ck_assert_int_eq(count(out, "\n"), 1 + 1 + 1);   /* the note, the header, one group of 3 seeds */
+}
+END_TEST
+
 START_TEST(report_averages_over_seeds_in_every_format)
 {
     char res[1024], out[16384], args[8192], png[1024];
@@ -376,6 +404,7 @@ int main(void)
     tcase_add_test(tc, one_number_in_any_spelling_is_one_cell);
     tcase_add_test(tc, workers_end_with_a_killed_parent);
     tcase_add_test(tc, records_keep_their_thread_count_across_resume);
+    tcase_add_test(tc, resume_refuses_another_ini_files_records_and_report_reads_a_file_once);
     tcase_add_test(tc, jobs_write_cells_in_order_with_the_same_numbers);
     tcase_add_loop_test(tc, failed_and_crashed_cells_are_recorded_and_the_rest_go_on, 0, 2);
     tcase_add_test(tc, resume_after_kill_runs_only_the_missing_cells);

@@ -137,13 +137,25 @@ static char *check_line(parse_state *ps, char *str, int num, int more)
     return ps->status ? NULL : str;
 }
 
+/* fgets that sees NUL bytes (fgets hides them: an endless stream of NULs,
+ * /dev/zero, read as empty lines forever). */
 static char *read_line_file(char *str, int num, void *stream)
 {
     parse_state *ps = stream;
-    char *r = fgets(str, num, ps->file);
-    if (!r) return NULL;
+    int n = 0, c = EOF;
+    while (n < num - 1 && (c = getc(ps->file)) != EOF) {
+        if (c == '\0') {
+            ps->status = im_fail(ps->ctx, IM_ECONFIG, "%s:%d: a NUL byte (not a text INI file?)", ps->origin,
+                                 ps->line + 1);
+            return NULL;
+        }
+        str[n++] = (char)c;
+        if (c == '\n') break;
+    }
+    if (n == 0) return NULL;
+    str[n] = '\0';
     ps->line++;
-    return check_line(ps, r, num, !feof(ps->file));
+    return check_line(ps, str, num, !feof(ps->file));
 }
 
 static char *read_line_string(char *str, int num, void *stream)
@@ -212,6 +224,8 @@ im_status im_config_load(im_ctx *ctx, const char *path, im_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     struct stat sb;
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return im_fail(ctx, IM_EIO, "%s: is a directory, not an INI file", path);
+    if (stat(path, &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)))
+        return im_fail(ctx, IM_EIO, "%s: is a device, not an INI file", path);   /* /dev/zero never ends */
     FILE *f = fopen(path, "r");
     if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
     cfg->path = dup_str(path);

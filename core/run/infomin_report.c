@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "report.h"
 #include "infomin/numtext.h"
 
@@ -90,11 +91,24 @@ static int parse_args(int argc, char **argv, report_args *a)
         usage(stderr);
         return 2;
     }
+    struct stat seen[MAX_FILES];
     for (; optind < argc; optind++) {
         if (a->n_files == MAX_FILES) {
             fprintf(stderr, "infomin-report: more than %d files\n", MAX_FILES);
             return 2;
         }
+        /* a file named twice (a.jsonl a.jsonl, or through a link) is read
+         * once: its records counted twice would shrink every sd */
+        struct stat sb;
+        int again = -1;
+        if (stat(argv[optind], &sb) == 0)
+            for (int f = 0; f < a->n_files && again < 0; f++)
+                if (seen[f].st_dev == sb.st_dev && seen[f].st_ino == sb.st_ino) again = f;
+        if (again >= 0) {
+            fprintf(stderr, "infomin-report: %s is %s again: read once\n", argv[optind], a->files[again]);
+            continue;
+        }
+        if (stat(argv[optind], &seen[a->n_files]) != 0) memset(&seen[a->n_files], 0, sizeof sb);
         a->files[a->n_files++] = argv[optind];
     }
     return 0;

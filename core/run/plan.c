@@ -3,6 +3,7 @@
  * records in cell order. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,6 +91,16 @@ void plan_print(FILE *out, const sweep_plan *plan)
     fprintf(out, "results would go to %s\n", plan->output);
 }
 
+/* Two INI paths name one file: the same real path, else (a file moved
+ * since) the same name. */
+static int same_ini(const char *a, const char *b)
+{
+    char ra[PATH_MAX], rb[PATH_MAX];
+    if (realpath(a, ra) && realpath(b, rb)) return strcmp(ra, rb) == 0;
+    const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');
+    return strcmp(na ? na + 1 : a, nb ? nb + 1 : b) == 0;
+}
+
 int plan_resume(im_ctx *ctx, sweep_plan *plan)
 {
     struct stat sb;
@@ -97,6 +108,20 @@ int plan_resume(im_ctx *ctx, sweep_plan *plan)
     im_record **old;
     int n_old, taken = 0;
     if (im_results_read(ctx, plan->output, &old, &n_old)) return -1;
+    /* the file is rewritten whole: records of another INI file would be
+     * dropped (deleted) with the unmatched ones, so refuse before */
+    const char *ini = plan->n ? plan->cells[0].path : NULL;
+    for (int k = 0; ini && k < n_old; k++) {
+        const char *theirs = im_record_get_meta(old[k], "ini");
+        if (!theirs || same_ini(theirs, ini)) continue;
+        im_fail(ctx, IM_ECONFIG,
+                "%s holds records of %s (run %d), not of %s: resuming would rewrite the file without them; give "
+                "this run another -o",
+                plan->output, theirs, im_record_run(old[k]), ini);
+        for (int j = 0; j < n_old; j++) im_record_free(old[j]);
+        free(old);
+        return -1;
+    }
     char hex[32];
     for (int i = 0; i < plan->n; i++) {
         if (plan->same_as[i] >= 0) continue;
