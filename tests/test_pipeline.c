@@ -362,6 +362,79 @@ START_TEST(cli_unwritable_output_is_found_first)
 }
 END_TEST
 
+/* What -o names: never an input, written through when it is a device or a
+ * FIFO (never renamed over), a link followed to its target (or refused
+ * when it leads nowhere), an over-long path refused; and a disk that fills
+ * up fails the run with the file named. */
+START_TEST(cli_output_paths_are_safe)
+{
+    char csv[512], ini[512], text[1024], args[8192], out[16384], path[4600];
+    test_write_file(csv, sizeof csv, "in.csv", "x,y\n1,2\n2,3\n3,5\n4,4\n5,6\n6,8\n7,7\n8,9\n9,11\n10,10\n");
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\nx = 0\ny = 1\n"
+                                "split = 0,0,1\n[estimator]\nplugin = pearson\n", csv);
+    test_write_file(ini, sizeof ini, "in.ini", text);
+    struct stat before, after;
+    ck_assert_int_eq(stat(ini, &before), 0);
+    snprintf(args, sizeof args, "%s -q -o %s", ini, ini);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "is the INI file ") && strstr(out, "itself: give another -o"), "%s", out);
+    ck_assert_int_eq(stat(ini, &after), 0);
+    ck_assert(after.st_size == before.st_size && after.st_mtime == before.st_mtime);
+    snprintf(args, sizeof args, "%s -q -o %s", ini, csv);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "is dataset.path = ") && strstr(out, "an input of this run"), "%s", out);
+    /* /dev/null discards the records and stays a device */
+    snprintf(args, sizeof args, "%s -q -o /dev/null", ini);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert(stat("/dev/null", &after) == 0 && S_ISCHR(after.st_mode));
+    /* a FIFO is written through to whoever reads it */
+    char fifo[600], got[600];
+    snprintf(fifo, sizeof fifo, "%s/records.fifo", test_tmpdir());
+    snprintf(got, sizeof got, "%s/from-fifo.jsonl", test_tmpdir());
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    snprintf(args, sizeof args, "cat %s > %s & %s/infomin-run %s -q -o %s 2>&1; wait", fifo, got, test_builddir(), ini,
+             fifo);
+    ck_assert_msg(test_run_command(args, out, sizeof out) == 0, "%s", out);
+    ck_assert(stat(fifo, &after) == 0 && S_ISFIFO(after.st_mode));
+    int n;
+    im_ctx rctx;
+    im_ctx_init(&rctx);
+    im_record **recs = test_read_records(&rctx, got, &n);
+    ck_assert_int_eq(n, 1);
+    test_free_records(recs, n);
+    /* a link: its target replaced, the link kept; a link to nowhere refused before the run */
+    char link[600], target[600];
+    snprintf(link, sizeof link, "%s/link.jsonl", test_tmpdir());
+    snprintf(target, sizeof target, "%s/target.jsonl", test_tmpdir());
+    ck_assert_int_eq(symlink(target, link), 0);
+    snprintf(args, sizeof args, "%s -q -o %s", ini, link);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "a link that cannot be followed") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "pearson on csv") == NULL, "a run started: %s", out);
+    FILE *f = fopen(target, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert(lstat(link, &after) == 0 && S_ISLNK(after.st_mode));
+    recs = test_read_records(&rctx, target, &n);
+    ck_assert_int_eq(n, 1);
+    test_free_records(recs, n);
+    /* a path longer than the system takes */
+    memset(path, 'a', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    snprintf(args, sizeof args, "%s -q -o %s", ini, path);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "characters, longer than the system's") != NULL, "%s", out);
+    /* a full disk (a file size limit of 20 kB: the plot does not fit) */
+    char full[700];
+    snprintf(full, sizeof full, "%s/full.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "sh -c 'trap \"\" XFSZ; ulimit -f 40; exec %s/infomin-run %s/tasks/mi-estimate/quickstart.ini "
+             "-q -o %s --set estimator.steps=20 --set dataset.n_test=500' 2>&1", test_builddir(), test_srcdir(), full);
+    ck_assert_int_eq(test_run_command(args, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "full.png: the plot was written short (is the disk full?)") != NULL, "%s", out);
+}
+END_TEST
+
 /* infomin-run on a sweep of long runs, its stderr on a pipe; returns once
  * the first run has started (its signal handlers are in place then). */
 static pid_t start_long_sweep(const char *out_path, int *err_fd)
@@ -446,6 +519,7 @@ int main(void)
     tcase_add_test(tc, cli_failed_run_exits_1_with_a_failed_record);
     tcase_add_test(tc, cli_sweep_default_output_and_whole_labels);
     tcase_add_test(tc, cli_unwritable_output_is_found_first);
+    tcase_add_test(tc, cli_output_paths_are_safe);
     tcase_add_test(tc, sigint_stops_a_sweep_cleanly);
     suite_add_tcase(s, tc);
     return test_run_suite(s);

@@ -235,9 +235,24 @@ im_status im_plot_page_open(im_ctx *ctx, const char *path, int width, int height
     return IM_OK;
 }
 
+/* A whole PNG ends with its IEND chunk: PLplot does not say when the disk
+ * filled up under it, and the picture is then cut short. */
+static int png_complete(const char *path)
+{
+    unsigned char tail[12];
+    FILE *f = fopen(path, "rb");
+    int ok = f && fseek(f, -12, SEEK_END) == 0 && fread(tail, 1, 12, f) == 12 && memcmp(tail + 4, "IEND", 4) == 0;
+    if (f) fclose(f);
+    return ok;
+}
+
 im_status im_plot_page_close(im_ctx *ctx, const char *tmp, const char *path)
 {
     plend1();
+    if (!png_complete(tmp)) {
+        unlink(tmp);
+        return im_fail(ctx, IM_EIO, "%s: the plot was written short (is the disk full?)", path);
+    }
     if (rename(tmp, path) != 0) {
         int err = errno;
         unlink(tmp);

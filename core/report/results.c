@@ -2,10 +2,12 @@
  * and the summary table. */
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "infomin/kernels.h"
 #include "infomin/output.h"
@@ -338,21 +340,53 @@ void im_record_finish(im_record *rec, const char *status, const char *error, dou
     json_object_set_new(rec->root, "wall_seconds", json_real(wall_seconds));
 }
 
+static int write_records(FILE *f, im_record *const *recs, int n)
+{
+    int bad = 0;
+    for (int i = 0; i < n && !bad; i++)
+        bad = json_dumpf(recs[i]->root, f, JSON_COMPACT | JSON_REAL_PRECISION(9)) != 0 || fputc('\n', f) == EOF;
+    return bad || fflush(f) != 0;
+}
+
+/* The records into path. A regular file (or a new one) is replaced whole:
+ * written to a temporary file beside it, synced, renamed over it, so a
+ * crash or a full disk never leaves half a file. A symbolic link is
+ * followed (its target is replaced, the link kept). Anything else that
+ * exists (a device such as /dev/null, a FIFO) is written through: renaming
+ * over it would replace /dev/null with a regular file. */
 im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n)
 {
-    char tmp[4096];
+    char tmp[PATH_MAX + 64], target[PATH_MAX];
+    struct stat sb;
+    if (strlen(path) >= PATH_MAX)
+        return im_fail(ctx, IM_EIO, "%.200s...: a path of %zu characters, longer than the system's %d", path,
+                       strlen(path), PATH_MAX - 1);
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode)) return im_fail(ctx, IM_EIO, "%s: is a directory, not a results file", path);
+        FILE *f = fopen(path, "w");
+        if (!f) return im_fail(ctx, IM_EIO, "%s: cannot write results: %s", path, strerror(errno));
+        int bad = write_records(f, recs, n);
+        bad |= fclose(f) != 0;
+        return bad ? im_fail(ctx, IM_EIO, "%s: cannot write results: %s", path, strerror(errno)) : IM_OK;
+    }
+    struct stat lb;
+    if (lstat(path, &lb) == 0 && S_ISLNK(lb.st_mode)) {   /* replace the target, keep the link */
+        if (!realpath(path, target))
+            return im_fail(ctx, IM_EIO, "%s: a link that cannot be followed: %s", path, strerror(errno));
+        path = target;
+    }
     im_status st = im_mkdir_parents(ctx, path);
     if (st) return st;
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
     if (!f) return im_fail(ctx, IM_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-    int bad = 0;
-    for (int i = 0; i < n && !bad; i++)
-        bad = json_dumpf(recs[i]->root, f, JSON_COMPACT | JSON_REAL_PRECISION(9)) != 0 || fputc('\n', f) == EOF;
-    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int bad = write_records(f, recs, n);
+    bad |= fsync(fileno(f)) != 0;
+    int err = errno;
     bad |= fclose(f) != 0;
+    if (!bad) err = 0;
     if (bad || rename(tmp, path) != 0) {
-        int err = errno;
+        err = err ? err : errno;
         unlink(tmp);
         return im_fail(ctx, IM_EIO, "%s: cannot write results: %s", path, strerror(err));
     }

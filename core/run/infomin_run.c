@@ -2,6 +2,7 @@
  * Exit codes: 0 ok, 1 a run failed, 2 usage or configuration error. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,24 +236,59 @@ static void catch_stop_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* The results file: task.output (or -o), else results/<ini name>.jsonl. */
-static void results_path(const im_config *first, char *buf, size_t size)
+/* The results file: task.output (or -o), else results/<ini name>.jsonl;
+ * IM_EIO when it does not fit the system's paths (it was cut silently). */
+static im_status results_path(im_ctx *ctx, const im_config *first, char *buf, size_t size)
 {
     const im_config_entry *oe = im_config_find(first, "task", "output");
+    size_t len = oe && *oe->value ? strlen(oe->value) : strlen(first->path ? first->path : "") + 16;
+    if (len >= PATH_MAX || len >= size)
+        return im_fail(ctx, IM_EIO, "results file %.100s...: a path of %zu characters, longer than the system's %d",
+                       oe && *oe->value ? oe->value : first->path, len, PATH_MAX - 1);
     if (oe && *oe->value)
         snprintf(buf, size, "%s", oe->value);
     else
         im_output_path(first, -1, ".jsonl", buf, size);   /* one file for a whole sweep */
+    return IM_OK;
 }
 
 /* The results file can be written: its folder exists (made if needed) and
  * takes files, and the path is not a folder. Nothing is created but the
  * folders. */
+/* The results file is none of the run's inputs: the INI file, or a file a
+ * key of some cell names (a dataset's path). Compared as files (device and
+ * inode), so a link or another spelling of the path is seen through. */
+static im_status output_not_an_input(im_ctx *ctx, const sweep_plan *plan)
+{
+    struct stat out, in;
+    if (stat(plan->output, &out) != 0 || !S_ISREG(out.st_mode)) return IM_OK;   /* new, or a device written through */
+    for (int c = 0; c < plan->n; c++) {
+        const im_config *cfg = &plan->cells[c];
+        if (cfg->path && stat(cfg->path, &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+            return im_fail(ctx, IM_EIO, "results file %s: is the INI file %s itself: give another -o", plan->output,
+                           cfg->path);
+        for (int i = 0; i < cfg->count; i++) {
+            const im_config_entry *e = &cfg->entries[i];
+            if (strcmp(e->key, "output") != 0 && stat(e->value, &in) == 0 && in.st_dev == out.st_dev &&
+                in.st_ino == out.st_ino)
+                return im_fail(ctx, IM_EIO, "results file %s: is %s.%s = %s, an input of this run: give another -o",
+                               plan->output, e->section, e->key, e->value);
+        }
+    }
+    return IM_OK;
+}
+
 static im_status output_writable(im_ctx *ctx, const char *path)
 {
     struct stat sb;
+    if (strlen(path) >= PATH_MAX)
+        return im_fail(ctx, IM_EIO, "results file %.100s...: a path of %zu characters, longer than the system's %d",
+                       path, strlen(path), PATH_MAX - 1);
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
         return im_fail(ctx, IM_EIO, "results file %s: is a directory (give a file name, e.g. %s/results.jsonl)", path, path);
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) return IM_OK;   /* a device or a FIFO: written through */
+    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && stat(path, &sb) != 0)
+        return im_fail(ctx, IM_EIO, "results file %s: a link that cannot be followed: %s", path, strerror(errno));
     im_status st = im_mkdir_parents(ctx, path);
     if (st) return st;
     char dir[4096];
@@ -316,7 +352,7 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
         plan_print(stdout, plan);
         return 0;
     }
-    if (output_writable(ctx, plan->output)) {   /* found now, not after a run has computed */
+    if (output_writable(ctx, plan->output) || output_not_an_input(ctx, plan)) {   /* now, not after a run */
         fprintf(stderr, "infomin-run: %s\n", ctx->err);
         return EXIT_USAGE;
     }
@@ -399,12 +435,15 @@ static int plan_and_run(im_ctx *ctx, cli_args *a)
         rc = EXIT_USAGE;
     } else {
         plan.quiet = a->quiet;
-        results_path(&runs[0], plan.output, sizeof plan.output);
+        if (results_path(ctx, &runs[0], plan.output, sizeof plan.output)) {
+            fprintf(stderr, "infomin-run: %s\n", ctx->err);
+            rc = EXIT_USAGE;
+        }
 #ifdef IM_WITH_MPI
-        if (a->rank > 0)
+        else if (a->rank > 0)
             rc = serve_cells(ctx, a, &plan);
-        else
 #endif
+        else
             rc = run_plan(ctx, a, &plan);
     }
     plan_free(&plan);
