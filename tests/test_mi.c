@@ -204,6 +204,29 @@ START_TEST(bad_input_is_refused_with_its_reason)
 }
 END_TEST
 
+/* KSG on tied values (integers; floats near 1e7 that float32 rounds to
+ * integers) read 7.8 nats against a true 0.12: refused, naming the share. */
+START_TEST(ksg_refuses_tied_data)
+{
+    double xi[1000], yi[1000], v;
+    im_rng rng;
+    im_rng_seed(&rng, 3);
+    for (int i = 0; i < 1000; i++) {
+        xi[i] = (double)im_rng_below(&rng, 10);
+        yi[i] = fmod(xi[i] + im_rng_below(&rng, 10), 10);
+    }
+    char err[512];
+    ck_assert_int_eq(im_mi("ksg", NULL, 0, 0, xi, 1000, 1, yi, 1000, 1, &v, err, sizeof err), IM_EINVAL);
+    ck_assert_msg(strstr(err, "ksg: 100% of the 1000 rows of X column 0 share their value with another row") != NULL,
+                  "%s", err);
+    for (int i = 0; i < 1000; i++) xi[i] = 1e7 + x_rows[i], yi[i] = 1e7 + y_rows[i];
+    ck_assert_int_eq(im_mi("ksg", NULL, 0, 0, xi, 1000, 1, yi, 1000, 1, &v, err, sizeof err), IM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "subtract their mean first"));
+    for (int i = 0; i < 1000; i++) xi[i] -= 1e7, yi[i] -= 1e7;   /* centred: continuous again */
+    ck_assert_msg(im_mi("ksg", NULL, 0, 0, xi, 1000, 1, yi, 1000, 1, &v, err, sizeof err) == IM_OK, "%s", err);
+}
+END_TEST
+
 START_TEST(interval_covers_and_the_test_rejects_dependence_only)
 {
     im_mi_handle *m;
@@ -293,6 +316,7 @@ int main(void)
     tcase_add_test(tc, a_trained_estimator_gives_the_ini_files_number);
     tcase_add_test(tc, bad_input_is_refused_with_its_reason);
     tcase_add_test(tc, interval_covers_and_the_test_rejects_dependence_only);
+    tcase_add_test(tc, ksg_refuses_tied_data);
     tcase_add_test(tc, a_fit_stops_when_interrupted);
     tcase_add_test(tc, blas_threads_are_left_as_found);
     suite_add_tcase(s, tc);
