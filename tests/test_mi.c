@@ -227,6 +227,27 @@ START_TEST(ksg_refuses_tied_data)
 }
 END_TEST
 
+/* gaussian and pearson read the same on data in any units (a fixed ridge
+ * of 1e-6 read 80% low at sd 1e-3 and 0 at 1e-4; pearson's eps halved the
+ * correlation at sd 1e-4). */
+START_TEST(closed_form_estimates_do_not_depend_on_the_units)
+{
+    static const char *const names[] = { "gaussian", "pearson", "gaussian-copula" };
+    static const double scales[] = { 1e-6, 1e-4, 1e-3, 1e3 };
+    double xs[N], ys[N], ref, v;
+    char err[512];
+    for (int e = 0; e < 3; e++) {
+        ck_assert_int_eq(im_mi(names[e], NULL, 0, 0, x_rows, N, 1, y_rows, N, 1, &ref, err, sizeof err), IM_OK);
+        for (int s = 0; s < 4; s++) {
+            for (int i = 0; i < N; i++) xs[i] = scales[s] * x_rows[i], ys[i] = scales[s] * y_rows[i];
+            ck_assert_int_eq(im_mi(names[e], NULL, 0, 0, xs, N, 1, ys, N, 1, &v, err, sizeof err), IM_OK);
+            ck_assert_msg(fabs(v - ref) < 1e-5 * fabs(ref), "%s at scale %g: %.6f against %.6f", names[e],
+                          scales[s], v, ref);
+        }
+    }
+}
+END_TEST
+
 START_TEST(interval_covers_and_the_test_rejects_dependence_only)
 {
     im_mi_handle *m;
@@ -317,6 +338,7 @@ int main(void)
     tcase_add_test(tc, bad_input_is_refused_with_its_reason);
     tcase_add_test(tc, interval_covers_and_the_test_rejects_dependence_only);
     tcase_add_test(tc, ksg_refuses_tied_data);
+    tcase_add_test(tc, closed_form_estimates_do_not_depend_on_the_units);
     tcase_add_test(tc, a_fit_stops_when_interrupted);
     tcase_add_test(tc, blas_threads_are_left_as_found);
     suite_add_tcase(s, tc);

@@ -22,7 +22,8 @@
 #include "infomin/stats.h"
 
 static const im_param_spec gaussian_params[] = {
-    { "ridge", "float", "1e-6", "added to covariance diagonals (guards a singular covariance)", ">=0" },
+    { "ridge", "float", "1e-6", "added to the diagonals of the covariances of columns scaled to unit variance "
+      "(guards a singular covariance)", ">=0" },
     IM_PARAMS_END
 };
 
@@ -63,16 +64,29 @@ static im_tensor *gauss_objective(void *self, im_tape *g, im_tensor *x, im_tenso
     return im_scale(g, im_sub(g, joint, parts), -0.5);
 }
 
-static im_status gauss_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+/* Each column divided by its standard deviation (a constant one left as
+ * it is): MI does not change, and the ridge then means the same thing
+ * whatever the data's units (a fixed ridge of 1e-6 on data of sd 1e-3 read
+ * 80% low, on sd 1e-4 read 0). */
+static void unit_columns(double *v, int n, int cols)
 {
-    gauss *e = self;
-    /* fewer rows than dimensions: the sample covariance is singular and the
-     * canonical correlations are 1 whatever the data (6 nats from noise) */
-    if (x->rows <= x->cols + y->cols)
-        return im_fail(ctx, IM_EINVAL, "gaussian: %d rows for %d + %d dimensions: the covariance needs more rows than "
-                       "dimensions (give more test rows)", x->rows, x->cols, y->cols);
+    for (int c = 0; c < cols; c++) {
+        double mean = 0, ss = 0;
+        for (int i = 0; i < n; i++) mean += v[(long)i * cols + c] / n;
+        for (int i = 0; i < n; i++) ss += (v[(long)i * cols + c] - mean) * (v[(long)i * cols + c] - mean);
+        double sd = sqrt(ss / (n - 1));
+        if (sd > 0)
+            for (int i = 0; i < n; i++) v[(long)i * cols + c] /= sd;
+    }
+}
+
+/* -½ Σ log(1 - ρ_i²) over the canonical correlations of x and y (n rows,
+ * row-major doubles), with the ridge on their correlation matrices. */
+static im_status mi_of_cca(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, double ridge,
+                           double *out)
+{
     im_cca_result cca;
-    im_status st = im_cca_mat(ctx, x, y, e->ridge, &cca);
+    im_status st = im_cca(ctx, x, y, n, dx, dy, ridge, &cca);
     if (st) return st;
     double mi = 0;
     for (int i = 0; i < cca.k; i++) {
@@ -84,6 +98,26 @@ static im_status gauss_estimate(void *self, im_ctx *ctx, const im_mat *x, const 
     return IM_OK;
 }
 
+static im_status gauss_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
+{
+    gauss *e = self;
+    /* fewer rows than dimensions: the sample covariance is singular and the
+     * canonical correlations are 1 whatever the data (6 nats from noise) */
+    if (x->rows <= x->cols + y->cols)
+        return im_fail(ctx, IM_EINVAL, "gaussian: %d rows for %d + %d dimensions: the covariance needs more rows than "
+                       "dimensions (give more test rows)", x->rows, x->cols, y->cols);
+    double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
+    im_status st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "gaussian: out of memory");
+    if (!st) {
+        unit_columns(xd, x->rows, x->cols);
+        unit_columns(yd, y->rows, y->cols);
+        st = mi_of_cca(ctx, xd, yd, x->rows, x->cols, y->cols, e->ridge, out);
+    }
+    free(xd);
+    free(yd);
+    return st;
+}
+
 static im_status copula_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
     gauss *e = self;
@@ -93,17 +127,7 @@ static im_status copula_estimate(void *self, im_ctx *ctx, const im_mat *x, const
     im_status st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "gaussian-copula: out of memory");
     if (!st) st = im_normal_scores(ctx, xd, x->rows, x->cols);
     if (!st) st = im_normal_scores(ctx, yd, y->rows, y->cols);
-    im_cca_result cca;
-    if (!st) st = im_cca(ctx, xd, yd, x->rows, x->cols, y->cols, e->ridge, &cca);
-    if (!st) {
-        double mi = 0;
-        for (int i = 0; i < cca.k; i++) {
-            double r = cca.rho[i] < 1 - 1e-12 ? cca.rho[i] : 1 - 1e-12;
-            mi -= 0.5 * log1p(-r * r);
-        }
-        *out = mi;
-        im_cca_free(&cca);
-    }
+    if (!st) st = mi_of_cca(ctx, xd, yd, x->rows, x->cols, y->cols, e->ridge, out);
     free(xd);
     free(yd);
     return st;
