@@ -154,6 +154,18 @@ START_TEST(vib_compresses_with_beta)
     ck_assert_int_eq(seen, 2);
     ck_assert_msg(ixz[1] < ixz[0] - 1, "I(X;Z) >= %.3f at beta 1, %.3f at beta 1e-3", ixz[1], ixz[0]);
     test_free_records(recs, n);
+    /* info_rows above the test split: the bounds read the 200 rows there
+     * are, and the record and the summary say 200 (they said 100000) */
+    snprintf(args, sizeof args, "%s -o %s/vib-rows.jsonl --threads 1 --set task.info_rows=100000 --set task.beta=1",
+             ini, test_tmpdir());
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_msg(strstr(out, "bounds on 200 test images") != NULL, "%s", out);
+    snprintf(path, sizeof path, "%s/vib-rows.jsonl", test_tmpdir());
+    recs = test_read_records(&ctx, path, &n);
+    double log_m;
+    ck_assert(im_record_metric(recs[0], "info_rows_log", &log_m));
+    ck_assert_double_eq_tol(log_m, log(200.0), 1e-6);   /* 9 significant digits in the record */
+    test_free_records(recs, n);
 }
 END_TEST
 

@@ -104,7 +104,9 @@ static void record(im_record *rec, const bn_settings *s, const im_estimator *est
     const im_curve *c = im_record_find_curve(rec, "epochs");
     double penalty = c ? im_curve_get(c, im_curve_rows(c) - 1, 2) : NAN;
     if (isfinite(penalty)) im_record_num(rec, "penalty", penalty);   /* the regularizer's own figure, last epoch */
-    im_record_num(rec, "info_rows_log", log((double)s->info_rows));
+    /* the rows the bounds read: info_rows above the test split reads what
+     * there is (the record said log(100000) for 200 rows) */
+    im_record_num(rec, "info_rows_log", log((double)sc->info_rows));
     im_record_num(rec, "seconds_per_epoch", spe);
 }
 

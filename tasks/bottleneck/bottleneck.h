@@ -54,6 +54,7 @@ im_tensor *bn_vib_kl(im_tape *g, const bn_code_tensors *c, int k);
  * first info_rows test images (a deterministic code: log m, no upper). */
 typedef struct {
     double error, cross_entropy, izy, ixz_lower, ixz_upper;
+    int info_rows;   /* the test rows the I(X;Z) bounds read: info_rows, or all there are when fewer */
 } bn_scores;
 im_status bn_evaluate(im_ctx *ctx, const bn_settings *s, const im_dataset *ds, const bn_model *m, im_rng *rng,
                       bn_scores *out);

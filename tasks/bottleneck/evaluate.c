@@ -98,6 +98,7 @@ im_status bn_evaluate(im_ctx *ctx, const bn_settings *s, const im_dataset *ds, c
     evaluation e = { .s = s, .m = m, .rng = rng };
     e.draws = s->code == BN_DETERMINISTIC || s->eval_samples < 1 ? 1 : s->eval_samples;
     e.info_rows = s->info_rows < n ? s->info_rows : n;
+    out->info_rows = e.info_rows;
     int *labels = im_class_labels(ctx, &te->y, te->y.rows);
     size_t channel = (size_t)e.info_rows * k;
     e.mu = malloc(sizeof(double) * channel);
