@@ -383,6 +383,39 @@ START_TEST(cli_option_mistakes_are_named)
 }
 END_TEST
 
+/* Messages that named the wrong thing: an INI without [task] run with -o
+ * (blamed -o), an INI path longer than the system's (printed cut with no
+ * reason), -o under a file (failed after the run, naming a .tmp file), a
+ * misspelt section (each run said the right name is missing). */
+START_TEST(cli_messages_name_the_real_mistake)
+{
+    char ini[512], args[8192], out[16384], path[4600];
+    test_write_file(ini, sizeof ini, "notask.ini", "[dataset]\nplugin = gaussian\n");
+    snprintf(args, sizeof args, "%s -q -o %s/x.jsonl", ini, test_tmpdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "notask.ini: missing section [task] (it names the application") != NULL, "%s", out);
+    memset(path, 'a', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    ck_assert_int_eq(test_run_cli(path, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "...: a path of 4599 characters, longer than the system's 4095") != NULL, "%s", out);
+    char file[512];
+    test_write_file(file, sizeof file, "plain-file", "not a folder\n");
+    snprintf(args, sizeof args, "%s/tasks/mi-estimate/quickstart.ini -q -o %s/x.jsonl", test_srcdir(), file);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "plain-file is not a directory") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "mine on gaussian") == NULL, "a run started: %s", out);
+    im_config cfg;
+    im_section sec;
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = gan\n[encoder:discriminatr]\nplugin = mlp\n",
+                                            "g.ini", &cfg),
+                     IM_OK);
+    ck_assert_int_eq(im_config_section(&ctx, &cfg, reg, "encoder:discriminator", &sec), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "g.ini: missing section [encoder:discriminator]; the file has "
+                              "[encoder:discriminatr]: a misspelling?");
+    im_config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("config");
@@ -391,6 +424,7 @@ int main(void)
     tcase_add_test(tc, valid_config_passes);
     tcase_add_test(tc, ini_lines_inih_would_misread_are_named);
     tcase_add_test(tc, cli_option_mistakes_are_named);
+    tcase_add_test(tc, cli_messages_name_the_real_mistake);
     tcase_add_test(tc, unknown_key_names_file_line_key_and_suggests);
     tcase_add_test(tc, bad_type_is_named);
     tcase_add_test(tc, out_of_range_is_named);

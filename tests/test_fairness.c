@@ -294,6 +294,9 @@ START_TEST(checkpoint_files_are_checked)
     unlink(path);
     ck_assert_int_eq(im_checkpoint_read(&ctx, path, 42, &ck), IM_EIO);
     ck_assert_ptr_nonnull(strstr(ctx.err, "cannot read"));
+    /* a folder was read as 2^63 bytes ("Cannot allocate memory") */
+    ck_assert_int_eq(im_checkpoint_read(&ctx, test_tmpdir(), 42, &ck), IM_EIO);
+    ck_assert_msg(strstr(ctx.err, ": is a directory, not a checkpoint file") != NULL, "%s", ctx.err);
     im_params_free(&params);
     im_params_free(&other);
 }

@@ -10,6 +10,7 @@
  * a key written indented, which inih would have glued to the value above. */
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,9 @@ im_status im_config_load(im_ctx *ctx, const char *path, im_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     struct stat sb;
+    if (strlen(path) >= PATH_MAX)   /* was printed cut at ~1,000 characters, with no reason */
+        return im_fail(ctx, IM_EIO, "%.100s...: a path of %zu characters, longer than the system's %d", path,
+                       strlen(path), PATH_MAX - 1);
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return im_fail(ctx, IM_EIO, "%s: is a directory, not an INI file", path);
     if (stat(path, &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)))
         return im_fail(ctx, IM_EIO, "%s: is a device, not an INI file", path);   /* /dev/zero never ends */

@@ -92,7 +92,19 @@ im_status im_config_section(im_ctx *ctx, const im_config *cfg, const im_registry
     int kind = im_section_kind(name);
     if (kind < 0) return im_fail(ctx, IM_ECONFIG, "%s: [%s] is not a plugin section", cfg->path, name);
     const im_config_entry *any = first_entry_of(cfg, name);
-    if (!any) return im_fail(ctx, IM_ECONFIG, "%s: missing section [%s]", cfg->path, name);
+    if (!any) {
+        /* a section of the file spelt nearly so: the likely typo, named */
+        const char *close = NULL;
+        int best = 3;
+        for (int i = 0; i < cfg->count; i++) {
+            int d = im_name_distance(name, cfg->entries[i].section);
+            if (d < best) best = d, close = cfg->entries[i].section;
+        }
+        if (close)
+            return im_fail(ctx, IM_ECONFIG, "%s: missing section [%s]; the file has [%s]: a misspelling?", cfg->path,
+                           name, close);
+        return im_fail(ctx, IM_ECONFIG, "%s: missing section [%s]", cfg->path, name);
+    }
     const im_config_entry *pe = im_config_find(cfg, name, "plugin");
     if (!pe)
         return im_fail(ctx, IM_ECONFIG, "%s: [%s]: no 'plugin = NAME' line", im_config_where(any, where, sizeof where),

@@ -36,8 +36,11 @@ im_status im_mkdir_parents(im_ctx *ctx, const char *path)
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';
+        struct stat sb;
         if (mkdir(buf, 0777) != 0 && errno != EEXIST)
             return im_fail(ctx, IM_EIO, "%s: cannot create directory %s: %s", path, buf, strerror(errno));
+        if (stat(buf, &sb) == 0 && !S_ISDIR(sb.st_mode))   /* a file where a folder is named */
+            return im_fail(ctx, IM_EIO, "%s: %s is not a directory", path, buf);
         *p = '/';
     }
     return IM_OK;

@@ -379,7 +379,7 @@ im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs
     if (st) return st;
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
-    if (!f) return im_fail(ctx, IM_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    if (!f) return im_fail(ctx, IM_EIO, "%s: cannot write results: %s", path, strerror(errno));
     int bad = write_records(f, recs, n);
     bad |= fsync(fileno(f)) != 0;
     int err = errno;

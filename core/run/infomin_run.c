@@ -200,7 +200,10 @@ static int prepare_runs(im_ctx *ctx, const cli_args *a, im_config **runs, int *n
     im_config cfg;
     im_status st = im_config_load(ctx, a->ini, &cfg);
     for (int i = 0; !st && i < a->n_sets; i++) st = im_config_set(ctx, &cfg, a->sets[i]);
-    if (!st && a->output) st = im_config_put(ctx, &cfg, "task", "output", a->output, "-o", 0);
+    /* without a [task] the file's own error, not the option's ("-o: [task]:
+     * no 'plugin = NAME' line" blamed -o for a section the file lacks) */
+    if (!st && a->output && im_config_has_section(&cfg, "task"))
+        st = im_config_put(ctx, &cfg, "task", "output", a->output, "-o", 0);
     if (!st) st = im_config_expand_sweep(ctx, &cfg, runs, n_runs);
     if (!st) {
         for (int i = 0; i < *n_runs && !st; i++) st = im_config_validate(ctx, &(*runs)[i], ctx->registry);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "infomin/checkpoint.h"
 #include "infomin/output.h"
@@ -263,6 +264,10 @@ im_status im_checkpoint_read(im_ctx *ctx, const char *path, uint64_t config_hash
 {
     *out = NULL;
     size_t n = 0;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))   /* a folder read as 2^63 bytes: "Cannot allocate memory" */
+        return im_fail(ctx, IM_EIO, "checkpoint %s: is %s, not a checkpoint file", path,
+                       S_ISDIR(sb.st_mode) ? "a directory" : "a device or a pipe");
     unsigned char *p = slurp(path, &n);
     if (!p) return im_fail(ctx, IM_EIO, "checkpoint %s: cannot read: %s", path, strerror(errno));
     im_checkpoint *ck = im_checkpoint_new(config_hash);

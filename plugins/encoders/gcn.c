@@ -93,7 +93,7 @@ static im_tensor *prelu(im_tape *g, im_tensor *x, im_param *slope)
 static im_tensor *gcn_forward(void *self, im_tape *g, im_tensor *x)
 {
     gcn *e = self;
-    if (!e->has_graph) return im_op_fail(g, "gcn: no graph set (a graph task calls im_encoder_set_graph first)");
+    if (!e->has_graph) return im_op_fail(g, "gcn: no graph: it encodes the nodes of graph data (datasets sbm, graph-collection, under tasks dgi, infograph); rows of features need an mlp or conv encoder");
     if (x && x->rows != e->norm.rows)
         return im_op_fail(g, "gcn: %d rows, the graph has %d nodes (a pass takes every node)", x->rows, e->norm.rows);
     im_tensor *h = x;

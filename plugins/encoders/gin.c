@@ -75,7 +75,7 @@ static im_status gin_set_graph(void *self, im_ctx *ctx, const im_csr *adjacency)
 static im_tensor *gin_forward(void *self, im_tape *g, im_tensor *x)
 {
     gin *e = self;
-    if (!e->adjacency) return im_op_fail(g, "gin: no graph set (a graph task calls im_encoder_set_graph first)");
+    if (!e->adjacency) return im_op_fail(g, "gin: no graph: it encodes the nodes of graph data (datasets sbm, graph-collection, under tasks dgi, infograph); rows of features need an mlp or conv encoder");
     if (x && x->rows != e->adjacency->rows)
         return im_op_fail(g, "gin: %d rows, the graph has %d nodes (a pass takes every node)", x->rows,
                           e->adjacency->rows);
