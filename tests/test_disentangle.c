@@ -129,8 +129,9 @@ END_TEST
 
 /* A dSprites code with the shape as nuisance: slice removes much of it — a
  * fresh adversary reads the shape worse, and ρ* falls by half or more —
- * at a cost in reconstruction. (Measured: accuracy 0.524 → 0.409, chance
- * 0.345; ρ* 0.308 → 0.102; MSE 0.0106 → 0.0231.) */
+ * at a cost in reconstruction, over the means of three seeds. (Measured
+ * with 0.6, seeds 1-3: accuracy 0.532 → 0.396, chance 0.345; ρ* 0.338 →
+ * 0.120, one seed 0.097-0.135; MSE up to 0.0111 → 0.0247.) */
 START_TEST(slice_removes_the_nuisance)
 {
     char ini[512], out[16384], args[1024], path[512];
@@ -140,23 +141,30 @@ START_TEST(slice_removes_the_nuisance)
                     "[dataset]\nplugin = dsprites\nn_train = 2000\nn_val = 1000\nn_test = 1000\n"
                     "[encoder]\nplugin = conv\nchannels = 16,32\nhidden = 64\nout = 8\n[estimator]\nplugin = slice\n"
                     "n_slice = 20\n"
-                    "[sweep]\ntask.beta = 0, 1\n");
-    snprintf(args, sizeof args, "%s -o %s/remove.jsonl --threads 1", ini, test_tmpdir());
+                    "[sweep]\ntask.beta = 0, 1\ntask.seed = 1, 2, 3\n");
+    /* three seeds, compared by their means: one seed's rho* with slice
+     * spans 0.04-0.18, so one run against "half of none's" passed or failed
+     * by chance */
+    snprintf(args, sizeof args, "%s -o %s/remove.jsonl --threads 2 --jobs 2", ini, test_tmpdir());
     ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
     snprintf(path, sizeof path, "%s/remove.jsonl", test_tmpdir());
     int n;
     im_record **recs = test_read_records(&ctx, path, &n);
-    ck_assert_int_eq(n, 2);
-    double acc[2] = { NAN, NAN }, rho[2] = { NAN, NAN }, mse[2] = { NAN, NAN }, beta;
+    ck_assert_int_eq(n, 6);
+    double acc[2] = { 0, 0 }, rho[2] = { 0, 0 }, mse[2] = { 0, 0 }, beta, v;
     for (int i = 0; i < n; i++) {
         ck_assert(im_record_ok(recs[i]) && im_record_metric(recs[i], "beta", &beta));
-        im_record_metric(recs[i], "adversary_accuracy", &acc[beta > 0]);
-        im_record_metric(recs[i], "rho_star", &rho[beta > 0]);
-        im_record_metric(recs[i], "mse", &mse[beta > 0]);
+        int b = beta > 0;
+        ck_assert(im_record_metric(recs[i], "adversary_accuracy", &v));
+        acc[b] += v / 3;
+        ck_assert(im_record_metric(recs[i], "rho_star", &v));
+        rho[b] += v / 3;
+        ck_assert(im_record_metric(recs[i], "mse", &v));
+        mse[b] = fmax(mse[b], v);
     }
-    ck_assert_msg(acc[1] < acc[0] - 0.07, "adversary accuracy %.3f with slice, %.3f without", acc[1], acc[0]);
-    ck_assert_msg(rho[1] < 0.5 * rho[0], "rho* %.3f with slice, %.3f without", rho[1], rho[0]);
-    ck_assert_msg(mse[1] < 0.05, "MSE %.4f with slice: the code keeps the image (%.4f without)", mse[1], mse[0]);
+    ck_assert_msg(acc[1] < acc[0] - 0.07, "mean adversary accuracy %.3f with slice, %.3f without", acc[1], acc[0]);
+    ck_assert_msg(rho[1] < 0.5 * rho[0], "mean rho* %.3f with slice, %.3f without", rho[1], rho[0]);
+    ck_assert_msg(mse[1] < 0.05, "MSE up to %.4f with slice: the code keeps the image (%.4f without)", mse[1], mse[0]);
     test_free_records(recs, n);
 }
 END_TEST
@@ -193,7 +201,7 @@ int main(void)
     Suite *s = suite_create("disentangle");
     TCase *tc = tcase_create("disentangle");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 300);
+    tcase_set_timeout(tc, 900);   /* six dSprites runs under the sanitizers on a busy machine */
     tcase_add_test(tc, mig_of_known_codes);
     tcase_add_test(tc, image_grid_writes_and_refuses);
     tcase_add_test(tc, disentangle_runs_end_to_end);
