@@ -6,18 +6,7 @@
  * works: Debian's `locales` package holds the sources). */
 #include <locale.h>
 #include <math.h>
-#include "test_util.h"
-
-static im_ctx ctx;
-static im_registry *reg;
-
-static void setup(void)
-{
-    im_ctx_init(&ctx);
-    reg = test_registry(&ctx);
-}
-
-static void teardown(void) { im_registry_free(reg); }
+#include "registry_fixture.h"
 
 START_TEST(the_locale_is_comma_decimal)
 {
