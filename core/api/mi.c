@@ -1,12 +1,13 @@
 /* mi.c — the handle API of mi.h: one estimator over the caller's arrays.
  *
  * A handle is what `infomin-run` would build for task mi-estimate on the csv
- * dataset, minus the file: a configuration ([task] mi-estimate, [estimator]
- * naming the plugin, the options in [estimator.NAME] so that they are
- * checked strictly against that plugin's keys), a generator seeded like the
- * INI's [task] seed, and the estimator instance, made at the first data
- * (it needs the widths). The rows are split the way the csv dataset splits
- * them, so the two paths give one number. */
+ * dataset, minus the file: a configuration ([estimator] naming the plugin,
+ * the options in [estimator.NAME] so that they are checked strictly against
+ * that plugin's keys), a generator seeded like the INI's [task] seed (the
+ * same for seeds up to 2^31 - 1, an INI's range), and the estimator
+ * instance, made at the first data (it needs the widths). The rows are
+ * split the way the csv dataset splits them, so the two paths give one
+ * number. */
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -112,18 +113,13 @@ static im_status open_handle(im_mi_handle *m, const char *estimator, const char 
         return im_fail(&m->ctx, IM_EINVAL, "%d options at %p", n_options, (const void *)options);
     m->plugin = im_registry_find(registry, IM_ESTIMATOR, estimator);
     if (!m->plugin) return im_registry_not_found(&m->ctx, registry, IM_ESTIMATOR, estimator);
-    char section[160], seed[32];
+    char section[160];
     snprintf(section, sizeof section, "estimator.%s", m->plugin->name);
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)m->seed);
-    im_status st = im_config_parse_string(&m->ctx, "[task]\nplugin = mi-estimate\n", "options", &m->cfg);
+    im_status st = im_config_parse_string(&m->ctx, "", "options", &m->cfg);
     if (!st) st = im_config_put(&m->ctx, &m->cfg, "estimator", "plugin", m->plugin->name, "estimator", 0);
     for (int i = 0; !st && i < n_options; i++) st = put_option(m, section, options[i]);
-    if (st) return st;
     /* only the estimator's sections: a handle has no task to check */
-    im_section sec;
-    st = im_config_section(&m->ctx, &m->cfg, registry, "estimator", &sec);
-    if (!st) st = im_config_validate_section(&m->ctx, &m->cfg, registry, "estimator");
-    return st;
+    return st ? st : im_config_validate_section(&m->ctx, &m->cfg, registry, "estimator");
 }
 
 static im_status mi_open_in_c(im_mi_handle **out, const char *estimator, const char *const *options, int n_options,
