@@ -56,7 +56,10 @@ START_TEST(a_csv_file_reads_as_written)
     im_dataset ds;
     ck_assert_msg(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds) == IM_OK, "%s", ctx.err);
     double sum_x = 0, sum_y = 0;
-    for (int r = 0; r < ds.test.x.rows; r++) sum_x += im_mat_row(&ds.test.x, r)[0], sum_y += im_mat_row(&ds.test.y, r)[0];
+    for (int r = 0; r < ds.test.x.rows; r++) {
+        sum_x += im_mat_row(&ds.test.x, r)[0];
+        sum_y += im_mat_row(&ds.test.y, r)[0];
+    }
     ck_assert_double_eq_tol(sum_x, 1.5 - 0.125 + 4.5 + 2, 1e-6);
     ck_assert_double_eq_tol(sum_y, 2.25 + 0.03 + 1 + 0.5, 1e-6);
     im_dataset_free(&ds);

@@ -116,7 +116,8 @@ END_TEST
  * dataset over the same rows, task mi-estimate, the same seed): one number. */
 START_TEST(a_trained_estimator_gives_the_ini_files_number)
 {
-    double from_ini = ini_estimate("infonce", "0.7,0.1,0.2", "plugin = infonce\nsteps = 60\nbatch = 64\neval_every = 20\n");
+    double from_ini =
+        ini_estimate("infonce", "0.7,0.1,0.2", "plugin = infonce\nsteps = 60\nbatch = 64\neval_every = 20\n");
     im_mi_handle *m;
     const char *opts[] = { "steps=60", "batch=64", "eval_every=20" };
     ck_assert_msg(im_mi_open(&m, "infonce", opts, 3, 3) == IM_OK, "%s", im_mi_message(m));
@@ -124,7 +125,10 @@ START_TEST(a_trained_estimator_gives_the_ini_files_number)
     ck_assert_int_eq(im_mi_set_threads(m, 1), IM_OK);
     double v;
     ck_assert_msg(im_mi_run(m, x_rows, N, 1, y_rows, N, 1, &v) == IM_OK, "%s", im_mi_message(m));
-    ck_assert_msg(as_recorded(v) == from_ini, "handle %.17g, INI file %.17g", v, from_ini);
+    /* the same number to the record's 9 digits; under valgrind (which lacks
+     * AVX-512, so SLEEF's kernels differ from the INI run's) to 1e-5 */
+    int close_enough = getenv("INFOMIN_TEST_VALGRIND") && fabs(v - from_ini) < 1e-5 * fabs(v);
+    ck_assert_msg(as_recorded(v) == from_ini || close_enough, "handle %.17g, INI file %.17g", v, from_ini);
     /* run again: the same seed, the same number */
     double again;
     ck_assert_int_eq(im_mi_run(m, x_rows, N, 1, y_rows, N, 1, &again), IM_OK);

@@ -428,8 +428,10 @@ START_TEST(cli_output_paths_are_safe)
     /* a full disk (a file size limit of 20 kB: the plot does not fit) */
     char full[700];
     snprintf(full, sizeof full, "%s/full.jsonl", test_tmpdir());
-    snprintf(args, sizeof args, "sh -c 'trap \"\" XFSZ; ulimit -f 40; exec %s/infomin-run %s/tasks/mi-estimate/quickstart.ini "
-             "-q -o %s --set estimator.steps=20 --set dataset.n_test=500' 2>&1", test_builddir(), test_srcdir(), full);
+    snprintf(args, sizeof args,
+             "sh -c 'trap \"\" XFSZ; ulimit -f 40; exec %s/infomin-run %s/tasks/mi-estimate/quickstart.ini -q -o %s "
+             "--set estimator.steps=20 --set dataset.n_test=500' 2>&1",
+             test_builddir(), test_srcdir(), full);
     ck_assert_int_eq(test_run_command(args, out, sizeof out), 1);
     ck_assert_msg(strstr(out, "full.png: the plot was written short (is the disk full?)") != NULL, "%s", out);
 }
