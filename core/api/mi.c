@@ -148,12 +148,13 @@ void im_mi_close(im_mi_handle *m)
 
 const char *im_mi_message(const im_mi_handle *m) { return m ? m->ctx.err : "out of memory"; }
 
-/* Every call starts with no message and no stop request left over. */
+/* Every call starts with no message. A stop request stays until a call
+ * returns (IN_C_LOCALE clears it): one made just before the call started
+ * (a Ctrl-C between Python's bookkeeping and the C call) stops that call. */
 static im_status begin(im_mi_handle *m)
 {
     m->ctx.err[0] = '\0';
     m->ctx.status = IM_OK;
-    m->stop = 0;
     if (!m->plugin)
         return im_fail(&m->ctx, IM_EINVAL, "this handle failed to open; nothing to run (im_mi_close it)");
     return IM_OK;
@@ -447,61 +448,64 @@ im_status im_mi(const char *estimator, const char *const *options, int n_options
 
 /* ---- the public calls: each runs with the calling thread in the C locale
  * (numtext.h), so that options and messages read and print numbers with a
- * '.' under any locale the host has set ---- */
+ * '.' under any locale the host has set, and clears the handle's stop
+ * request when it returns ---- */
 
-#define IN_C_LOCALE(call)                                 \
+#define IN_C_LOCALE(handle, call)                         \
     do {                                                  \
         locale_t previous_ = im_c_locale_enter();         \
         im_status st_ = (call);                           \
         im_c_locale_leave(previous_);                     \
+        im_mi_handle *h_ = (handle);                      \
+        if (h_) h_->stop = 0; /* the request is spent */ \
         return st_;                                       \
     } while (0)
 
 im_status im_mi_open(im_mi_handle **out, const char *estimator, const char *const *options, int n_options,
                      uint64_t seed)
 {
-    IN_C_LOCALE(mi_open_in_c(out, estimator, options, n_options, seed));
+    IN_C_LOCALE(*out, mi_open_in_c(out, estimator, options, n_options, seed));
 }
 
 im_status im_mi_set_split(im_mi_handle *m, double train, double val, double test)
 {
-    IN_C_LOCALE(mi_set_split_in_c(m, train, val, test));
+    IN_C_LOCALE(m, mi_set_split_in_c(m, train, val, test));
 }
 
 im_status im_mi_set_threads(im_mi_handle *m, int threads)
 {
-    IN_C_LOCALE(mi_set_threads_in_c(m, threads));
+    IN_C_LOCALE(m, mi_set_threads_in_c(m, threads));
 }
 
 im_status im_mi_split(im_mi_handle *m, long n, int *order, long counts[3])
 {
-    IN_C_LOCALE(mi_split_in_c(m, n, order, counts));
+    IN_C_LOCALE(m, mi_split_in_c(m, n, order, counts));
 }
 
 im_status im_mi_run(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy, double *out)
 {
-    IN_C_LOCALE(mi_run_in_c(m, x, nx, dx, y, ny, dy, out));
+    IN_C_LOCALE(m, mi_run_in_c(m, x, nx, dx, y, ny, dy, out));
 }
 
 im_status im_mi_fit(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy)
 {
-    IN_C_LOCALE(mi_fit_in_c(m, x, nx, dx, y, ny, dy));
+    IN_C_LOCALE(m, mi_fit_in_c(m, x, nx, dx, y, ny, dy));
 }
 
 im_status im_mi_estimate(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
                          double *out)
 {
-    IN_C_LOCALE(mi_estimate_in_c(m, x, nx, dx, y, ny, dy, out));
+    IN_C_LOCALE(m, mi_estimate_in_c(m, x, nx, dx, y, ny, dy, out));
 }
 
 im_status im_mi_interval(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
                          int resamples, double ci, double *estimate, double *lo, double *hi)
 {
-    IN_C_LOCALE(mi_interval_in_c(m, x, nx, dx, y, ny, dy, resamples, ci, estimate, lo, hi));
+    IN_C_LOCALE(m, mi_interval_in_c(m, x, nx, dx, y, ny, dy, resamples, ci, estimate, lo, hi));
 }
 
 im_status im_mi_pvalue(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
                        int permutations, double *statistic, double *p_value)
 {
-    IN_C_LOCALE(mi_pvalue_in_c(m, x, nx, dx, y, ny, dy, permutations, statistic, p_value));
+    IN_C_LOCALE(m, mi_pvalue_in_c(m, x, nx, dx, y, ny, dy, permutations, statistic, p_value));
 }

@@ -98,7 +98,8 @@ IM_API im_status im_mi_split(im_mi_handle *m, long n, int *order, long counts[3]
  * back as it was when they go); 0: none (the default). */
 IM_API im_status im_mi_set_threads(im_mi_handle *m, int threads);
 /* Ask a running call on m to stop (any thread, a signal handler included):
- * it returns IM_EINTERRUPTED soon after. */
+ * it returns IM_EINTERRUPTED soon after. A request made just before a call
+ * starts stops that call; every call clears it when it returns. */
 IM_API void im_mi_interrupt(im_mi_handle *m);
 
 /* The plugins handles find (every kind), for catalogues and bindings:
