@@ -18,7 +18,18 @@ kill -TERM $pid
 wait $pid || true
 kept=$(wc -l < "$out/a.jsonl")
 echo "killed with $kept of 55 records written"
-./infomin-run $ini $short --set task.seed=1 --jobs 2 -o "$out/a.jsonl" --resume > "$out/b.out" 2> "$out/b.err"
+# Exit status 1 is right when a cell failed with its reason recorded (at 300
+# steps JSD's readout on 6-10 nats falls below the estimate floor); anything
+# else, or a cell missing, is not.
+rc=0
+./infomin-run $ini $short --set task.seed=1 --jobs 2 -o "$out/a.jsonl" --resume > "$out/b.out" 2> "$out/b.err" || rc=$?
+failed=$(grep -c '"status":"failed"' "$out/a.jsonl" || true)
+with_reason=$(grep '"status":"failed"' "$out/a.jsonl" | grep -c '"error":"' || true)
+echo "resumed: exit status $rc, $(wc -l < "$out/a.jsonl") records, $failed failed with a reason recorded in $with_reason"
+want=0; [ "$failed" -eq 0 ] || want=1
+if [ "$rc" -ne "$want" ] || [ "$failed" -ne "$with_reason" ]; then
+    tail -n 20 "$out/b.err"; exit 1
+fi
 grep "resume:" "$out/b.err"
 test "$(wc -l < "$out/a.jsonl")" -eq 55
 if grep -q '"status":"interrupted"' "$out/a.jsonl"; then echo "an interrupted record survived --resume"; exit 1; fi

@@ -359,12 +359,12 @@ START_TEST(report_averages_over_seeds_in_every_format)
     ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
     ck_assert_msg(strstr(out, "estimate by dataset.mi") != NULL, "%s", out);
     ck_assert_ptr_nonnull(strstr(out, "1 record not ok, left out"));
-    /* a: mean 2, sd sqrt(2) at 2; 4 alone at 4 (the failed record left out) */
-    /* columns as wide as their widest cell, right-aligned */
+    /* a: mean 2, sd sqrt(2) at 2; 4 alone at 4 (the failed record left out,
+     * which the cell says); columns as wide as their widest cell, right-aligned */
     ck_assert_msg(strstr(out, "estimator.plugin        2        4\n"
-                              "a                 2 ± 1.4        4\n"
+                              "a                 2 ± 1.4  4 (n=1)\n"
                               "b                   2 ± 0  6 ± 1.4\n") != NULL, "%s", out);
-    ck_assert_ptr_nonnull(strstr(out, "mean ± sample sd over 1 to 2 records per cell (task.seed)"));
+    ck_assert_ptr_nonnull(strstr(out, "mean ± sample sd over 1 to 2 records per cell (task.seed); (n=k): a cell of only k"));
     snprintf(args, sizeof args, "%s --metric estimate --format csv", res);
     ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
     ck_assert_ptr_nonnull(strstr(out, "estimator.plugin,dataset.mi,metric,mean,sd,n\n"));
@@ -372,7 +372,7 @@ START_TEST(report_averages_over_seeds_in_every_format)
     ck_assert_ptr_nonnull(strstr(out, "\"a\",\"4\",estimate,4,,1\n"));
     snprintf(args, sizeof args, "%s --metric estimate --format md", res);
     ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
-    ck_assert_ptr_nonnull(strstr(out, "| estimator.plugin | 2 | 4 |\n|---|---:|---:|\n| a | 2 ± 1.4 | 4 |\n"));
+    ck_assert_ptr_nonnull(strstr(out, "| estimator.plugin | 2 | 4 |\n|---|---:|---:|\n| a | 2 ± 1.4 | 4 (n=1) |\n"));
     snprintf(png, sizeof png, "%s/rep.png", test_tmpdir());
     snprintf(args, sizeof args, "%s --plot %s --y estimate --reference true_mi", res, png);
     ck_assert_int_eq(report_cli(args, out, sizeof out), 0);

@@ -114,7 +114,10 @@ static int parse_args(int argc, char **argv, report_args *a)
     return 0;
 }
 
-static void cell_text(const sample *s, char *buf, size_t size)
+/* "mean ± sd", with "(n=k)" when the cell has fewer records than the
+ * fullest cell of its table (runs that failed are left out: a reader must
+ * see that a mean stands on fewer seeds). */
+static void cell_text(const sample *s, int full_n, char *buf, size_t size)
 {
     double mean, sd;
     if (!s->n) {
@@ -122,10 +125,8 @@ static void cell_text(const sample *s, char *buf, size_t size)
         return;
     }
     sample_stats(s, &mean, &sd);
-    if (s->n > 1)
-        snprintf(buf, size, "%.4g ± %.2g", mean, sd);
-    else
-        snprintf(buf, size, "%.4g", mean);
+    int len = s->n > 1 ? snprintf(buf, size, "%.4g ± %.2g", mean, sd) : snprintf(buf, size, "%.4g", mean);
+    if (s->n < full_n && len > 0 && (size_t)len < size) snprintf(buf + len, size - (size_t)len, " (n=%d)", s->n);
 }
 
 static void print_csv(const table *t)
@@ -199,11 +200,15 @@ static void print_pivot(const table *t, int col_key, int md, const char *over)
     for (int r = 0; r < n_rows; r++)
         if ((int)strlen(rows[r]) > row_w) row_w = (int)strlen(rows[r]);
     for (int c = 0; c < n_cols; c++) cells[c] = malloc(64);
+    int full_n = 0;
+    for (int m = 0; m < t->n_shown; m++)
+        for (int g = 0; g < t->n_groups; g++)
+            if (t->groups[g].m[m].n > full_n) full_n = t->groups[g].m[m].n;
     for (int m = 0; m < t->n_shown; m++) {
         int any = 0, cell_w = 0;
         for (int g = 0; g < t->n_groups; g++) {
             any |= t->groups[g].m[m].n > 0;
-            cell_text(&t->groups[g].m[m], cells[0], 64);   /* the widest cell sets the width */
+            cell_text(&t->groups[g].m[m], full_n, cells[0], 64);   /* the widest cell sets the width */
             if (text_width(cells[0]) > cell_w) cell_w = text_width(cells[0]);
         }
         for (int c = 0; c < n_cols; c++)
@@ -223,7 +228,7 @@ static void print_pivot(const table *t, int col_key, int md, const char *over)
             for (int c = 0; c < n_cols; c++) {
                 const group *g = find_group(t, col_key, rows[r], cols[c]);
                 const sample *s = g ? &g->m[m] : NULL;
-                if (s) cell_text(s, cells[c], 64);
+                if (s) cell_text(s, full_n, cells[c], 64);
                 else snprintf(cells[c], 64, "-");
                 if (s && s->n) min_n = s->n < min_n ? s->n : min_n, max_n = s->n > max_n ? s->n : max_n;
             }
@@ -233,7 +238,7 @@ static void print_pivot(const table *t, int col_key, int md, const char *over)
     if (max_n == min_n)
         printf("\nmean ± sample sd over %d record%s per cell (%s)\n", max_n, max_n == 1 ? "" : "s", over);
     else if (max_n)
-        printf("\nmean ± sample sd over %d to %d records per cell (%s)\n", min_n, max_n, over);
+        printf("\nmean ± sample sd over %d to %d records per cell (%s); (n=k): a cell of only k (the others failed or are missing)\n", min_n, max_n, over);
     for (int r = 0; r < n_rows; r++) free(rows[r]);
     for (int c = 0; c < n_cols; c++) free(cols[c]), free(cells[c]);
 }
