@@ -16,6 +16,7 @@
 #include "infomin/pool.h"
 #include "infomin/rng.h"
 #include "infomin/sparse.h"
+#include "infomin/stats.h"
 
 /* One critic step, as the trainer does it: arena reset, forward, backward,
  * Adam. After the first step the arena must not grow at all. */
@@ -435,6 +436,43 @@ END_TEST
 /* CSR from unordered entries (repeats summed, columns sorted), refusals by
  * place, and the GCN normalisation of a hand-made graph: a path 0-1-2, a
  * self-loop on 2 (replaced by 1) and an isolated node 3. */
+static int compare_ascending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* im_sort_doubles is a radix sort from 256 values on: the same order as a
+ * comparison sort for negatives, zeros of both signs, infinities, ties,
+ * values of one sign and scale (skipped passes) and every size around the
+ * switch. */
+START_TEST(sort_doubles_orders_like_a_comparison_sort)
+{
+    static const long sizes[] = { 0, 1, 2, 255, 256, 257, 1000, 100000 };
+    im_rng rng;
+    im_rng_seed(&rng, 7);
+    for (int kind = 0; kind < 4; kind++)
+        for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+            long n = sizes[s];
+            double *a = malloc(sizeof *a * (size_t)(n + 1)), *b = malloc(sizeof *b * (size_t)(n + 1));
+            for (long i = 0; i < n; i++) {
+                double u = im_rng_normal(&rng);
+                a[i] = kind == 0   ? u * 1e3
+                       : kind == 1 ? 1.0 + fabs(u) * 1e-6                      /* one sign and scale */
+                       : kind == 2 ? (double)(long)(u * 3)                     /* many ties, ±0 */
+                                   : (i % 7 == 0 ? (i % 2 ? INFINITY : -INFINITY) : (i % 5 ? u : -0.0));
+            }
+            memcpy(b, a, sizeof *a * (size_t)n);
+            im_sort_doubles(a, n);
+            qsort(b, (size_t)n, sizeof *b, compare_ascending);
+            for (long i = 0; i < n; i++) ck_assert_msg(a[i] == b[i], "kind %d, n %ld, place %ld: %g, not %g", kind, n, i, a[i], b[i]);
+            for (long i = 1; i < n; i++) ck_assert(a[i - 1] <= a[i]);
+            free(a);
+            free(b);
+        }
+}
+END_TEST
+
 START_TEST(sparse_matrices_and_gcn_normalisation)
 {
     im_ctx ctx;
@@ -502,6 +540,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, workers_backs_off_after_a_stall_and_forgets_after_gains);
     tcase_add_test(tc, workers_backs_off_when_no_worker_comes);
     tcase_add_test(tc, sparse_matrices_and_gcn_normalisation);
+    tcase_add_test(tc, sort_doubles_orders_like_a_comparison_sort);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,6 @@
-/* special.c — special functions libm does not have, and sorting helpers
- * for the statistics built on them. */
+/* special.c — special functions libm does not have, and order statistics
+ * of sorted arrays (the sort itself: sort.c). */
 #include <math.h>
-#include <stdlib.h>
 #include "infomin/stats.h"
 
 /* ψ(x) for x > 0: ψ(x) = ψ(x + 1) − 1/x up to x ≥ 6, then
@@ -36,14 +35,6 @@ double im_normal_quantile(double p)
     }
     return p < 0.5 ? x : -x;
 }
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-void im_sort_doubles(double *v, long n) { qsort(v, (size_t)n, sizeof *v, compare_doubles); }
 
 double im_median_sorted(const double *v, long n) { return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]); }
 
