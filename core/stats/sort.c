@@ -1,8 +1,7 @@
 /* sort.c — ascending sorts of doubles: an LSD radix sort on the values'
- * bits. The KSG plugin sorts every column to count tied values, KSG sorts
- * its 1-D marginals and the copula ranks columns; glibc's qsort through a
- * comparator took a fifth of a 100,000-row KSG estimate (perf), the radix
- * sort a fiftieth. */
+ * bits. The KSG plugin sorts every column to count tied values and KSG
+ * sorts its 1-D marginals: glibc's qsort through a comparator took 19% of
+ * a 100,000-row estimate (perf), the radix sort 4%. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,5 +90,5 @@ void im_sort_doubles(double *v, long n)
 
 int im_sort_doubles_indexed(double *v, int *index, long n)
 {
-    return radix_sort(v, index, n);
+    return n < 2 || radix_sort(v, index, n);
 }
