@@ -416,12 +416,42 @@ START_TEST(cli_messages_name_the_real_mistake)
 }
 END_TEST
 
+/* A task declares the labelled sections it reads: validation (and so
+ * --dry-run) refuses any other, naming the nearest it reads. */
+START_TEST(labelled_sections_a_task_does_not_read_are_refused)
+{
+    static const char *const gan_text = "[task]\nplugin = gan\n[dataset]\nplugin = gaussian-grid\n"
+                                        "[encoder:generator]\nplugin = mlp\n[encoder:%s]\nplugin = mlp\n";
+    char text[512];
+    im_config cfg;
+    snprintf(text, sizeof text, gan_text, "discriminator");
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "g.ini", &cfg), IM_OK);
+    ck_assert_msg(im_config_validate(&ctx, &cfg, reg) == IM_OK, "%s", ctx.err);
+    im_config_free(&cfg);
+    snprintf(text, sizeof text, gan_text, "discriminatr");
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "g.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "g.ini:8: [encoder:discriminatr]: task 'gan' reads no such section; did you mean "
+                              "[encoder:discriminator]?");
+    im_config_free(&cfg);
+    ck_assert_int_eq(im_config_parse_string(&ctx, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\n"
+                                                  "[estimator]\nplugin = ksg\n[estimator:second]\nplugin = ksg\n",
+                                            "m.ini", &cfg),
+                     IM_OK);
+    ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+    ck_assert_str_eq(ctx.err, "m.ini:8: [estimator:second]: task 'mi-estimate' reads no such section (it reads no "
+                              "labelled section)");
+    im_config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("config");
     TCase *tc = tcase_create("ini");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, valid_config_passes);
+    tcase_add_test(tc, labelled_sections_a_task_does_not_read_are_refused);
     tcase_add_test(tc, ini_lines_inih_would_misread_are_named);
     tcase_add_test(tc, cli_option_mistakes_are_named);
     tcase_add_test(tc, cli_messages_name_the_real_mistake);

@@ -7,6 +7,7 @@
 #include "config_value.h"
 #include "infomin/cfg.h"
 #include "infomin/registry.h"
+#include "infomin/task.h"
 
 const im_param_spec im_task_common_params[] = {
     { "seed", "int", "1", "seed of the run's random generator", NULL },
@@ -216,6 +217,41 @@ im_status im_config_validate_section(im_ctx *ctx, const im_config *cfg, const im
     return st;
 }
 
+/* A labelled section the task does not read is a typo or a leftover: with
+ * the task's list declared, refuse it, naming the nearest it reads. */
+static im_status check_labelled(im_ctx *ctx, const im_config *cfg, const im_registry *reg)
+{
+    char where[512];
+    const im_config_entry *pe = im_config_find(cfg, "task", "plugin");
+    const im_plugin *task = pe ? im_registry_find(reg, IM_TASK, pe->value) : NULL;
+    const im_task_vt *vt = task ? task->vtable : NULL;
+    if (!vt || !vt->labelled_sections) return IM_OK;
+    for (int i = 0; i < cfg->count; i++) {
+        const char *name = cfg->entries[i].section;
+        if (first_entry_of(cfg, name) != &cfg->entries[i] || !strchr(name, ':') || strchr(name, '.') ||
+            im_section_kind(name) < 0)
+            continue;
+        const char *near = NULL;
+        int best = 3, known = 0;
+        for (const char *const *l = vt->labelled_sections; *l && !known; l++) {
+            known = strcmp(*l, name) == 0;
+            int d = im_name_distance(name, *l);
+            if (d < best) best = d, near = *l;
+        }
+        if (known) continue;
+        char reads[512] = "";
+        for (const char *const *l = vt->labelled_sections; *l; l++)
+            snprintf(reads + strlen(reads), sizeof reads - strlen(reads), "%s[%s]", *reads ? ", " : "", *l);
+        if (near)
+            return im_fail(ctx, IM_ECONFIG, "%s: [%s]: task '%s' reads no such section; did you mean [%s]?",
+                           im_config_where(&cfg->entries[i], where, sizeof where), name, task->name, near);
+        return im_fail(ctx, IM_ECONFIG, "%s: [%s]: task '%s' reads no such section (%s%s)",
+                       im_config_where(&cfg->entries[i], where, sizeof where), name, task->name,
+                       *reads ? "it reads " : "it reads no labelled section", reads);
+    }
+    return IM_OK;
+}
+
 im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registry *reg)
 {
     char where[512], base[256];
@@ -239,7 +275,7 @@ im_status im_config_validate(im_ctx *ctx, const im_config *cfg, const im_registr
             st = validate_section(ctx, cfg, reg, name);
         if (st) return st;
     }
-    return IM_OK;
+    return check_labelled(ctx, cfg, reg);
 }
 
 im_status im_section_fail(im_ctx *ctx, const im_section *sec, const char *key, const char *fmt, ...)

@@ -26,6 +26,15 @@ typedef struct im_task_vt {
      * regularizer = none); the key then drops out of the resolved
      * configuration. NULL: every key of a used section counts. */
     int (*uses_key)(im_ctx *ctx, const im_config *cfg, const char *section, const char *key);
+    /* Optional (since 0.6): the labelled sections ([KIND:LABEL]) the task
+     * reads, NULL-terminated ({ NULL }: none). Validation then refuses any
+     * other labelled section of a file naming this task, and names the
+     * nearest it reads: a misspelt [encoder:discriminatr] is caught by
+     * --dry-run, not by every run. NULL: not declared, not checked. */
+    const char *const *labelled_sections;
 } im_task_vt;
+
+/* A task that reads no labelled section: .labelled_sections = IM_NO_LABELLED_SECTIONS */
+#define IM_NO_LABELLED_SECTIONS ((const char *const[]){ NULL })
 
 #endif

@@ -164,7 +164,8 @@ static int bottleneck_uses_key(im_ctx *ctx, const im_config *cfg, const char *se
 }
 
 static const im_task_vt bottleneck_vt = { IM_VT_SIZE(im_task_vt), .run = bottleneck_run, .summarize = bn_summarize,
-                                          .uses_section = bottleneck_uses_section, .uses_key = bottleneck_uses_key };
+                                          .uses_section = bottleneck_uses_section, .uses_key = bottleneck_uses_key,
+                                          .labelled_sections = IM_NO_LABELLED_SECTIONS };
 static const im_plugin bottleneck = IM_PLUGIN(IM_TASK, "bottleneck",
                                               "information bottleneck: cross-entropy + beta * I(X;Z) (VIB's KL or any "
                                               "estimator), test error and the information plane",

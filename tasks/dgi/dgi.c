@@ -131,7 +131,8 @@ static im_status dgi_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     return st;
 }
 
-static const im_task_vt dgi_vt = { IM_VT_SIZE(im_task_vt), .run = dgi_run, .summarize = dgi_summarize };
+static const im_task_vt dgi_vt = { IM_VT_SIZE(im_task_vt), .run = dgi_run, .summarize = dgi_summarize,
+                                   .labelled_sections = IM_NO_LABELLED_SECTIONS };
 static const im_plugin dgi_plugin = IM_PLUGIN(IM_TASK, "dgi",
                                               "Deep Graph Infomax on a graph's nodes, probed beside raw features, a "
                                               "random and a supervised GCN",

@@ -155,7 +155,8 @@ static im_status dim_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     return st;
 }
 
-static const im_task_vt dim_vt = { IM_VT_SIZE(im_task_vt), .run = dim_run, .summarize = dim_summarize };
+static const im_task_vt dim_vt = { IM_VT_SIZE(im_task_vt), .run = dim_run, .summarize = dim_summarize,
+                                   .labelled_sections = IM_NO_LABELLED_SECTIONS };
 static const im_plugin dim_plugin = IM_PLUGIN(IM_TASK, "dim",
                                               "Deep InfoMax on images (global/local MI, prior matching), probed "
                                               "beside raw, random and supervised baselines",

@@ -162,7 +162,7 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
 }
 
 static const im_task_vt disentangle_vt = { IM_VT_SIZE(im_task_vt), .run = disentangle_run,
-                                           .summarize = dt_summarize };
+                                           .summarize = dt_summarize, .labelled_sections = IM_NO_LABELLED_SECTIONS };
 static const im_plugin disentangle = IM_PLUGIN(IM_TASK, "disentangle",
                                                "autoencoder whose code keeps no information about a nuisance T: "
                                                "BCE + beta * penalty(Z, T), decoder given T",

@@ -132,7 +132,8 @@ static int domain_adapt_uses_key(im_ctx *ctx, const im_config *cfg, const char *
 
 static const im_task_vt domain_adapt_vt = { IM_VT_SIZE(im_task_vt), .run = domain_adapt_run,
                                             .summarize = da_summarize, .uses_section = domain_adapt_uses_section,
-                                            .uses_key = domain_adapt_uses_key };
+                                            .uses_key = domain_adapt_uses_key,
+                                            .labelled_sections = IM_NO_LABELLED_SECTIONS };
 static const im_plugin domain_adapt = IM_PLUGIN(IM_TASK, "domain-adapt",
                                                 "domain adaptation: source labels only, CE + beta * penalty(Z, domain); "
                                                 "source and target accuracy",

@@ -207,7 +207,9 @@ static im_status bigan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_re
     return st;
 }
 
-static const im_task_vt bigan_vt = { IM_VT_SIZE(im_task_vt), .run = bigan_run, .summarize = gan_summarize };
+static const char *const bigan_sections[] = { "encoder:encoder", "encoder:generator", "encoder:discriminator", NULL };
+static const im_task_vt bigan_vt = { IM_VT_SIZE(im_task_vt), .run = bigan_run, .summarize = gan_summarize,
+                                     .labelled_sections = bigan_sections };
 const im_plugin gan_bigan_plugin = IM_PLUGIN(IM_TASK, "bigan",
                                      "ALI/BiGAN on a 2-D mixture, optionally with beta * I(X; E(X)): modes, reconstruction",
                                      NULL, &bigan_vt, .fields = gan_fields);

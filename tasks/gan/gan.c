@@ -103,7 +103,9 @@ im_status gan_mi_estimator(im_ctx *ctx, const im_config *cfg, const char *task, 
     return st;
 }
 
-static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summarize = gan_summarize };
+static const char *const gan_sections[] = { "encoder:generator", "encoder:discriminator", NULL };
+static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summarize = gan_summarize,
+                                   .labelled_sections = gan_sections };
 static const im_plugin gan = IM_PLUGIN(IM_TASK, "gan",
                                "GAN on a 2-D mixture, optionally MINE-regularised (beta * I(G([eps, c]); c)): mode coverage",
                                NULL, &gan_vt, .fields = gan_fields);

@@ -90,7 +90,8 @@ static im_status infograph_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, i
     return st;
 }
 
-static const im_task_vt infograph_vt = { IM_VT_SIZE(im_task_vt), .run = infograph_run, .summarize = ig_summarize };
+static const im_task_vt infograph_vt = { IM_VT_SIZE(im_task_vt), .run = infograph_run, .summarize = ig_summarize,
+                                         .labelled_sections = IM_NO_LABELLED_SECTIONS };
 static const im_plugin infograph_plugin = IM_PLUGIN(IM_TASK, "infograph",
                                                     "InfoGraph on a collection of graphs, probed beside a random "
                                                     "encoder and the degree histogram",

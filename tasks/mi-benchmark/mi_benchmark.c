@@ -157,7 +157,8 @@ static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
 }
 
 static const im_task_vt mi_benchmark_vt = { IM_VT_SIZE(im_task_vt), .run = mi_benchmark_run,
-                                            .summarize = mi_benchmark_summarize };
+                                            .summarize = mi_benchmark_summarize,
+                                            .labelled_sections = IM_NO_LABELLED_SECTIONS };
 static const im_plugin mi_benchmark = IM_PLUGIN(IM_TASK, "mi-benchmark",
                                        "estimators x tasks of known MI over seeds: solved matrix and heatmap (Beyond Normal)",
                                        NULL, &mi_benchmark_vt, .fields = mi_benchmark_fields);

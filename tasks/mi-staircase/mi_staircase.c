@@ -206,7 +206,8 @@ static im_status staircase_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, i
     return st;
 }
 
-static const im_task_vt staircase_vt = { IM_VT_SIZE(im_task_vt), .run = staircase_run };
+static const im_task_vt staircase_vt = { IM_VT_SIZE(im_task_vt), .run = staircase_run,
+                                         .labelled_sections = IM_NO_LABELLED_SECTIONS };
 static const im_plugin staircase = IM_PLUGIN(IM_TASK, "mi-staircase",
                                      "Poole et al. staircase: bias/variance of a bound as the true MI steps up",
                                      NULL, &staircase_vt, .fields = staircase_fields);
