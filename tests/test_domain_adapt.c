@@ -60,9 +60,11 @@ START_TEST(domain_adapt_runs_end_to_end)
 END_TEST
 
 /* slice at a large beta, refitted every step, against none, all else
- * equal: the code keeps less of the domain (measured: rho* 0.790 against
- * 0.969; refitted every 10 steps the encoder outruns the fixed directions
- * and rho* stays at 0.947) */
+ * equal, over seeds 1-3: the code keeps less of the domain. One seed's
+ * difference spans 0.13-0.25 (seeds 1-4: rho* 0.969/0.932/0.927/0.939
+ * without, 0.749/0.798/0.791/0.688 with), so the means are compared:
+ * 0.943 against 0.779. (Refitted every 10 steps the encoder outruns the
+ * fixed directions and rho* stays at 0.947.) */
 START_TEST(slice_lowers_domain_information)
 {
     if (!fashion_present("slice lowers domain information")) return;
@@ -71,19 +73,20 @@ START_TEST(slice_lowers_domain_information)
                     "[task]\nplugin = domain-adapt\nepochs = 4\nbatch = 64\nrefit_rows = 1000\nrefit_every = 1\n"
                     "adversary_epochs = 5\nrenyi_steps = 200\n[dataset]\nplugin = fashion-mnist-m\nn_train = 2000\n"
                     "n_val = 1000\nn_test = 1000\n[encoder]\nplugin = mlp\nhidden = 64\nout = 16\n"
-                    "[estimator]\nplugin = slice\nn_slice = 20\n[sweep]\ntask.beta = 0, 30\n");
+                    "[estimator]\nplugin = slice\nn_slice = 20\n[sweep]\ntask.beta = 0, 30\ntask.seed = 1, 2, 3\n");
     snprintf(args, sizeof args, "%s -o %s/dom.jsonl --threads 1", ini, test_tmpdir());
     ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
     snprintf(path, sizeof path, "%s/dom.jsonl", test_tmpdir());
     int n;
     im_record **recs = test_read_records(&ctx, path, &n);
-    ck_assert_int_eq(n, 2);
-    double rho[2] = { NAN, NAN }, beta;
+    ck_assert_int_eq(n, 6);
+    double rho[2] = { 0, 0 }, beta, r;
     for (int i = 0; i < n; i++) {
-        ck_assert(im_record_ok(recs[i]) && im_record_metric(recs[i], "beta", &beta));
-        im_record_metric(recs[i], "rho_star", &rho[beta > 0]);
+        ck_assert(im_record_ok(recs[i]) && im_record_metric(recs[i], "beta", &beta) &&
+                  im_record_metric(recs[i], "rho_star", &r));
+        rho[beta > 0] += r / 3;
     }
-    ck_assert_msg(rho[1] < rho[0] - 0.1, "rho*(Z;domain) %.3f with slice, %.3f without", rho[1], rho[0]);
+    ck_assert_msg(rho[1] < rho[0] - 0.1, "mean rho*(Z;domain) %.3f with slice, %.3f without", rho[1], rho[0]);
     test_free_records(recs, n);
 }
 END_TEST

