@@ -162,7 +162,9 @@ START_TEST(dim_tiny_runs_every_method_end_to_end)
         if (i >= 1) ck_assert(metric(rec, "linear_code") > 0 && metric(rec, "code_width") == 16);
         if (i == 2) ck_assert_double_gt(metric(rec, "linear_code"), 0.3);
         /* the curve: epoch 0 (before training) and two epochs for the trained
-         * methods; DIM's bound (its mean over an epoch's batches) rises */
+         * methods; DIM's bound (its mean over an epoch's batches) rises: by
+         * 0.65-0.80 (global) and 0.11-0.21 (local) over seeds 1-4, so the
+         * margin is 0.05, not the local bound's smallest rise */
         json_t *rows = json_object_get(json_object_get(json_object_get(rec, "curves"), "probe"), "rows");
         ck_assert_int_eq((int)json_array_size(rows), i >= 2 ? 3 : 1);
         if (i == 2) {   /* trained on the labels: the cross-entropy falls */
@@ -174,7 +176,7 @@ START_TEST(dim_tiny_runs_every_method_end_to_end)
             int col = i == 3 ? 3 : 2;
             double first = json_number_value(json_array_get(json_array_get(rows, 1), col));
             double second = json_number_value(json_array_get(json_array_get(rows, 2), col));
-            ck_assert_msg(second > first + 0.1, "%s: bound %g, then %g", methods[i], first, second);
+            ck_assert_msg(second > first + 0.05, "%s: bound %g, then %g", methods[i], first, second);
         }
         json_decref(rec);
     }
