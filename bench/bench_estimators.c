@@ -29,9 +29,13 @@ static double all_pairs_flops(int b)
     return first * 2 + rest * 3;                            /* + weight (and input) gradients */
 }
 
-/* Steps/s of `steps` Adam steps of one estimator (all_pairs: Poole's 2 x 256
- * critic on raw inputs, ReLU, every B² pair; B = 256 runs an eighth of the
- * steps), after 5 steps of warm-up. */
+#define MIN_SECONDS 2.0   /* the shortest timed window of one case */
+
+/* Steps/s of chunks of `steps` Adam steps of one estimator (all_pairs:
+ * Poole's 2 x 256 critic on raw inputs, ReLU, every B² pair; B = 256 runs
+ * an eighth of the steps) for at least MIN_SECONDS, after 5 steps of
+ * warm-up. */
+
 static int time_estimator(im_ctx *ctx, const char *name, int all_pairs, int batch, int steps, const im_mat *x,
                           const im_mat *y, im_rng *rng, double *rate)
 {
@@ -50,10 +54,18 @@ static int time_estimator(im_ctx *ctx, const char *name, int all_pairs, int batc
         bad = im_train_critic(ctx, est, &opts, x, y, NULL, NULL, NULL) != IM_OK;
     }
     if (!bad) {
+        /* chunks of steps until at least MIN_SECONDS: club's and tc's 200
+         * steps took 0.1-0.3 s, a window in which one run in three read
+         * 35% low */
         opts.steps = batch == 256 && all_pairs ? steps / 8 + 1 : steps;   /* B² = 65536 pairs: fewer steps */
-        double t0 = now();
-        bad = im_train_critic(ctx, est, &opts, x, y, NULL, NULL, NULL) != IM_OK;
-        *rate = opts.steps / (now() - t0);
+        long done = 0;
+        double t0 = now(), elapsed = 0;
+        while (!bad && (done == 0 || elapsed < MIN_SECONDS)) {
+            bad = im_train_critic(ctx, est, &opts, x, y, NULL, NULL, NULL) != IM_OK;
+            done += opts.steps;
+            elapsed = now() - t0;
+        }
+        *rate = done / elapsed;
     }
     if (bad) fprintf(stderr, "bench_estimators: %s\n", ctx->err);
     im_estimator_free(est);
