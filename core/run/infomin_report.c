@@ -238,7 +238,9 @@ static void print_pivot(const table *t, int col_key, int md, const char *over)
     if (max_n == min_n)
         printf("\nmean ± sample sd over %d record%s per cell (%s)\n", max_n, max_n == 1 ? "" : "s", over);
     else if (max_n)
-        printf("\nmean ± sample sd over %d to %d records per cell (%s); (n=k): a cell of only k (the others failed or are missing)\n", min_n, max_n, over);
+        printf("\nmean ± sample sd over %d to %d records per cell (%s); (n=k): a cell of only k (the others "
+               "failed or are missing)\n",
+               min_n, max_n, over);
     for (int r = 0; r < n_rows; r++) free(rows[r]);
     for (int c = 0; c < n_cols; c++) free(cols[c]), free(cells[c]);
 }
