@@ -182,6 +182,17 @@ START_TEST(cli_lists_and_describes)
     ck_assert_ptr_nonnull(strstr(out, "reports: nats, lower bound on I(X;Y)"));
     ck_assert_ptr_nonnull(strstr(out, "  ema_alpha        float   default 0.01"));
     ck_assert_ptr_nonnull(strstr(out, "  hidden           ints    default 64,64"));
+    /* a misspelt name gets the nearest of any kind; two swapped letters are one edit */
+    ck_assert_int_eq(test_run_cli("--describe mien", out, sizeof out), 2);
+    ck_assert_str_eq(out, "infomin-run: no plugin named 'mien'; did you mean 'mine'? (see --list)\n");
+    ck_assert_int_eq(im_name_distance("mien", "mine"), 1);
+    ck_assert_int_eq(im_name_distance("infocne", "infonce"), 1);
+    ck_assert_int_eq(im_name_distance("ksg", "ksg"), 0);
+    ck_assert_int_eq(im_name_distance("ksgg", "ksg"), 1);
+    ck_assert_int_eq(im_name_distance("abc", ""), 3);
+    ck_assert_int_eq(im_name_distance("", "ab"), 2);
+    ck_assert_int_eq(im_name_distance("abcd", "badc"), 2);
+    ck_assert_int_eq(im_name_distance("gin", "mien"), 2);
     /* a broken plugin on the search path is reported, not fatal */
     char args[4200];
     snprintf(args, sizeof args, "--plugin-path %s/tests/plugins --list", test_builddir());

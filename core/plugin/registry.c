@@ -281,21 +281,22 @@ int im_name_distance(const char *a, const char *b)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
     if (la > 63 || lb > 63) return 99;
-    int row[64];
-    for (int j = 0; j <= lb; j++) row[j] = j;
+    int before[64], prev[64], row[64];   /* rows i - 2, i - 1 and i */
+    for (int j = 0; j <= lb; j++) prev[j] = j;
     for (int i = 1; i <= la; i++) {
-        int diag = row[0];
         row[0] = i;
         for (int j = 1; j <= lb; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best) best = row[j] + 1;
+            int best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < best) best = prev[j] + 1;
             if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && before[j - 2] + 1 < best)
+                best = before[j - 2] + 1;   /* two neighbours swapped: "mien" is one step from "mine" */
             row[j] = best;
-            diag = up;
         }
+        memcpy(before, prev, sizeof(int) * (size_t)(lb + 1));
+        memcpy(prev, row, sizeof(int) * (size_t)(lb + 1));
     }
-    return row[lb];
+    return prev[lb];
 }
 
 im_status im_registry_not_found(im_ctx *ctx, const im_registry *reg, im_kind kind, const char *name)

@@ -105,7 +105,17 @@ static int describe_plugin(const im_registry *reg, const char *name)
         if (p->kind == IM_TASK) describe_params(im_task_common_params);
     }
     if (!found) {
-        fprintf(stderr, "infomin-run: no plugin named '%s' (see --list)\n", name);
+        const char *near = NULL;   /* the nearest name of any kind */
+        int best = 3;
+        for (int i = 0; i < im_registry_count(reg); i++) {
+            const im_plugin *p = im_registry_get(reg, i, NULL);
+            int d = im_name_distance(name, p->name);
+            if (d < best) best = d, near = p->name;
+        }
+        if (near)
+            fprintf(stderr, "infomin-run: no plugin named '%s'; did you mean '%s'? (see --list)\n", name, near);
+        else
+            fprintf(stderr, "infomin-run: no plugin named '%s' (see --list)\n", name);
         print_refusals(reg);
         return EXIT_USAGE;
     }

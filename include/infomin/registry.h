@@ -38,8 +38,9 @@ IM_API const char *im_registry_refusals(const im_registry *reg);
  * names of that kind that exist. */
 IM_API im_status im_registry_not_found(im_ctx *ctx, const im_registry *reg, im_kind kind, const char *name);
 
-/* Levenshtein distance between two short names (99 past 63 characters):
- * what "did you mean" suggests by. */
+/* Edit distance between two short names, a swap of two neighbours one
+ * edit (optimal string alignment; 99 past 63 characters): what "did you
+ * mean" suggests by. */
 IM_API int im_name_distance(const char *a, const char *b);
 
 #endif
