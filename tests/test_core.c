@@ -1,6 +1,7 @@
 /* test_core.c — the float32 core as users link it: arena reuse, optimisers,
  * RNG reproducibility, MLP training. */
 #include <check.h>
+#include <stdio.h>
 #include <float.h>
 #include <pthread.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #include "infomin/rng.h"
 #include "infomin/sparse.h"
 #include "infomin/stats.h"
+#include "infomin/progress.h"
 
 /* One critic step, as the trainer does it: arena reset, forward, backward,
  * Adam. After the first step the arena must not grow at all. */
@@ -473,6 +475,44 @@ START_TEST(sort_doubles_orders_like_a_comparison_sort)
 }
 END_TEST
 
+/* What im_progress_timed writes to stderr (fd 2 sent to a file meanwhile). */
+static void progress_text(im_ctx *ctx, long done, long total, double seconds, long timed, double timed_seconds,
+                          char *out, size_t size)
+{
+    char path[] = "/tmp/infomin-progress-XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    ck_assert(fd >= 0 && saved >= 0);
+    fflush(stderr);
+    dup2(fd, 2);
+    im_progress_timed(ctx, "mine", done, total, "val -", seconds, timed, timed_seconds);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    size_t n = (size_t)pread(fd, out, size - 1, 0);
+    out[n] = '\0';
+    close(fd);
+    unlink(path);
+}
+
+/* The bar's time: spent, and the time left from this process's rate. */
+START_TEST(progress_shows_elapsed_time_and_eta)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    char out[512];
+    progress_text(&ctx, 50, 600, 12, 50, 12, out, sizeof out);
+    ck_assert_str_eq(out, "");   /* not a terminal: nothing */
+    ctx.progress = 1;
+    progress_text(&ctx, 50, 600, 12, 50, 12, out, sizeof out);
+    ck_assert_msg(strstr(out, "] 50/600 val -  12s, ETA 2m12s") != NULL, "%s", out);
+    /* resumed after 300 of 600 steps taken in an hour; 100 more in 60 s here */
+    progress_text(&ctx, 400, 600, 3660, 100, 60, out, sizeof out);
+    ck_assert_msg(strstr(out, "] 400/600 val -  1h01m, ETA 2m00s") != NULL, "%s", out);
+    progress_text(&ctx, 600, 600, 59.6, 600, 59.6, out, sizeof out);
+    ck_assert_msg(strstr(out, "] 600/600 val -  1m00s\033[K") != NULL, "%s", out);
+}
+END_TEST
+
 START_TEST(sparse_matrices_and_gcn_normalisation)
 {
     im_ctx ctx;
@@ -541,6 +581,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, workers_backs_off_when_no_worker_comes);
     tcase_add_test(tc, sparse_matrices_and_gcn_normalisation);
     tcase_add_test(tc, sort_doubles_orders_like_a_comparison_sort);
+    tcase_add_test(tc, progress_shows_elapsed_time_and_eta);
     suite_add_tcase(s, tc);
     return s;
 }

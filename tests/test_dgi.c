@@ -113,13 +113,15 @@ END_TEST
 START_TEST(graph_encoders_are_asked_for_their_graph)
 {
     im_config cfg;
-    parse("[task]\nplugin = dgi\n[dataset]\nplugin = sbm\n[encoder]\nplugin = gcn\nout = 3\n"
-          "[encoder:plain]\nplugin = mlp\nout = 3\n", &cfg);
+    /* a second, plain encoder under a label the named task reads (gan's
+     * generator section: validation refuses labels a task does not read) */
+    parse("[task]\nplugin = gan\n[dataset]\nplugin = sbm\n[encoder]\nplugin = gcn\nout = 3\n"
+          "[encoder:generator]\nplugin = mlp\nout = 3\n", &cfg);
     im_rng rng;
     im_rng_seed(&rng, 1);
     im_encoder gcn, mlp;
     ck_assert_int_eq(im_encoder_new(&ctx, &cfg, "encoder", 2, (im_shape){ 0 }, &rng, &gcn), IM_OK);
-    ck_assert_int_eq(im_encoder_new(&ctx, &cfg, "encoder:plain", 2, (im_shape){ 0 }, &rng, &mlp), IM_OK);
+    ck_assert_int_eq(im_encoder_new(&ctx, &cfg, "encoder:generator", 2, (im_shape){ 0 }, &rng, &mlp), IM_OK);
     im_csr a;
     const int r[] = { 0, 1 }, c[] = { 1, 0 };
     ck_assert_int_eq(im_csr_from_entries(&ctx, 3, 3, r, c, NULL, 2, &a), IM_OK);

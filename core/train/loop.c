@@ -54,7 +54,9 @@ static void show_progress(im_loop *l)
         n += snprintf(detail + n, sizeof detail - (size_t)n, "%s%.4f", n ? "  " : "", im_loop_mean(l));
     if (l->note[0] && n >= 0 && n < (int)sizeof detail)
         snprintf(detail + n, sizeof detail - (size_t)n, "%s%s", n ? "  " : "", l->note);
-    im_progress(l->task->ctx, l->o.name, l->step + 1, l->total, detail);
+    double now = im_seconds();
+    im_progress_timed(l->task->ctx, l->o.name, l->step + 1, l->total, detail, l->seconds + now - l->t0,
+                      l->step + 1 - l->step0, now - l->t0);
 }
 
 /* The checkpoint's blocks, in one order for writing and reading. */
@@ -378,7 +380,7 @@ static im_status load_checkpoint(im_loop *l)
     for (int i = 0; i < l->n_keep && !st; i++) st = get_keep(l, ck, &l->keep[i]);
     im_checkpoint_free(ck);
     if (!st) {
-        l->step = (long)epoch * l->per_epoch;
+        l->step = l->step0 = (long)epoch * l->per_epoch;
         l->resumed = 1;
         fprintf(stderr, "%s: resumed from %s after epoch %d of %d\n", l->o.name, l->ck_path, epoch, l->o.epochs);
     }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "infomin/batcher.h"
+#include "infomin/clock.h"
 #include "estimate.h"
 #include "infomin/estimator.h"
 #include "infomin/optim.h"
@@ -267,7 +268,7 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
         return st;
     }
     int have_val = xv && yv && xv->rows >= 2, step;
-    double smoothed = NAN;
+    double smoothed = NAN, started = im_seconds();
     char detail[96];
     for (step = 1; step <= opts->steps; step++) {
         double value;
@@ -289,8 +290,12 @@ im_status im_train_critic(im_ctx *ctx, im_estimator *est, const im_train_opts *o
             if (st || stop) break;
         }
         if (step % 50 == 0) {
-            snprintf(detail, sizeof detail, "objective %.4f val %.4f", smoothed, t.best_estimate);
-            im_progress(ctx, est->plugin->name, step, opts->steps, detail);
+            if (isnan(t.best_estimate))   /* no validation yet */
+                snprintf(detail, sizeof detail, "objective %.4f val -", smoothed);
+            else
+                snprintf(detail, sizeof detail, "objective %.4f val %.4f", smoothed, t.best_estimate);
+            double spent = im_seconds() - started;
+            im_progress_timed(ctx, est->plugin->name, step, opts->steps, detail, spent, step, spent);
         }
     }
     im_progress_done(ctx);

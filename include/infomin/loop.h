@@ -82,6 +82,7 @@ typedef struct im_loop {
     im_status st;
     int started, stopped;
     double t0, tracked;
+    long step0;            /* the step at t0: this process's steps give the ETA */
     long n_tracked;
     char note[160];
     im_loop_block keep[IM_LOOP_KEEP_MAX];
