@@ -82,6 +82,65 @@ START_TEST(csv_loads_columns_and_names_bad_values)
 }
 END_TEST
 
+/* Columns by the header's names (quoted names unquoted, ranges first..last
+ * in the header's order, mixed with indices), the same rows as by index;
+ * a misspelt name refused at validation with the nearest; names without a
+ * header line, a backward range and a name range shared with y refused. */
+START_TEST(csv_columns_by_header_name)
+{
+    char path[512], text[2048], data[8192] = "id,\"hours per week\",income,score\n";
+    for (int i = 0; i < 40; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "%d,%d.5,%d,%d\n", i, i, 2 * i, i % 3);
+        strcat(data, line);
+    }
+    test_write_file(path, sizeof path, "named.csv", data);
+    static const char *const head = "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = %s\n%s\n";
+    static const char *const same[] = { "x = 0..1\ny = 2\nt = 3", "x = id, hours per week\ny = income\nt = score",
+                                        "x = id..hours per week\ny = 2\nt = score" };
+    float first[4];
+    for (int k = 0; k < 3; k++) {
+        im_config cfg;
+        snprintf(text, sizeof text, head, path, same[k]);
+        parse(text, &cfg);
+        im_rng rng;
+        im_rng_seed(&rng, 1);
+        im_dataset ds;
+        ck_assert_msg(im_dataset_load(&ctx, &cfg, "dataset", &rng, &ds) == IM_OK, "%s", ctx.err);
+        ck_assert_int_eq(ds.train.x.cols, 2);
+        const float *x = im_mat_row(&ds.train.x, 0);
+        float row[4] = { x[0], x[1], im_mat_row(&ds.train.y, 0)[0], im_mat_row(&ds.train.t, 0)[0] };
+        ck_assert_float_eq(row[1], row[0] + 0.5f);
+        ck_assert_float_eq(row[2], 2 * row[0]);
+        if (k == 0)
+            memcpy(first, row, sizeof row);
+        else
+            ck_assert_msg(memcmp(first, row, sizeof row) == 0, "%s: another first row", same[k]);
+        im_dataset_free(&ds);
+        im_config_free(&cfg);
+    }
+    static const struct {
+        const char *keys, *error;
+    } refused[] = {
+        { "x = id, hours per weak\ny = income",
+          "dataset.x: no column named 'hours per weak' in the header; did you mean 'hours per week'?" },
+        { "x = zzz\ny = income", "dataset.x: no column named 'zzz' in the header (4 columns: 'id' ... 'score')" },
+        { "x = income..id\ny = score", "dataset.x: 'income..id' runs backwards: 'income' is column 2, 'id' column 0" },
+        { "x = id..income\ny = 2", "dataset.y: column 2 is also in x: x and y must not share columns" },
+        { "x = id\ny = income\nheader = false",
+          "dataset.x: 'id' is a column name, but the file has no header line (header = false): give 0-based indices" },
+    };
+    for (size_t k = 0; k < sizeof refused / sizeof *refused; k++) {
+        im_config cfg;
+        snprintf(text, sizeof text, head, path, refused[k].keys);
+        ck_assert_int_eq(im_config_parse_string(&ctx, text, "t.ini", &cfg), IM_OK);
+        ck_assert_int_eq(im_config_validate(&ctx, &cfg, reg), IM_ECONFIG);
+        ck_assert_msg(strstr(ctx.err, refused[k].error) != NULL, "%s: %s", refused[k].keys, ctx.err);
+        im_config_free(&cfg);
+    }
+}
+END_TEST
+
 /* What real CSV files hold: a UTF-8 byte-order mark, CRLF line ends,
  * RFC 4180 quoted fields (the delimiter inside quotes); and what they must
  * not: an unclosed quote, a number no float holds, a column index past the
@@ -636,6 +695,7 @@ int main(void)
     tcase_add_test(data, student_t_mi_matches_ksg);
     tcase_add_test(data, nonlinear_mi_by_integration);
     tcase_add_test(data, csv_loads_columns_and_names_bad_values);
+    tcase_add_test(data, csv_columns_by_header_name);
     tcase_add_test(data, columns_use_training_statistics);
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
     tcase_add_test(data, csv_without_training_rows_serves_estimators_that_train_nothing);

@@ -381,6 +381,80 @@ im_status im_section_floats(im_ctx *ctx, const im_section *sec, const char *key,
     return list_value(ctx, sec, key, 0, out, cap, n);
 }
 
+/* The place of header name `name` in names[0..n), or -1. */
+static int header_index(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0) return i;
+    return -1;
+}
+
+/* -1 with the reason failed on sec.key when `name` is not in the header. */
+static int find_column(im_ctx *ctx, const im_section *sec, const char *key, const char *const *names, int n_names,
+                       const char *name)
+{
+    if (!names) {
+        im_section_fail(ctx, sec, key, "'%s' is a column name, but the file has no header line (header = false): "
+                        "give 0-based indices", name);
+        return -1;
+    }
+    int at = header_index(names, n_names, name);
+    if (at >= 0) return at;
+    const char *near = NULL;
+    int best = 3;
+    for (int i = 0; i < n_names; i++) {
+        int d = im_name_distance(name, names[i]);
+        if (d < best) best = d, near = names[i];
+    }
+    if (near)
+        im_section_fail(ctx, sec, key, "no column named '%s' in the header; did you mean '%s'?", name, near);
+    else
+        im_section_fail(ctx, sec, key, "no column named '%s' in the header (%d columns: '%s' ... '%s')", name, n_names,
+                        n_names ? names[0] : "", n_names ? names[n_names - 1] : "");
+    return -1;
+}
+
+im_status im_section_columns(im_ctx *ctx, const im_section *sec, const char *key, const char *const *names,
+                             int n_names, int *out, int cap, int *n)
+{
+    const char *v;
+    char where[512];
+    im_status st = raw_value(ctx, sec, key, "columns", &v, where, sizeof where);
+    if (st) return st;
+    char canonical[1024];
+    im_canonical_value("columns", v, canonical, sizeof canonical);   /* validated: it parses */
+    *n = 0;
+    for (const char *p = canonical;;) {
+        const char *comma = strchr(p, ',');
+        char item[128];
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        int lo, hi;
+        if (item[0] >= '0' && item[0] <= '9') {
+            int k = im_parse_ints(item, out + *n, cap - *n);
+            if (k < 0) return im_section_fail(ctx, sec, key, "more than %d columns", cap);
+            *n += k;
+        } else {
+            char *dots = strstr(item, "..");
+            if (dots) *dots = '\0';
+            if ((lo = find_column(ctx, sec, key, names, n_names, item)) < 0) return ctx->status;
+            hi = dots ? find_column(ctx, sec, key, names, n_names, dots + 2) : lo;
+            if (hi < 0) return ctx->status;
+            if (hi < lo)
+                return im_section_fail(ctx, sec, key, "'%s..%s' runs backwards: '%s' is column %d, '%s' column %d",
+                                       item, dots + 2, item, lo, dots + 2, hi);
+            for (int c = lo; c <= hi; c++) {
+                if (*n == cap) return im_section_fail(ctx, sec, key, "more than %d columns", cap);
+                out[(*n)++] = c;
+            }
+        }
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return IM_OK;
+}
+
 im_status im_section_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size)
 {
     const char *v;

@@ -79,6 +79,58 @@ static int canonical_item(const char *text, size_t len, int ints, int ranges, ch
     return 1;
 }
 
+/* Is this item of a columns list an index (it starts with a digit), not a
+ * header name? */
+static int is_index_item(const char *item)
+{
+    item = skip_space(item);
+    return *item >= '0' && *item <= '9';
+}
+
+/* A columns list: indices and index ranges as ints, names trimmed (a name
+ * range "first..last" too); 0 when an item is empty or not an index. */
+static int canonical_columns(const char *value, char *buf, size_t size)
+{
+    char out[1024] = "", item[128];
+    size_t used = 0;
+    for (const char *p = value;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char raw[128];
+        if (len >= sizeof raw) return 0;
+        memcpy(raw, p, len);
+        raw[len] = '\0';
+        if (is_index_item(raw)) {
+            if (!canonical_item(raw, len, 1, 1, item, sizeof item)) return 0;
+        } else {
+            const char *dots = strstr(raw, "..");
+            char left[128];
+            const char *l = raw, *r = NULL;
+            size_t ll = len;
+            if (dots) ll = (size_t)(dots - raw), r = dots + 2;
+            while (ll && (*l == ' ' || *l == '\t')) l++, ll--;
+            while (ll && (l[ll - 1] == ' ' || l[ll - 1] == '\t')) ll--;
+            if (!ll) return 0;
+            memcpy(left, l, ll);
+            left[ll] = '\0';
+            if (r) {
+                r = skip_space(r);
+                size_t rl = strlen(r);
+                while (rl && (r[rl - 1] == ' ' || r[rl - 1] == '\t')) rl--;
+                if (!rl || snprintf(item, sizeof item, "%s..%.*s", left, (int)rl, r) >= (int)sizeof item) return 0;
+            } else {
+                snprintf(item, sizeof item, "%s", left);
+            }
+        }
+        int k = snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", item);
+        if (k < 0 || used + (size_t)k >= sizeof out) return 0;
+        used += (size_t)k;
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return snprintf(buf, size, "%s", out) < (int)size;
+}
+
 int im_canonical_value(const char *type, const char *value, char *buf, size_t size)
 {
     if (!type || !value) return 0;
@@ -89,6 +141,7 @@ int im_canonical_value(const char *type, const char *value, char *buf, size_t si
         return im_parse_bool(value, &b) && snprintf(buf, size, "%s", b ? "true" : "false") < (int)size;
     }
     if (is_int || is_float) return canonical_item(value, strlen(value), is_int, 0, buf, size);
+    if (!strcmp(type, "columns")) return canonical_columns(value, buf, size);
     if (!is_ints && !is_floats) return 0;
     char out[1024] = "", item[128];
     size_t used = 0;
@@ -269,6 +322,32 @@ int im_check_value(const im_param_spec *spec, const char *value, char *reason, i
         }
         for (int i = 0; i < n; i++)
             if (range && !in_range(is_int ? iv[i] : fv[i], range, reason, size)) return 1;
+        return 0;
+    }
+    if (strcmp(type, "columns") == 0) {
+        char canonical[1024];
+        if (!canonical_columns(value, canonical, sizeof canonical)) {
+            snprintf(reason, (size_t)size, "expected a comma list of column indices (a..b ranges) or header names, "
+                     "got '%s'", value);
+            return 1;
+        }
+        for (const char *p = canonical;;) {   /* the indices in range */
+            const char *comma = strchr(p, ',');
+            char item[128];
+            size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            memcpy(item, p, len);
+            item[len] = '\0';
+            int v[IM_LIST_MAX], n = is_index_item(item) ? im_parse_ints(item, v, IM_LIST_MAX) : 0;
+            if (n < 0) {
+                snprintf(reason, (size_t)size, "'%s': a range of more than %d columns, or one that runs backwards",
+                         item, IM_LIST_MAX);
+                return 1;
+            }
+            for (int i = 0; i < n; i++)
+                if (range && !in_range(v[i], range, reason, size)) return 1;
+            if (!comma) break;
+            p = comma + 1;
+        }
         return 0;
     }
     if (strcmp(type, "string") == 0) {

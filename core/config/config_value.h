@@ -18,7 +18,7 @@ int im_parse_floats(const char *s, double *out, int cap);
  * shortest form that reads back to the same double ("5e-4" and "0.0005"
  * are "0.0005"; "1e6" is "1e+06"; "3.0" is "3"), integers as integers
  * ("+010" is "10"), lists item by item (ranges "a..b" kept), bools as
- * true/false. 1 with it in buf; 0 (buf untouched) for other types and for
+ * true/false, columns lists with indices as ints and names trimmed. 1 with it in buf; 0 (buf untouched) for other types and for
  * values that do not parse, which keep their text. */
 int im_canonical_value(const char *type, const char *value, char *buf, size_t size);
 /* 0 when value fits spec (type and range); else 1 with reason in buf. */

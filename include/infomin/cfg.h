@@ -116,6 +116,14 @@ IM_API im_status im_section_path(im_ctx *ctx, const im_section *sec, const char 
 /* Comma lists; ranges "a..b" of integers expand. At most `cap` items. */
 IM_API im_status im_section_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n);
 IM_API im_status im_section_floats(im_ctx *ctx, const im_section *sec, const char *key, double *out, int cap, int *n);
+/* A key of type "columns" (since 0.6): a comma list of 0-based indices,
+ * index ranges a..b, names from the file's header and name ranges
+ * first..last (an item that starts with a digit is an index), resolved
+ * against names[0..n_names) (NULL: the file has no header, names are
+ * refused) into 0-based indices; a misspelt name is refused with the
+ * nearest ("did you mean 'age'?"). At most `cap` columns. */
+IM_API im_status im_section_columns(im_ctx *ctx, const im_section *sec, const char *key, const char *const *names,
+                                    int n_names, int *out, int cap, int *n);
 
 /* IM_ECONFIG with "file:line: section.key: " and the printf-style reason
  * (the key's place when the INI gives it, else the file): how a plugin's

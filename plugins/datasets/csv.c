@@ -1,5 +1,7 @@
 /* csv.c — dataset `csv`: the user's own data. Columns are chosen by 0-based
- * index lists (ranges allowed: x = 0..9, y = 10,12); rows are shuffled with
+ * index lists (ranges allowed: x = 0..9, y = 10,12) or, since 0.6, by the
+ * names of the header line (x = age, hours_per_week; ranges of names
+ * first..last in the header's order); rows are shuffled with
  * the run's seed and split into train / validation / test (split = 0,0,1:
  * every row is a test row, for estimators that train nothing; since 0.6).
  * Every value must
@@ -20,9 +22,9 @@
 
 static const im_param_spec csv_params[] = {
     { "path", "string", NULL, "the CSV file (${VAR} expands from the environment)", NULL },
-    { "x", "ints", NULL, "0-based column indices of X (ranges a..b allowed)", "0..1023" },
-    { "y", "ints", NULL, "0-based column indices of Y", "0..1023" },
-    { "t", "ints", NULL, "0-based column indices of T (optional nuisance)", "0..1023" },
+    { "x", "columns", NULL, "columns of X: 0-based indices or header names (ranges a..b, first..last)", "0..1023" },
+    { "y", "columns", NULL, "columns of Y: indices or header names", "0..1023" },
+    { "t", "columns", NULL, "columns of T (optional nuisance): indices or header names", "0..1023" },
     { "header", "bool", "true", "the first line holds column names", NULL },
     { "delimiter", "string", ",", "field separator: one character, or 'tab'", NULL },
     { "standardize", "bool", "false", "standardise X and Y with the training split's statistics", NULL },
@@ -84,6 +86,46 @@ static int split_fields(const char *line, char delim, const char **starts, size_
     }
 }
 
+/* The names of the header line: trimmed, quotes removed, in names[0..n)
+ * pointing into the caller's buffer `text`. */
+typedef struct {
+    char text[1 << 16];
+    const char *names[MAX_COLS + 1];
+    int n;
+} header_names;
+
+static im_status read_header(im_ctx *ctx, const char *path, char delim, header_names *h)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got = getline(&line, &cap, f);
+    fclose(f);
+    h->n = 0;
+    if (got < 0) {
+        free(line);
+        return IM_OK;   /* an empty file: read_table says so */
+    }
+    const char *text = strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? line + 3 : line, *why = NULL;
+    const char *starts[MAX_COLS + 1];
+    size_t lens[MAX_COLS + 1], used = 0;
+    int n = split_fields(text, delim, starts, lens, MAX_COLS + 1, &why);
+    for (int i = 0; i < n && i <= MAX_COLS; i++) {
+        const char *s = starts[i];
+        size_t len = lens[i];
+        while (len && (*s == ' ' || *s == '\t')) s++, len--;
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n')) len--;
+        if (used + len + 1 > sizeof h->text) break;
+        memcpy(h->text + used, s, len);
+        h->text[used + len] = '\0';
+        h->names[h->n++] = h->text + used;
+        used += len + 1;
+    }
+    free(line);
+    return IM_OK;
+}
+
 static im_status read_table(im_ctx *ctx, const char *path, char delim, int header, table *t)
 {
     struct stat sb;
@@ -142,10 +184,11 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
 }
 
 /* The columns of key into group g (0 x, 1 y, 2 t); validated already. */
-static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, table *t, int g)
+static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, const header_names *h, table *t, int g)
 {
     if (!im_section_has(sec, key)) return IM_OK;   /* only t is optional (csv_validate) */
-    im_status st = im_section_ints(ctx, sec, key, t->cols[g], MAX_COLS, &t->n_cols[g]);
+    im_status st = im_section_columns(ctx, sec, key, h ? h->names : NULL, h ? h->n : 0, t->cols[g], MAX_COLS,
+                                      &t->n_cols[g]);
     for (int c = 0; !st && c < t->n_cols[g]; c++) t->max_col = t->cols[g][c] > t->max_col ? t->cols[g][c] : t->max_col;
     return st;
 }
@@ -156,13 +199,14 @@ static char delimiter_of(const char *name) { return strcmp(name, "tab") == 0 ? '
 /* x and y name columns, and no column is in two of x, y, t: X and Y
  * sharing a column have infinite MI, and a T inside X or Y is no nuisance
  * to remove. */
-static im_status check_disjoint(im_ctx *ctx, const im_section *sec)
+static im_status check_disjoint(im_ctx *ctx, const im_section *sec, const header_names *h)
 {
     static const char *const keys[3] = { "x", "y", "t" };
     int cols[3][MAX_COLS], n[3] = { 0, 0, 0 };
     im_status st = IM_OK;
     for (int g = 0; g < 3 && !st; g++) {
-        if (im_section_has(sec, keys[g])) st = im_section_ints(ctx, sec, keys[g], cols[g], MAX_COLS, &n[g]);
+        if (im_section_has(sec, keys[g]))
+            st = im_section_columns(ctx, sec, keys[g], h ? h->names : NULL, h ? h->n : 0, cols[g], MAX_COLS, &n[g]);
         if (!st && g < 2 && n[g] == 0) st = im_section_fail(ctx, sec, keys[g], "no columns");
     }
     for (int a = 0; a < 3 && !st; a++)
@@ -194,10 +238,20 @@ static im_status csv_validate(im_ctx *ctx, const im_section *sec)
     if (!st && !delimiter_of(delim_name))
         st = im_section_fail(ctx, sec, "delimiter", "one character or 'tab', got '%s'", delim_name);
     if (!st && !im_section_has(sec, "x"))
-        st = im_section_fail(ctx, sec, "x", "required: the column indices of X (e.g. x = 0..3)");
+        st = im_section_fail(ctx, sec, "x", "required: the columns of X (e.g. x = 0..3, or x = age, income)");
     if (!st && !im_section_has(sec, "y"))
-        st = im_section_fail(ctx, sec, "y", "required: the column indices of Y (e.g. y = 4)");
-    if (!st) st = check_disjoint(ctx, sec);
+        st = im_section_fail(ctx, sec, "y", "required: the columns of Y (e.g. y = 4, or y = score)");
+    /* names resolve against the header now, so a misspelt one stops the
+     * validation, not a run */
+    char path[4096];
+    int header;
+    header_names *h = NULL;
+    if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_section_bool(ctx, sec, "header", &header);
+    if (!st && header && !(h = malloc(sizeof *h))) st = im_fail(ctx, IM_ENOMEM, "csv: out of memory");
+    if (!st && h) st = read_header(ctx, path, delimiter_of(delim_name), h);
+    if (!st) st = check_disjoint(ctx, sec, h);
+    free(h);
     return st;
 }
 
@@ -212,9 +266,13 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st) st = im_section_bool(ctx, sec, "header", &header);
     if (!st) st = im_section_bool(ctx, sec, "standardize", &do_standardize);
-    if (!st) st = read_cols(ctx, sec, "x", &t, 0);
-    if (!st) st = read_cols(ctx, sec, "y", &t, 1);
-    if (!st) st = read_cols(ctx, sec, "t", &t, 2);
+    header_names *h = NULL;
+    if (!st && header && !(h = malloc(sizeof *h))) st = im_fail(ctx, IM_ENOMEM, "csv: out of memory");
+    if (!st && h) st = read_header(ctx, path, delimiter_of(delim_name), h);
+    if (!st) st = read_cols(ctx, sec, "x", h, &t, 0);
+    if (!st) st = read_cols(ctx, sec, "y", h, &t, 1);
+    if (!st) st = read_cols(ctx, sec, "t", h, &t, 2);
+    free(h);
     if (st) return st;
     st = read_table(ctx, path, delimiter_of(delim_name), header, &t);
     int n[3];
