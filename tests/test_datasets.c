@@ -141,6 +141,32 @@ START_TEST(csv_columns_by_header_name)
 }
 END_TEST
 
+/* A relative data path in an INI file is relative to the file's folder
+ * (the run's working directory is elsewhere: /); given with --set it is
+ * relative to the working directory, and the message names the path as
+ * resolved. */
+START_TEST(csv_path_is_relative_to_the_ini_file)
+{
+    char csv[512], ini[512], out[16384], args[2048], data[8192] = "u,v\n";
+    for (int i = 0; i < 40; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "%d,%d\n", i, (i * 7) % 11);
+        strcat(data, line);
+    }
+    test_write_file(csv, sizeof csv, "beside.csv", data);
+    test_write_file(ini, sizeof ini, "beside.ini",
+                    "[task]\nplugin = mi-estimate\n[dataset]\nplugin = csv\npath = beside.csv\nx = u\ny = v\n"
+                    "split = 0,0,1\n[estimator]\nplugin = pearson\n");
+    snprintf(args, sizeof args, "cd / && %s/infomin-run %s -q -o %s/beside.jsonl 2>&1", test_builddir(), ini,
+             test_tmpdir());
+    ck_assert_msg(test_run_command(args, out, sizeof out) == 0, "%s", out);
+    snprintf(args, sizeof args, "cd / && %s/infomin-run %s -q -o %s/beside2.jsonl --set dataset.path=beside.csv 2>&1",
+             test_builddir(), ini, test_tmpdir());
+    ck_assert_int_eq(test_run_command(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "--set: dataset.path: beside.csv: No such file or directory") != NULL, "%s", out);
+}
+END_TEST
+
 /* What real CSV files hold: a UTF-8 byte-order mark, CRLF line ends,
  * RFC 4180 quoted fields (the delimiter inside quotes); and what they must
  * not: an unclosed quote, a number no float holds, a column index past the
@@ -696,6 +722,7 @@ int main(void)
     tcase_add_test(data, nonlinear_mi_by_integration);
     tcase_add_test(data, csv_loads_columns_and_names_bad_values);
     tcase_add_test(data, csv_columns_by_header_name);
+    tcase_add_test(data, csv_path_is_relative_to_the_ini_file);
     tcase_add_test(data, columns_use_training_statistics);
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
     tcase_add_test(data, csv_without_training_rows_serves_estimators_that_train_nothing);

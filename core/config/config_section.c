@@ -455,6 +455,17 @@ im_status im_section_columns(im_ctx *ctx, const im_section *sec, const char *key
     return IM_OK;
 }
 
+/* The folder of the INI file a relative path written in it is relative to
+ * (since 0.6): its length in cfg->path, 0 when the value is not the file's
+ * (--set, a default) or the file has no folder part. */
+static size_t ini_folder(const im_section *sec, const char *key, const char *expanded)
+{
+    const im_config_entry *e = im_section_entry(sec, key);
+    if (expanded[0] == '/' || !e || !e->origin || strcmp(e->origin, "--set") == 0) return 0;
+    const char *slash = strrchr(sec->cfg->path, '/');
+    return slash ? (size_t)(slash - sec->cfg->path) + 1 : 0;
+}
+
 im_status im_section_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size)
 {
     const char *v;
@@ -484,5 +495,12 @@ im_status im_section_path(im_ctx *ctx, const im_section *sec, const char *key, c
         used += len;
     }
     buf[used] = '\0';
+    size_t folder = ini_folder(sec, key, buf);
+    if (folder) {   /* "mine.csv" in data/own.ini is data/mine.csv from any working directory */
+        if (folder + used >= size)
+            return im_fail(ctx, IM_ECONFIG, "%s: %s.%s: path too long", sec->cfg->path, sec->name, key);
+        memmove(buf + folder, buf, used + 1);
+        memcpy(buf, sec->cfg->path, folder);
+    }
     return IM_OK;
 }

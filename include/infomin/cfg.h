@@ -111,7 +111,10 @@ IM_API im_status im_section_float(im_ctx *ctx, const im_section *sec, const char
 IM_API im_status im_section_bool(im_ctx *ctx, const im_section *sec, const char *key, int *out);
 IM_API im_status im_section_string(im_ctx *ctx, const im_section *sec, const char *key, const char **out);
 /* A string key holding a file path, with ${NAME} replaced by the
- * environment variable NAME (an unset variable is an error naming the key). */
+ * environment variable NAME (an unset variable is an error naming the
+ * key). Since 0.6 a relative path written in the INI file (or its [sweep])
+ * is relative to the file's folder, so the file runs from any working
+ * directory; one given with --set stays relative to the working directory. */
 IM_API im_status im_section_path(im_ctx *ctx, const im_section *sec, const char *key, char *buf, size_t size);
 /* Comma lists; ranges "a..b" of integers expand. At most `cap` items. */
 IM_API im_status im_section_ints(im_ctx *ctx, const im_section *sec, const char *key, int *out, int cap, int *n);
