@@ -12,8 +12,7 @@ void im_progress(im_ctx *ctx, const char *label, long done, long total, const ch
     fflush(stderr);
 }
 
-/* "42s", "3m05s", "2h07m" */
-static void duration_text(char *buf, size_t size, double seconds)
+void im_duration_text(char *buf, size_t size, double seconds)
 {
     long s = (long)(seconds + 0.5);
     if (s < 60)
@@ -29,8 +28,8 @@ void im_progress_timed(im_ctx *ctx, const char *label, long done, long total, co
 {
     if (!ctx || !ctx->progress || total <= 0) return;
     char text[512], spent[32], left[32] = "";
-    duration_text(spent, sizeof spent, seconds);
-    if (timed > 0 && done < total) duration_text(left, sizeof left, timed_seconds / timed * (double)(total - done));
+    im_duration_text(spent, sizeof spent, seconds);
+    if (timed > 0 && done < total) im_duration_text(left, sizeof left, timed_seconds / timed * (double)(total - done));
     snprintf(text, sizeof text, "%s%s%s%s%s", detail ? detail : "", detail && *detail ? "  " : "", spent,
              *left ? ", ETA " : "", left);
     im_progress(ctx, label, done, total, text);

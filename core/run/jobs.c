@@ -104,7 +104,8 @@ int run_jobs(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo, int job
         fprintf(stderr, "infomin-run: out of memory\n");
         return 1;
     }
-    int next = 0, active = 0, forwarded = 0, bad = 0;
+    int next = 0, active = 0, forwarded = 0, bad = 0, finished = 0;
+    double started = im_seconds();
     while ((next < n_todo && !im_interrupted(ctx)) || active) {
         for (int s = 0; s < jobs && next < n_todo && !im_interrupted(ctx); s++) {
             if (w[s].pid) continue;
@@ -136,9 +137,19 @@ int run_jobs(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo, int job
             if (!rec || plan_store(ctx, plan, w[s].cell, rec)) {
                 fprintf(stderr, "infomin-run: %s\n", rec ? ctx->err : "out of memory");
                 bad = 1;
-            } else if (!plan->quiet && jobs > 1) {
-                fprintf(stderr, "infomin-run: run %d/%d %s in %.1f s\n", w[s].cell + 1, plan->n,
-                        im_record_ok(rec) ? "done" : "failed", im_seconds() - w[s].t0);
+            } else if (!plan->quiet) {
+                /* the sweep's ETA from its own pace: the runs still to do at
+                 * the mean time a finished one took, jobs at a time */
+                char left[32] = "";
+                double now = im_seconds();
+                if (++finished < n_todo)
+                    im_duration_text(left, sizeof left, (now - started) / finished * (n_todo - finished));
+                if (jobs > 1)
+                    fprintf(stderr, "infomin-run: run %d/%d %s in %.1f s; %d of %d finished%s%s\n", w[s].cell + 1,
+                            plan->n, im_record_ok(rec) ? "done" : "failed", now - w[s].t0, finished, n_todo,
+                            *left ? ", ETA " : "", left);
+                else if (*left)
+                    fprintf(stderr, "infomin-run: %d of %d runs finished, ETA %s\n", finished, n_todo, left);
             }
         }
         if (bad) next = n_todo;   /* the file cannot be written: start nothing new */

@@ -13,5 +13,7 @@ IM_API void im_progress(im_ctx *ctx, const char *label, long done, long total, c
 IM_API void im_progress_timed(im_ctx *ctx, const char *label, long done, long total, const char *detail, double seconds,
                               long timed, double timed_seconds);
 IM_API void im_progress_done(im_ctx *ctx);
+/* A duration for people: "42s", "3m05s", "2h07m" (since 0.6). */
+IM_API void im_duration_text(char *buf, size_t size, double seconds);
 
 #endif
