@@ -408,6 +408,8 @@ static int find_column(im_ctx *ctx, const im_section *sec, const char *key, cons
     }
     if (near)
         im_section_fail(ctx, sec, key, "no column named '%s' in the header; did you mean '%s'?", name, near);
+    else if (!n_names)
+        im_section_fail(ctx, sec, key, "no column named '%s': the file's header line is empty", name);
     else
         im_section_fail(ctx, sec, key, "no column named '%s' in the header (%d columns: '%s' ... '%s')", name, n_names,
                         n_names ? names[0] : "", n_names ? names[n_names - 1] : "");

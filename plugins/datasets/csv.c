@@ -111,6 +111,10 @@ static im_status read_header(im_ctx *ctx, const char *path, char delim, header_n
     const char *starts[MAX_COLS + 1];
     size_t lens[MAX_COLS + 1], used = 0;
     int n = split_fields(text, delim, starts, lens, MAX_COLS + 1, &why);
+    if (n < 0) {
+        free(line);
+        return im_fail(ctx, IM_EIO, "%s:1: the header line: %s", path, why);
+    }
     for (int i = 0; i < n && i <= MAX_COLS; i++) {
         const char *s = starts[i];
         size_t len = lens[i];
