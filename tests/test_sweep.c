@@ -347,6 +347,44 @@ START_TEST(resume_refuses_another_ini_files_records_and_report_reads_a_file_once
 }
 END_TEST
 
+/* --runs: one flat row per record (failed ones too), swept keys and the
+ * numeric metrics; the csv reads back into the records' values exactly
+ * (0.1 + 0.2 and 1/3 included), a name with a comma is quoted. */
+START_TEST(report_runs_is_one_row_per_run_that_reads_back)
+{
+    char res[1024], out[16384], args[8192];
+    test_write_file(res, sizeof res, "runs.jsonl",
+                    RECORD(0, "a", "2", "1", "0.30000000000000004", "ok") RECORD(1, "a", "2", "2", "0.3333333333333333", "ok")
+                    RECORD(2, "b,c", "4", "1", "4.0", "failed"));
+    snprintf(args, sizeof args, "%s --runs --format csv", res);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
+    ck_assert_str_eq(out, "run,status,estimator.plugin,dataset.mi,task.seed,estimate,true_mi\n"
+                          "0,ok,a,2,1,0.30000000000000004,2\n"
+                          "1,ok,a,2,2,0.3333333333333333,2\n"
+                          "2,failed,\"b,c\",4,1,4,4\n");
+    /* every number back to the record's double */
+    im_record **recs;
+    int n;
+    ck_assert_int_eq(im_results_read(&ctx, res, &recs, &n), IM_OK);
+    const char *line = strchr(out, '\n') + 1;
+    for (int i = 0; i < 2; i++, line = strchr(line, '\n') + 1) {
+        const char *field = line;
+        for (int c = 0; c < 5; c++) field = strchr(field, ',') + 1;   /* the estimate */
+        ck_assert(im_strtod(field, NULL) == im_record_value(recs[i], "estimate"));
+    }
+    test_free_records(recs, n);
+    snprintf(args, sizeof args, "%s --runs --metric estimate", res);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 0);
+    ck_assert_str_eq(out, "run  status  estimator.plugin  dataset.mi  task.seed             estimate\n"
+                          "0    ok      a                 2           1          0.30000000000000004\n"
+                          "1    ok      a                 2           2           0.3333333333333333\n"
+                          "2    failed  b,c               4           1                            4\n");
+    snprintf(args, sizeof args, "%s --runs --plot x.png", res);
+    ck_assert_int_eq(report_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "--runs prints every run; --plot and --x group runs") != NULL, "%s", out);
+}
+END_TEST
+
 START_TEST(report_averages_over_seeds_in_every_format)
 {
     char res[1024], out[16384], args[8192], png[1024];
@@ -409,6 +447,7 @@ int main(void)
     tcase_add_loop_test(tc, failed_and_crashed_cells_are_recorded_and_the_rest_go_on, 0, 2);
     tcase_add_test(tc, resume_after_kill_runs_only_the_missing_cells);
     tcase_add_test(tc, report_averages_over_seeds_in_every_format);
+    tcase_add_test(tc, report_runs_is_one_row_per_run_that_reads_back);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

@@ -25,6 +25,9 @@ static void usage(FILE *out)
             "  --metric NAME     report this metric (repeatable; default: all)\n"
             "  --format FMT      text (default), md (Markdown) or csv (one row per group and\n"
             "                    metric: keys..., metric, mean, sd, n)\n"
+            "  --runs            one flat row per run instead: run, status, every swept key,\n"
+            "                    the metrics (--metric, else every numeric one), every record\n"
+            "                    ok or not; numbers in the shortest form that reads back exactly\n"
             "  --x KEY           a numeric swept key: the columns of the tables and the x axis\n"
             "                    of the plot (default: the last numeric swept key)\n"
             "  --plot FILE.png   the --y metric against --x, one line per other swept value,\n"
@@ -41,13 +44,14 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, report_args *a)
 {
-    enum { O_OVER = 256, O_METRIC, O_FORMAT, O_PLOT, O_X, O_Y, O_REF, O_REFL, O_TITLE, O_XL, O_YL };
+    enum { O_OVER = 256, O_METRIC, O_FORMAT, O_PLOT, O_X, O_Y, O_REF, O_REFL, O_TITLE, O_XL, O_YL, O_RUNS };
     static const struct option opts[] = {
         { "over", 1, 0, O_OVER },       { "metric", 1, 0, O_METRIC }, { "format", 1, 0, O_FORMAT },
         { "plot", 1, 0, O_PLOT },       { "x", 1, 0, O_X },           { "y", 1, 0, O_Y },
         { "reference", 1, 0, O_REF },   { "title", 1, 0, O_TITLE },   { "x-label", 1, 0, O_XL },
         { "reference-label", 1, 0, O_REFL },
         { "y-label", 1, 0, O_YL },      { "help", 0, 0, 'h' },        { "version", 0, 0, 'V' },
+        { "runs", 0, 0, O_RUNS },
         { 0, 0, 0, 0 }
     };
     memset(a, 0, sizeof *a);
@@ -74,6 +78,7 @@ static int parse_args(int argc, char **argv, report_args *a)
         case O_TITLE: a->title = optarg; break;
         case O_XL: a->x_label = optarg; break;
         case O_YL: a->y_label = optarg; break;
+        case O_RUNS: a->runs = 1; break;
         case 'h': usage(stdout); return -1;
         case 'V': printf("infomin-report %s\n", im_version()); return -1;
         default:
@@ -84,6 +89,10 @@ static int parse_args(int argc, char **argv, report_args *a)
     }
     if (strcmp(a->format, "text") && strcmp(a->format, "md") && strcmp(a->format, "csv")) {
         fprintf(stderr, "infomin-report: --format: expected text, md or csv, got '%s'\n", a->format);
+        return 2;
+    }
+    if (a->runs && (a->plot || a->x)) {
+        fprintf(stderr, "infomin-report: --runs prints every run; --plot and --x group runs: use them without it\n");
         return 2;
     }
     if (optind == argc) {
@@ -353,6 +362,12 @@ int main(int argc, char **argv)
         memcpy(all + n_all, recs, sizeof *recs * (size_t)n);
         n_all += n;
         free(recs);
+    }
+    if (!rc && a.runs) {
+        rc = report_runs(stdout, &a, all, n_all);
+        for (int i = 0; i < n_all; i++) im_record_free(all[i]);
+        free(all);
+        return rc;
     }
     table t;
     memset(&t, 0, sizeof t);

@@ -5,6 +5,7 @@
 #define INFOMIN_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "infomin/infomin.h"
 
 #define MAX_KEYS 16
@@ -15,6 +16,7 @@ typedef struct {
     const char *over, *format, *plot, *x, *y, *reference, *reference_label, *title, *x_label, *y_label;
     const char *metrics[MAX_METRICS];
     int n_metrics;
+    int runs;   /* --runs: one flat row per run */
     const char *files[MAX_FILES];
     int n_files;
 } report_args;
@@ -45,6 +47,14 @@ typedef struct {
  * plus the plotted y and reference) over every record, then each record
  * that finished ok into its group. 0, or −1 without memory. */
 int report_build(table *t, const report_args *a, im_record **recs, int n);
+/* The keys of a record's sweep label ("estimator.plugin", "task.seed"), at
+ * most cap; the count. */
+int report_swept_keys(const im_record *rec, char keys[][128], int cap);
+/* The configuration value of "section.key" as the record holds it, or NULL. */
+const char *report_config_value(const im_record *rec, const char *dotted);
+/* --runs: one row per record (run, status, every swept key, the metrics:
+ * a->metrics, else every numeric one) in a->format (report_runs.c). */
+int report_runs(FILE *out, const report_args *a, im_record **recs, int n);
 void report_free(table *t);
 void sample_stats(const sample *s, double *mean, double *sd);
 int find_index(char *const *list, int n, const char *s);

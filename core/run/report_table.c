@@ -11,7 +11,7 @@
 /* The swept keys of a record, from its label "a.b=v c.d=w": each key is
  * the text before an '=' that starts the label or follows a space (values
  * are read from the record's configuration, not from the label). */
-static int swept_keys(const im_record *rec, char keys[][128], int cap)
+int report_swept_keys(const im_record *rec, char keys[][128], int cap)
 {
     const char *label = im_record_label(rec);
     int n = 0;
@@ -37,7 +37,7 @@ static int swept_keys(const im_record *rec, char keys[][128], int cap)
     return n;
 }
 
-static const char *config_value(const im_record *rec, const char *dotted)
+const char *report_config_value(const im_record *rec, const char *dotted)
 {
     char section[128];
     const char *dot = strrchr(dotted, '.');
@@ -80,7 +80,7 @@ static group *group_of(table *t, const im_record *rec)
 {
     const char *vals[MAX_KEYS];
     for (int k = 0; k < t->n_keys; k++) {
-        vals[k] = config_value(rec, t->keys[k]);
+        vals[k] = report_config_value(rec, t->keys[k]);
         if (!vals[k]) vals[k] = "-";   /* a key this file's sweep did not have */
     }
     for (int g = 0; g < t->n_groups; g++) {
@@ -105,7 +105,7 @@ int report_build(table *t, const report_args *a, im_record **recs, int n)
 {
     for (int i = 0; i < n; i++) {
         char keys[MAX_KEYS][128];
-        int nk = swept_keys(recs[i], keys, MAX_KEYS);
+        int nk = report_swept_keys(recs[i], keys, MAX_KEYS);
         for (int k = 0; k < nk; k++)
             if (strcmp(keys[k], a->over) != 0 && find_index(t->keys, t->n_keys, keys[k]) < 0 && t->n_keys < MAX_KEYS)
                 t->keys[t->n_keys++] = strdup(keys[k]);
