@@ -295,7 +295,8 @@ START_TEST(workers_end_with_a_killed_parent)
 END_TEST
 
 /* Records say how many threads split their products, and a cell left to
- * --resume runs with the killed run's thread count. */
+ * --resume runs with the killed run's thread count; they say when, on
+ * which host and by which command line they ran. */
 START_TEST(records_keep_their_thread_count_across_resume)
 {
     char ini[1024], out[16384], args[8192], res[1024];
@@ -307,6 +308,14 @@ START_TEST(records_keep_their_thread_count_across_resume)
     im_record **recs = test_read_records(&ctx, res, &n);
     long threads;
     ck_assert(im_record_get_meta_int(recs[1], "threads", &threads) && threads == 1);
+    /* and when, where and by which command (the --jobs worker's run) */
+    const char *started = im_record_get_meta(recs[1], "started"), *command = im_record_get_meta(recs[1], "command");
+    ck_assert_msg(started && strlen(started) == 20 && started[4] == '-' && started[10] == 'T' && started[19] == 'Z',
+                  "started: %s", started ? started : "(none)");
+    ck_assert_ptr_nonnull(im_record_get_meta(recs[1], "host"));
+    ck_assert_msg(command && strstr(command, "infomin-run ") && strstr(command, " -q -o ") &&
+                      strstr(command, "--jobs 2 --threads 2"),
+                  "command: %s", command ? command : "(none)");
     ck_assert(im_results_write(&ctx, res, recs, 1) == IM_OK);   /* the second cell lost */
     test_free_records(recs, n);
     snprintf(args, sizeof args, "%s -q -o %s --jobs 2 --threads 2 --resume", ini, res);

@@ -2,6 +2,8 @@
  * scheduler. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "run.h"
 
 im_record *cell_run(im_ctx *ctx, const sweep_plan *plan, int cell)
@@ -11,6 +13,14 @@ im_record *cell_run(im_ctx *ctx, const sweep_plan *plan, int cell)
     if (!rec) return NULL;
     /* the numbers depend on it (products split differently): recorded */
     im_record_meta_int(rec, "threads", im_workers_count(ctx->workers));
+    /* when and where (ISO 8601, UTC; the host a --jobs worker or MPI rank
+     * ran on) */
+    char when[32], host[256] = "";
+    time_t now = time(NULL);
+    struct tm utc;
+    if (gmtime_r(&now, &utc) && strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc))
+        im_record_meta(rec, "started", when);
+    if (gethostname(host, sizeof host - 1) == 0 && host[0]) im_record_meta(rec, "host", host);
     im_section task;
     int seed = 1;
     double t0 = im_seconds();

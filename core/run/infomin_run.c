@@ -128,7 +128,40 @@ typedef struct {
     int n_sets, threads, jobs, list, quiet, dry_run, resume;
     int rank, ranks;   /* MPI: this process's rank and the world's size (else 0 and 1) */
     int *released;     /* MPI rank 0: the worker ranks told to stop */
+    char command[4096];   /* the command line as a shell reads it back, for the records */
 } cli_args;
+
+/* argv joined, each argument single-quoted unless it is plain: what the
+ * records keep as "command" (cut with "..." past the buffer). */
+static void command_line(int argc, char **argv, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < argc && used + 4 < size; i++) {
+        const char *arg = argv[i];
+        int plain = *arg && strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=,:@%+-") ==
+                                 strlen(arg);
+        char piece[1024];
+        size_t n = 0;
+        if (plain) {
+            n = (size_t)snprintf(piece, sizeof piece, "%s", arg);
+        } else {
+            piece[n++] = '\'';
+            for (const char *c = arg; *c && n + 5 < sizeof piece; c++) {
+                if (*c == '\'') memcpy(piece + n, "'\\''", 4), n += 4;
+                else piece[n++] = *c;
+            }
+            piece[n++] = '\'';
+            piece[n] = '\0';
+        }
+        if (n >= sizeof piece) n = sizeof piece - 1;
+        if (used + n + 1 + (i > 0) >= size) {
+            snprintf(buf + used, size - used, "%s...", used ? " " : "");
+            return;
+        }
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "", piece);
+    }
+}
 
 static int parse_args(int argc, char **argv, cli_args *a)
 {
@@ -448,6 +481,7 @@ static int plan_and_run(im_ctx *ctx, cli_args *a)
         rc = EXIT_USAGE;
     } else {
         plan.quiet = a->quiet;
+        plan.command = a->command;
         if (results_path(ctx, &runs[0], plan.output, sizeof plan.output)) {
             fprintf(stderr, "infomin-run: %s\n", ctx->err);
             rc = EXIT_USAGE;
@@ -466,8 +500,11 @@ static int plan_and_run(im_ctx *ctx, cli_args *a)
 int main(int argc, char **argv)
 {
     cli_args a;
+    char command[4096];
+    command_line(argc, argv, command, sizeof command);   /* before getopt reorders argv */
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc < 0 ? 0 : rc;
+    memcpy(a.command, command, sizeof command);
     a.ranks = 1;
 #ifdef IM_WITH_MPI
     MPI_Init(&argc, &argv);

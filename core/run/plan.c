@@ -187,6 +187,7 @@ im_status plan_store(im_ctx *ctx, sweep_plan *plan, int cell, im_record *rec)
     snprintf(hex, sizeof hex, "%016" PRIx64, plan->hash[cell]);
     im_record_meta(rec, "config_hash", hex);
     if (plan->ignored[cell]) im_record_meta(rec, "ignored", plan->ignored[cell]);
+    if (plan->command) im_record_meta(rec, "command", plan->command);
     im_record_free(plan->recs[cell]);
     plan->recs[cell] = rec;
     for (int j = cell + 1; j < plan->n; j++) {

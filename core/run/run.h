@@ -20,6 +20,7 @@ typedef struct {
     im_record **recs;    /* the cell's record once run, resumed or copied */
     char output[4096];   /* the results file */
     int quiet;
+    const char *command; /* infomin-run's command line, recorded with each run it finishes */
 } sweep_plan;
 
 /* Takes ownership of cells (an array of n from im_config_expand_sweep). */
