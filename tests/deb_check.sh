@@ -22,6 +22,7 @@ pkg-config --modversion infomin
 infomin-run /usr/share/infomin/tasks/mi-estimate/quickstart.ini -q -o "$work/quickstart.jsonl"
 grep -q '"status":"ok"' "$work/quickstart.jsonl" || { echo "deb_check: the installed quickstart did not finish"; exit 1; }
 /usr/bin/python3 -c "import infomin; print('python3-infomin', infomin.__version__, 'KSG %.3f' % infomin.mi([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 0, 3, 2, 5, 4, 7, 6, 9, 8], k=2))"
+[ -f /usr/share/bash-completion/completions/infomin-run ] || { echo "deb_check: no bash completion"; exit 1; }
 man -w infomin-run >/dev/null 2>&1 || [ -f /usr/share/man/man1/infomin-run.1.gz ] || { echo "deb_check: no man page"; exit 1; }
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq python3-infomin infomin libinfomin-dev libinfomin0 >/dev/null
 [ ! -e /usr/bin/infomin-run ] || { echo "deb_check: /usr/bin/infomin-run still installed"; exit 1; }
