@@ -217,6 +217,19 @@ im_status im_config_validate_section(im_ctx *ctx, const im_config *cfg, const im
     return st;
 }
 
+/* The name of names[0..n) nearest to `name` within 2 edits (n < 0: up to
+ * a NULL), or NULL: what "did you mean" offers. */
+static const char *nearest_name(const char *name, const char *const *names, int n)
+{
+    const char *near = NULL;
+    int best = 3;
+    for (int i = 0; n < 0 ? names[i] != NULL : i < n; i++) {
+        int d = im_name_distance(name, names[i]);
+        if (d < best) best = d, near = names[i];
+    }
+    return near;
+}
+
 /* A labelled section the task does not read is a typo or a leftover: with
  * the task's list declared, refuse it, naming the nearest it reads. */
 static im_status check_labelled(im_ctx *ctx, const im_config *cfg, const im_registry *reg)
@@ -231,14 +244,10 @@ static im_status check_labelled(im_ctx *ctx, const im_config *cfg, const im_regi
         if (first_entry_of(cfg, name) != &cfg->entries[i] || !strchr(name, ':') || strchr(name, '.') ||
             im_section_kind(name) < 0)
             continue;
-        const char *near = NULL;
-        int best = 3, known = 0;
-        for (const char *const *l = vt->labelled_sections; *l && !known; l++) {
-            known = strcmp(*l, name) == 0;
-            int d = im_name_distance(name, *l);
-            if (d < best) best = d, near = *l;
-        }
+        int known = 0;
+        for (const char *const *l = vt->labelled_sections; *l && !known; l++) known = strcmp(*l, name) == 0;
         if (known) continue;
+        const char *near = nearest_name(name, vt->labelled_sections, -1);
         char reads[512] = "";
         for (const char *const *l = vt->labelled_sections; *l; l++)
             snprintf(reads + strlen(reads), sizeof reads - strlen(reads), "%s[%s]", *reads ? ", " : "", *l);
@@ -400,12 +409,7 @@ static int find_column(im_ctx *ctx, const im_section *sec, const char *key, cons
     }
     int at = header_index(names, n_names, name);
     if (at >= 0) return at;
-    const char *near = NULL;
-    int best = 3;
-    for (int i = 0; i < n_names; i++) {
-        int d = im_name_distance(name, names[i]);
-        if (d < best) best = d, near = names[i];
-    }
+    const char *near = nearest_name(name, names, n_names);
     if (near)
         im_section_fail(ctx, sec, key, "no column named '%s' in the header; did you mean '%s'?", name, near);
     else if (!n_names)

@@ -42,16 +42,6 @@ int im_parse_float(const char *s, double *out)
 }
 
 /* x in the fewest significant digits that read back to x, C locale. */
-static void shortest(double x, char *buf, size_t size)
-{
-    locale_t previous = im_c_locale_enter();
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(buf, size, "%.*g", digits, x);
-        if (im_strtod(buf, NULL) == x) break;
-    }
-    im_c_locale_leave(previous);
-}
-
 /* One item of a list or a scalar: "a..b" ranges only for ints. */
 static int canonical_item(const char *text, size_t len, int ints, int ranges, char *out, size_t size)
 {
@@ -75,7 +65,7 @@ static int canonical_item(const char *text, size_t len, int ints, int ranges, ch
     }
     double x;
     if (!im_parse_float(item, &x)) return 0;
-    shortest(x == 0 ? 0.0 : x, out, size);   /* -0 is 0 */
+    im_shortest_text(x == 0 ? 0.0 : x, out, size);   /* -0 is 0 */
     return 1;
 }
 
@@ -87,41 +77,44 @@ static int is_index_item(const char *item)
     return *item >= '0' && *item <= '9';
 }
 
-/* A columns list: indices and index ranges as ints, names trimmed (a name
- * range "first..last" too); 0 when an item is empty or not an index. */
-static int canonical_columns(const char *value, char *buf, size_t size)
+/* text trimmed of spaces and tabs into out; 0 when nothing is left. */
+static int canonical_item_text(const char *text, char *out, size_t size)
+{
+    text = skip_space(text);
+    size_t len = strlen(text);
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t')) len--;
+    return len && snprintf(out, size, "%.*s", (int)len, text) < (int)size;
+}
+
+/* One item of a columns list: an index or index range as ints, a name (or
+ * a name range "first..last") trimmed; 0 when it is empty. */
+static int canonical_column(const char *text, size_t len, char *out, size_t size)
+{
+    char raw[128];
+    if (len >= sizeof raw) return 0;
+    memcpy(raw, text, len);
+    raw[len] = '\0';
+    if (is_index_item(raw)) return canonical_item(raw, len, 1, 1, out, size);
+    char *dots = strstr(raw, "..");
+    if (dots) *dots = '\0';
+    char left[128], right[128] = "";
+    if (!canonical_item_text(raw, left, sizeof left) || (dots && !canonical_item_text(dots + 2, right, sizeof right)))
+        return 0;
+    return snprintf(out, size, "%s%s%s", left, dots ? ".." : "", right) < (int)size;
+}
+
+/* A comma list, item by item (kind: 'i' ints, 'f' floats, 'c' columns),
+ * joined with ','; 0 when an item does not parse or it does not fit. */
+static int canonical_list(const char *value, int kind, char *buf, size_t size)
 {
     char out[1024] = "", item[128];
     size_t used = 0;
     for (const char *p = value;;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char raw[128];
-        if (len >= sizeof raw) return 0;
-        memcpy(raw, p, len);
-        raw[len] = '\0';
-        if (is_index_item(raw)) {
-            if (!canonical_item(raw, len, 1, 1, item, sizeof item)) return 0;
-        } else {
-            const char *dots = strstr(raw, "..");
-            char left[128];
-            const char *l = raw, *r = NULL;
-            size_t ll = len;
-            if (dots) ll = (size_t)(dots - raw), r = dots + 2;
-            while (ll && (*l == ' ' || *l == '\t')) l++, ll--;
-            while (ll && (l[ll - 1] == ' ' || l[ll - 1] == '\t')) ll--;
-            if (!ll) return 0;
-            memcpy(left, l, ll);
-            left[ll] = '\0';
-            if (r) {
-                r = skip_space(r);
-                size_t rl = strlen(r);
-                while (rl && (r[rl - 1] == ' ' || r[rl - 1] == '\t')) rl--;
-                if (!rl || snprintf(item, sizeof item, "%s..%.*s", left, (int)rl, r) >= (int)sizeof item) return 0;
-            } else {
-                snprintf(item, sizeof item, "%s", left);
-            }
-        }
+        if (!(kind == 'c' ? canonical_column(p, len, item, sizeof item)
+                          : canonical_item(p, len, kind == 'i', kind == 'i', item, sizeof item)))
+            return 0;
         int k = snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", item);
         if (k < 0 || used + (size_t)k >= sizeof out) return 0;
         used += (size_t)k;
@@ -141,21 +134,8 @@ int im_canonical_value(const char *type, const char *value, char *buf, size_t si
         return im_parse_bool(value, &b) && snprintf(buf, size, "%s", b ? "true" : "false") < (int)size;
     }
     if (is_int || is_float) return canonical_item(value, strlen(value), is_int, 0, buf, size);
-    if (!strcmp(type, "columns")) return canonical_columns(value, buf, size);
-    if (!is_ints && !is_floats) return 0;
-    char out[1024] = "", item[128];
-    size_t used = 0;
-    for (const char *p = value;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (!canonical_item(p, len, is_ints, is_ints, item, sizeof item)) return 0;
-        int k = snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", item);
-        if (k < 0 || used + (size_t)k >= sizeof out) return 0;
-        used += (size_t)k;
-        if (!comma) break;
-        p = comma + 1;
-    }
-    return snprintf(buf, size, "%s", out) < (int)size;
+    if (!strcmp(type, "columns")) return canonical_list(value, 'c', buf, size);
+    return (is_ints || is_floats) && canonical_list(value, is_ints ? 'i' : 'f', buf, size);
 }
 
 int im_parse_bool(const char *s, int *out)
@@ -326,7 +306,7 @@ int im_check_value(const im_param_spec *spec, const char *value, char *reason, i
     }
     if (strcmp(type, "columns") == 0) {
         char canonical[1024];
-        if (!canonical_columns(value, canonical, sizeof canonical)) {
+        if (!canonical_list(value, 'c', canonical, sizeof canonical)) {
             snprintf(reason, (size_t)size, "expected a comma list of column indices (a..b ranges) or header names, "
                      "got '%s'", value);
             return 1;

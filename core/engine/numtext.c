@@ -2,6 +2,7 @@
  * object for the process, made once and never changed: immutable shared
  * state, like the registry of a process that uses the handle API. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "infomin/numtext.h"
 
@@ -31,4 +32,14 @@ locale_t im_c_locale_enter(void)
 void im_c_locale_leave(locale_t previous)
 {
     if (previous) uselocale(previous);
+}
+
+void im_shortest_text(double x, char *buf, size_t size)
+{
+    locale_t previous = im_c_locale_enter();
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, x);
+        if (im_strtod(buf, NULL) == x) break;
+    }
+    im_c_locale_leave(previous);
 }

@@ -24,15 +24,6 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* The shortest text of v that reads back to v (at most 17 digits). */
-static void shortest(double v, char *buf, size_t size)
-{
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(buf, size, "%.*g", digits, v);
-        if (im_strtod(buf, NULL) == v) return;
-    }
-}
-
 /* The text of column `name` of a record into buf ("" when it has none). */
 static void cell(const im_record *rec, const char *name, int is_metric, char *buf, size_t size)
 {
@@ -49,7 +40,7 @@ static void cell(const im_record *rec, const char *name, int is_metric, char *bu
         double v;
         const char *text = im_record_text(rec, name);
         if (im_record_metric(rec, name, &v))
-            shortest(v, buf, size);
+            im_shortest_text(v, buf, size);
         else if (text)
             snprintf(buf, size, "%s", text);
     }

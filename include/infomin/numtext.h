@@ -12,6 +12,7 @@
 #define INFOMIN_NUMTEXT_H
 
 #include <locale.h>
+#include <stddef.h>
 #include "api.h"
 
 /* strtod in the C locale ('.' is the decimal point). */
@@ -21,5 +22,8 @@ IM_API double im_strtod(const char *s, char **end);
  * changed then, and leave does nothing). */
 IM_API locale_t im_c_locale_enter(void);
 IM_API void im_c_locale_leave(locale_t previous);
+/* x as the shortest "%g" text (1 to 17 digits) that im_strtod reads back
+ * to x, in the C locale (since 0.6): hashes and tables that read back. */
+IM_API void im_shortest_text(double x, char *buf, size_t size);
 
 #endif
