@@ -200,33 +200,47 @@ static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, 
 /* The delimiter: one character or 'tab'. */
 static char delimiter_of(const char *name) { return strcmp(name, "tab") == 0 ? '\t' : (name[0] && !name[1] ? name[0] : 0); }
 
+/* The columns x, y and t name into t (names against the header line, read
+ * here: a misspelt one stops the validation, not a run). */
+static im_status resolve_columns(im_ctx *ctx, const im_section *sec, const char *delim_name, table *t)
+{
+    char path[4096];
+    int header;
+    header_names *h = NULL;
+    im_status st = im_section_path(ctx, sec, "path", path, sizeof path);
+    if (!st) st = im_section_bool(ctx, sec, "header", &header);
+    if (!st && header && !(h = malloc(sizeof *h))) st = im_fail(ctx, IM_ENOMEM, "csv: out of memory");
+    if (!st && h) st = read_header(ctx, path, delimiter_of(delim_name), h);
+    if (!st) st = read_cols(ctx, sec, "x", h, t, 0);
+    if (!st) st = read_cols(ctx, sec, "y", h, t, 1);
+    if (!st) st = read_cols(ctx, sec, "t", h, t, 2);
+    free(h);
+    return st;
+}
+
 /* x and y name columns, and no column is in two of x, y, t: X and Y
  * sharing a column have infinite MI, and a T inside X or Y is no nuisance
  * to remove. */
-static im_status check_disjoint(im_ctx *ctx, const im_section *sec, const header_names *h)
+static im_status check_disjoint(im_ctx *ctx, const im_section *sec, const table *t)
 {
     static const char *const keys[3] = { "x", "y", "t" };
-    int cols[3][MAX_COLS], n[3] = { 0, 0, 0 };
     im_status st = IM_OK;
-    for (int g = 0; g < 3 && !st; g++) {
-        if (im_section_has(sec, keys[g]))
-            st = im_section_columns(ctx, sec, keys[g], h ? h->names : NULL, h ? h->n : 0, cols[g], MAX_COLS, &n[g]);
-        if (!st && g < 2 && n[g] == 0) st = im_section_fail(ctx, sec, keys[g], "no columns");
-    }
+    for (int g = 0; g < 2 && !st; g++)
+        if (t->n_cols[g] == 0) st = im_section_fail(ctx, sec, keys[g], "no columns");
     for (int a = 0; a < 3 && !st; a++)
         for (int b = a + 1; b < 3 && !st; b++)
-            for (int i = 0; i < n[a] && !st; i++)
-                for (int j = 0; j < n[b] && !st; j++)
-                    if (cols[a][i] == cols[b][j])
+            for (int i = 0; i < t->n_cols[a] && !st; i++)
+                for (int j = 0; j < t->n_cols[b] && !st; j++)
+                    if (t->cols[a][i] == t->cols[b][j])
                         st = im_section_fail(ctx, sec, keys[b], "column %d is also in %s: %s and %s must not share columns%s",
-                                             cols[b][j], keys[a], keys[a], keys[b],
+                                             t->cols[b][j], keys[a], keys[a], keys[b],
                                              b == 1 ? " (the MI of a variable with itself is infinite)" : "");
     return st;
 }
 
 /* Rules across keys, before any run: the split, the file there to read,
- * the delimiter, x and y given and disjoint. */
-static im_status csv_validate(im_ctx *ctx, const im_section *sec)
+ * the delimiter, x and y given, resolved into t and disjoint. */
+static im_status check_rules(im_ctx *ctx, const im_section *sec, table *t)
 {
     const char *delim_name;
     im_status st = im_split_check(ctx, sec, 1);
@@ -245,18 +259,15 @@ static im_status csv_validate(im_ctx *ctx, const im_section *sec)
         st = im_section_fail(ctx, sec, "x", "required: the columns of X (e.g. x = 0..3, or x = age, income)");
     if (!st && !im_section_has(sec, "y"))
         st = im_section_fail(ctx, sec, "y", "required: the columns of Y (e.g. y = 4, or y = score)");
-    /* names resolve against the header now, so a misspelt one stops the
-     * validation, not a run */
-    char path[4096];
-    int header;
-    header_names *h = NULL;
-    if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
-    if (!st) st = im_section_bool(ctx, sec, "header", &header);
-    if (!st && header && !(h = malloc(sizeof *h))) st = im_fail(ctx, IM_ENOMEM, "csv: out of memory");
-    if (!st && h) st = read_header(ctx, path, delimiter_of(delim_name), h);
-    if (!st) st = check_disjoint(ctx, sec, h);
-    free(h);
+    if (!st) st = resolve_columns(ctx, sec, delim_name, t);
+    if (!st) st = check_disjoint(ctx, sec, t);
     return st;
+}
+
+static im_status csv_validate(im_ctx *ctx, const im_section *sec)
+{
+    table t = { 0 };
+    return check_rules(ctx, sec, &t);
 }
 
 static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_dataset *ds)
@@ -265,18 +276,11 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     char path[4096];
     const char *delim_name;
     int header, do_standardize;
-    im_status st = csv_validate(ctx, sec);   /* the rules live there; a direct caller may have skipped them */
+    im_status st = check_rules(ctx, sec, &t);   /* a direct caller may have skipped validation */
     if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st) st = im_section_bool(ctx, sec, "header", &header);
     if (!st) st = im_section_bool(ctx, sec, "standardize", &do_standardize);
-    header_names *h = NULL;
-    if (!st && header && !(h = malloc(sizeof *h))) st = im_fail(ctx, IM_ENOMEM, "csv: out of memory");
-    if (!st && h) st = read_header(ctx, path, delimiter_of(delim_name), h);
-    if (!st) st = read_cols(ctx, sec, "x", h, &t, 0);
-    if (!st) st = read_cols(ctx, sec, "y", h, &t, 1);
-    if (!st) st = read_cols(ctx, sec, "t", h, &t, 2);
-    free(h);
     if (st) return st;
     st = read_table(ctx, path, delimiter_of(delim_name), header, &t);
     int n[3];
