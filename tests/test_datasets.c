@@ -258,6 +258,55 @@ START_TEST(csv_without_training_rows_serves_estimators_that_train_nothing)
 }
 END_TEST
 
+/* The default split (0.7, 0.1, 0.2) of a 3,000-row file: KSG, which trains
+ * nothing, reads all 3,000 rows (mi-estimate and independence-test); a
+ * trained estimator reads the 600 test rows; rows = test puts KSG there
+ * too; rows = all is refused for a trained estimator. */
+static double read_rows_of(const char *task, const char *estimator, const char *extra, char *out, size_t size)
+{
+    char csv[512], ini[512], text[2048], args[1400], results[600];
+    static char data[3000 * 24 + 8];
+    if (!data[0]) {
+        im_rng rng;
+        im_rng_seed(&rng, 9);
+        size_t used = (size_t)snprintf(data, sizeof data, "u,v\n");
+        for (int i = 0; i < 3000; i++) {
+            double u = im_rng_normal(&rng), v = 0.6 * u + 0.8 * im_rng_normal(&rng);
+            used += (size_t)snprintf(data + used, sizeof data - used, "%.5f,%.5f\n", u, v);
+        }
+    }
+    test_write_file(csv, sizeof csv, "three-thousand.csv", data);
+    int test = strcmp(task, "independence-test") == 0;
+    snprintf(text, sizeof text, "[task]\nplugin = %s\n%s\n%s\n[dataset]\nplugin = csv\npath = %s\nx = u\ny = v\n"
+             "[estimator]\nplugin = %s\nsteps = 20\nbatch = 64\neval_every = 10\n", task,
+             test ? "permutations = 5" : "plot = false\nresamples = 0", extra, csv, estimator);
+    test_write_file(ini, sizeof ini, "rows.ini", text);
+    snprintf(results, sizeof results, "%s/rows.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s -q -o %s", ini, results);
+    if (test_run_cli(args, out, size) != 0) return -1;
+    int n;
+    im_record **recs = test_read_records(&ctx, results, &n);
+    double n_read = -1;
+    ck_assert(im_record_metric(recs[0], "n_read", &n_read));
+    test_free_records(recs, n);
+    return n_read;
+}
+
+START_TEST(estimators_that_train_nothing_read_every_row)
+{
+    char out[8192];
+    ck_assert_msg(read_rows_of("mi-estimate", "ksg", "", out, sizeof out) == 3000, "%s", out);
+    ck_assert_msg(strstr(out, "ksg on csv (3000 rows)") != NULL, "%s", out);
+    ck_assert_msg(read_rows_of("independence-test", "ksg", "", out, sizeof out) == 3000, "%s", out);
+    ck_assert_msg(read_rows_of("mi-estimate", "mine", "", out, sizeof out) == 600, "%s", out);
+    ck_assert_msg(strstr(out, "mine on csv (600 test rows)") != NULL, "%s", out);
+    ck_assert_msg(read_rows_of("mi-estimate", "ksg", "rows = test", out, sizeof out) == 600, "%s", out);
+    ck_assert(read_rows_of("mi-estimate", "mine", "rows = all", out, sizeof out) == -1);
+    ck_assert_msg(strstr(out, "task.rows: estimator mine trains on the training split: every row would include rows "
+                              "it was fitted on") != NULL, "%s", out);
+}
+END_TEST
+
 START_TEST(csv_rules_across_keys_are_checked_before_any_run)
 {
     char csv[512], ini[512], text[2048], out[8192], args[1200];
@@ -726,6 +775,7 @@ int main(void)
     tcase_add_test(data, columns_use_training_statistics);
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
     tcase_add_test(data, csv_without_training_rows_serves_estimators_that_train_nothing);
+    tcase_add_test(data, estimators_that_train_nothing_read_every_row);
     tcase_add_test(data, csv_reads_bom_crlf_and_quotes_and_names_the_rest);
     tcase_add_test(data, too_few_rows_are_refused);
     tcase_add_test(data, gaussian_mi_beyond_what_can_be_generated_is_refused);

@@ -173,8 +173,8 @@ const char *im_mi_unit(const im_mi_handle *m)
 int im_mi_trains(const im_mi_handle *m)
 {
     if (!m || !m->plugin) return 0;
-    const im_estimator_vt *vt = m->plugin->vtable;
-    return vt->fit != NULL || vt->params != NULL;
+    im_estimator probe = { .plugin = m->plugin, .vt = m->plugin->vtable };
+    return im_estimator_trains(&probe);   /* one rule with the tasks' */
 }
 
 static im_status mi_set_split_in_c(im_mi_handle *m, double train, double val, double test)

@@ -42,6 +42,21 @@ im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_co
     return IM_OK;
 }
 
+static const im_mat *role_of(const im_split *s, im_role role)
+{
+    return role == IM_ROLE_X ? &s->x : role == IM_ROLE_Y ? &s->y : &s->t;
+}
+
+im_status im_dataset_all_rows(im_ctx *ctx, const im_dataset *ds, im_role role, im_mat *out)
+{
+    const im_mat *parts[3] = { role_of(&ds->train, role), role_of(&ds->val, role), role_of(&ds->test, role) };
+    im_status st = im_mat_alloc(ctx, out, parts[0]->rows + parts[1]->rows + parts[2]->rows, parts[2]->cols);
+    size_t row = sizeof(im_real) * (size_t)parts[2]->cols;
+    for (int s = 0, r = 0; s < 3 && !st; r += parts[s]->rows, s++)
+        if (parts[s]->rows) memcpy(im_mat_row(out, r), parts[s]->data, row * (size_t)parts[s]->rows);
+    return st;
+}
+
 im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds)
 {
     const im_split *splits[3] = { &ds->train, &ds->val, &ds->test };

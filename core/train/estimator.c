@@ -55,6 +55,8 @@ void im_estimator_free(im_estimator *est)
     free(est);
 }
 
+int im_estimator_trains(const im_estimator *est) { return est->vt->fit != NULL || est->vt->params != NULL; }
+
 static im_status check_pair(im_ctx *ctx, const im_estimator *est, const im_mat *x, const im_mat *y, const char *what)
 {
     if (x->rows != y->rows)

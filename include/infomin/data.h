@@ -60,6 +60,8 @@ IM_API im_status im_dataset_load(im_ctx *ctx, const im_config *cfg, const char *
 IM_API void im_dataset_free(im_dataset *ds);
 /* Shape and finiteness checks (im_dataset_load runs them). */
 IM_API im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds);
+/* The three variables of a row: X, Y and the nuisance T. */
+typedef enum { IM_ROLE_X, IM_ROLE_Y, IM_ROLE_T } im_role;
 /* The sizes of generated splits: spec entries for a plugin's key table,
  * and their reader (n[0..2] = train, val, test). */
 #define IM_SPLIT_PARAMS(n_train, n_val, n_test, val_min)                                                      \
@@ -69,6 +71,10 @@ IM_API im_status im_dataset_check(im_ctx *ctx, const im_dataset *ds);
 IM_API im_status im_split_counts(im_ctx *ctx, const im_section *sec, int n[3]);
 /* Allocate the three splits' x, y, t with the given sizes and widths. */
 IM_API im_status im_dataset_alloc(im_ctx *ctx, im_dataset *ds, const int n[3], int x_cols, int y_cols, int t_cols);
+/* since 0.6: every row of one role, the training, validation and test rows
+ * one above the other (the order a seeded loader shuffled them into), into
+ * out (allocated here): what an estimator that trains nothing reads. */
+IM_API im_status im_dataset_all_rows(im_ctx *ctx, const im_dataset *ds, im_role role, im_mat *out);
 
 /* IDX files (the MNIST family's format), gzip-compressed or not
  * (core/data/idx.c): unsigned bytes in up to 4 dimensions. */
@@ -85,7 +91,6 @@ IM_API void im_idx_free(im_idx *idx);
 
 /* Column transforms of every split with the training split's statistics
  * (core/data/columns.c): the role picks x, y or t of each split. */
-typedef enum { IM_ROLE_X, IM_ROLE_Y, IM_ROLE_T } im_role;
 /* (v − mean) / sd; a constant column becomes 0. */
 IM_API void im_standardize_column(im_dataset *ds, im_role role, int col);
 /* 1 above the training median, else 0. */

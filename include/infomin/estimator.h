@@ -99,6 +99,11 @@ typedef struct im_estimator {
 IM_API im_status im_estimator_new(im_ctx *ctx, const im_config *cfg, const char *section, int dx, int dy, im_rng *rng,
                                   im_estimator **out);
 IM_API void im_estimator_free(im_estimator *est);
+/* since 0.6: whether the estimator learns from rows (a plugin fit, or
+ * parameters for the generic trainer): 1 when its estimate must read rows
+ * it was not fitted on, 0 when it can read every row (KSG, the closed
+ * forms). The handle API's im_mi_trains is the same test. */
+IM_API int im_estimator_trains(const im_estimator *est);
 /* Fit with the plugin's own fit, else the generic trainer; a no-op for
  * estimators with neither (closed-form). Curves go into rec (may be NULL). */
 IM_API im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, const im_mat *xv,

@@ -20,6 +20,7 @@
 #include "api.h"
 #include "cfg.h"
 #include "data.h"
+#include "estimator.h"
 #include "results.h"
 #include "rng.h"
 
@@ -58,5 +59,20 @@ IM_API void im_task_close(im_task *t);
  * uses_key hook): the field table into settings; nonzero when they cannot
  * be read (the run will say why). */
 IM_API int im_task_settings(im_ctx *ctx, const im_config *cfg, void *settings);
+
+/* since 0.6: the rows a task's estimator reads on the dataset (the [task]
+ * key `rows`, declared with IM_ROWS_FIELD): auto — every row, the
+ * training, validation and test rows one above the other, when the
+ * estimator trains nothing (scikit-learn, NPEET and bmi read every row),
+ * the test split when it trains; all — every row, refused for an
+ * estimator that trains (it would read rows it was fitted on); test — the
+ * test split (a comparison of estimators at one N). x and y are copies,
+ * the caller's to free; *what is "rows" (every row) or "test rows". */
+enum { IM_ROWS_AUTO, IM_ROWS_ALL, IM_ROWS_TEST };
+#define IM_ROWS_FIELD(T, m)                                                                                      \
+    IM_FIELD_AS(T, m, "rows", "string", int, "auto", "rows the estimate reads: auto (every row for an estimator " \
+                "that trains nothing, the test split for one that trains), all, or test", "auto|all|test")
+IM_API im_status im_task_estimator_rows(im_task *t, const im_estimator *est, int rows, im_mat *x, im_mat *y,
+                                        const char **what);
 
 #endif

@@ -3,7 +3,9 @@
  * infomin learning).
  *
  * The estimator is fitted on the training split (a no-op for closed-form
- * statistics); the statistic s0 is its estimate on the test split. Under
+ * statistics); the statistic s0 is its estimate on the test split, or on
+ * every row for a statistic that trains nothing (since 0.6; the key
+ * `rows`). Under
  * H0 the rows of Y are exchangeable, so the test split's Y rows are shuffled
  * `permutations` times, the estimate recomputed each time with the fitted
  * estimator unchanged, and
@@ -17,7 +19,7 @@
 #include "infomin/infomin.h"
 
 typedef struct {
-    int permutations;
+    int permutations, rows;
     double alpha;
 } settings;
 
@@ -25,6 +27,7 @@ static const im_field independence_fields[] = {
     IM_INT(settings, permutations, "200", "permutations of Y under the null", ">=1"),
     IM_FLOAT(settings, alpha, "0.05", "level at which independence is rejected (reported, not used in the statistic)",
              "0..1"),
+    IM_ROWS_FIELD(settings, rows),
     IM_FIELDS_END,
 };
 
@@ -41,21 +44,27 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     int n_perm = s.permutations;
     double alpha = s.alpha;
     im_estimator *est = NULL;
+    im_mat x = { 0 }, y = { 0 };   /* the rows the statistic reads */
+    const char *rows = "";
     st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, rng, &est);
+    if (!st) st = im_task_estimator_rows(&t, est, s.rows, &x, &y, &rows);
     if (!st) st = im_estimator_fit(ctx, est, &ds->train.x, &ds->train.y, &ds->val.x, &ds->val.y, rec);
     double observed = 0, p_value = 1;
-    if (!st) st = im_estimator_permutation_test(ctx, est, &ds->test.x, &ds->test.y, n_perm, rng, &observed, &p_value);
+    if (!st) st = im_estimator_permutation_test(ctx, est, &x, &y, n_perm, rng, &observed, &p_value);
     if (!st) {
         im_record_str(rec, "estimator", est->plugin->name);
         im_record_str(rec, "dataset", ds->name);
         im_record_num(rec, "statistic", observed);
         im_record_num(rec, "p_value", p_value);
         im_record_num(rec, "n_test", ds->test.x.rows);
+        im_record_num(rec, "n_read", x.rows);
         im_record_num(rec, "rejected", p_value < alpha);
-        printf("%s on %s (%d test rows, %d permutations): statistic %.5f, p = %.4f: %s at alpha = %g\n",
-               est->plugin->name, ds->name, ds->test.x.rows, n_perm, observed, p_value,
+        printf("%s on %s (%d %s, %d permutations): statistic %.5f, p = %.4f: %s at alpha = %g\n",
+               est->plugin->name, ds->name, x.rows, rows, n_perm, observed, p_value,
                p_value < alpha ? "dependent (independence rejected)" : "no evidence against independence", alpha);
     }
+    im_mat_free(&x);
+    im_mat_free(&y);
     im_estimator_free(est);
     im_task_close(&t);
     return st;

@@ -35,18 +35,6 @@ static const im_field mi_benchmark_fields[] = {
     IM_FIELDS_END,
 };
 
-/* the rows of a, b and c, one above the other (same width), into out */
-static im_status stack_rows(im_ctx *ctx, const im_mat *a, const im_mat *b, const im_mat *c, im_mat *out)
-{
-    im_status st = im_mat_alloc(ctx, out, a->rows + b->rows + c->rows, a->cols);
-    if (st) return st;
-    size_t row = sizeof(im_real) * (size_t)a->cols;
-    memcpy(out->data, a->data, row * (size_t)a->rows);
-    if (b->rows) memcpy(im_mat_row(out, a->rows), b->data, row * (size_t)b->rows);
-    if (c->rows) memcpy(im_mat_row(out, a->rows + b->rows), c->data, row * (size_t)c->rows);
-    return IM_OK;
-}
-
 static int is_trained(const im_estimator *est)
 {
     return est->vt->params && est->vt->params(est->self);
@@ -75,8 +63,8 @@ static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, i
         if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &ds->test.y, estimate);
     } else {
         im_mat x = { 0 }, y = { 0 };
-        st = stack_rows(ctx, &ds->train.x, &ds->val.x, &ds->test.x, &x);
-        if (!st) st = stack_rows(ctx, &ds->train.y, &ds->val.y, &ds->test.y, &y);
+        st = im_dataset_all_rows(ctx, ds, IM_ROLE_X, &x);
+        if (!st) st = im_dataset_all_rows(ctx, ds, IM_ROLE_Y, &y);
         if (!st) st = im_estimator_estimate(ctx, est, &x, &y, estimate);
         im_mat_free(&x);
         im_mat_free(&y);

@@ -1,7 +1,8 @@
 /* mi_estimate.c — task `mi-estimate`: fit an estimator on the training split
  * of a dataset (validation split for model selection), report its estimate
  * on the test split next to the true MI when the dataset knows it, with its
- * uncertainty:
+ * uncertainty; an estimator that trains nothing reads every row (since 0.6;
+ * the key `rows`):
  *   trained estimators: the spread of the per-batch estimate over the last
  *     `spread_steps` training steps (mean, std, 5-95% range);
  *   closed-form estimators: a half-sampling interval — the estimate on
@@ -16,7 +17,7 @@
 #include "infomin/infomin.h"
 
 typedef struct {
-    int resamples, spread_steps, plot;
+    int resamples, spread_steps, plot, rows;
     double ci;
 } settings;
 
@@ -25,6 +26,7 @@ static const im_field mi_estimate_fields[] = {
     IM_FLOAT(settings, ci, "0.9", "coverage of the reported interval", "0..1"),
     IM_INT(settings, spread_steps, "200", "last training steps whose per-batch estimates give the spread", ">=2"),
     IM_BOOL(settings, plot, "true", "write <output>.png: estimate vs step against the true MI (trained estimators)"),
+    IM_ROWS_FIELD(settings, rows),
     IM_FIELDS_END,
 };
 
@@ -77,8 +79,8 @@ static im_status curve_plot(im_ctx *ctx, const im_config *cfg, im_record *rec, c
 }
 
 /* The estimate against the truth: into the record, and one line on stdout. */
-static void report_estimate(const im_estimator *est, const im_dataset *ds, double estimate, double fit_seconds,
-                            im_record *rec)
+static void report_estimate(const im_estimator *est, const im_dataset *ds, const im_mat *x, const char *rows,
+                            double estimate, double fit_seconds, im_record *rec)
 {
     const char *unit = im_unit_name(est->vt->unit);
     im_record_str(rec, "estimator", est->plugin->name);
@@ -88,8 +90,9 @@ static void report_estimate(const im_estimator *est, const im_dataset *ds, doubl
     im_record_num(rec, "estimate", estimate);
     im_record_num(rec, "n_train", ds->train.x.rows);
     im_record_num(rec, "n_test", ds->test.x.rows);
+    im_record_num(rec, "n_read", x->rows);
     im_record_num(rec, "fit_seconds", fit_seconds);
-    printf("%s on %s (%d test rows): %.4f %s (%s)", est->plugin->name, ds->name, ds->test.x.rows, estimate, unit,
+    printf("%s on %s (%d %s): %.4f %s (%s)", est->plugin->name, ds->name, x->rows, rows, estimate, unit,
            est->vt->bound == IM_BOUND_ESTIMATE ? "estimate" : im_bound_name(est->vt->bound));
     if (ds->has_true_mi) {
         im_record_num(rec, "true_mi", ds->true_mi);
@@ -114,7 +117,8 @@ static void report_estimate(const im_estimator *est, const im_dataset *ds, doubl
  * (and the training curve's plot) for trained estimators, a half-sampling
  * interval for closed-form ones. */
 static im_status report_spread(im_ctx *ctx, const im_config *cfg, const settings *s, im_estimator *est,
-                               const im_dataset *ds, double estimate, im_rng *rng, im_record *rec)
+                               const im_dataset *ds, const im_mat *x, const im_mat *y, double estimate, im_rng *rng,
+                               im_record *rec)
 {
     im_params *params = est->vt->params ? est->vt->params(est->self) : NULL;
     const im_curve *train = im_record_find_curve(rec, "train"), *val = im_record_find_curve(rec, "val");
@@ -125,10 +129,9 @@ static im_status report_spread(im_ctx *ctx, const im_config *cfg, const settings
             printf("  training batches of the last %d steps: %.4f ± %.4f\n", s->spread_steps, mean, sd);
         return s->plot ? curve_plot(ctx, cfg, rec, est->plugin->name, train, val, ds) : IM_OK;
     }
-    if (s->resamples <= 0 || ds->test.x.rows < 8) return IM_OK;
+    if (s->resamples <= 0 || x->rows < 8) return IM_OK;
     double lo, hi;
-    im_status st =
-        im_estimator_half_interval(ctx, est, &ds->test.x, &ds->test.y, s->resamples, s->ci, estimate, rng, &lo, &hi);
+    im_status st = im_estimator_half_interval(ctx, est, x, y, s->resamples, s->ci, estimate, rng, &lo, &hi);
     if (!st) {
         im_record_num(rec, "ci_low", lo);
         im_record_num(rec, "ci_high", hi);
@@ -144,15 +147,20 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_TRAINING_OPTIONAL);
     const im_dataset *ds = &t.ds;
     im_estimator *est = NULL;
+    im_mat x = { 0 }, y = { 0 };   /* the rows the estimate reads */
+    const char *rows = "";
     if (!st) st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, rng, &est);
+    if (!st) st = im_task_estimator_rows(&t, est, s.rows, &x, &y, &rows);
     double estimate = NAN, t0 = im_seconds(), fit_seconds = 0;
     if (!st) st = im_estimator_fit(ctx, est, &ds->train.x, &ds->train.y, &ds->val.x, &ds->val.y, rec);
     fit_seconds = im_seconds() - t0;
-    if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &ds->test.y, &estimate);
+    if (!st) st = im_estimator_estimate(ctx, est, &x, &y, &estimate);
     if (!st) {
-        report_estimate(est, ds, estimate, fit_seconds, rec);
-        st = report_spread(ctx, cfg, &s, est, ds, estimate, rng, rec);
+        report_estimate(est, ds, &x, rows, estimate, fit_seconds, rec);
+        st = report_spread(ctx, cfg, &s, est, ds, &x, &y, estimate, rng, rec);
     }
+    im_mat_free(&x);
+    im_mat_free(&y);
     im_estimator_free(est);
     im_task_close(&t);
     return st;
