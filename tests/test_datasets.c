@@ -307,6 +307,307 @@ START_TEST(estimators_that_train_nothing_read_every_row)
 }
 END_TEST
 
+/* ---- .npy ---- */
+
+/* The bytes of a .npy file: magic, version, header length, the header
+ * text padded as np.save pads it, then `body` (n bytes). */
+static size_t npy_bytes(unsigned char *out, int major, const char *dict, const void *body, size_t n)
+{
+    int width = major == 1 ? 2 : 4;
+    size_t len = strlen(dict), pad = 0;
+    while ((6 + 2 + width + len + pad + 1) % 64) pad++;
+    size_t header = len + pad + 1, at = 0;
+    memcpy(out, "\x93NUMPY", 6);
+    out[6] = (unsigned char)major, out[7] = 0;
+    for (int i = 0; i < width; i++) out[8 + i] = (unsigned char)(header >> (8 * i));
+    at = 8 + (size_t)width;
+    memcpy(out + at, dict, len);
+    memset(out + at + len, ' ', pad);
+    out[at + len + pad] = '\n';
+    at += header;
+    memcpy(out + at, body, n);
+    return at + n;
+}
+
+static im_status npy_of(const char *dict, const void *body, size_t n, im_npy *a)
+{
+    static unsigned char bytes[4096];
+    size_t size = npy_bytes(bytes, 1, dict, body, n);
+    return im_npy_parse(&ctx, bytes, size, "a.npy", a);
+}
+
+/* Every element type, both byte orders, C and Fortran order, 1-D and 3-D,
+ * versions 1 to 3: the same 2 x 3 matrix 0, -1, 2, -3, 4, 5 (unsigned and
+ * bool: their own values). */
+START_TEST(npy_reads_every_dtype_order_and_version)
+{
+    const double want[6] = { 0, -1, 2, -3, 4, 5 };
+    im_npy a;
+    /* little-endian float64, C order */
+    ck_assert_int_eq(npy_of("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", want, sizeof want, &a), IM_OK);
+    ck_assert(a.rows == 2 && a.cols == 3 && !a.fortran);
+    for (int k = 0; k < 6; k++) ck_assert(a.data[k] == want[k]);
+    im_npy_free(&a);
+    /* big-endian float32 */
+    unsigned char be[24];
+    for (int k = 0; k < 6; k++) {
+        float f = (float)want[k];
+        unsigned char b[4];
+        memcpy(b, &f, 4);
+        for (int i = 0; i < 4; i++) be[4 * k + i] = b[3 - i];
+    }
+    ck_assert_int_eq(npy_of("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }", be, sizeof be, &a), IM_OK);
+    for (int k = 0; k < 6; k++) ck_assert(a.data[k] == want[k]);
+    im_npy_free(&a);
+    /* Fortran order: the body is column by column */
+    const double by_column[6] = { 0, -3, -1, 4, 2, 5 };
+    ck_assert_int_eq(npy_of("{'fortran_order': True, 'shape': (2, 3), 'descr': '<f8'}", by_column, sizeof by_column, &a),
+                     IM_OK);
+    ck_assert(a.fortran);
+    for (int k = 0; k < 6; k++) ck_assert(a.data[k] == want[k]);
+    im_npy_free(&a);
+    /* integers of each width, signed and unsigned */
+    const int8_t i1[6] = { 0, -1, 2, -3, 4, 5 };
+    const int16_t i2[6] = { 0, -1, 2, -3, 4, 5 };
+    const int32_t i4[6] = { 0, -1, 2, -3, 4, 5 };
+    const int64_t i8[6] = { 0, -1, 2, -3, 4, 5 };
+    const struct { const char *descr; const void *body; size_t n; } ints[] = {
+        { "|i1", i1, sizeof i1 }, { "<i2", i2, sizeof i2 }, { "<i4", i4, sizeof i4 }, { "<i8", i8, sizeof i8 },
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        char dict[128];
+        snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (2, 3), }", ints[i].descr);
+        ck_assert_int_eq(npy_of(dict, ints[i].body, ints[i].n, &a), IM_OK);
+        for (int k = 0; k < 6; k++) ck_assert_msg(a.data[k] == want[k], "%s element %d", ints[i].descr, k);
+        im_npy_free(&a);
+    }
+    const uint16_t u2be[2] = { 0x0100, 0xffff };   /* >u2: 1 and 65535 */
+    ck_assert_int_eq(npy_of("{'descr': '>u2', 'fortran_order': False, 'shape': (2,), }", u2be, sizeof u2be, &a), IM_OK);
+    ck_assert(a.rows == 2 && a.cols == 1 && a.data[0] == 1 && a.data[1] == 65535);
+    im_npy_free(&a);
+    const uint8_t flags[3] = { 1, 0, 1 };
+    ck_assert_int_eq(npy_of("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", flags, 3, &a), IM_OK);
+    ck_assert(a.data[0] == 1 && a.data[1] == 0 && a.data[2] == 1);
+    im_npy_free(&a);
+    /* 3-D, Fortran order: rows x the rest, the rest in C order */
+    double cube[12], fcube[12];
+    for (int k = 0; k < 12; k++) cube[k] = k;   /* shape (2, 3, 2) C order: value = 6i + 2j + l */
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            for (int l = 0; l < 2; l++) fcube[i + 2 * (j + 3 * l)] = 6 * i + 2 * j + l;
+    ck_assert_int_eq(npy_of("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3, 2), }", fcube, sizeof fcube, &a),
+                     IM_OK);
+    ck_assert(a.rows == 2 && a.cols == 6);
+    for (int k = 0; k < 12; k++) ck_assert(a.data[k] == cube[k]);
+    im_npy_free(&a);
+    /* versions 2.0 and 3.0: a 4-byte header length */
+    static unsigned char bytes[512];
+    for (int major = 2; major <= 3; major++) {
+        size_t size = npy_bytes(bytes, major, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", want,
+                                sizeof want);
+        ck_assert_int_eq(im_npy_parse(&ctx, bytes, size, "v.npy", &a), IM_OK);
+        ck_assert(a.data[5] == 5);
+        im_npy_free(&a);
+    }
+}
+END_TEST
+
+/* Each malformed file refused with its reason, never read past its end. */
+START_TEST(npy_refuses_malformed_files_with_the_reason)
+{
+    const double six[6] = { 0 };
+    static const struct {
+        const char *dict;
+        size_t body;
+        const char *message;
+    } cases[] = {
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 3), }", 48,
+          "a.npy: the shape (3 x 3 of <f8) needs 72 bytes of data, the file holds 48: it is cut short" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 40,
+          "a.npy: the shape (2 x 3 of <f8) needs 48 bytes of data, the file holds 40: it is cut short" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3), }", 48,
+          "a.npy: the shape (1 x 3 of <f8) needs 24 bytes of data, the file holds 48" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", 48,
+          "a.npy: the shape's columns exceed 2147483647" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 2), }", 48,
+          "a.npy: 4611686018427387904 rows exceed 2147483647" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (), }", 8,
+          "a.npy: a 0-dimensional array (one number): save an array of rows" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }", 0, "a.npy: the array is empty (shape with a 0)" },
+        { "{'descr': '<c16', 'fortran_order': False, 'shape': (3,), }", 48,
+          "a.npy: dtype '<c16' is not read (float32, float64, integers and bool are: arr.astype(np.float64) before np.save)" },
+        { "{'descr': '|O', 'fortran_order': False, 'shape': (6,), }", 48,
+          "a.npy: dtype '|O' is not read (float32, float64, integers and bool are: arr.astype(np.float64) before np.save)" },
+        { "{'descr': '<f2', 'fortran_order': False, 'shape': (6,), }", 12,
+          "a.npy: dtype '<f2' is not read (float32, float64, integers and bool are: arr.astype(np.float64) before np.save)" },
+        { "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (6,), }", 48,
+          "a.npy: a structured array (fields of several types): save a plain numeric array "
+          "(np.column_stack([rec[f] for f in rec.dtype.names]))" },
+        { "{'descr': '<f8', 'fortran_order': False}", 48, "a.npy: the header has no 'shape'" },
+        { "{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (6,)}", 48,
+          "a.npy: the header gives 'descr' twice" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'x': 1}", 48,
+          "a.npy: the header has a key 'x' (np.save writes descr, fortran_order and shape)" },
+        { "{'descr': '<f8', 'fortran_order': Maybe, 'shape': (6,)}", 48,
+          "a.npy: not a .npy header np.save writes: fortran_order is neither True nor False" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (6,)} extra", 48,
+          "a.npy: not a .npy header np.save writes: text after the closing brace" },
+        { "['descr', '<f8']", 48, "a.npy: not a .npy header np.save writes: it does not start with '{'" },
+        { "{'descr': '<f8', 'fortran_order': False, 'shape': (-6,)}", 48,
+          "a.npy: not a .npy header np.save writes: shape is not a tuple of at most 8 non-negative integers" },
+    };
+    static unsigned char bytes[4096];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        im_npy a;
+        double body[16] = { 0 };
+        size_t size = npy_bytes(bytes, 1, cases[i].dict, body, cases[i].body);
+        ck_assert_int_eq(im_npy_parse(&ctx, bytes, size, "a.npy", &a), IM_EIO);
+        ck_assert_msg(strcmp(ctx.err, cases[i].message) == 0, "case %zu: %s", i, ctx.err);
+        ck_assert_ptr_null(a.data);
+    }
+    /* the frame: magic, version, the header's length */
+    size_t size = npy_bytes(bytes, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", six, sizeof six);
+    im_npy a;
+    bytes[5] = 'Z';
+    ck_assert_int_eq(im_npy_parse(&ctx, bytes, size, "a.npy", &a), IM_EIO);
+    ck_assert_str_eq(ctx.err, "a.npy: not a .npy file (it does not start with \\x93NUMPY)");
+    bytes[5] = 'Y', bytes[6] = 4;
+    ck_assert_int_eq(im_npy_parse(&ctx, bytes, size, "a.npy", &a), IM_EIO);
+    ck_assert_str_eq(ctx.err, "a.npy: .npy format version 4.0 (1.0 to 3.0 are read)");
+    bytes[6] = 1;
+    ck_assert_int_eq(im_npy_parse(&ctx, bytes, 9, "a.npy", &a), IM_EIO);
+    ck_assert_str_eq(ctx.err, "a.npy: the file ends inside its header length");
+    ck_assert_int_eq(im_npy_parse(&ctx, bytes, 40, "a.npy", &a), IM_EIO);
+    ck_assert_str_eq(ctx.err, "a.npy: the header says 118 bytes, the file has 30 after it");
+    ck_assert_int_eq(im_npy_parse(&ctx, bytes, 0, "a.npy", &a), IM_EIO);
+}
+END_TEST
+
+/* What im_npy_write writes reads back; no temporary file is left. */
+START_TEST(npy_written_reads_back)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/sub/back.npy", test_tmpdir());
+    double v[6] = { 1.5, -2, 1e-300, 3e300, 0, 7 };
+    ck_assert_int_eq(im_npy_write(&ctx, path, v, 3, 2), IM_OK);
+    im_npy a;
+    ck_assert_int_eq(im_npy_read(&ctx, path, &a), IM_OK);
+    ck_assert(a.rows == 3 && a.cols == 2 && a.ndim == 2 && strcmp(a.dtype, "<f8") == 0);
+    for (int k = 0; k < 6; k++) ck_assert(a.data[k] == v[k]);
+    im_npy_free(&a);
+    ck_assert_int_eq(im_npy_write(&ctx, path, v, 6, 0), IM_OK);   /* 1-D */
+    ck_assert_int_eq(im_npy_read_header(&ctx, path, &a), IM_OK);
+    ck_assert(a.rows == 6 && a.cols == 1 && a.ndim == 1 && a.data == NULL);
+    char folder[512], out[4096];
+    snprintf(folder, sizeof folder, "ls %s/sub", test_tmpdir());
+    test_run_command(folder, out, sizeof out);
+    ck_assert_str_eq(out, "back.npy\n");
+    snprintf(path, sizeof path, "%s", test_tmpdir());   /* a folder */
+    ck_assert_int_eq(im_npy_read(&ctx, path, &a), IM_EIO);
+    ck_assert(strstr(ctx.err, "not a regular file") != NULL);
+}
+END_TEST
+
+/* The npy dataset: one file with columns picked, or a file per variable,
+ * give the same rows; a NaN is named by file, row and column. */
+START_TEST(npy_dataset_one_file_or_a_file_per_variable)
+{
+    enum { N = 200 };
+    static double all[N * 4], x[N * 2], y[N], t[N];
+    im_rng rng;
+    im_rng_seed(&rng, 3);
+    for (int i = 0; i < N; i++) {
+        x[2 * i] = all[4 * i] = im_rng_normal(&rng);
+        x[2 * i + 1] = all[4 * i + 1] = im_rng_normal(&rng);
+        y[i] = all[4 * i + 2] = x[2 * i] + 0.5 * im_rng_normal(&rng);
+        t[i] = all[4 * i + 3] = i % 2;
+    }
+    char p_all[512], p_x[512], p_y[512], p_t[512], text[2048];
+    snprintf(p_all, sizeof p_all, "%s/all.npy", test_tmpdir());
+    snprintf(p_x, sizeof p_x, "%s/x.npy", test_tmpdir());
+    snprintf(p_y, sizeof p_y, "%s/y.npy", test_tmpdir());
+    snprintf(p_t, sizeof p_t, "%s/t.npy", test_tmpdir());
+    ck_assert_int_eq(im_npy_write(&ctx, p_all, all, N, 4), IM_OK);
+    ck_assert_int_eq(im_npy_write(&ctx, p_x, x, N, 2), IM_OK);
+    ck_assert_int_eq(im_npy_write(&ctx, p_y, y, N, 0), IM_OK);
+    ck_assert_int_eq(im_npy_write(&ctx, p_t, t, N, 0), IM_OK);
+    im_dataset one, sep;
+    im_config cfg;
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = npy\npath = %s\nx = 0..1\ny = 2\nt = 3\n",
+             p_all);
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "n.ini", &cfg), IM_OK);
+    im_rng_seed(&rng, 5);
+    ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &one), IM_OK);
+    im_config_free(&cfg);
+    snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = npy\nx_path = %s\ny_path = %s\n"
+             "t_path = %s\n", p_x, p_y, p_t);
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "n.ini", &cfg), IM_OK);
+    im_rng_seed(&rng, 5);
+    ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &sep), IM_OK);
+    im_config_free(&cfg);
+    ck_assert(one.train.x.rows == 140 && one.val.x.rows == 20 && one.test.x.rows == 40);
+    ck_assert(one.train.x.cols == 2 && one.train.y.cols == 1 && one.train.t.cols == 1);
+    const im_split *a[3] = { &one.train, &one.val, &one.test }, *b[3] = { &sep.train, &sep.val, &sep.test };
+    for (int s = 0; s < 3; s++) {
+        ck_assert(memcmp(a[s]->x.data, b[s]->x.data, sizeof(im_real) * (size_t)a[s]->x.rows * 2) == 0);
+        ck_assert(memcmp(a[s]->y.data, b[s]->y.data, sizeof(im_real) * (size_t)a[s]->y.rows) == 0);
+        ck_assert(memcmp(a[s]->t.data, b[s]->t.data, sizeof(im_real) * (size_t)a[s]->t.rows) == 0);
+    }
+    im_dataset_free(&one);
+    im_dataset_free(&sep);
+    /* a NaN, named */
+    y[17] = NAN;
+    ck_assert_int_eq(im_npy_write(&ctx, p_y, y, N, 0), IM_OK);
+    ck_assert_int_eq(im_config_parse_string(&ctx, text, "n.ini", &cfg), IM_OK);
+    ck_assert_int_eq(im_dataset_load(&ctx, &cfg, "dataset", &rng, &sep), IM_EIO);
+    char want[700];
+    snprintf(want, sizeof want, "%s: row 17, column 0: nan is not a finite number a float holds", p_y);
+    ck_assert_str_eq(ctx.err, want);
+    im_config_free(&cfg);
+}
+END_TEST
+
+/* Rules across keys, at validation: where the data comes from, the
+ * columns within the file, rows that do not match. */
+START_TEST(npy_rules_are_checked_before_any_run)
+{
+    double v[12] = { 0 };
+    char p4[512], p3[512], text[16384];
+    snprintf(p4, sizeof p4, "%s/four.npy", test_tmpdir());
+    snprintf(p3, sizeof p3, "%s/three.npy", test_tmpdir());
+    ck_assert_int_eq(im_npy_write(&ctx, p4, v, 4, 3), IM_OK);
+    ck_assert_int_eq(im_npy_write(&ctx, p3, v, 3, 0), IM_OK);
+    struct {
+        char lines[1200];
+        char message[1200];
+    } c[6];
+    snprintf(c[0].lines, sizeof c[0].lines, "path = %s\nx = 0\n", p4);
+    snprintf(c[0].message, sizeof c[0].message, "v.ini: dataset.y: required with path: the columns of Y (e.g. y = 8)");
+    snprintf(c[1].lines, sizeof c[1].lines, "path = %s\nx = 0\ny = 3\n", p4);
+    snprintf(c[1].message, sizeof c[1].message, "v.ini:7: dataset.y: column 3, but %s has 3 columns (0..2)", p4);
+    snprintf(c[2].lines, sizeof c[2].lines, "path = %s\nx = 0..1\ny = 1\n", p4);
+    snprintf(c[2].message, sizeof c[2].message, "v.ini:7: dataset.y: column 1 is also in x: x and y must not share columns");
+    snprintf(c[3].lines, sizeof c[3].lines, "x_path = %s\ny_path = %s\n", p4, p3);
+    snprintf(c[3].message, sizeof c[3].message, "v.ini:6: dataset.y_path: %s has 3 rows, %s has 4: one row per sample in "
+             "each", p3, p4);
+    snprintf(c[4].lines, sizeof c[4].lines, "path = %s\nx_path = %s\n", p4, p4);
+    snprintf(c[4].message, sizeof c[4].message, "v.ini:5: dataset.path: one file for all (path) or a file per variable "
+             "(x_path, y_path, t_path), not both");
+    snprintf(c[5].lines, sizeof c[5].lines, "x_path = %s\n", p4);
+    snprintf(c[5].message, sizeof c[5].message, "v.ini: dataset.y_path: required: a .npy file for Y (or path = one file "
+             "with x, y and t columns)");
+    for (int i = 0; i < 6; i++) {
+        im_config cfg;
+        snprintf(text, sizeof text, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = npy\n%s[estimator]\nplugin = ksg\n",
+                 c[i].lines);
+        ck_assert_int_eq(im_config_parse_string(&ctx, text, "v.ini", &cfg), IM_OK);
+        ck_assert_int_ne(im_config_validate(&ctx, &cfg, reg), IM_OK);
+        ck_assert_msg(strcmp(ctx.err, c[i].message) == 0, "case %d: %s", i, ctx.err);
+        im_config_free(&cfg);
+    }
+}
+END_TEST
+
 START_TEST(csv_rules_across_keys_are_checked_before_any_run)
 {
     char csv[512], ini[512], text[2048], out[8192], args[1200];
@@ -776,6 +1077,11 @@ int main(void)
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
     tcase_add_test(data, csv_without_training_rows_serves_estimators_that_train_nothing);
     tcase_add_test(data, estimators_that_train_nothing_read_every_row);
+    tcase_add_test(data, npy_reads_every_dtype_order_and_version);
+    tcase_add_test(data, npy_refuses_malformed_files_with_the_reason);
+    tcase_add_test(data, npy_written_reads_back);
+    tcase_add_test(data, npy_dataset_one_file_or_a_file_per_variable);
+    tcase_add_test(data, npy_rules_are_checked_before_any_run);
     tcase_add_test(data, csv_reads_bom_crlf_and_quotes_and_names_the_rest);
     tcase_add_test(data, too_few_rows_are_refused);
     tcase_add_test(data, gaussian_mi_beyond_what_can_be_generated_is_refused);

@@ -1,11 +1,13 @@
 /* tabular.c — reading text tables and splitting data sets. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "infomin/rng.h"
 #include "infomin/tabular.h"
 #include "infomin/numtext.h"
 
@@ -199,5 +201,49 @@ im_status im_tabular_finish(im_ctx *ctx, im_dataset *ds, int binarize, int t_bin
     ds->t_kind = t_binary ? IM_VAR_BINARY : IM_VAR_CONTINUOUS;
     ds->y_classes = binarize ? 2 : 0;
     ds->t_classes = t_binary ? 2 : 0;
+    return IM_OK;
+}
+
+im_status im_own_rows_check(im_ctx *ctx, const im_section *sec)
+{
+    double split[3];
+    int count, standardize;
+    im_status st = im_split_check(ctx, sec, 1);
+    if (!st) st = im_section_floats(ctx, sec, "split", split, 3, &count);
+    if (!st) st = im_section_bool(ctx, sec, "standardize", &standardize);
+    if (!st && split[0] == 0 && standardize)
+        st = im_section_fail(ctx, sec, "standardize", "needs training rows to take the mean and sd from (split = %g,%g,%g)",
+                             split[0], split[1], split[2]);
+    return st;
+}
+
+im_status im_own_rows_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, const double *rows, long n,
+                              const int n_cols[3], const char *what, im_dataset *ds)
+{
+    int parts[3], standardize;
+    if (n > INT_MAX) return im_fail(ctx, IM_EINVAL, "%s: %ld rows (at most %d)", what, n, INT_MAX);
+    im_status st = im_section_bool(ctx, sec, "standardize", &standardize);
+    if (!st) st = im_split_sizes(ctx, sec, (int)n, parts);
+    if (!st) st = im_dataset_alloc(ctx, ds, parts, n_cols[0], n_cols[1], n_cols[2]);
+    int *order = st ? NULL : malloc(sizeof(int) * (size_t)n);
+    if (!st && !order) st = im_fail(ctx, IM_ENOMEM, "%s: out of memory", what);
+    if (st) return st;
+    im_rng_permutation(rng, order, (int)n);
+    int width = n_cols[0] + n_cols[1] + n_cols[2];
+    im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
+    long next = 0;
+    for (int s = 0; s < 3; s++)
+        for (int r = 0; r < parts[s]; r++, next++) {
+            const double *row = rows + (long)order[next] * width;
+            im_mat *mats[3] = { &splits[s]->x, &splits[s]->y, &splits[s]->t };
+            for (int g = 0, k = 0; g < 3; g++)
+                for (int c = 0; c < n_cols[g]; c++, k++) im_mat_row(mats[g], r)[c] = (im_real)row[k];
+        }
+    for (int c = 0; standardize && c < n_cols[0]; c++) im_standardize_column(ds, IM_ROLE_X, c);
+    for (int c = 0; standardize && c < n_cols[1]; c++) im_standardize_column(ds, IM_ROLE_Y, c);
+    ds->y_kind = IM_VAR_CONTINUOUS;
+    ds->t_kind = n_cols[2] ? IM_VAR_CONTINUOUS : IM_VAR_NONE;
+    if (ctx->verbose) fprintf(stderr, "%s: %ld rows -> %d / %d / %d\n", what, n, parts[0], parts[1], parts[2]);
+    free(order);
     return IM_OK;
 }

@@ -2,6 +2,7 @@
  * object for the process, made once and never changed: immutable shared
  * state, like the registry of a process that uses the handle API. */
 #include <pthread.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "infomin/numtext.h"
@@ -32,6 +33,14 @@ locale_t im_c_locale_enter(void)
 void im_c_locale_leave(locale_t previous)
 {
     if (previous) uselocale(previous);
+}
+
+void im_number_text(double x, char *buf, size_t size)
+{
+    if (x == (double)(long long)x && fabs(x) < 1e15)
+        snprintf(buf, size, "%lld", (long long)x);
+    else
+        im_shortest_text(x, buf, size);
 }
 
 void im_shortest_text(double x, char *buf, size_t size)

@@ -13,6 +13,7 @@
 #include "infomin/output.h"
 #include "infomin/results.h"
 #include "config.h"   /* autoconf: PACKAGE_VERSION */
+#include "record_config.h"
 
 struct im_curve {
     json_t *rows;   /* borrowed from the record */
@@ -26,30 +27,16 @@ struct im_record {
     im_curve curve_handles[MAX_CURVES];
     const char *curve_names[MAX_CURVES];   /* keys owned by `curves` */
     int n_curves;
+    json_t *config_text;   /* the configuration's values as text (record_config.h) */
     char *label;
     int run_index;
     char *nonfinite;   /* the first metric given a NaN or an infinity: never written */
 };
 
 
-/* The resolved config: {section: {key: value}}; values stay strings, as
- * written, so a record can be turned back into an INI file. */
-static json_t *config_json(const im_config *cfg)
-{
-    json_t *obj = json_object();
-    for (int i = 0; i < cfg->count; i++) {
-        const im_config_entry *e = &cfg->entries[i];
-        json_t *sec = json_object_get(obj, e->section);
-        if (!sec) {
-            sec = json_object();
-            json_object_set_new(obj, e->section, sec);
-        }
-        json_object_set_new(sec, e->key, json_string(e->value));
-    }
-    return obj;
-}
+im_record *im_record_new(const im_config *cfg, int run_index) { return im_record_new_typed(cfg, run_index, NULL); }
 
-im_record *im_record_new(const im_config *cfg, int run_index)
+im_record *im_record_new_typed(const im_config *cfg, int run_index, const struct im_registry *reg)
 {
     im_record *rec = calloc(1, sizeof *rec);
     if (!rec) return NULL;
@@ -66,7 +53,8 @@ im_record *im_record_new(const im_config *cfg, int run_index)
         json_object_set_new(rec->root, "sweep", json_string(cfg->sweep_label));
         rec->label = strdup(cfg->sweep_label);
     }
-    json_object_set_new(rec->root, "config", config_json(cfg));
+    json_object_set_new(rec->root, "config", record_config_json(cfg, reg));
+    rec->config_text = record_config_text(json_object_get(rec->root, "config"));
     json_object_set(rec->root, "metrics", rec->metrics);
     json_object_set(rec->root, "curves", rec->curves);
     return rec;
@@ -80,6 +68,7 @@ void im_record_free(im_record *rec)
     json_decref(rec->metrics);
     json_decref(rec->curves);
     json_decref(rec->root);
+    json_decref(rec->config_text);
     free(rec->label);
     free(rec->nonfinite);
     free(rec);
@@ -96,7 +85,10 @@ void im_record_num(im_record *rec, const char *key, double value)
         if (!rec->nonfinite) rec->nonfinite = strdup(key);
         return;
     }
-    json_object_set_new(rec->metrics, key, json_real(value));
+    /* a whole number as an integer (since 0.6: "n_test": 600, not 600.0;
+     * a notebook reads a count as a count) */
+    int whole = value == (double)(long long)value && fabs(value) < 9007199254740992.0;
+    json_object_set_new(rec->metrics, key, whole ? json_integer((json_int_t)value) : json_real(value));
 }
 
 const char *im_record_nonfinite(const im_record *rec) { return rec ? rec->nonfinite : NULL; }
@@ -219,7 +211,7 @@ int im_record_metric_names(const im_record *rec, const char **names, int cap)
 
 const char *im_record_config_value(const im_record *rec, const char *section, const char *key)
 {
-    json_t *v = json_object_get(json_object_get(json_object_get(rec->root, "config"), section), key);
+    json_t *v = json_object_get(json_object_get(rec->config_text, section), key);
     return v && json_is_string(v) ? json_string_value(v) : NULL;
 }
 
@@ -282,6 +274,7 @@ im_record *im_record_parse(const char *text, char *err, size_t size)
     rec->metrics = json_incref(metrics);
     rec->curves = json_incref(curves);
     attach_curves(rec);
+    rec->config_text = record_config_text(json_object_get(root, "config"));
     json_t *sweep = json_object_get(root, "sweep");
     if (json_is_string(sweep)) rec->label = strdup(json_string_value(sweep));
     return rec;

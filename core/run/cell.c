@@ -9,7 +9,7 @@
 im_record *cell_run(im_ctx *ctx, const sweep_plan *plan, int cell)
 {
     const im_config *cfg = &plan->cells[cell];
-    im_record *rec = im_record_new(cfg, cell);
+    im_record *rec = im_record_new_typed(cfg, cell, ctx->registry);
     if (!rec) return NULL;
     /* the numbers depend on it (products split differently): recorded */
     im_record_meta_int(rec, "threads", im_workers_count(ctx->workers));

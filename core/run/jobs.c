@@ -91,7 +91,7 @@ static im_record *collect(im_ctx *ctx, sweep_plan *plan, const worker *w, int st
     free(got);
     unlink(w->path);
     if (rec) return rec;
-    rec = im_record_new(&plan->cells[w->cell], w->cell);
+    rec = im_record_new_typed(&plan->cells[w->cell], w->cell, ctx->registry);
     if (rec) im_record_finish(rec, "failed", why, im_seconds() - w->t0);
     fprintf(stderr, "infomin-run: run %d failed: %s\n", w->cell, why);
     return rec;

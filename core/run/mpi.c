@@ -99,7 +99,7 @@ int run_mpi_root(im_ctx *ctx, sweep_plan *plan, const int *todo, int n_todo, int
         char why[512];
         im_record *rec = receive_record(from, &cell, why, sizeof why);
         busy--;
-        if (!rec && (rec = im_record_new(&plan->cells[cell_of[from]], cell_of[from])) != NULL)
+        if (!rec && (rec = im_record_new_typed(&plan->cells[cell_of[from]], cell_of[from], ctx->registry)) != NULL)
             im_record_finish(rec, "failed", why, 0);
         if (!rec || plan_store(ctx, plan, cell, rec)) {
             fprintf(stderr, "infomin-run: %s\n", rec ? ctx->err : "out of memory");
@@ -132,7 +132,7 @@ int run_mpi_worker(im_ctx *ctx, sweep_plan *plan)
         MPI_Recv(&cell, 1, MPI_INT, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         if (cell < 0 || cell >= plan->n) return 0;
         im_record *rec = cell_run(ctx, plan, cell);
-        if (!rec && (rec = im_record_new(&plan->cells[cell], cell)) != NULL)
+        if (!rec && (rec = im_record_new_typed(&plan->cells[cell], cell, ctx->registry)) != NULL)
             im_record_finish(rec, "failed", "worker rank out of memory", 0);
         char *text = rec ? im_record_dump(rec) : NULL;
         /* nothing to send would leave rank 0 waiting: an empty line fails the cell */

@@ -129,7 +129,7 @@ int plan_resume(im_ctx *ctx, sweep_plan *plan)
         for (int k = 0; k < n_old; k++) {
             const char *h = im_record_get_meta(old[k], "config_hash");
             if (!h || strcmp(h, hex) != 0 || !im_record_ok(old[k])) continue;
-            im_record *rec = im_record_new(&plan->cells[i], i);
+            im_record *rec = im_record_new_typed(&plan->cells[i], i, ctx->registry);
             if (!rec) break;
             im_record_adopt(rec, old[k], NULL);
             plan->recs[i] = rec;
@@ -155,7 +155,7 @@ int plan_resume(im_ctx *ctx, sweep_plan *plan)
     free(old);
     for (int i = 0; i < plan->n; i++)   /* copies for the duplicates of resumed cells */
         if (plan->same_as[i] >= 0 && plan->recs[plan->same_as[i]] && !plan->recs[i]) {
-            plan->recs[i] = im_record_new(&plan->cells[i], i);
+            plan->recs[i] = im_record_new_typed(&plan->cells[i], i, ctx->registry);
             if (plan->recs[i]) im_record_adopt(plan->recs[i], plan->recs[plan->same_as[i]], "same_as");
         }
     return taken;
@@ -193,7 +193,7 @@ im_status plan_store(im_ctx *ctx, sweep_plan *plan, int cell, im_record *rec)
     for (int j = cell + 1; j < plan->n; j++) {
         if (plan->same_as[j] != cell) continue;
         im_record_free(plan->recs[j]);
-        plan->recs[j] = im_record_new(&plan->cells[j], j);
+        plan->recs[j] = im_record_new_typed(&plan->cells[j], j, ctx->registry);
         if (!plan->recs[j]) return im_fail(ctx, IM_ENOMEM, "out of memory");
         im_record_adopt(plan->recs[j], rec, "same_as");
         if (plan->ignored[j]) im_record_meta(plan->recs[j], "ignored", plan->ignored[j]);

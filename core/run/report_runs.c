@@ -40,7 +40,7 @@ static void cell(const im_record *rec, const char *name, int is_metric, char *bu
         double v;
         const char *text = im_record_text(rec, name);
         if (im_record_metric(rec, name, &v))
-            im_shortest_text(v, buf, size);
+            im_number_text(v, buf, size);
         else if (text)
             snprintf(buf, size, "%s", text);
     }

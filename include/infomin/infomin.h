@@ -22,6 +22,7 @@
 #include "cfg.h"
 #include "registry.h"
 #include "data.h"
+#include "npy.h"
 #include "results.h"
 #include "output.h"
 #include "progress.h"

@@ -25,5 +25,9 @@ IM_API void im_c_locale_leave(locale_t previous);
 /* x as the shortest "%g" text (1 to 17 digits) that im_strtod reads back
  * to x, in the C locale (since 0.6): hashes and tables that read back. */
 IM_API void im_shortest_text(double x, char *buf, size_t size);
+/* The same for a person and a notebook (since 0.6): an integer below 1e15
+ * in size in plain digits ("100", where im_shortest_text, whose spelling
+ * the configuration hashes keep, gives "1e+02"). */
+IM_API void im_number_text(double x, char *buf, size_t size);
 
 #endif

@@ -16,6 +16,12 @@ typedef struct im_record im_record;
 typedef struct im_curve im_curve;
 
 IM_API im_record *im_record_new(const im_config *cfg, int run_index);
+/* since 0.6: the same with the configuration written as the keys' plugins
+ * in reg declare them (numbers as numbers, lists as lists, integers as
+ * integers; strings and undeclared keys as text): what infomin-run writes.
+ * im_record_config_value gives the text of either. */
+struct im_registry;
+IM_API im_record *im_record_new_typed(const im_config *cfg, int run_index, const struct im_registry *reg);
 IM_API void im_record_free(im_record *rec);
 /* A scalar metric. A NaN or infinity is never recorded: the record keeps
  * the first such key, and infomin-run fails the run naming it. */

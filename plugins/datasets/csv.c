@@ -243,14 +243,7 @@ static im_status check_disjoint(im_ctx *ctx, const im_section *sec, const table 
 static im_status check_rules(im_ctx *ctx, const im_section *sec, table *t)
 {
     const char *delim_name;
-    im_status st = im_split_check(ctx, sec, 1);
-    double split[3];
-    int count, standardize;
-    if (!st) st = im_section_floats(ctx, sec, "split", split, 3, &count);
-    if (!st) st = im_section_bool(ctx, sec, "standardize", &standardize);
-    if (!st && split[0] == 0 && standardize)
-        st = im_section_fail(ctx, sec, "standardize", "needs training rows to take the mean and sd from (split = %g,%g,%g)",
-                             split[0], split[1], split[2]);
+    im_status st = im_own_rows_check(ctx, sec);
     if (!st) st = im_file_validate(ctx, sec, "path", NULL);
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st && !delimiter_of(delim_name))
@@ -275,38 +268,13 @@ static im_status csv_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     table t = { 0 };
     char path[4096];
     const char *delim_name;
-    int header, do_standardize;
+    int header;
     im_status st = check_rules(ctx, sec, &t);   /* a direct caller may have skipped validation */
     if (!st) st = im_section_path(ctx, sec, "path", path, sizeof path);
     if (!st) st = im_section_string(ctx, sec, "delimiter", &delim_name);
     if (!st) st = im_section_bool(ctx, sec, "header", &header);
-    if (!st) st = im_section_bool(ctx, sec, "standardize", &do_standardize);
-    if (st) return st;
-    st = read_table(ctx, path, delimiter_of(delim_name), header, &t);
-    int n[3];
-    if (!st) st = im_split_sizes(ctx, sec, (int)t.n, n);
-    if (!st) st = im_dataset_alloc(ctx, ds, n, t.n_cols[0], t.n_cols[1], t.n_cols[2]);
-    int *order = st ? NULL : malloc(sizeof(int) * (size_t)t.n);
-    if (!st && !order) st = im_fail(ctx, IM_ENOMEM, "csv: out of memory");
-    if (!st) {
-        im_rng_permutation(rng, order, (int)t.n);
-        int width = t.n_cols[0] + t.n_cols[1] + t.n_cols[2];
-        im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
-        long next = 0;
-        for (int s = 0; s < 3; s++)
-            for (int r = 0; r < n[s]; r++, next++) {
-                const double *row = t.rows + (long)order[next] * width;
-                im_mat *mats[3] = { &splits[s]->x, &splits[s]->y, &splits[s]->t };
-                for (int g = 0, k = 0; g < 3; g++)
-                    for (int c = 0; c < t.n_cols[g]; c++, k++) im_mat_row(mats[g], r)[c] = (im_real)row[k];
-            }
-        for (int c = 0; do_standardize && c < t.n_cols[0]; c++) im_standardize_column(ds, IM_ROLE_X, c);
-        for (int c = 0; do_standardize && c < t.n_cols[1]; c++) im_standardize_column(ds, IM_ROLE_Y, c);
-        ds->y_kind = IM_VAR_CONTINUOUS;
-        ds->t_kind = t.n_cols[2] ? IM_VAR_CONTINUOUS : IM_VAR_NONE;
-        if (ctx->verbose) fprintf(stderr, "csv: %s: %ld rows -> %d / %d / %d\n", path, t.n, n[0], n[1], n[2]);
-    }
-    free(order);
+    if (!st) st = read_table(ctx, path, delimiter_of(delim_name), header, &t);
+    if (!st) st = im_own_rows_dataset(ctx, sec, rng, t.rows, t.n, t.n_cols, path, ds);
     free(t.rows);
     return st;
 }
