@@ -271,6 +271,78 @@ END_TEST
 
 /* A checkpoint file: read back as written; every kind of damage refused
  * with the file named. */
+/* save_codes, then the audit INI it writes: the audit task gives the
+ * fairness run's own figures exactly (a binary T on planted data, a
+ * continuous T and Y from a csv); the audit's refusals. */
+static void codes_then_audit(const char *name, const char *dataset, const char *const *keys, int n_keys)
+{
+    char ini[512], text[2048], args[2400], out[16384], a[600], b[600], codes[600];
+    snprintf(codes, sizeof codes, "%s/%s.npy", test_tmpdir(), name);
+    snprintf(text, sizeof text, "[task]\nplugin = fairness\nepochs = 2\nbeta = 1\nrenyi_steps = 200\n"
+             "adversary_epochs = 3\nksg_slices = 4\nsave_codes = %s\n%s[encoder]\nplugin = mlp\nhidden = 16\n"
+             "out = 6\n[estimator]\nplugin = slice\n", codes, dataset);
+    test_write_file(ini, sizeof ini, "codes.ini", text);
+    snprintf(a, sizeof a, "%s/%s-fairness.jsonl", test_tmpdir(), name);
+    snprintf(args, sizeof args, "%s -q -o %s --threads 1", ini, a);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    snprintf(b, sizeof b, "%s/%s-audit.jsonl", test_tmpdir(), name);
+    snprintf(args, sizeof args, "%s/%s-audit.ini -q -o %s --threads 1", test_tmpdir(), name, b);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    int na, nb;
+    im_record **ra = test_read_records(&ctx, a, &na), **rb = test_read_records(&ctx, b, &nb);
+    ck_assert_str_eq(im_record_text(ra[0], "codes"), codes);
+    for (int k = 0; k < n_keys; k++) {
+        double va, vb;
+        ck_assert_msg(im_record_metric(ra[0], keys[k], &va) && im_record_metric(rb[0], keys[k], &vb), "%s", keys[k]);
+        ck_assert_msg(va == vb, "%s: fairness %.9g, audit %.9g", keys[k], va, vb);
+    }
+    test_free_records(ra, na);
+    test_free_records(rb, nb);
+}
+
+START_TEST(audit_of_saved_codes_repeats_the_fairness_figures)
+{
+    static const char *const binary[] = { "accuracy", "delta_dp", "delta_eo", "adversary_auc", "rho_star", "ksg_mi" };
+    codes_then_audit("planted", "[dataset]\nplugin = planted\nn_train = 1500\nn_val = 400\nn_test = 600\n", binary, 6);
+    /* a continuous T and Y: RMSE and the adversary's R² */
+    char csv[512], data[200000] = "a,b,c,y,t\n";
+    im_rng rng;
+    im_rng_seed(&rng, 4);
+    for (int i = 0, used = (int)strlen(data); i < 2000; i++) {
+        double u = im_rng_normal(&rng), v = im_rng_normal(&rng), w = im_rng_normal(&rng);
+        used += snprintf(data + used, sizeof data - (size_t)used, "%.5f,%.5f,%.5f,%.5f,%.5f\n", u, v, w,
+                         u + 0.3 * im_rng_normal(&rng), v + 0.5 * w);
+    }
+    test_write_file(csv, sizeof csv, "continuous.csv", data);
+    char dataset[800];
+    snprintf(dataset, sizeof dataset, "[dataset]\nplugin = csv\npath = %s\nx = a..c\ny = y\nt = t\n", csv);
+    static const char *const continuous[] = { "rmse", "adversary_r2", "rho_star", "ksg_mi" };
+    codes_then_audit("continuous", dataset, continuous, 4);
+
+    /* refusals: a malformed state, no T, three Y columns */
+    char ini[512], text[1200], args[1400], out[8192];
+    snprintf(text, sizeof text, "[task]\nplugin = audit\nrng_state = 12ab\n[dataset]\nplugin = csv\npath = %s\nx = a\n"
+             "y = y\nt = t\n", csv);
+    test_write_file(ini, sizeof ini, "bad-audit.ini", text);
+    snprintf(args, sizeof args, "%s --dry-run", ini);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "bad-audit.ini:3: task.rng_state: 88 hex digits (a state the fairness task wrote), got 4 "
+                              "characters") != NULL, "%s", out);
+    snprintf(text, sizeof text, "[task]\nplugin = audit\n[dataset]\nplugin = csv\npath = %s\nx = a..b\ny = y\n", csv);
+    test_write_file(ini, sizeof ini, "no-t.ini", text);
+    snprintf(args, sizeof args, "%s -q -o %s/no-t.jsonl", ini, test_tmpdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "audit: dataset csv needs one column T (t = ...), it has 0") != NULL, "%s", out);
+    snprintf(text, sizeof text, "[task]\nplugin = audit\n[dataset]\nplugin = csv\npath = %s\nx = a\ny = b, c, y\nt = t\n",
+             csv);
+    test_write_file(ini, sizeof ini, "three-y.ini", text);
+    snprintf(args, sizeof args, "%s -q -o %s/three-y.jsonl", ini, test_tmpdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "Y of dataset csv has 3 columns: none, the label, or the label and the model's score") !=
+                  NULL, "%s", out);
+}
+END_TEST
+
 START_TEST(checkpoint_files_are_checked)
 {
     im_params params = { 0 }, other = { 0 };
@@ -414,6 +486,7 @@ int main(void)
     tcase_add_test(tc, checkpoint_files_are_checked);
     tcase_add_test(tc, checkpointing_an_estimator_without_state_hooks_is_refused);
     tcase_add_test(tc, killed_checkpointed_run_resumes_to_the_same_numbers);
+    tcase_add_test(tc, audit_of_saved_codes_repeats_the_fairness_figures);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

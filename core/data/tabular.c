@@ -207,29 +207,62 @@ im_status im_tabular_finish(im_ctx *ctx, im_dataset *ds, int binarize, int t_bin
 im_status im_own_rows_check(im_ctx *ctx, const im_section *sec)
 {
     double split[3];
-    int count, standardize;
-    im_status st = im_split_check(ctx, sec, 1);
+    int count, standardize, by_column = im_section_has(sec, "split_column");
+    if (by_column && im_section_has(sec, "split"))
+        return im_section_fail(ctx, sec, "split", "split_column gives the split: one or the other");
+    im_status st = by_column ? IM_OK : im_split_check(ctx, sec, 1);
     if (!st) st = im_section_floats(ctx, sec, "split", split, 3, &count);
     if (!st) st = im_section_bool(ctx, sec, "standardize", &standardize);
-    if (!st && split[0] == 0 && standardize)
+    if (!st && !by_column && split[0] == 0 && standardize)
         st = im_section_fail(ctx, sec, "standardize", "needs training rows to take the mean and sd from (split = %g,%g,%g)",
                              split[0], split[1], split[2]);
     return st;
 }
 
+/* The rows of each split: by the split column (file order), else a seeded
+ * permutation cut by the `split` fractions. order[] lists the rows of
+ * train, then validation, then test. */
+static im_status split_order(im_ctx *ctx, const im_section *sec, im_rng *rng, const double *rows, long n, int width,
+                             int has_column, const char *what, int *order, int parts[3])
+{
+    if (!has_column) {
+        im_status st = im_split_sizes(ctx, sec, (int)n, parts);
+        if (!st) im_rng_permutation(rng, order, (int)n);
+        return st;
+    }
+    parts[0] = parts[1] = parts[2] = 0;
+    for (long r = 0; r < n; r++) {
+        double v = rows[r * width + width - 1];
+        if (v != 0 && v != 1 && v != 2)
+            return im_fail(ctx, IM_EIO, "%s: row %ld: split column value %g (0 train, 1 validation, 2 test)", what, r, v);
+        parts[(int)v]++;
+    }
+    if (parts[2] < 2 || parts[0] == 1)
+        return im_fail(ctx, IM_EINVAL, "%s: the split column gives %d training and %d test rows (test needs 2; "
+                       "training none or at least 2)", what, parts[0], parts[2]);
+    int next[3] = { 0, parts[0], parts[0] + parts[1] };
+    for (long r = 0; r < n; r++) order[next[(int)rows[r * width + width - 1]]++] = (int)r;
+    return IM_OK;
+}
+
 im_status im_own_rows_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, const double *rows, long n,
-                              const int n_cols[3], const char *what, im_dataset *ds)
+                              const int n_cols[4], const char *what, im_dataset *ds)
 {
     int parts[3], standardize;
     if (n > INT_MAX) return im_fail(ctx, IM_EINVAL, "%s: %ld rows (at most %d)", what, n, INT_MAX);
+    int width = n_cols[0] + n_cols[1] + n_cols[2] + n_cols[3];
+    int *order = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
+    if (!order) return im_fail(ctx, IM_ENOMEM, "%s: out of memory", what);
     im_status st = im_section_bool(ctx, sec, "standardize", &standardize);
-    if (!st) st = im_split_sizes(ctx, sec, (int)n, parts);
+    if (!st) st = split_order(ctx, sec, rng, rows, n, width, n_cols[3], what, order, parts);
+    if (!st && standardize && parts[0] < 2)
+        st = im_section_fail(ctx, sec, "standardize", "needs training rows to take the mean and sd from (the split "
+                             "column gives %d)", parts[0]);
     if (!st) st = im_dataset_alloc(ctx, ds, parts, n_cols[0], n_cols[1], n_cols[2]);
-    int *order = st ? NULL : malloc(sizeof(int) * (size_t)n);
-    if (!st && !order) st = im_fail(ctx, IM_ENOMEM, "%s: out of memory", what);
-    if (st) return st;
-    im_rng_permutation(rng, order, (int)n);
-    int width = n_cols[0] + n_cols[1] + n_cols[2];
+    if (st) {
+        free(order);
+        return st;
+    }
     im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
     long next = 0;
     for (int s = 0; s < 3; s++)

@@ -36,6 +36,7 @@
 #include "tabular.h"
 #include "checkpoint.h"
 #include "probe.h"
+#include "audit.h"
 #include "penalty.h"
 #include "groups.h"
 #include "fields.h"

@@ -52,17 +52,21 @@ IM_API im_status im_split_validate(im_ctx *ctx, const im_section *sec);
  * training_optional; im_split_sizes then gives 0 training rows. */
 IM_API im_status im_split_check(im_ctx *ctx, const im_section *sec, int training_optional);
 /* since 0.6: the user's own rows (the csv and npy datasets). The rules
- * across keys of `split` and `standardize` (the training fraction may be
- * 0 for estimators that train nothing; standardising then has no training
- * rows to take its statistics from). */
+ * across keys of `split`, `split_column` and `standardize` (the training
+ * fraction may be 0 for estimators that train nothing; standardising then
+ * has no training rows to take its statistics from). */
+#define IM_SPLIT_COLUMN_PARAM                                                                                 \
+    { "split_column", "columns", "", "a column of 0 (train), 1 (validation) and 2 (test) that gives the split "  \
+      "instead of `split`: rows keep the file's order", NULL }
 IM_API im_status im_own_rows_check(im_ctx *ctx, const im_section *sec);
-/* n rows of nx + ny + nt values (row-major: X's columns, then Y's, then
- * T's; n_cols = {nx, ny, nt}) shuffled with rng, split by `split` into ds,
- * X and Y standardised with the training split's statistics when the
- * section says standardize; Y and T continuous. `what` names the source
- * in the verbose line. */
+/* n rows of nx + ny + nt (+ 1) values (row-major: X's columns, then Y's,
+ * then T's, then the split column if n_cols[3] = 1; n_cols = {nx, ny, nt,
+ * 0 or 1}) into ds: shuffled with rng and split by `split`, or in the
+ * file's order by the split column; X and Y standardised with the
+ * training split's statistics when the section says standardize; Y and T
+ * continuous. `what` names the source in messages. */
 IM_API im_status im_own_rows_dataset(im_ctx *ctx, const im_section *sec, im_rng *rng, const double *rows, long n,
-                                     const int n_cols[3], const char *what, im_dataset *ds);
+                                     const int n_cols[4], const char *what, im_dataset *ds);
 /* Standardise the given columns of x in every split with train's mean and sd. */
 IM_API void im_standardize_columns(im_dataset *ds, const int *cols, int n_cols);
 /* The end of a tabular load: every X column standardised, the one Y and

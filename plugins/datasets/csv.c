@@ -3,7 +3,8 @@
  * names of the header line (x = age, hours_per_week; ranges of names
  * first..last in the header's order); rows are shuffled with
  * the run's seed and split into train / validation / test (split = 0,0,1:
- * every row is a test row, for estimators that train nothing; since 0.6).
+ * every row is a test row, for estimators that train nothing; since 0.6),
+ * or, with split_column, split by a column of 0/1/2 in the file's order.
  * Every value must
  * be a finite number: an empty field, "?", "NA" or text stops the load with
  * the file, line and column named (impute before, or use a loader that knows
@@ -29,11 +30,12 @@ static const im_param_spec csv_params[] = {
     { "delimiter", "string", ",", "field separator: one character, or 'tab'", NULL },
     { "standardize", "bool", "false", "standardise X and Y with the training split's statistics", NULL },
     IM_SPLIT_PARAM,
+    IM_SPLIT_COLUMN_PARAM,
     IM_PARAMS_END
 };
 
 typedef struct {
-    int cols[3][MAX_COLS], n_cols[3];   /* x, y, t */
+    int cols[4][MAX_COLS], n_cols[4];   /* x, y, t, the split column */
     int max_col;
     double *rows;                       /* n x (nx + ny + nt) */
     long n, cap;
@@ -136,7 +138,7 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return im_fail(ctx, IM_EIO, "%s: is a directory, not a CSV file", path);
     FILE *f = fopen(path, "r");
     if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
-    int width = t->n_cols[0] + t->n_cols[1] + t->n_cols[2];
+    int width = t->n_cols[0] + t->n_cols[1] + t->n_cols[2] + t->n_cols[3];
     char *line = NULL;
     size_t line_cap = 0;
     long line_no = 0;
@@ -171,7 +173,7 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
             t->cap = cap;
         }
         double *row = t->rows + t->n * width;
-        for (int g = 0, k = 0; g < 3 && !st; g++)
+        for (int g = 0, k = 0; g < 4 && !st; g++)
             for (int c = 0; c < t->n_cols[g]; c++, k++) {
                 int col = t->cols[g][c];
                 const char *bad = parse_number(starts[col], lens[col], &row[k]);
@@ -187,7 +189,8 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
     return st;
 }
 
-/* The columns of key into group g (0 x, 1 y, 2 t); validated already. */
+/* The columns of key into group g (0 x, 1 y, 2 t, 3 the split column);
+ * validated already. */
 static im_status read_cols(im_ctx *ctx, const im_section *sec, const char *key, const header_names *h, table *t, int g)
 {
     if (!im_section_has(sec, key)) return IM_OK;   /* only t is optional (csv_validate) */
@@ -214,21 +217,24 @@ static im_status resolve_columns(im_ctx *ctx, const im_section *sec, const char 
     if (!st) st = read_cols(ctx, sec, "x", h, t, 0);
     if (!st) st = read_cols(ctx, sec, "y", h, t, 1);
     if (!st) st = read_cols(ctx, sec, "t", h, t, 2);
+    if (!st) st = read_cols(ctx, sec, "split_column", h, t, 3);
+    if (!st && t->n_cols[3] > 1) st = im_section_fail(ctx, sec, "split_column", "one column, got %d", t->n_cols[3]);
     free(h);
     return st;
 }
 
-/* x and y name columns, and no column is in two of x, y, t: X and Y
+/* x and y name columns, and no column is in two of x, y, t and the split
+ * column: X and Y
  * sharing a column have infinite MI, and a T inside X or Y is no nuisance
  * to remove. */
 static im_status check_disjoint(im_ctx *ctx, const im_section *sec, const table *t)
 {
-    static const char *const keys[3] = { "x", "y", "t" };
+    static const char *const keys[4] = { "x", "y", "t", "split_column" };
     im_status st = IM_OK;
     for (int g = 0; g < 2 && !st; g++)
         if (t->n_cols[g] == 0) st = im_section_fail(ctx, sec, keys[g], "no columns");
-    for (int a = 0; a < 3 && !st; a++)
-        for (int b = a + 1; b < 3 && !st; b++)
+    for (int a = 0; a < 4 && !st; a++)
+        for (int b = a + 1; b < 4 && !st; b++)
             for (int i = 0; i < t->n_cols[a] && !st; i++)
                 for (int j = 0; j < t->n_cols[b] && !st; j++)
                     if (t->cols[a][i] == t->cols[b][j])

@@ -4,7 +4,8 @@
  * `y_path`, optional `t_path`; every column of each, or those `x`, `y`,
  * `t` pick). float32/float64, integers and bool, either byte order, C or
  * Fortran order (npy.h); an N-D array is rows × the rest flattened. Rows
- * are shuffled with the run's seed and split as the csv dataset's are;
+ * are shuffled with the run's seed and split as the csv dataset's are (or
+ * by a split column of the one file, in its order);
  * every value must be a finite number a float holds (the file, row and
  * column of the first that is not are named). */
 #include <float.h>
@@ -26,22 +27,23 @@ static const im_param_spec npy_params[] = {
     { "t", "columns", "", "columns of T (with t_path: all when empty)", NULL },
     { "standardize", "bool", "false", "standardise X and Y with the training split's statistics", NULL },
     IM_SPLIT_PARAM,
+    IM_SPLIT_COLUMN_PARAM,
     IM_PARAMS_END
 };
 
-static const char *const path_keys[3] = { "x_path", "y_path", "t_path" };
-static const char *const col_keys[3] = { "x", "y", "t" };
+static const char *const path_keys[4] = { "x_path", "y_path", "t_path", "path" };
+static const char *const col_keys[4] = { "x", "y", "t", "split_column" };
 
 /* Where each variable comes from: a file (its header) and its columns. */
 typedef struct {
-    char path[3][4096];   /* the file of x, y, t ("" for an absent t) */
-    im_npy head[3];       /* their headers (one file: the same in all three) */
-    int *cols[3], n_cols[3];
+    char path[4][4096];   /* the file of x, y, t and the split column ("" when absent) */
+    im_npy head[4];       /* their headers (one file: the same in all) */
+    int *cols[4], n_cols[4];
 } sources;
 
 static void sources_free(sources *s)
 {
-    for (int g = 0; g < 3; g++) free(s->cols[g]);
+    for (int g = 0; g < 4; g++) free(s->cols[g]);
 }
 
 /* A path key given and not empty (--set dataset.t_path= clears one). */
@@ -101,14 +103,16 @@ static im_status resolve_one_file(im_ctx *ctx, const im_section *sec, sources *s
         if (!im_section_has(sec, col_keys[g]))
             st = im_section_fail(ctx, sec, col_keys[g], "required with path: the columns of %s (e.g. %s = %s)",
                                  g ? "Y" : "X", col_keys[g], g ? "8" : "0..7");
-    for (int g = 0; g < 3 && !st; g++) {
+    for (int g = 0; g < 4 && !st; g++) {
         strcpy(s->path[g], s->path[0]);
         s->head[g] = s->head[0];
         st = pick_columns(ctx, sec, g, s->head[0].cols, 0, s);
     }
-    /* X and Y sharing a column have infinite MI; a T inside them is no nuisance */
-    for (int a = 0; a < 3 && !st; a++)
-        for (int b = a + 1; b < 3 && !st; b++)
+    if (!st && s->n_cols[3] > 1) st = im_section_fail(ctx, sec, "split_column", "one column, got %d", s->n_cols[3]);
+    /* X and Y sharing a column have infinite MI; a T inside them is no
+     * nuisance; the split column is none of them */
+    for (int a = 0; a < 4 && !st; a++)
+        for (int b = a + 1; b < 4 && !st; b++)
             for (int i = 0; i < s->n_cols[a] && !st; i++)
                 for (int j = 0; j < s->n_cols[b] && !st; j++)
                     if (s->cols[a][i] == s->cols[b][j])
@@ -120,6 +124,9 @@ static im_status resolve_one_file(im_ctx *ctx, const im_section *sec, sources *s
 static im_status resolve_files(im_ctx *ctx, const im_section *sec, sources *s)
 {
     im_status st = IM_OK;
+    if (im_section_has(sec, "split_column"))
+        return im_section_fail(ctx, sec, "split_column", "picks a column of path (one file for all); with a file per "
+                               "variable use split");
     for (int g = 0; g < 2 && !st; g++)
         if (!has_value(sec, path_keys[g]))
             st = im_section_fail(ctx, sec, path_keys[g], "required: a .npy file for %s (or path = one file with x, y "
@@ -168,9 +175,9 @@ static im_status npy_validate(im_ctx *ctx, const im_section *sec)
  * first value that is not a finite float named. */
 static im_status gather(im_ctx *ctx, const sources *s, double *rows, long n, int width)
 {
-    im_npy file[3] = { { 0 } };
+    im_npy file[4] = { { 0 } };
     im_status st = IM_OK;
-    for (int g = 0, at = 0; g < 3 && !st; at += s->n_cols[g], g++) {
+    for (int g = 0, at = 0; g < 4 && !st; at += s->n_cols[g], g++) {
         if (!s->n_cols[g]) continue;
         int reuse = g > 0 && strcmp(s->path[g], s->path[0]) == 0;
         const im_npy *a = reuse ? &file[0] : &file[g];
@@ -184,7 +191,7 @@ static im_status gather(im_ctx *ctx, const sources *s, double *rows, long n, int
                 rows[r * width + at + c] = v;
             }
     }
-    for (int g = 0; g < 3; g++) im_npy_free(&file[g]);
+    for (int g = 0; g < 4; g++) im_npy_free(&file[g]);
     return st;
 }
 
@@ -193,7 +200,7 @@ static im_status npy_create(im_ctx *ctx, const im_section *sec, im_rng *rng, im_
     sources s;
     im_status st = resolve(ctx, sec, &s);   /* a direct caller may have skipped validation */
     long n = s.head[0].rows;
-    int width = s.n_cols[0] + s.n_cols[1] + s.n_cols[2];
+    int width = s.n_cols[0] + s.n_cols[1] + s.n_cols[2] + s.n_cols[3];
     double *rows = st ? NULL : malloc(sizeof(double) * (size_t)n * (size_t)width);
     if (!st && !rows) st = im_fail(ctx, IM_ENOMEM, "npy: out of memory for %ld rows of %d values", n, width);
     if (!st) st = gather(ctx, &s, rows, n, width);

@@ -1,223 +1,35 @@
-/* audit.c — what the fairness task reports on the test split: accuracy
- * (binary Y) or RMSE (continuous Y); for binary T the demographic-parity and
- * equalised-odds gaps; and leakage measured independently of the training
- * penalty:
- *  (a) a fresh MLP adversary trained on frozen training Z to predict T:
- *      test AUC (binary T) or R² (continuous T);
- *  (b) ρ*(Z;T): a fresh `renyi` critic fitted on validation Z, reported on
- *      test Z (the paper's metric);
- *  (c) KSG MI between T and random 2-D projections of Z (standardised),
- *      averaged over `ksg_slices` projections; a binary T gets 1e-6 jitter,
- *      which makes KSG the Ross (2014) discrete-continuous estimator. */
-#include <math.h>
-#include <stdio.h>
+/* audit.c — what the fairness task reports on its codes: the head's
+ * scores on test Z judged (accuracy or RMSE, ΔDP and ΔEO) and the leakage
+ * of T measured apart from the penalty (the core's audit, audit.h). */
 #include <stdlib.h>
-#include <string.h>
 #include "fairness.h"
 
-/* area under the ROC curve of scores for labels (0/1), ties counted half */
-typedef struct {
-    double score;
-    int label;
-} scored;
-
-static int compare_scored(const void *a, const void *b)
-{
-    double x = ((const scored *)a)->score, y = ((const scored *)b)->score;
-    return (x > y) - (x < y);
-}
-
-static double auc(const im_real *scores, const im_real *labels, int n)
-{
-    scored *v = malloc(sizeof(scored) * (size_t)n);
-    if (!v) return NAN;
-    long pos = 0;
-    for (int i = 0; i < n; i++) {
-        v[i].score = scores[i];
-        v[i].label = labels[i] > 0.5f;
-        pos += v[i].label;
-    }
-    qsort(v, (size_t)n, sizeof(scored), compare_scored);
-    double rank_sum = 0;
-    for (int i = 0; i < n;) {
-        int j = i;
-        while (j < n && v[j].score == v[i].score) j++;
-        double mid = 0.5 * (i + j - 1) + 1;   /* average rank of the tie group */
-        for (int k = i; k < j; k++)
-            if (v[k].label) rank_sum += mid;
-        i = j;
-    }
-    free(v);
-    long neg = n - pos;
-    return pos && neg ? (rank_sum - pos * (pos + 1) / 2.0) / ((double)pos * neg) : NAN;
-}
-
-/* the head's outputs on test Z: accuracy or RMSE, and the fairness gaps */
-im_status fairness_evaluate_task(im_ctx *ctx, const model *m, const im_dataset *ds, const im_mat *z, im_record *rec,
-                               double *quality)
+im_status fairness_head_scores(im_ctx *ctx, const model *m, const im_mat *z, im_real **out)
 {
     im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
     im_tape_set_grad(g, 0);
-    im_tensor *out = im_linear_layer_forward(g, &m->head, im_input(g, z));
-    im_status st = out ? IM_OK : ctx->status;
-    const im_mat *y = &ds->test.y, *t = &ds->test.t;
-    int n = z->rows;
-    if (!st && ds->y_kind == IM_VAR_CONTINUOUS) {
-        double se = 0;
-        for (int i = 0; i < n; i++) se += (out->val[i] - y->data[i]) * (out->val[i] - y->data[i]);
-        *quality = sqrt(se / n);
-        im_record_num(rec, "rmse", *quality);
-    } else if (!st) {
-        /* counts[t][y][ŷ] */
-        double correct = 0, counts[2][2][2] = { { { 0 } } };
-        for (int i = 0; i < n; i++) {
-            int pred = out->val[i] > 0, yi = y->data[i] > 0.5f, ti = t->data[i] > 0.5f;
-            correct += pred == yi;
-            counts[ti][yi][pred] += 1;
-        }
-        *quality = correct / n;
-        im_record_num(rec, "accuracy", *quality);
-        if (ds->t_kind == IM_VAR_BINARY) {
-            double rate[2], eo = 0;
-            for (int ti = 0; ti < 2; ti++) {
-                double all = 0, pos = 0;
-                for (int yi = 0; yi < 2; yi++) all += counts[ti][yi][0] + counts[ti][yi][1], pos += counts[ti][yi][1];
-                rate[ti] = all ? pos / all : NAN;   /* an empty group: undefined, and refused */
-            }
-            for (int yi = 0; yi < 2; yi++) {
-                double r[2];
-                for (int ti = 0; ti < 2; ti++) {
-                    double all = counts[ti][yi][0] + counts[ti][yi][1];
-                    r[ti] = all ? counts[ti][yi][1] / all : NAN;
-                }
-                eo = isnan(eo) || isnan(r[0]) || isnan(r[1]) ? NAN : fmax(eo, fabs(r[1] - r[0]));
-            }
-            im_record_num(rec, "delta_dp", fabs(rate[1] - rate[0]));
-            im_record_num(rec, "delta_eo", eo);
-        }
-    }
+    im_tensor *v = im_linear_layer_forward(g, &m->head, im_input(g, z));
+    im_status st = v ? IM_OK : ctx->status;
+    *out = st ? NULL : malloc(sizeof(im_real) * (size_t)(z->rows > 0 ? z->rows : 1));
+    if (!st && !*out) st = im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    for (int i = 0; !st && i < z->rows; i++) (*out)[i] = v->val[i];
     im_tape_free(g);
     return st;
 }
 
-/* (a) a fresh MLP adversary on frozen Z */
-im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *ztr, const im_mat *zte,
-                           im_rng *rng, im_record *rec)
+im_status fairness_audit(im_task *t, const fairness_settings *s, const model *m, const im_mat *z[3], double *quality)
 {
-    im_params params = { 0 };
-    im_mlp net;
-    int binary = ds->t_kind == IM_VAR_BINARY;
-    im_status st = im_mlp_init(ctx, &net, &params, "adversary", ztr->cols, s->adversary_hidden, s->n_adversary_hidden, 1,
-                               IM_ACT_RELU, IM_ACT_NONE, rng);
-    im_tape *g = st ? NULL : im_tape_new(ctx);
-    if (!st && !g) st = ctx->status;
-    int n = ztr->rows, batch = 256 < n ? 256 : n, *order = malloc(sizeof(int) * (size_t)n);
-    im_mat zb = { 0 }, tb = { 0 };
-    if (!st && !order) st = im_fail(ctx, IM_ENOMEM, "out of memory");
-    if (!st) st = im_mat_alloc(ctx, &zb, batch, ztr->cols);
-    if (!st) st = im_mat_alloc(ctx, &tb, batch, 1);
-    im_optim opt;
-    im_adam_init(&opt, &params, 1e-3);
-    opt.workers = ctx->workers;
-    for (int epoch = 0; epoch < s->adversary_epochs && !st; epoch++) {
-        if (im_interrupted(ctx)) {
-            st = im_fail(ctx, IM_EINTERRUPTED, "fairness adversary: interrupted at epoch %d", epoch);
-            break;
-        }
-        im_rng_permutation(rng, order, n);
-        for (int b0 = 0; b0 + batch <= n && !st; b0 += batch) {
-            for (int k = 0; k < batch; k++) {
-                memcpy(im_mat_row(&zb, k), im_mat_row(ztr, order[b0 + k]), sizeof(im_real) * (size_t)ztr->cols);
-                tb.data[k] = ds->train.t.data[(long)order[b0 + k] * ds->train.t.cols];
-            }
-            im_tape_reset(g);
-            im_tensor *out = im_mlp_forward(g, &net, im_input(g, &zb));
-            im_tensor *loss = binary ? im_bce_logits(g, out, im_input(g, &tb)) : im_mse(g, out, im_input(g, &tb));
-            st = im_backward(g, loss);
-            if (!st) im_optim_step(&opt);
-        }
-    }
-    if (!st) {
-        im_tape_reset(g);
-        im_tape_set_grad(g, 0);
-        im_tensor *out = im_mlp_forward(g, &net, im_input(g, zte));
-        if (!out) st = ctx->status;
-        else if (binary)
-            im_record_num(rec, "adversary_auc", auc(out->val, ds->test.t.data, zte->rows));
-        else {
-            double se = 0, var = 0, mean = 0;
-            for (int i = 0; i < zte->rows; i++) mean += ds->test.t.data[i];
-            mean /= zte->rows;
-            for (int i = 0; i < zte->rows; i++) {
-                double d = out->val[i] - ds->test.t.data[i], c = ds->test.t.data[i] - mean;
-                se += d * d;
-                var += c * c;
-            }
-            im_record_num(rec, "adversary_r2", 1 - se / var);
-        }
-    }
-    im_mat_free(&zb);
-    im_mat_free(&tb);
-    free(order);
-    im_tape_free(g);
-    im_params_free(&params);
+    const im_dataset *ds = &t->ds;
+    im_real *scores = NULL;
+    im_status st = fairness_head_scores(t->ctx, m, z[2], &scores);
+    im_audit_data d = { .z_train = z[0], .z_val = z[1], .z_test = z[2],
+                        .t_train = &ds->train.t, .t_val = &ds->val.t, .t_test = &ds->test.t,
+                        .t_binary = ds->t_kind == IM_VAR_BINARY, .y_test = &ds->test.y, .score_test = scores,
+                        .y_binary = ds->y_kind != IM_VAR_CONTINUOUS };
+    if (!st && s->save_codes[0]) st = fairness_save_codes(t, s, m, z);
+    if (!st) st = im_audit_quality(t->ctx, &d, t->rec, quality);
+    if (!st) st = im_audit_leakage(t->ctx, &s->audit, &d, t->rng, t->rec);
+    free(scores);
     return st;
 }
-
-/* (b) ρ*(Z;T): a fresh renyi critic fitted on validation Z, reported on test Z */
-im_status fairness_renyi_leakage(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *zva,
-                               const im_mat *zte, im_rng *rng, im_record *rec)
-{
-    double rho;
-    im_status st = im_probe_rho_star(ctx, zva, &ds->val.t, zte, &ds->test.t, s->renyi_steps, rng, &rho);
-    if (!st) im_record_num(rec, "rho_star", rho);
-    return st;
-}
-
-/* (c) KSG between T and random 2-D projections of Z */
-im_status fairness_ksg_leakage(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *z, im_rng *rng,
-                             im_record *rec)
-{
-    int n = z->rows, d = z->cols;
-    double *p = malloc(sizeof(double) * 2 * (size_t)n), *t = malloc(sizeof(double) * (size_t)n), total = 0;
-    im_status st = p && t ? IM_OK : im_fail(ctx, IM_ENOMEM, "out of memory");
-    for (int i = 0; i < n && !st; i++)
-        t[i] = ds->test.t.data[i] + (ds->t_kind == IM_VAR_BINARY ? 1e-6 * im_rng_normal(rng) : 0);
-    for (int k = 0; k < s->ksg_slices && !st; k++) {
-        double dir[2][512];
-        int dd = d < 512 ? d : 512;
-        for (int a = 0; a < 2; a++) {   /* two orthonormal directions */
-            double norm = 0;
-            for (int c = 0; c < dd; c++) dir[a][c] = im_rng_normal(rng);
-            if (a == 1) {
-                double dot = 0;
-                for (int c = 0; c < dd; c++) dot += dir[0][c] * dir[1][c];
-                for (int c = 0; c < dd; c++) dir[1][c] -= dot * dir[0][c];
-            }
-            for (int c = 0; c < dd; c++) norm += dir[a][c] * dir[a][c];
-            for (int c = 0; c < dd; c++) dir[a][c] /= sqrt(norm);
-        }
-        for (int a = 0; a < 2; a++) {
-            double mean = 0, var = 0;
-            for (int i = 0; i < n; i++) {
-                double v = 0;
-                for (int c = 0; c < dd; c++) v += dir[a][c] * im_mat_row(z, i)[c];
-                p[2 * i + a] = v;
-                mean += v;
-            }
-            mean /= n;
-            for (int i = 0; i < n; i++) var += (p[2 * i + a] - mean) * (p[2 * i + a] - mean);
-            double sd = sqrt(var / n) > 0 ? sqrt(var / n) : 1;
-            for (int i = 0; i < n; i++) p[2 * i + a] = (p[2 * i + a] - mean) / sd;
-        }
-        double mi;
-        st = im_ksg(ctx, p, t, n, 2, 1, 3, &mi);
-        total += mi;
-    }
-    if (!st) im_record_num(rec, "ksg_mi", total / s->ksg_slices);
-    free(p);
-    free(t);
-    return st;
-}
-

@@ -31,11 +31,10 @@ static const im_field fairness_fields[] = {
                 "moving with the last refits)", "constant|cosine"),
     IM_FLOAT(fairness_settings, weight_decay, "0", "decoupled weight decay of the encoder and head", ">=0"),
     IM_PENALTY_FIELDS(fairness_settings, pen, "5", "20000", NULL, NULL),
-    IM_INTS(fairness_settings, adversary_hidden, n_adversary_hidden, "64,64", "leakage adversary: hidden widths",
-            ">=1"),
-    IM_INT(fairness_settings, adversary_epochs, "20", "leakage adversary: epochs on frozen training Z", ">=1"),
-    IM_INT(fairness_settings, renyi_steps, "2000", "rho*(Z;T): steps of the fresh renyi critic on validation Z", ">=1"),
-    IM_INT(fairness_settings, ksg_slices, "20", "random 2-D projections of Z for the KSG leakage", ">=1"),
+    IM_AUDIT_FIELDS(fairness_settings, audit),
+    IM_STRING(fairness_settings, save_codes, "", "write every row's code, T, Y, score and split to this .npy file, "
+              "and beside it <name>-audit.ini, which audits them again with task audit (\"\": none)", NULL,
+              .unhashed = 1),
     IM_INT(fairness_settings, checkpoint_every, "0", "epochs between checkpoints of the training state (0: none); "
            "infomin-run --resume continues a killed run from the last one", ">=0", .unhashed = 1),
     IM_FLOAT(fairness_settings, select_accuracy, "0.8", "sweep summary: per penalty, the beta with the lowest "
@@ -127,11 +126,8 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     if (!st) {
         im_penalty_record(&pen, s.beta, rec);
         im_record_num(rec, "seconds_per_epoch", spe);
-        st = fairness_evaluate_task(ctx, &m, ds, &zte, rec, &quality);
+        st = fairness_audit(&t, &s, &m, (const im_mat *[3]){ &ztr, &zva, &zte }, &quality);
     }
-    if (!st) st = fairness_adversary(ctx, &s, ds, &ztr, &zte, rng, rec);
-    if (!st) st = fairness_renyi_leakage(ctx, &s, ds, &zva, &zte, rng, rec);
-    if (!st) st = fairness_ksg_leakage(ctx, &s, ds, &zte, rng, rec);
     if (!st) {
         double rho = im_record_value(rec, "rho_star"), a = NAN;
         if (!im_record_metric(rec, "adversary_auc", &a)) im_record_metric(rec, "adversary_r2", &a);

@@ -9,8 +9,9 @@
 typedef struct {
     double beta, lr, weight_decay;
     int cosine;           /* lr_schedule = cosine */
-    int epochs, batch, adversary_epochs, renyi_steps, ksg_slices, checkpoint_every;
-    int adversary_hidden[8], n_adversary_hidden;
+    int epochs, batch, checkpoint_every;
+    im_audit_opts audit;   /* the leakage measures' settings */
+    const char *save_codes;   /* "": none */
     im_penalty_opts pen;
     double select_accuracy;        /* read by the sweep summary only */
     const char *reference_rho;     /* likewise */
@@ -34,16 +35,14 @@ im_status fairness_model_init(im_ctx *ctx, const im_config *cfg, int in_dim, im_
  * --resume. */
 im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_penalty *pen, double *seconds_per_epoch);
 
-/* The audit (audit.c): task quality and fairness gaps of the head on test Z,
- * and three leakage measures independent of the training penalty. */
-im_status fairness_evaluate_task(im_ctx *ctx, const model *m, const im_dataset *ds, const im_mat *z, im_record *rec,
-                                 double *quality);
-im_status fairness_adversary(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *ztr,
-                             const im_mat *zte, im_rng *rng, im_record *rec);
-im_status fairness_renyi_leakage(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *zva,
-                                 const im_mat *zte, im_rng *rng, im_record *rec);
-im_status fairness_ksg_leakage(im_ctx *ctx, const fairness_settings *s, const im_dataset *ds, const im_mat *z, im_rng *rng,
-                               im_record *rec);
+/* The audit (audit.c): the head's scores on test Z judged and the leakage
+ * of T in the codes z[0..2] of the training, validation and test rows. */
+im_status fairness_audit(im_task *t, const fairness_settings *s, const model *m, const im_mat *z[3], double *quality);
+/* The head's output for every row of z (allocated here). */
+im_status fairness_head_scores(im_ctx *ctx, const model *m, const im_mat *z, im_real **out);
+/* save_codes (codes.c): the codes of every row and an audit INI for them,
+ * with the generator's state as it is now (call just before the audit). */
+im_status fairness_save_codes(im_task *t, const fairness_settings *s, const model *m, const im_mat *z[3]);
 
 /* The next item of a "penalty:value, ..." list (fairness.c). */
 int fairness_next_reference(const char **p, const char **name, size_t *len, double *value);
