@@ -608,6 +608,40 @@ START_TEST(npy_rules_are_checked_before_any_run)
 }
 END_TEST
 
+/* SHA-256 against FIPS 180-4's examples; a run's record names the data
+ * files it read with their digests (what sha256sum prints). */
+START_TEST(records_carry_the_digests_of_the_data_files_read)
+{
+    char path[512], hex[65];
+    long long bytes;
+    test_write_file(path, sizeof path, "abc.txt", "abc");
+    ck_assert_int_eq(im_sha256_file(&ctx, path, hex, &bytes), IM_OK);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    ck_assert(bytes == 3);
+    test_write_file(path, sizeof path, "two-blocks.txt", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
+    ck_assert_int_eq(im_sha256_file(&ctx, path, hex, &bytes), IM_OK);
+    ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    test_write_file(path, sizeof path, "empty.txt", "");
+    ck_assert_int_eq(im_sha256_file(&ctx, path, hex, &bytes), IM_OK);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    ck_assert_int_eq(im_sha256_file(&ctx, "/nonexistent/x", hex, &bytes), IM_EIO);
+
+    char out[8192];
+    ck_assert_msg(read_rows_of("mi-estimate", "ksg", "", out, sizeof out) == 3000, "%s", out);
+    char csv[600], results[600], want[800];
+    snprintf(csv, sizeof csv, "%s/three-thousand.csv", test_tmpdir());
+    ck_assert_int_eq(im_sha256_file(&ctx, csv, hex, &bytes), IM_OK);
+    snprintf(results, sizeof results, "%s/rows.jsonl", test_tmpdir());
+    int n;
+    im_record **recs = test_read_records(&ctx, results, &n);
+    char *text = im_record_dump(recs[0]);
+    snprintf(want, sizeof want, "\"bytes\":%lld,\"sha256\":\"%s\"", bytes, hex);
+    ck_assert_msg(strstr(text, "\"data_files\":[{\"path\":") && strstr(text, want), "%s", text);
+    free(text);
+    test_free_records(recs, n);
+}
+END_TEST
+
 START_TEST(csv_rules_across_keys_are_checked_before_any_run)
 {
     char csv[512], ini[512], text[2048], out[8192], args[1200];
@@ -1077,6 +1111,7 @@ int main(void)
     tcase_add_test(data, csv_rules_across_keys_are_checked_before_any_run);
     tcase_add_test(data, csv_without_training_rows_serves_estimators_that_train_nothing);
     tcase_add_test(data, estimators_that_train_nothing_read_every_row);
+    tcase_add_test(data, records_carry_the_digests_of_the_data_files_read);
     tcase_add_test(data, npy_reads_every_dtype_order_and_version);
     tcase_add_test(data, npy_refuses_malformed_files_with_the_reason);
     tcase_add_test(data, npy_written_reads_back);

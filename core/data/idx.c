@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include "infomin/datafiles.h"
 #include "infomin/data.h"
 
 /* Reads exactly n bytes or says why not: 0 on success, else the count read
@@ -68,6 +69,7 @@ im_status im_idx_read(im_ctx *ctx, const char *path, int ndim, im_idx *out)
     errno = 0;
     gzFile f = gzopen(path, "rb");
     if (!f) return im_fail(ctx, IM_EIO, "%s: %s", path, errno ? strerror(errno) : "cannot open");
+    im_note_data_file(ctx, path);
     unsigned char head[4 + 16];
     const char *why = "unexpected end of file";
     im_status st = IM_OK;

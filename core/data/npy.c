@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "infomin/datafiles.h"
 #include "infomin/npy.h"
 #include "infomin/output.h"
 
@@ -309,6 +310,7 @@ im_status im_npy_read(im_ctx *ctx, const char *path, im_npy *out)
     size_t size;
     im_status st = open_regular(ctx, path, &f, &size);
     if (st) return st;
+    im_note_data_file(ctx, path);
     unsigned char *bytes = malloc(size ? size : 1);
     if (!bytes) st = im_fail(ctx, IM_ENOMEM, "%s: out of memory for %zu bytes", path, size);
     if (!st && fread(bytes, 1, size, f) != size) st = im_fail(ctx, IM_EIO, "%s: cannot read: %s", path, strerror(errno));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "infomin/datafiles.h"
 #include "infomin/rng.h"
 #include "infomin/tabular.h"
 #include "infomin/numtext.h"
@@ -36,6 +37,7 @@ im_status im_table_read(im_ctx *ctx, const char *path, char sep, char comment, i
     t->path = path;
     FILE *f = fopen(path, "rb");
     if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    im_note_data_file(ctx, path);
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fseek(f, 0, SEEK_SET);

@@ -62,6 +62,22 @@ im_record *im_record_new_typed(const im_config *cfg, int run_index, const struct
 
 int im_record_run(const im_record *rec) { return rec ? rec->run_index : 0; }
 
+void im_record_data_file(im_record *rec, const char *path, long long bytes, const char *sha256, const char *error)
+{
+    if (!rec) return;
+    json_t *files = json_object_get(rec->root, "data_files");
+    if (!files) json_object_set_new(rec->root, "data_files", files = json_array());
+    json_t *entry = json_object();
+    json_object_set_new(entry, "path", json_string(path));
+    if (error) {
+        json_object_set_new(entry, "error", json_string(error));
+    } else {
+        json_object_set_new(entry, "bytes", json_integer(bytes));
+        json_object_set_new(entry, "sha256", json_string(sha256));
+    }
+    json_array_append_new(files, entry);
+}
+
 void im_record_free(im_record *rec)
 {
     if (!rec) return;

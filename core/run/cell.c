@@ -35,6 +35,7 @@ im_record *cell_run(im_ctx *ctx, const sweep_plan *plan, int cell)
             st = im_fail(ctx, IM_ENUMERIC, "task %s: metric '%s' came out NaN or infinite: not reported",
                          task.plugin->name, im_record_nonfinite(rec));
     }
+    im_record_data_files(ctx, rec);   /* what it read, whatever became of it */
     const char *status = !st ? "ok" : (st == IM_EINTERRUPTED ? "interrupted" : "failed");
     im_record_finish(rec, status, st ? ctx->err : NULL, im_seconds() - t0);
     if (st) fprintf(stderr, "infomin-run: run %d %s: %s\n", cell, status, ctx->err);

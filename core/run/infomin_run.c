@@ -521,6 +521,7 @@ int main(int argc, char **argv)
     if (!ctx.registry) return EXIT_RUN_FAILED;
     ctx.progress = !a.quiet && isatty(STDERR_FILENO);
     ctx.resume = a.resume;   /* tasks that checkpoint continue a killed cell */
+    ctx.files = im_file_log_new();   /* the data files each run reads: their digests in its record */
     im_registry_load_search_path(&ctx, ctx.registry, a.plugin_path);
     if (a.list || a.describe)
         rc = a.rank ? 0 : a.list ? list_plugins(ctx.registry) : describe_plugin(ctx.registry, a.describe);
@@ -528,6 +529,7 @@ int main(int argc, char **argv)
         rc = plan_and_run(&ctx, &a);
     im_workers_free(ctx.workers);
     im_registry_free(ctx.registry);
+    im_file_log_free(ctx.files);
 #ifdef IM_WITH_MPI
     if (a.rank == 0 && a.released) mpi_release(a.released);   /* whatever ended rank 0's part */
     free(a.released);

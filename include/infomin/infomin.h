@@ -24,6 +24,7 @@
 #include "data.h"
 #include "npy.h"
 #include "results.h"
+#include "datafiles.h"
 #include "output.h"
 #include "progress.h"
 #include "estimator.h"

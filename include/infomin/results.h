@@ -22,6 +22,10 @@ IM_API im_record *im_record_new(const im_config *cfg, int run_index);
  * im_record_config_value gives the text of either. */
 struct im_registry;
 IM_API im_record *im_record_new_typed(const im_config *cfg, int run_index, const struct im_registry *reg);
+/* since 0.6: one entry of the record's "data_files": the path, its size
+ * and SHA-256 (hex), or why it could not be read (error not NULL). */
+IM_API void im_record_data_file(im_record *rec, const char *path, long long bytes, const char *sha256,
+                                const char *error);
 IM_API void im_record_free(im_record *rec);
 /* A scalar metric. A NaN or infinity is never recorded: the record keeps
  * the first such key, and infomin-run fails the run naming it. */

@@ -44,6 +44,10 @@ typedef struct im_ctx {
     /* since 0.4: set by the host for --resume: a task that checkpoints
      * (checkpoint_every) continues a killed run from its checkpoint. */
     int resume;
+    /* since 0.6: set by the host: the data files a run reads are noted
+     * here (datafiles.h) and their digests go into its record. NULL: none
+     * kept. */
+    struct im_file_log *files;
 } im_ctx;
 
 IM_API void im_ctx_init(im_ctx *ctx);

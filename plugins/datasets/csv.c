@@ -138,6 +138,7 @@ static im_status read_table(im_ctx *ctx, const char *path, char delim, int heade
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return im_fail(ctx, IM_EIO, "%s: is a directory, not a CSV file", path);
     FILE *f = fopen(path, "r");
     if (!f) return im_fail(ctx, IM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    im_note_data_file(ctx, path);
     int width = t->n_cols[0] + t->n_cols[1] + t->n_cols[2] + t->n_cols[3];
     char *line = NULL;
     size_t line_cap = 0;
