@@ -59,6 +59,31 @@ START_TEST(quickstart_estimate_within_15_percent_of_true_mi)
 }
 END_TEST
 
+/* What infomin-run prints fits 100 columns: the task's headline metrics
+ * (mi-estimate: the estimate first), a line for the rest; a sweep's label
+ * column included. */
+START_TEST(summary_table_fits_100_columns)
+{
+    char cmd[8192], out[16384];
+    const char *small = "--set estimator.steps=30 --set dataset.n_train=400 --set dataset.n_val=100 "
+                        "--set dataset.n_test=400 --set task.plot=false --threads 1";
+    for (int sweep = 0; sweep < 2; sweep++) {
+        /* the sweep: gaussian-1d's five estimators at one seed and rho */
+        snprintf(cmd, sizeof cmd, "%s/infomin-run %s/tasks/mi-estimate/%s -o %s/summary.jsonl %s %s 2>/dev/null",
+                 test_builddir(), test_srcdir(), sweep ? "gaussian-1d.ini" : "quickstart.ini", test_tmpdir(), small,
+                 sweep ? "--set task.seed=1 --set dataset.rho=0.5 --set task.resamples=0" : "");
+        ck_assert_int_eq(test_run_command(cmd, out, sizeof out), 0);
+        ck_assert_msg(strstr(out, sweep ? "run  sweep" : "run     estimate     true_mi") != NULL, "%s", out);
+        ck_assert_msg(strstr(out, "more metrics in the results file: infomin-report FILE --runs") != NULL, "%s", out);
+        for (const char *line = out; *line;) {
+            size_t len = strcspn(line, "\n");
+            ck_assert_msg(len <= 100, "a line of %zu characters: %.*s", len, (int)len, line);
+            line += len + (line[len] == '\n');
+        }
+    }
+}
+END_TEST
+
 /* Every INI the project ships validates in every run of its sweep: a key
  * renamed in a plugin must not leave a shipped file broken. */
 START_TEST(shipped_ini_files_validate)
@@ -347,7 +372,8 @@ START_TEST(cli_sweep_default_output_and_whole_labels)
     ck_assert_ptr_nonnull(second);
     json_decref(second);
     ck_assert_msg(strstr(out, "dataset.rho=0.125") != NULL, "%s", out);
-    ck_assert_msg(strstr(out, "best_val_step") == NULL && strstr(out, " fit_seconds") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "best_val_step") == NULL && strstr(out, " estimate") != NULL &&
+                  strstr(out, " true_mi") != NULL && strstr(out, " ci_high") != NULL, "%s", out);
 }
 END_TEST
 
@@ -509,6 +535,7 @@ int main(void)
     TCase *tc = tcase_create("end to end");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, quickstart_estimate_within_15_percent_of_true_mi);
+    tcase_add_test(tc, summary_table_fits_100_columns);
     tcase_add_test(tc, non_finite_metrics_are_refused);
     tcase_add_test(tc, same_seed_same_numbers);
     tcase_add_test(tc, shipped_ini_files_validate);

@@ -402,25 +402,38 @@ im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs
     return IM_OK;
 }
 
-void im_results_print_table(FILE *out, im_record *const *recs, int n)
+void im_results_print_table(FILE *out, im_record *const *recs, int n) { im_results_print_summary(out, recs, n, NULL, 0); }
+
+static int has_column(const char *const *cols, int n, const char *key)
 {
-    /* columns: the union of scalar metric names, in first-seen order */
-    const char *cols[32];
-    int n_cols = 0;
+    for (int c = 0; c < n; c++)
+        if (strcmp(cols[c], key) == 0) return 1;
+    return 0;
+}
+
+void im_results_print_summary(FILE *out, im_record *const *recs, int n, const char *const *headline, int limit)
+{
+    /* every scalar metric, in first-seen order; the shown ones first the
+     * headline's (in its order, those some record has), else all of them */
+    enum { MAX_COLS = 64 };
+    const char *all[MAX_COLS], *cols[MAX_COLS];
+    int n_all = 0, n_cols = 0;
     for (int i = 0; i < n; i++) {
         const char *key;
         json_t *v;
         json_object_foreach(recs[i]->metrics, key, v)
         {
             if (!json_is_number(v) && !json_is_null(v) && !json_is_string(v)) continue;
-            int seen = 0;
-            for (int c = 0; c < n_cols; c++) seen |= strcmp(cols[c], key) == 0;
-            if (!seen && n_cols < 32) cols[n_cols++] = key;
+            if (!has_column(all, n_all, key) && n_all < MAX_COLS) all[n_all++] = key;
         }
     }
+    for (const char *const *h = headline; h && *h && n_cols < MAX_COLS; h++)
+        if (has_column(all, n_all, *h) && !has_column(cols, n_cols, *h)) cols[n_cols++] = *h;
+    if (!headline)
+        for (int c = 0; c < n_all; c++) cols[n_cols++] = all[c];
     /* each column as wide as its name and its values need (nothing is cut:
      * a cut sweep label or header reads as another one) */
-    int label_width = 0, width[32];
+    int label_width = 0, width[MAX_COLS];
     for (int i = 0; i < n; i++)
         if (recs[i]->label && (int)strlen(recs[i]->label) > label_width) label_width = (int)strlen(recs[i]->label);
     for (int c = 0; c < n_cols; c++) {
@@ -431,6 +444,11 @@ void im_results_print_table(FILE *out, im_record *const *recs, int n)
                 width[c] = (int)strlen(json_string_value(v));
         }
     }
+    /* as many columns as fit the width (one at least) */
+    int used = 4 + (label_width ? 1 + label_width : 0), shown = 0;
+    while (shown < n_cols && (limit <= 0 || shown == 0 || used + 1 + width[shown] <= limit)) used += 1 + width[shown++];
+    int hidden = n_all - shown;
+    n_cols = shown;
     fprintf(out, "%-4s", "run");
     if (label_width) fprintf(out, " %-*s", label_width, "sweep");
     for (int c = 0; c < n_cols; c++) fprintf(out, " %*s", width[c], cols[c]);
@@ -451,4 +469,6 @@ void im_results_print_table(FILE *out, im_record *const *recs, int n)
         if (status && strcmp(json_string_value(status), "ok") != 0) fprintf(out, "  (%s)", json_string_value(status));
         fprintf(out, "\n");
     }
+    if (hidden > 0)
+        fprintf(out, "(%d more metric%s in the results file: infomin-report FILE --runs)\n", hidden, hidden == 1 ? "" : "s");
 }

@@ -371,13 +371,18 @@ static int summarize(im_ctx *ctx, const sweep_plan *plan)
     return bad;
 }
 
-static void print_table(const sweep_plan *plan)
+/* The runs' metrics, the task's headline first, within 100 columns. */
+static void print_table(im_ctx *ctx, const sweep_plan *plan)
 {
+    im_section task;
+    const char *const *headline = NULL;
+    if (!im_config_section(ctx, &plan->cells[0], ctx->registry, "task", &task))
+        headline = ((const im_task_vt *)task.plugin->vtable)->headline;
     im_record **recs = malloc(sizeof *recs * (size_t)plan->n);
     int n = 0;
     for (int i = 0; recs && i < plan->n; i++)
         if (plan->recs[i]) recs[n++] = plan->recs[i];
-    if (recs && n) im_results_print_table(stdout, recs, n);
+    if (recs && n) im_results_print_summary(stdout, recs, n, headline, 100);
     free(recs);
 }
 
@@ -442,7 +447,7 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
         bad = isolate ? run_jobs(ctx, plan, todo, n_todo, jobs, threads) : run_here(ctx, plan, todo, n_todo);
     free(todo);
     if (!stop_signal) bad += summarize(ctx, plan);
-    if (!a->quiet) print_table(plan);
+    if (!a->quiet) print_table(ctx, plan);
     if (plan_written(plan)) printf("results: %s\n", plan->output);
     if (stop_signal) {   /* the shell's convention: 128 + the signal */
         fprintf(stderr, "infomin-run: stopped by signal %d after %d of %d runs; the results file holds whole records only\n",

@@ -78,5 +78,10 @@ IM_API im_status im_results_read(im_ctx *ctx, const char *path, im_record ***rec
 IM_API im_status im_results_write(im_ctx *ctx, const char *path, im_record *const *recs, int n);
 /* A compact table: run, swept keys, scalar metrics. */
 IM_API void im_results_print_table(FILE *out, im_record *const *recs, int n);
+/* since 0.6: the same table within `width` characters (0: no limit): the
+ * metrics of `headline` (NULL-terminated; NULL: every metric in the order
+ * recorded) as many as fit, and a line saying how many more the records
+ * hold. */
+IM_API void im_results_print_summary(FILE *out, im_record *const *recs, int n, const char *const *headline, int width);
 
 #endif

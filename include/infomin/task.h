@@ -32,6 +32,12 @@ typedef struct im_task_vt {
      * nearest it reads: a misspelt [encoder:discriminatr] is caught by
      * --dry-run, not by every run. NULL: not declared, not checked. */
     const char *const *labelled_sections;
+    /* Optional (since 0.6): the metrics infomin-run's summary table shows,
+     * in this order, NULL-terminated (those a record lacks are skipped).
+     * The table keeps to 100 columns: what does not fit is in the records
+     * (infomin-report FILE --runs). NULL: the metrics in the order runs
+     * recorded them, as many as fit. */
+    const char *const *headline;
 } im_task_vt;
 
 /* A task that reads no labelled section: .labelled_sections = IM_NO_LABELLED_SECTIONS */

@@ -171,8 +171,14 @@ static im_status audit_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_re
     return st;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "accuracy", "rmse", "delta_dp", "delta_eo", "adversary_auc", "adversary_r2", "rho_star",
+    "ksg_mi", "mi", "mi_low", "mi_high", NULL
+};
+
 static const im_task_vt audit_vt = { IM_VT_SIZE(im_task_vt), .run = audit_run,
-                                     .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                     .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin audit = IM_PLUGIN(IM_TASK, "audit",
                                  "leakage of T in your own codes Z and the fairness of a model's decisions on them",
                                  NULL, &audit_vt, .validate = audit_validate, .fields = audit_fields);

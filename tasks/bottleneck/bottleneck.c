@@ -163,9 +163,14 @@ static int bottleneck_uses_key(im_ctx *ctx, const im_config *cfg, const char *se
     return strcmp(section, "task") != 0 || strcmp(key, "beta") != 0 || regularizer_of(ctx, cfg) != BN_NONE;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "test_error", "izy", "ixz_lower", "ixz_upper", "test_cross_entropy", "seconds_per_epoch", NULL
+};
+
 static const im_task_vt bottleneck_vt = { IM_VT_SIZE(im_task_vt), .run = bottleneck_run, .summarize = bn_summarize,
                                           .uses_section = bottleneck_uses_section, .uses_key = bottleneck_uses_key,
-                                          .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                          .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin bottleneck = IM_PLUGIN(IM_TASK, "bottleneck",
                                               "information bottleneck: cross-entropy + beta * I(X;Z) (VIB's KL or any "
                                               "estimator), test error and the information plane",

@@ -131,8 +131,13 @@ static im_status dgi_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     return st;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "probe_accuracy", "head_accuracy", "epochs_run", "train_seconds", NULL
+};
+
 static const im_task_vt dgi_vt = { IM_VT_SIZE(im_task_vt), .run = dgi_run, .summarize = dgi_summarize,
-                                   .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                   .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin dgi_plugin = IM_PLUGIN(IM_TASK, "dgi",
                                               "Deep Graph Infomax on a graph's nodes, probed beside raw features, a "
                                               "random and a supervised GCN",

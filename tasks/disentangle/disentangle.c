@@ -161,8 +161,15 @@ static im_status disentangle_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     return st;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "mig", "mse", "adversary_accuracy", "adversary_chance", "rho_star", "class_accuracy",
+    "seconds_per_epoch", NULL
+};
+
 static const im_task_vt disentangle_vt = { IM_VT_SIZE(im_task_vt), .run = disentangle_run,
-                                           .summarize = dt_summarize, .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                           .summarize = dt_summarize, .labelled_sections = IM_NO_LABELLED_SECTIONS,
+                                           .headline = headline };
 static const im_plugin disentangle = IM_PLUGIN(IM_TASK, "disentangle",
                                                "autoencoder whose code keeps no information about a nuisance T: "
                                                "BCE + beta * penalty(Z, T), decoder given T",

@@ -130,10 +130,16 @@ static int domain_adapt_uses_key(im_ctx *ctx, const im_config *cfg, const char *
     return s.method != DA_SOURCE_ONLY;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "source_accuracy", "target_accuracy", "domain_accuracy", "domain_chance", "rho_star",
+    "seconds_per_epoch", NULL
+};
+
 static const im_task_vt domain_adapt_vt = { IM_VT_SIZE(im_task_vt), .run = domain_adapt_run,
                                             .summarize = da_summarize, .uses_section = domain_adapt_uses_section,
                                             .uses_key = domain_adapt_uses_key,
-                                            .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                            .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin domain_adapt = IM_PLUGIN(IM_TASK, "domain-adapt",
                                                 "domain adaptation: source labels only, CE + beta * penalty(Z, domain); "
                                                 "source and target accuracy",

@@ -144,8 +144,14 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     return st;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "accuracy", "rmse", "delta_dp", "delta_eo", "adversary_auc", "adversary_r2", "rho_star",
+    "ksg_mi", "seconds_per_epoch", NULL
+};
+
 static const im_task_vt fairness_vt = { IM_VT_SIZE(im_task_vt), .run = fairness_run, .summarize = fairness_summarize,
-                                        .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                        .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin fairness = IM_PLUGIN(IM_TASK, "fairness",
                                     "infomin fairness: encoder + head, task loss + beta * penalty(Z, T), leakage audit",
                                     NULL, &fairness_vt, .validate = fairness_validate,

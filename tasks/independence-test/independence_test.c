@@ -70,8 +70,13 @@ static im_status independence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     return st;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "statistic", "p_value", "rejected", "n_read", NULL
+};
+
 static const im_task_vt independence_vt = { IM_VT_SIZE(im_task_vt), .run = independence_run,
-                                            .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                            .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin independence = IM_PLUGIN(IM_TASK, "independence-test",
                                         "permutation test of X independent of Y, any estimator as the statistic",
                                         NULL, &independence_vt, .fields = independence_fields);

@@ -144,9 +144,14 @@ static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     return st;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "estimate", "true_mi", "estimate_sd", "ratio", "solved", "seeds", "seconds_per_seed", NULL
+};
+
 static const im_task_vt mi_benchmark_vt = { IM_VT_SIZE(im_task_vt), .run = mi_benchmark_run,
                                             .summarize = mi_benchmark_summarize,
-                                            .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                            .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin mi_benchmark = IM_PLUGIN(IM_TASK, "mi-benchmark",
                                        "estimators x tasks of known MI over seeds: solved matrix and heatmap (Beyond Normal)",
                                        NULL, &mi_benchmark_vt, .fields = mi_benchmark_fields);

@@ -166,8 +166,14 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     return st;
 }
 
+/* the summary table's columns (task.h) */
+static const char *const headline[] = {
+    "estimate", "true_mi", "rel_error", "ci_low", "ci_high", "train_mean", "train_std", "n_read",
+    NULL
+};
+
 static const im_task_vt mi_estimate_vt = { IM_VT_SIZE(im_task_vt), .run = mi_estimate_run,
-                                           .labelled_sections = IM_NO_LABELLED_SECTIONS };
+                                           .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin mi_estimate = IM_PLUGIN(IM_TASK, "mi-estimate",
                                        "fit an estimator on train, report I(X;Y) on test against the truth",
                                        NULL, &mi_estimate_vt, .fields = mi_estimate_fields);
