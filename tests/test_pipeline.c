@@ -377,6 +377,51 @@ START_TEST(cli_sweep_default_output_and_whole_labels)
 }
 END_TEST
 
+/* stream_curves: each curve in a CSV beside the results, a line per point
+ * as it comes, the numbers the record keeps; the cell hash unchanged (it
+ * changes no number). */
+START_TEST(stream_curves_writes_the_records_curves_as_csv)
+{
+    char cmd[8192], out[16384], path[600];
+    for (int stream = 0; stream < 2; stream++) {
+        snprintf(cmd, sizeof cmd, "%s/infomin-run %s/tasks/mi-estimate/quickstart.ini -q -o %s/stream%d.jsonl "
+                 "--set estimator.steps=60 --set estimator.eval_every=20 --set dataset.n_train=400 "
+                 "--set dataset.n_val=100 --set dataset.n_test=400 --set task.plot=false --threads 1 %s",
+                 test_builddir(), test_srcdir(), test_tmpdir(), stream, stream ? "--set task.stream_curves=true" : "");
+        ck_assert_int_eq(test_run_command(cmd, out, sizeof out), 0);
+    }
+    snprintf(path, sizeof path, "%s/stream0-curve-train.csv", test_tmpdir());
+    ck_assert_int_ne(access(path, F_OK), 0);
+    json_t *plain = load_jsonl_line(strcat(strcpy(path, test_tmpdir()), "/stream0.jsonl"), 0);
+    json_t *rec = load_jsonl_line(strcat(strcpy(path, test_tmpdir()), "/stream1.jsonl"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(plain, "config_hash")),
+                     json_string_value(json_object_get(rec, "config_hash")));
+    static const char *const curves[2] = { "train", "val" };
+    for (int k = 0; k < 2; k++) {
+        json_t *rows = json_object_get(json_object_get(json_object_get(rec, "curves"), curves[k]), "rows");
+        snprintf(path, sizeof path, "%s/stream1-curve-%s.csv", test_tmpdir(), curves[k]);
+        FILE *f = fopen(path, "r");
+        ck_assert_ptr_nonnull(f);
+        char line[512];
+        ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+        ck_assert_str_eq(line, k ? "step,val_estimate\n" : "step,objective\n");
+        size_t n = 0;
+        for (; fgets(line, sizeof line, f); n++) {
+            double step, value;
+            ck_assert_int_eq(sscanf(line, "%lf,%lf", &step, &value), 2);
+            json_t *row = json_array_get(rows, n);
+            ck_assert(step == json_number_value(json_array_get(row, 0)));
+            ck_assert(value == json_number_value(json_array_get(row, 1)));
+        }
+        fclose(f);
+        ck_assert_int_eq(n, json_array_size(rows));
+        ck_assert_int_gt(n, 1);
+    }
+    json_decref(plain);
+    json_decref(rec);
+}
+END_TEST
+
 /* A results path that cannot be written is found before any run. */
 START_TEST(cli_unwritable_output_is_found_first)
 {
@@ -536,6 +581,7 @@ int main(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, quickstart_estimate_within_15_percent_of_true_mi);
     tcase_add_test(tc, summary_table_fits_100_columns);
+    tcase_add_test(tc, stream_curves_writes_the_records_curves_as_csv);
     tcase_add_test(tc, non_finite_metrics_are_refused);
     tcase_add_test(tc, same_seed_same_numbers);
     tcase_add_test(tc, shipped_ini_files_validate);

@@ -19,7 +19,7 @@ static im_status put_keys(im_ctx *ctx, const im_section *sec, const im_param_spe
 {
     for (const im_param_spec *p = table; p && p->key; p++) {
         /* where results go changes no number */
-        if (table == im_task_common_params && !strcmp(p->key, "output")) continue;
+        if (table == im_task_common_params && (!strcmp(p->key, "output") || !strcmp(p->key, "stream_curves"))) continue;
         const im_config_entry *e = im_section_entry(sec, p->key);
         const char *value = e ? e->value : p->default_value;
         /* one spelling of a number: 5e-4 and 0.0005 are one cell (since 0.6) */

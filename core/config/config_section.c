@@ -12,6 +12,8 @@
 const im_param_spec im_task_common_params[] = {
     { "seed", "int", "1", "seed of the run's random generator", NULL },
     { "output", "string", "", "JSONL results file (default: results/<ini name>.jsonl)", NULL },
+    { "stream_curves", "bool", "false", "since 0.6: each training curve also to <output>-curve-<name>.csv, a line "
+      "per point as the run goes (to plot a long run while it trains)", NULL },
     { NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -18,6 +18,7 @@
 struct im_curve {
     json_t *rows;   /* borrowed from the record */
     int n_cols;
+    FILE *stream;   /* with stream_curves: the curve's CSV, a line per row as it comes */
 };
 
 #define MAX_CURVES 16
@@ -31,6 +32,7 @@ struct im_record {
     char *label;
     int run_index;
     char *nonfinite;   /* the first metric given a NaN or an infinity: never written */
+    char *stream_base;   /* with stream_curves: <output>[-run<k>-<hash>], the curves' CSVs beside it */
 };
 
 
@@ -54,6 +56,13 @@ im_record *im_record_new_typed(const im_config *cfg, int run_index, const struct
         rec->label = strdup(cfg->sweep_label);
     }
     json_object_set_new(rec->root, "config", record_config_json(cfg, reg));
+    const im_config_entry *stream = im_config_find(cfg, "task", "stream_curves");
+    if (stream && (!strcmp(stream->value, "true") || !strcmp(stream->value, "yes") || !strcmp(stream->value, "1") ||
+                   !strcmp(stream->value, "on"))) {
+        char base[4096];
+        im_output_path(cfg, run_index, "", base, sizeof base);
+        rec->stream_base = strdup(base);
+    }
     rec->config_text = record_config_text(json_object_get(rec->root, "config"));
     json_object_set(rec->root, "metrics", rec->metrics);
     json_object_set(rec->root, "curves", rec->curves);
@@ -85,6 +94,9 @@ void im_record_free(im_record *rec)
     json_decref(rec->curves);
     json_decref(rec->root);
     json_decref(rec->config_text);
+    for (int i = 0; i < rec->n_curves; i++)
+        if (rec->curve_handles[i].stream) fclose(rec->curve_handles[i].stream);
+    free(rec->stream_base);
     free(rec->label);
     free(rec->nonfinite);
     free(rec);
@@ -157,6 +169,16 @@ im_curve *im_record_curve(im_record *rec, const char *name, int n_cols, const ch
     im_curve *h = &rec->curve_handles[rec->n_curves++];
     h->rows = rows;
     h->n_cols = n_cols;
+    h->stream = NULL;
+    if (rec->stream_base) {   /* a header now, a line per row: a long run can be plotted as it trains */
+        char path[4200];
+        snprintf(path, sizeof path, "%s-curve-%s.csv", rec->stream_base, name);
+        if ((h->stream = fopen(path, "w")) != NULL) {
+            for (int c = 0; c < n_cols; c++) fprintf(h->stream, "%s%s", c ? "," : "", cols[c]);
+            fputc('\n', h->stream);
+            fflush(h->stream);
+        }
+    }
     return h;
 }
 
@@ -166,6 +188,16 @@ void im_curve_add(im_curve *curve, const double *row)
     json_t *r = json_array();
     for (int c = 0; c < curve->n_cols; c++) json_array_append_new(r, number(row[c]));
     json_array_append_new(curve->rows, r);
+    if (curve->stream) {
+        char line[2048], item[64];
+        size_t used = 0;
+        for (int c = 0; c < curve->n_cols && used < sizeof line - 70; c++) {
+            snprintf(item, sizeof item, "%.9g", row[c]);   /* the digits the record keeps */
+            used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", c ? "," : "", item);
+        }
+        fprintf(curve->stream, "%s\n", line);   /* one write of a whole line, flushed */
+        fflush(curve->stream);
+    }
 }
 
 const im_curve *im_record_find_curve(const im_record *rec, const char *name)
