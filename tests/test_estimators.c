@@ -490,6 +490,95 @@ START_TEST(objective_input_gradients_match_finite_differences)
 }
 END_TEST
 
+/* ---- the f-divergence family (fdiv.h) ---- */
+
+/* sup over u > 0 of t·u − f(u) on a log grid refined around the best
+ * point: an independent check of each closed-form conjugate */
+static double numeric_conjugate(im_fdiv d, double alpha, double t)
+{
+    double best = -INFINITY, at = 1;
+    for (double lu = -14; lu <= 14; lu += 0.01) {
+        double u = exp(lu), v = t * u - im_fdiv_f(d, alpha, u);
+        if (v > best) best = v, at = lu;
+    }
+    for (double step = 0.005; step > 1e-9; step /= 2)   /* golden-free refinement: local hill climbing */
+        for (int moved = 1; moved;) {
+            moved = 0;
+            for (int s = -1; s <= 1; s += 2) {
+                double u = exp(at + s * step), v = t * u - im_fdiv_f(d, alpha, u);
+                if (v > best) best = v, at += s * step, moved = 1;
+            }
+        }
+    /* u → 0 where f has a finite limit there (KL, JS, GAN, TV, α > 0) */
+    double f0 = im_fdiv_f(d, alpha, 0);
+    if (isfinite(f0) && -f0 > best) best = -f0;
+    return best;
+}
+
+START_TEST(fdiv_conjugates_activations_and_fenchel_young)
+{
+    const double alphas[] = { 0.5, -1, 2, 3 };
+    for (int d = 0; d < IM_FDIV_COUNT; d++) {
+        const im_fdiv_info *info = im_fdiv_get((im_fdiv)d);
+        im_fdiv back;
+        ck_assert(im_fdiv_find(info->name, &back) && back == (im_fdiv)d);
+        int n_alpha = d == IM_FDIV_ALPHA ? 4 : 1;
+        for (int a = 0; a < n_alpha; a++) {
+            double alpha = d == IM_FDIV_ALPHA ? alphas[a] : 0;
+            /* f(1) = 0: D_f(P‖P) = 0; the GAN member is 2·JS − log 4 */
+            double at_one = d == IM_FDIV_GAN ? -log(4.0) : 0;
+            ck_assert_msg(fabs(im_fdiv_f((im_fdiv)d, alpha, 1) - at_one) < 1e-15, "%s: f(1)", info->name);
+            /* f*(g_f(v)) finite over the critic's range, and the closed form
+             * is the supremum itself */
+            for (double v = -20; v <= 20; v += 0.5) {
+                double t = im_fdiv_activation((im_fdiv)d, alpha, v), c = im_fdiv_conjugate((im_fdiv)d, alpha, t);
+                ck_assert_msg(isfinite(t) && isfinite(c), "%s (alpha %g): g(%g) = %g, f*(g) = %g", info->name, alpha, v,
+                              t, c);
+                if (fabs(v) <= 4) {
+                    /* equal where t is some f'(u) (the optimal critic's
+                     * range); never below the supremum elsewhere (Pearson's
+                     * t²/4 + t below f'(0) = −2: a looser, still valid bound) */
+                    double num = numeric_conjugate((im_fdiv)d, alpha, t);
+                    int in_range = t >= im_fdiv_f_prime((im_fdiv)d, alpha, 1e-12);
+                    ck_assert_msg(in_range ? fabs(c - num) <= 1e-6 * (1 + fabs(c)) : c >= num - 1e-9,
+                                  "%s (alpha %g): f*(%g) = %.12g, sup = %.12g", info->name, alpha, t, c, num);
+                }
+            }
+            /* Fenchel–Young: f(u) + f*(t) ≥ u·t on a grid, equality at
+             * t = f'(u) (the optimal critic) */
+            for (double lu = -5; lu <= 5; lu += 0.25) {
+                double u = exp(lu), fu = im_fdiv_f((im_fdiv)d, alpha, u), tp = im_fdiv_f_prime((im_fdiv)d, alpha, u);
+                if (d != IM_FDIV_TV || fabs(u - 1) > 1e-12) {
+                    double eq = fu + im_fdiv_conjugate((im_fdiv)d, alpha, tp) - u * tp;
+                    ck_assert_msg(fabs(eq) <= 1e-9 * (1 + fabs(u * tp)), "%s (alpha %g): at u = %g the gap is %g",
+                                  info->name, alpha, u, eq);
+                }
+                for (double v = -6; v <= 6; v += 0.5) {
+                    double t = im_fdiv_activation((im_fdiv)d, alpha, v);
+                    ck_assert_msg(fu + im_fdiv_conjugate((im_fdiv)d, alpha, t) >= u * t - 1e-9 * (1 + fabs(u * t)),
+                                  "%s (alpha %g): Fenchel-Young fails at u = %g, t = %g", info->name, alpha, u, t);
+                }
+            }
+        }
+    }
+    ck_assert(!im_fdiv_find("kullback", &(im_fdiv){ 0 }));
+}
+END_TEST
+
+/* W₀ through w + log w = L: the omega constant, W(e) = 1, and the
+ * defining equation far into both tails (Jeffrey's conjugate needs
+ * e^(1−t) for any real t). */
+START_TEST(lambert_w_of_an_exponential)
+{
+    ck_assert_double_eq_tol(im_lambert_w_exp(0), 0.56714329040978387, 1e-15);
+    ck_assert_double_eq_tol(im_lambert_w_exp(1), 1.0, 1e-15);
+    for (double L = -700; L <= 700; L += 0.37) {
+        double w = im_lambert_w_exp(L);
+        ck_assert_msg(w > 0 && fabs(w + log(w) - L) <= 1e-12 * (1 + fabs(L)), "L = %g: w = %g", L, w);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("estimators");
@@ -497,6 +586,8 @@ int main(void)
     tcase_add_checked_fixture(closed, setup, teardown);
     tcase_set_timeout(closed, 300);
     tcase_add_test(closed, ksg_matches_gaussian_mi);
+    tcase_add_test(closed, fdiv_conjugates_activations_and_fenchel_young);
+    tcase_add_test(closed, lambert_w_of_an_exponential);
     tcase_add_test(closed, ksg_tree_and_scan_agree_with_the_definition);
     tcase_add_test(closed, ksg_1d_counts_by_rank_agree_with_the_definition);
     tcase_add_test(closed, gaussian_estimator_is_exact_on_gaussians);

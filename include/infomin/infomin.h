@@ -33,6 +33,7 @@
 #include "plot.h"
 #include "stats.h"
 #include "bounds.h"
+#include "fdiv.h"
 #include "critic.h"
 #include "tabular.h"
 #include "checkpoint.h"

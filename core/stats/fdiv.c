@@ -1,0 +1,129 @@
+/* fdiv.c — the f-divergence family of f-GAN (fdiv.h): generators,
+ * derivatives, Fenchel conjugates and output activations, one table.
+ * The conjugates are the paper's closed forms; the tests check each
+ * against sup_u (t·u − f(u)) found numerically and the Fenchel–Young
+ * equality at t = f'(u). */
+#include <math.h>
+#include <string.h>
+#include "infomin/fdiv.h"
+
+static const im_fdiv_info table[IM_FDIV_COUNT] = {
+    [IM_FDIV_TV] = { "tv", "total variation", "½|u − 1|", "t", "|t| ≤ ½", "½ tanh(v)" },
+    [IM_FDIV_KL] = { "kl", "Kullback-Leibler", "u log u", "exp(t − 1)", "ℝ", "v" },
+    [IM_FDIV_REVERSE_KL] = { "reverse-kl", "reverse Kullback-Leibler", "−log u", "−1 − log(−t)", "t < 0", "−exp(−v)" },
+    [IM_FDIV_PEARSON] = { "pearson", "Pearson χ²", "(u − 1)²", "t²/4 + t", "ℝ", "v" },
+    [IM_FDIV_NEYMAN] = { "neyman", "Neyman χ²", "(1 − u)²/u", "2 − 2√(1 − t)", "t < 1", "1 − exp(−v)" },
+    [IM_FDIV_HELLINGER] = { "hellinger", "squared Hellinger", "(√u − 1)²", "t/(1 − t)", "t < 1", "1 − exp(−v)" },
+    [IM_FDIV_JEFFREY] = { "jeffrey", "Jeffrey", "(u − 1) log u", "W(e^(1−t)) + 1/W(e^(1−t)) + t − 2", "ℝ", "v" },
+    [IM_FDIV_JS] = { "js", "Jensen-Shannon (2·JS)", "−(u + 1) log((1 + u)/2) + u log u", "−log(2 − exp(t))",
+                     "t < log 2", "log 2 − log(1 + exp(−v))" },
+    [IM_FDIV_GAN] = { "gan", "GAN (2·JS − log 4)", "u log u − (u + 1) log(u + 1)", "−log(1 − exp(t))", "t < 0",
+                      "−log(1 + exp(−v))" },
+    [IM_FDIV_ALPHA] = { "alpha", "α-divergence (α ∉ {0, 1})", "(u^α − 1 − α(u − 1)) / (α(α − 1))",
+                        "(max(0, t(α − 1) + 1)^(α/(α−1)) − 1)/α", "t < 1/(1 − α) for α < 1; ℝ for α > 1",
+                        "1/(1 − α) − log(1 + exp(−v)) for α < 1; v for α > 1" },
+};
+
+const im_fdiv_info *im_fdiv_get(im_fdiv d) { return d >= 0 && d < IM_FDIV_COUNT ? &table[d] : NULL; }
+
+int im_fdiv_find(const char *name, im_fdiv *out)
+{
+    for (int d = 0; d < IM_FDIV_COUNT; d++)
+        if (strcmp(table[d].name, name) == 0) return *out = (im_fdiv)d, 1;
+    return 0;
+}
+
+/* log(1 + e^x) without overflow */
+static double softplus(double x) { return fmax(x, 0) + log1p(exp(-fabs(x))); }
+
+/* u log u, 0 at u = 0 */
+static double xlogx(double u) { return u > 0 ? u * log(u) : 0; }
+
+double im_fdiv_f(im_fdiv d, double alpha, double u)
+{
+    switch (d) {
+    case IM_FDIV_TV: return 0.5 * fabs(u - 1);
+    case IM_FDIV_KL: return xlogx(u);
+    case IM_FDIV_REVERSE_KL: return -log(u);
+    case IM_FDIV_PEARSON: return (u - 1) * (u - 1);
+    case IM_FDIV_NEYMAN: return (1 - u) * (1 - u) / u;
+    case IM_FDIV_HELLINGER: return (sqrt(u) - 1) * (sqrt(u) - 1);
+    case IM_FDIV_JEFFREY: return (u - 1) * log(u);
+    case IM_FDIV_JS: return -(u + 1) * log((1 + u) / 2) + xlogx(u);
+    case IM_FDIV_GAN: return xlogx(u) - (u + 1) * log(u + 1);
+    case IM_FDIV_ALPHA: return (pow(u, alpha) - 1 - alpha * (u - 1)) / (alpha * (alpha - 1));
+    default: return NAN;
+    }
+}
+
+double im_fdiv_f_prime(im_fdiv d, double alpha, double u)
+{
+    switch (d) {
+    case IM_FDIV_TV: return u > 1 ? 0.5 : u < 1 ? -0.5 : 0;
+    case IM_FDIV_KL: return 1 + log(u);
+    case IM_FDIV_REVERSE_KL: return -1 / u;
+    case IM_FDIV_PEARSON: return 2 * (u - 1);
+    case IM_FDIV_NEYMAN: return 1 - 1 / (u * u);
+    case IM_FDIV_HELLINGER: return 1 - 1 / sqrt(u);
+    case IM_FDIV_JEFFREY: return log(u) + 1 - 1 / u;
+    case IM_FDIV_JS: return log(2 * u / (1 + u));
+    case IM_FDIV_GAN: return log(u / (u + 1));
+    case IM_FDIV_ALPHA: return (pow(u, alpha - 1) - 1) / (alpha - 1);
+    default: return NAN;
+    }
+}
+
+double im_lambert_w_exp(double L)
+{
+    /* w + log w = L: Newton from log-space, in the form
+     * w ← w (1 + L − log w) / (1 + w), which keeps w > 0 */
+    double w = L > 1 ? L - log(L) : exp(L) < 1e-8 ? exp(L) : log1p(exp(L));
+    for (int i = 0; i < 100; i++) {
+        double next = w * (1 + L - log(w)) / (1 + w);
+        if (!(next > 0)) next = w / 2;
+        if (fabs(next - w) <= 1e-15 * fabs(next)) return next;
+        w = next;
+    }
+    return w;
+}
+
+double im_fdiv_conjugate(im_fdiv d, double alpha, double t)
+{
+    switch (d) {
+    case IM_FDIV_TV: return fabs(t) <= 0.5 ? t : INFINITY;
+    case IM_FDIV_KL: return exp(t - 1);
+    case IM_FDIV_REVERSE_KL: return t < 0 ? -1 - log(-t) : INFINITY;
+    case IM_FDIV_PEARSON: return 0.25 * t * t + t;
+    case IM_FDIV_NEYMAN: return t <= 1 ? 2 - 2 * sqrt(1 - t) : INFINITY;
+    case IM_FDIV_HELLINGER: return t < 1 ? t / (1 - t) : INFINITY;
+    case IM_FDIV_JEFFREY: {
+        double w = im_lambert_w_exp(1 - t);
+        return w + 1 / w + t - 2;
+    }
+    case IM_FDIV_JS: return t < log(2.0) ? -log(2 - exp(t)) : INFINITY;
+    case IM_FDIV_GAN: return t < 0 ? -log(-expm1(t)) : INFINITY;
+    case IM_FDIV_ALPHA: {
+        double base = t * (alpha - 1) + 1;
+        if (base <= 0) return alpha > 1 ? -1 / alpha : INFINITY;   /* α > 1: the sup at u = 0 */
+        return (pow(base, alpha / (alpha - 1)) - 1) / alpha;
+    }
+    default: return NAN;
+    }
+}
+
+double im_fdiv_activation(im_fdiv d, double alpha, double v)
+{
+    switch (d) {
+    case IM_FDIV_TV: return 0.5 * tanh(v);
+    case IM_FDIV_REVERSE_KL: return -exp(-v);
+    case IM_FDIV_NEYMAN:
+    case IM_FDIV_HELLINGER: return -expm1(-v);
+    case IM_FDIV_JS: return log(2.0) - softplus(-v);
+    case IM_FDIV_GAN: return -softplus(-v);
+    case IM_FDIV_ALPHA: return alpha > 1 ? v : 1 / (1 - alpha) - softplus(-v);
+    case IM_FDIV_KL:
+    case IM_FDIV_PEARSON:
+    case IM_FDIV_JEFFREY: return v;
+    default: return NAN;
+    }
+}
