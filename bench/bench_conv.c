@@ -134,8 +134,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_conv: %s\n", ctx.err);
             return 1;
         }
+        peak = sgemm_gflops_again(peak);
         double limit = peak * 1e9 / flops;
-        printf("%-7d %10.1f %12.2f %12.1f %10.1f %8.3f\n", threads, rate, flops / 1e6, peak, limit, rate / limit);
+        printf("%-7d %10.1f %12.2f %12.1f %10.1f %8.3f%s\n", threads, rate, flops / 1e6, peak, limit, rate / limit,
+               ratio_mark(rate / limit));
     }
     im_workers_free(ctx.workers);
     im_registry_free(ctx.registry);

@@ -199,10 +199,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_critic: %s\n", ctx.err);
                 return 1;
             }
-            double flops = step_flops(widths, 3, 2 * batches[k]);
-            double limit = peak * 1e9 / flops;
-            printf("%-7d %-5d %10.1f %12.2f %12.1f %10.1f %8.3f\n", threads, batches[k], rate, flops / 1e6, peak, limit,
-                   rate / limit);
+            double flops = step_flops(widths, 3, 2 * batches[k]), row_peak = sgemm_gflops_again(peak);
+            double limit = row_peak * 1e9 / flops;
+            printf("%-7d %-5d %10.1f %12.2f %12.1f %10.1f %8.3f%s\n", threads, batches[k], rate, flops / 1e6, row_peak,
+                   limit, rate / limit, ratio_mark(rate / limit));
         }
     }
     int rc = activations(&ctx, steps, only);

@@ -111,8 +111,9 @@ int main(int argc, char **argv)
             double rate;
             if (time_estimator(&ctx, names[e], e < 5, batch, steps, &x, &y, &rng, &rate)) return 1;
             if (e < 5) {
-                double limit = peak * 1e9 / all_pairs_flops(batch);
-                printf("%-8s %5d %10.1f %12.1f %8.3f\n", names[e], batch, rate, limit, rate / limit);
+                double limit = sgemm_gflops_again(peak) * 1e9 / all_pairs_flops(batch);
+                printf("%-8s %5d %10.1f %12.1f %8.3f%s\n", names[e], batch, rate, limit, rate / limit,
+                       ratio_mark(rate / limit));
             } else {
                 printf("%-8s %5d %10.1f %12s %8s\n", names[e], batch, rate, "-", "-");
             }
@@ -128,8 +129,8 @@ int main(int argc, char **argv)
             int batch = bi ? 256 : 64;
             double rate;
             if (time_estimator(&ctx, "nwj", 1, batch, steps, &x, &y, &rng, &rate)) return 1;
-            double limit = peak1 * 1e9 / all_pairs_flops(batch);
-            printf("%-8s %5d %10.1f %12.1f %8.3f\n", "nwj", batch, rate, limit, rate / limit);
+            double limit = sgemm_gflops_again(peak1) * 1e9 / all_pairs_flops(batch);
+            printf("%-8s %5d %10.1f %12.1f %8.3f%s\n", "nwj", batch, rate, limit, rate / limit, ratio_mark(rate / limit));
         }
         im_workers_free(ctx.workers);
         openblas_set_num_threads(threads);

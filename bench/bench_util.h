@@ -30,4 +30,18 @@ static inline double sgemm_gflops(void)
     return best;
 }
 
+/* The limit for one row: sgemm measured again after the row, the larger of
+ * that and `before` (the table's probe) kept, since a busy moment during
+ * one probe lowers it and would inflate the row's ratio. */
+static inline double sgemm_gflops_again(double before)
+{
+    double again = sgemm_gflops();
+    return again > before ? again : before;
+}
+
+/* A ratio above 1 beats the product it is bounded by: a measurement error
+ * (the machine was busier during the probes than during the row), never a
+ * result. Printed after the row. */
+static inline const char *ratio_mark(double ratio) { return ratio > 1 ? "  INVALID: above the limit (a busy probe)" : ""; }
+
 #endif
