@@ -104,8 +104,7 @@ static im_status resolve_one_file(im_ctx *ctx, const im_section *sec, sources *s
             st = im_section_fail(ctx, sec, col_keys[g], "required with path: the columns of %s (e.g. %s = %s)",
                                  g ? "Y" : "X", col_keys[g], g ? "8" : "0..7");
     for (int g = 0; g < 4 && !st; g++) {
-        strcpy(s->path[g], s->path[0]);
-        s->head[g] = s->head[0];
+        if (g) memcpy(s->path[g], s->path[0], sizeof s->path[0]), s->head[g] = s->head[0];
         st = pick_columns(ctx, sec, g, s->head[0].cols, 0, s);
     }
     if (!st && s->n_cols[3] > 1) st = im_section_fail(ctx, sec, "split_column", "one column, got %d", s->n_cols[3]);
