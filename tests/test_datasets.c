@@ -35,6 +35,38 @@ START_TEST(nonlinear_mi_by_integration)
 }
 END_TEST
 
+/* tasks/mi-estimate/equitability.ini, tiny: at one noise level, KSG reads
+ * each f's truth within 8% (equitable); the Gaussian formula reads the
+ * linear f and misses the sine and the cube by more than 20% (a linear
+ * statistic is not). */
+START_TEST(equitability_ini_tiny)
+{
+    static const char *const f_names[3] = { "linear", "sin", "cube" };
+    for (int e = 0; e < 2; e++) {
+        char args[2048], out[8192], results[600];
+        snprintf(results, sizeof results, "%s/equitability.jsonl", test_tmpdir());
+        snprintf(args, sizeof args, "%s/tasks/mi-estimate/equitability.ini -q -o %s --threads 1 --set dataset.sigma=0.3 "
+                 "--set estimator.plugin=%s --set dataset.n_train=10 --set dataset.n_val=0 --set dataset.n_test=4000",
+                 test_srcdir(), results, e ? "gaussian" : "ksg");
+        ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+        int n;
+        im_record **recs = test_read_records(&ctx, results, &n);
+        ck_assert_int_eq(n, 3);
+        for (int i = 0; i < 3; i++) {
+            double est, truth;
+            ck_assert(im_record_metric(recs[i], "estimate", &est) && im_record_metric(recs[i], "true_mi", &truth));
+            ck_assert_str_eq(im_record_config_value(recs[i], "dataset", "f"), f_names[i]);
+            double rel = (est - truth) / truth;
+            if (e == 0 || i == 0)
+                ck_assert_msg(fabs(rel) < (e ? 0.02 : 0.08), "%s on %s: %+.3f", e ? "gaussian" : "ksg", f_names[i], rel);
+            else
+                ck_assert_msg(rel < -0.2, "gaussian on %s: %+.3f", f_names[i], rel);
+        }
+        test_free_records(recs, n);
+    }
+}
+END_TEST
+
 START_TEST(csv_loads_columns_and_names_bad_values)
 {
     char path[512], bad[512], text[2048];
@@ -1104,6 +1136,7 @@ int main(void)
     tcase_set_timeout(data, 300);
     tcase_add_test(data, student_t_mi_matches_ksg);
     tcase_add_test(data, nonlinear_mi_by_integration);
+    tcase_add_test(data, equitability_ini_tiny);
     tcase_add_test(data, csv_loads_columns_and_names_bad_values);
     tcase_add_test(data, csv_columns_by_header_name);
     tcase_add_test(data, csv_path_is_relative_to_the_ini_file);
