@@ -303,18 +303,30 @@ static im_status open_regular(im_ctx *ctx, const char *path, FILE **f, size_t *s
     return IM_OK;
 }
 
+/* The first `limit` bytes of a regular file (all of it when shorter),
+ * malloc'd into *bytes, and the file's whole size. */
+static im_status read_prefix(im_ctx *ctx, const char *path, size_t limit, unsigned char **bytes, size_t *got,
+                             size_t *size)
+{
+    FILE *f;
+    *bytes = NULL;
+    im_status st = open_regular(ctx, path, &f, size);
+    if (st) return st;
+    *got = *size < limit ? *size : limit;
+    *bytes = malloc(*got ? *got : 1);
+    if (!*bytes) st = im_fail(ctx, IM_ENOMEM, "%s: out of memory for %zu bytes", path, *got);
+    if (!st && fread(*bytes, 1, *got, f) != *got) st = im_fail(ctx, IM_EIO, "%s: cannot read: %s", path, strerror(errno));
+    fclose(f);
+    return st;
+}
+
 im_status im_npy_read(im_ctx *ctx, const char *path, im_npy *out)
 {
     memset(out, 0, sizeof *out);
-    FILE *f;
-    size_t size;
-    im_status st = open_regular(ctx, path, &f, &size);
-    if (st) return st;
-    im_note_data_file(ctx, path);
-    unsigned char *bytes = malloc(size ? size : 1);
-    if (!bytes) st = im_fail(ctx, IM_ENOMEM, "%s: out of memory for %zu bytes", path, size);
-    if (!st && fread(bytes, 1, size, f) != size) st = im_fail(ctx, IM_EIO, "%s: cannot read: %s", path, strerror(errno));
-    fclose(f);
+    unsigned char *bytes;
+    size_t got, size;
+    im_status st = read_prefix(ctx, path, SIZE_MAX, &bytes, &got, &size);
+    if (!st) im_note_data_file(ctx, path);
     if (!st) st = im_npy_parse(ctx, bytes, size, path, out);
     free(bytes);
     return st;
@@ -323,18 +335,11 @@ im_status im_npy_read(im_ctx *ctx, const char *path, im_npy *out)
 im_status im_npy_read_header(im_ctx *ctx, const char *path, im_npy *out)
 {
     memset(out, 0, sizeof *out);
-    FILE *f;
-    size_t size;
-    im_status st = open_regular(ctx, path, &f, &size);
-    if (st) return st;
-    size_t want = size < 12 + IM_NPY_MAX_HEADER ? size : 12 + IM_NPY_MAX_HEADER;
-    unsigned char *bytes = malloc(want ? want : 1);
-    if (!bytes) st = im_fail(ctx, IM_ENOMEM, "%s: out of memory", path);
-    if (!st && fread(bytes, 1, want, f) != want) st = im_fail(ctx, IM_EIO, "%s: cannot read: %s", path, strerror(errno));
-    fclose(f);
+    unsigned char *bytes;
+    size_t got, size, start;
     element_type e;
-    size_t start;
-    if (!st) st = parse_header(ctx, bytes, want, size, path, out, &e, &start);
+    im_status st = read_prefix(ctx, path, 12 + IM_NPY_MAX_HEADER, &bytes, &got, &size);
+    if (!st) st = parse_header(ctx, bytes, got, size, path, out, &e, &start);
     free(bytes);
     return st;
 }
