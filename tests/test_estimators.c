@@ -565,6 +565,62 @@ START_TEST(fdiv_conjugates_activations_and_fenchel_young)
 }
 END_TEST
 
+/* The bound's terms in the critic's raw output: the closed forms equal the
+ * composition f*(g_f(v)) where that does not overflow, their derivatives
+ * central differences; on the tape, im_bound_f's gradient is the mean of
+ * those slopes and its value im_value_f's. */
+START_TEST(fdiv_bound_terms_and_their_gradients)
+{
+    const double alphas[] = { 0.5, -1, 2, 3 };
+    for (int d = 0; d < IM_FDIV_COUNT; d++)
+        for (int a = 0; a < (d == IM_FDIV_ALPHA ? 4 : 1); a++) {
+            double alpha = d == IM_FDIV_ALPHA ? alphas[a] : 0;
+            const char *name = im_fdiv_get((im_fdiv)d)->name;
+            im_fdiv f = (im_fdiv)d;
+            for (double v = -6; v <= 6; v += 0.37) {
+                double direct = im_fdiv_conjugate_of_activation(f, alpha, v);
+                double composed = im_fdiv_conjugate(f, alpha, im_fdiv_activation(f, alpha, v));
+                ck_assert_msg(fabs(direct - composed) <= 1e-9 * (1 + fabs(direct)), "%s (%g): at %g %.12g vs %.12g", name,
+                              alpha, v, direct, composed);
+                const double h = 1e-5;
+                double fd_act = (im_fdiv_activation(f, alpha, v + h) - im_fdiv_activation(f, alpha, v - h)) / (2 * h);
+                double fd_conj = (im_fdiv_conjugate_of_activation(f, alpha, v + h) -
+                                  im_fdiv_conjugate_of_activation(f, alpha, v - h)) / (2 * h);
+                double act = im_fdiv_activation_prime(f, alpha, v);
+                double conj = im_fdiv_conjugate_of_activation_prime(f, alpha, v);
+                ck_assert_msg(fabs(act - fd_act) <= 1e-6 * (1 + fabs(act)), "%s (%g): g'(%g) %.9g vs %.9g", name, alpha, v,
+                              act, fd_act);
+                if (!(d == IM_FDIV_ALPHA && alpha > 1 && fabs(v * (alpha - 1) + 1) < 2 * h))   /* the kink at base 0 */
+                    ck_assert_msg(fabs(conj - fd_conj) <= 1e-6 * (1 + fabs(conj)), "%s (%g): (f*.g)'(%g) %.9g vs %.9g",
+                                  name, alpha, v, conj, fd_conj);
+            }
+            /* far out the closed forms stay finite where composing overflows */
+            double far = d == IM_FDIV_KL || d == IM_FDIV_HELLINGER || d == IM_FDIV_JEFFREY ? 300 : 800;
+            ck_assert(isfinite(im_fdiv_conjugate_of_activation(f, alpha, far)));
+            /* on the tape */
+            im_tape *g = im_tape_new(&ctx);
+            im_real pv[5] = { -1.5f, -0.2f, 0.3f, 1.1f, 2.0f }, qv[4] = { -2.0f, -0.7f, 0.4f, 1.6f };
+            im_tensor *p = im_leaf(g, 5, 1, pv, 1), *q = im_leaf(g, 4, 1, qv, 1);
+            im_tensor *bound = im_bound_f(g, p, q, f, alpha);
+            ck_assert_ptr_nonnull(bound);
+            ck_assert_int_eq(im_backward(g, bound), IM_OK);
+            double pd[5], qd[4];
+            for (int i = 0; i < 5; i++) {
+                pd[i] = pv[i];
+                ck_assert_double_eq_tol(p->grad[i], im_fdiv_activation_prime(f, alpha, pv[i]) / 5, 1e-6);
+            }
+            for (int i = 0; i < 4; i++) {
+                qd[i] = qv[i];
+                ck_assert_double_eq_tol(q->grad[i], -im_fdiv_conjugate_of_activation_prime(f, alpha, qv[i]) / 4, 1e-6);
+            }
+            double value = im_value_f(pd, 5, qd, 4, f, alpha);
+            ck_assert_msg(fabs(im_item(bound) - value) <= 1e-5 * (1 + fabs(value)), "%s: tape %g, arrays %g", name,
+                          im_item(bound), value);
+            im_tape_free(g);
+        }
+}
+END_TEST
+
 /* W₀ through w + log w = L: the omega constant, W(e) = 1, and the
  * defining equation far into both tails (Jeffrey's conjugate needs
  * e^(1−t) for any real t). */
@@ -588,6 +644,7 @@ int main(void)
     tcase_add_test(closed, ksg_matches_gaussian_mi);
     tcase_add_test(closed, fdiv_conjugates_activations_and_fenchel_young);
     tcase_add_test(closed, lambert_w_of_an_exponential);
+    tcase_add_test(closed, fdiv_bound_terms_and_their_gradients);
     tcase_add_test(closed, ksg_tree_and_scan_agree_with_the_definition);
     tcase_add_test(closed, ksg_1d_counts_by_rank_agree_with_the_definition);
     tcase_add_test(closed, gaussian_estimator_is_exact_on_gaussians);

@@ -127,3 +127,74 @@ double im_fdiv_activation(im_fdiv d, double alpha, double v)
     default: return NAN;
     }
 }
+
+/* σ(v) = 1/(1 + e^(−v)) without overflow */
+static double sigmoid(double v) { return v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v)); }
+
+double im_fdiv_activation_prime(im_fdiv d, double alpha, double v)
+{
+    switch (d) {
+    case IM_FDIV_TV: {
+        double t = tanh(v);
+        return 0.5 * (1 - t * t);
+    }
+    case IM_FDIV_REVERSE_KL:
+    case IM_FDIV_NEYMAN:
+    case IM_FDIV_HELLINGER: return exp(-v);
+    case IM_FDIV_JS:
+    case IM_FDIV_GAN: return sigmoid(-v);
+    case IM_FDIV_ALPHA: return alpha > 1 ? 1 : sigmoid(-v);
+    case IM_FDIV_KL:
+    case IM_FDIV_PEARSON:
+    case IM_FDIV_JEFFREY: return 1;
+    default: return NAN;
+    }
+}
+
+/* the α member's base t(α − 1) + 1 at t = g(v): (1 − α)·softplus(−v) for
+ * α < 1, written so that it never cancels */
+static double alpha_base(double alpha, double v)
+{
+    return alpha > 1 ? fmax(0, v * (alpha - 1) + 1) : (1 - alpha) * softplus(-v);
+}
+
+double im_fdiv_conjugate_of_activation(im_fdiv d, double alpha, double v)
+{
+    switch (d) {
+    case IM_FDIV_TV: return 0.5 * tanh(v);
+    case IM_FDIV_KL: return exp(v - 1);
+    case IM_FDIV_REVERSE_KL: return v - 1;
+    case IM_FDIV_PEARSON: return 0.25 * v * v + v;
+    case IM_FDIV_NEYMAN: return 2 - 2 * exp(-0.5 * v);
+    case IM_FDIV_HELLINGER: return expm1(v);
+    case IM_FDIV_JEFFREY: return im_fdiv_conjugate(d, alpha, v);
+    case IM_FDIV_JS: return softplus(v) - log(2.0);
+    case IM_FDIV_GAN: return softplus(v);
+    case IM_FDIV_ALPHA: {
+        double base = alpha_base(alpha, v);
+        return base > 0 ? (exp(alpha / (alpha - 1) * log(base)) - 1) / alpha : -1 / alpha;
+    }
+    default: return NAN;
+    }
+}
+
+double im_fdiv_conjugate_of_activation_prime(im_fdiv d, double alpha, double v)
+{
+    /* (f*)'(t) is the maximiser u*(t) = (f')⁻¹(t); times g'(v) */
+    switch (d) {
+    case IM_FDIV_TV: return im_fdiv_activation_prime(d, alpha, v);
+    case IM_FDIV_KL: return exp(v - 1);
+    case IM_FDIV_REVERSE_KL: return 1;
+    case IM_FDIV_PEARSON: return 0.5 * v + 1;
+    case IM_FDIV_NEYMAN: return exp(-0.5 * v);
+    case IM_FDIV_HELLINGER: return exp(v);
+    case IM_FDIV_JEFFREY: return 1 / im_lambert_w_exp(1 - v);
+    case IM_FDIV_JS:
+    case IM_FDIV_GAN: return sigmoid(v);
+    case IM_FDIV_ALPHA: {
+        double base = alpha_base(alpha, v);
+        return base > 0 ? exp(log(base) / (alpha - 1)) * im_fdiv_activation_prime(d, alpha, v) : 0;
+    }
+    default: return NAN;
+    }
+}

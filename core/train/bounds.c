@@ -39,6 +39,45 @@ im_tensor *im_bound_infonce(im_tape *g, im_tensor *scores)
     return im_add_scalar(g, im_mean(g, per_row, IM_ALL), log((double)scores->rows));
 }
 
+/* g_f(v) (iarg[0] = 0) or f*(g_f(v)) (1) of every element, in double, with
+ * the member in iarg[1] and α in farg[0]: one op for all ten members */
+static double f_term(int which, im_fdiv d, double alpha, double v)
+{
+    return which ? im_fdiv_conjugate_of_activation(d, alpha, v) : im_fdiv_activation(d, alpha, v);
+}
+
+static void f_term_backward(im_tape *g, im_node *n)
+{
+    im_tensor *x = n->in[0], *y = n->out;
+    im_real *dx = im_grad_of(g, x);
+    if (!dx) return;
+    int which = n->iarg[0];
+    im_fdiv d = (im_fdiv)n->iarg[1];
+    for (long i = 0; i < (long)x->rows * x->cols; i++) {
+        double v = x->val[i], slope = which ? im_fdiv_conjugate_of_activation_prime(d, n->farg[0], v)
+                                            : im_fdiv_activation_prime(d, n->farg[0], v);
+        dx[i] += (im_real)(y->grad[i] * slope);
+    }
+}
+
+static im_tensor *f_term_op(im_tape *g, im_tensor *x, int which, im_fdiv d, double alpha)
+{
+    if (!x) return NULL;
+    im_tensor *y = im_tensor_new(g, x->rows, x->cols);
+    if (!y) return NULL;
+    for (long i = 0; i < (long)x->rows * x->cols; i++) y->val[i] = (im_real)f_term(which, d, alpha, x->val[i]);
+    im_node *n = im_tape_record(g, which ? "fdiv_conjugate" : "fdiv_activation", y, f_term_backward, x, NULL, NULL);
+    if (n) n->iarg[0] = which, n->iarg[1] = (int)d, n->farg[0] = alpha;
+    return y;
+}
+
+im_tensor *im_bound_f(im_tape *g, im_tensor *joint, im_tensor *marg, im_fdiv d, double alpha)
+{
+    if (!im_fdiv_get(d)) return im_op_fail(g, "im_bound_f: no f-divergence %d", (int)d);
+    return im_sub(g, im_mean(g, f_term_op(g, joint, 0, d, alpha), IM_ALL),
+                  im_mean(g, f_term_op(g, marg, 1, d, alpha), IM_ALL));
+}
+
 /* ---- on score arrays ---- */
 
 static double mean_of(const double *v, long n)
@@ -99,4 +138,12 @@ double im_value_infonce(const double *scores, int b)
         total += row[i] - (top + log(acc));
     }
     return log((double)b) + total / b;
+}
+
+double im_value_f(const double *joint, long n, const double *marg, long m, im_fdiv d, double alpha)
+{
+    double p = 0, q = 0;
+    for (long i = 0; i < n; i++) p += im_fdiv_activation(d, alpha, joint[i]);
+    for (long i = 0; i < m; i++) q += im_fdiv_conjugate_of_activation(d, alpha, marg[i]);
+    return p / n - q / m;
 }

@@ -10,6 +10,7 @@
 #define INFOMIN_BOUNDS_H
 
 #include "api.h"
+#include "fdiv.h"
 #include "tape.h"
 
 /* Donsker–Varadhan: E_p[T] − log E_q[e^T]. */
@@ -24,6 +25,13 @@ IM_API im_tensor *im_bound_smile(im_tape *g, im_tensor *joint, im_tensor *marg, 
 /* InfoNCE on a B x B score matrix S[i,j] = T(x_i, y_j):
  * log B + mean_i (S_ii − logsumexp_j S_ij); never above log B. */
 IM_API im_tensor *im_bound_infonce(im_tape *g, im_tensor *scores);
+
+/* since 0.6: any member of the f-divergence family (fdiv.h) on raw critic
+ * outputs V: E_p[g_f(V)] − E_q[f*(g_f(V))], a lower bound on D_f(p‖q)
+ * (with p the joint and q the product of marginals: the f-information
+ * I_f(X;Y)). alpha is read by the α member only. */
+IM_API im_tensor *im_bound_f(im_tape *g, im_tensor *joint, im_tensor *marg, im_fdiv d, double alpha);
+IM_API double im_value_f(const double *joint, long n, const double *marg, long m, im_fdiv d, double alpha);
 
 IM_API double im_value_dv(const double *joint, long n, const double *marg, long m);
 IM_API double im_value_nwj(const double *joint, long n, const double *marg, long m);

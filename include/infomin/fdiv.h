@@ -49,6 +49,14 @@ IM_API double im_fdiv_f_prime(im_fdiv d, double alpha, double u);
 IM_API double im_fdiv_conjugate(im_fdiv d, double alpha, double t);
 /* g_f(v): the critic's output mapped into f*'s domain. */
 IM_API double im_fdiv_activation(im_fdiv d, double alpha, double v);
+/* The variational bound's terms as functions of the critic's raw output v
+ * (since 0.6): g_f(v) and f*(g_f(v)) in closed forms that stay finite for
+ * any v where the composition would overflow (GAN's f*(g(v)) is
+ * softplus(v)), and their derivatives in v, for the tape (bounds.h:
+ * im_bound_f). */
+IM_API double im_fdiv_activation_prime(im_fdiv d, double alpha, double v);
+IM_API double im_fdiv_conjugate_of_activation(im_fdiv d, double alpha, double v);
+IM_API double im_fdiv_conjugate_of_activation_prime(im_fdiv d, double alpha, double v);
 /* The principal branch W₀ of Lambert's W at e^L (w e^w = e^L, i.e.
  * w + log w = L), for any real L: Jeffrey's conjugate without overflow. */
 IM_API double im_lambert_w_exp(double log_x);
