@@ -621,6 +621,55 @@ START_TEST(fdiv_bound_terms_and_their_gradients)
 }
 END_TEST
 
+/* Exact D_f between diagonal Gaussians: every closed form against the
+ * same divergence integrated on a fine 1-D grid; TV against 2Φ(μ/2) − 1
+ * (equal variances, 1-D and 2-D); the GAN member is js − log 4; Pearson's
+ * integral diverges when Q is narrower than P/√2. */
+START_TEST(fdiv_exact_values_between_gaussians)
+{
+    const struct { double mp, sp, mq, sq; } pairs[] = { { 0, 1, 1, 1 }, { 0, 1, 0.5, 1.5 }, { 0.3, 0.9, -0.4, 1.1 } };
+    const double alphas[] = { 0.5, -1, 2, 3 };
+    enum { N = 200001 };   /* ±25: wide for Neyman's q²/p (sd 1.5 at pair 3), no density underflows */
+    static double p[N], q[N];
+    for (size_t c = 0; c < sizeof pairs / sizeof *pairs; c++) {
+        double mp = pairs[c].mp, sp = pairs[c].sp, mq = pairs[c].mq, sq = pairs[c].sq;
+        double lo = -25, hi = 25, h = (hi - lo) / (N - 1);
+        for (int i = 0; i < N; i++) {
+            double x = lo + i * h;
+            p[i] = exp(-0.5 * (x - mp) * (x - mp) / (sp * sp)) / (sp * sqrt(2 * M_PI));
+            q[i] = exp(-0.5 * (x - mq) * (x - mq) / (sq * sq)) / (sq * sqrt(2 * M_PI));
+        }
+        for (int d = 0; d < IM_FDIV_COUNT; d++)
+            for (int a = 0; a < (d == IM_FDIV_ALPHA ? 4 : 1); a++) {
+                double alpha = d == IM_FDIV_ALPHA ? alphas[a] : 0, err;
+                double exact = im_fdiv_gaussian((im_fdiv)d, alpha, 1, &mp, &sp, &mq, &sq, &err);
+                double grid = im_fdiv_on_grid((im_fdiv)d, alpha, p, q, N, h);
+                if (!isfinite(exact)) continue;   /* a diverging integral: the grid cannot say */
+                ck_assert_msg(fabs(exact - grid) <= 1e-6 * (1 + fabs(exact)) + err,
+                              "%s (%g), pair %zu: %.10g exact, %.10g on the grid (error %.2g)",
+                              im_fdiv_get((im_fdiv)d)->name, alpha, c, exact, grid, err);
+            }
+        double js = im_fdiv_gaussian(IM_FDIV_JS, 0, 1, &mp, &sp, &mq, &sq, NULL);
+        ck_assert_double_eq_tol(im_fdiv_gaussian(IM_FDIV_GAN, 0, 1, &mp, &sp, &mq, &sq, NULL), js - log(4.0), 1e-9);
+        ck_assert(js > 0 && js < 2 * log(2.0));
+    }
+    /* TV of a mean shift μ with equal variances: 2Φ(|μ|/2) − 1, 1-D and 2-D */
+    double zero[2] = { 0, 0 }, one[2] = { 1, 1 }, shift[2] = { 0.6, 0.8 }, err;
+    double tv2 = im_fdiv_gaussian(IM_FDIV_TV, 0, 2, zero, one, shift, one, &err);
+    ck_assert_msg(fabs(tv2 - erf(0.5 / sqrt(2.0))) <= 1e-5 + err, "2-D TV %.8f vs %.8f (error %.2g)", tv2,
+                  erf(0.5 / sqrt(2.0)), err);
+    double tv1 = im_fdiv_gaussian(IM_FDIV_TV, 0, 1, zero, one, one, one, &err);
+    ck_assert_double_eq_tol(tv1, erf(0.5 / sqrt(2.0)), 1e-7);
+    /* the closed forms add over coordinates (KL of 2-D = sum of 1-D) */
+    ck_assert_double_eq_tol(im_fdiv_gaussian(IM_FDIV_KL, 0, 2, zero, one, shift, one, NULL), 0.5 * (0.36 + 0.64), 1e-12);
+    /* Pearson diverges when sd_q² ≤ sd_p²/2; beyond 2-D the grid members are not given */
+    double narrow = 0.6;
+    ck_assert(isinf(im_fdiv_gaussian(IM_FDIV_PEARSON, 0, 1, zero, one, zero, &narrow, NULL)));
+    double three[3] = { 0, 0, 0 }, ones[3] = { 1, 1, 1 };
+    ck_assert(isnan(im_fdiv_gaussian(IM_FDIV_JS, 0, 3, three, ones, three, ones, NULL)));
+}
+END_TEST
+
 /* W₀ through w + log w = L: the omega constant, W(e) = 1, and the
  * defining equation far into both tails (Jeffrey's conjugate needs
  * e^(1−t) for any real t). */
@@ -645,6 +694,7 @@ int main(void)
     tcase_add_test(closed, fdiv_conjugates_activations_and_fenchel_young);
     tcase_add_test(closed, lambert_w_of_an_exponential);
     tcase_add_test(closed, fdiv_bound_terms_and_their_gradients);
+    tcase_add_test(closed, fdiv_exact_values_between_gaussians);
     tcase_add_test(closed, ksg_tree_and_scan_agree_with_the_definition);
     tcase_add_test(closed, ksg_1d_counts_by_rank_agree_with_the_definition);
     tcase_add_test(closed, gaussian_estimator_is_exact_on_gaussians);

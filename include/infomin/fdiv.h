@@ -57,6 +57,19 @@ IM_API double im_fdiv_activation(im_fdiv d, double alpha, double v);
 IM_API double im_fdiv_activation_prime(im_fdiv d, double alpha, double v);
 IM_API double im_fdiv_conjugate_of_activation(im_fdiv d, double alpha, double v);
 IM_API double im_fdiv_conjugate_of_activation_prime(im_fdiv d, double alpha, double v);
+/* Exact values (since 0.6), for validating estimates against the truth.
+ * D_f(P‖Q) = Σ q·f(p/q)·cell from densities p and q on a grid of n points
+ * (cells of volume `cell`); a point where q vanishes and p does not adds
+ * p·lim f(u)/u (+∞ for the members that grow faster than u). */
+IM_API double im_fdiv_on_grid(im_fdiv d, double alpha, const double *p, const double *q, long n, double cell);
+/* D_f between P = N(mu_p, diag(sd_p²)) and Q = N(mu_q, diag(sd_q²)) in
+ * `dim` dimensions: closed forms for kl, reverse-kl, jeffrey, hellinger,
+ * pearson, neyman and alpha (from ∫p^α q^(1−α), which factorises over the
+ * coordinates; +∞ where that integral diverges), numerical integration on
+ * a grid for tv, js and gan in 1 and 2 dimensions (NAN beyond), with
+ * *error an upper estimate of the quadrature error (0 for closed forms). */
+IM_API double im_fdiv_gaussian(im_fdiv d, double alpha, int dim, const double *mu_p, const double *sd_p,
+                               const double *mu_q, const double *sd_q, double *error);
 /* The principal branch W₀ of Lambert's W at e^L (w e^w = e^L, i.e.
  * w + log w = L), for any real L: Jeffrey's conjugate without overflow. */
 IM_API double im_lambert_w_exp(double log_x);
