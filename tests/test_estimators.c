@@ -684,6 +684,35 @@ START_TEST(lambert_w_of_an_exponential)
 }
 END_TEST
 
+/* tasks/divergence/gaussians.ini, tiny: with 2,000 rows and 800 steps the
+ * critic's bound reads KL, TV, squared Hellinger and 2·JS of two 2-D
+ * Gaussians within 25% below and 10% above the exact values (a lower
+ * bound, from a short training); an alpha of 1 is refused before the run. */
+START_TEST(divergence_ini_tiny)
+{
+    static const char *const members[] = { "kl", "tv", "hellinger", "js" };
+    for (int m = 0; m < 4; m++) {
+        char args[2048], out[8192], results[600];
+        snprintf(results, sizeof results, "%s/divergence.jsonl", test_tmpdir());
+        snprintf(args, sizeof args, "%s/tasks/divergence/gaussians.ini -q -o %s --threads 1 --set task.divergence=%s "
+                 "--set task.seed=1 --set task.n_train=2000 --set task.n_val=500 --set task.n_test=4000 "
+                 "--set task.steps=800 --set task.eval_every=100", test_srcdir(), results, members[m]);
+        ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+        int n;
+        im_record **recs = test_read_records(&ctx, results, &n);
+        double est, truth;
+        ck_assert(n == 1 && im_record_metric(recs[0], "estimate", &est) && im_record_metric(recs[0], "true_value", &truth));
+        ck_assert_msg(est > 0.75 * truth && est < 1.1 * truth, "%s: %.4f against %.4f", members[m], est, truth);
+        test_free_records(recs, n);
+    }
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "%s/tasks/divergence/gaussians.ini --dry-run --set task.divergence=alpha --set task.alpha=1",
+             test_srcdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "task.alpha: 0 and 1 are the limits KL and reverse KL") != NULL, "%s", out);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("estimators");
@@ -714,6 +743,7 @@ int main(void)
     tcase_add_test(trained, weight_average_is_what_the_trainer_keeps);
     tcase_add_test(trained, club_reaches_its_analytic_value);
     tcase_add_test(trained, tc_and_renyi_estimate_their_targets);
+    tcase_add_test(trained, divergence_ini_tiny);
     suite_add_tcase(s, trained);
     TCase *grads = tcase_create("gradients");
     tcase_add_checked_fixture(grads, setup, teardown);
