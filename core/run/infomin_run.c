@@ -98,7 +98,8 @@ static int describe_plugin(const im_registry *reg, const char *name)
             const im_estimator_vt *vt = p->vtable;
             printf("  reports: %s, %s%s\n", im_unit_name(vt->unit),
                    vt->bound == IM_BOUND_ESTIMATE ? "an estimate (no bound)" : im_bound_name(vt->bound),
-                   vt->bound == IM_BOUND_ESTIMATE ? "" : " bound on I(X;Y)");
+                   vt->bound == IM_BOUND_ESTIMATE ? ""
+                   : vt->unit == IM_UNIT_F_INFORMATION ? " bound on I_f(X;Y)" : " bound on I(X;Y)");
         }
         printf("keys:\n  %-16s %-7s (selects this plugin)\n", "plugin", "string");
         describe_params(p->params);

@@ -14,7 +14,10 @@ const char *im_bound_name(im_bound b)
     return b == IM_BOUND_LOWER ? "lower" : (b == IM_BOUND_UPPER ? "upper" : "estimate");
 }
 
-const char *im_unit_name(im_unit u) { return u == IM_UNIT_NATS ? "nats" : "correlation"; }
+const char *im_unit_name(im_unit u)
+{
+    return u == IM_UNIT_NATS ? "nats" : u == IM_UNIT_CORRELATION ? "correlation" : "f-information";
+}
 
 im_status im_estimator_new(im_ctx *ctx, const im_config *cfg, const char *section, int dx, int dy, im_rng *rng,
                            im_estimator **out)

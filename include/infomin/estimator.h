@@ -19,7 +19,10 @@
 #include "rng.h"
 
 typedef enum { IM_BOUND_LOWER, IM_BOUND_UPPER, IM_BOUND_ESTIMATE } im_bound;
-typedef enum { IM_UNIT_NATS, IM_UNIT_CORRELATION } im_unit;
+/* IM_UNIT_F_INFORMATION (since 0.6): an f-information I_f(X;Y) =
+ * D_f(P_XY‖P_X P_Y) of a member other than KL, in that divergence's own
+ * scale (fdiv.h) */
+typedef enum { IM_UNIT_NATS, IM_UNIT_CORRELATION, IM_UNIT_F_INFORMATION } im_unit;
 
 /* Appended fields only (plugin.h); required: create, destroy. */
 typedef struct im_estimator_vt {

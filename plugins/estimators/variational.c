@@ -10,6 +10,9 @@
  *   smile    trained like jsd; the estimate is DV with e^T clipped to
  *            [e^−τ, e^τ] in the partition term (Song & Ermon 2020) — lower
  *            variance, no longer a guaranteed bound
+ *   fdiv     any f-information I_f(X;Y) = D_f(P_XY‖P_X P_Y) (since 0.6):
+ *            f-GAN's bound E_p[g_f(T)] − E_q[f*(g_f(T))] for the member
+ *            `divergence` names (fdiv.h), trained and reported; kl is nwj
  *
  * `negatives = all` scores every batch pair (B² − B product-of-marginals
  * pairs, as in Poole et al. 2019); `shuffle` scores B shuffled pairs.
@@ -26,7 +29,7 @@
 #include "infomin/critic.h"
 #include "infomin/infomin.h"
 
-typedef enum { V_MINE, V_NWJ, V_INFONCE, V_JSD, V_SMILE } variant;
+typedef enum { V_MINE, V_NWJ, V_INFONCE, V_JSD, V_SMILE, V_FDIV } variant;
 
 #define NEGATIVES_PARAM                                                                                       \
     { "negatives", "string", "all", "product-of-marginals pairs: every off-diagonal batch pair, or B shuffled", \
@@ -55,6 +58,14 @@ static const im_param_spec smile_params[] = {
     IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), IM_PARAMS_END
 };
 
+static const im_param_spec fdiv_params[] = {
+    IM_CRITIC_PARAMS("64,64"), NEGATIVES_PARAM, EVAL_PARAM,
+    { "divergence", "string", "hellinger", "the f-divergence (fdiv.h)",
+      "tv|kl|reverse-kl|pearson|neyman|hellinger|jeffrey|js|gan|alpha" },
+    { "alpha", "float", "2", "the alpha of divergence = alpha (not 0 or 1)", NULL },
+    IM_TRAINER_PARAMS("4000", "64", "5e-4", "0.99"), IM_PARAMS_END
+};
+
 typedef struct {
     variant kind;
     im_critic critic;
@@ -65,6 +76,8 @@ typedef struct {
     double log_ema;      /* mine: log of the moving average of E_q[e^T] */
     int has_ema;
     double tau;          /* smile */
+    im_fdiv member;      /* fdiv */
+    double alpha;        /* fdiv, member alpha */
     int *perm;
     int perm_cap;
     im_rng rng;
@@ -88,6 +101,14 @@ static im_status create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_r
     }
     if (!st && kind == V_MINE) st = im_section_float(ctx, sec, "ema_alpha", &v->ema_alpha);
     if (!st && kind == V_SMILE) st = im_section_float(ctx, sec, "tau", &v->tau);
+    if (!st && kind == V_FDIV) {
+        const char *name;
+        st = im_section_string(ctx, sec, "divergence", &name);
+        if (!st) st = im_section_float(ctx, sec, "alpha", &v->alpha);
+        if (!st && !im_fdiv_find(name, &v->member)) st = im_section_fail(ctx, sec, "divergence", "no member '%s'", name);
+        if (!st && v->member == IM_FDIV_ALPHA && (v->alpha == 0 || v->alpha == 1))
+            st = im_section_fail(ctx, sec, "alpha", "0 and 1 are the limits KL and reverse KL");
+    }
     if (!st) st = im_critic_init(ctx, &v->critic, sec, dx, dy, &v->rng);
     if (st) {
         free(v);
@@ -107,6 +128,7 @@ CREATE(nwj_create, V_NWJ)
 CREATE(infonce_create, V_INFONCE)
 CREATE(jsd_create, V_JSD)
 CREATE(smile_create, V_SMILE)
+CREATE(fdiv_create, V_FDIV)
 
 static void destroy(void *self)
 {
@@ -160,6 +182,7 @@ static im_tensor *estimate_of(const vbound *v, im_tape *g, const batch_scores *s
     case V_NWJ: return im_bound_nwj(g, s->joint, s->marg);
     case V_INFONCE: return im_bound_infonce(g, s->matrix);
     case V_SMILE: return im_bound_smile(g, s->joint, s->marg, v->tau);
+    case V_FDIV: return im_bound_f(g, s->joint, s->marg, v->member, v->alpha);
     case V_MINE:
     case V_JSD: return im_bound_dv(g, s->joint, s->marg);
     }
@@ -274,6 +297,8 @@ static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat
             *out = im_value_nwj(t_joint, n, t_marg, m);
         else if (v->kind == V_SMILE)
             *out = im_value_smile(t_joint, n, t_marg, m, v->tau);
+        else if (v->kind == V_FDIV)
+            *out = im_value_f(t_joint, n, t_marg, m, v->member, v->alpha);
         else
             *out = im_value_dv(t_joint, n, t_marg, m);
     }
@@ -287,16 +312,17 @@ static im_status estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat
  * described the weights it left behind. */
 static void restart(void *self) { ((vbound *)self)->has_ema = 0; }
 
-#define VTABLE(name, create_fn, kind)                                                                          \
-    static const im_estimator_vt name = { IM_VT_SIZE(im_estimator_vt), .bound = kind, .unit = IM_UNIT_NATS,   \
+#define VTABLE(name, create_fn, kind, unit_of)                                                                 \
+    static const im_estimator_vt name = { IM_VT_SIZE(im_estimator_vt), .bound = kind, .unit = unit_of,        \
                                           .create = create_fn, .destroy = destroy, .objective = objective,     \
                                           .params = params, .estimate = estimate, .prepare = prepare,        \
                                           .restart = restart }
-VTABLE(mine_vt, mine_create, IM_BOUND_LOWER);
-VTABLE(nwj_vt, nwj_create, IM_BOUND_LOWER);
-VTABLE(infonce_vt, infonce_create, IM_BOUND_LOWER);
-VTABLE(jsd_vt, jsd_create, IM_BOUND_LOWER);
-VTABLE(smile_vt, smile_create, IM_BOUND_ESTIMATE);
+VTABLE(mine_vt, mine_create, IM_BOUND_LOWER, IM_UNIT_NATS);
+VTABLE(nwj_vt, nwj_create, IM_BOUND_LOWER, IM_UNIT_NATS);
+VTABLE(infonce_vt, infonce_create, IM_BOUND_LOWER, IM_UNIT_NATS);
+VTABLE(jsd_vt, jsd_create, IM_BOUND_LOWER, IM_UNIT_NATS);
+VTABLE(smile_vt, smile_create, IM_BOUND_ESTIMATE, IM_UNIT_NATS);
+VTABLE(fdiv_vt, fdiv_create, IM_BOUND_LOWER, IM_UNIT_F_INFORMATION);
 
 static const im_plugin mine = IM_PLUGIN(IM_ESTIMATOR, "mine",
                                 "MINE: Donsker-Varadhan lower bound, EMA-corrected gradient", mine_params, &mine_vt);
@@ -310,4 +336,8 @@ static const im_plugin jsd = IM_PLUGIN(IM_ESTIMATOR, "jsd",
                                &jsd_vt);
 static const im_plugin smile = IM_PLUGIN(IM_ESTIMATOR, "smile",
                                  "SMILE: JS-trained critic, DV with clipped density ratio", smile_params, &smile_vt);
-IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mine, &nwj, &mine_f, &infonce, &jsd, &smile, NULL };
+static const im_plugin f_information = IM_PLUGIN(IM_ESTIMATOR, "fdiv",
+                                "f-information I_f(X;Y) = D_f(P_XY||P_X P_Y), f-GAN's bound for any f-divergence",
+                                fdiv_params, &fdiv_vt);
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mine, &nwj, &mine_f, &infonce, &jsd, &smile,
+                                                              &f_information, NULL };
