@@ -705,11 +705,28 @@ START_TEST(divergence_ini_tiny)
         ck_assert_msg(est > 0.75 * truth && est < 1.1 * truth, "%s: %.4f against %.4f", members[m], est, truth);
         test_free_records(recs, n);
     }
-    char args[1024], out[4096];
+    /* the bimodal Q of mixture.ini, its truth integrated on a grid */
+    char args[2048], out[8192], results[600];
+    snprintf(results, sizeof results, "%s/mixture.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s/tasks/divergence/mixture.ini -q -o %s --threads 1 --set task.divergence=kl "
+             "--set task.seed=1 --set task.n_train=2000 --set task.n_val=500 --set task.n_test=4000 --set task.steps=800 "
+             "--set task.eval_every=100", test_srcdir(), results);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    int n;
+    im_record **recs = test_read_records(&ctx, results, &n);
+    double est, truth, error;
+    ck_assert(im_record_metric(recs[0], "estimate", &est) && im_record_metric(recs[0], "true_value", &truth) &&
+              im_record_metric(recs[0], "truth_error", &error));
+    ck_assert_msg(est > 0.75 * truth && est < 1.1 * truth && error < 1e-6, "mixture kl: %.4f against %.4f (%.2g)", est,
+                  truth, error);
+    test_free_records(recs, n);
     snprintf(args, sizeof args, "%s/tasks/divergence/gaussians.ini --dry-run --set task.divergence=alpha --set task.alpha=1",
              test_srcdir());
     ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
     ck_assert_msg(strstr(out, "task.alpha: 0 and 1 are the limits KL and reverse KL") != NULL, "%s", out);
+    snprintf(args, sizeof args, "%s/tasks/divergence/mixture.ini --dry-run --set task.dim=2", test_srcdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "task.q: the mixture is one-dimensional") != NULL, "%s", out);
 }
 END_TEST
 

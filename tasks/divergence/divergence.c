@@ -5,12 +5,15 @@
  *
  * The samples are drawn here, from the seed: P = N(0, I_dim) and
  * Q = N(shift·e, scale²·I_dim) with e = (1, ..., 1)/√dim (so the means lie
- * `shift` apart), n_train + n_val + n_test rows of each. A critic
+ * `shift` apart), or (q = mixture, one dimension) Q = ½N(−shift, scale²) +
+ * ½N(shift, scale²); n_train + n_val + n_test rows of each. A critic
  * V: R^dim → R (an MLP) maximises E_P[g_f(V)] − E_Q[f*(g_f(V))] on batches
  * of training rows of both; the weights with the best bound on the
  * validation rows are kept, and the bound on the test rows is the
  * estimate. The truth: im_fdiv_gaussian (closed forms, or a grid with its
- * error for tv, js and gan). */
+ * error for tv, js and gan); for the mixture, D_f integrated on a grid of
+ * 200,001 points over ±(shift + 14 sd), its error the change on a grid
+ * twice as coarse. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +23,11 @@
 enum { DV = IM_FDIV_COUNT };   /* the choice after the ten members: KL by Donsker–Varadhan */
 
 typedef struct {
-    int divergence;
+    int divergence, mixture;
     double alpha, shift, scale, lr;
     int dim, n_train, n_val, n_test, steps, batch, eval_every;
     int hidden[8], n_hidden;
+    int relu;   /* activation: 0 tanh, 1 relu */
 } settings;
 
 static const im_field divergence_fields[] = {
@@ -31,12 +35,16 @@ static const im_field divergence_fields[] = {
               "tv|kl|reverse-kl|pearson|neyman|hellinger|jeffrey|js|gan|alpha|dv"),
     IM_FLOAT(settings, alpha, "2", "the alpha of divergence = alpha (not 0 or 1)", NULL),
     IM_INT(settings, dim, "2", "dimensions of the two Gaussians", "1..64"),
+    IM_FIELD_AS(settings, mixture, "q", "string", int, "gaussian", "Q: a Gaussian, or (dim = 1) the mixture "
+                "1/2 N(-shift, scale^2) + 1/2 N(shift, scale^2)", "gaussian|mixture", .neutral = "gaussian"),
     IM_FLOAT(settings, shift, "1", "distance between the means of P = N(0, I) and Q", ">=0"),
     IM_FLOAT(settings, scale, "1.2", "standard deviation of Q in every coordinate (P's is 1)", ">0"),
     IM_INT(settings, n_train, "20000", "training rows of each sample", ">=2"),
     IM_INT(settings, n_val, "2000", "validation rows of each sample (the kept critic's choice)", ">=2"),
     IM_INT(settings, n_test, "20000", "test rows of each sample (the estimate)", ">=2"),
-    IM_INTS(settings, hidden, n_hidden, "128,128", "the critic's hidden widths (tanh)", ">=1"),
+    IM_INTS(settings, hidden, n_hidden, "128,128", "the critic's hidden widths", ">=1"),
+    IM_FIELD_AS(settings, relu, "activation", "string", int, "tanh", "the critic's hidden activation (TV's optimal "
+                "critic is a step: tanh units can stall at half of it)", "tanh|relu", .neutral = "tanh"),
     IM_INT(settings, steps, "3000", "Adam steps of the critic", ">=1"),
     IM_INT(settings, batch, "256", "rows of P and of Q per step", ">=2"),
     IM_FLOAT(settings, lr, "5e-4", "Adam learning rate", ">0"),
@@ -48,6 +56,9 @@ static im_status divergence_validate(im_ctx *ctx, const im_section *sec)
 {
     settings s;
     im_status st = im_fields_read(ctx, sec, &s);
+    if (!st && s.mixture && s.dim != 1)
+        st = im_section_fail(ctx, sec, "q", "the mixture is one-dimensional (its exact value is integrated on a "
+                             "grid): dim = 1, got %d", s.dim);
     if (!st && s.divergence == IM_FDIV_ALPHA && (s.alpha == 0 || s.alpha == 1))
         st = im_section_fail(ctx, sec, "alpha", "0 and 1 are the limits KL and reverse KL: give another alpha, or "
                              "divergence = kl or reverse-kl");
@@ -73,15 +84,46 @@ static im_status draw(im_ctx *ctx, const settings *s, im_rng *rng, samples *d)
         for (int k = 0; k < 3; k++) {
             im_status st = im_mat_alloc(ctx, &d->split[w][k], n[k], s->dim);
             if (st) return st;
-            for (long i = 0; i < (long)n[k] * s->dim; i++)
-                d->split[w][k].data[i] = (im_real)(w ? offset + s->scale * im_rng_normal(rng) : im_rng_normal(rng));
+            for (long i = 0; i < (long)n[k] * s->dim; i++) {
+                double centre = s->mixture ? (im_rng_uniform(rng) < 0.5 ? -s->shift : s->shift) : offset;
+                d->split[w][k].data[i] = (im_real)(w ? centre + s->scale * im_rng_normal(rng) : im_rng_normal(rng));
+            }
         }
     return IM_OK;
+}
+
+/* D_f(N(0, 1) ‖ the mixture) on a grid, and the change on every second
+ * point as its error */
+static double mixture_truth(im_fdiv d, double alpha, double shift, double scale, double *error)
+{
+    enum { N = 200001 };
+    double half = shift + 14 * fmax(1, scale), h = 2 * half / (N - 1), fine = 0, coarse = 0;
+    double *p = malloc(sizeof(double) * N), *q = malloc(sizeof(double) * N);
+    if (!p || !q) {
+        free(p);
+        free(q);
+        return NAN;
+    }
+    for (int i = 0; i < N; i++) {
+        double x = -half + i * h, a = (x + shift) / scale, b = (x - shift) / scale;
+        p[i] = exp(-0.5 * x * x) / sqrt(2 * M_PI);
+        q[i] = 0.5 * (exp(-0.5 * a * a) + exp(-0.5 * b * b)) / (scale * sqrt(2 * M_PI));
+    }
+    fine = im_fdiv_on_grid(d, alpha, p, q, N, h);
+    for (int i = 0; i < N; i += 2) p[i / 2] = p[i], q[i / 2] = q[i];
+    coarse = im_fdiv_on_grid(d, alpha, p, q, N / 2 + 1, 2 * h);
+    *error = fabs(fine - coarse);
+    free(p);
+    free(q);
+    return fine;
 }
 
 /* The exact value, and its quadrature error. */
 static double truth(const settings *s, double *error)
 {
+    if (s->mixture)
+        return mixture_truth(s->divergence == DV ? IM_FDIV_KL : (im_fdiv)s->divergence, s->alpha, s->shift, s->scale,
+                             error);
     double mp[64], sp[64], mq[64], sq[64];
     for (int k = 0; k < s->dim; k++) mp[k] = 0, sp[k] = 1, mq[k] = s->shift / sqrt((double)s->dim), sq[k] = s->scale;
     im_fdiv d = s->divergence == DV ? IM_FDIV_KL : (im_fdiv)s->divergence;
@@ -163,7 +205,8 @@ static im_status divergence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, 
     im_mlp net;
     if (!st) st = draw(ctx, &s, rng, &d);
     if (!st)
-        st = im_mlp_init(ctx, &net, &params, "critic", s.dim, s.hidden, s.n_hidden, 1, IM_ACT_TANH, IM_ACT_NONE, rng);
+        st = im_mlp_init(ctx, &net, &params, "critic", s.dim, s.hidden, s.n_hidden, 1, s.relu ? IM_ACT_RELU : IM_ACT_TANH,
+                         IM_ACT_NONE, rng);
     if (!st) st = train(&t, &s, &d, &net, &params);
     double estimate = NAN, error = 0, exact = truth(&s, &error);
     if (!st) st = evaluate(ctx, &s, &net, &d.split[0][2], &d.split[1][2], &estimate);
@@ -172,7 +215,11 @@ static im_status divergence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, 
         im_record_str(rec, "divergence", name);
         im_record_num(rec, "estimate", estimate);
         im_record_num(rec, "n_test", s.n_test);
-        printf("%s between N(0, I_%d) and N(%g apart, %g^2 I): %.4f", name, s.dim, s.shift, s.scale, estimate);
+        if (s.mixture)
+            printf("%s between N(0, 1) and 1/2 N(-%g, %g^2) + 1/2 N(%g, %g^2): %.4f", name, s.shift, s.scale, s.shift,
+                   s.scale, estimate);
+        else
+            printf("%s between N(0, I_%d) and N(%g apart, %g^2 I): %.4f", name, s.dim, s.shift, s.scale, estimate);
         if (isfinite(exact)) {
             im_record_num(rec, "true_value", exact);
             im_record_num(rec, "truth_error", error);
