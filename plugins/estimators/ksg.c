@@ -5,20 +5,27 @@
  * through Φ⁻¹, core/stats/copula.c): the MI is unchanged, and heavy tails
  * no longer leave most points with far-away neighbours. */
 #include <string.h>
+#include <math.h>
 #include <stdlib.h>
 #include "infomin/infomin.h"
 #include "infomin/stats.h"
 
-static const im_param_spec ksg_params[] = {
-    { "k", "int", "3", "neighbours", "1..64" },
-    { "max_samples", "int", "0", "estimate on a random subset of this many rows (0: all)", ">=0" },
-    { "input", "string", "raw", "per-column map first: none (raw), or normal scores of the ranks (copula)",
-      "raw|copula" },
-    IM_PARAMS_END
+/* The keys as fields: `jitter`, added in 0.6, stays out of the cell hash
+ * at 0 (what ran before it existed). */
+static const im_field ksg_fields[] = {
+    IM_KEY("k", "int", "3", "neighbours", "1..64"),
+    IM_KEY("max_samples", "int", "0", "estimate on a random subset of this many rows (0: all)", ">=0"),
+    IM_KEY("input", "string", "raw", "per-column map first: none (raw), or normal scores of the ranks (copula)",
+           "raw|copula"),
+    IM_KEY("jitter", "float", "0", "Gaussian noise of this many standard deviations of each column, drawn from the "
+           "seed, added first: integers (ages, counts) pass the tie check (scikit-learn adds 1e-10 of the mean "
+           "absolute value); 0: none", ">=0", .neutral = "0"),
+    IM_FIELDS_END
 };
 
 typedef struct {
     int k, max_samples, copula;
+    double jitter;
     im_rng rng;
 } ksg;
 
@@ -32,6 +39,7 @@ static im_status ksg_create(im_ctx *ctx, const im_section *sec, int dx, int dy, 
     const char *input;
     if (!st) st = im_section_string(ctx, sec, "input", &input);
     if (!st) e->copula = strcmp(input, "copula") == 0;
+    if (!st) st = im_section_float(ctx, sec, "jitter", &e->jitter);
     if (st) {
         free(e);
         return st;
@@ -57,6 +65,20 @@ static double tied_share(const double *v, int n, int cols, int c, double *scratc
 
 #define TIED_SHARE_MAX 0.1   /* a million float32 normals tie in well under 1% of rows */
 
+/* jitter standard deviations of each column of v (n x cols) as Gaussian
+ * noise (a constant column: jitter itself) */
+static void add_jitter(double *v, int n, int cols, double jitter, im_rng *rng)
+{
+    for (int c = 0; c < cols; c++) {
+        double mean = 0, var = 0;
+        for (int i = 0; i < n; i++) mean += v[(long)i * cols + c];
+        mean /= n;
+        for (int i = 0; i < n; i++) var += (v[(long)i * cols + c] - mean) * (v[(long)i * cols + c] - mean);
+        double sd = var > 0 ? sqrt(var / n) : 1;
+        for (int i = 0; i < n; i++) v[(long)i * cols + c] += jitter * sd * im_rng_normal(rng);
+    }
+}
+
 static im_status check_continuous(im_ctx *ctx, const double *xd, int dx, const double *yd, int dy, int n)
 {
     double *scratch = malloc(sizeof(double) * (size_t)n);
@@ -68,8 +90,9 @@ static im_status check_continuous(im_ctx *ctx, const double *xd, int dx, const d
             if (share > TIED_SHARE_MAX)
                 st = im_fail(ctx, IM_EINVAL,
                              "ksg: %.0f%% of the %d rows of %s column %d share their value with another row: KSG "
-                             "needs continuous data (integers: add noise, as scikit-learn adds 1e-10 sd; large "
-                             "values that float32 rounds together: subtract their mean first)",
+                             "needs continuous data (integers: jitter = 1e-3 adds noise of that many sd, as "
+                             "scikit-learn adds some; large values that float32 rounds together: subtract their mean "
+                             "first)",
                              100 * share, n, v ? "Y" : "X", c);
         }
     free(scratch);
@@ -92,6 +115,10 @@ static im_status ksg_estimate(void *self, im_ctx *ctx, const im_mat *x, const im
             for (int c = 0; c < x->cols; c++) xd[(long)i * x->cols + c] = im_mat_row(x, rows[i])[c];
             for (int c = 0; c < y->cols; c++) yd[(long)i * y->cols + c] = im_mat_row(y, rows[i])[c];
         }
+        if (e->jitter > 0) {
+            add_jitter(xd, n, x->cols, e->jitter, &e->rng);
+            add_jitter(yd, n, y->cols, e->jitter, &e->rng);
+        }
         st = check_continuous(ctx, xd, x->cols, yd, y->cols, n);
         if (!st && e->copula) st = im_normal_scores(ctx, xd, n, x->cols);
         if (!st && e->copula) st = im_normal_scores(ctx, yd, n, y->cols);
@@ -112,5 +139,6 @@ static const im_estimator_vt ksg_vt = {
     .estimate = ksg_estimate,
 };
 static const im_plugin ksg_plugin = IM_PLUGIN(IM_ESTIMATOR, "ksg",
-                                      "Kraskov-Stoegbauer-Grassberger kNN estimator 1 (max-norm)", ksg_params, &ksg_vt);
+                                      "Kraskov-Stoegbauer-Grassberger kNN estimator 1 (max-norm)", NULL, &ksg_vt,
+                                      .fields = ksg_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &ksg_plugin, NULL };
