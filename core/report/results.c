@@ -14,6 +14,7 @@
 #include "infomin/results.h"
 #include "config.h"   /* autoconf: PACKAGE_VERSION */
 #include "record_config.h"
+#include "../config/config_value.h"   /* im_parse_bool: the INI's spelling of a bool */
 
 struct im_curve {
     json_t *rows;   /* borrowed from the record */
@@ -57,8 +58,8 @@ im_record *im_record_new_typed(const im_config *cfg, int run_index, const struct
     }
     json_object_set_new(rec->root, "config", record_config_json(cfg, reg));
     const im_config_entry *stream = im_config_find(cfg, "task", "stream_curves");
-    if (stream && (!strcmp(stream->value, "true") || !strcmp(stream->value, "yes") || !strcmp(stream->value, "1") ||
-                   !strcmp(stream->value, "on"))) {
+    int streaming = 0;
+    if (stream && im_parse_bool(stream->value, &streaming) && streaming) {
         char base[4096];
         im_output_path(cfg, run_index, "", base, sizeof base);
         rec->stream_base = strdup(base);

@@ -267,19 +267,13 @@ static double on_gaussian_grid(im_fdiv d, double alpha, int dim, const double *m
         }
         p[i] = exp(lp), q[i] = exp(lq);
     }
-    value = im_fdiv_on_grid(d, alpha, p, q, n, dim == 1 ? step[0] : step[0] * step[1]);
-    if (error) {   /* every second point: the same sum on a grid twice as coarse */
-        double coarse = 0;
-        if (dim == 1) {
-            for (long i = 0; i < n; i += 2) coarse += q[i] > 0 ? q[i] * im_fdiv_f(d, alpha, p[i] / q[i]) : 0;
-            coarse *= 2 * step[0];
-        } else {
-            for (long i = 0; i < n; i++)
-                if ((i % points) % 2 == 0 && (i / points) % 2 == 0)
-                    coarse += q[i] > 0 ? q[i] * im_fdiv_f(d, alpha, p[i] / q[i]) : 0;
-            coarse *= 4 * step[0] * step[1];
-        }
-        *error = fabs(value - coarse);
+    double cell = dim == 1 ? step[0] : step[0] * step[1];
+    value = im_fdiv_on_grid(d, alpha, p, q, n, cell);
+    if (error) {   /* the same sum on every second point of each axis: a grid twice as coarse */
+        long kept = 0;
+        for (long i = 0; i < n; i++)
+            if ((i % points) % 2 == 0 && (dim == 1 || (i / points) % 2 == 0)) p[kept] = p[i], q[kept] = q[i], kept++;
+        *error = fabs(value - im_fdiv_on_grid(d, alpha, p, q, kept, cell * (dim == 1 ? 2 : 4)));
     }
 out:
     free(p);

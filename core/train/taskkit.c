@@ -51,13 +51,6 @@ int im_task_settings(im_ctx *ctx, const im_config *cfg, void *settings)
     return im_config_section(ctx, cfg, ctx->registry, "task", &sec) || im_fields_read(ctx, &sec, settings);
 }
 
-static im_status copy_mat(im_ctx *ctx, const im_mat *from, im_mat *to)
-{
-    im_status st = im_mat_alloc(ctx, to, from->rows, from->cols);
-    if (!st && from->rows) memcpy(to->data, from->data, sizeof(im_real) * (size_t)from->rows * (size_t)from->cols);
-    return st;
-}
-
 im_status im_task_estimator_rows(im_task *t, const im_estimator *est, int rows, im_mat *x, im_mat *y,
                                  const char **what)
 {
@@ -69,8 +62,8 @@ im_status im_task_estimator_rows(im_task *t, const im_estimator *est, int rows, 
     int all = rows == IM_ROWS_ALL || (rows == IM_ROWS_AUTO && !trains);
     *what = all ? "rows" : "test rows";
     if (!all) {
-        im_status st = copy_mat(t->ctx, &t->ds.test.x, x);
-        return st ? st : copy_mat(t->ctx, &t->ds.test.y, y);
+        im_status st = im_mat_slice_cols(t->ctx, x, &t->ds.test.x, 0, t->ds.test.x.cols);   /* a copy */
+        return st ? st : im_mat_slice_cols(t->ctx, y, &t->ds.test.y, 0, t->ds.test.y.cols);
     }
     im_status st = im_dataset_all_rows(t->ctx, &t->ds, IM_ROLE_X, x);
     return st ? st : im_dataset_all_rows(t->ctx, &t->ds, IM_ROLE_Y, y);

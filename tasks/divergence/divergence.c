@@ -97,7 +97,7 @@ static im_status draw(im_ctx *ctx, const settings *s, im_rng *rng, samples *d)
 static double mixture_truth(im_fdiv d, double alpha, double shift, double scale, double *error)
 {
     enum { N = 200001 };
-    double half = shift + 14 * fmax(1, scale), h = 2 * half / (N - 1), fine = 0, coarse = 0;
+    double half = shift + 14 * fmax(1, scale), h = 2 * half / (N - 1);
     double *p = malloc(sizeof(double) * N), *q = malloc(sizeof(double) * N);
     if (!p || !q) {
         free(p);
@@ -109,9 +109,9 @@ static double mixture_truth(im_fdiv d, double alpha, double shift, double scale,
         p[i] = exp(-0.5 * x * x) / sqrt(2 * M_PI);
         q[i] = 0.5 * (exp(-0.5 * a * a) + exp(-0.5 * b * b)) / (scale * sqrt(2 * M_PI));
     }
-    fine = im_fdiv_on_grid(d, alpha, p, q, N, h);
+    double fine = im_fdiv_on_grid(d, alpha, p, q, N, h);
     for (int i = 0; i < N; i += 2) p[i / 2] = p[i], q[i / 2] = q[i];
-    coarse = im_fdiv_on_grid(d, alpha, p, q, N / 2 + 1, 2 * h);
+    double coarse = im_fdiv_on_grid(d, alpha, p, q, N / 2 + 1, 2 * h);
     *error = fabs(fine - coarse);
     free(p);
     free(q);
@@ -121,12 +121,10 @@ static double mixture_truth(im_fdiv d, double alpha, double shift, double scale,
 /* The exact value, and its quadrature error. */
 static double truth(const settings *s, double *error)
 {
-    if (s->mixture)
-        return mixture_truth(s->divergence == DV ? IM_FDIV_KL : (im_fdiv)s->divergence, s->alpha, s->shift, s->scale,
-                             error);
+    im_fdiv d = s->divergence == DV ? IM_FDIV_KL : (im_fdiv)s->divergence;   /* DV bounds KL */
+    if (s->mixture) return mixture_truth(d, s->alpha, s->shift, s->scale, error);
     double mp[64], sp[64], mq[64], sq[64];
     for (int k = 0; k < s->dim; k++) mp[k] = 0, sp[k] = 1, mq[k] = s->shift / sqrt((double)s->dim), sq[k] = s->scale;
-    im_fdiv d = s->divergence == DV ? IM_FDIV_KL : (im_fdiv)s->divergence;
     return im_fdiv_gaussian(d, s->alpha, s->dim, mp, sp, mq, sq, error);
 }
 
@@ -135,21 +133,19 @@ static im_tensor *bound(im_tape *g, const settings *s, im_tensor *vp, im_tensor 
     return s->divergence == DV ? im_bound_dv(g, vp, vq) : im_bound_f(g, vp, vq, (im_fdiv)s->divergence, s->alpha);
 }
 
-/* The bound on whole matrices, the tape off. */
-static im_status evaluate(im_ctx *ctx, const settings *s, const im_mlp *net, const im_mat *p, const im_mat *q,
-                          double *value)
+/* The bound on whole matrices on an evaluation tape g (gradients off,
+ * rewound here: one tape serves every evaluation of a run). */
+static im_status evaluate(im_ctx *ctx, im_tape *g, const settings *s, const im_mlp *net, const im_mat *p,
+                          const im_mat *q, double *value)
 {
-    im_tape *g = im_tape_new(ctx);
-    if (!g) return ctx->status;
-    im_tape_set_grad(g, 0);
+    im_tape_reset(g);
     im_tensor *v = bound(g, s, im_mlp_forward(g, net, im_input(g, p)), im_mlp_forward(g, net, im_input(g, q)));
-    im_status st = v ? IM_OK : ctx->status;
-    if (v) *value = im_item(v);
-    im_tape_free(g);
-    return st;
+    if (!v) return ctx->status;
+    *value = im_item(v);
+    return IM_OK;
 }
 
-static im_status train(im_task *t, const settings *s, const samples *d, im_mlp *net, im_params *params)
+static im_status train(im_task *t, const settings *s, const samples *d, im_mlp *net, im_params *params, im_tape *eval)
 {
     im_ctx *ctx = t->ctx;
     im_mat xp = { 0 }, xq = { 0 };
@@ -180,7 +176,7 @@ static im_status train(im_task *t, const settings *s, const samples *d, im_mlp *
         if (b) im_loop_track(&l, im_item(b));
         if ((l.step + 1) % s->eval_every == 0 || l.step + 1 == s->steps) {
             double val;
-            st = evaluate(ctx, s, net, &d->split[0][1], &d->split[1][1], &val);
+            st = evaluate(ctx, eval, s, net, &d->split[0][1], &d->split[1][1], &val);
             if (!st) {
                 im_curve_add(val_curve, (double[]){ l.step + 1, val });
                 im_loop_note(&l, "val %.4f", val);
@@ -203,13 +199,16 @@ static im_status divergence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, 
     samples d = { 0 };
     im_params params = { 0 };
     im_mlp net;
+    im_tape *eval = st ? NULL : im_tape_new(ctx);
+    if (!st && !eval) st = ctx->status;
+    if (eval) im_tape_set_grad(eval, 0);
     if (!st) st = draw(ctx, &s, rng, &d);
     if (!st)
         st = im_mlp_init(ctx, &net, &params, "critic", s.dim, s.hidden, s.n_hidden, 1, s.relu ? IM_ACT_RELU : IM_ACT_TANH,
                          IM_ACT_NONE, rng);
-    if (!st) st = train(&t, &s, &d, &net, &params);
+    if (!st) st = train(&t, &s, &d, &net, &params, eval);
     double estimate = NAN, error = 0, exact = truth(&s, &error);
-    if (!st) st = evaluate(ctx, &s, &net, &d.split[0][2], &d.split[1][2], &estimate);
+    if (!st) st = evaluate(ctx, eval, &s, &net, &d.split[0][2], &d.split[1][2], &estimate);
     if (!st) {
         const char *name = s.divergence == DV ? "dv" : im_fdiv_get((im_fdiv)s.divergence)->name;
         im_record_str(rec, "divergence", name);
@@ -231,6 +230,7 @@ static im_status divergence_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, 
         }
         printf("\n");
     }
+    im_tape_free(eval);
     im_params_free(&params);
     samples_free(&d);
     im_task_close(&t);

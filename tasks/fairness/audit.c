@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include "fairness.h"
 
-im_status fairness_head_scores(im_ctx *ctx, const model *m, const im_mat *z, im_real **out)
+/* The head's output for every row of z (allocated here). */
+static im_status head_scores(im_ctx *ctx, const model *m, const im_mat *z, im_real **out)
 {
     im_tape *g = im_tape_new(ctx);
     if (!g) return ctx->status;
@@ -21,15 +22,18 @@ im_status fairness_head_scores(im_ctx *ctx, const model *m, const im_mat *z, im_
 im_status fairness_audit(im_task *t, const fairness_settings *s, const model *m, const im_mat *z[3], double *quality)
 {
     const im_dataset *ds = &t->ds;
-    im_real *scores = NULL;
-    im_status st = fairness_head_scores(t->ctx, m, z[2], &scores);
+    /* the test rows' scores for the audit; every split's when the codes
+     * are saved too: each computed once */
+    im_real *scores[3] = { NULL, NULL, NULL };
+    im_status st = IM_OK;
+    for (int k = s->save_codes[0] ? 0 : 2; k < 3 && !st; k++) st = head_scores(t->ctx, m, z[k], &scores[k]);
     im_audit_data d = { .z_train = z[0], .z_val = z[1], .z_test = z[2],
                         .t_train = &ds->train.t, .t_val = &ds->val.t, .t_test = &ds->test.t,
-                        .t_binary = ds->t_kind == IM_VAR_BINARY, .y_test = &ds->test.y, .score_test = scores,
+                        .t_binary = ds->t_kind == IM_VAR_BINARY, .y_test = &ds->test.y, .score_test = scores[2],
                         .y_binary = ds->y_kind != IM_VAR_CONTINUOUS };
-    if (!st && s->save_codes[0]) st = fairness_save_codes(t, s, m, z);
+    if (!st && s->save_codes[0]) st = fairness_save_codes(t, s, z, (const im_real *const *)scores);
     if (!st) st = im_audit_quality(t->ctx, &d, t->rec, quality);
     if (!st) st = im_audit_leakage(t->ctx, &s->audit, &d, t->rng, t->rec);
-    free(scores);
+    for (int k = 0; k < 3; k++) free(scores[k]);
     return st;
 }

@@ -25,29 +25,25 @@ static void codes_paths(const im_config *cfg, int run, const char *path, char *n
 }
 
 /* Z | T | Y | score | split of every row, train then validation then test */
-static im_status write_codes(im_ctx *ctx, const im_dataset *ds, const model *m, const im_mat *z[3], const char *path)
+static im_status write_codes(im_ctx *ctx, const im_dataset *ds, const im_mat *z[3], const im_real *const scores[3],
+                             const char *path)
 {
     const im_split *splits[3] = { &ds->train, &ds->val, &ds->test };
     long rows = (long)z[0]->rows + z[1]->rows + z[2]->rows;
     int d = z[0]->cols, width = d + 4;
     double *table = malloc(sizeof(double) * (size_t)rows * (size_t)width);
     if (!table) return im_fail(ctx, IM_ENOMEM, "fairness: out of memory for the codes");
-    im_status st = IM_OK;
     long at = 0;
-    for (int s = 0; s < 3 && !st; s++) {
-        im_real *scores = NULL;
-        st = fairness_head_scores(ctx, m, z[s], &scores);
-        for (int r = 0; !st && r < z[s]->rows; r++, at++) {
+    for (int s = 0; s < 3; s++)
+        for (int r = 0; r < z[s]->rows; r++, at++) {
             double *row = table + at * width;
             for (int c = 0; c < d; c++) row[c] = im_mat_row(z[s], r)[c];
             row[d] = splits[s]->t.data[r];
             row[d + 1] = splits[s]->y.data[r];
-            row[d + 2] = scores[r];
+            row[d + 2] = scores[s][r];
             row[d + 3] = s;
         }
-        free(scores);
-    }
-    if (!st) st = im_npy_write(ctx, path, table, rows, width);
+    im_status st = im_npy_write(ctx, path, table, rows, width);
     free(table);
     return st;
 }
@@ -90,13 +86,14 @@ static im_status write_audit_ini(im_ctx *ctx, const fairness_settings *s, const 
     return IM_OK;
 }
 
-im_status fairness_save_codes(im_task *t, const fairness_settings *s, const model *m, const im_mat *z[3])
+im_status fairness_save_codes(im_task *t, const fairness_settings *s, const im_mat *z[3],
+                              const im_real *const scores[3])
 {
     char npy[4200], ini[4200];
     int seed = 1;
     im_status st = im_section_int(t->ctx, &t->sec, "seed", &seed);
     codes_paths(t->cfg, im_record_run(t->rec), s->save_codes, npy, sizeof npy, ini, sizeof ini);
-    if (!st) st = write_codes(t->ctx, &t->ds, m, z, npy);
+    if (!st) st = write_codes(t->ctx, &t->ds, z, scores, npy);
     if (!st) st = write_audit_ini(t->ctx, s, ini, npy, z[0]->cols, seed, t->rng);
     if (!st) {
         im_record_str(t->rec, "codes", npy);

@@ -38,11 +38,11 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
 /* The audit (audit.c): the head's scores on test Z judged and the leakage
  * of T in the codes z[0..2] of the training, validation and test rows. */
 im_status fairness_audit(im_task *t, const fairness_settings *s, const model *m, const im_mat *z[3], double *quality);
-/* The head's output for every row of z (allocated here). */
-im_status fairness_head_scores(im_ctx *ctx, const model *m, const im_mat *z, im_real **out);
-/* save_codes (codes.c): the codes of every row and an audit INI for them,
- * with the generator's state as it is now (call just before the audit). */
-im_status fairness_save_codes(im_task *t, const fairness_settings *s, const model *m, const im_mat *z[3]);
+/* save_codes (codes.c): the codes z[0..2] and the head's scores of every
+ * row and an audit INI for them, with the generator's state as it is now
+ * (call just before the audit). */
+im_status fairness_save_codes(im_task *t, const fairness_settings *s, const im_mat *z[3],
+                              const im_real *const scores[3]);
 
 /* The next item of a "penalty:value, ..." list (fairness.c). */
 int fairness_next_reference(const char **p, const char **name, size_t *len, double *value);

@@ -35,11 +35,6 @@ static const im_field mi_benchmark_fields[] = {
     IM_FIELDS_END,
 };
 
-static int is_trained(const im_estimator *est)
-{
-    return est->vt->params && est->vt->params(est->self);
-}
-
 /* One seed: the estimate and whether the estimator trains. The first seed's
  * training curves go into rec. */
 static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, im_rng *est_rng, im_record *curves,
@@ -57,7 +52,7 @@ static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, i
         st = im_fail(ctx, IM_EINVAL, "mi-benchmark: estimator %s reports %s, not nats: it cannot be compared with the "
                      "true MI", est->plugin->name, im_unit_name(est->vt->unit));
     if (st) goto out;
-    *trained = is_trained(est);
+    *trained = im_estimator_trains(est);   /* the rule mi-estimate and the handle API use */
     if (*trained) {
         st = im_estimator_fit(ctx, est, &ds->train.x, &ds->train.y, &ds->val.x, &ds->val.y, curves);
         if (!st) st = im_estimator_estimate(ctx, est, &ds->test.x, &ds->test.y, estimate);
