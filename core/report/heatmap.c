@@ -120,13 +120,19 @@ im_status im_plot_heatmap(im_ctx *ctx, const char *path, const im_heatmap *h)
     for (int r = 0; r < h->rows; r++)
         if (strlen(h->row_names[r]) > longest) longest = strlen(h->row_names[r]);
     int label_px = 20 + (int)(CHAR_PX * (double)longest), bar_px = 170;
-    int width = label_px + COL_PX * h->cols + bar_px, height = 150 + ROW_PX * h->rows;
+    int width = label_px + COL_PX * h->cols + bar_px, height = 165 + ROW_PX * h->rows;
+    /* a table of few columns is narrower than its title and note: the page
+     * widens to them (the note was cut at both edges at four columns) */
+    int title_px = 40 + (int)(1.3 * CHAR_PX * (double)strlen(h->title ? h->title : ""));
+    int note_px = 40 + (int)(CHAR_PX * (double)(h->note ? strlen(h->note) : 0));
+    if (title_px > width) width = title_px;
+    if (note_px > width) width = note_px;
     char tmp[4096];
     im_status st = im_plot_page_open(ctx, path, width, height, tmp, sizeof tmp);
     if (st) return st;
     diverging_palette();
     double left = (double)label_px / width, right = (double)(label_px + COL_PX * h->cols) / width;
-    double bottom = 20.0 / height, top = 1 - 75.0 / height;
+    double bottom = 20.0 / height, top = 1 - 90.0 / height;   /* room for two-line column names below the note */
     pladv(0);
     plschr(TEXT_MM, 1.0);
     plvpor(left, right, bottom, top);
