@@ -103,21 +103,24 @@ static void draw_tags(const im_series *s, const char *prefix, double x_lo, doubl
 {
     if (!s->tags) return;
     for (int i = 0; i < s->n; i++) {
-        if (!isfinite(s->x[i]) || !isfinite(s->y[i])) continue;
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || !isfinite(s->tags[i])) continue;   /* NaN: no tag */
         char text[64];
         snprintf(text, sizeof text, "%s%g", prefix ? prefix : "", s->tags[i]);
         /* about 1.2% of the frame's width a character at the tags' size */
         double cx = (s->x[i] - x_lo) / x_span, cy = (s->y[i] - y_lo) / y_span + 0.02, half = 0.006 * strlen(text);
+        /* centred over the point, or ending (starting) at it near the
+         * frame's right (left) edge, which would cut it */
+        double just = cx + half > 0.99 ? 1 : (cx - half < 0.01 ? 0 : 0.5);
+        double left = cx - 2 * half * just, right = left + 2 * half;
         int clash = 0;
         for (int k = 0; k < placed->n && !clash; k++)
-            clash = cx - half < placed->x1[k] && cx + half > placed->x0[k] && cy < placed->y1[k] &&
-                    cy + 0.035 > placed->y0[k];
+            clash = left < placed->x1[k] && right > placed->x0[k] && cy < placed->y1[k] && cy + 0.035 > placed->y0[k];
         if (clash) continue;
         if (placed->n < 256) {
             int k = placed->n++;
-            placed->x0[k] = cx - half, placed->x1[k] = cx + half, placed->y0[k] = cy, placed->y1[k] = cy + 0.035;
+            placed->x0[k] = left, placed->x1[k] = right, placed->y0[k] = cy, placed->y1[k] = cy + 0.035;
         }
-        plptex(s->x[i], s->y[i] + 0.02 * y_span, 1, 0, 0.5, text);
+        plptex(s->x[i], s->y[i] + 0.02 * y_span, 1, 0, just, text);
     }
 }
 
@@ -188,9 +191,6 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
         draw_series(&series[s]);
         pllsty(1);
         draw_errors(&series[s]);
-        plschr(0, 0.7);
-        draw_tags(&series[s], spec->tag_prefix, x0, x1 - x0, y0, y1 - y0, &placed);
-        plschr(0, 1.0);
         /* the legend shows what the plot draws: a line when some line
          * has two points, a marker when points are marked */
         int finite = 0;
@@ -206,6 +206,13 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
         text_colors[s] = 15;
         names[s] = series[s].name;
     }
+    /* the tags over every line, so that no later line hides one */
+    plschr(0, 0.7);
+    for (int s = 0; s < n_series; s++) {
+        plcol0(1 + s);
+        draw_tags(&series[s], spec->tag_prefix, x0, x1 - x0, y0, y1 - y0, &placed);
+    }
+    plschr(0, 1.0);
     pllsty(1);
     PLFLT legend_w, legend_h;
     pllegend(&legend_w, &legend_h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE,

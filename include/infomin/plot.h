@@ -15,7 +15,7 @@ typedef struct im_series {
     int n;
     int dashed;              /* 1: a reference line (e.g. the true MI) */
     int markers;             /* 1: draw points too */
-    const double *tags;      /* NULL, or a number written beside each point (e.g. its beta) */
+    const double *tags;      /* NULL, or a number written beside each point (e.g. its beta; NaN: none) */
     const double *y_err;     /* NULL, or an error bar y ± y_err at each point (e.g. sd over seeds) */
     const double *x_err;     /* NULL, or a horizontal bar x ± x_err (when x is a measurement too) */
 } im_series;

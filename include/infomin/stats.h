@@ -66,6 +66,29 @@ IM_API im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, doubl
  * x and y are n x dx and n x dy doubles, row-major. */
 IM_API im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, int k, double *out);
 
+/* since 0.6: binned (histogram) information (core/stats/binned.c). Each
+ * column is cut into `bins` equal-width bins over lo..hi, or over the
+ * column's own min..max when lo >= hi; values outside go to the end bins. */
+typedef struct im_bins {
+    int bins;
+    double lo, hi;
+} im_bins;
+/* Each row of v (n x cols doubles) as one symbol, its columns' bins: the
+ * distinct tuples numbered 0..*m−1 in lexicographic order into symbol[n].
+ * A non-finite value is an error naming its row and column. */
+IM_API im_status im_bin_rows(im_ctx *ctx, const double *v, int n, int cols, const im_bins *b, int *symbol, int *m);
+/* The plug-in entropy (nats) of n symbols in 0..m−1, plus the Miller–Madow
+ * term (occupied − 1)/(2n) when miller_madow. count: m ints of scratch. */
+IM_API double im_symbol_entropy(const int *symbol, int n, int m, int miller_madow, int *count);
+/* I = H(X) + H(Y) − H(X,Y) of two symbol sequences (each entropy corrected
+ * when miller_madow). */
+IM_API im_status im_symbol_mi(im_ctx *ctx, const int *sx, int mx, const int *sy, int my, int n, int miller_madow,
+                              double *out);
+/* The binned MI of x (n x dx) and y (n x dy): both binned, then
+ * im_symbol_mi. */
+IM_API im_status im_binned_mi(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, const im_bins *bx,
+                              const im_bins *by, int miller_madow, double *out);
+
 /* Sums over all pairs (i, j) of a_ij = a(x_i, x_j) and b_ij = b(y_i, y_j),
  * one pass, O(n) memory: distance covariance and HSIC are functions of them.
  *   IM_KERNEL_DISTANCE  a_ij = ||x_i − x_j||, diagonal excluded
