@@ -424,6 +424,50 @@ START_TEST(club_reaches_its_analytic_value)
 }
 END_TEST
 
+/* Barber–Agakov with q in the true family is tight: a Gaussian q on a
+ * Gaussian pair, a categorical q on the 25 well-separated Gaussians (Y the
+ * mode: I = log 25); means over three seeds. Its refusals. */
+START_TEST(ba_is_tight_when_q_is_the_true_conditional)
+{
+    double truth = 0, gauss = 0, grid = 0, t;
+    for (int seed = 1; seed <= 3; seed++) {
+        gauss += run_estimate("plugin = gaussian\ndim = 2\nrho = 0.8\nn_train = 8000\nn_val = 1000\nn_test = 4000",
+                              "plugin = ba\nq = gaussian\nhidden = 32\nsteps = 1500", seed, &truth) / 3;
+        grid += run_estimate("plugin = gaussian-grid\nn_train = 8000\nn_val = 1000\nn_test = 4000",
+                             "plugin = ba\nclasses = 25\nhidden = 64\nsteps = 2000\nlr = 3e-3", seed, &t) / 3;
+    }
+    ck_assert_double_eq_tol(gauss, truth, 0.06 * truth);
+    ck_assert_double_eq_tol(grid, log(25.0), 0.02 * log(25.0));
+    im_config cfg;
+    ck_assert(im_config_parse_string(&ctx, "[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\n"
+                                     "[estimator]\nplugin = ba\nentropy = lots\n", "t.ini", &cfg) == IM_OK);
+    ck_assert_int_ne(im_config_validate(&ctx, &cfg, reg), IM_OK);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "'lots' is neither data nor a number of nats"));
+    im_config_free(&cfg);
+    parse("[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\n[estimator]\nplugin = ba\n", &cfg);
+    im_rng rng;
+    im_rng_seed(&rng, 1);
+    im_estimator *est;
+    ck_assert_int_ne(im_estimator_new(&ctx, &cfg, "estimator", 1, 1, &rng, &est), IM_OK);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "give its number of classes"));
+    im_config_free(&cfg);
+    /* an index past the classes is named */
+    parse("[task]\nplugin = mi-estimate\n[dataset]\nplugin = gaussian\n[estimator]\nplugin = ba\nclasses = 3\n", &cfg);
+    ck_assert(im_estimator_new(&ctx, &cfg, "estimator", 2, 1, &rng, &est) == IM_OK);
+    im_mat x, y;
+    ck_assert(im_mat_alloc(&ctx, &x, 4, 2) == IM_OK && im_mat_alloc(&ctx, &y, 4, 1) == IM_OK);
+    memset(x.data, 0, sizeof(im_real) * 8);
+    for (int i = 0; i < 4; i++) y.data[i] = (im_real)i;   /* 3 is not one of 0..2 */
+    double v;
+    ck_assert_int_ne(im_estimator_estimate(&ctx, est, &x, &y, &v), IM_OK);
+    ck_assert_ptr_nonnull(strstr(ctx.err, "row 3 of Y is 3, not a class index in 0..2"));
+    im_mat_free(&x);
+    im_mat_free(&y);
+    im_estimator_free(est);
+    im_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(tc_and_renyi_estimate_their_targets)
 {
     double truth, tc = run_estimate("plugin = gaussian\ndim = 1\nmi = 0.5\nn_train = 8000\nn_val = 1000\nn_test = 4000",
@@ -723,6 +767,33 @@ END_TEST
  * critic's bound reads KL, TV, squared Hellinger and 2·JS of two 2-D
  * Gaussians within 25% below and 10% above the exact values (a lower
  * bound, from a short training); an alpha of 1 is refused before the run. */
+/* fgan-fit: KL's exact minimiser is P's moments (mean 0.8, sd 1.9),
+ * reverse KL's the heavier mode; 1,500 saddle steps bring each fit within
+ * 0.1 of the mean and 12% of the variance. */
+START_TEST(fgan_fit_reaches_the_exact_minimisers)
+{
+    static const char *const members[2] = { "kl", "reverse-kl" };
+    static const double mu[2] = { 0.8, 2.0 }, sd[2] = { 1.9, 0.5 };
+    for (int m = 0; m < 2; m++) {
+        char args[2048], out[8192], results[600];
+        snprintf(results, sizeof results, "%s/fit-%s.jsonl", test_tmpdir(), members[m]);
+        snprintf(args, sizeof args, "%s/tasks/divergence/mixture-fit.ini -q -o %s --threads 1 --set task.divergence=%s "
+                 "--set task.seed=1 --set task.steps=1500 --set task.batch=256", test_srcdir(), results, members[m]);
+        ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+        int n;
+        im_record **recs = test_read_records(&ctx, results, &n);
+        double fit_mu, fit_sd, exact_mu, exact_sd;
+        ck_assert(n == 1 && im_record_metric(recs[0], "mu", &fit_mu) && im_record_metric(recs[0], "sd", &fit_sd) &&
+                  im_record_metric(recs[0], "exact_mu", &exact_mu) && im_record_metric(recs[0], "exact_sd", &exact_sd));
+        ck_assert_msg(fabs(exact_mu - mu[m]) < (m ? 0.01 : 1e-3) && fabs(exact_sd - sd[m]) < (m ? 0.01 : 1e-3),
+                      "%s: exact N(%.4f, %.4f^2)", members[m], exact_mu, exact_sd);
+        ck_assert_msg(fabs(fit_mu - exact_mu) < 0.1 && fabs(fit_sd * fit_sd / (exact_sd * exact_sd) - 1) < 0.12,
+                      "%s: fit N(%.3f, %.3f^2)", members[m], fit_mu, fit_sd);
+        test_free_records(recs, n);
+    }
+}
+END_TEST
+
 START_TEST(divergence_ini_tiny)
 {
     static const char *const members[] = { "kl", "tv", "hellinger", "js" };
@@ -830,7 +901,9 @@ int main(void)
     tcase_add_test(trained, weight_average_is_what_the_trainer_keeps);
     tcase_add_test(trained, club_reaches_its_analytic_value);
     tcase_add_test(trained, tc_and_renyi_estimate_their_targets);
+    tcase_add_test(trained, ba_is_tight_when_q_is_the_true_conditional);
     tcase_add_test(trained, divergence_ini_tiny);
+    tcase_add_test(trained, fgan_fit_reaches_the_exact_minimisers);
     tcase_add_test(trained, f_informations_of_a_gaussian_pair);
     suite_add_tcase(s, trained);
     TCase *grads = tcase_create("gradients");

@@ -137,17 +137,18 @@ START_TEST(mi_term_gradient_reaches_the_generator)
 }
 END_TEST
 
-/* tasks/gan/tiny.ini and bigan-tiny.ini through infomin-run: records,
- * the table, the picture. */
+/* tasks/gan/tiny.ini, infogan-tiny.ini and bigan-tiny.ini through
+ * infomin-run: records, the table, the picture; gan's runs say how well
+ * the code names the mode (at most log 25 nats). */
 START_TEST(gan_runs_end_to_end)
 {
     char out[16384], args[1024], path[512];
-    const char *const inis[2] = { "tiny", "bigan-tiny" };
-    for (int t = 0; t < 2; t++) {
+    const char *const inis[3] = { "tiny", "infogan-tiny", "bigan-tiny" };
+    for (int t = 0; t < 3; t++) {
         snprintf(args, sizeof args, "%s/tasks/gan/%s.ini -o %s/%s.jsonl --threads 1", test_srcdir(), inis[t],
                  test_tmpdir(), inis[t]);
         ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
-        ck_assert_ptr_nonnull(strstr(out, "per mine_beta, mean ± sd over runs (25 modes):"));
+        ck_assert_ptr_nonnull(strstr(out, "per method, mean ± sd over seeds (25 modes):"));
         snprintf(path, sizeof path, "%s/%s-samples.png", test_tmpdir(), inis[t]);
         ck_assert_int_eq(access(path, R_OK), 0);
         snprintf(path, sizeof path, "%s/%s.jsonl", test_tmpdir(), inis[t]);
@@ -160,7 +161,12 @@ START_TEST(gan_runs_end_to_end)
             ck_assert(im_record_metric(recs[i], "modes_captured", &modes) && modes >= 0 && modes <= 25);
             ck_assert(im_record_metric(recs[i], "high_quality", &q) && q >= 0 && q <= 1);
             ck_assert(im_record_metric(recs[i], "reverse_kl", &kl) && kl >= 0 && kl <= log(25.0) + 1e-9);
-            ck_assert_int_eq(im_record_metric(recs[i], "reconstruction", &recon), t == 1);
+            ck_assert_int_eq(im_record_metric(recs[i], "reconstruction", &recon), t == 2);
+            double mi, purity;
+            if (t < 2 && im_record_metric(recs[i], "code_mode_mi", &mi)) {   /* absent: no sample on a mode */
+                ck_assert(mi >= -1e-12 && mi <= log(25.0) + 1e-9);
+                ck_assert(im_record_metric(recs[i], "code_purity", &purity) && purity > 0 && purity <= 1);
+            }
             const im_curve *train = im_record_find_curve(recs[i], "train");
             const im_curve *samples = im_record_find_curve(recs[i], "samples");
             ck_assert(train && im_curve_rows(train) == 3);

@@ -71,6 +71,12 @@ static im_tensor *f_term_op(im_tape *g, im_tensor *x, int which, im_fdiv d, doub
     return y;
 }
 
+im_tensor *im_fdiv_activate(im_tape *g, im_tensor *v, im_fdiv d, double alpha)
+{
+    if (!im_fdiv_get(d)) return im_op_fail(g, "im_fdiv_activate: no f-divergence %d", (int)d);
+    return f_term_op(g, v, 0, d, alpha);
+}
+
 im_tensor *im_bound_f(im_tape *g, im_tensor *joint, im_tensor *marg, im_fdiv d, double alpha)
 {
     if (!im_fdiv_get(d)) return im_op_fail(g, "im_bound_f: no f-divergence %d", (int)d);

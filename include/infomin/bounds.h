@@ -32,6 +32,10 @@ IM_API im_tensor *im_bound_infonce(im_tape *g, im_tensor *scores);
  * I_f(X;Y)). alpha is read by the α member only. */
 IM_API im_tensor *im_bound_f(im_tape *g, im_tensor *joint, im_tensor *marg, im_fdiv d, double alpha);
 IM_API double im_value_f(const double *joint, long n, const double *marg, long m, im_fdiv d, double alpha);
+/* since 0.6: g_f(v) of every element of v, on the tape: an f-GAN
+ * generator's objective E_Q[g_f(V(G(z)))] (f-GAN's alternative to
+ * descending the bound, as the non-saturating loss is GAN's). */
+IM_API im_tensor *im_fdiv_activate(im_tape *g, im_tensor *v, im_fdiv d, double alpha);
 
 IM_API double im_value_dv(const double *joint, long n, const double *marg, long m);
 IM_API double im_value_nwj(const double *joint, long n, const double *marg, long m);

@@ -249,4 +249,5 @@ static const im_plugin divergence = IM_PLUGIN(IM_TASK, "divergence",
                                       "D_f(P||Q) of two Gaussian samples by a critic, any f-divergence, against the truth",
                                       NULL, &divergence_vt, .validate = divergence_validate,
                                       .fields = divergence_fields);
-IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &divergence, NULL };
+extern const im_plugin fgan_fit_plugin;   /* fit.c */
+IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &divergence, &fgan_fit_plugin, NULL };

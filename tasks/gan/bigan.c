@@ -195,6 +195,7 @@ static im_status bigan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_re
     if (!st) st = train(&t, &s, &m, est);
     if (!st) {
         im_record_num(rec, "mine_beta", s.mine_beta);
+        if (est) im_record_str(rec, "mi_term", est->plugin->name);
         im_record_num(rec, "train_seconds", im_seconds() - t0);
         st = evaluate(ctx, &s, &t.ds, &m, rng, rec);
     }
@@ -210,6 +211,19 @@ static im_status bigan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_re
 static const char *const bigan_sections[] = { "encoder:encoder", "encoder:generator", "encoder:discriminator", NULL };
 static const im_task_vt bigan_vt = { IM_VT_SIZE(im_task_vt), .run = bigan_run, .summarize = gan_summarize,
                                      .labelled_sections = bigan_sections };
+/* bigan keeps the standard losses and one D update per step */
+static im_status bigan_validate(im_ctx *ctx, const im_section *sec)
+{
+    gan_settings s;
+    im_status st = gan_validate(ctx, sec);
+    if (!st) st = im_fields_read(ctx, sec, &s);
+    if (!st && s.divergence)
+        st = im_section_fail(ctx, sec, "divergence", "bigan trains with the standard losses only (divergence = gan)");
+    if (!st && s.d_steps != 1)
+        st = im_section_fail(ctx, sec, "d_steps", "bigan takes one discriminator update per step (d_steps = 1)");
+    return st;
+}
+
 const im_plugin gan_bigan_plugin = IM_PLUGIN(IM_TASK, "bigan",
                                      "ALI/BiGAN on a 2-D mixture, optionally with beta * I(X; E(X)): modes, reconstruction",
-                                     NULL, &bigan_vt, .fields = gan_fields);
+                                     NULL, &bigan_vt, .validate = bigan_validate, .fields = gan_fields);

@@ -34,8 +34,33 @@ const im_field gan_fields[] = {
     IM_FLOAT(gan_settings, radius_sd, "3", "high quality: within this many within-mode sd of a mode centre", ">0"),
     IM_FLOAT(gan_settings, mode_share, "0.01", "a mode is captured with at least this share of the samples", "0..1"),
     IM_INT(gan_settings, log_every, "100", "steps between points of the loss curve", ">=1"),
+    IM_CHOICE(gan_settings, divergence, "gan", "f-GAN's divergence (Nowozin et al. 2016): gan is the standard "
+              "non-saturating losses; any other: D ascends E_P[g_f(V)] - E_Q[f*(g_f(V))], G ascends E_Q[g_f(V)]",
+              GAN_DIVERGENCES, .neutral = "gan"),
+    IM_FLOAT(gan_settings, alpha, "2", "the alpha of divergence = alpha (not 0 or 1)", NULL, .neutral = "2"),
+    IM_INT(gan_settings, d_steps, "1", "discriminator updates per generator update (the extra ones on fresh rows)",
+           ">=1", .neutral = "1"),
     IM_FIELDS_END,
 };
+
+im_status gan_validate(im_ctx *ctx, const im_section *sec)
+{
+    gan_settings s;
+    im_status st = im_fields_read(ctx, sec, &s);
+    if (!st && gan_fdiv(s.divergence) == IM_FDIV_ALPHA && (s.alpha == 0 || s.alpha == 1))
+        st = im_section_fail(ctx, sec, "alpha", "0 and 1 are the limits KL and reverse KL: give another alpha, or "
+                             "divergence = kl or reverse-kl");
+    return st;
+}
+
+im_fdiv gan_fdiv(int divergence)
+{
+    static const char *const names[] = { "gan", "kl", "reverse-kl", "pearson", "neyman", "hellinger", "jeffrey", "js",
+                                         "tv", "alpha" };
+    im_fdiv d = IM_FDIV_GAN;
+    if (divergence >= 0 && divergence < (int)(sizeof names / sizeof names[0])) im_fdiv_find(names[divergence], &d);
+    return d;
+}
 
 static im_status evaluate(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const gan_model *m, im_rng *rng,
                           im_record *rec)
@@ -83,6 +108,7 @@ static im_status gan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     if (!st) st = gan_train(&t, &s, &m, est);
     if (!st) {
         im_record_num(rec, "mine_beta", s.mine_beta);
+        if (est) im_record_str(rec, "mi_term", est->plugin->name);   /* since 0.6: the picture names it */
         im_record_num(rec, "train_seconds", im_seconds() - t0);
         st = evaluate(ctx, &s, &t.ds, &m, rng, rec);
     }
@@ -108,5 +134,5 @@ static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summ
                                    .labelled_sections = gan_sections };
 static const im_plugin gan = IM_PLUGIN(IM_TASK, "gan",
                                "GAN on a 2-D mixture, optionally MINE-regularised (beta * I(G([eps, c]); c)): mode coverage",
-                               NULL, &gan_vt, .fields = gan_fields);
+                               NULL, &gan_vt, .validate = gan_validate, .fields = gan_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gan, &gan_bigan_plugin, NULL };

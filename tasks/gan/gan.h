@@ -11,7 +11,17 @@
 typedef struct {
     int steps, batch, noise_dim, critic_steps, eval_samples, plot_samples, log_every;
     double lr_g, lr_d, lr_critic, adam_beta1, mine_beta, radius_sd, mode_share;
+    int divergence, d_steps;   /* since 0.6: f-GAN's member (GAN_DIVERGENCES), D updates per G update */
+    double alpha;
 } gan_settings;
+
+/* The `divergence` key's values in order; index 0, gan, is the standard
+ * losses (gan.c). */
+#define GAN_DIVERGENCES "gan|kl|reverse-kl|pearson|neyman|hellinger|jeffrey|js|tv|alpha"
+/* The member of fdiv.h a `divergence` index names. */
+im_fdiv gan_fdiv(int divergence);
+/* The [task] section's checks (alpha) for gan; bigan's add its own. */
+im_status gan_validate(im_ctx *ctx, const im_section *sec);
 
 /* The generator G([ε, one-hot c]) and the discriminator D(x) (a logit). */
 typedef struct {

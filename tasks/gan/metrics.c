@@ -50,6 +50,51 @@ static void keep_points(im_record *rec, const char *name, const im_mat *m, const
         im_curve_add(c, (double[]){ im_mat_row(m, r)[0], im_mat_row(m, r)[1], codes ? codes[r] : 0 });
 }
 
+/* How far the code names the mode, over the high-quality samples (within
+ * radius of their nearest centre): I(c; mode) of their plug-in
+ * frequencies (nats; log k when each code lands on a mode of its own) and
+ * the purity, the share of them on their code's most frequent mode. */
+static im_status code_mode_agreement(im_ctx *ctx, const double *centres, int k, int dim, double radius,
+                                     const double *samples, const int *codes, int n, im_record *rec)
+{
+    int *c = malloc(sizeof(int) * (size_t)n), *mode = malloc(sizeof(int) * (size_t)n);
+    int *table = calloc((size_t)k * (size_t)k, sizeof(int)), m = 0;
+    im_status st = c && mode && table ? IM_OK : im_fail(ctx, IM_ENOMEM, "gan: out of memory");
+    for (int i = 0; i < n && !st; i++) {
+        int best = 0;
+        double best_d = INFINITY;
+        for (int j = 0; j < k; j++) {
+            double d = 0;
+            for (int a = 0; a < dim; a++) {
+                double e = samples[(size_t)i * dim + a] - centres[(size_t)j * dim + a];
+                d += e * e;
+            }
+            if (d < best_d) best_d = d, best = j;
+        }
+        if (sqrt(best_d) > radius || codes[i] < 0 || codes[i] >= k) continue;
+        c[m] = codes[i], mode[m] = best, m++;
+        table[codes[i] * k + best]++;
+    }
+    double mi = NAN;
+    if (!st && m > 0) st = im_symbol_mi(ctx, c, k, mode, k, m, 0, &mi);
+    if (!st && m > 0) {
+        int agree = 0;
+        for (int a = 0; a < k; a++) {
+            int top = 0;
+            for (int b = 0; b < k; b++) top = table[a * k + b] > top ? table[a * k + b] : top;
+            agree += top;
+        }
+        im_record_num(rec, "code_mode_mi", mi);
+        im_record_num(rec, "code_purity", (double)agree / m);
+        printf("  the code names the mode: I(c; mode) %.3f of log %d = %.3f nats, purity %.1f%%\n", mi, k, log(k),
+               100.0 * agree / m);
+    }
+    free(c);
+    free(mode);
+    free(table);
+    return st;
+}
+
 im_status gan_score_samples(im_ctx *ctx, const gan_settings *s, const im_dataset *ds, const im_mat *gen,
                             const int *codes, im_record *rec)
 {
@@ -68,6 +113,7 @@ im_status gan_score_samples(im_ctx *ctx, const gan_settings *s, const im_dataset
         im_record_num(rec, "mode_radius", s->radius_sd * sd);
         printf("%s, mine_beta %g: %d of %d modes captured, %.1f%% high-quality samples, reverse KL %.3f nats\n",
                ds->name, s->mine_beta, ms.captured, k, 100 * ms.quality, ms.reverse_kl);
+        if (codes) st = code_mode_agreement(ctx, centres, k, dim, s->radius_sd * sd, samples, codes, n, rec);
         if (dim >= 2 && s->plot_samples > 0) {
             keep_points(rec, "samples", gen, codes, s->plot_samples);
             keep_points(rec, "real", &ds->test.x, NULL, s->plot_samples);

@@ -1,4 +1,5 @@
-/* train.c — a GAN with the standard (non-saturating) losses, and the MINE
+/* train.c — a GAN with the standard (non-saturating) losses or, with
+ * `divergence`, f-GAN's for any member of the family; and the MINE
  * paper's regulariser (Belghazi et al. 2018, section 5.1): the generator
  * gets z = [ε, one-hot c] and maximises β·Î(G(z); c) beside fooling D, the
  * estimator's critic trained alternately. One step:
@@ -59,16 +60,21 @@ im_status gan_generate(im_ctx *ctx, const gan_model *m, int n, im_rng *rng, im_m
     return st;
 }
 
-/* D: BCE(D(x), 1) + BCE(D(G(z)), 0), G's output held fixed (and kept in b->fake). */
-static im_status discriminator_step(im_loop *l, const gan_model *m, batch *b, im_optim *opt, double *loss_d)
+/* D: BCE(D(x), 1) + BCE(D(G(z)), 0), or (another divergence) the negated
+ * f-GAN bound −(E_P[g_f(V)] − E_Q[f*(g_f(V))]); G's output held fixed
+ * (and kept in b->fake). */
+static im_status discriminator_step(im_loop *l, const gan_settings *s, const gan_model *m, batch *b, im_optim *opt,
+                                    double *loss_d)
 {
     im_tape *g = l->g;
     im_params_zero_grad(im_encoder_params(&m->disc));   /* what G's pass left there */
     im_tensor *fake = im_detach(g, im_encoder_forward(g, &m->gen, im_input(g, &b->z)));
     im_tensor *real_logit = im_encoder_forward(g, &m->disc, im_input(g, &b->real));
     im_tensor *fake_logit = im_encoder_forward(g, &m->disc, fake);
-    im_tensor *loss = im_add(g, im_bce_logits(g, real_logit, im_input(g, &b->ones)),
-                             im_bce_logits(g, fake_logit, im_input(g, &b->zeros)));
+    im_tensor *loss = s->divergence
+                          ? im_neg(g, im_bound_f(g, real_logit, fake_logit, gan_fdiv(s->divergence), s->alpha))
+                          : im_add(g, im_bce_logits(g, real_logit, im_input(g, &b->ones)),
+                                   im_bce_logits(g, fake_logit, im_input(g, &b->zeros)));
     im_status st = im_loop_update(l, loss, opt);
     if (st) return st;
     *loss_d = im_item(loss);
@@ -76,14 +82,17 @@ static im_status discriminator_step(im_loop *l, const gan_model *m, batch *b, im
     return IM_OK;
 }
 
-/* G: BCE(D(G(z)), 1) − β·Î(G(z); c), through D and the critic held fixed. */
+/* G: BCE(D(G(z)), 1) (another divergence: −E_Q[g_f(V(G(z)))]) − β·Î(G(z); c),
+ * through D and the critic held fixed. */
 static im_status generator_step(im_loop *l, const gan_settings *s, const gan_model *m, im_estimator *est, batch *b,
                                 im_optim *opt, double *loss_g, double *mi)
 {
     im_tape *g = l->g;
     im_tape_reset(g);
-    im_tensor *fake = im_encoder_forward(g, &m->gen, im_input(g, &b->z));
-    im_tensor *loss = im_bce_logits(g, im_encoder_forward(g, &m->disc, fake), im_input(g, &b->ones));
+    im_tensor *fake = im_encoder_forward(g, &m->gen, im_input(g, &b->z)), *v = im_encoder_forward(g, &m->disc, fake);
+    im_tensor *loss = s->divergence
+                          ? im_neg(g, im_mean(g, im_fdiv_activate(g, v, gan_fdiv(s->divergence), s->alpha), IM_ALL))
+                          : im_bce_logits(g, v, im_input(g, &b->ones));
     im_tensor *term = NULL;
     if (est) {
         term = est->vt->objective(est->self, g, fake, im_input(g, &b->onehot));
@@ -153,7 +162,14 @@ im_status gan_train(im_task *t, const gan_settings *s, gan_model *m, im_estimato
         for (int k = 0; k < rows; k++) im_mat_copy_row(&b.real, k, &t->ds.train.x, r.l.rows[k]);
         draw_latent(m, t->rng, &b.z, &b.onehot, NULL);
         double ld, lg, mi;
-        st = discriminator_step(&r.l, m, &b, &r.opt_d, &ld);
+        st = discriminator_step(&r.l, s, m, &b, &r.opt_d, &ld);
+        for (int k = 1; k < s->d_steps && !st; k++) {   /* extra D updates: fresh rows and latents */
+            im_tape_reset(r.l.g);
+            for (int i = 0; i < rows; i++)
+                im_mat_copy_row(&b.real, i, &t->ds.train.x, (int)im_rng_below(t->rng, (uint32_t)t->ds.train.x.rows));
+            draw_latent(m, t->rng, &b.z, &b.onehot, NULL);
+            st = discriminator_step(&r.l, s, m, &b, &r.opt_d, &ld);
+        }
         if (!st && r.critic) st = im_estimator_ascend(ctx, est, r.l.g, &r.opt_critic, &b.fake, &b.onehot, s->critic_steps);
         if (!st) st = generator_step(&r.l, s, m, est, &b, &opt_g, &lg, &mi);
         if (!st) gan_loop_log(&r, s, ld, lg, mi);
