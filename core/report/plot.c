@@ -14,6 +14,10 @@
 
 #define MAX_SERIES 16
 
+/* The colour-map index of series s: 1..14, then 16 and 17 — index 15 is
+ * the black of axes and legend text (the page's cmap0 holds 18). */
+static int series_colour(int s) { return s < 14 ? 1 + s : 2 + s; }
+
 /* The frame: every finite point, with a 5% margin in y, and in x too when
  * points are drawn (a marker on the frame would be cut in half). */
 static void data_range(const im_series *series, int n_series, double *x0, double *x1, double *y0, double *y1)
@@ -184,8 +188,8 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     const char *names[MAX_SERIES], *symbols[MAX_SERIES];
     for (int s = 0; s < n_series; s++) {
         const int *rgb = palette[s];
-        plscol0(1 + s, rgb[0], rgb[1], rgb[2]);
-        plcol0(1 + s);
+        plscol0(series_colour(s), rgb[0], rgb[1], rgb[2]);
+        plcol0(series_colour(s));
         pllsty(series[s].dashed ? 2 : 1);
         plwidth(series[s].dashed ? 2.0 : 1.5);
         draw_series(&series[s]);
@@ -200,7 +204,7 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
         symbols[s] = "•";
         symbol_scales[s] = 1.4;
         symbol_numbers[s] = 1;
-        colors[s] = 1 + s;
+        colors[s] = series_colour(s);
         styles[s] = series[s].dashed ? 2 : 1;
         widths[s] = 2.0;
         text_colors[s] = 15;
@@ -209,7 +213,7 @@ im_status im_plot_lines(im_ctx *ctx, const char *path, const im_plot_spec *spec,
     /* the tags over every line, so that no later line hides one */
     plschr(0, 0.7);
     for (int s = 0; s < n_series; s++) {
-        plcol0(1 + s);
+        plcol0(series_colour(s));
         draw_tags(&series[s], spec->tag_prefix, x0, x1 - x0, y0, y1 - y0, &placed);
     }
     plschr(0, 1.0);
@@ -237,6 +241,7 @@ im_status im_plot_page_open(im_ctx *ctx, const char *path, int width, int height
     plsetopt("geometry", geometry);
     plscolbg(255, 255, 255);
     plinit();
+    plscmap0n(18);          /* 16 series colours beside the black of index 15 (series_colour) */
     plscol0(15, 0, 0, 0);   /* black axes on white */
     plcol0(15);
     return IM_OK;

@@ -18,8 +18,8 @@
  * Nelder–Mead from five starts (each mode, between them, P's moments, the
  * run's start), the lowest kept; and the local minimiser reached from the
  * fit, where a member has two basins (a mode, or both). After a sweep
- * (one run per divergence), <output>-fits.png draws P and every fitted Q,
- * and a table lists each fit beside its exact minimiser. */
+ * <output>-fits.png draws P and each divergence's fitted Q (its first
+ * run), and a table lists every fit beside its exact minimiser. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,7 +332,9 @@ static im_status fit_summarize(im_ctx *ctx, const im_config *runs, im_record *co
             !im_record_metric(recs[r], "local_mu", &lm) || !im_record_metric(recs[r], "local_sd", &ls))
             continue;
         printf("%-11s %7.3f %7.3f   %9.3f %9.3f %+7.1f%%   %9.3f %9.3f\n", name, mu, sd, mx, sx, 100 * ve, lm, ls);
-        if (lines > MAX_LINES) continue;
+        int drawn = 0;   /* one line per divergence: its first run */
+        for (int k = 1; k < lines; k++) drawn |= strncmp(names[k - 1], name, strlen(name)) == 0 && names[k - 1][strlen(name)] == ':';
+        if (lines > MAX_LINES || drawn) continue;
         double *y = buf + (size_t)POINTS * (lines + 1);
         for (int i = 0; i < POINTS; i++) y[i] = normal_pdf(x[i], mu, sd);
         snprintf(names[lines - 1], sizeof names[0], "%s: N(%.2f, %.2f^2)", name, mu, sd);

@@ -195,7 +195,6 @@ static im_status bigan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_re
     if (!st) st = train(&t, &s, &m, est);
     if (!st) {
         im_record_num(rec, "mine_beta", s.mine_beta);
-        if (est) im_record_str(rec, "mi_term", est->plugin->name);
         im_record_num(rec, "train_seconds", im_seconds() - t0);
         st = evaluate(ctx, &s, &t.ds, &m, rng, rec);
     }

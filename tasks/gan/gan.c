@@ -1,7 +1,9 @@
 /* gan.c — task `gan`: a GAN on a 2-D mixture (gaussian-grid, spiral), with
+ * the standard losses or f-GAN's for any f-divergence (`divergence`), and
  * the MINE paper's remedy for mode collapse as an option: mine_beta > 0
  * adds β·Î(G([ε, c]); c) to what the generator maximises, Î from any
- * estimator plugin with a differentiable objective (train.c).
+ * estimator plugin with a differentiable objective (train.c): MINE, or
+ * InfoGAN's Barber–Agakov term with `ba`.
  *
  * Evaluation on eval_samples samples of G, codes uniform, against the
  * modes of the data (metrics.c): a sample is of high quality within
@@ -108,7 +110,6 @@ static im_status gan_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im_reco
     if (!st) st = gan_train(&t, &s, &m, est);
     if (!st) {
         im_record_num(rec, "mine_beta", s.mine_beta);
-        if (est) im_record_str(rec, "mi_term", est->plugin->name);   /* since 0.6: the picture names it */
         im_record_num(rec, "train_seconds", im_seconds() - t0);
         st = evaluate(ctx, &s, &t.ds, &m, rng, rec);
     }
@@ -133,6 +134,7 @@ static const char *const gan_sections[] = { "encoder:generator", "encoder:discri
 static const im_task_vt gan_vt = { IM_VT_SIZE(im_task_vt), .run = gan_run, .summarize = gan_summarize,
                                    .labelled_sections = gan_sections };
 static const im_plugin gan = IM_PLUGIN(IM_TASK, "gan",
-                               "GAN on a 2-D mixture, optionally MINE-regularised (beta * I(G([eps, c]); c)): mode coverage",
+                               "GAN on a 2-D mixture (standard or f-GAN losses), optionally with beta * I(G([eps, c]); c) "
+                               "(MINE, InfoGAN's ba, ...): mode coverage",
                                NULL, &gan_vt, .validate = gan_validate, .fields = gan_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &gan, &gan_bigan_plugin, NULL };

@@ -15,11 +15,12 @@
 #define MAX_PANELS 8     /* the picture's */
 
 /* A run's method: the losses (vanilla, or f-GAN's divergence) and the MI
- * term with its weight. Records before 0.6 lack the divergence (gan) and
- * the term's name (mine). */
+ * term with its weight, from the run's configuration (records before 0.6
+ * name no divergence: the standard losses). */
 static void method_of(const im_record *rec, char *buf, size_t size)
 {
-    const char *d = im_record_config_value(rec, "task", "divergence"), *term = im_record_text(rec, "mi_term");
+    const char *d = im_record_config_value(rec, "task", "divergence");
+    const char *term = im_record_config_value(rec, "estimator", "plugin");   /* absent: no term */
     double beta = 0;
     im_record_metric(rec, "mine_beta", &beta);
     int fgan = d && strcmp(d, "gan") != 0;
