@@ -175,6 +175,18 @@ START_TEST(gan_runs_end_to_end)
         }
         test_free_records(recs, n);
     }
+    /* f-GAN's losses: tiny.ini trained by KL with two D updates a step */
+    snprintf(args, sizeof args, "%s/tasks/gan/tiny.ini -o %s/fgan.jsonl --threads 1 --set task.divergence=kl "
+             "--set task.d_steps=2", test_srcdir(), test_tmpdir());
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    ck_assert_msg(strstr(out, "\nf-GAN kl  ") && strstr(out, "\nf-GAN kl + MINE beta=1 "), "%s", out);
+    snprintf(args, sizeof args, "%s/tasks/gan/tiny.ini --dry-run --set task.divergence=alpha --set task.alpha=0",
+             test_srcdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "task.alpha: 0 and 1 are the limits") != NULL, "%s", out);
+    snprintf(args, sizeof args, "%s/tasks/gan/bigan-tiny.ini --dry-run --set task.d_steps=2", test_srcdir());
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "bigan takes one discriminator update per step") != NULL, "%s", out);
     char ini[512];
     /* a generator of the wrong width, an estimator without an objective */
     test_write_file(ini, sizeof ini, "bad.ini",

@@ -54,9 +54,14 @@ im_status im_plot_scatter(im_ctx *ctx, const char *path, const char *title, cons
     shared_range(panels, n_panels, r);
     im_status st = im_plot_page_open(ctx, path, width, height, tmp, sizeof tmp);
     if (st) return st;
+    /* PLplot's text grows with the page's width: past three panels, scale
+     * it back to three panels' size, or the names under the panels overrun
+     * their neighbours */
+    double text = n_panels > 3 ? (40.0 + 3 * PANEL_PX) / width : 1;
     pladv(0);
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
+    plschr(0, text);
     plptex(0.5, 1 - 20.0 / height, 1, 0, 0.5, title);
     double side = (double)(PANEL_PX - 70) / width, top = 1 - 80.0 / height;   /* panels of PANEL_PX − 70 square */
     for (int p = 0; p < n_panels; p++) {
@@ -65,9 +70,9 @@ im_status im_plot_scatter(im_ctx *ctx, const char *path, const char *title, cons
         plwind(r[0], r[1], r[2], r[3]);
         plcol0(15);
         plbox("bcnst", 0, 0, "bcnstv", 0, 0);
-        plschr(0, 0.85);   /* a panel's title stays within its width */
+        plschr(0, 0.85 * text);   /* a panel's title stays within its width */
         plmtex("t", 0.8, 0.5, 0.5, panels[p].title);
-        plschr(0, 1.0);
+        plschr(0, text);
         plssym(0, 0.35);
         for (int s = 0; s < panels[p].n_series && s < MAX_PANEL_SERIES; s++) {
             plscol0(1 + s, palette[s][0], palette[s][1], palette[s][2]);

@@ -63,7 +63,14 @@ static im_status draw_samples(im_ctx *ctx, const im_config *cfg, const im_run_gr
     for (int b = 0; b < shown; b++) {
         points[b + 1] = curve_points(groups[b].run[0], "samples", &n);
         if (!points[b + 1]) continue;
-        method_of(groups[b].run[0], titles[b + 1], sizeof titles[b + 1]);
+        /* the method and its other settings, without their sections' names */
+        const char *k = groups[b].key;
+        size_t used = 0;
+        while (*k && used + 1 < sizeof titles[b + 1]) {
+            if (strncmp(k, "task.", 5) == 0) k += 5;
+            titles[b + 1][used++] = *k++;
+        }
+        titles[b + 1][used] = '\0';
         series[b + 1][0] = real;   /* under the generated points: where the modes are */
         series[b + 1][1] = (im_series){ .name = "generated samples (blue)", .x = points[b + 1], .y = points[b + 1] + n,
                                         .n = n };
