@@ -333,7 +333,8 @@ static im_status fit_summarize(im_ctx *ctx, const im_config *runs, im_record *co
             continue;
         printf("%-11s %7.3f %7.3f   %9.3f %9.3f %+7.1f%%   %9.3f %9.3f\n", name, mu, sd, mx, sx, 100 * ve, lm, ls);
         int drawn = 0;   /* one line per divergence: its first run */
-        for (int k = 1; k < lines; k++) drawn |= strncmp(names[k - 1], name, strlen(name)) == 0 && names[k - 1][strlen(name)] == ':';
+        size_t len = strlen(name);
+        for (int k = 1; k < lines; k++) drawn |= strncmp(names[k - 1], name, len) == 0 && names[k - 1][len] == ':';
         if (lines > MAX_LINES || drawn) continue;
         double *y = buf + (size_t)POINTS * (lines + 1);
         for (int i = 0; i < POINTS; i++) y[i] = normal_pdf(x[i], mu, sd);

@@ -112,15 +112,21 @@ void gan_adam(im_optim *opt, const im_params *p, double lr, double beta1, im_ctx
     opt->workers = ctx->workers;
 }
 
+/* f-GAN's bounds can be infinite (reverse KL and Neyman's chi^2 where G's
+ * samples leave the data) or overflow as e^V (Hellinger, Jeffrey, KL) */
+static const char *const f_gan_hint = "f-GAN's bound diverged: reverse-kl and neyman are infinite where G's samples "
+                                      "leave the data, others overflow with a fast D; lower lr_d or d_steps, or take "
+                                      "another divergence";
+
 im_status gan_loop_begin(gan_loop *r, im_task *t, const gan_settings *s, const char *name, const char *g_name,
                         const im_encoder *disc, im_estimator *est)
 {
     memset(r, 0, sizeof *r);
     r->g_name = g_name;
+    const char *hint = s->divergence ? f_gan_hint : "lower lr_g or mine_beta";
     im_status st = im_loop_begin(&r->l, t, &(im_loop_opts){ .name = name, .steps = s->steps,
                                                             .rows = t->ds.train.x.rows, .batch = s->batch,
-                                                            .progress_every = s->log_every,
-                                                            .hint = "lower lr_g or mine_beta" });
+                                                            .progress_every = s->log_every, .hint = hint });
     r->critic = est && est->vt->params ? est->vt->params(est->self) : NULL;
     gan_adam(&r->opt_d, im_encoder_params(disc), s->lr_d, s->adam_beta1, t->ctx);
     if (r->critic) gan_adam(&r->opt_critic, r->critic, s->lr_critic, s->adam_beta1, t->ctx);

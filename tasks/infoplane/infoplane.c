@@ -199,7 +199,8 @@ static im_status train(im_task *t, const settings *s, const im_dataset *ds, im_m
         im_mat_free(&xb);
         return st;
     }
-    im_curve *loss_curve = im_record_curve(t->rec, "train", 3, (const char *const[]){ "epoch", "loss", "train_accuracy" });
+    static const char *const loss_cols[] = { "epoch", "loss", "train_accuracy" };
+    im_curve *loss_curve = im_record_curve(t->rec, "train", 3, loss_cols);
     im_adam_init(&opt, params, s->lr);
     double epoch_loss = 0;
     long epoch_steps = 0;

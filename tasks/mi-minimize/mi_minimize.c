@@ -177,7 +177,8 @@ static im_status descend(im_task *t, const settings *s, im_estimator *est, outco
         st = im_train_opts_read(ctx, &est->sec, &topts);
         if (!st) im_train_opts_adam(ctx, &topts, critic, &opt_critic);
     }
-    if (!st) st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "mi-minimize", .steps = s->steps, .progress_every = 100 });
+    if (!st)
+        st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "mi-minimize", .steps = s->steps, .progress_every = 100 });
     if (st) {
         im_tape_free(eval);
         buffers_free(&b);
@@ -301,7 +302,8 @@ static im_status minimize_summarize(im_ctx *ctx, const im_config *runs, im_recor
         double *x = buf + 2 * (size_t)cap * i, *y = x + cap;
         int rows = mean_curve(&groups[i], x, y, cap);
         for (int r = 0; r < rows; r++) top = fmax(top, y[r]);
-        snprintf(names[i], sizeof names[i], "%.384s (%d seed%s)", groups[i].key, groups[i].n, groups[i].n > 1 ? "s" : "");
+        snprintf(names[i], sizeof names[i], "%.384s (%d seed%s)", groups[i].key, groups[i].n,
+                 groups[i].n > 1 ? "s" : "");
         series[i] = (im_series){ .name = names[i], .x = x, .y = y, .n = rows };
     }
     char path[4096];
