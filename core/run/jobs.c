@@ -38,6 +38,11 @@ static void worker_main(im_ctx *ctx, sweep_plan *plan, int cell, int threads, in
     if (!alone) ctx->progress = 0;      /* one worker at a time keeps the terminal's progress bar */
     int code = 1;
     im_record *rec = NULL;
+    /* the parent's pool, copied by fork: one thread (run_plan isolates
+     * cells on one), so no thread of it to join here; freed, not lost */
+    im_workers *inherited = ctx->workers;
+    ctx->workers = NULL;
+    im_workers_free(inherited);
     if (im_workers_new(ctx, threads, &ctx->workers) == IM_OK && (rec = cell_run(ctx, plan, cell)) != NULL)
         code = im_results_write(ctx, path, &rec, 1) == IM_OK ? 0 : 1;
     if (code) fprintf(stderr, "infomin-run: worker for run %d: %s\n", cell, rec ? ctx->err : "out of memory");
