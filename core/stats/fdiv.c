@@ -25,6 +25,8 @@ static const im_fdiv_info table[IM_FDIV_COUNT] = {
                         "1/(1 − α) − log(1 + exp(−v)) for α < 1; v for α > 1" },
 };
 
+int im_fdiv_alpha_ok(im_fdiv d, double alpha) { return d != IM_FDIV_ALPHA || (alpha != 0 && alpha != 1); }
+
 const im_fdiv_info *im_fdiv_get(im_fdiv d) { return d >= 0 && d < IM_FDIV_COUNT ? &table[d] : NULL; }
 
 int im_fdiv_find(const char *name, im_fdiv *out)

@@ -38,6 +38,11 @@ typedef struct im_fdiv_info {
 } im_fdiv_info;
 
 IM_API const im_fdiv_info *im_fdiv_get(im_fdiv d);
+/* since 0.6: whether alpha is valid for member d (the α member takes any
+ * alpha but 0 and 1, its limits KL and reverse KL); the refusal's text. */
+IM_API int im_fdiv_alpha_ok(im_fdiv d, double alpha);
+#define IM_FDIV_ALPHA_LIMITS \
+    "0 and 1 are the limits KL and reverse KL: give another alpha, or divergence = kl or reverse-kl"
 /* The member named `name` (its `name`); 0 if none. */
 IM_API int im_fdiv_find(const char *name, im_fdiv *out);
 

@@ -106,8 +106,7 @@ static im_status create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_r
         st = im_section_string(ctx, sec, "divergence", &name);
         if (!st) st = im_section_float(ctx, sec, "alpha", &v->alpha);
         if (!st && !im_fdiv_find(name, &v->member)) st = im_section_fail(ctx, sec, "divergence", "no member '%s'", name);
-        if (!st && v->member == IM_FDIV_ALPHA && (v->alpha == 0 || v->alpha == 1))
-            st = im_section_fail(ctx, sec, "alpha", "0 and 1 are the limits KL and reverse KL");
+        if (!st && !im_fdiv_alpha_ok(v->member, v->alpha)) st = im_section_fail(ctx, sec, "alpha", IM_FDIV_ALPHA_LIMITS);
     }
     if (!st) st = im_critic_init(ctx, &v->critic, sec, dx, dy, &v->rng);
     if (st) {

@@ -59,9 +59,8 @@ static im_status divergence_validate(im_ctx *ctx, const im_section *sec)
     if (!st && s.mixture && s.dim != 1)
         st = im_section_fail(ctx, sec, "q", "the mixture is one-dimensional (its exact value is integrated on a "
                              "grid): dim = 1, got %d", s.dim);
-    if (!st && s.divergence == IM_FDIV_ALPHA && (s.alpha == 0 || s.alpha == 1))
-        st = im_section_fail(ctx, sec, "alpha", "0 and 1 are the limits KL and reverse KL: give another alpha, or "
-                             "divergence = kl or reverse-kl");
+    if (!st && !im_fdiv_alpha_ok((im_fdiv)s.divergence, s.alpha))   /* dv: not a member, any alpha */
+        st = im_section_fail(ctx, sec, "alpha", IM_FDIV_ALPHA_LIMITS);
     return st;
 }
 

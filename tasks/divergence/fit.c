@@ -57,9 +57,8 @@ static im_status fit_validate(im_ctx *ctx, const im_section *sec)
 {
     settings s;
     im_status st = im_fields_read(ctx, sec, &s);
-    if (!st && s.divergence == IM_FDIV_ALPHA && (s.alpha == 0 || s.alpha == 1))
-        st = im_section_fail(ctx, sec, "alpha", "0 and 1 are the limits KL and reverse KL: give another alpha, or "
-                             "divergence = kl or reverse-kl");
+    if (!st && !im_fdiv_alpha_ok((im_fdiv)s.divergence, s.alpha))
+        st = im_section_fail(ctx, sec, "alpha", IM_FDIV_ALPHA_LIMITS);
     return st;
 }
 

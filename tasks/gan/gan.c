@@ -49,9 +49,8 @@ im_status gan_validate(im_ctx *ctx, const im_section *sec)
 {
     gan_settings s;
     im_status st = im_fields_read(ctx, sec, &s);
-    if (!st && gan_fdiv(s.divergence) == IM_FDIV_ALPHA && (s.alpha == 0 || s.alpha == 1))
-        st = im_section_fail(ctx, sec, "alpha", "0 and 1 are the limits KL and reverse KL: give another alpha, or "
-                             "divergence = kl or reverse-kl");
+    if (!st && !im_fdiv_alpha_ok(gan_fdiv(s.divergence), s.alpha))
+        st = im_section_fail(ctx, sec, "alpha", IM_FDIV_ALPHA_LIMITS);
     return st;
 }
 
