@@ -66,6 +66,26 @@ IM_API im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, doubl
  * x and y are n x dx and n x dy doubles, row-major. */
 IM_API im_status im_ksg(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, int k, double *out);
 
+/* since 0.6: the rest of the kNN family (core/stats/knn_info.c), max-norm,
+ * k neighbours (1..64), rows row-major doubles; each refuses data whose
+ * ties make its logarithms infinite, naming the row.
+ * Entropy of x (n x d), Kozachenko & Leonenko, in nats:
+ *   H = ψ(N) − ψ(k) + d log 2 + (d/N) Σ log ε_i. */
+IM_API im_status im_knn_entropy(im_ctx *ctx, const double *x, int n, int d, int k, double *out);
+/* KL divergence D(P‖Q) from samples p (n x d) and q (m x d), Wang, Kulkarni
+ * & Verdú (2009): (d/n) Σ log(ν_i / ρ_i) + log(m / (n − 1)). */
+IM_API im_status im_knn_kl(im_ctx *ctx, const double *p, int n, const double *q, int m, int d, int k, double *out);
+/* Conditional MI I(X;Y|Z), Frenzel & Pompe (2007):
+ *   ψ(k) + ⟨ψ(n_z + 1) − ψ(n_xz + 1) − ψ(n_yz + 1)⟩
+ * (dz = 0: the unconditional MI, KSG's estimator 1 with ψ(N)). */
+IM_API im_status im_knn_cmi(im_ctx *ctx, const double *x, const double *y, const double *z, int n, int dx, int dy,
+                            int dz, int k, double *out);
+/* MI of discrete-continuous mixtures, Gao, Kannan, Oh & Viswanath (2017):
+ * KSG's counts where the k-th neighbour is at a distance, the point's exact
+ * copies where it is at 0 (a discrete atom); continuous data give KSG's
+ * estimate with log N for ψ(N). */
+IM_API im_status im_mixed_mi(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, int k, double *out);
+
 /* since 0.6: binned (histogram) information (core/stats/binned.c). Each
  * column is cut into `bins` equal-width bins over lo..hi, or over the
  * column's own min..max when lo >= hi; values outside go to the end bins. */
