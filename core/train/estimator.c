@@ -110,21 +110,38 @@ im_status im_estimator_raw_estimate(im_estimator *est, im_ctx *ctx, const im_mat
     return est->vt->estimate ? est->vt->estimate(est->self, ctx, x, y, out) : objective_estimate(est, ctx, x, y, out);
 }
 
-im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out)
+/* A number im_estimator_estimate and _estimate_given report: finite, and
+ * not below IM_ESTIMATE_FLOOR when in nats. */
+static im_status check_estimate(im_ctx *ctx, const im_estimator *est, int rows, double v)
 {
-    im_status st = check_pair(ctx, est, x, y, "evaluation data");
-    if (st) return st;
-    st = im_estimator_raw_estimate(est, ctx, x, y, out);
-    if (st) return st;
-    if (!isfinite(*out))
-        return im_fail(ctx, IM_ENUMERIC, "estimator %s: estimate is %g (diverged?)", est->plugin->name, *out);
+    if (!isfinite(v)) return im_fail(ctx, IM_ENUMERIC, "estimator %s: estimate is %g (diverged?)", est->plugin->name, v);
     /* MI is not negative: a few hundredths below 0 is sampling noise (KSG
      * near independence), a nat below 0 is a readout that does not hold on
      * these rows (a held-out bound exploding on heavy tails reads -3e6) */
-    if (est->vt->unit == IM_UNIT_NATS && *out < IM_ESTIMATE_FLOOR)
+    if (est->vt->unit == IM_UNIT_NATS && v < IM_ESTIMATE_FLOOR)
         return im_fail(ctx, IM_ENUMERIC,
                        "estimator %s: estimate %g nats on %d rows is below %g: MI is not negative, so the readout "
                        "does not hold on these rows; not reported",
-                       est->plugin->name, *out, x->rows, IM_ESTIMATE_FLOOR);
+                       est->plugin->name, v, rows, IM_ESTIMATE_FLOOR);
     return IM_OK;
+}
+
+im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out)
+{
+    im_status st = check_pair(ctx, est, x, y, "evaluation data");
+    if (!st) st = im_estimator_raw_estimate(est, ctx, x, y, out);
+    return st ? st : check_estimate(ctx, est, x->rows, *out);
+}
+
+im_status im_estimator_estimate_given(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,
+                                      const im_mat *z, double *out)
+{
+    if (!est->vt->estimate_given)   /* the registry pads older vtables with NULL */
+        return im_fail(ctx, IM_EINVAL, "estimator %s has no conditional form of its own", est->plugin->name);
+    im_status st = check_pair(ctx, est, x, y, "evaluation data");
+    if (!st && z->rows != x->rows)
+        st = im_fail(ctx, IM_EINVAL, "estimator %s: %d rows of Z for %d of X", est->plugin->name, z->rows, x->rows);
+    if (!st) st = im_mat_check_finite(ctx, z, "Z");
+    if (!st) st = est->vt->estimate_given(est->self, ctx, x, y, z, out);
+    return st ? st : check_estimate(ctx, est, x->rows, *out);
 }

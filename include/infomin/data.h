@@ -45,6 +45,11 @@ typedef struct im_dataset {
      * (X then holds a per-graph feature vector, Y the graph's label); NULL
      * for every other dataset. Owned by the dataset. */
     im_graph_set *graphs;
+    /* Appended in 0.6: the conditional MI I(X;Y|T) in nats, when the
+     * generating process knows it (dataset `conditional`: T is the Z the
+     * estimate is given); has_true_cmi 0 for every other dataset. */
+    int has_true_cmi;
+    double true_cmi;
 } im_dataset;
 
 /* Appended fields only (plugin.h); required: create. */

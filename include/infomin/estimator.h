@@ -65,6 +65,12 @@ typedef struct im_estimator_vt {
     size_t (*state_size)(void *self);
     void (*state_save)(void *self, void *buf);
     void (*state_load)(void *self, const void *buf);
+    /* since 0.6 (appended; optional): the conditional MI I(X;Y|Z) in nats
+     * on the rows (x, y, z), for an estimator that trains nothing and has a
+     * conditional form of its own (ksg: Frenzel & Pompe). NULL: tasks use
+     * the chain rule I(X;Y|Z) = I(X;[Y,Z]) − I(X;Z) with two instances. */
+    im_status (*estimate_given)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, const im_mat *z,
+                                double *out);
 } im_estimator_vt;
 
 /* Generic-trainer settings, read from the estimator's section. */
@@ -116,6 +122,11 @@ IM_API im_status im_estimator_fit(im_ctx *ctx, im_estimator *est, const im_mat *
  * instead of being reported: MI is not negative. */
 #define IM_ESTIMATE_FLOOR (-1.0)
 IM_API im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, double *out);
+/* since 0.6: I(X;Y|Z) by the estimator's own conditional form, with the
+ * checks of im_estimator_estimate (rows, finite values, the floor);
+ * IM_EINVAL when it has none. */
+IM_API im_status im_estimator_estimate_given(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,
+                                             const im_mat *z, double *out);
 /* since 0.6: how far a fitted estimate may move, re-reading held-out rows
  * with the estimator as fitted (uncertainty.c).
  * A half-sampling interval: the estimate on `resamples` random halves of

@@ -3,7 +3,8 @@
  * in high dimension). Non-parametric and not differentiable: no objective.
  * input = copula runs it on the normal scores of every column (ranks mapped
  * through Φ⁻¹, core/stats/copula.c): the MI is unchanged, and heavy tails
- * no longer leave most points with far-away neighbours. */
+ * no longer leave most points with far-away neighbours. Given a Z, the
+ * conditional MI I(X;Y|Z) by Frenzel & Pompe's form of the same counts. */
 #include <string.h>
 #include <math.h>
 #include <stdlib.h>
@@ -79,54 +80,84 @@ static void add_jitter(double *v, int n, int cols, double jitter, im_rng *rng)
     }
 }
 
-static im_status check_continuous(im_ctx *ctx, const double *xd, int dx, const double *yd, int dy, int n)
+/* Refuses a column whose values more than TIED_SHARE_MAX of the rows
+ * share; `name` is the variable's letter in the message. */
+static im_status check_continuous(im_ctx *ctx, const double *v, int cols, int n, const char *name)
 {
     double *scratch = malloc(sizeof(double) * (size_t)n);
     if (!scratch) return im_fail(ctx, IM_ENOMEM, "ksg: out of memory");
     im_status st = IM_OK;
-    for (int v = 0; v < 2 && !st; v++)
-        for (int c = 0; c < (v ? dy : dx) && !st; c++) {
-            double share = tied_share(v ? yd : xd, n, v ? dy : dx, c, scratch);
-            if (share > TIED_SHARE_MAX)
-                st = im_fail(ctx, IM_EINVAL,
-                             "ksg: %.0f%% of the %d rows of %s column %d share their value with another row: KSG "
-                             "needs continuous data (integers: jitter = 1e-3 adds noise of that many sd, as "
-                             "scikit-learn adds some; large values that float32 rounds together: subtract their mean "
-                             "first)",
-                             100 * share, n, v ? "Y" : "X", c);
-        }
+    for (int c = 0; c < cols && !st; c++) {
+        double share = tied_share(v, n, cols, c, scratch);
+        if (share > TIED_SHARE_MAX)
+            st = im_fail(ctx, IM_EINVAL,
+                         "ksg: %.0f%% of the %d rows of %s column %d share their value with another row: KSG "
+                         "needs continuous data (integers: jitter = 1e-3 adds noise of that many sd, as "
+                         "scikit-learn adds some; discrete columns: estimator mixed; large values that float32 "
+                         "rounds together: subtract their mean first)",
+                         100 * share, n, name, c);
+    }
     free(scratch);
+    return st;
+}
+
+/* The variables as doubles, on the rows the estimate reads (all, or
+ * max_samples drawn by the seed: the same rows of each), jittered and
+ * mapped as the keys say, checked continuous. */
+static im_status prepare_rows(ksg *e, im_ctx *ctx, const im_mat *const *vars, double **out, int count, int *n_out)
+{
+    int rows_in = vars[0]->rows;
+    int n = e->max_samples > 0 && e->max_samples < rows_in ? e->max_samples : rows_in;
+    int *rows = malloc(sizeof(int) * (size_t)rows_in);
+    im_status st = rows ? IM_OK : im_fail(ctx, IM_ENOMEM, "ksg: out of memory");
+    if (!st && n < rows_in)
+        im_rng_permutation(&e->rng, rows, rows_in);
+    else if (!st)
+        for (int i = 0; i < n; i++) rows[i] = i;
+    static const char *const names[] = { "X", "Y", "Z" };
+    for (int v = 0; v < count && !st; v++) {
+        const im_mat *m = vars[v];
+        out[v] = malloc(sizeof(double) * (size_t)n * (size_t)(m->cols > 0 ? m->cols : 1));
+        if (!out[v]) {
+            st = im_fail(ctx, IM_ENOMEM, "ksg: out of memory");
+            break;
+        }
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < m->cols; c++) out[v][(long)i * m->cols + c] = im_mat_row(m, rows[i])[c];
+        if (e->jitter > 0) add_jitter(out[v], n, m->cols, e->jitter, &e->rng);
+        st = check_continuous(ctx, out[v], m->cols, n, names[v]);
+        if (!st && e->copula) st = im_normal_scores(ctx, out[v], n, m->cols);
+    }
+    free(rows);
+    *n_out = n;
     return st;
 }
 
 static im_status ksg_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
     ksg *e = self;
-    int n = e->max_samples > 0 && e->max_samples < x->rows ? e->max_samples : x->rows;
-    int *rows = malloc(sizeof(int) * (size_t)x->rows);
-    double *xd = malloc(sizeof(double) * (size_t)n * x->cols), *yd = malloc(sizeof(double) * (size_t)n * y->cols);
-    im_status st = rows && xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "ksg: out of memory");
-    if (!st) {
-        if (n < x->rows)
-            im_rng_permutation(&e->rng, rows, x->rows);
-        else
-            for (int i = 0; i < n; i++) rows[i] = i;
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < x->cols; c++) xd[(long)i * x->cols + c] = im_mat_row(x, rows[i])[c];
-            for (int c = 0; c < y->cols; c++) yd[(long)i * y->cols + c] = im_mat_row(y, rows[i])[c];
-        }
-        if (e->jitter > 0) {
-            add_jitter(xd, n, x->cols, e->jitter, &e->rng);
-            add_jitter(yd, n, y->cols, e->jitter, &e->rng);
-        }
-        st = check_continuous(ctx, xd, x->cols, yd, y->cols, n);
-        if (!st && e->copula) st = im_normal_scores(ctx, xd, n, x->cols);
-        if (!st && e->copula) st = im_normal_scores(ctx, yd, n, y->cols);
-        if (!st) st = im_ksg(ctx, xd, yd, n, x->cols, y->cols, e->k, out);
-    }
-    free(rows);
-    free(xd);
-    free(yd);
+    const im_mat *vars[2] = { x, y };
+    double *v[2] = { NULL, NULL };
+    int n;
+    im_status st = prepare_rows(e, ctx, vars, v, 2, &n);
+    if (!st) st = im_ksg(ctx, v[0], v[1], n, x->cols, y->cols, e->k, out);
+    free(v[0]);
+    free(v[1]);
+    return st;
+}
+
+/* Frenzel & Pompe's conditional form (core/stats/knn_info.c) on the same
+ * rows and maps. */
+static im_status ksg_estimate_given(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, const im_mat *z,
+                                    double *out)
+{
+    ksg *e = self;
+    const im_mat *vars[3] = { x, y, z };
+    double *v[3] = { NULL, NULL, NULL };
+    int n;
+    im_status st = prepare_rows(e, ctx, vars, v, 3, &n);
+    if (!st) st = im_knn_cmi(ctx, v[0], v[1], v[2], n, x->cols, y->cols, z->cols, e->k, out);
+    for (int i = 0; i < 3; i++) free(v[i]);
     return st;
 }
 
@@ -137,6 +168,7 @@ static const im_estimator_vt ksg_vt = {
     .create = ksg_create,
     .destroy = ksg_destroy,
     .estimate = ksg_estimate,
+    .estimate_given = ksg_estimate_given,
 };
 static const im_plugin ksg_plugin = IM_PLUGIN(IM_ESTIMATOR, "ksg",
                                       "Kraskov-Stoegbauer-Grassberger kNN estimator 1 (max-norm)", NULL, &ksg_vt,

@@ -10,14 +10,16 @@
  *     estimate scaled by 1/√2 (root-n rate) — which, unlike the bootstrap,
  *     draws no duplicate rows (duplicates break kNN estimators such as KSG).
  * Curves (objective per step, validation estimate) go into the record and,
- * with plot = true, into <output>.png against the true MI. */
+ * with plot = true, into <output>.png against the true MI. Since 0.6,
+ * given = t estimates I(X;Y|T) instead (given.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "infomin/infomin.h"
+#include "mi_estimate.h"
 
 typedef struct {
-    int resamples, spread_steps, plot, rows;
+    int resamples, spread_steps, plot, rows, given;
     double ci;
 } settings;
 
@@ -27,6 +29,9 @@ static const im_field mi_estimate_fields[] = {
     IM_INT(settings, spread_steps, "200", "last training steps whose per-batch estimates give the spread", ">=2"),
     IM_BOOL(settings, plot, "true", "write <output>.png: estimate vs step against the true MI (trained estimators)"),
     IM_ROWS_FIELD(settings, rows),
+    IM_CHOICE(settings, given, "none", "estimate I(X;Y|T), the dataset's third variable T given (ksg: Frenzel-Pompe; "
+              "other estimators: the chain rule I(X;[Y,T]) - I(X;T); no interval yet), or I(X;Y)",
+              "none|t", .neutral = "none"),
     IM_FIELDS_END,
 };
 
@@ -149,6 +154,11 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     im_estimator *est = NULL;
     im_mat x = { 0 }, y = { 0 };   /* the rows the estimate reads */
     const char *rows = "";
+    if (!st && s.given) {
+        st = mi_estimate_given(&t, s.rows, rec);
+        im_task_close(&t);
+        return st;
+    }
     if (!st) st = im_estimator_new(ctx, cfg, "estimator", ds->train.x.cols, ds->train.y.cols, rng, &est);
     if (!st) st = im_task_estimator_rows(&t, est, s.rows, &x, &y, &rows);
     double estimate = NAN, t0 = im_seconds(), fit_seconds = 0;

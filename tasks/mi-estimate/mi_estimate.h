@@ -1,0 +1,10 @@
+/* mi_estimate.h — the parts of task `mi-estimate` in other files. */
+#ifndef MI_ESTIMATE_H
+#define MI_ESTIMATE_H
+#include "infomin/infomin.h"
+
+/* given = t (given.c): I(X;Y|T) on the rows `rows_key` picks, into rec and
+ * one line on stdout. */
+im_status mi_estimate_given(im_task *t, int rows_key, im_record *rec);
+
+#endif
