@@ -28,7 +28,7 @@ expect() {   # expect "WANTED" WORDS...
 run=$build/infomin-run
 expect "--describe" "$run" --desc
 expect "ksg" "$run" --describe ks
-expect "mi-benchmark mi-estimate mi-minimize mi-staircase mine mine-f" "$run" --describe mi
+expect "mi-benchmark mi-estimate mi-minimize mi-staircase mine mine-f mixed" "$run" --describe mi
 expect "estimator.steps=" "$run" tasks/mi-estimate/quickstart.ini --set estimator.ste
 expect "dataset.dim=" "$run" tasks/mi-estimate/quickstart.ini --set dataset.di
 expect "encoder. estimator." "$run" --set e
