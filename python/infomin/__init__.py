@@ -115,16 +115,27 @@ class _Watch:
                     pass
 
     def call(self, handle, fn, args):
+        # The handle is in place before the pipe is: a byte the helper reads
+        # finds it. A signal that came just before the pipe went in is
+        # handled at the first check after it, as a KeyboardInterrupt here:
+        # the wakeup fd that was there is put back all the same.
+        self.handle, armed, previous = handle, False, None
         try:
-            previous = signal.set_wakeup_fd(self._w, warn_on_full_buffer=False)
-        except ValueError:  # not the main thread of the main interpreter
-            return fn(*args)
-        self.forward, self.handle = previous, handle
-        try:
+            try:
+                armed = True
+                previous = signal.set_wakeup_fd(self._w, warn_on_full_buffer=False)
+            except ValueError:  # not the main thread of the main interpreter
+                armed = False
+                return fn(*args)
+            self.forward = previous
             return fn(*args)
         finally:
             self.handle = None
-            signal.set_wakeup_fd(previous)
+            if armed:
+                if previous is None:  # interrupted as it went in: is the pipe there?
+                    current = signal.set_wakeup_fd(-1)
+                    previous = -1 if current == self._w else current
+                signal.set_wakeup_fd(previous)
             self.forward = -1
 
 

@@ -196,6 +196,33 @@ def test_sigint_during_a_fit_raises_keyboardinterrupt_within_a_second():
     assert lines[1].startswith("then "), done.stdout
 
 
+
+def test_a_sigint_as_the_pipe_goes_in_puts_the_wakeup_fd_back():
+    # the signal is handled as set_wakeup_fd returns, before the call: the
+    # KeyboardInterrupt comes, and the wakeup fd is what it was (-1), not the
+    # package's pipe (which kept every later signal's byte)
+    script = textwrap.dedent("""\
+        import os, signal
+        import numpy as np, infomin
+        x = np.random.default_rng(0).normal(size=(400, 2)); y = x[:, :1]
+        real = signal.set_wakeup_fd
+        def late(fd, **kw):
+            previous = real(fd, **kw)
+            if fd != -1 and not getattr(late, "done", False):
+                late.done = True
+                os.kill(os.getpid(), signal.SIGINT)
+            return previous
+        signal.set_wakeup_fd = late
+        try:
+            infomin.mi(x, y, estimator="mine", steps=10**8)
+            print("finished")
+        except KeyboardInterrupt:
+            print("interrupted, wakeup fd %d" % real(-1))
+        """)
+    done = subprocess.run([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=120, env=os.environ)
+    assert done.stdout.strip() == "interrupted, wakeup fd -1", done.stdout
+
 # ---- the rest of the surface ----
 
 def test_interval_and_independence_test():
