@@ -284,7 +284,7 @@ START_TEST(tied_data_and_bad_sizes_are_refused_with_the_place_named)
     double v;
     x[40] = x[41] = x[42] = x[43] = 1.5;   /* four copies: 0 to the 3rd neighbour */
     ck_assert_int_eq(im_knn_entropy(&ctx, x, 100, 1, 3, &v), IM_EINVAL);
-    ck_assert_msg(strstr(ctx.err, "row 40") && strstr(ctx.err, "continuous"), "%s", ctx.err);
+    ck_assert_msg(strstr(ctx.err, "row 40") && strstr(ctx.err, "needs continuous data"), "%s", ctx.err);
     ck_assert_int_eq(im_knn_kl(&ctx, z, 100, y, 100, 1, 3, &v), IM_EINVAL);
     ck_assert_msg(strstr(ctx.err, "row 0 of P"), "%s", ctx.err);
     ck_assert_int_eq(im_knn_entropy(&ctx, y, 100, 1, 0, &v), IM_EINVAL);
@@ -295,6 +295,50 @@ START_TEST(tied_data_and_bad_sizes_are_refused_with_the_place_named)
     /* discrete columns are what mixed is for */
     ck_assert_int_eq(im_mixed_mi(&ctx, z, x, 100, 1, 1, 3, &v), IM_OK);
     ck_assert(isfinite(v));
+}
+END_TEST
+
+/* The array API (mi.h): the handle's conditional form and the one-call
+ * entropy and divergence give the functions' numbers, and refuse what they
+ * refuse with the place named. */
+START_TEST(the_array_api_gives_the_same_numbers)
+{
+    enum { M = 3000 };
+    static double x[M], y[M], z[M], p[2 * M], q[2 * M];
+    for (int i = 0; i < M; i++) x[i] = im_rng_normal(&rng), y[i] = im_rng_normal(&rng), z[i] = x[i] + y[i] + im_rng_normal(&rng);
+    for (int i = 0; i < 2 * M; i++) p[i] = im_rng_normal(&rng), q[i] = 1 + im_rng_normal(&rng);
+    double direct, v;
+    char err[512];
+    im_mi_handle *m;
+    const char *k8[] = { "k=8" };
+    ck_assert(im_mi_open(&m, "ksg", k8, 1, 0) == IM_OK);
+    ck_assert_int_eq(im_mi_has_given(m), 1);
+    ck_assert_msg(im_mi_run_given(m, x, M, 1, y, M, 1, z, M, 1, &v) == IM_OK, "%s", im_mi_message(m));
+    ck_assert(im_knn_cmi(&ctx, x, y, z, M, 1, 1, 1, 8, &direct) == IM_OK);
+    ck_assert_double_eq_tol(v, direct, 1e-3);   /* the handle rounds rows to float32 and shuffles them */
+    ck_assert_int_eq(im_mi_run_given(m, x, M, 1, y, M, 1, z, M - 1, 1, &v), IM_EINVAL);
+    ck_assert_msg(strstr(im_mi_message(m), "z has 2999"), "%s", im_mi_message(m));
+    z[7] = NAN;
+    ck_assert_int_eq(im_mi_run_given(m, x, M, 1, y, M, 1, z, M, 1, &v), IM_EINVAL);
+    ck_assert_msg(strstr(im_mi_message(m), "z: row 7, column 0 is NaN"), "%s", im_mi_message(m));
+    im_mi_close(m);
+    ck_assert(im_mi_open(&m, "gaussian", NULL, 0, 0) == IM_OK);
+    ck_assert_int_eq(im_mi_has_given(m), 0);
+    ck_assert_int_eq(im_mi_run_given(m, x, M, 1, y, M, 1, z, M, 1, &v), IM_EINVAL);
+    ck_assert_msg(strstr(im_mi_message(m), "chain rule"), "%s", im_mi_message(m));
+    im_mi_close(m);
+
+    ck_assert_msg(im_entropy(p, M, 2, 3, &v, err, sizeof err) == IM_OK, "%s", err);
+    ck_assert(im_knn_entropy(&ctx, p, M, 2, 3, &direct) == IM_OK);
+    ck_assert_double_eq(v, direct);
+    ck_assert_msg(im_kl_divergence(p, M, q, M, 2, 5, &v, err, sizeof err) == IM_OK, "%s", err);
+    ck_assert(im_knn_kl(&ctx, p, M, q, M, 2, 5, &direct) == IM_OK);
+    ck_assert_double_eq(v, direct);
+    p[5] = INFINITY;
+    ck_assert_int_eq(im_entropy(p, M, 2, 3, &v, err, sizeof err), IM_EINVAL);
+    ck_assert_msg(strstr(err, "x: row 2, column 1 is infinite"), "%s", err);
+    ck_assert_int_eq(im_kl_divergence(q, M, p, M, 2, 65, &v, err, sizeof err), IM_EINVAL);
+    ck_assert_msg(strstr(err, "k = 65"), "%s", err);
 }
 END_TEST
 
@@ -331,6 +375,7 @@ int main(void)
     tcase_add_test(tc, cmi_matches_gaussian_chains_and_colliders);
     tcase_add_test(tc, mixed_mi_matches_discrete_and_mixed_truths);
     tcase_add_test(tc, tied_data_and_bad_sizes_are_refused_with_the_place_named);
+    tcase_add_test(tc, the_array_api_gives_the_same_numbers);
     tcase_add_test(tc, estimates_do_not_depend_on_the_thread_count);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -20,6 +20,7 @@
 #include "infomin/mi.h"
 #include "infomin/numtext.h"
 #include "infomin/registry.h"
+#include "infomin/stats.h"
 #include "infomin/workers.h"
 
 struct im_mi_handle {
@@ -168,6 +169,13 @@ const char *im_mi_bound(const im_mi_handle *m)
 const char *im_mi_unit(const im_mi_handle *m)
 {
     return m && m->plugin ? im_unit_name(((const im_estimator_vt *)m->plugin->vtable)->unit) : "";
+}
+
+int im_mi_has_given(const im_mi_handle *m)
+{
+    if (!m || !m->plugin) return 0;
+    const im_estimator_vt *vt = m->plugin->vtable;
+    return vt->estimate_given != NULL;   /* the registry pads older vtables with NULL */
 }
 
 int im_mi_trains(const im_mi_handle *m)
@@ -351,6 +359,41 @@ static im_status mi_run_in_c(im_mi_handle *m, const double *x, long nx, int dx, 
     return st;
 }
 
+/* I(X;Y|Z) by the estimator's own conditional form on every row, in the
+ * order the seed shuffles them (as mi_run reads an estimator that trains
+ * nothing). */
+static im_status mi_run_given_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                                   const double *z, long nz, int dz, double *out)
+{
+    im_status st = begin(m);
+    if (st) return st;
+    if (!im_mi_has_given(m))
+        return im_fail(&m->ctx, IM_EINVAL,
+                       "estimator %s has no conditional form of its own (ksg has: Frenzel-Pompe); the chain rule "
+                       "I(X;[Y,Z]) - I(X;Z) with two handles serves any other (the Python package's cmi does it)",
+                       m->plugin->name);
+    st = check_shapes(m, x, nx, dx, y, ny, dy);
+    if (!st && !z) st = im_fail(&m->ctx, IM_EINVAL, "z is NULL");
+    if (!st && (nz <= 0 || dz <= 0)) st = im_fail(&m->ctx, IM_EINVAL, "z is empty (%ld rows of %d columns)", nz, dz);
+    if (!st && nz != nx)
+        st = im_fail(&m->ctx, IM_EINVAL, "x has %ld rows and z has %ld: row i of each is one sample", nx, nz);
+    if (!st) st = check_values(m, "z", z, nz, dz);
+    if (st) return st;
+    im_rng_seed(&m->rng, m->seed);
+    int *order = malloc(sizeof(int) * (size_t)nx);
+    if (!order) return im_fail(&m->ctx, IM_ENOMEM, "out of memory");
+    im_rng_permutation(&m->rng, order, (int)nx);
+    im_mat xm = { 0 }, ym = { 0 }, zm = { 0 };
+    st = to_mat(m, x, dx, order, (int)nx, &xm);
+    if (!st) st = to_mat(m, y, dy, order, (int)nx, &ym);
+    if (!st) st = to_mat(m, z, dz, order, (int)nx, &zm);
+    if (!st) st = new_estimator(m, dx, dy);
+    if (!st) st = im_estimator_estimate_given(&m->ctx, m->est, &xm, &ym, &zm, out);
+    im_mat_free(&xm), im_mat_free(&ym), im_mat_free(&zm);
+    free(order);
+    return st;
+}
+
 static im_status mi_fit_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy)
 {
     im_status st = begin(m);
@@ -487,6 +530,12 @@ im_status im_mi_run(im_mi_handle *m, const double *x, long nx, int dx, const dou
     IN_C_LOCALE(m, mi_run_in_c(m, x, nx, dx, y, ny, dy, out));
 }
 
+im_status im_mi_run_given(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                          const double *z, long nz, int dz, double *out)
+{
+    IN_C_LOCALE(m, mi_run_given_in_c(m, x, nx, dx, y, ny, dy, z, nz, dz, out));
+}
+
 im_status im_mi_fit(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy)
 {
     IN_C_LOCALE(m, mi_fit_in_c(m, x, nx, dx, y, ny, dy));
@@ -508,4 +557,58 @@ im_status im_mi_pvalue(im_mi_handle *m, const double *x, long nx, int dx, const 
                        int permutations, double *statistic, double *p_value)
 {
     IN_C_LOCALE(m, mi_pvalue_in_c(m, x, nx, dx, y, ny, dy, permutations, statistic, p_value));
+}
+
+/* ---- the kNN entropy and divergence: no estimator plugin, one call ---- */
+
+/* a row-major array of n rows of d finite values, for the calls below */
+static im_status check_array(im_ctx *ctx, const char *name, const double *a, long n, int d, int k)
+{
+    if (!a) return im_fail(ctx, IM_EINVAL, "%s is NULL", name);
+    if (n <= 0 || d <= 0) return im_fail(ctx, IM_EINVAL, "%s is empty (%ld rows of %d columns)", name, n, d);
+    if (n > INT_MAX / 2) return im_fail(ctx, IM_EINVAL, "%s: %ld rows, more than this library's %d", name, n, INT_MAX / 2);
+    if (k < 1 || k > 64) return im_fail(ctx, IM_EINVAL, "k = %d outside 1..64", k);
+    for (long i = 0; i < n * d; i++)
+        if (!isfinite(a[i]))
+            return im_fail(ctx, IM_EINVAL, "%s: row %ld, column %ld is %s", name, i / d, i % d,
+                           isnan(a[i]) ? "NaN (estimates need finite numbers)" : "infinite (estimates need finite numbers)");
+    return IM_OK;
+}
+
+static im_status knn_done(im_ctx *ctx, im_status st, char *err, size_t err_size)
+{
+    if (st && err && err_size) snprintf(err, err_size, "%s", ctx->err);
+    if (!st && err && err_size) err[0] = '\0';
+    return st;
+}
+
+static im_status entropy_in_c(const double *x, long n, int d, int k, double *out, char *err, size_t err_size)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_status st = check_array(&ctx, "x", x, n, d, k);
+    if (!st) st = im_knn_entropy(&ctx, x, (int)n, d, k, out);
+    return knn_done(&ctx, st, err, err_size);
+}
+
+static im_status kl_in_c(const double *p, long n, const double *q, long m, int d, int k, double *out, char *err,
+                         size_t err_size)
+{
+    im_ctx ctx;
+    im_ctx_init(&ctx);
+    im_status st = check_array(&ctx, "p", p, n, d, k);
+    if (!st) st = check_array(&ctx, "q", q, m, d, k);
+    if (!st) st = im_knn_kl(&ctx, p, (int)n, q, (int)m, d, k, out);
+    return knn_done(&ctx, st, err, err_size);
+}
+
+im_status im_entropy(const double *x, long n, int d, int k, double *out, char *err, size_t err_size)
+{
+    IN_C_LOCALE(NULL, entropy_in_c(x, n, d, k, out, err, err_size));
+}
+
+im_status im_kl_divergence(const double *p, long n, const double *q, long m, int d, int k, double *out, char *err,
+                           size_t err_size)
+{
+    IN_C_LOCALE(NULL, kl_in_c(p, n, q, m, d, k, out, err, err_size));
 }

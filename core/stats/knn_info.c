@@ -27,10 +27,10 @@ static int first_tied(const double *eps, int n)
 static im_status tied_error(im_ctx *ctx, const char *what, const char *sample, int row, int k)
 {
     return im_fail(ctx, IM_EINVAL,
-                   "%s: row %d of %s has %d or more copies (distance 0 to its k = %d-th neighbour): the estimate "
-                   "needs continuous data (add noise far below the data's scale, or use mixed for discrete "
-                   "columns)",
-                   what, row, sample, k, k);
+                   "%s: row %d of %s has at least k = %d exact copies, so its distance to the k-th neighbour is 0: "
+                   "the estimate needs continuous data (add noise far below the data's scale; for the MI of "
+                   "discrete columns, estimator mixed)",
+                   what, row, sample, k);
 }
 
 /* H = ψ(N) − ψ(k) + d·log 2 + (d/N) Σ log ε_i: the ball of radius ε in the

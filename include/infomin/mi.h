@@ -80,6 +80,13 @@ IM_API im_status im_mi_interval(im_mi_handle *m, const double *x, long nx, int d
 IM_API im_status im_mi_pvalue(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
                               int permutations, double *statistic, double *p_value);
 
+/* since 0.6: the conditional MI I(X;Y|Z) by the estimator's own
+ * conditional form (ksg: Frenzel & Pompe) on every row, z nz × dz beside x
+ * and y; IM_EINVAL for an estimator without one (im_mi_has_given), whose
+ * conditional MI is the chain rule I(X;[Y,Z]) − I(X;Z) of two runs. */
+IM_API im_status im_mi_run_given(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                                 const double *z, long nz, int dz, double *out);
+IM_API int im_mi_has_given(const im_mi_handle *m);
 /* "lower", "upper" or "estimate"; "nats" or "correlation". */
 IM_API const char *im_mi_bound(const im_mi_handle *m);
 IM_API const char *im_mi_unit(const im_mi_handle *m);
@@ -116,4 +123,12 @@ IM_API im_status im_mi(const char *estimator, const char *const *options, int n_
                        const double *x, long nx, int dx, const double *y, long ny, int dy, double *out, char *err,
                        size_t err_size);
 
+/* since 0.6: the kNN entropy of x (n × d, Kozachenko-Leonenko) and the KL
+ * divergence D(P‖Q) of samples p (n × d) and q (m × d, Wang-Kulkarni-Verdú),
+ * in nats, k neighbours (1..64; stats.h has their formulas); no estimator
+ * plugin. Ties that make a distance 0 are refused with the row named; the
+ * message of a failure goes into err. */
+IM_API im_status im_entropy(const double *x, long n, int d, int k, double *out, char *err, size_t err_size);
+IM_API im_status im_kl_divergence(const double *p, long n, const double *q, long m, int d, int k, double *out,
+                                  char *err, size_t err_size);
 #endif

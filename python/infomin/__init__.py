@@ -31,7 +31,8 @@ from . import _lib
 from ._lib import lib
 from ._results import read_results, run
 
-__all__ = ["Error", "Estimator", "mi", "interval", "independence_test", "mutual_info_columns", "split",
+__all__ = ["Error", "Estimator", "mi", "cmi", "entropy", "kl_divergence", "interval", "independence_test",
+           "mutual_info_columns", "split",
            "plugins", "describe", "run", "read_results", "version", "__version__"]
 
 __version__ = lib.im_version().decode()
@@ -266,6 +267,49 @@ def mi(x, y, estimator="ksg", seed=0, **options):
     """I(X;Y) of paired rows x, y with one estimator (nats, or its unit)."""
     with Estimator(estimator, seed=seed, **options) as est:
         return est.estimate(x, y)
+
+
+def cmi(x, y, z, estimator="ksg", seed=0, **options):
+    """I(X;Y|Z) in nats, of paired rows x, y, z. An estimator with a
+    conditional form of its own (ksg: Frenzel & Pompe) reads every row; any
+    other in nats takes the chain rule I(X;[Y,Z]) - I(X;Z), each term as
+    infomin.mi makes it (the same seed and split): an estimate, not a bound."""
+    x, y, z = _rows(x, "x"), _rows(y, "y"), _rows(z, "z")
+    with Estimator(estimator, seed=seed, **options) as est:
+        if lib.im_mi_has_given(est._h):
+            out = ctypes.c_double()
+            est._call(lib.im_mi_run_given, *_shape_args(x, y), _ptr(z), z.shape[0], z.shape[1], ctypes.byref(out))
+            return out.value
+        if est.unit != "nats":
+            raise Error("estimator %s reads a %s, not nats: the chain rule I(X;[Y,Z]) - I(X;Z) needs MI"
+                        % (est.name, est.unit))
+        if z.shape[0] != y.shape[0]:
+            raise Error("y has %d rows and z has %d: row i of each is one sample" % (y.shape[0], z.shape[0]))
+        return est.estimate(x, np.hstack([y, z])) - est.estimate(x, z)
+
+
+def _knn_call(fn, *args):
+    out, err = ctypes.c_double(), ctypes.create_string_buffer(1024)
+    if fn(*args, ctypes.byref(out), err, len(err)) != _lib.OK:
+        raise Error(err.value.decode())
+    return out.value
+
+
+def entropy(x, k=3):
+    """The differential entropy of the rows of x in nats: Kozachenko &
+    Leonenko's kNN estimate (max-norm, k neighbours)."""
+    x = _rows(x, "x")
+    return _knn_call(lib.im_entropy, _ptr(x), x.shape[0], x.shape[1], int(k))
+
+
+def kl_divergence(p, q, k=3):
+    """D(P||Q) in nats from samples p and q of the same width: Wang,
+    Kulkarni & Verdu's kNN estimate (k neighbours)."""
+    p, q = _rows(p, "p"), _rows(q, "q")
+    if p.shape[1] != q.shape[1]:
+        raise Error("p has %d columns and q has %d: the two samples must have the same width"
+                    % (p.shape[1], q.shape[1]))
+    return _knn_call(lib.im_kl_divergence, _ptr(p), p.shape[0], _ptr(q), q.shape[0], p.shape[1], int(k))
 
 
 def interval(x, y, estimator="ksg", seed=0, resamples=50, ci=0.9, **options):

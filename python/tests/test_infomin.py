@@ -225,6 +225,29 @@ def test_a_sigint_as_the_pipe_goes_in_puts_the_wakeup_fd_back():
 
 # ---- the rest of the surface ----
 
+def test_cmi_entropy_and_kl_divergence_against_exact_values():
+    # a collider X -> Z <- Y: I(X;Y) = 0, I(X;Y|Z) = log(4/3)/2; ksg by
+    # Frenzel-Pompe, gaussian by the chain rule; N = 10,000 (test_knn.c has
+    # the tolerances' measurements)
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=10000), rng.normal(size=10000)
+    z = x + y + rng.normal(size=10000)
+    truth = 0.5 * np.log(4 / 3)
+    assert abs(infomin.cmi(x, y, z, k=8) - truth) < 0.02
+    assert abs(infomin.cmi(x, y, z, estimator="gaussian") - truth) < 0.02
+    assert abs(infomin.mi(x, y, k=8)) < 0.02
+    h = infomin.entropy(rng.normal(size=(10000, 2)) * 2)
+    assert abs(h - (np.log(2 * np.pi * np.e) + 2 * np.log(2))) < 0.04
+    d = infomin.kl_divergence(rng.normal(size=(10000, 2)), rng.normal(size=(10000, 2)) + [1, 0], k=5)
+    assert abs(d - 0.5) < 0.05
+    with pytest.raises(infomin.Error, match="row 0 of the sample has at least k = 3 exact copies"):
+        infomin.entropy(np.zeros(10))
+    with pytest.raises(infomin.Error, match="reads a correlation, not nats"):
+        infomin.cmi(x, y, z, estimator="dcor")
+    with pytest.raises(infomin.Error, match="p has 2 columns and q has 1"):
+        infomin.kl_divergence(np.ones((5, 2)), np.ones(5))
+
+
 def test_interval_and_independence_test():
     x, y = pairs(3000, seed=7)
     r = infomin.interval(x, y, resamples=30)
