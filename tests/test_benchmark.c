@@ -298,6 +298,20 @@ START_TEST(benchmark_sweep_end_to_end)
     ck_assert_double_eq_tol(v, log(128.0), 1e-4);
     ck_assert(im_record_metric(r, "solved", &solved) && solved == 1);
     for (int i = 0; i < n; i++) ck_assert(im_record_ok(recs[i]));
+    /* the within-10% row counts the cells whose mean is within 10% of the
+     * truth, per estimator in the table's column order */
+    static const char *const columns[3] = { "gaussian", "ksg", "infonce" };
+    char expect[256];
+    int at = snprintf(expect, sizeof expect, "%-39s", "within 10% of the truth");
+    for (int c = 0; c < 3; c++) {
+        int close = 0;
+        for (int i = 0; i < n; i++)
+            close += strcmp(im_record_text(recs[i], "estimator"), columns[c]) == 0 &&
+                     im_record_metric(recs[i], "ratio", &ratio) && fabs(ratio - 1) < 0.1;
+        at += snprintf(expect + at, sizeof expect - (size_t)at, " %5d / %-2d", close, 6);
+    }
+    ck_assert_msg(strstr(out, expect), "no line '%s' in:\n%s", expect, out);
+    ck_assert_ptr_nonnull(strstr(out, "tasks within 10% of the truth by at least one estimator:"));
     test_free_records(recs, n);
     /* an estimator in correlation units has no place beside the true MI */
     snprintf(args, sizeof args, "%s -o %s/slice.jsonl --set estimator.plugin=slice --set dataset.task=1v1-normal "
