@@ -811,6 +811,21 @@ START_TEST(divergence_ini_tiny)
         ck_assert_msg(est > 0.75 * truth && est < 1.1 * truth, "%s: %.4f against %.4f", members[m], est, truth);
         test_free_records(recs, n);
     }
+    /* KL by k-th-neighbour distances: no critic, the same test rows */
+    {
+        char args[2048], out[8192], results[600];
+        snprintf(results, sizeof results, "%s/divergence-knn.jsonl", test_tmpdir());
+        snprintf(args, sizeof args, "%s/tasks/divergence/gaussians.ini -q -o %s --threads 1 --set task.divergence=knn "
+                 "--set task.seed=1 --set task.n_train=2 --set task.n_val=2 --set task.n_test=10000", test_srcdir(),
+                 results);
+        ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+        int n;
+        im_record **recs = test_read_records(&ctx, results, &n);
+        double est, truth;
+        ck_assert(n == 1 && im_record_metric(recs[0], "estimate", &est) && im_record_metric(recs[0], "true_value", &truth));
+        ck_assert_msg(fabs(est - truth) < 0.1 * truth, "knn: %.4f against %.4f", est, truth);
+        test_free_records(recs, n);
+    }
     /* the bimodal Q of mixture.ini, its truth integrated on a grid */
     char args[2048], out[8192], results[600];
     snprintf(results, sizeof results, "%s/mixture.jsonl", test_tmpdir());
