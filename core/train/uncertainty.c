@@ -8,6 +8,14 @@
 #include "infomin/progress.h"
 #include "infomin/stats.h"
 
+/* Balanced half-samples (McCarthy 1969): each resample cuts the rows into
+ * two random halves A and B, and (θ_A − θ_B)/2 has the variance of the
+ * estimate on all rows (each half's is twice it, at the root-n rate), with
+ * no offset from the estimator's bias at n/2 rows, which both halves share
+ * (KSG's differs from its bias at n). Both signs are kept: the deviations'
+ * distribution is symmetric by construction. (Before 0.6 the deviation
+ * was θ_A − θ, scaled by 1/√2: intervals √2 too narrow, 83% coverage at a
+ * nominal 95%; bench/bench_coverage measures it.) */
 im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, int resamples,
                                      double ci, double estimate, im_rng *rng, double *lo, double *hi)
 {
@@ -16,7 +24,7 @@ im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_ma
         return im_fail(ctx, IM_EINVAL, "half-sampling interval: %d resamples of %d rows (need at least 1 of 8)",
                        resamples, n);
     int *order = malloc(sizeof(int) * (size_t)n);
-    double *dev = malloc(sizeof(double) * (size_t)resamples);
+    double *dev = malloc(sizeof(double) * 2 * (size_t)resamples);
     im_mat xs = { 0 }, ys = { 0 };
     im_status st = order && dev ? IM_OK : im_fail(ctx, IM_ENOMEM, "half-sampling interval: out of memory");
     for (int r = 0; !st && r < resamples; r++) {
@@ -25,21 +33,23 @@ im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_ma
             break;
         }
         im_rng_permutation(rng, order, n);
-        im_mat_free(&xs);
-        im_mat_free(&ys);
-        double v;
-        st = im_mat_gather_rows(ctx, &xs, x, order, m);
-        if (!st) st = im_mat_gather_rows(ctx, &ys, y, order, m);
-        if (!st) st = im_estimator_estimate(ctx, est, &xs, &ys, &v);
-        if (!st) dev[r] = (v - estimate) / sqrt(2.0);   /* a half has twice the variance at the root-n rate */
+        double v[2];
+        for (int half = 0; !st && half < 2; half++) {
+            im_mat_free(&xs);
+            im_mat_free(&ys);
+            st = im_mat_gather_rows(ctx, &xs, x, order + half * m, m);
+            if (!st) st = im_mat_gather_rows(ctx, &ys, y, order + half * m, m);
+            if (!st) st = im_estimator_estimate(ctx, est, &xs, &ys, &v[half]);
+        }
+        if (!st) dev[2 * r] = (v[0] - v[1]) / 2, dev[2 * r + 1] = (v[1] - v[0]) / 2;
         im_progress(ctx, "half-samples", r + 1, resamples, NULL);
     }
     im_progress_done(ctx);
     if (!st) {
-        im_sort_doubles(dev, resamples);
+        im_sort_doubles(dev, 2 * resamples);
         /* the estimate minus the deviation quantiles (basic interval) */
-        *lo = estimate - im_quantile_sorted(dev, resamples, 0.5 + ci / 2);
-        *hi = estimate - im_quantile_sorted(dev, resamples, 0.5 - ci / 2);
+        *lo = estimate - im_quantile_sorted(dev, 2 * resamples, 0.5 + ci / 2);
+        *hi = estimate - im_quantile_sorted(dev, 2 * resamples, 0.5 - ci / 2);
     }
     im_mat_free(&xs);
     im_mat_free(&ys);

@@ -129,10 +129,12 @@ IM_API im_status im_estimator_estimate_given(im_ctx *ctx, im_estimator *est, con
                                              const im_mat *z, double *out);
 /* since 0.6: how far a fitted estimate may move, re-reading held-out rows
  * with the estimator as fitted (uncertainty.c).
- * A half-sampling interval: the estimate on `resamples` random halves of
- * (x, y), deviations from `estimate` scaled by 1/sqrt(2) (the root-n rate),
- * the basic interval of coverage ci. Unlike the bootstrap it draws no
- * duplicate rows, which break kNN estimators such as KSG. */
+ * A half-sampling interval: `resamples` random cuts of (x, y) into two
+ * halves A and B, the deviations ±(θ_A − θ_B)/2 (the full estimate's
+ * variance at the root-n rate, the half-sample bias cancelled), the basic
+ * interval of coverage ci around `estimate`. Unlike the bootstrap it draws
+ * no duplicate rows, which break kNN estimators such as KSG. It holds the
+ * estimate's sampling noise, not its bias (bench/bench_coverage). */
 IM_API im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,
                                             int resamples, double ci, double estimate, im_rng *rng, double *lo,
                                             double *hi);

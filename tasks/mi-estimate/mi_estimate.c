@@ -5,10 +5,11 @@
  * the key `rows`):
  *   trained estimators: the spread of the per-batch estimate over the last
  *     `spread_steps` training steps (mean, std, 5-95% range);
- *   closed-form estimators: a half-sampling interval — the estimate on
- *     `resamples` random halves of the test split, deviations from the full
- *     estimate scaled by 1/√2 (root-n rate) — which, unlike the bootstrap,
- *     draws no duplicate rows (duplicates break kNN estimators such as KSG).
+ *   closed-form estimators: a half-sampling interval — the rows read cut
+ *     `resamples` times into two random halves, half the difference of
+ *     their estimates as the deviation (im_estimator_half_interval) — which,
+ *     unlike the bootstrap, draws no duplicate rows (duplicates break kNN
+ *     estimators such as KSG).
  * Curves (objective per step, validation estimate) go into the record and,
  * with plot = true, into <output>.png against the true MI. Since 0.6,
  * given = t estimates I(X;Y|T) instead (given.c). */
