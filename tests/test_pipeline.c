@@ -90,7 +90,8 @@ START_TEST(shipped_ini_files_validate)
 {
     static const char *const files[] = {
         "mi-estimate/quickstart.ini", "mi-estimate/gaussian-1d.ini", "mi-estimate/transform.ini",
-        "mi-estimate/equitability.ini", "divergence/gaussians.ini", "divergence/mixture.ini",
+        "mi-estimate/equitability.ini", "mi-estimate/conditional.ini", "divergence/gaussians.ini",
+        "divergence/mixture.ini",
         "mi-staircase/staircase.ini", "mi-staircase/staircase-club.ini", "independence-test/independence.ini",
         "fairness/adult.ini", "fairness/adult-penalties.ini", "fairness/adult-reference.ini",
         "fairness/communities.ini", "fairness/census.ini", "fairness/census-reference.ini",

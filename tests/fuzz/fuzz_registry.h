@@ -11,6 +11,7 @@
 
 #define infomin_plugins fuzz_mi_estimate_plugins
 #include "../../tasks/mi-estimate/mi_estimate.c"
+#include "../../tasks/mi-estimate/given.c"
 #undef infomin_plugins
 #define infomin_plugins fuzz_gaussian_plugins
 #include "../../plugins/datasets/gaussian.c"
