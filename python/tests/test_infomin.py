@@ -173,8 +173,12 @@ def test_estimate_after_fit_reads_the_fitted_estimator():
 
 
 def test_sigint_during_a_fit_raises_keyboardinterrupt_within_a_second():
+    # a shell that starts the tests in the background (`make check &` in a
+    # script) hands them SIGINT ignored, and Python then installs no handler
+    # for it: the script puts Python's own back, as an interactive run has it
     script = textwrap.dedent("""\
         import os, signal, threading, time
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         import numpy as np, infomin
         x = np.random.default_rng(0).normal(size=(4000, 2)); y = x[:, :1]
         sent = []
@@ -203,6 +207,7 @@ def test_a_sigint_as_the_pipe_goes_in_puts_the_wakeup_fd_back():
     # package's pipe (which kept every later signal's byte)
     script = textwrap.dedent("""\
         import os, signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)   # as above
         import numpy as np, infomin
         x = np.random.default_rng(0).normal(size=(400, 2)); y = x[:, :1]
         real = signal.set_wakeup_fd
