@@ -912,11 +912,16 @@ START_TEST(conditional_mi_by_frenzel_pompe_and_the_chain_rule)
      * 6 digits): a collider's ½ log(4/3) given Z and 0 without, a chain's 0
      * given Z and −½ log(1 − 1/3) without */
     static const char *const names[] = { "estimate", "true_mi", "true_mi_unconditional", "mi_x_yt", "mi_x_t" };
+    static const char *const with_interval[] = { "estimate", "true_mi", "true_mi_unconditional", "ci_low", "ci_high" };
     double v[5];
-    conditional_run("--set dataset.structure=collider --set dataset.direct=0 --set estimator.plugin=ksg", names, 3, v);
+    conditional_run("--set dataset.structure=collider --set dataset.direct=0 --set estimator.plugin=ksg",
+                    with_interval, 5, v);
     ck_assert_double_eq_tol(v[1], 0.5 * log(4.0 / 3), 1e-5);
     ck_assert_double_eq_tol(v[2], 0, 1e-5);
     ck_assert_double_eq_tol(v[0], 0.5 * log(4.0 / 3), 0.025);
+    /* the half-sampling interval over (x, y, z): about ±1.65 sd (0.007) */
+    ck_assert_msg(v[3] < v[0] && v[0] < v[4] && v[4] - v[3] > 0.01 && v[4] - v[3] < 0.05, "[%.4f, %.4f] around %.4f",
+                  v[3], v[4], v[0]);
     conditional_run("--set dataset.structure=chain --set dataset.direct=0 --set estimator.plugin=ksg", names, 3, v);
     ck_assert_double_eq_tol(v[1], 0, 1e-5);
     ck_assert_double_eq_tol(v[2], -0.5 * log(2.0 / 3), 1e-5);

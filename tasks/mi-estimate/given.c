@@ -10,9 +10,11 @@
  * (CCMI's "MI-Diff", Mukherjee, Asnani & Kannan 2019). The difference of
  * two bounds is no bound: it is reported as an estimate, and its error is
  * the two errors' difference, which is why the chain rule needs the
- * estimator to be close on both terms. */
+ * estimator to be close on both terms. An estimator that trains nothing
+ * gets mi-estimate's half-sampling interval, over the three matrices. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "infomin/infomin.h"
 #include "mi_estimate.h"
@@ -28,29 +30,85 @@ static im_status side_by_side(im_ctx *ctx, const im_mat *a, const im_mat *b, im_
     return st;
 }
 
-/* The chain rule with two fitted instances; *joint and *marginal get the
- * two terms. */
-static im_status chain_rule(im_task *t, const im_mat *x, const im_mat *y, const im_mat *z, double *out, double *joint,
-                            double *marginal)
+/* What reads I(X;Y|T) on rows: the estimator's own conditional form, or
+ * the two fitted instances of the chain rule. */
+typedef struct {
+    im_estimator *own;   /* estimate_given */
+    im_estimator *a, *b; /* I(X;[Y,T]) and I(X;T), fitted on the training split */
+} given_fit;
+
+static void given_fit_free(given_fit *f)
+{
+    im_estimator_free(f->own);
+    im_estimator_free(f->a);
+    im_estimator_free(f->b);
+}
+
+/* The chain rule's two instances, fitted on the training split. */
+static im_status fit_chain_rule(im_task *t, given_fit *f)
 {
     const im_dataset *ds = &t->ds;
-    im_mat yz_train = { 0 }, yz_val = { 0 }, yz = { 0 };
-    im_estimator *a = NULL, *b = NULL;
+    im_mat yz_train = { 0 }, yz_val = { 0 };
     im_status st = side_by_side(t->ctx, &ds->train.y, &ds->train.t, &yz_train);
     if (!st) st = side_by_side(t->ctx, &ds->val.y, &ds->val.t, &yz_val);
-    if (!st) st = side_by_side(t->ctx, y, z, &yz);
-    if (!st) st = im_estimator_new(t->ctx, t->cfg, "estimator", x->cols, yz.cols, t->rng, &a);
-    if (!st) st = im_estimator_new(t->ctx, t->cfg, "estimator", x->cols, z->cols, t->rng, &b);
-    if (!st) st = im_estimator_fit(t->ctx, a, &ds->train.x, &yz_train, &ds->val.x, &yz_val, NULL);
-    if (!st) st = im_estimator_fit(t->ctx, b, &ds->train.x, &ds->train.t, &ds->val.x, &ds->val.t, NULL);
-    if (!st) st = im_estimator_estimate(t->ctx, a, x, &yz, joint);
-    if (!st) st = im_estimator_estimate(t->ctx, b, x, z, marginal);
-    if (!st) *out = *joint - *marginal;
-    im_estimator_free(a);
-    im_estimator_free(b);
+    if (!st) st = im_estimator_new(t->ctx, t->cfg, "estimator", ds->train.x.cols, yz_train.cols, t->rng, &f->a);
+    if (!st) st = im_estimator_new(t->ctx, t->cfg, "estimator", ds->train.x.cols, ds->train.t.cols, t->rng, &f->b);
+    if (!st) st = im_estimator_fit(t->ctx, f->a, &ds->train.x, &yz_train, &ds->val.x, &yz_val, NULL);
+    if (!st) st = im_estimator_fit(t->ctx, f->b, &ds->train.x, &ds->train.t, &ds->val.x, &ds->val.t, NULL);
     im_mat_free(&yz_train);
     im_mat_free(&yz_val);
+    return st;
+}
+
+/* I(X;Y|T) on the rows (x, y, z); the chain rule's two terms into
+ * *joint and *marginal (left as they are for an own form). */
+static im_status read_given(im_ctx *ctx, const given_fit *f, const im_mat *x, const im_mat *y, const im_mat *z,
+                            double *out, double *joint, double *marginal)
+{
+    if (f->own) return im_estimator_estimate_given(ctx, f->own, x, y, z, out);
+    im_mat yz = { 0 };
+    im_status st = side_by_side(ctx, y, z, &yz);
+    if (!st) st = im_estimator_estimate(ctx, f->a, x, &yz, joint);
+    if (!st) st = im_estimator_estimate(ctx, f->b, x, z, marginal);
+    if (!st) *out = *joint - *marginal;
     im_mat_free(&yz);
+    return st;
+}
+
+/* The half-sampling interval of im_estimator_half_interval on the three
+ * matrices: `resamples` cuts of the rows into two halves A and B, the
+ * deviations ±(θ_A − θ_B)/2 around the estimate. */
+static im_status given_interval(im_task *t, const given_fit *f, const im_mat *x, const im_mat *y, const im_mat *z,
+                                int resamples, double ci, double estimate, double *lo, double *hi)
+{
+    int n = x->rows, m = n / 2;
+    int *order = malloc(sizeof(int) * (size_t)n);
+    double *dev = malloc(sizeof(double) * 2 * (size_t)resamples);
+    im_mat part[3] = { { 0 } };
+    const im_mat *whole[3] = { x, y, z };
+    im_status st = order && dev ? IM_OK : im_fail(t->ctx, IM_ENOMEM, "mi-estimate: out of memory");
+    for (int r = 0; !st && r < resamples; r++) {
+        im_rng_permutation(t->rng, order, n);
+        double v[2], joint, marginal;
+        for (int half = 0; !st && half < 2; half++) {
+            for (int k = 0; !st && k < 3; k++) {
+                im_mat_free(&part[k]);
+                st = im_mat_gather_rows(t->ctx, &part[k], whole[k], order + half * m, m);
+            }
+            if (!st) st = read_given(t->ctx, f, &part[0], &part[1], &part[2], &v[half], &joint, &marginal);
+        }
+        if (!st) dev[2 * r] = (v[0] - v[1]) / 2, dev[2 * r + 1] = (v[1] - v[0]) / 2;
+        im_progress(t->ctx, "half-samples", r + 1, resamples, NULL);
+    }
+    im_progress_done(t->ctx);
+    if (!st) {
+        im_sort_doubles(dev, 2 * resamples);
+        *lo = estimate - im_quantile_sorted(dev, 2 * resamples, 0.5 + ci / 2);
+        *hi = estimate - im_quantile_sorted(dev, 2 * resamples, 0.5 - ci / 2);
+    }
+    for (int k = 0; k < 3; k++) im_mat_free(&part[k]);
+    free(order);
+    free(dev);
     return st;
 }
 
@@ -86,7 +144,7 @@ static void report(const im_estimator *est, const im_dataset *ds, int n, const c
     printf("\n");
 }
 
-im_status mi_estimate_given(im_task *t, int rows_key, im_record *rec)
+im_status mi_estimate_given(im_task *t, int rows_key, int resamples, double ci, im_record *rec)
 {
     const im_dataset *ds = &t->ds;
     if (ds->train.t.cols == 0)
@@ -95,6 +153,7 @@ im_status mi_estimate_given(im_task *t, int rows_key, im_record *rec)
                                "columns of csv and npy)",
                                ds->name);
     im_estimator *est = NULL;
+    given_fit f = { 0 };
     im_mat x = { 0 }, y = { 0 }, z = { 0 };
     const char *rows = "";
     im_status st = im_estimator_new(t->ctx, t->cfg, "estimator", ds->train.x.cols, ds->train.y.cols, t->rng, &est);
@@ -109,19 +168,32 @@ im_status mi_estimate_given(im_task *t, int rows_key, im_record *rec)
         st = im_mat_slice_cols(t->ctx, &z, &ds->test.t, 0, ds->test.t.cols);
     double estimate = NAN, joint = NAN, marginal = NAN, t0 = im_seconds();
     const char *method = est && est->vt->estimate_given ? "its conditional form" : "chain rule";
+    int trains = est && im_estimator_trains(est);
     if (!st && est->vt->estimate_given)
-        st = im_estimator_estimate_given(t->ctx, est, &x, &y, &z, &estimate);
+        f.own = est, est = NULL;
     else if (!st)
-        st = chain_rule(t, &x, &y, &z, &estimate, &joint, &marginal);
+        st = fit_chain_rule(t, &f);
+    if (!st) st = read_given(t->ctx, &f, &x, &y, &z, &estimate, &joint, &marginal);
     if (!st) {
-        report(est, ds, x.rows, rows, method, estimate, im_seconds() - t0, rec);
+        report(f.own ? f.own : f.a, ds, x.rows, rows, method, estimate, im_seconds() - t0, rec);
         if (!isnan(joint)) {
             im_record_num(rec, "mi_x_yt", joint);
             im_record_num(rec, "mi_x_t", marginal);
             printf("  I(X;[Y,T]) %.4f − I(X;T) %.4f\n", joint, marginal);
         }
     }
+    /* as mi-estimate's: an interval for estimators that train nothing */
+    double lo, hi;
+    if (!st && !trains && resamples > 0 && x.rows >= 8) {
+        st = given_interval(t, &f, &x, &y, &z, resamples, ci, estimate, &lo, &hi);
+        if (!st) {
+            im_record_num(rec, "ci_low", lo);
+            im_record_num(rec, "ci_high", hi);
+            printf("  %g%% half-sampling interval: [%.4f, %.4f]\n", 100 * ci, lo, hi);
+        }
+    }
     im_estimator_free(est);
+    given_fit_free(&f);
     im_mat_free(&x);
     im_mat_free(&y);
     im_mat_free(&z);

@@ -31,7 +31,7 @@ static const im_field mi_estimate_fields[] = {
     IM_BOOL(settings, plot, "true", "write <output>.png: estimate vs step against the true MI (trained estimators)"),
     IM_ROWS_FIELD(settings, rows),
     IM_CHOICE(settings, given, "none", "estimate I(X;Y|T), the dataset's third variable T given (ksg: Frenzel-Pompe; "
-              "other estimators: the chain rule I(X;[Y,T]) - I(X;T); no interval yet), or I(X;Y)",
+              "other estimators: the chain rule I(X;[Y,T]) - I(X;T)), or I(X;Y)",
               "none|t", .neutral = "none"),
     IM_FIELDS_END,
 };
@@ -156,7 +156,7 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     im_mat x = { 0 }, y = { 0 };   /* the rows the estimate reads */
     const char *rows = "";
     if (!st && s.given) {
-        st = mi_estimate_given(&t, s.rows, rec);
+        st = mi_estimate_given(&t, s.rows, s.resamples, s.ci, rec);
         im_task_close(&t);
         return st;
     }

@@ -4,7 +4,8 @@
 #include "infomin/infomin.h"
 
 /* given = t (given.c): I(X;Y|T) on the rows `rows_key` picks, into rec and
- * one line on stdout. */
-im_status mi_estimate_given(im_task *t, int rows_key, im_record *rec);
+ * one line on stdout, with a half-sampling interval (`resamples` cuts,
+ * coverage ci; 0: none) for an estimator that trains nothing. */
+im_status mi_estimate_given(im_task *t, int rows_key, int resamples, double ci, im_record *rec);
 
 #endif
