@@ -88,6 +88,11 @@ static im_status given_interval(im_task *t, const given_fit *f, const im_mat *x,
     const im_mat *whole[3] = { x, y, z };
     im_status st = order && dev ? IM_OK : im_fail(t->ctx, IM_ENOMEM, "mi-estimate: out of memory");
     for (int r = 0; !st && r < resamples; r++) {
+        if (im_interrupted(t->ctx)) {
+            st = im_fail(t->ctx, IM_EINTERRUPTED, "half-sampling interval: interrupted at resample %d of %d", r,
+                         resamples);
+            break;
+        }
         im_rng_permutation(t->rng, order, n);
         double v[2], joint, marginal;
         for (int half = 0; !st && half < 2; half++) {
