@@ -246,6 +246,15 @@ START_TEST(resolved_configuration_and_hash)
     im_config_free(&rb);
     ck_assert_int_eq(im_config_resolve(&ctx, &b, reg, &rb, NULL, 0), IM_OK);
     ck_assert_uint_ne(im_config_hash(&ra, "v"), im_config_hash(&rb, "v"));
+    /* a --set of [estimator] that [estimator.mine] shadows changes nothing,
+     * and says so */
+    ck_assert_int_eq(im_config_set(&ctx, &b, "estimator.steps=7"), IM_OK);
+    im_config_free(&rb);
+    char shadowed[512];
+    ck_assert_int_eq(im_config_resolve(&ctx, &b, reg, &rb, shadowed, sizeof shadowed), IM_OK);
+    ck_assert_str_eq(im_config_find(&rb, "estimator", "steps")->value, "4001");
+    ck_assert_msg(strstr(shadowed, "estimator.steps=7 from --set (shadowed by [estimator.mine] steps = 4001: --set "
+                                   "estimator.mine.steps=... changes it)"), "%s", shadowed);
     im_config_free(&ra);
     im_config_free(&rb);
     im_config_free(&a);

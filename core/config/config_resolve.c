@@ -56,6 +56,26 @@ static void note_ignored(const im_section *sec, char *buf, size_t size)
     if (used > start) snprintf(buf + used, size - used, " (not keys of %s '%s')", im_kind_name(sec->kind), sec->plugin->name);
 }
 
+/* "estimator.steps=20 from --set is shadowed by [estimator.infonce] steps =
+ * 2000 (--set estimator.infonce.steps=... changes it)": a --set key of
+ * [NAME] that the selected plugin's own [NAME.PLUGIN] also sets, which
+ * wins (since 0.6; a --set that changed nothing was silent). */
+static void note_shadowed(const im_section *sec, char *buf, size_t size)
+{
+    char refined[256];
+    snprintf(refined, sizeof refined, "%s.%s", sec->name, sec->plugin->name);
+    for (int i = 0; i < sec->cfg->count; i++) {
+        const im_config_entry *e = &sec->cfg->entries[i];
+        if (strcmp(e->section, sec->name) != 0 || !e->origin || strcmp(e->origin, "--set") != 0) continue;
+        const im_config_entry *own = im_config_find(sec->cfg, refined, e->key);
+        if (!own || !takes(sec, e->key)) continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used,
+                 "%s%s.%s=%s from --set (shadowed by [%s] %s = %s: --set %s.%s=... changes it)", used ? "; " : "",
+                 e->section, e->key, e->value, refined, own->key, own->value, refined, own->key);
+    }
+}
+
 im_status im_config_resolve(im_ctx *ctx, const im_config *cfg, const im_registry *reg, im_config *out,
                             char *ignored, size_t size)
 {
@@ -73,6 +93,7 @@ im_status im_config_resolve(im_ctx *ctx, const im_config *cfg, const im_registry
         if (!st) st = put_keys(ctx, &sec, sec.plugin->params, out);
         if (!st && sec.kind == IM_TASK) st = put_keys(ctx, &sec, im_task_common_params, out);
         if (!st && ignored) note_ignored(&sec, ignored, size);
+        if (!st && ignored) note_shadowed(&sec, ignored, size);
     }
     if (st) im_config_free(out);
     return st;

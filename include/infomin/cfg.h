@@ -82,7 +82,8 @@ IM_API int im_config_has_section(const im_config *cfg, const char *name);
  * task.checkpoint_every left out (they change no number). Keys
  * of [NAME] the selected plugin does not take (allowed when another plugin
  * of the kind takes them) are listed in `ignored` ("estimator.k (estimator
- * 'mine' does not take it)", comma-separated; may be NULL). */
+ * 'mine' does not take it)", comma-separated; may be NULL); since 0.6 so
+ * is a --set key of [NAME] that [NAME.PLUGIN] also sets, which wins. */
 IM_API im_status im_config_resolve(im_ctx *ctx, const im_config *cfg, const struct im_registry *reg, im_config *out,
                                    char *ignored, size_t size);
 IM_API void im_config_drop_section(im_config *cfg, const char *name);
