@@ -16,16 +16,19 @@
  * distribution is symmetric by construction. (Before 0.6 the deviation
  * was θ_A − θ, scaled by 1/√2: intervals √2 too narrow, 83% coverage at a
  * nominal 95%; bench/bench_coverage measures it.) */
-im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, int resamples,
-                                     double ci, double estimate, im_rng *rng, double *lo, double *hi)
+im_status im_half_interval(im_ctx *ctx, const im_mat *const *vars, int n_vars, im_rows_reader read, void *arg,
+                           int resamples, double ci, double estimate, im_rng *rng, double *lo, double *hi)
 {
-    int n = x->rows, m = n / 2;
+    enum { MAX_VARS = 8 };
+    int n = vars[0]->rows, m = n / 2;
     if (resamples < 1 || n < 8)
         return im_fail(ctx, IM_EINVAL, "half-sampling interval: %d resamples of %d rows (need at least 1 of 8)",
                        resamples, n);
+    if (n_vars < 1 || n_vars > MAX_VARS)
+        return im_fail(ctx, IM_EINVAL, "half-sampling interval: %d matrices (1..%d)", n_vars, MAX_VARS);
     int *order = malloc(sizeof(int) * (size_t)n);
     double *dev = malloc(sizeof(double) * 2 * (size_t)resamples);
-    im_mat xs = { 0 }, ys = { 0 };
+    im_mat part[MAX_VARS] = { { 0 } };
     im_status st = order && dev ? IM_OK : im_fail(ctx, IM_ENOMEM, "half-sampling interval: out of memory");
     for (int r = 0; !st && r < resamples; r++) {
         if (im_interrupted(ctx)) {
@@ -35,11 +38,11 @@ im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_ma
         im_rng_permutation(rng, order, n);
         double v[2];
         for (int half = 0; !st && half < 2; half++) {
-            im_mat_free(&xs);
-            im_mat_free(&ys);
-            st = im_mat_gather_rows(ctx, &xs, x, order + half * m, m);
-            if (!st) st = im_mat_gather_rows(ctx, &ys, y, order + half * m, m);
-            if (!st) st = im_estimator_estimate(ctx, est, &xs, &ys, &v[half]);
+            for (int k = 0; !st && k < n_vars; k++) {
+                im_mat_free(&part[k]);
+                st = im_mat_gather_rows(ctx, &part[k], vars[k], order + half * m, m);
+            }
+            if (!st) st = read(arg, ctx, part, &v[half]);
         }
         if (!st) dev[2 * r] = (v[0] - v[1]) / 2, dev[2 * r + 1] = (v[1] - v[0]) / 2;
         im_progress(ctx, "half-samples", r + 1, resamples, NULL);
@@ -51,11 +54,22 @@ im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_ma
         *lo = estimate - im_quantile_sorted(dev, 2 * resamples, 0.5 + ci / 2);
         *hi = estimate - im_quantile_sorted(dev, 2 * resamples, 0.5 - ci / 2);
     }
-    im_mat_free(&xs);
-    im_mat_free(&ys);
+    for (int k = 0; k < MAX_VARS; k++) im_mat_free(&part[k]);
     free(order);
     free(dev);
     return st;
+}
+
+static im_status read_pair(void *est, im_ctx *ctx, const im_mat *rows, double *out)
+{
+    return im_estimator_estimate(ctx, est, &rows[0], &rows[1], out);
+}
+
+im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y, int resamples,
+                                     double ci, double estimate, im_rng *rng, double *lo, double *hi)
+{
+    const im_mat *vars[2] = { x, y };
+    return im_half_interval(ctx, vars, 2, read_pair, est, resamples, ci, estimate, rng, lo, hi);
 }
 
 im_status im_estimator_permutation_test(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,

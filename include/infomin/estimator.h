@@ -138,6 +138,12 @@ IM_API im_status im_estimator_estimate_given(im_ctx *ctx, im_estimator *est, con
 IM_API im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,
                                             int resamples, double ci, double estimate, im_rng *rng, double *lo,
                                             double *hi);
+/* since 0.6: the same interval for any reading of rows: n_vars matrices
+ * of equal row counts (at most 8), cut alike into halves, and `read`
+ * giving the estimate on the rows of one half (rows[0..n_vars)). */
+typedef im_status (*im_rows_reader)(void *arg, im_ctx *ctx, const im_mat *rows, double *out);
+IM_API im_status im_half_interval(im_ctx *ctx, const im_mat *const *vars, int n_vars, im_rows_reader read, void *arg,
+                                  int resamples, double ci, double estimate, im_rng *rng, double *lo, double *hi);
 /* The permutation test of X independent of Y with the estimate as the
  * statistic s0 (its size for signed statistics): Y's rows shuffled
  * `permutations` times, p = (1 + #{|s| >= |s0|}) / (1 + permutations). */

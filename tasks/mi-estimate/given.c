@@ -14,7 +14,6 @@
  * gets mi-estimate's half-sampling interval, over the three matrices. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "infomin/infomin.h"
 #include "mi_estimate.h"
@@ -75,46 +74,11 @@ static im_status read_given(im_ctx *ctx, const given_fit *f, const im_mat *x, co
     return st;
 }
 
-/* The half-sampling interval of im_estimator_half_interval on the three
- * matrices: `resamples` cuts of the rows into two halves A and B, the
- * deviations ±(θ_A − θ_B)/2 around the estimate. */
-static im_status given_interval(im_task *t, const given_fit *f, const im_mat *x, const im_mat *y, const im_mat *z,
-                                int resamples, double ci, double estimate, double *lo, double *hi)
+/* im_half_interval's reader: I(X;Y|T) on rows[0..3) = (x, y, z). */
+static im_status read_half(void *fit, im_ctx *ctx, const im_mat *rows, double *out)
 {
-    int n = x->rows, m = n / 2;
-    int *order = malloc(sizeof(int) * (size_t)n);
-    double *dev = malloc(sizeof(double) * 2 * (size_t)resamples);
-    im_mat part[3] = { { 0 } };
-    const im_mat *whole[3] = { x, y, z };
-    im_status st = order && dev ? IM_OK : im_fail(t->ctx, IM_ENOMEM, "mi-estimate: out of memory");
-    for (int r = 0; !st && r < resamples; r++) {
-        if (im_interrupted(t->ctx)) {
-            st = im_fail(t->ctx, IM_EINTERRUPTED, "half-sampling interval: interrupted at resample %d of %d", r,
-                         resamples);
-            break;
-        }
-        im_rng_permutation(t->rng, order, n);
-        double v[2], joint, marginal;
-        for (int half = 0; !st && half < 2; half++) {
-            for (int k = 0; !st && k < 3; k++) {
-                im_mat_free(&part[k]);
-                st = im_mat_gather_rows(t->ctx, &part[k], whole[k], order + half * m, m);
-            }
-            if (!st) st = read_given(t->ctx, f, &part[0], &part[1], &part[2], &v[half], &joint, &marginal);
-        }
-        if (!st) dev[2 * r] = (v[0] - v[1]) / 2, dev[2 * r + 1] = (v[1] - v[0]) / 2;
-        im_progress(t->ctx, "half-samples", r + 1, resamples, NULL);
-    }
-    im_progress_done(t->ctx);
-    if (!st) {
-        im_sort_doubles(dev, 2 * resamples);
-        *lo = estimate - im_quantile_sorted(dev, 2 * resamples, 0.5 + ci / 2);
-        *hi = estimate - im_quantile_sorted(dev, 2 * resamples, 0.5 - ci / 2);
-    }
-    for (int k = 0; k < 3; k++) im_mat_free(&part[k]);
-    free(order);
-    free(dev);
-    return st;
+    double joint, marginal;
+    return read_given(ctx, fit, &rows[0], &rows[1], &rows[2], out, &joint, &marginal);
 }
 
 static void report(const im_estimator *est, const im_dataset *ds, int n, const char *rows, const char *method,
@@ -190,7 +154,8 @@ im_status mi_estimate_given(im_task *t, int rows_key, int resamples, double ci, 
     /* as mi-estimate's: an interval for estimators that train nothing */
     double lo, hi;
     if (!st && !trains && resamples > 0 && x.rows >= 8) {
-        st = given_interval(t, &f, &x, &y, &z, resamples, ci, estimate, &lo, &hi);
+        const im_mat *vars[3] = { &x, &y, &z };
+        st = im_half_interval(t->ctx, vars, 3, read_half, &f, resamples, ci, estimate, t->rng, &lo, &hi);
         if (!st) {
             im_record_num(rec, "ci_low", lo);
             im_record_num(rec, "ci_high", hi);
