@@ -20,8 +20,8 @@
 #include "infomin/mi.h"
 #include "infomin/numtext.h"
 #include "infomin/registry.h"
-#include "infomin/stats.h"
 #include "infomin/workers.h"
+#include "arrays.h"
 
 struct im_mi_handle {
     im_ctx ctx;   /* the message lives in ctx.err */
@@ -53,35 +53,10 @@ static void registry_load(void)
     im_registry_load_search_path(&ctx, registry, NULL);
 }
 
-/* ---- the catalogue ---- */
-
-int im_catalog_count(void)
+im_registry *im_api_registry(void)
 {
     pthread_once(&registry_once, registry_load);
-    return registry ? im_registry_count(registry) : 0;
-}
-
-im_status im_catalog_plugin(int i, const char **kind, const char **name, const char **summary)
-{
-    if (i < 0 || i >= im_catalog_count()) return IM_EINVAL;
-    const char *origin;
-    const im_plugin *p = im_registry_get(registry, i, &origin);
-    *kind = im_kind_name(p->kind), *name = p->name, *summary = p->summary;
-    return IM_OK;
-}
-
-im_status im_catalog_key(int i, int j, const char *out[5])
-{
-    if (i < 0 || i >= im_catalog_count() || j < 0) return IM_EINVAL;
-    const char *origin;
-    const im_param_spec *spec = im_registry_get(registry, i, &origin)->params;
-    for (int k = 0; spec && spec[k].key; k++)
-        if (k == j) {
-            out[0] = spec[k].key, out[1] = spec[k].type, out[2] = spec[k].default_value, out[3] = spec[k].doc,
-            out[4] = spec[k].range;
-            return IM_OK;
-        }
-    return IM_EINVAL;
+    return registry;
 }
 
 /* ---- opening ---- */
@@ -106,8 +81,7 @@ static im_status put_option(im_mi_handle *m, const char *section, const char *op
 
 static im_status open_handle(im_mi_handle *m, const char *estimator, const char *const *options, int n_options)
 {
-    pthread_once(&registry_once, registry_load);
-    if (!registry) return im_fail(&m->ctx, IM_ENOMEM, "%s", registry_error);
+    if (!im_api_registry()) return im_fail(&m->ctx, IM_ENOMEM, "%s", registry_error);
     m->ctx.registry = registry;
     if (!estimator || !*estimator) return im_fail(&m->ctx, IM_EINVAL, "no estimator named (e.g. \"ksg\")");
     if (n_options < 0 || (n_options > 0 && !options))
@@ -215,13 +189,11 @@ void im_mi_interrupt(im_mi_handle *m)
 
 /* ---- arrays ---- */
 
-/* Every value of a is a finite number a float holds: the first that is not
- * is named by its row and column, in the caller's order. */
-static im_status check_values(im_mi_handle *m, const char *name, const double *a, long n, int d)
+im_status im_array_check(im_ctx *ctx, const char *name, const double *a, long n, int d)
 {
     for (long i = 0; i < n * d; i++)
         if (!isfinite(a[i]) || fabs(a[i]) > FLT_MAX)
-            return im_fail(&m->ctx, IM_EINVAL, "%s: row %ld, column %ld is %s", name, i / d, i % d,
+            return im_fail(ctx, IM_EINVAL, "%s: row %ld, column %ld is %s", name, i / d, i % d,
                            isnan(a[i])   ? "NaN (estimates need finite numbers)"
                            : isinf(a[i]) ? "infinite (estimates need finite numbers)"
                                          : "beyond the range of a float (3.4e38)");
@@ -243,8 +215,8 @@ static im_status check_shapes(im_mi_handle *m, const double *x, long nx, int dx,
                        nx, ny);
     if (nx > INT_MAX || (double)nx * (dx > dy ? dx : dy) > (double)LONG_MAX / 8)
         return im_fail(&m->ctx, IM_EINVAL, "%ld rows: more than this library's %d", nx, INT_MAX);
-    im_status st = check_values(m, "x", x, nx, dx);
-    return st ? st : check_values(m, "y", y, ny, dy);
+    im_status st = im_array_check(&m->ctx, "x", x, nx, dx);
+    return st ? st : im_array_check(&m->ctx, "y", y, ny, dy);
 }
 
 /* Rows idx[0..n) (all rows when idx is NULL) of a row-major double array,
@@ -377,7 +349,7 @@ static im_status mi_run_given_in_c(im_mi_handle *m, const double *x, long nx, in
     if (!st && (nz <= 0 || dz <= 0)) st = im_fail(&m->ctx, IM_EINVAL, "z is empty (%ld rows of %d columns)", nz, dz);
     if (!st && nz != nx)
         st = im_fail(&m->ctx, IM_EINVAL, "x has %ld rows and z has %ld: row i of each is one sample", nx, nz);
-    if (!st) st = check_values(m, "z", z, nz, dz);
+    if (!st) st = im_array_check(&m->ctx, "z", z, nz, dz);
     if (st) return st;
     im_rng_seed(&m->rng, m->seed);
     int *order = malloc(sizeof(int) * (size_t)nx);
@@ -557,58 +529,4 @@ im_status im_mi_pvalue(im_mi_handle *m, const double *x, long nx, int dx, const 
                        int permutations, double *statistic, double *p_value)
 {
     IN_C_LOCALE(m, mi_pvalue_in_c(m, x, nx, dx, y, ny, dy, permutations, statistic, p_value));
-}
-
-/* ---- the kNN entropy and divergence: no estimator plugin, one call ---- */
-
-/* a row-major array of n rows of d finite values, for the calls below */
-static im_status check_array(im_ctx *ctx, const char *name, const double *a, long n, int d, int k)
-{
-    if (!a) return im_fail(ctx, IM_EINVAL, "%s is NULL", name);
-    if (n <= 0 || d <= 0) return im_fail(ctx, IM_EINVAL, "%s is empty (%ld rows of %d columns)", name, n, d);
-    if (n > INT_MAX / 2) return im_fail(ctx, IM_EINVAL, "%s: %ld rows, more than this library's %d", name, n, INT_MAX / 2);
-    if (k < 1 || k > 64) return im_fail(ctx, IM_EINVAL, "k = %d outside 1..64", k);
-    for (long i = 0; i < n * d; i++)
-        if (!isfinite(a[i]))
-            return im_fail(ctx, IM_EINVAL, "%s: row %ld, column %ld is %s", name, i / d, i % d,
-                           isnan(a[i]) ? "NaN (estimates need finite numbers)" : "infinite (estimates need finite numbers)");
-    return IM_OK;
-}
-
-static im_status knn_done(im_ctx *ctx, im_status st, char *err, size_t err_size)
-{
-    if (st && err && err_size) snprintf(err, err_size, "%s", ctx->err);
-    if (!st && err && err_size) err[0] = '\0';
-    return st;
-}
-
-static im_status entropy_in_c(const double *x, long n, int d, int k, double *out, char *err, size_t err_size)
-{
-    im_ctx ctx;
-    im_ctx_init(&ctx);
-    im_status st = check_array(&ctx, "x", x, n, d, k);
-    if (!st) st = im_knn_entropy(&ctx, x, (int)n, d, k, out);
-    return knn_done(&ctx, st, err, err_size);
-}
-
-static im_status kl_in_c(const double *p, long n, const double *q, long m, int d, int k, double *out, char *err,
-                         size_t err_size)
-{
-    im_ctx ctx;
-    im_ctx_init(&ctx);
-    im_status st = check_array(&ctx, "p", p, n, d, k);
-    if (!st) st = check_array(&ctx, "q", q, m, d, k);
-    if (!st) st = im_knn_kl(&ctx, p, (int)n, q, (int)m, d, k, out);
-    return knn_done(&ctx, st, err, err_size);
-}
-
-im_status im_entropy(const double *x, long n, int d, int k, double *out, char *err, size_t err_size)
-{
-    IN_C_LOCALE(NULL, entropy_in_c(x, n, d, k, out, err, err_size));
-}
-
-im_status im_kl_divergence(const double *p, long n, const double *q, long m, int d, int k, double *out, char *err,
-                           size_t err_size)
-{
-    IN_C_LOCALE(NULL, kl_in_c(p, n, q, m, d, k, out, err, err_size));
 }

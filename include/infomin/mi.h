@@ -41,6 +41,7 @@
 #ifndef INFOMIN_MI_H
 #define INFOMIN_MI_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "api.h"
 #include "status.h"
