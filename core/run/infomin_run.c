@@ -404,14 +404,7 @@ static int run_plan(im_ctx *ctx, const cli_args *a, sweep_plan *plan)
         plan_print(stdout, plan);
         return 0;
     }
-    /* a --set that changes nothing is a mistake worth a line, once per
-     * distinct note (the dry run lists every cell's) */
-    for (int i = 0; i < plan->n; i++) {
-        int seen = 0;
-        for (int j = 0; j < i && !seen; j++) seen = plan->ignored[j] && plan->ignored[i] && !strcmp(plan->ignored[i], plan->ignored[j]);
-        if (!seen && plan->ignored[i] && strstr(plan->ignored[i], " from --set (shadowed by "))
-            fprintf(stderr, "infomin-run: warning: ignored: %s\n", plan->ignored[i]);
-    }
+    plan_warn_shadowed(stderr, plan);
     if (output_writable(ctx, plan->output) || output_not_an_input(ctx, plan)) {   /* now, not after a run */
         fprintf(stderr, "infomin-run: %s\n", ctx->err);
         return EXIT_USAGE;

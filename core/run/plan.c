@@ -91,6 +91,17 @@ void plan_print(FILE *out, const sweep_plan *plan)
     fprintf(out, "results would go to %s\n", plan->output);
 }
 
+void plan_warn_shadowed(FILE *out, const sweep_plan *plan)
+{
+    for (int i = 0; i < plan->n; i++) {
+        const char *note = plan->ignored[i];
+        if (!note || !strstr(note, " from --set (shadowed by ")) continue;
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) seen = plan->ignored[j] && !strcmp(note, plan->ignored[j]);
+        if (!seen) fprintf(out, "infomin-run: warning: ignored: %s\n", note);
+    }
+}
+
 /* Two INI paths name one file: the same real path, else (a file moved
  * since) the same name. */
 static int same_ini(const char *a, const char *b)

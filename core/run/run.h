@@ -28,6 +28,9 @@ im_status plan_make(im_ctx *ctx, im_config *cells, int n, sweep_plan *plan);
 void plan_free(sweep_plan *plan);
 /* --dry-run: every cell, its swept values, duplicates and ignored keys. */
 void plan_print(FILE *out, const sweep_plan *plan);
+/* A --set that a [NAME.PLUGIN] section shadows changes nothing: a warning
+ * line for each distinct note of the cells (the dry run lists them all). */
+void plan_warn_shadowed(FILE *out, const sweep_plan *plan);
 /* --resume: take each cell's record from the results file when one with
  * its hash finished ok; the number taken, or -1 with the error in ctx. */
 int plan_resume(im_ctx *ctx, sweep_plan *plan);
