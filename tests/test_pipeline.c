@@ -95,6 +95,7 @@ START_TEST(shipped_ini_files_validate)
         "mi-staircase/staircase.ini", "mi-staircase/staircase-club.ini", "independence-test/independence.ini",
         "fairness/adult.ini", "fairness/adult-penalties.ini", "fairness/adult-reference.ini",
         "fairness/communities.ini", "fairness/census.ini", "fairness/census-reference.ini",
+        "fairness/adult-conditional.ini",
         "dim/fashion-mnist.ini", "dim/tiny.ini", "mi-estimate/ablation.ini", "mi-benchmark/beyond-normal.ini",
         "mi-benchmark/quick.ini", "gan/25gaussians.ini", "gan/spiral.ini", "gan/bigan.ini", "gan/tiny.ini",
         "gan/bigan-tiny.ini",

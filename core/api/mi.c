@@ -145,6 +145,8 @@ const char *im_mi_unit(const im_mi_handle *m)
     return m && m->plugin ? im_unit_name(((const im_estimator_vt *)m->plugin->vtable)->unit) : "";
 }
 
+const char *im_mi_note(const im_mi_handle *m) { return m && m->est ? im_estimator_note(m->est) : ""; }
+
 int im_mi_has_given(const im_mi_handle *m)
 {
     if (!m || !m->plugin) return 0;
@@ -437,6 +439,24 @@ static im_status mi_interval_in_c(im_mi_handle *m, const double *x, long nx, int
     return st;
 }
 
+/* Cross-fitting reads every row: the handle's split is not used, and its
+ * fitted instance (if any) is left as it was. */
+static im_status mi_crossfit_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                                  int folds, double ci, double *estimate, double *lo, double *hi)
+{
+    im_status st = begin(m);
+    if (!st) st = check_shapes(m, x, nx, dx, y, ny, dy);
+    if (st) return st;
+    im_mat xm = { 0 }, ym = { 0 };
+    im_rng_seed(&m->rng, m->seed);
+    st = to_mat(m, x, dx, NULL, (int)nx, &xm);
+    if (!st) st = to_mat(m, y, dy, NULL, (int)nx, &ym);
+    if (!st) st = im_estimator_crossfit(&m->ctx, &m->cfg, "estimator", &xm, &ym, folds, ci, &m->rng, estimate, lo, hi);
+    im_mat_free(&xm);
+    im_mat_free(&ym);
+    return st;
+}
+
 static im_status mi_pvalue_in_c(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
                                 int permutations, double *statistic, double *p_value)
 {
@@ -523,6 +543,12 @@ im_status im_mi_interval(im_mi_handle *m, const double *x, long nx, int dx, cons
                          int resamples, double ci, double *estimate, double *lo, double *hi)
 {
     IN_C_LOCALE(m, mi_interval_in_c(m, x, nx, dx, y, ny, dy, resamples, ci, estimate, lo, hi));
+}
+
+im_status im_mi_crossfit(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy, int folds,
+                         double ci, double *estimate, double *lo, double *hi)
+{
+    IN_C_LOCALE(m, mi_crossfit_in_c(m, x, nx, dx, y, ny, dy, folds, ci, estimate, lo, hi));
 }
 
 im_status im_mi_pvalue(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,

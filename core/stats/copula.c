@@ -36,3 +36,12 @@ im_status im_normal_scores(im_ctx *ctx, double *data, int n, int cols)
     free(r);
     return IM_OK;
 }
+
+double im_tied_share(const double *v, int n, int cols, int c, double *scratch)
+{
+    for (int i = 0; i < n; i++) scratch[i] = v[(long)i * cols + c];
+    im_sort_doubles(scratch, n);
+    int tied = 0;
+    for (int i = 0; i < n; i++) tied += (i > 0 && scratch[i] == scratch[i - 1]) || (i + 1 < n && scratch[i] == scratch[i + 1]);
+    return n ? (double)tied / n : 0;
+}

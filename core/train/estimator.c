@@ -60,6 +60,12 @@ void im_estimator_free(im_estimator *est)
 
 int im_estimator_trains(const im_estimator *est) { return est->vt->fit != NULL || est->vt->params != NULL; }
 
+const char *im_estimator_note(const im_estimator *est)
+{
+    const char *note = est && est->vt->note ? est->vt->note(est->self) : NULL;
+    return note ? note : "";
+}
+
 static im_status check_pair(im_ctx *ctx, const im_estimator *est, const im_mat *x, const im_mat *y, const char *what)
 {
     if (x->rows != y->rows)

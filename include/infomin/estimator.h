@@ -71,6 +71,10 @@ typedef struct im_estimator_vt {
      * the chain rule I(X;Y|Z) = I(X;[Y,Z]) − I(X;Z) with two instances. */
     im_status (*estimate_given)(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, const im_mat *z,
                                 double *out);
+    /* since 0.6 (appended; optional): one line on what the last estimate
+     * did, for the record and the user (auto: the estimator it chose and
+     * why). NULL, or "" for nothing to say. */
+    const char *(*note)(void *self);
 } im_estimator_vt;
 
 /* Generic-trainer settings, read from the estimator's section. */
@@ -125,6 +129,9 @@ IM_API im_status im_estimator_estimate(im_ctx *ctx, im_estimator *est, const im_
 /* since 0.6: I(X;Y|Z) by the estimator's own conditional form, with the
  * checks of im_estimator_estimate (rows, finite values, the floor);
  * IM_EINVAL when it has none. */
+/* since 0.6: the plugin's note on its last estimate ("" when it keeps
+ * none): tasks record it as `estimator_note`. */
+IM_API const char *im_estimator_note(const im_estimator *est);
 IM_API im_status im_estimator_estimate_given(im_ctx *ctx, im_estimator *est, const im_mat *x, const im_mat *y,
                                              const im_mat *z, double *out);
 /* since 0.6: how far a fitted estimate may move, re-reading held-out rows
@@ -144,6 +151,16 @@ IM_API im_status im_estimator_half_interval(im_ctx *ctx, im_estimator *est, cons
 typedef im_status (*im_rows_reader)(void *arg, im_ctx *ctx, const im_mat *rows, double *out);
 IM_API im_status im_half_interval(im_ctx *ctx, const im_mat *const *vars, int n_vars, im_rows_reader read, void *arg,
                                   int resamples, double ci, double estimate, im_rng *rng, double *lo, double *hi);
+/* since 0.6 (crossfit.c): the cross-fitted estimate of the estimator in
+ * [section] on (x, y) and its interval of coverage ci: the rows shuffled
+ * by rng into `folds` folds, fold k read by a fresh instance fitted on the
+ * others (a tenth of all rows choosing its weights); the estimate the mean
+ * of the folds' readings, the interval mean ± t_{folds−1}·sd/√folds (lo,
+ * hi may be NULL). The spread holds what refitting changes, which the
+ * half-sampling interval of a fitted critic does not. */
+IM_API im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
+                                       const im_mat *y, int folds, double ci, im_rng *rng, double *estimate,
+                                       double *lo, double *hi);
 /* The permutation test of X independent of Y with the estimate as the
  * statistic s0 (its size for signed statistics): Y's rows shuffled
  * `permutations` times, p = (1 + #{|s| >= |s0|}) / (1 + permutations). */

@@ -75,6 +75,14 @@ IM_API im_status im_mi_estimate(im_mi_handle *m, const double *x, long nx, int d
  * not the training's). Fits as im_mi_run does. */
 IM_API im_status im_mi_interval(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
                                 int resamples, double ci, double *estimate, double *lo, double *hi);
+/* since 0.6: the cross-fitted estimate and its interval of coverage ci
+ * (estimator.h, im_estimator_crossfit): every row read once, by one of
+ * `folds` instances each fitted on the other folds. For an estimator that
+ * trains, the interval holds the refits' spread too (im_mi_interval's of a
+ * trained estimator: the held-out readout's only). The seed shuffles the
+ * rows; the handle's split is not used. */
+IM_API im_status im_mi_crossfit(im_mi_handle *m, const double *x, long nx, int dx, const double *y, long ny, int dy,
+                                int folds, double ci, double *estimate, double *lo, double *hi);
 /* The permutation test of independence (task independence-test): the
  * estimate as the statistic, Y's rows shuffled `permutations` times,
  * p = (1 + #{|s| >= |s0|}) / (1 + permutations). Fits as im_mi_run does. */
@@ -93,6 +101,9 @@ IM_API const char *im_mi_bound(const im_mi_handle *m);
 IM_API const char *im_mi_unit(const im_mi_handle *m);
 /* 1 when the estimator trains (and so reads held-out rows), else 0. */
 IM_API int im_mi_trains(const im_mi_handle *m);
+/* since 0.6: the estimator's note on its last estimate, "" when it keeps
+ * none (auto: the estimator it chose and why). Valid until the next call. */
+IM_API const char *im_mi_note(const im_mi_handle *m);
 
 /* The training / validation / held-out fractions (each >= 0, summing to 1,
  * training and held-out > 0). Default 0.7, 0.1, 0.2. */

@@ -15,6 +15,10 @@ IM_API double im_digamma(double x);
 /* Φ⁻¹(p) for 0 < p < 1, the standard normal quantile (Φ of it within 1e-12
  * relative of p's smaller tail; tested). */
 IM_API double im_normal_quantile(double p);
+/* since 0.6: the p-quantile of Student's t with df degrees of freedom (the
+ * incomplete beta's continued fraction, inverted by bisection; NaN outside
+ * 0 < p < 1 or for df <= 0): the cross-fitted interval's multiplier. */
+IM_API double im_student_quantile(double p, double df);
 /* Ascending sort; the median of an ascending array (n >= 1). */
 IM_API void im_sort_doubles(double *v, long n);
 IM_API double im_median_sorted(const double *v, long n);
@@ -25,6 +29,13 @@ IM_API double im_quantile_sorted(const double *v, long n, double q);
  * scores Φ⁻¹((rank − ½)/n), ties at their mean rank (core/stats/copula.c):
  * an increasing map per column, so the MI is unchanged. */
 IM_API im_status im_normal_scores(im_ctx *ctx, double *data, int n, int cols);
+/* since 0.6: the share of the n rows whose value in column c of v (n x
+ * cols) another row has too (scratch: n doubles). KSG's neighbour counts
+ * need it small; above IM_TIED_SHARE_MAX a column is discrete (`ksg`
+ * refuses it, `auto` sends it to `mixed`). A million float32 normals tie in
+ * well under 1% of rows. */
+IM_API double im_tied_share(const double *v, int n, int cols, int c, double *scratch);
+#define IM_TIED_SHARE_MAX 0.1
 
 /* Mode coverage of n samples (n x dim) against k mode centres
  * (core/stats/modes.c): high quality within `radius` of the nearest centre;
@@ -58,6 +69,17 @@ IM_API void im_cca_free(im_cca_result *r);
 IM_API im_status im_cca_inplace(im_ctx *ctx, double *x, double *y, int n, int p, int q, double ridge, im_cca_result *out);
 /* The same from float sample matrices. */
 IM_API im_status im_cca_mat(im_ctx *ctx, const im_mat *x, const im_mat *y, double ridge, im_cca_result *out);
+
+/* since 0.6 (core/stats/gaussianity.c): the Gaussian MI
+ * −½ Σ log(1 − ρ_i²) of x (n x dx) and y (n x dy) from their canonical
+ * correlations (ridge on the correlation diagonals), less its small-sample
+ * bias when `unbiased` (im_gaussian_mi_bias: exact in expectation for
+ * Gaussian rows; about dx·dy/(2n)); and Mardia's multivariate kurtosis of
+ * z (n x d) as a standard score, ≈ N(0, 1) for Gaussian rows. */
+IM_API double im_gaussian_mi_bias(int n, int dx, int dy);
+IM_API im_status im_gaussian_mi(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, double ridge,
+                                int unbiased, double *out);
+IM_API im_status im_mardia_kurtosis(im_ctx *ctx, const double *z, int n, int d, double *score);
 
 /* KSG estimator 1 (Kraskov, Stögbauer & Grassberger 2004), max-norm:
  *   I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩

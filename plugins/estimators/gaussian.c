@@ -15,27 +15,39 @@
  * margin makes (X, Y) Gaussian; for one-dimensional X and Y it is a lower
  * bound on I(X;Y) for any law (the margins are normal, and among joint laws
  * of a given covariance the Gaussian has the largest entropy).
- * Ranks have no gradient: it has no objective and cannot be a penalty. */
+ * Ranks have no gradient: it has no objective and cannot be a penalty.
+ *
+ * bias = corrected (since 0.6; both plugins) subtracts the plug-in's
+ * small-sample bias, about dx·dy/(2n) (core/stats/gaussianity.c): the
+ * estimate is then unbiased on Gaussian data, as `auto` uses it. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "infomin/infomin.h"
 #include "infomin/stats.h"
 
 static const im_param_spec gaussian_params[] = {
     { "ridge", "float", "1e-6", "added to the diagonals of the covariances of columns scaled to unit variance "
       "(guards a singular covariance)", ">=0" },
+    { "bias", "string", "plug-in", "plug-in: the formula on the sample covariance, as published (reads about "
+      "dx*dy/(2n) high on Gaussian data); corrected: less that bias, exact in expectation for Gaussian rows "
+      "(core/stats/gaussianity.c)", "plug-in|corrected" },
     IM_PARAMS_END
 };
 
 typedef struct {
     double ridge;
+    int unbiased;
 } gauss;
 
 static im_status gauss_create(im_ctx *ctx, const im_section *sec, int dx, int dy, im_rng *rng, void **self)
 {
     gauss *e = malloc(sizeof *e);
     if (!e) return im_fail(ctx, IM_ENOMEM, "out of memory");
+    const char *bias = NULL;
     im_status st = im_section_float(ctx, sec, "ridge", &e->ridge);
+    if (!st) st = im_section_string(ctx, sec, "bias", &bias);
+    if (!st) e->unbiased = strcmp(bias, "corrected") == 0;
     if (st) {
         free(e);
         return st;
@@ -80,30 +92,13 @@ static void unit_columns(double *v, int n, int cols)
     }
 }
 
-/* -½ Σ log(1 - ρ_i²) over the canonical correlations of x and y (n rows,
- * row-major doubles), with the ridge on their correlation matrices. */
-static im_status mi_of_cca(im_ctx *ctx, const double *x, const double *y, int n, int dx, int dy, double ridge,
-                           double *out)
-{
-    im_cca_result cca;
-    im_status st = im_cca(ctx, x, y, n, dx, dy, ridge, &cca);
-    if (st) return st;
-    double mi = 0;
-    for (int i = 0; i < cca.k; i++) {
-        double r = cca.rho[i] < 1 - 1e-12 ? cca.rho[i] : 1 - 1e-12;
-        mi -= 0.5 * log1p(-r * r);
-    }
-    *out = mi;
-    im_cca_free(&cca);
-    return IM_OK;
-}
-
 static im_status gauss_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
     gauss *e = self;
-    /* fewer rows than dimensions: the sample covariance is singular and the
-     * canonical correlations are 1 whatever the data (6 nats from noise) */
-    if (x->rows <= x->cols + y->cols)
+    /* no more rows than dimensions + 1: the centred sample covariance is
+     * singular and the canonical correlations are 1 whatever the data (6
+     * nats from noise) */
+    if (x->rows <= x->cols + y->cols + 1)
         return im_fail(ctx, IM_EINVAL, "gaussian: %d rows for %d + %d dimensions: the covariance needs more rows than "
                        "dimensions (give more test rows)", x->rows, x->cols, y->cols);
     double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
@@ -111,7 +106,7 @@ static im_status gauss_estimate(void *self, im_ctx *ctx, const im_mat *x, const 
     if (!st) {
         unit_columns(xd, x->rows, x->cols);
         unit_columns(yd, y->rows, y->cols);
-        st = mi_of_cca(ctx, xd, yd, x->rows, x->cols, y->cols, e->ridge, out);
+        st = im_gaussian_mi(ctx, xd, yd, x->rows, x->cols, y->cols, e->ridge, e->unbiased, out);
     }
     free(xd);
     free(yd);
@@ -121,13 +116,13 @@ static im_status gauss_estimate(void *self, im_ctx *ctx, const im_mat *x, const 
 static im_status copula_estimate(void *self, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
     gauss *e = self;
-    if (x->rows <= x->cols + y->cols)
+    if (x->rows <= x->cols + y->cols + 1)
         return gauss_estimate(self, ctx, x, y, out);   /* its message */
     double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y);
     im_status st = xd && yd ? IM_OK : im_fail(ctx, IM_ENOMEM, "gaussian-copula: out of memory");
     if (!st) st = im_normal_scores(ctx, xd, x->rows, x->cols);
     if (!st) st = im_normal_scores(ctx, yd, y->rows, y->cols);
-    if (!st) st = mi_of_cca(ctx, xd, yd, x->rows, x->cols, y->cols, e->ridge, out);
+    if (!st) st = im_gaussian_mi(ctx, xd, yd, x->rows, x->cols, y->cols, e->ridge, e->unbiased, out);
     free(xd);
     free(yd);
     return st;

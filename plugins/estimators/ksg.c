@@ -51,21 +51,6 @@ static im_status ksg_create(im_ctx *ctx, const im_section *sec, int dx, int dy, 
 
 static void ksg_destroy(void *self) { free(self); }
 
-/* The share of rows whose value in column c of v (n x cols) another row
- * has too: KSG counts neighbours strictly inside a distance, and values
- * shared by many rows (integers, or floats rounded to the same float) leave
- * those counts near 0: 7.8 nats for a true 0.12. */
-static double tied_share(const double *v, int n, int cols, int c, double *scratch)
-{
-    for (int i = 0; i < n; i++) scratch[i] = v[(long)i * cols + c];
-    im_sort_doubles(scratch, n);
-    int tied = 0;
-    for (int i = 0; i < n; i++) tied += (i > 0 && scratch[i] == scratch[i - 1]) || (i + 1 < n && scratch[i] == scratch[i + 1]);
-    return n ? (double)tied / n : 0;
-}
-
-#define TIED_SHARE_MAX 0.1   /* a million float32 normals tie in well under 1% of rows */
-
 /* jitter standard deviations of each column of v (n x cols) as Gaussian
  * noise (a constant column: jitter itself) */
 static void add_jitter(double *v, int n, int cols, double jitter, im_rng *rng)
@@ -80,16 +65,19 @@ static void add_jitter(double *v, int n, int cols, double jitter, im_rng *rng)
     }
 }
 
-/* Refuses a column whose values more than TIED_SHARE_MAX of the rows
- * share; `name` is the variable's letter in the message. */
+/* Refuses a column whose values more than IM_TIED_SHARE_MAX of the rows
+ * share (im_tied_share): KSG counts neighbours strictly inside a distance,
+ * and values shared by many rows (integers, or floats rounded to the same
+ * float) leave those counts near 0: 7.8 nats for a true 0.12. `name` is the
+ * variable's letter in the message. */
 static im_status check_continuous(im_ctx *ctx, const double *v, int cols, int n, const char *name)
 {
     double *scratch = malloc(sizeof(double) * (size_t)n);
     if (!scratch) return im_fail(ctx, IM_ENOMEM, "ksg: out of memory");
     im_status st = IM_OK;
     for (int c = 0; c < cols && !st; c++) {
-        double share = tied_share(v, n, cols, c, scratch);
-        if (share > TIED_SHARE_MAX)
+        double share = im_tied_share(v, n, cols, c, scratch);
+        if (share > IM_TIED_SHARE_MAX)
             st = im_fail(ctx, IM_EINVAL,
                          "ksg: %.0f%% of the %d rows of %s column %d share their value with another row: KSG "
                          "needs continuous data (integers: jitter = 1e-3 adds noise of that many sd, as "

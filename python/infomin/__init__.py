@@ -31,8 +31,8 @@ from . import _lib
 from ._lib import lib
 from ._results import read_results, run
 
-__all__ = ["Error", "Estimator", "mi", "cmi", "entropy", "kl_divergence", "interval", "independence_test",
-           "mutual_info_columns", "split",
+__all__ = ["Error", "Estimator", "mi", "cmi", "entropy", "kl_divergence", "interval", "crossfit",
+           "independence_test", "mutual_info_columns", "split",
            "plugins", "describe", "run", "read_results", "version", "__version__"]
 
 __version__ = lib.im_version().decode()
@@ -227,6 +227,12 @@ class Estimator:
         self._call(fn, *_shape_args(x, y), ctypes.byref(out))
         return out.value
 
+    @property
+    def note(self):
+        """What the last estimate did, "" when the estimator says nothing
+        (auto: the estimator it chose and why)."""
+        return lib.im_mi_note(self._h).decode()
+
     def interval(self, x, y, resamples=50, ci=0.9):
         """(estimate, low, high): a half-sampling interval of coverage ci over
         the rows the estimate reads (for a trained estimator: the held-out
@@ -234,6 +240,18 @@ class Estimator:
         x, y = _rows(x, "x"), _rows(y, "y")
         est, lo, hi = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
         self._call(lib.im_mi_interval, *_shape_args(x, y), int(resamples), float(ci), ctypes.byref(est),
+                   ctypes.byref(lo), ctypes.byref(hi))
+        return Interval(est.value, lo.value, hi.value)
+
+    def crossfit(self, x, y, folds=5, ci=0.95):
+        """(estimate, low, high): the cross-fitted estimate, every row read
+        once by one of `folds` instances each fitted on the other folds, and
+        mean +- t * sd / sqrt(folds) of the folds' readings. For a trained
+        estimator the interval holds the refits' spread as well as the
+        readout's (interval() holds the readout's only)."""
+        x, y = _rows(x, "x"), _rows(y, "y")
+        est, lo, hi = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+        self._call(lib.im_mi_crossfit, *_shape_args(x, y), int(folds), float(ci), ctypes.byref(est),
                    ctypes.byref(lo), ctypes.byref(hi))
         return Interval(est.value, lo.value, hi.value)
 
@@ -316,6 +334,13 @@ def interval(x, y, estimator="ksg", seed=0, resamples=50, ci=0.9, **options):
     """(estimate, low, high): the estimate with a half-sampling interval."""
     with Estimator(estimator, seed=seed, **options) as est:
         return est.interval(x, y, resamples=resamples, ci=ci)
+
+
+def crossfit(x, y, estimator="infonce", seed=0, folds=5, ci=0.95, **options):
+    """(estimate, low, high): the cross-fitted estimate and its interval
+    (Estimator.crossfit)."""
+    with Estimator(estimator, seed=seed, **options) as est:
+        return est.crossfit(x, y, folds=folds, ci=ci)
 
 
 def independence_test(x, y, estimator="ksg", permutations=200, seed=0, **options):

@@ -71,6 +71,8 @@ _proto("im_mi_fit", ctypes.c_int, handle_p, *_arrays)
 _proto("im_mi_estimate", ctypes.c_int, handle_p, *_arrays, c_double_p)
 _proto("im_mi_interval", ctypes.c_int, handle_p, *_arrays, ctypes.c_int, ctypes.c_double, c_double_p, c_double_p,
        c_double_p)
+_proto("im_mi_crossfit", ctypes.c_int, handle_p, *_arrays, ctypes.c_int, ctypes.c_double, c_double_p, c_double_p,
+       c_double_p)
 _proto("im_mi_pvalue", ctypes.c_int, handle_p, *_arrays, ctypes.c_int, c_double_p, c_double_p)
 _proto("im_mi_run_given", ctypes.c_int, handle_p, *_arrays, c_double_p, ctypes.c_long, ctypes.c_int, c_double_p)
 _proto("im_mi_has_given", ctypes.c_int, handle_p)
@@ -81,6 +83,7 @@ _proto("im_kl_divergence", ctypes.c_int, c_double_p, ctypes.c_long, c_double_p, 
 _proto("im_mi_bound", ctypes.c_char_p, handle_p)
 _proto("im_mi_unit", ctypes.c_char_p, handle_p)
 _proto("im_mi_trains", ctypes.c_int, handle_p)
+_proto("im_mi_note", ctypes.c_char_p, handle_p)
 _proto("im_mi_set_split", ctypes.c_int, handle_p, ctypes.c_double, ctypes.c_double, ctypes.c_double)
 _proto("im_mi_split", ctypes.c_int, handle_p, ctypes.c_long, c_int_p, c_long_p)
 _proto("im_mi_set_threads", ctypes.c_int, handle_p, ctypes.c_int)

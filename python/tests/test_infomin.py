@@ -253,6 +253,28 @@ def test_cmi_entropy_and_kl_divergence_against_exact_values():
         infomin.kl_divergence(np.ones((5, 2)), np.ones(5))
 
 
+def test_auto_says_what_it_chose():
+    x, y = pairs(3000, seed=9)
+    with infomin.Estimator("auto") as est:
+        assert est.note == ""
+        assert est.estimate(x, y) == pytest.approx(TRUTH, abs=0.05)
+        assert est.note.startswith("gaussian-copula, bias corrected:")
+        labels = np.floor(x * 2)   # a discrete column
+        est.estimate(labels, y)
+        assert est.note.startswith("mixed")
+
+
+def test_crossfit_gives_an_estimate_inside_its_interval():
+    x, y = pairs(3000, seed=11)
+    r = infomin.crossfit(x, y, estimator="infonce", folds=5, critic="separable", steps=300, batch=128)
+    assert r.low < r.estimate < r.high and abs(r.estimate - TRUTH) < 0.08   # 300 steps: a loose bound
+    with infomin.Estimator("gaussian", seed=3) as est:
+        g = est.crossfit(x, y, folds=4, ci=0.9)
+        assert g.low < g.estimate < g.high
+    with pytest.raises(infomin.Error, match="1 folds"):
+        infomin.crossfit(x, y, estimator="gaussian", folds=1)
+
+
 def test_interval_and_independence_test():
     x, y = pairs(3000, seed=7)
     r = infomin.interval(x, y, resamples=30)

@@ -3,7 +3,11 @@
  * minimise
  *     task loss(head(Z), Y) + β · penalty(Z, T)
  * where the penalty is the objective of any estimator plugin in [estimator]
- * (β = 0: no penalty, no estimator). Trained estimators alternate with the
+ * (β = 0: no penalty, no estimator). given = y makes it conditional:
+ * Σ_y p(y)·Î(Z;T | Y = y), one instance of the estimator per class of a
+ * binary Y, refitted and read on that class's rows only — the dependence
+ * equalized odds forbids, where the plain penalty removes the dependence
+ * demographic parity forbids (and so, when T predicts Y, some of Y). Trained estimators alternate with the
  * encoder: `inner_steps` critic updates on the detached Z of the batch, then
  * one encoder update through the critic held fixed; closed-form estimators
  * with a fit (slice: new slices and CCA) are refitted on the Z of
@@ -31,6 +35,10 @@ static const im_field fairness_fields[] = {
                 "moving with the last refits)", "constant|cosine"),
     IM_FLOAT(fairness_settings, weight_decay, "0", "decoupled weight decay of the encoder and head", ">=0"),
     IM_PENALTY_FIELDS(fairness_settings, pen, "5", "20000", NULL, NULL),
+    IM_FIELD_AS(fairness_settings, given_y, "given", "string", int, "none", "none: the penalty is Î(Z;T) "
+                "(demographic parity asks Z ⟂ T); y: Σ_y p(y)·Î(Z;T | Y = y), one estimator per class of a binary "
+                "Y fitted and read on that class's rows (equalized odds asks Z ⟂ T | Y)", "none|y",
+                .neutral = "none"),
     IM_AUDIT_FIELDS(fairness_settings, audit),
     IM_STRING(fairness_settings, save_codes, "", "write every row's code, T, Y, score and split to this .npy file, "
               "and beside it <name>-audit.ini, which audits them again with task audit (\"\": none)", NULL,
@@ -112,19 +120,37 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     im_status st = im_task_open(&t, ctx, cfg, rng, rec, &s, IM_NEEDS_T);
     const im_dataset *ds = &t.ds;
     if (!st) st = check_sensitive(ctx, ds);
+    if (!st && s.given_y && ds->y_kind != IM_VAR_BINARY)
+        st = im_fail(ctx, IM_EINVAL, "fairness: given = y needs a binary Y (one penalty per class); Y of dataset %s "
+                     "is %s", ds->name, ds->y_kind == IM_VAR_CONTINUOUS ? "continuous" : "not binary");
     model m = { 0 };   /* freed on every path, the early ones included */
-    im_penalty pen = { 0 };
+    im_penalty pen[2] = { { 0 } };
+    int n_pen = s.beta > 0 ? 1 + s.given_y : 0;
     im_mat ztr = { 0 }, zva = { 0 }, zte = { 0 };
     if (!st) st = fairness_model_init(ctx, cfg, ds->train.x.cols, rng, &m);
-    if (!st && s.beta > 0)
-        st = im_penalty_new(ctx, cfg, "estimator", m.enc.out_dim, 1, &s.pen, ds->train.x.rows, rng, &pen);
+    int rows[2] = { ds->train.x.rows, 0 };   /* the rows each penalty's refits sample from */
+    if (n_pen == 2) {
+        for (int r = 0; r < ds->train.y.rows; r++) rows[1] += ds->train.y.data[r] > 0.5f;
+        rows[0] -= rows[1];
+        for (int c = 0; c < 2 && !st; c++)
+            if (rows[c] < 16)
+                st = im_fail(ctx, IM_EINVAL, "fairness: given = y, but %d training rows of dataset %s have Y = %d "
+                             "(the penalty of that class needs at least 16)", rows[c], ds->name, c);
+    }
+    for (int c = 0; c < n_pen && !st; c++)
+        st = im_penalty_new(ctx, cfg, "estimator", m.enc.out_dim, 1, &s.pen, rows[c], rng, &pen[c]);
     double spe = 0, quality = 0;
-    if (!st) st = fairness_train(&t, &s, &m, s.beta > 0 ? &pen : NULL, &spe);
+    if (!st) st = fairness_train(&t, &s, &m, pen, n_pen, &spe);
     if (!st) st = im_encoder_encode(ctx, &m.enc, &ds->train.x, IM_ENCODE_CODE, &ztr);
     if (!st) st = im_encoder_encode(ctx, &m.enc, &ds->val.x, IM_ENCODE_CODE, &zva);
     if (!st) st = im_encoder_encode(ctx, &m.enc, &ds->test.x, IM_ENCODE_CODE, &zte);
     if (!st) {
-        im_penalty_record(&pen, s.beta, rec);
+        im_penalty_record(&pen[0], s.beta, rec);
+        if (n_pen == 2) {   /* its own name: a sweep over `given` groups apart */
+            char name[96];
+            snprintf(name, sizeof name, "%s given Y", im_penalty_name(&pen[0]));
+            im_record_str(rec, "penalty", name);
+        }
         im_record_num(rec, "seconds_per_epoch", spe);
         st = fairness_audit(&t, &s, &m, (const im_mat *[3]){ &ztr, &zva, &zte }, &quality);
     }
@@ -132,13 +158,13 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
         double rho = im_record_value(rec, "rho_star"), a = NAN;
         if (!im_record_metric(rec, "adversary_auc", &a)) im_record_metric(rec, "adversary_r2", &a);
         printf("fairness on %s, penalty %s, beta %g: %s %.4f, rho*(Z;T) %.4f, adversary %s %.4f (%.1f s/epoch)\n",
-               ds->name, im_penalty_name(&pen), s.beta, ds->y_kind == IM_VAR_CONTINUOUS ? "RMSE" : "accuracy",
+               ds->name, im_record_text(rec, "penalty"), s.beta, ds->y_kind == IM_VAR_CONTINUOUS ? "RMSE" : "accuracy",
                quality, rho, ds->t_kind == IM_VAR_BINARY ? "AUC" : "R2", a, spe);
     }
     im_mat_free(&ztr);
     im_mat_free(&zva);
     im_mat_free(&zte);
-    im_penalty_free(&pen);
+    for (int c = 0; c < 2; c++) im_penalty_free(&pen[c]);
     fairness_model_free(&m);
     im_task_close(&t);
     return st;

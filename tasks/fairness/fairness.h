@@ -10,6 +10,7 @@ typedef struct {
     double beta, lr, weight_decay;
     int cosine;           /* lr_schedule = cosine */
     int epochs, batch, checkpoint_every;
+    int given_y;          /* given = y: the penalty is Σ_y p(y)·Î(Z;T | Y = y) */
     im_audit_opts audit;   /* the leakage measures' settings */
     const char *save_codes;   /* "": none */
     im_penalty_opts pen;
@@ -29,11 +30,13 @@ typedef struct {
 void fairness_model_free(model *m);
 im_status fairness_model_init(im_ctx *ctx, const im_config *cfg, int in_dim, im_rng *rng, model *m);
 
-/* Train encoder and head (and the penalty's critic or refits; pen NULL:
- * none) on the training split; wall seconds per epoch into
- * *seconds_per_epoch. With checkpoint_every, a killed run continues on
- * --resume. */
-im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_penalty *pen, double *seconds_per_epoch);
+/* Train encoder and head (and the penalties' critics or refits) on the
+ * training split: n_pen = 0 (no penalty), 1 (pen[0] on every row) or 2
+ * (given = y: pen[c] on the rows of class c, each weighted by its share of
+ * the batch); wall seconds per epoch into *seconds_per_epoch. With
+ * checkpoint_every, a killed run continues on --resume. */
+im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_penalty *pen, int n_pen,
+                         double *seconds_per_epoch);
 
 /* The audit (audit.c): the head's scores on test Z judged and the leakage
  * of T in the codes z[0..2] of the training, validation and test rows. */

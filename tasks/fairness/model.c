@@ -4,8 +4,10 @@
  * fitted ones, on `refit_rows` rows or, refit_on = batch, the published
  * reference's recipe, on every batch's own Z) and the core's loop (warm-up
  * of β, checkpoints). The learning rate may follow a cosine to 0
- * (lr_schedule). */
+ * (lr_schedule). given = y: one penalty per class of Y, each on its
+ * class's rows. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "fairness.h"
 
@@ -26,11 +28,69 @@ im_status fairness_model_init(im_ctx *ctx, const im_config *cfg, int in_dim, im_
     return st;
 }
 
-im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_penalty *pen, double *seconds_per_epoch)
+/* given = y: the training rows of each class (x and t), which class c's
+ * refits sample from (fairness_run checked that each has 16). */
+static im_status rows_by_class(im_ctx *ctx, const im_split *tr, im_mat x[2], im_mat t[2])
+{
+    int *idx = malloc(sizeof(int) * (size_t)tr->x.rows), n[2] = { 0, 0 };
+    im_status st = idx ? IM_OK : im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    for (int c = 0; c < 2 && !st; c++) {
+        for (int r = 0; r < tr->x.rows; r++)
+            if ((tr->y.data[r] > 0.5f) == c) idx[n[c]++] = r;
+        st = im_mat_gather_rows(ctx, &x[c], &tr->x, idx, n[c]);
+        if (!st) st = im_mat_gather_rows(ctx, &t[c], &tr->t, idx, n[c]);
+    }
+    free(idx);
+    return st;
+}
+
+/* The penalty of one step before β: pen[0] on the whole batch, or (two
+ * penalties) Σ_c (n_c/B)·pen[c] on the batch's rows of class c, each
+ * prepared (critic steps, refits) on its class only. A class with fewer
+ * than 4 rows in the batch sits the step out. */
+static im_status step_penalty(im_task *t, im_tape *g, im_penalty *pen, int n_pen, long step, const im_encoder *enc,
+                              im_mat cx[2], im_mat ct[2], im_tensor *z, const im_mat *yb, const im_mat *tb,
+                              im_tensor **out)
 {
     im_ctx *ctx = t->ctx;
     const im_split *tr = &t->ds.train;
-    im_mat xb = { 0 }, yb = { 0 }, tb = { 0 };
+    if (n_pen == 1) {
+        im_status st = im_penalty_prepare(ctx, &pen[0], step, enc, &tr->x, &tr->t, z->val, tb, t->rng);
+        *out = st ? NULL : im_penalty_value(g, &pen[0], z, im_input(g, tb));
+        return st ? st : *out ? IM_OK : ctx->status;
+    }
+    int *idx = malloc(sizeof(int) * (size_t)z->rows);
+    im_mat zc = { 0 }, tc = { 0 };
+    im_status st = idx ? IM_OK : im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    *out = NULL;
+    for (int c = 0; c < 2 && !st; c++) {
+        int n = 0;
+        for (int r = 0; r < z->rows; r++)
+            if ((yb->data[r] > 0.5f) == c) idx[n++] = r;
+        if (n < 4) continue;
+        im_mat zall = { z->rows, z->cols, z->val };
+        st = im_mat_gather_rows(ctx, &zc, &zall, idx, n);
+        if (!st) st = im_mat_gather_rows(ctx, &tc, tb, idx, n);
+        if (!st) st = im_penalty_prepare(ctx, &pen[c], step, enc, &cx[c], &ct[c], zc.data, &tc, t->rng);
+        if (!st) {
+            im_tensor *v = im_penalty_value(g, &pen[c], im_gather_rows(g, z, idx, n), im_input(g, &tc));
+            v = im_scale(g, v, (double)n / z->rows);
+            *out = *out ? im_add(g, *out, v) : v;
+            if (!v) st = ctx->status;
+        }
+        im_mat_free(&zc);
+        im_mat_free(&tc);
+    }
+    free(idx);
+    return st;
+}
+
+im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_penalty *pen, int n_pen,
+                         double *seconds_per_epoch)
+{
+    im_ctx *ctx = t->ctx;
+    const im_split *tr = &t->ds.train;
+    im_mat xb = { 0 }, yb = { 0 }, tb = { 0 }, cx[2] = { { 0 } }, ct[2] = { { 0 } };
     im_optim opt;
     im_loop l;
     im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "fairness", .epochs = s->epochs, .rows = tr->x.rows,
@@ -40,16 +100,18 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
     if (!st) st = im_mat_alloc(ctx, &xb, l.batch, tr->x.cols);
     if (!st) st = im_mat_alloc(ctx, &yb, l.batch, 1);
     if (!st) st = im_mat_alloc(ctx, &tb, l.batch, tr->t.cols);
+    if (!st && n_pen == 2) st = rows_by_class(ctx, tr, cx, ct);
     if (!st) {
         im_adam_init(&opt, &m->all, s->lr);
         opt.weight_decay = s->weight_decay;
         opt.workers = ctx->workers;
     }
     /* a checkpoint: the encoder's and head's weights with their Adam
-     * moments, the encoder's own state, the estimator's weights and state */
+     * moments, the encoder's own state, the estimators' weights and state */
     if (!st) st = im_loop_keep_params(&l, "model", &m->all, &opt);
     if (!st) st = im_loop_keep_encoder(&l, "encoder", &m->enc);
-    if (!st && pen) st = im_loop_keep_estimator(&l, "estimator", pen->est, &pen->opt);
+    static const char *const pen_names[2] = { "estimator", "estimator-y1" };
+    for (int c = 0; c < n_pen && !st; c++) st = im_loop_keep_estimator(&l, pen_names[c], pen[c].est, &pen[c].opt);
     if (!st) st = im_loop_resume(&l);
     int regression = t->ds.y_kind == IM_VAR_CONTINUOUS;
     while (!st && im_loop_next(&l)) {
@@ -59,14 +121,14 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
             im_mat_copy_row(&yb, k, &tr->y, l.rows[k]);
             im_mat_copy_row(&tb, k, &tr->t, l.rows[k]);
         }
-        im_tensor *z = im_encoder_forward(g, &m->enc, im_input(g, &xb));
+        im_tensor *z = im_encoder_forward(g, &m->enc, im_input(g, &xb)), *penalty = NULL;
         if (!z) st = ctx->status;
-        if (!st && pen) st = im_penalty_prepare(ctx, pen, l.step, &m->enc, &tr->x, &tr->t, z->val, &tb, t->rng);
+        if (!st && n_pen) st = step_penalty(t, g, pen, n_pen, l.step, &m->enc, cx, ct, z, &yb, &tb, &penalty);
         if (st) break;
         if (s->cosine) opt.lr = s->lr * 0.5 * (1 + cos(M_PI * l.step / l.total));
         im_tensor *logits = im_linear_layer_forward(g, &m->head, z), *y = im_input(g, &yb);
         im_tensor *loss = regression ? im_mse(g, logits, y) : im_bce_logits(g, logits, y);
-        if (pen) loss = im_add(g, loss, im_scale(g, im_penalty_value(g, pen, z, im_input(g, &tb)), s->beta * l.ramp));
+        if (penalty) loss = im_add(g, loss, im_scale(g, penalty, s->beta * l.ramp));
         st = im_loop_update(&l, loss, &opt);
     }
     st = im_loop_end(&l, st);
@@ -74,5 +136,6 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
     im_mat_free(&xb);
     im_mat_free(&yb);
     im_mat_free(&tb);
+    for (int c = 0; c < 2; c++) im_mat_free(&cx[c]), im_mat_free(&ct[c]);
     return st;
 }

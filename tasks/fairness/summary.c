@@ -62,16 +62,18 @@ static void print_table(const im_run_group *groups, int n, const metrics *m)
     int w = 20;   /* the setting column: as wide as the longest name */
     for (int i = 0; i < n; i++) w = (int)strlen(groups[i].key) > w ? (int)strlen(groups[i].key) : w;
     printf("\nfairness, test split (mean ± sd over seeds):\n");
-    printf("%-*s %4s %18s %18s %18s %18s %8s\n", w, "setting", "runs", m->classification ? "accuracy" : "RMSE",
-           m->classification && m->binary_t ? "delta DP" : "", m->binary_t ? "adversary AUC" : "adversary R2", "rho*(Z;T)",
-           "s/epoch");
+    int gaps = m->classification && m->binary_t;   /* ΔDP and ΔEO compare the groups' positive rates */
+    printf("%-*s %4s %18s %18s %18s %18s %18s %8s\n", w, "setting", "runs", m->classification ? "accuracy" : "RMSE",
+           gaps ? "delta DP" : "", gaps ? "delta EO" : "", m->binary_t ? "adversary AUC" : "adversary R2",
+           "rho*(Z;T)", "s/epoch");
     for (int i = 0; i < n; i++) {
-        char a[4][48];
+        char a[5][48];
         double spe, sd;
         im_group_stat(&groups[i], "seconds_per_epoch", &spe, &sd);
-        printf("%-*s %4d %18s %18s %18s %18s %8.2f\n", w, groups[i].key, groups[i].n,
+        printf("%-*s %4d %18s %18s %18s %18s %18s %8.2f\n", w, groups[i].key, groups[i].n,
                im_group_format(&groups[i], m->quality, "%.4f", a[0], sizeof a[0]),
-               m->classification && m->binary_t ? im_group_format(&groups[i], "delta_dp", "%.4f", a[1], sizeof a[1]) : "",
+               gaps ? im_group_format(&groups[i], "delta_dp", "%.4f", a[1], sizeof a[1]) : "",
+               gaps ? im_group_format(&groups[i], "delta_eo", "%.4f", a[4], sizeof a[4]) : "",
                im_group_format(&groups[i], m->adversary, "%.4f", a[2], sizeof a[2]),
                im_group_format(&groups[i], "rho_star", "%.4f", a[3], sizeof a[3]), spe);
     }

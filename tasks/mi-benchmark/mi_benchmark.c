@@ -35,10 +35,10 @@ static const im_field mi_benchmark_fields[] = {
     IM_FIELDS_END,
 };
 
-/* One seed: the estimate and whether the estimator trains. The first seed's
- * training curves go into rec. */
+/* One seed: the estimate, whether the estimator trains and its note on the
+ * estimate (auto's choice). The first seed's training curves go into rec. */
 static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, im_rng *est_rng, im_record *curves,
-                          im_dataset *ds, double *estimate, int *trained)
+                          im_dataset *ds, double *estimate, int *trained, char *note, size_t note_size)
 {
     im_estimator *est = NULL;
     im_status st = im_dataset_load(ctx, cfg, "dataset", data_rng, ds);
@@ -64,9 +64,17 @@ static im_status one_seed(im_ctx *ctx, const im_config *cfg, im_rng *data_rng, i
         im_mat_free(&x);
         im_mat_free(&y);
     }
+    if (!st) snprintf(note, note_size, "%s", im_estimator_note(est));
 out:
     im_estimator_free(est);
     return st;
+}
+
+/* Notes name their choice before the first ':' (auto's). */
+static int same_choice(const char *a, const char *b)
+{
+    size_t len = strcspn(a, ":");
+    return len == strcspn(b, ":") && strncmp(a, b, len) == 0;
 }
 
 /* InfoNCE never exceeds log(batch): the ceiling beside its estimate. */
@@ -89,21 +97,24 @@ static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     double *v = malloc(sizeof(double) * (size_t)s.seeds), true_mi = NAN, seconds = 0;
     if (!v) return im_fail(ctx, IM_ENOMEM, "mi-benchmark: out of memory");
     im_curve *per_seed = im_record_curve(rec, "per_seed", 2, (const char *const[]){ "seed", "estimate" });
-    char name[64] = "", estimator[64] = "";
-    int n = 0, trained = 0, clipped = 0;
+    char name[64] = "", estimator[64] = "", note[512] = "", seed_note[512];
+    int n = 0, trained = 0, clipped = 0, other_choices = 0;
     for (int i = 0; i < s.seeds && !st && (!trained || i < s.trained_seeds); i++) {
         im_rng data_rng, est_rng;
         im_rng_split(rng, &data_rng);
         im_rng_split(rng, &est_rng);
         im_dataset ds;
         double t0 = im_seconds();
-        st = one_seed(ctx, cfg, &data_rng, &est_rng, i == 0 ? rec : NULL, &ds, &v[n], &trained);
+        st = one_seed(ctx, cfg, &data_rng, &est_rng, i == 0 ? rec : NULL, &ds, &v[n], &trained, seed_note,
+                      sizeof seed_note);
         seconds += im_seconds() - t0;
         if (!st) {
             true_mi = ds.true_mi;
             snprintf(name, sizeof name, "%s", ds.name);
             if (s.clip_negative && v[n] < 0) v[n] = 0, clipped++;
             im_curve_add(per_seed, (double[]){ i + 1, v[n] });
+            if (n == 0) snprintf(note, sizeof note, "%s", seed_note);
+            other_choices += n > 0 && !same_choice(note, seed_note);
             n++;
         }
         im_dataset_free(&ds);
@@ -128,12 +139,18 @@ static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
         im_record_num(rec, "seeds", n);
         im_record_num(rec, "seconds_per_seed", seconds / n);
         if (s.clip_negative) im_record_num(rec, "clipped", clipped);
+        if (note[0]) {   /* the first seed's; seeds whose choice (the text before ':') differed, counted */
+            im_record_str(rec, "estimator_note", note);
+            im_record_num(rec, "seeds_choosing_otherwise", other_choices);
+        }
         infonce_ceiling(ctx, cfg, rec);
         printf("%s on %s: %.4f ± %.4f nats over %d seed%s, true %.4f, ratio %.3f: %s", estimator, name, mean, sd, n,
                n == 1 ? "" : "s", true_mi, ratio, solved ? "solved" : "not solved");
         double ceiling;
         if (im_record_metric(rec, "infonce_ceiling", &ceiling)) printf(" (InfoNCE ceiling log batch = %.3f)", ceiling);
         printf("\n");
+        if (note[0])
+            printf("  %s%s\n", note, other_choices ? " (some seeds chose otherwise: seeds_choosing_otherwise)" : "");
     }
     free(v);
     return st;
