@@ -161,7 +161,7 @@ START_TEST(auto_sends_discrete_columns_to_mixed)
     char note[512];
     for (int i = 0; i < N; i++) x[i] = (int)(4 * im_rng_uniform(&rng)), y[i] = x[i] + 0.5 * im_rng_normal(&rng);
     double v = run_auto(x, N, 1, y, 1, NULL, 0, note, sizeof note), direct;
-    ck_assert_msg(starts_with(note, "mixed") && strstr(note, "columns x0 are discrete"), "%s", note);
+    ck_assert_msg(starts_with(note, "mixed") && strstr(note, "column x0 is discrete"), "%s", note);
     for (int i = 0; i < N; i++) y[i] = (float)y[i];
     ck_assert(im_mixed_mi(&ctx, x, y, N, 1, 1, 5, &direct) == IM_OK);
     ck_assert_double_eq_tol(v, direct, 1e-12);

@@ -171,11 +171,12 @@ static im_status auto_estimate(void *self, im_ctx *ctx, const im_mat *x, const i
     double *xd = im_mat_to_double(x), *yd = im_mat_to_double(y), *scratch = malloc(sizeof(double) * (size_t)n);
     im_status st = xd && yd && scratch ? IM_OK : im_fail(ctx, IM_ENOMEM, "auto: out of memory");
     char names[128];
-    if (!st && discrete_columns(xd, yd, n, dx, dy, scratch, names, sizeof names) > 0) {
+    int discrete = st ? 0 : discrete_columns(xd, yd, n, dx, dy, scratch, names, sizeof names);
+    if (discrete > 0) {
         st = im_mixed_mi(ctx, xd, yd, n, dx, dy, 5, out);
         snprintf(e->note, sizeof e->note,
-                 "mixed (Gao et al., k = 5): columns %s are discrete (a value shared by more than %.0f%% of rows)",
-                 names, 100 * IM_TIED_SHARE_MAX);
+                 "mixed (Gao et al., k = 5): column%s %s %s discrete (a value shared by more than %.0f%% of rows)",
+                 discrete > 1 ? "s" : "", names, discrete > 1 ? "are" : "is", 100 * IM_TIED_SHARE_MAX);
     } else if (!st) {
         if (n <= dx + dy + 1)
             st = im_fail(ctx, IM_EINVAL, "auto: %d rows for %d + %d dimensions: need more rows than dimensions", n, dx,
