@@ -271,7 +271,10 @@ START_TEST(crossfitting_reads_every_fold_once)
     double v[FOLDS], mean = 0, ss = 0;
     static double fx[N / FOLDS], fy[N / FOLDS];
     for (int f = 0; f < FOLDS; f++) {
-        for (int i = 0; i < N / FOLDS; i++) fx[i] = x[order[f * (N / FOLDS) + i]], fy[i] = y[order[f * (N / FOLDS) + i]];
+        for (int i = 0; i < N / FOLDS; i++) {
+            int row = order[f * (N / FOLDS) + i];
+            fx[i] = x[row], fy[i] = y[row];
+        }
         ck_assert(im_gaussian_mi(&ctx, fx, fy, N / FOLDS, 1, 1, 1e-6, 0, &v[f]) == IM_OK);
         mean += v[f] / FOLDS;
     }

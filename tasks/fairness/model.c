@@ -44,45 +44,62 @@ static im_status rows_by_class(im_ctx *ctx, const im_split *tr, im_mat x[2], im_
     return st;
 }
 
-/* The penalty of one step before β: pen[0] on the whole batch, or (two
- * penalties) Σ_c (n_c/B)·pen[c] on the batch's rows of class c, each
- * prepared (critic steps, refits) on its class only. A class with fewer
- * than 4 rows in the batch sits the step out. */
-static im_status step_penalty(im_task *t, im_tape *g, im_penalty *pen, int n_pen, long step, const im_encoder *enc,
-                              im_mat cx[2], im_mat ct[2], im_tensor *z, const im_mat *yb, const im_mat *tb,
-                              im_tensor **out)
+/* given = y, one batch: the positions of each class's rows, its Z values
+ * and its T (the batch's rows of class c: idx[c][0..n[c])). */
+typedef struct {
+    int *idx[2], n[2];
+    im_mat z[2], t[2];
+} class_batch;
+
+static void class_batch_free(class_batch *b)
+{
+    for (int c = 0; c < 2; c++) free(b->idx[c]), im_mat_free(&b->z[c]), im_mat_free(&b->t[c]);
+}
+
+/* Before the encoder step: each penalty's refit or critic steps — pen[0]
+ * on the whole batch, or (two penalties) pen[c] on the batch's rows of
+ * class c, refitted on the training rows of class c (cx, ct). A class with
+ * fewer than 4 rows in the batch sits the step out (n[c] = 0). */
+static im_status prepare_penalties(im_task *t, im_penalty *pen, int n_pen, long step, const im_encoder *enc,
+                                   const im_mat cx[2], const im_mat ct[2], const im_tensor *z, const im_mat *yb,
+                                   const im_mat *tb, class_batch *b)
 {
     im_ctx *ctx = t->ctx;
     const im_split *tr = &t->ds.train;
-    if (n_pen == 1) {
-        im_status st = im_penalty_prepare(ctx, &pen[0], step, enc, &tr->x, &tr->t, z->val, tb, t->rng);
-        *out = st ? NULL : im_penalty_value(g, &pen[0], z, im_input(g, tb));
-        return st ? st : *out ? IM_OK : ctx->status;
-    }
-    int *idx = malloc(sizeof(int) * (size_t)z->rows);
-    im_mat zc = { 0 }, tc = { 0 };
-    im_status st = idx ? IM_OK : im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
-    *out = NULL;
+    if (n_pen == 1) return im_penalty_prepare(ctx, &pen[0], step, enc, &tr->x, &tr->t, z->val, tb, t->rng);
+    im_status st = IM_OK;
+    const im_mat zall = { z->rows, z->cols, z->val };
     for (int c = 0; c < 2 && !st; c++) {
-        int n = 0;
+        b->n[c] = 0;
         for (int r = 0; r < z->rows; r++)
-            if ((yb->data[r] > 0.5f) == c) idx[n++] = r;
-        if (n < 4) continue;
-        im_mat zall = { z->rows, z->cols, z->val };
-        st = im_mat_gather_rows(ctx, &zc, &zall, idx, n);
-        if (!st) st = im_mat_gather_rows(ctx, &tc, tb, idx, n);
-        if (!st) st = im_penalty_prepare(ctx, &pen[c], step, enc, &cx[c], &ct[c], zc.data, &tc, t->rng);
-        if (!st) {
-            im_tensor *v = im_penalty_value(g, &pen[c], im_gather_rows(g, z, idx, n), im_input(g, &tc));
-            v = im_scale(g, v, (double)n / z->rows);
-            *out = *out ? im_add(g, *out, v) : v;
-            if (!v) st = ctx->status;
+            if ((yb->data[r] > 0.5f) == c) b->idx[c][b->n[c]++] = r;
+        if (b->n[c] < 4) {
+            b->n[c] = 0;
+            continue;
         }
-        im_mat_free(&zc);
-        im_mat_free(&tc);
+        im_mat_free(&b->z[c]);
+        im_mat_free(&b->t[c]);
+        st = im_mat_gather_rows(ctx, &b->z[c], &zall, b->idx[c], b->n[c]);
+        if (!st) st = im_mat_gather_rows(ctx, &b->t[c], tb, b->idx[c], b->n[c]);
+        if (!st) st = im_penalty_prepare(ctx, &pen[c], step, enc, &cx[c], &ct[c], b->z[c].data, &b->t[c], t->rng);
     }
-    free(idx);
     return st;
+}
+
+/* The penalty before β on g: pen[0](z, t), or Σ_c (n_c/B)·pen[c] on the
+ * rows of class c. NULL on failure (the message in the tape's ctx). */
+static im_tensor *penalty_value(im_tape *g, const im_penalty *pen, int n_pen, im_tensor *z, const im_mat *tb,
+                                class_batch *b)
+{
+    if (n_pen == 1) return im_penalty_value(g, &pen[0], z, im_input(g, tb));
+    im_tensor *sum = NULL;
+    for (int c = 0; c < 2; c++) {
+        if (!b->n[c]) continue;
+        im_tensor *v = im_penalty_value(g, &pen[c], im_gather_rows(g, z, b->idx[c], b->n[c]), im_input(g, &b->t[c]));
+        v = im_scale(g, v, (double)b->n[c] / z->rows);
+        sum = sum ? im_add(g, sum, v) : v;
+    }
+    return sum ? sum : im_scale(g, im_sum(g, z, IM_ALL), 0.0);   /* neither class has 4 rows here: a zero */
 }
 
 im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_penalty *pen, int n_pen,
@@ -91,6 +108,7 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
     im_ctx *ctx = t->ctx;
     const im_split *tr = &t->ds.train;
     im_mat xb = { 0 }, yb = { 0 }, tb = { 0 }, cx[2] = { { 0 } }, ct[2] = { { 0 } };
+    class_batch cb = { { NULL, NULL }, { 0, 0 }, { { 0 } }, { { 0 } } };
     im_optim opt;
     im_loop l;
     im_status st = im_loop_begin(&l, t, &(im_loop_opts){ .name = "fairness", .epochs = s->epochs, .rows = tr->x.rows,
@@ -100,7 +118,12 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
     if (!st) st = im_mat_alloc(ctx, &xb, l.batch, tr->x.cols);
     if (!st) st = im_mat_alloc(ctx, &yb, l.batch, 1);
     if (!st) st = im_mat_alloc(ctx, &tb, l.batch, tr->t.cols);
-    if (!st && n_pen == 2) st = rows_by_class(ctx, tr, cx, ct);
+    if (!st && n_pen == 2) {
+        st = rows_by_class(ctx, tr, cx, ct);
+        for (int c = 0; c < 2 && !st; c++)
+            if (!(cb.idx[c] = malloc(sizeof(int) * (size_t)l.batch)))
+                st = im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+    }
     if (!st) {
         im_adam_init(&opt, &m->all, s->lr);
         opt.weight_decay = s->weight_decay;
@@ -121,14 +144,14 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
             im_mat_copy_row(&yb, k, &tr->y, l.rows[k]);
             im_mat_copy_row(&tb, k, &tr->t, l.rows[k]);
         }
-        im_tensor *z = im_encoder_forward(g, &m->enc, im_input(g, &xb)), *penalty = NULL;
+        im_tensor *z = im_encoder_forward(g, &m->enc, im_input(g, &xb));
         if (!z) st = ctx->status;
-        if (!st && n_pen) st = step_penalty(t, g, pen, n_pen, l.step, &m->enc, cx, ct, z, &yb, &tb, &penalty);
+        if (!st && n_pen) st = prepare_penalties(t, pen, n_pen, l.step, &m->enc, cx, ct, z, &yb, &tb, &cb);
         if (st) break;
         if (s->cosine) opt.lr = s->lr * 0.5 * (1 + cos(M_PI * l.step / l.total));
         im_tensor *logits = im_linear_layer_forward(g, &m->head, z), *y = im_input(g, &yb);
         im_tensor *loss = regression ? im_mse(g, logits, y) : im_bce_logits(g, logits, y);
-        if (penalty) loss = im_add(g, loss, im_scale(g, penalty, s->beta * l.ramp));
+        if (n_pen) loss = im_add(g, loss, im_scale(g, penalty_value(g, pen, n_pen, z, &tb, &cb), s->beta * l.ramp));
         st = im_loop_update(&l, loss, &opt);
     }
     st = im_loop_end(&l, st);
@@ -137,5 +160,6 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
     im_mat_free(&yb);
     im_mat_free(&tb);
     for (int c = 0; c < 2; c++) im_mat_free(&cx[c]), im_mat_free(&ct[c]);
+    class_batch_free(&cb);
     return st;
 }

@@ -44,7 +44,8 @@ static const im_field mi_benchmark_fields[] = {
 /* One seed: the estimate, whether the estimator trains and its note on the
  * estimate (auto's choice). The first seed's training curves go into rec. */
 static im_status one_seed(im_ctx *ctx, const im_config *cfg, const settings *s, im_rng *data_rng, im_rng *est_rng,
-                          im_record *curves, im_dataset *ds, double *estimate, int *trained, char *note, size_t note_size)
+                          im_record *curves, im_dataset *ds, double *estimate, int *trained, char *note,
+                          size_t note_size)
 {
     im_estimator *est = NULL;
     im_status st = im_dataset_load(ctx, cfg, "dataset", data_rng, ds);
