@@ -108,11 +108,13 @@ static int discrete_columns(const double *x, const double *y, int n, int dx, int
  * and cross-fitting gives it 80% of them while every row is still read. */
 static im_status critic_estimate(auto_est *e, im_ctx *ctx, const im_mat *x, const im_mat *y, double *out)
 {
+    /* batches of 256, or of every training row of a fold when fewer */
+    int n = x->rows, train = n - (n + e->folds - 1) / e->folds - n / 10, batch = train < 256 ? train : 256;
     char text[512];
     snprintf(text, sizeof text,
              "[estimator]\nplugin = %s\ncritic = separable\nhidden = 16,8\nactivation = relu\nembed = 8\n"
-             "batch = 256\nsteps = %d\nlr = 1e-2\neval_every = 250\non_divergence = recover\n",
-             e->critic, e->steps);
+             "batch = %d\nsteps = %d\nlr = 1e-2\neval_every = 250\non_divergence = recover\n",
+             e->critic, batch > 2 ? batch : 2, e->steps);
     im_config cfg = { 0 };
     im_status st = im_config_parse_string(ctx, text, "auto's critic", &cfg);
     if (!st) st = im_estimator_crossfit(ctx, &cfg, "estimator", x, y, e->folds, 0.95, &e->rng, out, NULL, NULL);
