@@ -200,6 +200,10 @@ START_TEST(auto_trains_a_critic_in_high_dimension_and_keeps_the_larger_reading)
     const char *critic = strstr(note, "infonce ");
     ck_assert(critic);
     ck_assert_double_eq_tol(v, fmax(strtod(critic + 8, NULL), gauss), 1e-4);
+    /* fewer training rows in a fold than a batch of 256: the batch shrinks */
+    const char *few[] = { "steps=30", "folds=2" };
+    v = run_auto(x, 300, D, y, D, few, 2, note, sizeof note);
+    ck_assert_msg(isfinite(v) && starts_with(note, "infonce critic (2 folds)"), "%s", note);
 }
 END_TEST
 
