@@ -12,7 +12,9 @@
  * the folds' spread includes what a refit changes, which the half-sampling
  * interval of a fitted critic (uncertainty.c) does not. The folds' training
  * sets overlap, so the K readings are not independent; how often the
- * interval holds the truth is measured (bench/bench_coverage). */
+ * interval holds the truth is measured (bench/bench_coverage).
+ * im_estimator_holdout reads the first fold only: one fit, on the same
+ * (K − 1)/K of the rows, for callers who cannot pay K (auto). */
 #include <math.h>
 #include <stdlib.h>
 #include "infomin/estimator.h"
@@ -39,9 +41,28 @@ static im_status read_fold(im_ctx *ctx, const im_config *cfg, const char *sectio
     return st;
 }
 
+/* The folds that are read: all of them (cross-fitting), or the first
+ * (a held-out split). */
+static im_status read_folds(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x, const im_mat *y,
+                            int folds, int n_read_folds, double ci, im_rng *rng, double *estimate, double *lo,
+                            double *hi);
+
+im_status im_estimator_holdout(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
+                               const im_mat *y, int folds, im_rng *rng, double *estimate)
+{
+    return read_folds(ctx, cfg, section, x, y, folds, 1, 0.95, rng, estimate, NULL, NULL);
+}
+
 im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
                                 const im_mat *y, int folds, double ci, im_rng *rng, double *estimate, double *lo,
                                 double *hi)
+{
+    return read_folds(ctx, cfg, section, x, y, folds, folds, ci, rng, estimate, lo, hi);
+}
+
+static im_status read_folds(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x, const im_mat *y,
+                            int folds, int n_read_folds, double ci, im_rng *rng, double *estimate, double *lo,
+                            double *hi)
 {
     int n = x->rows, n_val = n / 10;
     if (folds < 2 || folds > 100)
@@ -56,7 +77,7 @@ im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *s
     double *v = malloc(sizeof(double) * (size_t)folds);
     im_status st = order && fold && v ? IM_OK : im_fail(ctx, IM_ENOMEM, "cross-fitting: out of memory");
     if (!st) im_rng_permutation(rng, order, n);
-    for (int f = 0; f < folds && !st; f++) {
+    for (int f = 0; f < n_read_folds && !st; f++) {
         /* fold f's rows first, then the others in their shuffled order */
         int first = (int)((long)n * f / folds), end = (int)((long)n * (f + 1) / folds), k = 0;
         for (int i = first; i < end; i++) fold[k++] = order[i];
@@ -66,10 +87,11 @@ im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *s
         if (st) im_fail_prefix(ctx, "cross-fitting, fold %d of %d", f + 1, folds);
     }
     if (!st) {
+        int k = n_read_folds;
         double mean = 0, ss = 0;
-        for (int f = 0; f < folds; f++) mean += v[f] / folds;
-        for (int f = 0; f < folds; f++) ss += (v[f] - mean) * (v[f] - mean);
-        double half = im_student_quantile(0.5 + 0.5 * ci, folds - 1) * sqrt(ss / (folds - 1) / folds);
+        for (int f = 0; f < k; f++) mean += v[f] / k;
+        for (int f = 0; f < k; f++) ss += (v[f] - mean) * (v[f] - mean);
+        double half = k > 1 ? im_student_quantile(0.5 + 0.5 * ci, k - 1) * sqrt(ss / (k - 1) / k) : NAN;
         *estimate = mean;
         if (lo) *lo = mean - half;
         if (hi) *hi = mean + half;

@@ -161,6 +161,11 @@ IM_API im_status im_half_interval(im_ctx *ctx, const im_mat *const *vars, int n_
 IM_API im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
                                        const im_mat *y, int folds, double ci, im_rng *rng, double *estimate,
                                        double *lo, double *hi);
+/* since 0.6: the first fold of im_estimator_crossfit alone: one instance
+ * fitted on (folds − 1)/folds of the rows (a tenth of all rows choosing
+ * its weights) and read on the rest; one fit instead of `folds`. */
+IM_API im_status im_estimator_holdout(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
+                                      const im_mat *y, int folds, im_rng *rng, double *estimate);
 /* The permutation test of X independent of Y with the estimate as the
  * statistic s0 (its size for signed statistics): Y's rows shuffled
  * `permutations` times, p = (1 + #{|s| >= |s0|}) / (1 + permutations). */
