@@ -111,7 +111,9 @@ static void draw_colour_bar(const im_heatmap *h, double left, double right)
         pljoin(0.7, h->ticks[i], 1, h->ticks[i]);
         plmtex("rv", 0.5, (h->ticks[i] - h->v_min) / (h->v_max - h->v_min), 0, h->tick_names[i]);
     }
-    if (h->scale_label) plmtex("b", 2.5, 0.5, 0.5, h->scale_label);
+    /* from the bar's left edge rightwards: centred under the narrow bar it
+     * reached back over the table's last column */
+    if (h->scale_label) plmtex("b", 2.5, 0.0, 0.0, h->scale_label);
 }
 
 im_status im_plot_heatmap(im_ctx *ctx, const char *path, const im_heatmap *h)
