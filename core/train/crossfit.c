@@ -45,23 +45,6 @@ static im_status read_fold(im_ctx *ctx, const im_config *cfg, const char *sectio
  * (a held-out split). */
 static im_status read_folds(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x, const im_mat *y,
                             int folds, int n_read_folds, double ci, im_rng *rng, double *estimate, double *lo,
-                            double *hi);
-
-im_status im_estimator_holdout(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
-                               const im_mat *y, int folds, im_rng *rng, double *estimate)
-{
-    return read_folds(ctx, cfg, section, x, y, folds, 1, 0.95, rng, estimate, NULL, NULL);
-}
-
-im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
-                                const im_mat *y, int folds, double ci, im_rng *rng, double *estimate, double *lo,
-                                double *hi)
-{
-    return read_folds(ctx, cfg, section, x, y, folds, folds, ci, rng, estimate, lo, hi);
-}
-
-static im_status read_folds(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x, const im_mat *y,
-                            int folds, int n_read_folds, double ci, im_rng *rng, double *estimate, double *lo,
                             double *hi)
 {
     int n = x->rows, n_val = n / 10;
@@ -100,4 +83,17 @@ static im_status read_folds(im_ctx *ctx, const im_config *cfg, const char *secti
     free(fold);
     free(v);
     return st;
+}
+
+im_status im_estimator_holdout(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
+                               const im_mat *y, int folds, im_rng *rng, double *estimate)
+{
+    return read_folds(ctx, cfg, section, x, y, folds, 1, 0.95, rng, estimate, NULL, NULL);
+}
+
+im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
+                                const im_mat *y, int folds, double ci, im_rng *rng, double *estimate, double *lo,
+                                double *hi)
+{
+    return read_folds(ctx, cfg, section, x, y, folds, folds, ci, rng, estimate, lo, hi);
 }
