@@ -7,8 +7,8 @@
  * Σ_y p(y)·Î(Z;T | Y = y), one instance of the estimator per class of a
  * binary Y, refitted and read on that class's rows only — the dependence
  * equalized odds forbids, where the plain penalty removes the dependence
- * demographic parity forbids (and so, when T predicts Y, some of Y). Trained estimators alternate with the
- * encoder: `inner_steps` critic updates on the detached Z of the batch, then
+ * demographic parity forbids (and so, when T predicts Y, some of Y).
+ * Trained estimators alternate with the encoder: `inner_steps` critic updates on the detached Z of the batch, then
  * one encoder update through the critic held fixed; closed-form estimators
  * with a fit (slice: new slices and CCA) are refitted on the Z of
  * `refit_rows` training rows every `refit_every` steps.
@@ -128,8 +128,8 @@ static im_status fairness_run(im_ctx *ctx, const im_config *cfg, im_rng *rng, im
     int n_pen = s.beta > 0 ? 1 + s.given_y : 0;
     im_mat ztr = { 0 }, zva = { 0 }, zte = { 0 };
     if (!st) st = fairness_model_init(ctx, cfg, ds->train.x.cols, rng, &m);
-    int rows[2] = { ds->train.x.rows, 0 };   /* the rows each penalty's refits sample from */
-    if (n_pen == 2) {
+    int rows[2] = { st ? 0 : ds->train.x.rows, 0 };   /* the rows each penalty's refits sample from */
+    if (!st && n_pen == 2) {
         for (int r = 0; r < ds->train.y.rows; r++) rows[1] += ds->train.y.data[r] > 0.5f;
         rows[0] -= rows[1];
         for (int c = 0; c < 2 && !st; c++)
