@@ -319,6 +319,30 @@ START_TEST(benchmark_sweep_end_to_end)
     ck_assert_int_ne(test_run_cli(args, out, sizeof out), 0);
     ck_assert_ptr_nonnull(strstr(out, "mi-benchmark: estimator slice reports correlation, not nats: it cannot be "
                                       "compared with the true MI"));
+    /* auto's note and the seeds that chose otherwise go into the record */
+    snprintf(jsonl, sizeof jsonl, "%s/auto.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s -q -o %s --set estimator.plugin=auto --set dataset.task=1v1-additive-0.75", ini,
+             jsonl);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    recs = test_read_records(&ctx, jsonl, &n);
+    ck_assert_int_eq(n, 1);
+    const char *note = im_record_text(recs[0], "estimator_note");
+    ck_assert_msg(note && strncmp(note, "ksg (k = 3) on normal scores:", 29) == 0, "%s", note ? note : "(none)");
+    ck_assert(im_record_metric(recs[0], "seeds_choosing_otherwise", &v) && v == 0);
+    test_free_records(recs, n);
+    /* crossfit = K reads a trained estimator over K folds of every row; 1
+     * fold is refused with the configuration */
+    snprintf(jsonl, sizeof jsonl, "%s/crossfit.jsonl", test_tmpdir());
+    snprintf(args, sizeof args, "%s -q -o %s --set estimator.plugin=infonce --set dataset.task=1v1-normal "
+             "--set task.crossfit=2", ini, jsonl);
+    ck_assert_msg(test_run_cli(args, out, sizeof out) == 0, "%s", out);
+    recs = test_read_records(&ctx, jsonl, &n);
+    ck_assert(n == 1 && im_record_metric(recs[0], "crossfit_folds", &v) && v == 2);
+    ck_assert(im_record_metric(recs[0], "solved", &solved) && solved == 1);
+    test_free_records(recs, n);
+    snprintf(args, sizeof args, "%s --dry-run --set task.crossfit=1", ini);
+    ck_assert_int_eq(test_run_cli(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "task.crossfit: 1 fold reads no row unseen"), "%s", out);
 }
 END_TEST
 

@@ -258,7 +258,7 @@ def test_auto_says_what_it_chose():
     with infomin.Estimator("auto") as est:
         assert est.note == ""
         assert est.estimate(x, y) == pytest.approx(TRUTH, abs=0.05)
-        assert est.note.startswith("gaussian-copula, bias corrected:")
+        assert est.note.startswith("ksg (k = 3) on normal scores:")   # 2 dimensions
         labels = np.floor(x * 2)   # a discrete column
         est.estimate(labels, y)
         assert est.note.startswith("mixed")

@@ -167,6 +167,17 @@ static im_status mi_benchmark_run(im_ctx *ctx, const im_config *cfg, im_rng *rng
     return st;
 }
 
+/* One fold is no cross-fitting: refused with the configuration, before
+ * any cell runs. */
+static im_status mi_benchmark_validate(im_ctx *ctx, const im_section *sec)
+{
+    int folds;
+    im_status st = im_section_int(ctx, sec, "crossfit", &folds);
+    if (!st && folds == 1) st = im_section_fail(ctx, sec, "crossfit", "1 fold reads no row unseen: 0 (the 50/50 split) "
+                                                "or 2..100");
+    return st;
+}
+
 /* the summary table's columns (task.h) */
 static const char *const headline[] = {
     "estimate", "true_mi", "estimate_sd", "ratio", "solved", "seeds", "seconds_per_seed", NULL
@@ -177,5 +188,6 @@ static const im_task_vt mi_benchmark_vt = { IM_VT_SIZE(im_task_vt), .run = mi_be
                                             .labelled_sections = IM_NO_LABELLED_SECTIONS, .headline = headline };
 static const im_plugin mi_benchmark = IM_PLUGIN(IM_TASK, "mi-benchmark",
                                        "estimators x tasks of known MI over seeds: solved matrix and heatmap (Beyond Normal)",
-                                       NULL, &mi_benchmark_vt, .fields = mi_benchmark_fields);
+                                       NULL, &mi_benchmark_vt, .fields = mi_benchmark_fields,
+                                       .validate = mi_benchmark_validate);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &mi_benchmark, NULL };
