@@ -8,10 +8,8 @@
  * instance, made at the first data (it needs the widths). The rows are
  * split the way the csv dataset splits them, so the two paths give one
  * number. */
-#include <float.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,30 +33,6 @@ struct im_mi_handle {
     volatile int stop;
 };
 
-/* ---- the process's registry: loaded at the first handle, then read only ---- */
-
-static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
-static im_registry *registry;
-static char registry_error[IM_ERR_LEN];
-
-static void registry_load(void)
-{
-    im_ctx ctx;
-    im_ctx_init(&ctx);
-    registry = im_registry_new();
-    if (!registry) {
-        snprintf(registry_error, sizeof registry_error, "plugin registry: out of memory");
-        return;
-    }
-    im_registry_load_search_path(&ctx, registry, NULL);
-}
-
-im_registry *im_api_registry(void)
-{
-    pthread_once(&registry_once, registry_load);
-    return registry;
-}
-
 /* ---- opening ---- */
 
 /* "key=value" into [estimator.NAME]; the origin names the option. */
@@ -81,7 +55,8 @@ static im_status put_option(im_mi_handle *m, const char *section, const char *op
 
 static im_status open_handle(im_mi_handle *m, const char *estimator, const char *const *options, int n_options)
 {
-    if (!im_api_registry()) return im_fail(&m->ctx, IM_ENOMEM, "%s", registry_error);
+    im_registry *registry = im_api_registry();
+    if (!registry) return im_fail(&m->ctx, IM_ENOMEM, "plugin registry: out of memory");
     m->ctx.registry = registry;
     if (!estimator || !*estimator) return im_fail(&m->ctx, IM_EINVAL, "no estimator named (e.g. \"ksg\")");
     if (n_options < 0 || (n_options > 0 && !options))
@@ -190,17 +165,6 @@ void im_mi_interrupt(im_mi_handle *m)
 }
 
 /* ---- arrays ---- */
-
-im_status im_array_check(im_ctx *ctx, const char *name, const double *a, long n, int d)
-{
-    for (long i = 0; i < n * d; i++)
-        if (!isfinite(a[i]) || fabs(a[i]) > FLT_MAX)
-            return im_fail(ctx, IM_EINVAL, "%s: row %ld, column %ld is %s", name, i / d, i % d,
-                           isnan(a[i])   ? "NaN (estimates need finite numbers)"
-                           : isinf(a[i]) ? "infinite (estimates need finite numbers)"
-                                         : "beyond the range of a float (3.4e38)");
-    return IM_OK;
-}
 
 /* The two arrays' shapes agree and fit an im_mat, and their values are
  * finite. */
