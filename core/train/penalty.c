@@ -83,15 +83,21 @@ static im_status refit(im_ctx *ctx, im_penalty *p, const im_encoder *enc, const 
     return st;
 }
 
-/* The batch's Z values into zb (sized on first use). */
+/* The batch's Z values into zb: its room grows to the largest batch seen,
+ * so batches of varying rows (given = y: one class's) allocate nothing in
+ * the training loop once it has seen the largest. */
 static im_status hold_batch(im_ctx *ctx, im_penalty *p, const im_real *z, int rows, int dz)
 {
-    if (p->zb.rows != rows || p->zb.cols != dz) {
+    long need = (long)rows * dz;
+    if (need > p->zb_room) {
         im_mat_free(&p->zb);
+        p->zb_room = 0;
         im_status st = im_mat_alloc(ctx, &p->zb, rows, dz);
         if (st) return st;
+        p->zb_room = need;
     }
-    memcpy(p->zb.data, z, sizeof(im_real) * (size_t)rows * (size_t)dz);
+    p->zb.rows = rows, p->zb.cols = dz;
+    memcpy(p->zb.data, z, sizeof(im_real) * (size_t)need);
     return IM_OK;
 }
 

@@ -56,6 +56,9 @@ typedef struct im_penalty {
     int *order;            /* refits: a permutation of the training rows, */
     int refit_n;           /* the rows a refit reads (its first ones), */
     im_mat refit_x, refit_t;   /* their X and T (allocated at the first refit) */
+    /* since 0.6: values zb.data holds room for (batches of varying rows,
+     * e.g. one class's rows: grown, never shrunk) */
+    long zb_room;
 } im_penalty;
 
 /* The estimator in [section] for Z of dz columns and T of dt, refusing one

@@ -45,7 +45,8 @@ static im_status rows_by_class(im_ctx *ctx, const im_split *tr, im_mat x[2], im_
 }
 
 /* given = y, one batch: the positions of each class's rows, its Z values
- * and its T (the batch's rows of class c: idx[c][0..n[c])). */
+ * and its T (the batch's rows of class c: idx[c][0..n[c])), in buffers of
+ * a whole batch's rows allocated before the loop. */
 typedef struct {
     int *idx[2], n[2];
     im_mat z[2], t[2];
@@ -77,11 +78,12 @@ static im_status prepare_penalties(im_task *t, im_penalty *pen, int n_pen, long 
             b->n[c] = 0;
             continue;
         }
-        im_mat_free(&b->z[c]);
-        im_mat_free(&b->t[c]);
-        st = im_mat_gather_rows(ctx, &b->z[c], &zall, b->idx[c], b->n[c]);
-        if (!st) st = im_mat_gather_rows(ctx, &b->t[c], tb, b->idx[c], b->n[c]);
-        if (!st) st = im_penalty_prepare(ctx, &pen[c], step, enc, &cx[c], &ct[c], b->z[c].data, &b->t[c], t->rng);
+        b->z[c].rows = b->t[c].rows = b->n[c];   /* the room of a whole batch, allocated once */
+        for (int k = 0; k < b->n[c]; k++) {
+            im_mat_copy_row(&b->z[c], k, &zall, b->idx[c][k]);
+            im_mat_copy_row(&b->t[c], k, tb, b->idx[c][k]);
+        }
+        st = im_penalty_prepare(ctx, &pen[c], step, enc, &cx[c], &ct[c], b->z[c].data, &b->t[c], t->rng);
     }
     return st;
 }
@@ -120,9 +122,12 @@ im_status fairness_train(im_task *t, const fairness_settings *s, model *m, im_pe
     if (!st) st = im_mat_alloc(ctx, &tb, l.batch, tr->t.cols);
     if (!st && n_pen == 2) {
         st = rows_by_class(ctx, tr, cx, ct);
-        for (int c = 0; c < 2 && !st; c++)
+        for (int c = 0; c < 2 && !st; c++) {
             if (!(cb.idx[c] = malloc(sizeof(int) * (size_t)l.batch)))
                 st = im_fail(ctx, IM_ENOMEM, "fairness: out of memory");
+            if (!st) st = im_mat_alloc(ctx, &cb.z[c], l.batch, m->enc.out_dim);
+            if (!st) st = im_mat_alloc(ctx, &cb.t[c], l.batch, tr->t.cols);
+        }
     }
     if (!st) {
         im_adam_init(&opt, &m->all, s->lr);
