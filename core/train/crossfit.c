@@ -97,3 +97,11 @@ im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *s
 {
     return read_folds(ctx, cfg, section, x, y, folds, folds, ci, rng, estimate, lo, hi);
 }
+
+im_status im_section_crossfit_folds(im_ctx *ctx, const im_section *sec, const char *key)
+{
+    int folds;
+    im_status st = im_section_int(ctx, sec, key, &folds);
+    if (!st && folds == 1) st = im_section_fail(ctx, sec, key, "1 fold reads no row unseen: 0 (none) or 2..100");
+    return st;
+}

@@ -161,6 +161,10 @@ IM_API im_status im_half_interval(im_ctx *ctx, const im_mat *const *vars, int n_
 IM_API im_status im_estimator_crossfit(im_ctx *ctx, const im_config *cfg, const char *section, const im_mat *x,
                                        const im_mat *y, int folds, double ci, im_rng *rng, double *estimate,
                                        double *lo, double *hi);
+/* since 0.6: a task's key of cross-fitting folds, read from sec at
+ * validation: 0 (none) or 2..100; 1 fold is refused by name (it reads no
+ * row unseen), before any training. */
+IM_API im_status im_section_crossfit_folds(im_ctx *ctx, const im_section *sec, const char *key);
 /* since 0.6: the first fold of im_estimator_crossfit alone: one instance
  * fitted on (folds − 1)/folds of the rows (a tenth of all rows choosing
  * its weights) and read on the rest; one fit instead of `folds`. */

@@ -218,7 +218,7 @@ static const im_estimator_vt auto_vt = {
     .note = auto_note,
 };
 static const im_plugin auto_plugin = IM_PLUGIN(IM_ESTIMATOR, "auto",
-                                       "chooses by the data: mixed for discrete columns, the Gaussian copula when "
-                                       "it holds, else KSG in low and a critic in high dimension",
+                                       "chooses by the data: mixed for discrete columns, KSG in low dimension; above, "
+                                       "the Gaussian copula when it holds, else a critic",
                                        NULL, &auto_vt, .fields = auto_fields);
 IM_PLUGIN_EXPORT const im_plugin *const infomin_plugins[] = { &auto_plugin, NULL };

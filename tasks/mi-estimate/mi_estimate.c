@@ -216,14 +216,10 @@ static im_status mi_estimate_run(im_ctx *ctx, const im_config *cfg, im_rng *rng,
     return st;
 }
 
-/* One fold is no cross-fitting: refused with the configuration, before
- * any training. */
+/* crossfit = 1 is refused with the configuration, before any run. */
 static im_status mi_estimate_validate(im_ctx *ctx, const im_section *sec)
 {
-    int folds;
-    im_status st = im_section_int(ctx, sec, "crossfit", &folds);
-    if (!st && folds == 1) st = im_section_fail(ctx, sec, "crossfit", "1 fold reads no row unseen: 0 (none) or 2..100");
-    return st;
+    return im_section_crossfit_folds(ctx, sec, "crossfit");
 }
 
 /* the summary table's columns (task.h) */
